@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** The control plane's configuration: the one place that reads process.env for this plane. */
+const ControlPlaneEnv = z.object({
+  CONTROL_PLANE_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** PostgreSQL; unset means the embedded PGlite under TOLLGATE_DATA_DIR. */
+  DATABASE_URL: z.url().optional(),
+  /** Redis; unset means the in-process bus (both planes in one process). */
+  REDIS_URL: z.url().optional(),
+  TOLLGATE_BUS_PREFIX: z.string().min(1).default('tollgate'),
+  TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
+  /** Comma-separated `id:base64key`, the first current. Unset: generated under the data dir. */
+  TOLLGATE_SECRET_KEY: z.string().min(1).optional(),
+  /** The platform admin key. Unset: generated on first start and printed once. */
+  TOLLGATE_ADMIN_KEY: z.string().min(16, 'TOLLGATE_ADMIN_KEY must be at least 16 characters').optional(),
+  NODE_ENV: z.string().default('development'),
+});
+
+export type ControlPlaneEnv = z.infer<typeof ControlPlaneEnv>;
+
+/** Parses the environment; prints every problem at once and exits on any. */
+export function readControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): ControlPlaneEnv {
+  const parsed = ControlPlaneEnv.safeParse(env);
+  if (parsed.success) return parsed.data;
+  console.error(`Invalid control-plane configuration:\n${z.prettifyError(parsed.error)}`);
+  process.exit(1);
+}

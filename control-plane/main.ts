@@ -1,0 +1,24 @@
+import { createBus } from '../shared/bus/create-bus.ts';
+import { readControlPlaneEnv } from './env.ts';
+import { startControlPlaneFromEnv } from './start.ts';
+
+// The control plane alone, as compose.yaml runs it. Without REDIS_URL no data plane could reach
+// it, so the standalone form requires Redis; `npm start` runs both planes in one process instead.
+const env = readControlPlaneEnv();
+if (!env.REDIS_URL) {
+  console.error('npm run control-plane needs REDIS_URL (the data planes talk to it over Redis). Use `npm start` for the embedded single-process setup.');
+  process.exit(1);
+}
+const bus = createBus({ redisUrl: env.REDIS_URL, prefix: env.TOLLGATE_BUS_PREFIX });
+const started = await startControlPlaneFromEnv(env, bus);
+console.log(`Tollgate control plane: GraphQL at ${started.controlPlane.url} (${started.databaseKind})`);
+if (started.firstRun.createdAdminKey) console.log(`Admin key (shown once): ${started.firstRun.createdAdminKey}`);
+if (started.firstRun.createdDemoKey) console.log(`Demo team API key (shown once): ${started.firstRun.createdDemoKey}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await started.close();
+    await bus.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Bus } from '../shared/bus/bus.ts';
+import { createSecretBox } from '../shared/crypto/secret-box.ts';
+import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
+import { ensureFirstRun, type FirstRunResult } from './bootstrap/first-run.ts';
+import { openDatabase } from './db/open-database.ts';
+import type { ControlPlaneEnv } from './env.ts';
+import { startControlPlane, type RunningControlPlane } from './server.ts';
+
+export interface StartedControlPlane {
+  controlPlane: RunningControlPlane;
+  firstRun: FirstRunResult;
+  databaseKind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Opens the database (migrating it), seeds a first run, and serves GraphQL. */
+export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): Promise<StartedControlPlane> {
+  const database = await openDatabase(
+    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: path.join(env.TOLLGATE_DATA_DIR, 'db') },
+  );
+  const firstRun = await ensureFirstRun(database.prisma, env.TOLLGATE_ADMIN_KEY);
+  const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR));
+  const controlPlane = await startControlPlane({
+    prisma: database.prisma,
+    bus,
+    secretBox,
+    adminKeyHash: firstRun.adminKeyHash,
+    host: env.HOST,
+    port: env.CONTROL_PLANE_PORT,
+    production: env.NODE_ENV === 'production',
+  });
+  return {
+    controlPlane,
+    firstRun,
+    databaseKind: database.kind,
+    async close() {
+      await controlPlane.close();
+      await database.close();
+    },
+  };
+}

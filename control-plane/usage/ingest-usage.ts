@@ -1,0 +1,39 @@
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { LiveEvents } from './live-events.ts';
+
+/**
+ * Stores a batch of usage events, each exactly once (the event id is the primary key, duplicates
+ * from redelivery are skipped), then tells live subscribers about the rows that were new.
+ * Resolves only after the commit, so the bus acknowledges only stored events.
+ */
+export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents) {
+  return async function ingest(events: UsageEvent[]): Promise<void> {
+    const inserted = await prisma.usageEvent.createManyAndReturn({
+      data: events.map((event) => ({
+        id: event.id,
+        requestId: event.requestId,
+        attempt: event.attempt,
+        teamId: event.teamId,
+        apiKeyId: event.apiKeyId,
+        model: event.model,
+        provider: event.provider,
+        deploymentId: event.deploymentId,
+        endUser: event.endUser,
+        promptTokens: event.promptTokens,
+        completionTokens: event.completionTokens,
+        cachedTokens: event.cachedTokens,
+        costMicroUsd: BigInt(event.costMicroUsd),
+        estimated: event.estimated,
+        status: event.status,
+        latencyMs: event.latencyMs,
+        ttfbMs: event.ttfbMs,
+        snapshotVersion: event.snapshotVersion,
+        snapshotHash: event.snapshotHash,
+        startedAt: new Date(event.startedAt),
+      })),
+      skipDuplicates: true,
+    });
+    for (const row of inserted) live.publish('usage', row.teamId, row);
+  };
+}

@@ -1,0 +1,21 @@
+import { createPubSub } from 'graphql-yoga';
+import type { UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
+
+export interface SnapshotPublication {
+  version: number;
+  hash: string;
+  createdAt: Date;
+}
+
+/**
+ * In-process fan-out to GraphQL subscribers of this control plane. Usage rows are published here
+ * only after they are committed, and only the first time (duplicates are filtered at insert).
+ */
+export function createLiveEvents() {
+  return createPubSub<{
+    usage: [teamId: string, row: UsageRow];
+    snapshot: [publication: SnapshotPublication];
+  }>();
+}
+
+export type LiveEvents = ReturnType<typeof createLiveEvents>;

@@ -1,0 +1,70 @@
+import { EventEmitter } from 'node:events';
+import type { UsageEvent } from '../events/usage-event.ts';
+import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
+
+const RETRY_DELAY_MS = 500;
+const MAX_BATCH = 200;
+
+/**
+ * The in-process bus for the embedded default: both planes in one process, no Redis. Usage
+ * events wait in memory until the consumer has stored them; a failed batch is retried.
+ */
+export function createMemoryBus(): Bus {
+  let stored: StoredSnapshot | null = null;
+  const announcements = new EventEmitter();
+  const queue: UsageEvent[] = [];
+  let wake: (() => void) | null = null;
+  let closed = false;
+
+  return {
+    kind: 'memory',
+    async publishSnapshot(snapshot) {
+      if (stored && stored.version >= snapshot.version) return;
+      stored = snapshot;
+      announcements.emit('version', snapshot.version);
+    },
+    async loadSnapshot() {
+      return stored;
+    },
+    async onSnapshotAnnounced(listener) {
+      const onVersion = (version: number) => listener(version);
+      announcements.on('version', onVersion);
+      return async () => void announcements.off('version', onVersion);
+    },
+    async publishUsage(event) {
+      queue.push(event);
+      wake?.();
+    },
+    consumeUsage(_consumerName: string, handler: UsageHandler): UsageConsumer {
+      let running = true;
+      const loop = (async () => {
+        while (running && !closed) {
+          if (queue.length === 0) {
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = null;
+            continue;
+          }
+          const batch = queue.slice(0, MAX_BATCH);
+          try {
+            await handler(batch);
+            queue.splice(0, batch.length);
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
+          }
+        }
+      })();
+      return {
+        async stop() {
+          running = false;
+          wake?.();
+          await loop;
+        },
+      };
+    },
+    async close() {
+      closed = true;
+      wake?.();
+      announcements.removeAllListeners();
+    },
+  };
+}

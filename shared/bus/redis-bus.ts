@@ -1,0 +1,163 @@
+import { Redis } from 'ioredis';
+import { busNames } from '../events/bus-names.ts';
+import { UsageEvent } from '../events/usage-event.ts';
+import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
+
+export interface RedisBusOptions {
+  url: string;
+  /** Namespaces every key, so several deployments (or test runs) can share one Redis. */
+  prefix?: string;
+  /** Pending events idle this long belong to a dead consumer and are claimed. */
+  claimIdleMs?: number;
+  /** Deliveries after which an event that fails to store goes to the dead-letter stream. */
+  maxDeliveries?: number;
+}
+
+const BATCH = 200;
+const BLOCK_MS = 1000;
+const RETRY_DELAY_MS = 500;
+
+// Store only a newer version, and announce it, atomically: two control planes racing can
+// never move the stored snapshot backwards.
+const PUBLISH_SNAPSHOT = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current >= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2])
+redis.call('PUBLISH', KEYS[2], ARGV[1])
+return 1`;
+
+type StreamEntries = [id: string, fields: string[]][];
+
+export function createRedisBus(options: RedisBusOptions): Bus {
+  const names = busNames(options.prefix);
+  const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const maxDeliveries = options.maxDeliveries ?? 5;
+  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const commands = connect();
+  const connections: Redis[] = [commands];
+
+  async function ensureGroup() {
+    try {
+      await commands.xgroup('CREATE', names.usageStream, names.usageGroup, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  return {
+    kind: 'redis',
+    async publishSnapshot(snapshot: StoredSnapshot) {
+      await commands.eval(PUBLISH_SNAPSHOT, 2, names.snapshotKey, names.snapshotChannel, String(snapshot.version), snapshot.json);
+    },
+    async loadSnapshot() {
+      const [version, json] = await commands.hmget(names.snapshotKey, 'version', 'json');
+      return version && json ? { version: Number(version), json } : null;
+    },
+    async onSnapshotAnnounced(listener) {
+      const subscriber = connect();
+      connections.push(subscriber);
+      subscriber.on('message', (_channel: string, message: string) => listener(Number(message)));
+      await subscriber.subscribe(names.snapshotChannel);
+      // After a reconnect announcements may have been missed: the listener re-reads the key.
+      subscriber.on('ready', () => listener(0));
+      return async () => void subscriber.disconnect();
+    },
+    async publishUsage(event) {
+      await commands.xadd(names.usageStream, '*', 'event', JSON.stringify(event));
+    },
+    consumeUsage(consumerName: string, handler: UsageHandler): UsageConsumer {
+      const reader = connect();
+      connections.push(reader);
+      const deliveries = new Map<string, number>();
+      let running = true;
+
+      async function deadLetter(entryId: string, payload: string, reason: string) {
+        await commands.xadd(names.usageDeadLetterStream, '*', 'event', payload, 'reason', reason, 'sourceId', entryId);
+        await commands.xack(names.usageStream, names.usageGroup, entryId);
+        deliveries.delete(entryId);
+      }
+
+      async function handle(entries: StreamEntries): Promise<boolean> {
+        const valid: { entryId: string; event: UsageEvent }[] = [];
+        for (const [entryId, fields] of entries) {
+          const payload = fields[fields.indexOf('event') + 1] ?? '';
+          let parsed: ReturnType<typeof UsageEvent.safeParse> | undefined;
+          try {
+            parsed = UsageEvent.safeParse(JSON.parse(payload));
+          } catch {
+            parsed = undefined;
+          }
+          if (!parsed?.success) await deadLetter(entryId, payload, 'invalid usage event');
+          else valid.push({ entryId, event: parsed.data });
+        }
+        if (valid.length === 0) return true;
+        try {
+          await handler(valid.map((v) => v.event));
+        } catch (error) {
+          for (const { entryId, event } of valid) {
+            const count = (deliveries.get(entryId) ?? 0) + 1;
+            deliveries.set(entryId, count);
+            if (count >= maxDeliveries) await deadLetter(entryId, JSON.stringify(event), String(error));
+          }
+          return false;
+        }
+        // Acknowledge only after the handler committed: a crash before this line redelivers.
+        await commands.xack(names.usageStream, names.usageGroup, ...valid.map((v) => v.entryId));
+        for (const { entryId } of valid) deliveries.delete(entryId);
+        return true;
+      }
+
+      const loop = (async () => {
+        await ensureGroup();
+        let readPending = true;
+        let lastClaim = 0;
+        while (running) {
+          try {
+            if (Date.now() - lastClaim > claimIdleMs / 2) {
+              lastClaim = Date.now();
+              const [, claimed] = (await commands.xautoclaim(
+                names.usageStream, names.usageGroup, consumerName, claimIdleMs, '0', 'COUNT', BATCH,
+              )) as [string, StreamEntries];
+              if (claimed.length > 0 && !(await handle(claimed.filter((e) => e[1] !== null)))) {
+                await sleep(RETRY_DELAY_MS);
+              }
+            }
+            // '0' re-reads this consumer's own unacknowledged events; '>' reads new ones.
+            const result = (await reader.xreadgroup(
+              'GROUP', names.usageGroup, consumerName, 'COUNT', BATCH, 'BLOCK', BLOCK_MS,
+              'STREAMS', names.usageStream, readPending ? '0' : '>',
+            )) as [string, StreamEntries][] | null;
+            const entries = result?.[0]?.[1] ?? [];
+            if (readPending && entries.length === 0) {
+              readPending = false;
+              continue;
+            }
+            if (entries.length > 0 && !(await handle(entries))) {
+              readPending = true;
+              await sleep(RETRY_DELAY_MS);
+            }
+          } catch (error) {
+            if (!running) break;
+            readPending = true;
+            await sleep(RETRY_DELAY_MS);
+          }
+        }
+      })();
+
+      return {
+        async stop() {
+          running = false;
+          reader.disconnect();
+          await loop;
+        },
+      };
+    },
+    async close() {
+      for (const connection of connections) connection.disconnect();
+    },
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

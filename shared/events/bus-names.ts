@@ -1,0 +1,14 @@
+/** Every Redis key, channel and stream name Tollgate uses, built in one place. */
+export const busNames = (prefix = 'tollgate') => ({
+  /** String: the newest stored snapshot JSON. */
+  snapshotKey: `${prefix}:snapshot:current`,
+  /** Pub/sub: announcements of a new snapshot version (a hint; the key is the truth). */
+  snapshotChannel: `${prefix}:snapshot:announce`,
+  /** Stream: usage events, read by the control plane's consumer group. */
+  usageStream: `${prefix}:usage`,
+  usageGroup: `${prefix}-control-plane`,
+  /** Stream: usage events that could not be stored after several tries. */
+  usageDeadLetterStream: `${prefix}:usage:dead`,
+});
+
+export type BusNames = ReturnType<typeof busNames>;

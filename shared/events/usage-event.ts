@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Contract 2, data plane -> control plane. Bump on any breaking change. */
+export const USAGE_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * One upstream attempt, metered. Emitted by the data plane when the attempt ends (success,
+ * upstream error, client abort); stored exactly once by the control plane, keyed by `id`.
+ */
+export const UsageEvent = z.object({
+  schemaVersion: z.literal(USAGE_EVENT_SCHEMA_VERSION),
+  /** `${requestId}:${attempt}`: stable, so a redelivered event is recognised and stored once. */
+  id: z.string().min(1),
+  requestId: z.string().min(1),
+  /** 1-based index of the upstream attempt within the request. */
+  attempt: z.number().int().positive(),
+  teamId: z.string(),
+  apiKeyId: z.string(),
+  /** Public model name the attempt served (after aliases and fallbacks). */
+  model: z.string(),
+  /** Provider name and id as in the snapshot. */
+  provider: z.string(),
+  providerId: z.string(),
+  deploymentId: z.string(),
+  /** The request's `user` field: the app's end user, for per-user rollups. */
+  endUser: z.string().nullable(),
+  promptTokens: z.number().int().nonnegative(),
+  completionTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
+  /** Integer micro-USD at `priceVersion` of the serving snapshot. */
+  costMicroUsd: z.number().int().nonnegative(),
+  priceVersion: z.string().nullable(),
+  /** True when the upstream reported no usage and the tokens were counted locally. */
+  estimated: z.boolean(),
+  /** HTTP status of the attempt as the upstream answered it (0 when none arrived). */
+  status: z.number().int(),
+  outcome: z.enum(['ok', 'upstream_error', 'aborted', 'timeout']),
+  streamed: z.boolean(),
+  latencyMs: z.number().int().nonnegative(),
+  ttfbMs: z.number().int().nonnegative().nullable(),
+  snapshotVersion: z.number().int().positive(),
+  snapshotHash: z.string(),
+  startedAt: z.iso.datetime(),
+});
+
+export type UsageEvent = z.infer<typeof UsageEvent>;
+
+export function usageEventId(requestId: string, attempt: number): string {
+  return `${requestId}:${attempt}`;
+}
