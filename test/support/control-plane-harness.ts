@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../control-plane/db/open-database.ts';
+import { ensureFirstRun } from '../../control-plane/bootstrap/first-run.ts';
+import { startControlPlane, type RunningControlPlane } from '../../control-plane/server.ts';
+import type { Bus } from '../../shared/bus/bus.ts';
+import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
+import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+
+export const TEST_ADMIN_KEY = 'tga_test-admin-key-0123456789';
+export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export interface ControlPlaneHarness {
+  controlPlane: RunningControlPlane;
+  database: Database;
+  bus: Bus;
+  demoKey: string | null;
+  /** POSTs a GraphQL operation; returns the parsed body. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: { message: string; extensions?: any }[] }>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** A PostgreSQL URL: the harness works in a fresh schema it drops afterwards. Unset: in-memory PGlite. */
+  postgresUrl?: string;
+  bus?: Bus;
+}
+
+/** A control plane on port 0 against a fresh database, seeded like a first start. */
+export async function startControlPlaneHarness(options: HarnessOptions = {}): Promise<ControlPlaneHarness> {
+  const schema = options.postgresUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const database = await openDatabase(options.postgresUrl ? { databaseUrl: options.postgresUrl, schema } : { dataDir: 'memory://' });
+  const firstRun = await ensureFirstRun(database.prisma, TEST_ADMIN_KEY);
+  const bus = options.bus ?? createMemoryBus();
+  const controlPlane = await startControlPlane({
+    prisma: database.prisma,
+    bus,
+    secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+    adminKeyHash: firstRun.adminKeyHash,
+    host: '127.0.0.1',
+    port: 0,
+  });
+
+  return {
+    controlPlane,
+    database,
+    bus,
+    demoKey: firstRun.createdDemoKey,
+    async gql(query, variables, token = TEST_ADMIN_KEY) {
+      const response = await fetch(controlPlane.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as any;
+    },
+    async close() {
+      await controlPlane.close();
+      if (!options.bus) await bus.close();
+      await database.close();
+      if (options.postgresUrl && schema) {
+        const client = new pg.Client({ connectionString: options.postgresUrl });
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await client.end();
+      }
+    },
+  };
+}
