@@ -25,7 +25,17 @@ export async function compileSnapshot(db: Pick<PrismaClient, 'team' | 'apiKey' |
 
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    teams: teams.map((team) => ({ id: team.id, slug: team.slug, name: team.name, blocked: team.blocked, systemPrompt: team.systemPrompt })),
+    teams: teams.map((team) => ({
+      id: team.id,
+      slug: team.slug,
+      name: team.name,
+      blocked: team.blocked,
+      systemPrompt: team.systemPrompt,
+      planId: null,
+      creditsGrantedMicroUsd: 0,
+      fallbackChainId: null,
+      routingProfile: null,
+    })),
     apiKeys: apiKeys.map((key) => ({
       id: key.id,
       teamId: key.teamId,
@@ -34,6 +44,11 @@ export async function compileSnapshot(db: Pick<PrismaClient, 'team' | 'apiKey' |
       allowedModels: key.allowedModels,
       expiresAt: key.expiresAt?.toISOString() ?? null,
       revoked: key.revokedAt !== null,
+      limits: { rpm: null, tpm: null, maxParallel: null },
+      previousHash: null,
+      previousHashExpiresAt: null,
+      fallbackChainId: null,
+      routingProfile: null,
     })),
     providers: providers.filter((p) => isProviderKind(p.kind)).map((provider) => ({
       id: provider.id,
@@ -43,6 +58,7 @@ export async function compileSnapshot(db: Pick<PrismaClient, 'team' | 'apiKey' |
       // Still sealed: only a data plane holding TOLLGATE_SECRET_KEY can open it.
       credential: provider.credentialCiphertext,
       teamId: provider.teamId,
+      apiVersion: null,
     })),
     models: models.map((model) => {
       const price = model.prices[0];
@@ -60,8 +76,21 @@ export async function compileSnapshot(db: Pick<PrismaClient, 'team' | 'apiKey' |
               cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
             }
           : null,
-        deployments: model.deployments.map((d) => ({ id: d.id, providerId: d.providerId, upstreamModel: d.upstreamModel, weight: d.weight })),
+        deployments: model.deployments.map((d) => ({
+          id: d.id,
+          providerId: d.providerId,
+          upstreamModel: d.upstreamModel,
+          weight: d.weight,
+          limits: { rpm: null, tpm: null, maxParallel: null },
+          timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null },
+        })),
+        capabilities: { streaming: true, tools: true, embeddings: false },
+        fallbackChainId: null,
       };
     }),
+    plans: [],
+    budgets: [],
+    fallbackChains: [],
+    routingProfiles: [],
   };
 }

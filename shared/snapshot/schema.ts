@@ -5,13 +5,37 @@ import { contentHash } from './canonical-json.ts';
  * Contract 1, control plane -> data plane. `major.minor`: a data plane refuses a snapshot whose
  * major it does not know; minor bumps only add optional fields.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.0';
+export const SNAPSHOT_SCHEMA_VERSION = '1.1';
 export const SNAPSHOT_MAJOR = 1;
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mock'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const id = z.string().min(1);
+
+/** Failures that may move a request on to the next model of its fallback chain. */
+export const FALLBACK_TRIGGERS = ['rate_limit', 'server_error', 'timeout', 'context_window', 'content_policy'] as const;
+export type FallbackTrigger = (typeof FALLBACK_TRIGGERS)[number];
+
+/** How a routing profile orders a model group's deployments. */
+export const ROUTING_STRATEGIES = ['weighted', 'least-busy', 'latency', 'cost'] as const;
+export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number];
+
+export const BUDGET_PERIODS = ['daily', 'weekly', 'monthly', 'total'] as const;
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
+/** Rate limits; null means no limit at this level. */
+export const SnapshotLimits = z.object({
+  rpm: z.number().int().positive().nullable().default(null),
+  tpm: z.number().int().positive().nullable().default(null),
+  maxParallel: z.number().int().positive().nullable().default(null),
+});
+
+/** References that pick a fallback chain and a routing profile; the most specific level wins. */
+const RoutingDefaults = {
+  fallbackChainId: z.string().nullable().default(null),
+  routingProfile: z.string().nullable().default(null),
+};
 
 export const SnapshotTeam = z.object({
   id,
@@ -20,6 +44,53 @@ export const SnapshotTeam = z.object({
   blocked: z.boolean(),
   /** Prepended as a system message to every request of the team, when set. */
   systemPrompt: z.string().nullable(),
+  /** Since 1.1. Null only for teams without a plan (the plan then allows everything, no limits). */
+  planId: z.string().nullable().default(null),
+  /** Since 1.1. Prepaid credits ever granted, integer micro-USD; spend is counted by the data planes. */
+  creditsGrantedMicroUsd: z.number().int().nonnegative().default(0),
+  ...RoutingDefaults,
+});
+
+/** Since 1.1. A product tier: what a team on it may use, and how it pays. */
+export const SnapshotPlan = z.object({
+  id,
+  name: z.string(),
+  /** Model names; empty means every model. */
+  allowedModels: z.array(z.string()),
+  limits: SnapshotLimits,
+  /** Markup on provider cost in basis points (1500 = 15 %); never applied to bring-your-own-key providers. */
+  markupBasisPoints: z.number().int().nonnegative(),
+  billing: z.enum(['prepaid', 'postpaid']),
+  ...RoutingDefaults,
+});
+
+/** Since 1.1. A spending cap. Counters are keyed by period start (UTC), so nothing resets at midnight. */
+export const SnapshotBudget = z.object({
+  id,
+  scope: z.enum(['key', 'team', 'model']),
+  /** The key, team or model id the budget applies to. */
+  scopeId: id,
+  amountMicroUsd: z.number().int().nonnegative(),
+  period: z.enum(BUDGET_PERIODS),
+  /** Hard budgets reject requests; soft ones only alert. */
+  hard: z.boolean(),
+  /** Percentages at which alerts fire, e.g. [50, 80, 100]. */
+  alertThresholds: z.array(z.number().int().positive()),
+});
+
+/** Since 1.1. Models to try, in order, after the requested one fails in one of `triggers`. */
+export const SnapshotFallbackChain = z.object({
+  id,
+  name: z.string(),
+  /** Model ids, in order. */
+  modelIds: z.array(id),
+  triggers: z.array(z.enum(FALLBACK_TRIGGERS)),
+});
+
+/** Since 1.1. A named routing policy ("power level"), selected by header or by key/team/plan default. */
+export const SnapshotRoutingProfile = z.object({
+  name: z.string(),
+  strategy: z.enum(ROUTING_STRATEGIES),
 });
 
 export const SnapshotApiKey = z.object({
@@ -32,6 +103,12 @@ export const SnapshotApiKey = z.object({
   allowedModels: z.array(z.string()),
   expiresAt: z.iso.datetime().nullable(),
   revoked: z.boolean(),
+  /** Since 1.1. Overrides the plan's limits where set. */
+  limits: SnapshotLimits.default({ rpm: null, tpm: null, maxParallel: null }),
+  /** Since 1.1. After rotateApiKey the old secret's hash stays valid until `previousHashExpiresAt`. */
+  previousHash: z.string().length(64).nullable().default(null),
+  previousHashExpiresAt: z.iso.datetime().nullable().default(null),
+  ...RoutingDefaults,
 });
 
 export const SnapshotProvider = z.object({
@@ -46,6 +123,8 @@ export const SnapshotProvider = z.object({
   credential: z.string().nullable(),
   /** Bring-your-own-key: only this team may be routed to the provider. */
   teamId: z.string().nullable(),
+  /** Since 1.1. Azure OpenAI's `api-version` query parameter; null for other kinds. */
+  apiVersion: z.string().nullable().default(null),
 });
 
 /** Prices in integer micro-USD per million tokens, from one immutable price version. */
@@ -62,6 +141,17 @@ export const SnapshotDeployment = z.object({
   /** The model id the provider knows, e.g. `gpt-4o-mini-2024-07-18`. */
   upstreamModel: z.string(),
   weight: z.number().int().nonnegative(),
+  /** Since 1.1. The deployment's own limits (the provider account's quota for this model). */
+  limits: SnapshotLimits.default({ rpm: null, tpm: null, maxParallel: null }),
+  /** Since 1.1. Timeouts in milliseconds; null means the data plane's default. */
+  timeouts: z
+    .object({
+      connectMs: z.number().int().positive().nullable(),
+      firstByteMs: z.number().int().positive().nullable(),
+      totalMs: z.number().int().positive().nullable(),
+      idleMs: z.number().int().positive().nullable(),
+    })
+    .default({ connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }),
 });
 
 export const SnapshotModel = z.object({
@@ -72,6 +162,11 @@ export const SnapshotModel = z.object({
   maxOutputTokens: z.number().int().positive().nullable(),
   price: SnapshotPrice.nullable(),
   deployments: z.array(SnapshotDeployment),
+  /** Since 1.1. What the model can do; a request needing more is refused with 400. */
+  capabilities: z
+    .object({ streaming: z.boolean(), tools: z.boolean(), embeddings: z.boolean() })
+    .default({ streaming: true, tools: true, embeddings: false }),
+  fallbackChainId: z.string().nullable().default(null),
 });
 
 /** Everything a data plane needs to serve, and nothing it does not. */
@@ -81,6 +176,10 @@ export const SnapshotContent = z.object({
   apiKeys: z.array(SnapshotApiKey),
   providers: z.array(SnapshotProvider),
   models: z.array(SnapshotModel),
+  plans: z.array(SnapshotPlan).default([]),
+  budgets: z.array(SnapshotBudget).default([]),
+  fallbackChains: z.array(SnapshotFallbackChain).default([]),
+  routingProfiles: z.array(SnapshotRoutingProfile).default([]),
 });
 
 export const ConfigSnapshot = SnapshotContent.extend({
@@ -99,6 +198,11 @@ export type SnapshotProvider = z.infer<typeof SnapshotProvider>;
 export type SnapshotModel = z.infer<typeof SnapshotModel>;
 export type SnapshotDeployment = z.infer<typeof SnapshotDeployment>;
 export type SnapshotPrice = z.infer<typeof SnapshotPrice>;
+export type SnapshotPlan = z.infer<typeof SnapshotPlan>;
+export type SnapshotBudget = z.infer<typeof SnapshotBudget>;
+export type SnapshotFallbackChain = z.infer<typeof SnapshotFallbackChain>;
+export type SnapshotRoutingProfile = z.infer<typeof SnapshotRoutingProfile>;
+export type SnapshotLimits = z.infer<typeof SnapshotLimits>;
 
 /**
  * The content hash: everything but the envelope (version, hash, createdAt). Computed on the raw

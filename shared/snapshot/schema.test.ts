@@ -1,0 +1,30 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashSnapshotContent, parseSnapshot } from './schema.ts';
+
+const fixtures = path.resolve(import.meta.dirname, '../../test/fixtures/snapshots');
+
+describe('snapshot schema', () => {
+  // Every snapshot version we ever shipped must still parse: data planes may be older or newer.
+  for (const file of readdirSync(fixtures)) {
+    it(`still parses the ${file} fixture`, () => {
+      const result = parseSnapshot(readFileSync(path.join(fixtures, file), 'utf8'));
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.snapshot.models[0].deployments[0].limits).toEqual({ rpm: null, tpm: null, maxParallel: null });
+    });
+  }
+
+  it('refuses an unknown major version, a bad hash and bad JSON', () => {
+    const raw = JSON.parse(readFileSync(path.join(fixtures, 'v1.0.json'), 'utf8'));
+    expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '2.0' }))).toMatchObject({ ok: false, reason: /major/ });
+    expect(parseSnapshot(JSON.stringify({ ...raw, teams: [] }))).toMatchObject({ ok: false, reason: /hash/ });
+    expect(parseSnapshot('{')).toMatchObject({ ok: false, reason: /JSON/ });
+  });
+
+  it('hashes content independently of key order and envelope', () => {
+    const a = { schemaVersion: '1.1', teams: [], apiKeys: [], providers: [], models: [] };
+    const b = { models: [], providers: [], apiKeys: [], teams: [], schemaVersion: '1.1', version: 9, createdAt: 'x' };
+    expect(hashSnapshotContent(a)).toBe(hashSnapshotContent(b));
+  });
+});
