@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The data plane's configuration, from the environment. The only reader of process.env in this
+ * plane: everything else receives its slice as arguments.
+ */
+const DataPlaneEnv = z.object({
+  DATA_PLANE_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Unset: the in-process bus (only useful when the control plane runs in the same process). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  TOLLGATE_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tollgate'),
+  /**
+   * Opens provider credentials in snapshots: `id:base64key[,id:base64key...]`, the same value as
+   * the control plane's. Unset: the key file under TOLLGATE_DATA_DIR (shared/crypto/secret-key-file).
+   */
+  TOLLGATE_SECRET_KEY: z.string().min(1).optional(),
+  TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
+  TOLLGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface DataPlaneConfig {
+  port: number;
+  host: string;
+  redisUrl: string | undefined;
+  busPrefix: string;
+  secretKey: string | undefined;
+  dataDir: string;
+  maxBodyBytes: number;
+  logLevel: z.infer<typeof DataPlaneEnv>['LOG_LEVEL'];
+}
+
+export type EnvParseResult = { ok: true; config: DataPlaneConfig } | { ok: false; errors: string[] };
+
+/** Validates an environment; every problem is reported, not just the first. */
+export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvParseResult {
+  // An empty variable means unset, as shells and compose files commonly write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = DataPlaneEnv.safeParse(present);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
+  }
+  const e = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: e.DATA_PLANE_PORT,
+      host: e.HOST,
+      redisUrl: e.REDIS_URL,
+      busPrefix: e.TOLLGATE_BUS_PREFIX,
+      secretKey: e.TOLLGATE_SECRET_KEY,
+      dataDir: e.TOLLGATE_DATA_DIR,
+      maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}
+
+/** The process's configuration, or every error printed and exit(1). */
+export function loadDataPlaneEnv(): DataPlaneConfig {
+  const result = parseDataPlaneEnv(process.env);
+  if (result.ok) return result.config;
+  console.error(`data plane: invalid environment:\n${result.errors.map((error) => `  - ${error}`).join('\n')}`);
+  process.exit(1);
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import { toGatewayError } from '../errors/gateway-error.ts';
+import type { Logger } from '../logger.ts';
+import { type EventStream, UwsEventStream } from './sse-stream.ts';
+
+/**
+ * One HTTP request and its response, as routes see it: plain data in, typed responses out.
+ * Routes never touch uWS; everything uWS-specific (corking, aborts, backpressure) is in here.
+ */
+export interface Exchange {
+  /** The client's `x-request-id` when it is sane, otherwise a new one; echoed on every response. */
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  /** Lower-cased header names, copied before any await (uWS requests die with the callback). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request body (empty for bodiless routes), complete and within the size limit. */
+  readonly body: Buffer;
+  /** performance.now() when the request arrived. */
+  readonly receivedAt: number;
+  /** Aborted when the client disconnects; pass it to every upstream call. */
+  readonly signal: AbortSignal;
+  /** A header for whatever response is eventually sent, including an error. */
+  setHeader(name: string, value: string): void;
+  sendJson(status: number, body: unknown): void;
+  /** Writes the SSE response head; the returned stream is then the only way to write the body. */
+  openEventStream(): EventStream;
+  /**
+   * Renders an error, once: the OpenAI error JSON before the response started, a final SSE error
+   * event (and no `[DONE]`) once it streams, nothing after the client left.
+   */
+  fail(error: unknown): void;
+}
+
+type State = 'open' | 'streaming' | 'done' | 'aborted';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const JSON_TYPE = 'application/json';
+const EMPTY = Buffer.alloc(0);
+
+export class UwsExchange implements Exchange {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string> = {};
+  readonly receivedAt = performance.now();
+  body: Buffer = EMPTY;
+  private readonly controller = new AbortController();
+  private readonly extraHeaders: [string, string][] = [];
+  private state: State = 'open';
+  private stream: UwsEventStream | null = null;
+  /** Set when the request body was not fully read: the connection cannot be reused. */
+  closeConnection = false;
+
+  /** Must run synchronously inside the uWS handler: it copies `req` and attaches onAborted. */
+  constructor(
+    private readonly res: HttpResponse,
+    req: HttpRequest,
+    private readonly logger: Logger,
+  ) {
+    res.onAborted(() => {
+      this.state = 'aborted';
+      this.controller.abort();
+      this.stream?.wake();
+    });
+    this.method = req.getMethod().toUpperCase();
+    this.path = req.getUrl();
+    req.forEach((key, value) => {
+      this.headers[key] = value;
+    });
+    const clientId = this.headers['x-request-id'];
+    this.requestId = clientId && REQUEST_ID.test(clientId) ? clientId : `req_${randomUUID().replaceAll('-', '')}`;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True until the response ended or the client left. */
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  setHeader(name: string, value: string): void {
+    this.extraHeaders.push([name, value]);
+  }
+
+  sendJson(status: number, body: unknown): void {
+    this.sendRaw(status, JSON_TYPE, JSON.stringify(body));
+  }
+
+  openEventStream(): EventStream {
+    if (this.state !== 'open') throw new Error(`cannot open an event stream in state ${this.state}`);
+    this.state = 'streaming';
+    this.res.cork(() => {
+      this.writeHead(200, 'text/event-stream; charset=utf-8');
+      this.res.writeHeader('cache-control', 'no-cache');
+      // Proxies such as nginx buffer responses by default, which would hold back every token.
+      this.res.writeHeader('x-accel-buffering', 'no');
+    });
+    this.stream = new UwsEventStream(
+      this.res,
+      () => this.state === 'streaming',
+      () => (this.state = 'done'),
+    );
+    return this.stream;
+  }
+
+  fail(error: unknown): void {
+    const gatewayError = toGatewayError(error);
+    if (gatewayError.type === 'internal_error') {
+      // A bug of ours: the cause (never sent to the client) is what the log is for.
+      this.logger.error({ requestId: this.requestId, err: gatewayError.cause ?? gatewayError }, 'request failed');
+    } else if (gatewayError.status >= 500) {
+      this.logger.warn({ requestId: this.requestId, status: gatewayError.status, code: gatewayError.code, reason: gatewayError.message }, 'request failed');
+    }
+    if (this.state === 'open') {
+      if (gatewayError.retryAfterSeconds !== undefined) this.setHeader('retry-after', String(gatewayError.retryAfterSeconds));
+      this.sendRaw(gatewayError.status, JSON_TYPE, JSON.stringify(gatewayError.toBody()));
+    } else if (this.state === 'streaming' && this.stream) {
+      // Never a clean-looking end: the error event is the last frame and `[DONE]` never comes.
+      void this.stream.send(JSON.stringify(gatewayError.toBody()));
+      this.stream.end();
+    }
+  }
+
+  private sendRaw(status: number, contentType: string, body: string): void {
+    if (this.state !== 'open') return;
+    this.state = 'done';
+    this.res.cork(() => {
+      this.writeHead(status, contentType);
+      this.res.end(body, this.closeConnection);
+    });
+  }
+
+  private writeHead(status: number, contentType: string): void {
+    this.res.writeStatus(`${status} ${STATUS_CODES[status] ?? ''}`);
+    this.res.writeHeader('content-type', contentType);
+    this.res.writeHeader('x-request-id', this.requestId);
+    for (const [name, value] of this.extraHeaders) this.res.writeHeader(name, value);
+  }
+}

@@ -1,0 +1,123 @@
+import { performance } from 'node:perf_hooks';
+import type { ChatMessage } from '../../shared/openai/chat-request.ts';
+import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
+import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
+import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
+import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import { estimatePromptTokens } from './estimate-tokens.ts';
+
+export interface AttemptIdentity {
+  requestId: string;
+  /** 1-based. */
+  attempt: number;
+  /** The snapshot the request read at entry: its version and hash go on the event. */
+  snapshot: CompiledSnapshot;
+  apiKey: CompiledApiKey;
+  model: CompiledModel;
+  target: CompiledTarget;
+  endUser: string | null;
+  streamed: boolean;
+  /** The messages as sent upstream, for a prompt estimate when the provider reports no usage. */
+  messages: readonly ChatMessage[];
+}
+
+export type AttemptOutcome = UsageEvent['outcome'];
+
+/**
+ * Measures one upstream attempt (timing, status, output seen, reported usage) and turns it into
+ * its usage event when it ends, whatever the ending.
+ */
+export class AttemptMeter {
+  private readonly startedAt = new Date();
+  private readonly started = performance.now();
+  private status = 0;
+  private ttfbMs: number | null = null;
+  private usage: TokenCounts | null = null;
+  /** Characters of generated text and tool arguments seen so far, for estimates. */
+  private outputChars = 0;
+
+  constructor(private readonly identity: AttemptIdentity) {}
+
+  /** The upstream answered with a status (headers, or the whole response). */
+  answered(status: number): void {
+    this.status = status;
+    this.ttfbMs ??= Math.round(performance.now() - this.started);
+  }
+
+  /** Milliseconds since the attempt started (the upstream's share of the request's latency). */
+  elapsedMs(): number {
+    return performance.now() - this.started;
+  }
+
+  reportUsage(usage: TokenCounts): void {
+    this.usage = usage;
+  }
+
+  countChunk(chunk: ChatCompletionChunk): void {
+    for (const choice of chunk.choices) {
+      this.outputChars += choice.delta?.content?.length ?? 0;
+      for (const call of choice.delta?.tool_calls ?? []) this.outputChars += call.function?.arguments?.length ?? 0;
+    }
+  }
+
+  countText(text: string): void {
+    this.outputChars += text.length;
+  }
+
+  /** The counts the event will carry if the attempt ends now with `outcome`. */
+  tokens(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
+    if (this.usage) return { tokens: this.usage, estimated: false };
+    return this.estimate(outcome);
+  }
+
+  finish(outcome: AttemptOutcome): UsageEvent {
+    const { identity } = this;
+    const { tokens, estimated } = this.tokens(outcome);
+    const price = identity.model.model.price;
+    return {
+      schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
+      id: usageEventId(identity.requestId, identity.attempt),
+      requestId: identity.requestId,
+      attempt: identity.attempt,
+      teamId: identity.apiKey.team.id,
+      apiKeyId: identity.apiKey.key.id,
+      model: identity.model.model.name,
+      provider: identity.target.provider.name,
+      providerId: identity.target.provider.id,
+      deploymentId: identity.target.deployment.id,
+      endUser: identity.endUser,
+      promptTokens: tokens.promptTokens,
+      completionTokens: tokens.completionTokens,
+      cachedTokens: tokens.cachedTokens,
+      costMicroUsd: costMicroUsd(price, tokens),
+      priceVersion: price?.version ?? null,
+      estimated,
+      status: this.status,
+      outcome,
+      streamed: identity.streamed,
+      latencyMs: Math.round(performance.now() - this.started),
+      ttfbMs: this.ttfbMs,
+      snapshotVersion: identity.snapshot.version,
+      snapshotHash: identity.snapshot.hash,
+      startedAt: this.startedAt.toISOString(),
+    };
+  }
+
+  /**
+   * Reported usage when there is some. An upstream that refused the request (an error status, or
+   * no answer at all) did no billable work: zero. Anything else (success without usage, abort,
+   * timeout, a failure mid-stream) may have been billed: estimate the prompt plus the output seen.
+   */
+  private estimate(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
+    const accepted = this.status >= 200 && this.status < 300;
+    if (outcome === 'upstream_error' && !accepted) return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
+    return {
+      tokens: {
+        promptTokens: estimatePromptTokens(this.identity.messages),
+        completionTokens: Math.ceil(this.outputChars / 4),
+        cachedTokens: 0,
+      },
+      estimated: true,
+    };
+  }
+}

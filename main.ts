@@ -1,0 +1,69 @@
+/**
+ * `npm start`: both planes in one process on the embedded defaults (PGlite under .tollgate/,
+ * the in-process bus), or on PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set.
+ */
+import { pino } from 'pino';
+import { readControlPlaneEnv } from './control-plane/env.ts';
+import { startControlPlaneFromEnv } from './control-plane/start.ts';
+import { startDataPlane } from './data-plane/app.ts';
+import { loadDataPlaneEnv } from './data-plane/env.ts';
+import { createBus } from './shared/bus/create-bus.ts';
+import { createSecretBox } from './shared/crypto/secret-box.ts';
+import { resolveSecretKeys } from './shared/crypto/secret-key-file.ts';
+
+const controlEnv = readControlPlaneEnv();
+const dataEnv = loadDataPlaneEnv();
+const logger = pino({ level: dataEnv.logLevel });
+const bus = createBus({ redisUrl: controlEnv.REDIS_URL, prefix: controlEnv.TOLLGATE_BUS_PREFIX });
+
+const control = await startControlPlaneFromEnv(controlEnv, bus);
+const data = await startDataPlane({
+  bus,
+  host: dataEnv.host,
+  port: dataEnv.port,
+  secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
+  maxBodyBytes: dataEnv.maxBodyBytes,
+  logger: logger.child({ plane: 'data' }),
+});
+
+const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;
+const { createdAdminKey, createdDemoKey } = control.firstRun;
+const lines = [
+  '',
+  'Tollgate is running',
+  `  GraphQL (control plane): ${control.controlPlane.url}   [${control.databaseKind}, ${bus.kind} bus]`,
+  `  OpenAI-compatible API:   ${dataUrl}`,
+  createdAdminKey
+    ? `  Admin key (shown once, keep it): ${createdAdminKey}`
+    : controlEnv.TOLLGATE_ADMIN_KEY
+      ? '  Admin key: the value of TOLLGATE_ADMIN_KEY'
+      : '  Admin key: printed at the first start (only its hash is stored); set TOLLGATE_ADMIN_KEY to choose one',
+];
+if (createdDemoKey) {
+  lines.push(
+    `  Demo team API key (shown once): ${createdDemoKey}`,
+    '',
+    '  Try it:',
+    `  curl ${dataUrl}/chat/completions -H "Authorization: Bearer ${createdDemoKey}" -H "Content-Type: application/json" -d '{"model":"demo","messages":[{"role":"user","content":"Hello"}]}'`,
+  );
+} else {
+  lines.push(
+    '',
+    '  Try it (with the demo key printed at the first start, or one from createApiKey):',
+    `  curl ${dataUrl}/chat/completions -H "Authorization: Bearer $TOLLGATE_API_KEY" -H "Content-Type: application/json" -d '{"model":"demo","messages":[{"role":"user","content":"Hello"}]}'`,
+  );
+}
+console.log(`${lines.join('\n')}\n`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  await data.close();
+  await control.close();
+  await bus.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { costMicroUsd } from '../../shared/pricing/cost.ts';
+import { DEFAULT_FAKE_USAGE } from '../support/fake-openai-upstream.ts';
+import { chatBody, type Harness, KEYS, MINI_PRICE, sseData, startHarness, UPSTREAM_KEY } from './harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => {
+  h.upstream.reset();
+  });
+
+describe('POST /v1/chat/completions through an openai-compatible provider', () => {
+  it('relays a completion, mapping the model and sealing nothing but the credential', async () => {
+    const response = await h.chat(chatBody({ temperature: 0.2, metadata: { app: 'tests' }, user: 'end-user-7' }), {
+      headers: { 'x-request-id': 'client-req-1' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-request-id')).toBe('client-req-1');
+    expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
+    expect(response.headers.get('x-tollgate-provider')).toBe('fake-openai');
+    expect(response.headers.get('x-tollgate-snapshot')).toBe('1');
+    expect(Number(response.headers.get('x-tollgate-overhead-ms'))).toBeGreaterThanOrEqual(0);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the fake upstream!' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 21, completion_tokens: 7, total_tokens: 28 },
+    });
+
+    const [sent] = h.upstream.requests;
+    expect(sent.url).toBe('/v1/chat/completions');
+    expect(sent.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+    // Only the model changes; unknown fields pass through untouched; the client's key never goes up.
+    expect(sent.body).toEqual({
+      model: 'gpt-4o-mini-2024-07-18',
+      messages: [{ role: 'user', content: 'Say hello' }],
+      temperature: 0.2,
+      metadata: { app: 'tests' },
+      user: 'end-user-7',
+    });
+    expect(sent.rawBody).not.toContain(KEYS.acme);
+
+    const events = await h.usageOf(response);
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    expect(event).toMatchObject({
+      id: 'client-req-1:1',
+      requestId: 'client-req-1',
+      attempt: 1,
+      teamId: 'acme',
+      apiKeyId: 'key-acme',
+      model: 'gpt-4o-mini',
+      provider: 'fake-openai',
+      providerId: 'prov-fake',
+      deploymentId: 'dep-mini',
+      endUser: 'end-user-7',
+      promptTokens: 21,
+      completionTokens: 7,
+      cachedTokens: 0,
+      costMicroUsd: costMicroUsd(MINI_PRICE, { promptTokens: 21, completionTokens: 7, cachedTokens: 0 }),
+      priceVersion: 'mini-2026-11',
+      estimated: false,
+      status: 200,
+      outcome: 'ok',
+      streamed: false,
+      snapshotVersion: 1,
+    });
+    expect(event.snapshotHash).toHaveLength(64);
+    // 21 * 0.15 + 7 * 0.60 = 7.35 micro-USD, rounded up once.
+    expect(event.costMicroUsd).toBe(8);
+  });
+
+  it('resolves an alias to its model', async () => {
+    const response = await h.chat(chatBody({ model: 'fast' }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-tollgate-model')).toBe('gpt-4o-mini');
+    expect(h.upstream.requests[0].body.model).toBe('gpt-4o-mini-2024-07-18');
+  });
+
+  it('accepts the key as x-api-key', async () => {
+    const response = await h.chat(chatBody(), { key: null, headers: { 'x-api-key': KEYS.acme } });
+    expect(response.status).toBe(200);
+  });
+
+  it('streams with exact SSE framing and forwards the usage chunk when asked', async () => {
+    const response = await h.chat(chatBody({ stream: true, stream_options: { include_usage: true } }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const text = await response.text();
+    expect(text.endsWith('\n\ndata: [DONE]\n\n')).toBe(true);
+    expect(text.split('\n\n').every((frame) => frame === '' || frame.startsWith('data: '))).toBe(true);
+    const frames = sseData(text);
+    expect(frames.at(-1)).toBe('[DONE]');
+    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
+    expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
+    const content = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
+    expect(content).toBe('Hello from the fake upstream!');
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 21, completion_tokens: 7 } });
+
+    // The upstream was asked for usage, with the client's own options kept.
+    expect(h.upstream.requests[0].body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ streamed: true, outcome: 'ok', promptTokens: 21, completionTokens: 7, estimated: false, status: 200 });
+    expect(event.ttfbMs).not.toBeNull();
+  });
+
+  it('always asks the upstream for usage but hides the usage chunk from a client that did not ask', async () => {
+    const response = await h.chat(chatBody({ stream: true }));
+    const frames = sseData(await response.text());
+    expect(frames.at(-1)).toBe('[DONE]');
+    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
+    expect(chunks.some((chunk) => chunk.choices.length === 0)).toBe(false);
+    expect(h.upstream.requests[0].body.stream_options).toEqual({ include_usage: true });
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ promptTokens: DEFAULT_FAKE_USAGE.prompt_tokens, completionTokens: DEFAULT_FAKE_USAGE.completion_tokens, estimated: false });
+  });
+
+  it('parses frames and UTF-8 characters cut anywhere by the upstream', async () => {
+    const content = 'Grüße aus Köln — 東京から 👋 done';
+    h.upstream.enqueue({ kind: 'reply', chunks: ['Grüße aus ', 'Köln — 東京', 'から 👋', ' done'], sliceBytes: 3 });
+    const response = await h.chat(chatBody({ stream: true }));
+    const chunks = sseData(await response.text()).slice(0, -1).map((frame) => JSON.parse(frame));
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe(content);
+  });
+
+  it('estimates usage, and says so, when the upstream reports none', async () => {
+    h.upstream.enqueue({ kind: 'reply', content: 'abcdefgh', usage: null });
+    const response = await h.chat(chatBody({ stream: true, stream_options: { include_usage: true } }));
+    const chunks = sseData(await response.text()).slice(0, -1).map((frame) => JSON.parse(frame));
+    // "Say hello" = 9 chars -> 3 tokens + 4 per message; "abcdefgh" -> 2 tokens.
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } });
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ promptTokens: 7, completionTokens: 2, estimated: true, outcome: 'ok' });
+  });
+});
+
+describe('POST /v1/chat/completions through the mock provider', () => {
+  it('answers deterministically with usage', async () => {
+    const response = await h.chat(chatBody({ model: 'echo', messages: [{ role: 'user', content: 'ping pong' }] }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-tollgate-provider')).toBe('mock');
+    const body = await response.json();
+    expect(body.choices[0].message.content).toBe('Echo: ping pong');
+    expect(body.usage).toMatchObject({ prompt_tokens: 7, completion_tokens: 4 });
+    const [event] = await h.usageOf(response);
+    // echo costs $1 / $2 per million: 7 + 8 micro-USD.
+    expect(event).toMatchObject({ model: 'echo', provider: 'mock', promptTokens: 7, completionTokens: 4, costMicroUsd: 15, estimated: false });
+  });
+
+  it('streams in several chunks', async () => {
+    const response = await h.chat(chatBody({ model: 'echo', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three four five six' }] }));
+    const frames = sseData(await response.text());
+    expect(frames.at(-1)).toBe('[DONE]');
+    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
+    const contentChunks = chunks.filter((chunk) => chunk.choices[0]?.delta?.content);
+    expect(contentChunks.length).toBeGreaterThan(2);
+    expect(contentChunks.map((chunk) => chunk.choices[0].delta.content).join('')).toBe('Echo: one two three four five six');
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 9 } });
+  });
+});
+
+describe('GET /v1/models', () => {
+  it('lists the models the key may use, in OpenAI list format', async () => {
+    const response = await fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${KEYS.acme}` } });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.object).toBe('list');
+    expect(body.data.map((entry: { id: string }) => entry.id)).toEqual(['gpt-4o-mini', 'echo', 'echo-slow', 'basic']);
+    expect(body.data[0]).toEqual({ id: 'gpt-4o-mini', object: 'model', created: 1_795_392_000, owned_by: 'tollgate' });
+  });
+
+  it('honours allow-lists and bring-your-own-key providers', async () => {
+    const limited = await (await fetch(`${h.url}/v1/models`, { headers: { 'x-api-key': KEYS.acmeLimited } })).json();
+    expect(limited.data.map((entry: { id: string }) => entry.id)).toEqual(['gpt-4o-mini']);
+    const other = await (await fetch(`${h.url}/v1/models`, { headers: { authorization: `Bearer ${KEYS.other}` } })).json();
+    expect(other.data.map((entry: { id: string }) => entry.id)).toEqual(['gpt-4o-mini', 'echo', 'echo-slow', 'basic', 'other-private']);
+  });
+
+  it('refuses a missing key', async () => {
+    const response = await fetch(`${h.url}/v1/models`);
+    expect(response.status).toBe(401);
+    expect((await response.json()).error.code).toBe('invalid_api_key');
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz with the snapshot version', async () => {
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${h.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', snapshot: { version: 1 } });
+  });
+});
