@@ -4,7 +4,7 @@ import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { estimatePromptTokens } from './estimate-tokens.ts';
+import { estimatePromptTokens, estimateTokensFromChars } from './estimate-tokens.ts';
 
 export interface AttemptIdentity {
   requestId: string;
@@ -104,8 +104,8 @@ export class AttemptMeter {
   }
 
   /**
-   * Reported usage when there is some. An upstream that refused the request (an error status, or
-   * no answer at all) did no billable work: zero. Anything else (success without usage, abort,
+   * Without reported usage: an upstream that refused the request (an error status, or no answer
+   * at all) did no billable work: zero. Anything else (success without usage, abort,
    * timeout, a failure mid-stream) may have been billed: estimate the prompt plus the output seen.
    */
   private estimate(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
@@ -114,7 +114,7 @@ export class AttemptMeter {
     return {
       tokens: {
         promptTokens: estimatePromptTokens(this.identity.messages),
-        completionTokens: Math.ceil(this.outputChars / 4),
+        completionTokens: estimateTokensFromChars(this.outputChars),
         cachedTokens: 0,
       },
       estimated: true,

@@ -6,7 +6,12 @@ import { type ChatMessage, messageText } from '../../shared/openai/chat-request.
  * are flagged `estimated: true`. A real tokenizer per model family can replace this later.
  */
 export function estimateTextTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return estimateTokensFromChars(text.length);
+}
+
+/** The same rule for text only counted, not kept (e.g. the output of a stream). */
+export function estimateTokensFromChars(chars: number): number {
+  return Math.ceil(chars / 4);
 }
 
 /** Text tokens plus a few per message for the role and the chat template's framing. */

@@ -17,7 +17,7 @@ interface Started {
 
 /** Runs `npm start`'s command with empty env for the services: the embedded defaults. */
 async function start(): Promise<Started> {
-  const env = { ...process.env, TOLLGATE_DATA_DIR: dataDir, CONTROL_PLANE_PORT: '0', DATA_PLANE_PORT: '0', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: dataDir, CONTROL_PLANE_PORT: '0', DATA_PLANE_PORT: '0', LOG_LEVEL: 'warn' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'TOLLGATE_SECRET_KEY', 'TOLLGATE_ADMIN_KEY']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -14,22 +14,8 @@ export interface MockSettings {
   failStatus: number | null;
 }
 
-const cache = new Map<string, MockSettings>();
-
 export function mockSettings(baseUrl: string | null): MockSettings {
-  const key = baseUrl ?? '';
-  let settings = cache.get(key);
-  if (!settings) {
-    settings = parse(key);
-    // Few distinct mock URLs exist; the cap only guards against an unbounded snapshot churn.
-    if (cache.size > 1000) cache.clear();
-    cache.set(key, settings);
-  }
-  return settings;
-}
-
-function parse(baseUrl: string): MockSettings {
-  const query = baseUrl.includes('?') ? baseUrl.slice(baseUrl.indexOf('?') + 1) : '';
+  const query = baseUrl?.includes('?') ? baseUrl.slice(baseUrl.indexOf('?') + 1) : '';
   const params = new URLSearchParams(query);
   const nonNegative = (name: string) => {
     const value = Number(params.get(name));
