@@ -15,7 +15,8 @@ import {
   migrationStatus,
 } from './migrate.ts';
 
-describe('migrations', () => {
+// Each case builds in-memory PGlite databases through the WASM engine: seconds each, more on a busy machine.
+describe('migrations', { timeout: 120_000 }, () => {
   // The CI guard: a schema change without `npm run db:migrate -- create <name>` fails here.
   it('cover every change in prisma/schema.prisma', async () => {
     expect(await checkSchemaHasMigration()).toBe(true);
@@ -25,7 +26,7 @@ describe('migrations', () => {
 const pgUrl = postgresUrl();
 const postgresUp = await requireOrSkip(`PostgreSQL at ${pgUrl}`, isReachable(pgUrl));
 
-describe('migration runner', () => {
+describe('migration runner', { timeout: 120_000 }, () => {
   let work: string | undefined;
   let widgetMigration: string | undefined;
   afterAll(async () => {
