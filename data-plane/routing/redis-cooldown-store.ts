@@ -24,8 +24,10 @@ export interface RedisCooldownOptions {
 export function createRedisCooldownStore(options: RedisCooldownOptions): CooldownStore {
   const names = busNames(options.prefix);
   const owned = typeof options.redis === 'string';
-  // No offline queue: while Redis is away a command fails at once instead of piling up.
-  const redis = typeof options.redis === 'string' ? new Redis(options.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : options.redis;
+  // Commands queue while (re)connecting, so a cooldown found right at start-up is not lost; reads
+  // never wait longer than refreshTimeoutMs, and maxRetriesPerRequest: 1 flushes the queue with
+  // errors at each failed reconnect, so an outage cannot pile commands up.
+  const redis = typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
   redis.on('error', () => {}); // reported through failed commands below, once per outage
   const refreshIntervalMs = options.refreshIntervalMs ?? 500;
   const refreshTimeoutMs = options.refreshTimeoutMs ?? 50;
