@@ -8,6 +8,7 @@ import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upst
 import { chatCompletionsRoute } from './routes/chat-completions.ts';
 import { healthzRoute, notFoundRoute, readyzRoute } from './routes/health.ts';
 import { modelsRoute } from './routes/models.ts';
+import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
 import { createUsagePublisher } from './usage/usage-publisher.ts';
 
@@ -25,6 +26,8 @@ export interface DataPlaneOptions {
   /** Safety-net re-read of the stored snapshot, in case an announcement was lost. */
   snapshotPollIntervalMs?: number;
   upstream?: UpstreamAgentOptions;
+  /** Retry, cooldown and timeout policy; a shared cooldown store. Defaults suit production. */
+  routing?: RoutingOptions;
 }
 
 export interface DataPlane {
@@ -49,7 +52,15 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     logger,
     pollIntervalMs: options.snapshotPollIntervalMs,
   });
-  const agent = createUpstreamAgent(options.upstream);
+  const routing = createRoutingRuntime(options.routing);
+  // Per-attempt deadlines (first byte, idle, total) are enforced by the dispatch; the agent keeps
+  // only the connect timeout and generous safety nets above them.
+  const agent = createUpstreamAgent({
+    connectTimeoutMs: routing.timeouts.connectMs,
+    headersTimeoutMs: routing.timeouts.totalMs,
+    bodyTimeoutMs: routing.timeouts.totalMs,
+    ...options.upstream,
+  });
   const adapters = createProviderAdapters({ dispatcher: agent });
   const usage = createUsagePublisher(options.bus, logger);
 
@@ -58,7 +69,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/healthz', healthzRoute);
   router.get('/readyz', readyzRoute({ snapshots }));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage }));
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing }));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();
@@ -68,6 +79,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   } catch (error) {
     await snapshots.close();
     await agent.destroy();
+    await routing.cooldowns.close();
     throw error;
   }
   logger.info({ host: options.host, port: server.port, snapshotVersion: snapshots.status().version }, 'data plane listening');
@@ -81,6 +93,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       // In-flight upstream requests are cut: their clients are gone with the connections.
       await agent.destroy();
       await usage.flush();
+      await routing.cooldowns.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
+import { createRedisCooldownStore } from './routing/redis-cooldown-store.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)),
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    // With Redis, a deployment that cools down on one data plane cools down on all of them.
+    routing: config.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger }) } : {},
   });
 
   let stopping = false;

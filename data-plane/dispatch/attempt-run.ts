@@ -1,21 +1,125 @@
-import { performance } from 'node:perf_hooks';
+import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { UpstreamError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { UpstreamCall } from '../providers/adapter.ts';
-import type { AttemptMeter, AttemptOutcome } from '../usage/attempt-meter.ts';
+import { timeoutsFor } from '../routing/timeouts.ts';
+import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import { AttemptMeter, type AttemptOutcome } from '../usage/attempt-meter.ts';
+import { AttemptClock } from './attempt-clock.ts';
 import type { DispatchDeps } from './dispatch-chat.ts';
+import { completeAttempt } from './relay-completion.ts';
+import { streamAttempt } from './relay-stream.ts';
 
-/** What one attempt needs while it runs: built by dispatchChat, used by both relays. */
+/** One attempt as the loop asks for it. */
+export interface AttemptSpec {
+  exchange: Exchange;
+  /** 1-based. */
+  attempt: number;
+  snapshot: CompiledSnapshot;
+  apiKey: CompiledApiKey;
+  model: CompiledModel;
+  target: CompiledTarget;
+  request: ChatCompletionRequest;
+  deps: DispatchDeps;
+  /**
+   * Called once, just before the first byte goes to the client (response headers are still
+   * writable), with the milliseconds this attempt waited on the upstream so far. After it the
+   * request is committed to this attempt: no retry, no fallback.
+   */
+  commit(upstreamWaitMs: number): void;
+  /** The admission hook's settle, if any. */
+  settle?: (event: UsageEvent) => void;
+}
+
+export type AttemptResult =
+  /** The response went out (complete, or cut after the first byte and reported in-stream). */
+  | { kind: 'served' }
+  /** Failed before any byte reached the client: the loop may try elsewhere. */
+  | { kind: 'failed'; error: unknown; upstreamWaitMs: number }
+  /** Failed after the first byte: the error must end the stream as its final event. */
+  | { kind: 'failed_after_commit'; error: unknown }
+  /** The client left; nobody is waiting for anything. */
+  | { kind: 'aborted' };
+
+/** What a relay needs while the attempt runs. */
 export interface AttemptRun {
   exchange: Exchange;
+  target: CompiledTarget;
   call: UpstreamCall;
   meter: AttemptMeter;
+  clock: AttemptClock;
   deps: DispatchDeps;
+  /** The request is now this attempt's (see AttemptSpec.commit). */
+  commit(): void;
   /** Ends the attempt: publishes its usage event, once. */
   end(outcome: AttemptOutcome): void;
 }
 
-/** `x-tollgate-overhead-ms`: time in the gateway, i.e. since arrival minus the upstream's share. */
-export function setOverheadHeader(run: AttemptRun): void {
-  const overhead = performance.now() - run.exchange.receivedAt - run.meter.elapsedMs();
-  run.exchange.setHeader('x-tollgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+/** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
+export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
+  const { exchange, target, request, deps } = spec;
+  const streamed = request.stream === true;
+  const meter = new AttemptMeter({
+    requestId: exchange.requestId,
+    attempt: spec.attempt,
+    snapshot: spec.snapshot,
+    apiKey: spec.apiKey,
+    model: spec.model,
+    target,
+    endUser: request.user ?? null,
+    streamed,
+    messages: request.messages,
+  });
+  const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
+  const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
+  let ended = false;
+  let committed = false;
+  const run: AttemptRun = {
+    exchange,
+    target,
+    meter,
+    clock,
+    deps,
+    call: {
+      request,
+      upstreamModel: target.deployment.upstreamModel,
+      provider: target.provider,
+      signal: clock.signal,
+      requestId: exchange.requestId,
+    },
+    commit() {
+      committed = true;
+      spec.commit(meter.elapsedMs());
+    },
+    end(outcome) {
+      if (ended) return;
+      ended = true;
+      clock.dispose();
+      leaveInFlight();
+      const event = meter.finish(outcome);
+      deps.usage.publish(event);
+      spec.settle?.(event);
+    },
+  };
+
+  try {
+    if (streamed) await streamAttempt(run);
+    else await completeAttempt(run);
+    if (exchange.signal.aborted) run.end('aborted');
+    return exchange.signal.aborted ? { kind: 'aborted' } : { kind: 'served' };
+  } catch (caught) {
+    const upstreamWaitMs = meter.elapsedMs();
+    // Whatever stopped us, the upstream request must not run on.
+    clock.abort();
+    if (exchange.signal.aborted && clock.timedOut === null) {
+      run.end('aborted');
+      return { kind: 'aborted' };
+    }
+    const error = clock.timedOut !== null ? clock.timeoutError(target.provider.name, 0) : caught;
+    if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
+    if (clock.timedOut !== null) deps.routing.stats.recordLatency(target.deployment.id, streamed, upstreamWaitMs);
+    run.end(error instanceof UpstreamError ? error.outcome : 'upstream_error');
+    return committed ? { kind: 'failed_after_commit', error } : { kind: 'failed', error, upstreamWaitMs };
+  }
 }

@@ -1,68 +1,205 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { ProviderAdapters } from '../providers/registry.ts';
+import { checkContextWindow, PromptSize } from '../routing/context-window.ts';
+import { orderTargets } from '../routing/order-targets.ts';
+import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
+import type { RoutePlan, RouteStep } from '../routing/route-plan.ts';
+import type { RoutingRuntime } from '../routing/routing-runtime.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { UpstreamError } from '../errors/gateway-error.ts';
-import { AttemptMeter, type AttemptOutcome } from '../usage/attempt-meter.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
-import type { AttemptRun } from './attempt-run.ts';
-import { relayCompletion } from './relay-completion.ts';
-import { relayStream } from './relay-stream.ts';
+import type { AttemptAdmission, AttemptHooks } from './attempt-hooks.ts';
+import { runAttempt } from './attempt-run.ts';
 
 export interface DispatchDeps {
   adapters: ProviderAdapters;
   usage: UsagePublisher;
+  routing: RoutingRuntime;
+  /** Per-attempt reserve/settle (limits, budgets); every attempt is admitted when absent. */
+  hooks?: AttemptHooks;
 }
 
 /** Everything decided before the upstream is called, from the snapshot read at entry. */
 export interface DispatchPlan {
   snapshot: CompiledSnapshot;
   apiKey: CompiledApiKey;
-  model: CompiledModel;
-  target: CompiledTarget;
+  route: RoutePlan;
+  strategy: RoutingStrategy;
   /** After team policy: what the adapter maps to the wire. */
   request: ChatCompletionRequest;
 }
 
-/** Runs the single upstream attempt of the walking skeleton (fallbacks will loop over a plan here). */
-export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
-  const { request, target } = plan;
-  const meter = new AttemptMeter({
-    requestId: exchange.requestId,
-    attempt: 1,
-    snapshot: plan.snapshot,
-    apiKey: plan.apiKey,
-    model: plan.model,
-    target,
-    endUser: request.user ?? null,
-    streamed: request.stream === true,
-    messages: request.messages,
-  });
-  let ended = false;
-  const run: AttemptRun = {
-    exchange,
-    meter,
-    deps,
-    call: { request, upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal: exchange.signal },
-    end(outcome) {
-      if (ended) return;
-      ended = true;
-      deps.usage.publish(meter.finish(outcome));
-    },
-  };
-  try {
-    if (request.stream === true) await relayStream(run);
-    else await relayCompletion(run);
-  } catch (error) {
-    if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
-    run.end(outcomeOf(error, exchange.signal));
-    // After a client abort nobody is listening; the attempt is metered, that is all.
-    if (!exchange.signal.aborted) throw error;
-  }
+/** What the loop has learnt so far; the last failure decides whether the plan moves on. */
+interface LoopState {
+  attempts: number;
+  /** Time spent waiting on upstreams (failed attempts whole, the serving one to its first byte). */
+  upstreamMs: number;
+  /** Deliberate backoff sleeps: neither upstream time nor gateway work. */
+  backoffMs: number;
+  last: { error: unknown; trigger: FallbackTrigger | null } | null;
+  /** The model and deployment of the latest attempt: the serving one, or the last to fail. */
+  lastTried: { model: CompiledModel; target: CompiledTarget } | null;
+  /** The requested model's context error, kept to answer with when no model fits. */
+  contextError: GatewayError | null;
 }
 
-function outcomeOf(error: unknown, signal: AbortSignal): AttemptOutcome {
-  if (signal.aborted) return 'aborted';
-  if (error instanceof UpstreamError) return error.outcome;
-  return 'upstream_error';
+const ADMITTED: AttemptAdmission = { admitted: true };
+
+/**
+ * The attempt loop: walks the plan (the requested model, then its fallback chain), trying each
+ * model's deployments in strategy order, skipping cooling ones, re-trying with backoff, until an
+ * attempt reaches the client or the attempt budget is spent. Retries and fallbacks happen only
+ * before the first byte reaches the client. This is the one place an attempt starts and ends:
+ * `hooks.beforeAttempt` runs right before each, its `settle` right after.
+ */
+export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
+  const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null };
+  const prompt = new PromptSize(plan.request);
+  for (const [index, step] of plan.route.steps.entries()) {
+    // The requested model always gets its turn; a fallback only on a trigger of the chain.
+    if (index > 0 && !(state.last?.trigger && plan.route.fallbackTriggers.has(state.last.trigger))) break;
+    if (state.attempts >= deps.routing.retry.maxAttempts) break;
+    const tooLong = checkContextWindow(step.model, prompt, plan.request);
+    if (tooLong) {
+      state.contextError ??= tooLong;
+      state.last = { error: tooLong, trigger: 'context_window' };
+      continue;
+    }
+    if ((await tryModel(exchange, plan, deps, step, state, prompt)) === 'done') return;
+  }
+  const error = state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
+  setRoutingHeaders(exchange, plan.route.steps[0].model, state, 0);
+  throw error;
+}
+
+/** One model of the plan. 'done' when the request is answered (or its client left). */
+async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, step: RouteStep, state: LoopState, prompt: PromptSize): Promise<'done' | 'next'> {
+  const { routing } = deps;
+  const { cooldowns } = routing;
+  const streamed = plan.request.stream === true;
+  const ordered = orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
+  if (ordered.length === 0) {
+    state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
+    return 'next';
+  }
+  await cooldowns.refresh(ordered.map((target) => target.deployment.id));
+
+  const tried = new Set<CompiledTarget>();
+  /** Tried deployments whose last failure may pass on a second try. */
+  const retryable = new Set<CompiledTarget>();
+  let onThisModel = 0;
+  let retries = 0;
+  const free = (target: CompiledTarget) => cooldowns.cooling(target.deployment.id) === null;
+
+  while (onThisModel < routing.retry.maxAttemptsPerModel && state.attempts < routing.retry.maxAttempts) {
+    if (exchange.signal.aborted) return 'done';
+    let target = ordered.find((candidate) => !tried.has(candidate) && free(candidate));
+    if (!target) {
+      // Every deployment was tried or is cooling: re-try one that may pass, after a backoff.
+      target = ordered.find((candidate) => retryable.has(candidate) && free(candidate));
+      if (!target) break;
+      const started = performance.now();
+      try {
+        await sleep(backoffMs(++retries, routing.retry, routing.random), undefined, { signal: exchange.signal });
+      } catch {
+        return 'done'; // the client left while we waited
+      }
+      state.backoffMs += performance.now() - started;
+      if (!free(target)) continue;
+    }
+    tried.add(target);
+
+    const attempt = state.attempts + 1;
+    const admission = deps.hooks
+      ? await deps.hooks.beforeAttempt({
+          requestId: exchange.requestId,
+          attempt,
+          snapshot: plan.snapshot,
+          apiKey: plan.apiKey,
+          model: step.model,
+          target,
+          request: plan.request,
+          promptTokens: () => prompt.tokens(),
+        })
+      : ADMITTED;
+    if (!admission.admitted) {
+      if (admission.scope === 'request') throw admission.error;
+      state.last = { error: admission.error, trigger: null };
+      continue;
+    }
+
+    state.attempts = attempt;
+    onThisModel++;
+    state.lastTried = { model: step.model, target };
+    const result = await runAttempt({
+      exchange,
+      attempt,
+      snapshot: plan.snapshot,
+      apiKey: plan.apiKey,
+      model: step.model,
+      target,
+      request: plan.request,
+      deps,
+      settle: admission.settle,
+      commit: (upstreamWaitMs) => setRoutingHeaders(exchange, step.model, state, upstreamWaitMs),
+    });
+    if (result.kind === 'served') {
+      cooldowns.recordSuccess(target.deployment.id);
+      return 'done';
+    }
+    if (result.kind === 'aborted') return 'done';
+    const failure = classifyFailure(result.error);
+    if (failure?.countsAsFailure) cooldowns.recordFailure(target.deployment.id, failure.coolForMs);
+    // After the first byte, or for an error that is not the upstream's, there is nothing to retry.
+    if (result.kind === 'failed_after_commit' || !failure) throw result.error;
+    state.upstreamMs += result.upstreamWaitMs;
+    state.last = { error: result.error, trigger: failure.trigger };
+    if (failure.retrySameDeployment) retryable.add(target);
+    else retryable.delete(target);
+    if (!failure.tryOtherDeployment && !failure.retrySameDeployment) return 'next';
+  }
+  if (onThisModel === 0 && !exchange.signal.aborted) {
+    // Nothing was even tried: every deployment is cooling down.
+    state.last = coolingDown(step, ordered.map((target) => cooldowns.cooling(target.deployment.id)));
+  }
+  return 'next';
+}
+
+/**
+ * x-tollgate-model / -provider / -attempts / -overhead-ms, set once per response: at commit for
+ * the serving attempt, or before the final error. Overhead is the time in the gateway itself:
+ * total so far minus upstream waits and deliberate backoff sleeps.
+ */
+function setRoutingHeaders(exchange: Exchange, requested: CompiledModel, state: LoopState, currentWaitMs: number): void {
+  exchange.setHeader('x-tollgate-model', (state.lastTried?.model ?? requested).model.name);
+  if (state.lastTried) exchange.setHeader('x-tollgate-provider', state.lastTried.target.provider.name);
+  exchange.setHeader('x-tollgate-attempts', String(state.attempts));
+  const overhead = performance.now() - exchange.receivedAt - state.upstreamMs - currentWaitMs - state.backoffMs;
+  exchange.setHeader('x-tollgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+}
+
+function noUsableDeployment(step: RouteStep | undefined): GatewayError {
+  return new GatewayError({
+    status: 503,
+    type: 'service_unavailable',
+    code: 'no_usable_deployment',
+    message: `No deployment of \`${step?.model.model.name ?? 'this model'}\` can serve right now.`,
+  });
+}
+
+function coolingDown(step: RouteStep, cooling: ReturnType<RoutingRuntime['cooldowns']['cooling']>[]): LoopState['last'] {
+  const remaining = cooling.flatMap((entry) => (entry ? [entry.remainingMs] : []));
+  const soonestMs = remaining.length > 0 ? Math.min(...remaining) : 1000;
+  const error = new GatewayError({
+    status: 503,
+    type: 'service_unavailable',
+    code: 'deployments_cooling_down',
+    message: `Every deployment of \`${step.model.model.name}\` failed recently and is cooling down; retry after ${Math.ceil(soonestMs / 1000)} s.`,
+    retryAfterSeconds: Math.max(1, Math.ceil(soonestMs / 1000)),
+  });
+  return { error, trigger: cooling.some((entry) => entry?.reason === 'rate_limit') ? 'rate_limit' : 'server_error' };
 }

@@ -1,14 +1,15 @@
-import { type AttemptRun, setOverheadHeader } from './attempt-run.ts';
+import type { AttemptRun } from './attempt-run.ts';
 
-/** A non-streamed attempt: one upstream answer, relayed as JSON. Errors propagate to dispatch. */
-export async function relayCompletion(run: AttemptRun): Promise<void> {
-  const { exchange, meter } = run;
-  const adapter = run.deps.adapters[run.call.provider.kind];
-  const result = await adapter.complete(run.call);
+/** A non-streamed attempt: one upstream answer, relayed as JSON. Errors propagate to the attempt. */
+export async function completeAttempt(run: AttemptRun): Promise<void> {
+  const { exchange, meter, clock, call } = run;
+  const adapter = run.deps.adapters[call.provider.kind];
+  const result = await clock.race(adapter.complete(call));
   meter.answered(result.status);
+  run.deps.routing.stats.recordLatency(run.target.deployment.id, false, meter.elapsedMs());
   if (result.usage) meter.reportUsage(result.usage);
   else for (const choice of result.completion.choices) meter.countText(messageContent(choice));
-  setOverheadHeader(run);
+  run.commit();
   exchange.sendJson(200, result.completion);
   run.end('ok');
 }

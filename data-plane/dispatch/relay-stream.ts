@@ -1,27 +1,47 @@
 import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
-import { type AttemptRun, setOverheadHeader } from './attempt-run.ts';
+import type { StreamEvent } from '../providers/adapter.ts';
+import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
+import type { AttemptRun } from './attempt-run.ts';
 
 /**
- * A streamed attempt. The SSE response starts only once the upstream accepted the request, so an
- * early upstream error is still a plain JSON error; after that, failures become the final SSE
- * event (rendered by the exchange when the error reaches it). Each frame is awaited, so a slow
- * client slows the upstream read instead of filling memory.
+ * A streamed attempt. Nothing reaches the client until the upstream's first event: until then a
+ * failure (an error status, a stall, a stream that ends empty) is still the loop's to retry.
+ * From the first event on the request is committed; a later failure becomes the final SSE error
+ * event (rendered by the exchange) and never a `[DONE]`. Each frame is awaited, so a slow client
+ * slows the upstream read instead of filling memory; the idle deadline only runs while we wait on
+ * the upstream, never while the client makes us wait.
  */
-export async function relayStream(run: AttemptRun): Promise<void> {
-  const { exchange, meter, call } = run;
+export async function streamAttempt(run: AttemptRun): Promise<void> {
+  const { meter, clock, call } = run;
   const adapter = run.deps.adapters[call.provider.kind];
-  const opened = await adapter.stream(call);
+  const opened = await clock.race(adapter.stream(call));
   meter.answered(opened.status);
-  setOverheadHeader(run);
+  const events = opened.events[Symbol.asyncIterator]();
+  try {
+    const first = await clock.race(events.next());
+    if (first.done) throw upstreamInvalidResponse(call.provider.name, opened.status, 'the stream ended before its first event');
+    clock.gotFirstByte();
+    run.deps.routing.stats.recordLatency(run.target.deployment.id, true, meter.elapsedMs());
+    run.commit();
+    await relay(run, first.value, events);
+  } finally {
+    // Stopping early (failure, abort, deadline) must release the upstream connection; after a
+    // complete stream this is a no-op.
+    Promise.resolve(events.return?.()).catch(() => {});
+  }
+}
+
+async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<StreamEvent>): Promise<void> {
+  const { exchange, meter, clock, call } = run;
   const stream = exchange.openEventStream();
   // The client's own choice: we always ask the upstream for usage, but forward it only on request.
   const clientWantsUsage = call.request.stream_options?.include_usage === true;
   let lastChunk: ChatCompletionChunk | null = null;
   let usageSent = false;
 
-  for await (const event of opened.events) {
-    if (exchange.signal.aborted) break;
+  let event: StreamEvent | null = first;
+  while (event !== null && !exchange.signal.aborted) {
     if (event.type === 'chunk') {
       meter.countChunk(event.chunk);
       lastChunk = event.chunk;
@@ -33,11 +53,11 @@ export async function relayStream(run: AttemptRun): Promise<void> {
         usageSent = true;
       }
     }
+    if (exchange.signal.aborted) break;
+    const next: IteratorResult<StreamEvent> = await clock.race(events.next(), true);
+    event = next.done ? null : next.value;
   }
-  if (exchange.signal.aborted) {
-    run.end('aborted');
-    return;
-  }
+  if (exchange.signal.aborted) return; // the attempt reports itself aborted
   if (clientWantsUsage && !usageSent) {
     // The upstream reported nothing: the client still gets the usage chunk it asked for, with
     // the same estimate the usage event carries (flagged there as estimated).

@@ -14,8 +14,13 @@ export interface UpstreamCall {
   /** The deployment's model id at the provider: what goes on the wire. */
   upstreamModel: string;
   provider: CompiledProvider;
-  /** Aborted when the client leaves: the adapter must stop the upstream request. */
+  /**
+   * Aborted when the client leaves or one of the attempt's deadlines passes: the adapter must
+   * stop the upstream request.
+   */
   signal: AbortSignal;
+  /** The gateway's request id; adapters forward it (`x-request-id`) so both sides' logs meet. */
+  requestId?: string;
 }
 
 export interface CompletionResult {

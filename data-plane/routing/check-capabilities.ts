@@ -12,3 +12,10 @@ export function checkCapabilities(model: CompiledModel, request: ChatCompletionR
     throw invalidRequest(`The model \`${name}\` does not support tools.`, 'tools', 'unsupported_capability');
   }
 }
+
+/** The same check as a yes/no, for fallback models: one that cannot serve the request is skipped. */
+export function supportsRequest(model: CompiledModel, request: ChatCompletionRequest): boolean {
+  const { capabilities } = model.model;
+  if (request.stream === true && !capabilities.streaming) return false;
+  return !(request.tools && request.tools.length > 0 && !capabilities.tools);
+}

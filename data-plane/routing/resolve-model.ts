@@ -1,6 +1,5 @@
 import { keyAllowsModel } from '../auth/authenticate.ts';
 import { modelNotFound } from '../errors/client-errors.ts';
-import { GatewayError } from '../errors/gateway-error.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 
 /** A model the key may use, with the deployments its team may reach. */
@@ -30,29 +29,4 @@ export function resolveModel(snapshot: CompiledSnapshot, apiKey: CompiledApiKey,
 /** Models the key may use and its team can reach, for /v1/models. */
 export function listUsableModels(snapshot: CompiledSnapshot, apiKey: CompiledApiKey): CompiledModel[] {
   return snapshot.models.filter((model) => keyAllowsModel(apiKey, model) && targetsForTeam(model, apiKey.team.id).length > 0);
-}
-
-/**
- * Picks the deployment for the first attempt: weighted random among the targets that can serve.
- * (Fallbacks will walk a precomputed plan; this is its first step.)
- */
-export function chooseTarget(resolved: ResolvedModel, random: () => number = Math.random): CompiledTarget {
-  const usable = resolved.targets.filter((target) => target.provider.unusableReason === null);
-  if (usable.length === 0) {
-    throw new GatewayError({
-      status: 503,
-      type: 'service_unavailable',
-      code: 'no_usable_deployment',
-      message: `No deployment of \`${resolved.model.model.name}\` can serve right now.`,
-    });
-  }
-  const total = usable.reduce((sum, target) => sum + target.deployment.weight, 0);
-  // All weights 0 means "no preference", not "never": fall back to the first usable one.
-  if (total === 0) return usable[0];
-  let point = random() * total;
-  for (const target of usable) {
-    point -= target.deployment.weight;
-    if (point < 0) return target;
-  }
-  return usable[usable.length - 1];
 }

@@ -6,7 +6,6 @@ import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, team } from '../../test/support/snapshot-fixture.ts';
-import { chooseTarget, resolveModel } from '../routing/resolve-model.ts';
 import { compileSnapshot } from './compile-snapshot.ts';
 
 const box = createSecretBox([{ id: 'k1', key: randomBytes(32) }]);
@@ -115,18 +114,52 @@ describe('compileSnapshot on every shipped snapshot fixture', () => {
   }
 });
 
-describe('chooseTarget', () => {
-  it('picks by weight and never picks a weight-0 or unusable deployment', () => {
-    const { compiled } = compile();
-    const apiKeyAll = compiled.keysByHash.get(hashSecret('secret-1'))!;
-    const resolved = resolveModel(compiled, apiKeyAll, 'big');
-    const one = resolved.targets[0];
-    const drained = { ...one, deployment: { ...one.deployment, id: 'drained', weight: 0 } };
-    const heavy = { ...one, deployment: { ...one.deployment, id: 'heavy', weight: 3 } };
-    const plan = { model: resolved.model, targets: [drained, one, heavy] };
-    expect(chooseTarget(plan, () => 0).deployment.id).toBe('d1');
-    expect(chooseTarget(plan, () => 0.26).deployment.id).toBe('heavy');
-    expect(chooseTarget(plan, () => 0.999).deployment.id).toBe('heavy');
-    expect(() => chooseTarget(resolveModel(compiled, apiKeyAll, 'small'))).toThrow(/No deployment/);
+describe('routing tables', () => {
+  function compileRouting() {
+    const snapshot = buildSnapshot({
+      version: 4,
+      plans: [
+        { id: 'plan-pro', name: 'pro', allowedModels: [], limits: { rpm: null, tpm: null, maxParallel: null }, markupBasisPoints: 0, billing: 'postpaid', systemPrompt: 'Plan prompt', fallbackChainId: 'chain-plan', routingProfile: 'eco' },
+      ],
+      teams: [team({ id: 't-plan', planId: 'plan-pro' }), team({ id: 't-own', planId: 'plan-pro', systemPrompt: 'Team prompt', fallbackChainId: 'chain-team', routingProfile: 'fast-lane' })],
+      apiKeys: [
+        apiKey('s-plan', { id: 'k-plan', teamId: 't-plan' }),
+        apiKey('s-team', { id: 'k-team', teamId: 't-own' }),
+        apiKey('s-key', { id: 'k-key', teamId: 't-own', fallbackChainId: 'chain-key', routingProfile: 'nope' }),
+      ],
+      providers: [provider({ id: 'p', kind: 'mock' })],
+      models: [
+        model({ id: 'm-a', name: 'a', fallbackChainId: 'chain-model', deployments: [deployment({ id: 'da', providerId: 'p', upstreamModel: 'a' })] }),
+        model({ id: 'm-b', name: 'b', deployments: [deployment({ id: 'db', providerId: 'p', upstreamModel: 'b' })] }),
+      ],
+      fallbackChains: [
+        { id: 'chain-model', name: 'model', modelIds: ['m-b'], triggers: ['server_error'] },
+        { id: 'chain-plan', name: 'plan', modelIds: ['m-b', 'm-gone'], triggers: ['rate_limit'] },
+        { id: 'chain-team', name: 'team', modelIds: ['m-a'], triggers: ['timeout'] },
+        { id: 'chain-key', name: 'key', modelIds: [], triggers: [] },
+      ],
+      routingProfiles: [{ name: 'fast-lane', strategy: 'least-busy' }, { name: 'eco', strategy: 'latency' }],
+    });
+    return compileSnapshot(snapshot, box);
+  }
+
+  it('resolves chains most specific first (key > team > plan), the model chain separately', () => {
+    const { compiled, warnings } = compileRouting();
+    expect(compiled.keysByHash.get(hashSecret('s-plan'))!.routing.fallbackChain?.id).toBe('chain-plan');
+    expect(compiled.keysByHash.get(hashSecret('s-team'))!.routing.fallbackChain?.id).toBe('chain-team');
+    expect(compiled.keysByHash.get(hashSecret('s-key'))!.routing.fallbackChain?.id).toBe('chain-key');
+    expect(compiled.modelsByName.get('a')!.fallbackChain?.models.map((m) => m.model.name)).toEqual(['b']);
+    // A dangling model id is dropped from the chain, with a warning.
+    expect(compiled.keysByHash.get(hashSecret('s-plan'))!.routing.fallbackChain?.models).toHaveLength(1);
+    expect(warnings.some((w) => w.includes('m-gone'))).toBe(true);
+  });
+
+  it('merges built-in and snapshot profiles, and resolves key defaults and system prompts', () => {
+    const { compiled, warnings } = compileRouting();
+    expect(Object.fromEntries(compiled.routingProfiles)).toEqual({ eco: 'latency', balanced: 'weighted', precision: 'latency', 'fast-lane': 'least-busy' });
+    expect(compiled.keysByHash.get(hashSecret('s-plan'))!.routing).toMatchObject({ profile: 'eco', systemPrompt: 'Plan prompt' });
+    expect(compiled.keysByHash.get(hashSecret('s-team'))!.routing).toMatchObject({ profile: 'fast-lane', systemPrompt: 'Team prompt' });
+    expect(compiled.keysByHash.get(hashSecret('s-key'))!.routing.profile).toBeNull();
+    expect(warnings.some((w) => w.includes('unknown routing profile nope'))).toBe(true);
   });
 });

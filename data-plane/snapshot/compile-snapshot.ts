@@ -1,6 +1,15 @@
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
-import type { ConfigSnapshot, SnapshotProvider } from '../../shared/snapshot/schema.ts';
-import type { CompiledApiKey, CompiledModel, CompiledProvider, CompiledSnapshot, CompiledTarget } from './compiled-snapshot.ts';
+import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
+import { BUILT_IN_PROFILES } from '../routing/routing-profiles.ts';
+import type {
+  CompiledApiKey,
+  CompiledFallbackChain,
+  CompiledModel,
+  CompiledProvider,
+  CompiledSnapshot,
+  CompiledTarget,
+  KeyRouting,
+} from './compiled-snapshot.ts';
 
 export interface CompileResult {
   compiled: CompiledSnapshot;
@@ -18,8 +27,9 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
   const providers = new Map<string, CompiledProvider>();
   for (const provider of snapshot.providers) providers.set(provider.id, compileProvider(provider, secretBox, warnings));
 
-  const models: CompiledModel[] = [];
+  const models: { -readonly [K in keyof CompiledModel]: CompiledModel[K] }[] = [];
   const modelsByName = new Map<string, CompiledModel>();
+  const modelsById = new Map<string, CompiledModel>();
   const modelIdsByName = new Map<string, string>();
   for (const model of snapshot.models) {
     const targets: CompiledTarget[] = [];
@@ -28,8 +38,9 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       if (provider) targets.push({ deployment, provider });
       else warnings.push(`deployment ${deployment.id} of model ${model.name} names unknown provider ${deployment.providerId}`);
     }
-    const compiled: CompiledModel = { model, targets };
+    const compiled = { model, targets, fallbackChain: null as CompiledFallbackChain | null };
     models.push(compiled);
+    modelsById.set(model.id, compiled);
     // Names first, then aliases, so an alias can never shadow another model's real name.
     if (modelsByName.has(model.name)) warnings.push(`duplicate model name ${model.name}`);
     else modelsByName.set(model.name, compiled);
@@ -41,6 +52,28 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
     }
   }
   for (const [name, compiled] of modelsByName) modelIdsByName.set(name, compiled.model.id);
+
+  // Fallback chains resolved once, so a request's plan is a loop over a list, never a lookup chain.
+  const chains = new Map<string, CompiledFallbackChain>();
+  for (const chain of snapshot.fallbackChains) {
+    const chainModels: CompiledModel[] = [];
+    for (const modelId of chain.modelIds) {
+      const target = modelsById.get(modelId);
+      if (target) chainModels.push(target);
+      else warnings.push(`fallback chain ${chain.name} names unknown model ${modelId}`);
+    }
+    chains.set(chain.id, { id: chain.id, name: chain.name, models: chainModels, triggers: new Set(chain.triggers) });
+  }
+  const chainById = (chainId: string | null, owner: string): CompiledFallbackChain | null => {
+    if (chainId === null) return null;
+    const chain = chains.get(chainId);
+    if (!chain) warnings.push(`${owner} names unknown fallback chain ${chainId}`);
+    return chain ?? null;
+  };
+  for (const compiled of models) compiled.fallbackChain = chainById(compiled.model.fallbackChainId, `model ${compiled.model.name}`);
+
+  const routingProfiles = new Map<string, RoutingStrategy>(Object.entries(BUILT_IN_PROFILES));
+  for (const profile of snapshot.routingProfiles) routingProfiles.set(profile.name, profile.strategy);
 
   const teams = new Map(snapshot.teams.map((team) => [team.id, team]));
   const plans = new Map(snapshot.plans.map((plan) => [plan.id, plan]));
@@ -60,11 +93,21 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
     }
     const keyModelIds = key.allowedModels.length === 0 ? null : toModelIds(key.allowedModels);
+    const plan = team.planId === null ? undefined : plans.get(team.planId);
+    const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
+    if (profile !== null && !routingProfiles.has(profile)) warnings.push(`api key ${key.id} defaults to unknown routing profile ${profile}`);
+    const routing: KeyRouting = {
+      // Most specific wins: key, then team, then plan (then, per request, the model's own).
+      fallbackChain: chainById(key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, `api key ${key.id}`),
+      profile: profile !== null && routingProfiles.has(profile) ? profile : null,
+      systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
+    };
     const compiled: CompiledApiKey = {
       key,
       team,
       expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
       allowedModelIds: intersect(keyModelIds, planModelIds),
+      routing,
     };
     keysByHash.set(key.hash, compiled);
     // After a rotation the old secret keeps working until its grace period ends. Without an end
@@ -83,6 +126,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       keysByHash,
       modelsByName,
       models,
+      routingProfiles,
     },
     warnings,
   };

@@ -1,5 +1,7 @@
 import type {
+  FallbackTrigger,
   ProviderKind,
+  RoutingStrategy,
   SnapshotApiKey,
   SnapshotDeployment,
   SnapshotModel,
@@ -22,6 +24,32 @@ export interface CompiledSnapshot {
   readonly modelsByName: ReadonlyMap<string, CompiledModel>;
   /** In snapshot order, for listings. */
   readonly models: readonly CompiledModel[];
+  /**
+   * Routing profile name -> strategy: the built-in profiles (routing/routing-profiles.ts)
+   * overlaid by the snapshot's own, which win on a name clash.
+   */
+  readonly routingProfiles: ReadonlyMap<string, RoutingStrategy>;
+}
+
+/** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */
+export interface CompiledFallbackChain {
+  readonly id: string;
+  readonly name: string;
+  /** In chain order. */
+  readonly models: readonly CompiledModel[];
+  readonly triggers: ReadonlySet<FallbackTrigger>;
+}
+
+/**
+ * Routing defaults of a key, resolved at compile time with the most specific level winning
+ * (key > team > plan); the model's own chain applies when none of them names one.
+ */
+export interface KeyRouting {
+  readonly fallbackChain: CompiledFallbackChain | null;
+  /** A profile name; null means the default profile. Validated against routingProfiles. */
+  readonly profile: string | null;
+  /** The team's system prompt, else its plan's; null when neither sets one. */
+  readonly systemPrompt: string | null;
 }
 
 export interface CompiledApiKey {
@@ -34,12 +62,15 @@ export interface CompiledApiKey {
    * neither restricts (empty lists mean every model).
    */
   readonly allowedModelIds: ReadonlySet<string> | null;
+  readonly routing: KeyRouting;
 }
 
 export interface CompiledModel {
   readonly model: SnapshotModel;
   /** The model's deployments with their providers, in snapshot order. */
   readonly targets: readonly CompiledTarget[];
+  /** The model's own fallback chain, used when the key, team and plan name none. */
+  readonly fallbackChain: CompiledFallbackChain | null;
 }
 
 export interface CompiledTarget {

@@ -9,6 +9,11 @@ export const busNames = (prefix = 'tollgate') => ({
   usageGroup: `${prefix}-control-plane`,
   /** Stream: usage events that could not be stored after several tries. */
   usageDeadLetterStream: `${prefix}:usage:dead`,
+  /**
+   * String with a PX expiry: set while a deployment cools down after failing (its value is the
+   * reason). Shared by every data plane, so one plane's verdict spares the others the failures.
+   */
+  cooldownKey: (deploymentId: string) => `${prefix}:cooldown:${deploymentId}`,
 });
 
 export type BusNames = ReturnType<typeof busNames>;

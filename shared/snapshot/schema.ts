@@ -61,6 +61,11 @@ export const SnapshotPlan = z.object({
   /** Markup on provider cost in basis points (1500 = 15 %); never applied to bring-your-own-key providers. */
   markupBasisPoints: z.number().int().nonnegative(),
   billing: z.enum(['prepaid', 'postpaid']),
+  /**
+   * Since 1.1 (added later, optional): prepended as a system message to requests of teams on the
+   * plan that have no system prompt of their own.
+   */
+  systemPrompt: z.string().nullable().default(null),
   ...RoutingDefaults,
 });
 

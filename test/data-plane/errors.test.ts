@@ -6,12 +6,15 @@ import { chatBody, type Harness, KEYS, sseData, startHarness, UPSTREAM_KEY } fro
 const LIMIT = 16 * 1024;
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ maxBodyBytes: LIMIT });
+  // One attempt per request: these tests check how a single upstream failure is mapped (retries
+  // and fallbacks are test/data-plane/routing.test.ts's).
+  h = await startHarness({ maxBodyBytes: LIMIT, routing: { retry: { maxAttempts: 1 } } });
 });
 afterAll(() => h.close());
 beforeEach(() => {
   h.upstream.reset();
-  });
+  h.cooldowns.clear();
+});
 
 /** Asserts the OpenAI error shape and an x-request-id, returns the error object. */
 async function expectError(response: Response, status: number, code: string | null) {

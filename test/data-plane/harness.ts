@@ -5,6 +5,8 @@ import { createSecretBox, type SecretBox } from '../../shared/crypto/secret-box.
 import { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
+import { type CooldownStore, createMemoryCooldownStore } from '../../data-plane/routing/cooldown.ts';
+import type { RoutingOptions } from '../../data-plane/routing/routing-runtime.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team } from '../support/snapshot-fixture.ts';
 
@@ -72,6 +74,8 @@ export interface Harness {
   upstream: FakeOpenAIUpstream;
   bus: ReturnType<typeof createMemoryBus>;
   secretBox: SecretBox;
+  /** The plane's cooldown state: clear it between tests that make deployments fail. */
+  cooldowns: CooldownStore;
   /** Usage events as the control plane would consume them, each validated against the contract. */
   usageEvents: UsageEvent[];
   /** Waits for the usage events of one request (its response, or its x-request-id), in attempt order. */
@@ -80,7 +84,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { maxBodyBytes?: number; publish?: boolean } = {}): Promise<Harness> {
+/** Fast retries for tests: the same shape as production, in milliseconds instead of seconds. */
+export const TEST_ROUTING: RoutingOptions = {
+  retry: { backoffBaseMs: 5, backoffMaxMs: 20 },
+  timeouts: { connectMs: 1_000, firstByteMs: 2_000, totalMs: 10_000, idleMs: 2_000 },
+};
+
+export async function startHarness(options: { maxBodyBytes?: number; publish?: boolean; routing?: RoutingOptions } = {}): Promise<Harness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   const bus = createMemoryBus();
   const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
@@ -91,7 +101,10 @@ export async function startHarness(options: { maxBodyBytes?: number; publish?: b
   const consumer = bus.consumeUsage('test', async (batch) => {
     for (const event of batch) usageEvents.push(UsageEvent.parse(event));
   });
+  const routing = { ...TEST_ROUTING, ...options.routing };
+  const cooldowns = routing.cooldownStore ?? createMemoryCooldownStore(routing.cooldown);
   const plane = await startDataPlane({
+    routing: { ...routing, cooldownStore: cooldowns },
     bus,
     host: '127.0.0.1',
     port: 0,
@@ -107,6 +120,7 @@ export async function startHarness(options: { maxBodyBytes?: number; publish?: b
     upstream,
     bus,
     secretBox,
+    cooldowns,
     usageEvents,
     async usageOf(request, count = 1) {
       const requestId = typeof request === 'string' ? request : request.headers.get('x-request-id');

@@ -30,6 +30,8 @@ export interface FakeReply {
   hangAfterChunks?: number;
   /** Stream this many content chunks, then an OpenAI error frame, then close (no [DONE]). */
   failAfterChunks?: number;
+  /** Stream this many content chunks, then destroy the connection (no error frame, no [DONE]). */
+  cutAfterChunks?: number;
   /** Write the stream in slices of this many bytes, to cut frames and UTF-8 characters anywhere. */
   sliceBytes?: number;
 }
@@ -235,6 +237,8 @@ async function streamReply(res: ServerResponse, reply: FakeReply, id: string, mo
   await write(frame({ role: 'assistant', content: '', refusal: null }, null));
   for (const [index, piece] of pieces.entries()) {
     if (reply.hangAfterChunks === index) return; // the connection stays open until the client leaves
+    // Flush what was written first, so the reader sees the chunks and then the cut.
+    if (reply.cutAfterChunks === index) return void res.write('', () => res.destroy());
     if (reply.failAfterChunks === index) {
       await write(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`);
       return void res.end();

@@ -33,5 +33,6 @@ export function toWireRequest(call: UpstreamCall, stream: boolean): WireRequest 
     accept: stream ? 'text/event-stream' : 'application/json',
   };
   if (provider.credential !== null) headers.authorization = `Bearer ${provider.credential}`;
+  if (call.requestId) headers['x-request-id'] = call.requestId;
   return { url: `${baseUrl.replace(/\/+$/, '')}/chat/completions`, headers, body: JSON.stringify(body) };
 }

@@ -1,0 +1,76 @@
+import type { RoutingStrategy } from '../../shared/snapshot/schema.ts';
+import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import type { DeploymentStats } from './deployment-stats.ts';
+
+export interface OrderContext {
+  stats: DeploymentStats;
+  streamed: boolean;
+  random: () => number;
+}
+
+/**
+ * A model group's deployments in the order the strategy wants them tried. Unusable providers
+ * (credential did not decrypt) are left out; weight 0 means "drained" and is left out too, unless
+ * every weight is 0, which means "no preference". Cooldown is not applied here (it changes
+ * between attempts): the attempt loop skips cooling deployments as it walks this list.
+ */
+export function orderTargets(targets: readonly CompiledTarget[], strategy: RoutingStrategy, context: OrderContext): CompiledTarget[] {
+  const usable = targets.filter((target) => target.provider.unusableReason === null);
+  const weighted = usable.some((target) => target.deployment.weight > 0) ? usable.filter((target) => target.deployment.weight > 0) : usable;
+  // Every strategy starts from a weighted random order, which then breaks its ties.
+  const base = weightedOrder(weighted, context.random);
+  switch (strategy) {
+    case 'weighted':
+      return base;
+    case 'least-busy':
+      return stableSortBy(base, (target) => context.stats.inFlightOf(target.deployment.id));
+    case 'latency':
+      // No recent sample sorts first: a new or long-unused deployment is probed once.
+      return stableSortBy(base, (target) => context.stats.latencyOf(target.deployment.id, context.streamed) ?? -1);
+    case 'cost':
+      return stableSortBy(base, costRank);
+  }
+}
+
+/**
+ * Weighted sampling without replacement: the first pick is proportional to weight, then the
+ * next among the rest, and so on. With all weights 0 every deployment counts as weight 1.
+ */
+export function weightedOrder(targets: readonly CompiledTarget[], random: () => number): CompiledTarget[] {
+  const pool = [...targets];
+  const ordered: CompiledTarget[] = [];
+  const weightOf = (target: CompiledTarget) => (pool.every((t) => t.deployment.weight === 0) ? 1 : target.deployment.weight);
+  while (pool.length > 0) {
+    const total = pool.reduce((sum, target) => sum + weightOf(target), 0);
+    let point = random() * total;
+    let index = pool.length - 1;
+    for (let i = 0; i < pool.length; i++) {
+      point -= weightOf(pool[i]);
+      if (point < 0) {
+        index = i;
+        break;
+      }
+    }
+    ordered.push(pool[index]);
+    pool.splice(index, 1);
+  }
+  return ordered;
+}
+
+/**
+ * Relative cost of a deployment for the team. The snapshot prices models, not deployments, so
+ * within one model group the provider price is the same everywhere; what differs is the plan's
+ * markup, which is never applied to a team's own (bring-your-own-key) provider. So the team's
+ * own providers rank first, then shared ones, each in weighted order. A per-deployment price,
+ * when the schema grows one, slots in here.
+ */
+function costRank(target: CompiledTarget): number {
+  return target.provider.teamId === null ? 1 : 0;
+}
+
+function stableSortBy<T>(items: T[], key: (item: T) => number): T[] {
+  return items
+    .map((item, index) => ({ item, index, key: key(item) }))
+    .sort((a, b) => a.key - b.key || a.index - b.index)
+    .map(({ item }) => item);
+}

@@ -1,0 +1,92 @@
+import { Redis } from 'ioredis';
+import { busNames } from '../../shared/events/bus-names.ts';
+import type { Logger } from '../logger.ts';
+import { type CooldownPolicy, type CooldownReason, type CooldownStore, createMemoryCooldownStore } from './cooldown.ts';
+
+export interface RedisCooldownOptions {
+  /** An ioredis client of its own, or a URL to open one. */
+  redis: Redis | string;
+  prefix?: string;
+  policy?: Partial<CooldownPolicy>;
+  logger: Logger;
+  /** A deployment's shared state is re-read at most this often (per plane). */
+  refreshIntervalMs?: number;
+  /** Longest a request waits for Redis before routing on local knowledge. */
+  refreshTimeoutMs?: number;
+}
+
+/**
+ * Cooldowns shared through Redis: starting one is `SET <prefix>:cooldown:<deploymentId> <reason>
+ * PX <ms>` (Redis expires it, nothing to clean up); other planes read the remaining time with
+ * PTTL when they route to the deployment, at most every `refreshIntervalMs`. Failures are still
+ * counted locally, and the local view keeps working when Redis does not answer.
+ */
+export function createRedisCooldownStore(options: RedisCooldownOptions): CooldownStore {
+  const names = busNames(options.prefix);
+  const owned = typeof options.redis === 'string';
+  // Commands queue while (re)connecting, so a cooldown found right at start-up is not lost; reads
+  // never wait longer than refreshTimeoutMs, and maxRetriesPerRequest: 1 flushes the queue with
+  // errors at each failed reconnect, so an outage cannot pile commands up.
+  const redis = typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
+  redis.on('error', () => {}); // reported through failed commands below, once per outage
+  const refreshIntervalMs = options.refreshIntervalMs ?? 500;
+  const refreshTimeoutMs = options.refreshTimeoutMs ?? 50;
+  const lastRead = new Map<string, number>();
+  let degraded = false;
+
+  const reportFailure = (error: unknown) => {
+    if (degraded) return;
+    degraded = true;
+    options.logger.warn({ err: error }, 'cooldown: Redis unavailable; deployments cool down per data plane until it returns');
+  };
+  const reportRecovery = () => {
+    if (!degraded) return;
+    degraded = false;
+    options.logger.info('cooldown: Redis is back; cooldowns are shared again');
+  };
+
+  const local = createMemoryCooldownStore(options.policy, {
+    onCool(deploymentId, ms, reason) {
+      redis.set(names.cooldownKey(deploymentId), reason, 'PX', Math.ceil(ms)).then(reportRecovery, reportFailure);
+    },
+  });
+
+  async function read(ids: string[]): Promise<void> {
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.get(names.cooldownKey(id)).pttl(names.cooldownKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < ids.length; i++) {
+      const [getError, reason] = results[2 * i] ?? [];
+      const [ttlError, ttl] = results[2 * i + 1] ?? [];
+      if (getError || ttlError) throw getError ?? ttlError;
+      if (typeof ttl === 'number' && ttl > 0) local.learn(ids[i], ttl, reason === 'rate_limit' ? 'rate_limit' : ('failures' satisfies CooldownReason));
+    }
+    reportRecovery();
+  }
+
+  return {
+    cooling: local.cooling,
+    recordFailure: local.recordFailure,
+    recordSuccess: local.recordSuccess,
+    async refresh(deploymentIds) {
+      const now = Date.now();
+      const stale = deploymentIds.filter((id) => now - (lastRead.get(id) ?? -Infinity) >= refreshIntervalMs);
+      if (stale.length === 0) return;
+      for (const id of stale) lastRead.set(id, now);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, refreshTimeoutMs)));
+      try {
+        await Promise.race([read(stale).catch(reportFailure), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    clear() {
+      local.clear();
+      lastRead.clear();
+    },
+    async close() {
+      if (owned) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

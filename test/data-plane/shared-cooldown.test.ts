@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { busNames } from '../../shared/events/bus-names.ts';
+import { silentLogger } from '../../data-plane/logger.ts';
+import type { CooldownStore } from '../../data-plane/routing/cooldown.ts';
+import { createRedisCooldownStore } from '../../data-plane/routing/redis-cooldown-store.ts';
+import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
+
+const available = await requireOrSkip('Redis', isReachable(redisUrl()));
+
+/** Two data planes' cooldown stores on one Redis: what one learns, the other skips. */
+describe.skipIf(!available)('cooldowns shared through Redis', () => {
+  const prefix = `test-${randomUUID()}`;
+  let planeA: CooldownStore;
+  let planeB: CooldownStore;
+  let redis: Redis;
+  beforeAll(() => {
+    const policy = { failuresToCool: 2, windowMs: 10_000, cooldownMs: 300 };
+    planeA = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
+    planeB = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0, refreshTimeoutMs: 1_000 });
+    redis = new Redis(redisUrl());
+  });
+  afterAll(async () => {
+    await planeA.close();
+    await planeB.close();
+    await redis.quit();
+  });
+
+  it('sets the key with a PX expiry, and the other plane skips the deployment until it expires', async () => {
+    planeA.recordFailure('dep-1');
+    planeA.recordFailure('dep-1');
+    expect(planeA.cooling('dep-1')).toMatchObject({ reason: 'failures' });
+    const key = busNames(prefix).cooldownKey('dep-1');
+    await vi.waitFor(async () => expect(await redis.get(key)).toBe('failures'));
+    const ttl = await redis.pttl(key);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(300);
+
+    expect(planeB.cooling('dep-1')).toBeNull(); // not read yet
+    await planeB.refresh(['dep-1', 'dep-2']);
+    expect(planeB.cooling('dep-1')).toMatchObject({ reason: 'failures' });
+    expect(planeB.cooling('dep-2')).toBeNull();
+
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await planeB.refresh(['dep-1']);
+    expect(planeB.cooling('dep-1')).toBeNull();
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('shares a retry-after cooldown with its reason', async () => {
+    planeA.recordFailure('dep-429', 2_000);
+    await vi.waitFor(async () => expect(await redis.get(busNames(prefix).cooldownKey('dep-429'))).toBe('rate_limit'));
+    await planeB.refresh(['dep-429']);
+    expect(planeB.cooling('dep-429')).toMatchObject({ reason: 'rate_limit' });
+    expect(planeB.cooling('dep-429')!.remainingMs).toBeGreaterThan(1_000);
+  });
+
+  it('keeps routing on local knowledge when Redis is unreachable, without waiting long', async () => {
+    const offline = createRedisCooldownStore({ redis: 'redis://127.0.0.1:1', prefix, logger: silentLogger, refreshIntervalMs: 0, refreshTimeoutMs: 50 });
+    const started = performance.now();
+    await offline.refresh(['dep-x']);
+    expect(performance.now() - started).toBeLessThan(500);
+    offline.recordFailure('dep-x', 1_000);
+    expect(offline.cooling('dep-x')).toMatchObject({ reason: 'rate_limit' });
+    await offline.close();
+  });
+});
