@@ -45,7 +45,8 @@ export async function sendUpstream(
   if (response.statusCode >= 400) {
     const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES).catch(() => '');
     throw upstreamHttpError({
-      status: options.effectiveStatus?.(response.statusCode, text) ?? response.statusCode,
+      status: response.statusCode,
+      mapAs: options.effectiveStatus?.(response.statusCode, text),
       message: upstreamErrorMessage(text, call.provider.credential),
       providerName,
       retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
