@@ -6,6 +6,8 @@ import { type Logger, silentLogger } from './logger.ts';
 import { createProviderAdapters } from './providers/registry.ts';
 import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
 import { chatCompletionsRoute } from './routes/chat-completions.ts';
+import { completionsRoute } from './routes/completions.ts';
+import { embeddingsRoute } from './routes/embeddings.ts';
 import { healthzRoute, notFoundRoute, readyzRoute } from './routes/health.ts';
 import { modelsRoute } from './routes/models.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
@@ -70,6 +72,8 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/readyz', readyzRoute({ snapshots }));
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing }));
+  router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage }));
+  router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute({ snapshots, adapters, usage }));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();

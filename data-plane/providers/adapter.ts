@@ -1,5 +1,7 @@
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../shared/openai/embeddings.ts';
+import type { TextCompletion, TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import type { CompiledProvider } from '../snapshot/compiled-snapshot.ts';
 
@@ -53,14 +55,54 @@ export interface OpenedStream {
   events: AsyncIterable<StreamEvent>;
 }
 
+/** An embeddings attempt: like UpstreamCall, with the embeddings request. */
+export interface EmbeddingCall extends Omit<UpstreamCall, 'request'> {
+  request: EmbeddingRequest;
+}
+
+export interface EmbeddingResult {
+  status: number;
+  /** In OpenAI's shape whatever the provider; `model` is the upstream's. */
+  response: EmbeddingResponse;
+  /** Prompt tokens as reported (completionTokens is always 0); null when the provider reported none. */
+  usage: TokenCounts | null;
+}
+
+/** A legacy text completion attempt (`/v1/completions`), passed through as OpenAI wire. */
+export interface TextCompletionCall extends Omit<UpstreamCall, 'request'> {
+  request: TextCompletionRequest;
+}
+
+export interface TextCompletionResult {
+  status: number;
+  completion: TextCompletion;
+  usage: TokenCounts | null;
+}
+
+/** Streamed text completion frames, usage last (same rules as StreamEvent). */
+export type TextStreamEvent = { type: 'chunk'; chunk: TextCompletion } | { type: 'usage'; usage: TokenCounts; chunk: TextCompletion | null };
+
+export interface OpenedTextStream {
+  status: number;
+  events: AsyncIterable<TextStreamEvent>;
+}
+
 /**
- * A provider kind's adapter. Both calls throw UpstreamError (status mapped, upstream status kept)
- * for provider failures; `stream` resolves only once the upstream accepted the request, so an
- * early failure still becomes a plain JSON error for the client.
+ * A provider kind's adapter. Every call throws UpstreamError (status mapped, upstream status
+ * kept) for provider failures, and a 400 GatewayError (`unsupported_parameter`, `param` set)
+ * before any I/O for a request feature the provider cannot serve (e.g. `n` > 1 on Anthropic).
+ * `stream` resolves only once the upstream accepted the request, so an early failure still
+ * becomes a plain JSON error for the client; a stream that ends without the provider's own
+ * end marker throws (a truncated answer never looks complete).
  */
 export interface ProviderAdapter {
   complete(call: UpstreamCall): Promise<CompletionResult>;
   stream(call: UpstreamCall): Promise<OpenedStream>;
+  /** `/v1/embeddings`; absent when the kind has no embeddings API (the route answers 400). */
+  embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
+  /** Legacy `/v1/completions`; absent when the kind does not serve it (the route answers 400). */
+  completeText?(call: TextCompletionCall): Promise<TextCompletionResult>;
+  streamText?(call: TextCompletionCall): Promise<OpenedTextStream>;
   /** Releases connections; called when the data plane stops. */
   close?(): Promise<void>;
 }

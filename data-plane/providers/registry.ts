@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { ProviderKind } from '../../shared/snapshot/schema.ts';
 import type { ProviderAdapter } from './adapter.ts';
+import { createAnthropicAdapter } from './anthropic/adapter.ts';
+import { createAzureOpenAIAdapter } from './azure-openai/adapter.ts';
+import { createGeminiAdapter } from './gemini/adapter.ts';
 import { createMockAdapter } from './mock/adapter.ts';
-import { notSupportedAdapter } from './not-supported.ts';
 import { createOpenAICompatibleAdapter } from './openai-compatible/adapter.ts';
 
 export type ProviderAdapters = Readonly<Record<ProviderKind, ProviderAdapter>>;
@@ -13,9 +15,9 @@ export function createProviderAdapters(options: { dispatcher: Dispatcher }): Pro
   return {
     openai: openAICompatible,
     'openai-compatible': openAICompatible,
+    'azure-openai': createAzureOpenAIAdapter(options),
+    anthropic: createAnthropicAdapter(options),
+    gemini: createGeminiAdapter(options),
     mock: createMockAdapter(),
-    'azure-openai': notSupportedAdapter('azure-openai'),
-    anthropic: notSupportedAdapter('anthropic'),
-    gemini: notSupportedAdapter('gemini'),
   } satisfies Record<ProviderKind, ProviderAdapter>;
 }

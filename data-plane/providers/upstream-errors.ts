@@ -14,10 +14,16 @@ export function upstreamHttpError(args: {
   message: string | null;
   providerName: string;
   retryAfterSeconds?: number;
+  /**
+   * The status to map by when the provider signals a condition with another one (Gemini's 400
+   * API_KEY_INVALID is a 401); `status` stays the upstream status on the error and usage event.
+   */
+  mapAs?: number;
 }): UpstreamError {
-  const { status, providerName } = args;
+  const { providerName } = args;
+  const status = args.mapAs ?? args.status;
   const upstreamSays = args.message ? `: ${truncate(args.message)}` : '';
-  const base = { upstreamStatus: status, retryAfterSeconds: args.retryAfterSeconds };
+  const base = { upstreamStatus: args.status, retryAfterSeconds: args.retryAfterSeconds };
   const make = (httpStatus: number, type: GatewayErrorType, code: string, message: string, outcome?: 'timeout') =>
     new UpstreamError({ ...base, status: httpStatus, type, code, message, outcome });
 

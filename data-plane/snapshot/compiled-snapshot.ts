@@ -83,6 +83,8 @@ export interface CompiledProvider {
   readonly name: string;
   readonly kind: ProviderKind;
   readonly baseUrl: string | null;
+  /** Azure OpenAI's `api-version` query parameter; null for other kinds (and for Azure's default). */
+  readonly apiVersion: string | null;
   /** Decrypted in memory at compile time. Never logged, never sent anywhere but its upstream. */
   readonly credential: string | null;
   /** Bring-your-own-key: only this team may be routed here. */

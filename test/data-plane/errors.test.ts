@@ -109,7 +109,7 @@ describe('client errors', () => {
   });
 
   it('answers unknown routes with an OpenAI 404', async () => {
-    await expectError(await fetch(`${h.url}/v1/embeddings`, { method: 'POST', body: '{}' }), 404, 'route_not_found');
+    await expectError(await fetch(`${h.url}/v1/audio/speech`, { method: 'POST', body: '{}' }), 404, 'route_not_found');
     await expectError(await fetch(`${h.url}/v1/chat/completions`), 404, 'route_not_found');
   });
 });

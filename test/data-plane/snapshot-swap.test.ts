@@ -77,7 +77,8 @@ describe('snapshots', () => {
       providers: [
         // Sealed with a key this data plane does not have.
         ...content.providers.map((p) => (p.id === 'prov-fake' ? { ...p, credential: 'v1.unknown-key.aaaa.bbbb.cccc' } : p)),
-        provider({ id: 'prov-anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com' }),
+        // Nothing listens on the discard port: this provider is down while the others serve.
+        provider({ id: 'prov-anthropic', kind: 'anthropic', baseUrl: 'http://127.0.0.1:9' }),
       ],
       models: [
         ...content.models,
@@ -89,9 +90,9 @@ describe('snapshots', () => {
     const broken = await h.chat(chatBody());
     expect(broken.status).toBe(503);
     expect((await broken.json()).error.code).toBe('no_usable_deployment');
-    const unsupported = await h.chat(chatBody({ model: 'claude' }));
-    expect(unsupported.status).toBe(503);
-    expect((await unsupported.json()).error.code).toBe('provider_kind_not_supported');
+    const down = await h.chat(chatBody({ model: 'claude' }));
+    expect(down.status).toBe(502);
+    expect((await down.json()).error.code).toBe('upstream_unreachable');
     expect((await h.chat(chatBody({ model: 'echo' }))).status).toBe(200);
   });
 });

@@ -2,24 +2,39 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChatCompletion, type ChatCompletionChunk, toCompletionUsage } from '../../../shared/openai/chat-response.ts';
 import type { OpenedStream, ProviderAdapter, StreamEvent, UpstreamCall } from '../adapter.ts';
-import { upstreamHttpError } from '../upstream-errors.ts';
-import { mockAnswer, splitForStream } from './mock-answer.ts';
+import { estimateTextTokens } from '../../usage/estimate-tokens.ts';
+import { upstreamHttpError, upstreamStreamError } from '../upstream-errors.ts';
+import { mockAnswer, splitForStream, splitIntoWords } from './mock-answer.ts';
+import { mockEmbeddings } from './mock-embeddings.ts';
 import { mockSettings } from './mock-settings.ts';
 
-/** The built-in `mock` provider: no network, deterministic answers (see mock-settings.ts). */
-export function createMockAdapter(): ProviderAdapter {
-  async function begin(call: UpstreamCall) {
+/**
+ * The built-in `mock` provider: no network, deterministic answers, with configurable latency,
+ * token rate and failure injection so users can load-test their own setup (see mock-settings.ts).
+ */
+export function createMockAdapter(options: { random?: () => number } = {}): ProviderAdapter {
+  const random = options.random ?? Math.random;
+
+  async function begin(call: Pick<UpstreamCall, 'provider' | 'signal'>) {
     const settings = mockSettings(call.provider.baseUrl);
+    // One roll per call decides whether a configured failure happens this time.
+    const failing = (settings.failStatus !== null || settings.failAfterChunks !== null) && random() < settings.failProbability;
     // Rejects with the abort reason when the client leaves, like a real upstream call would.
     if (settings.latencyMs > 0) await sleep(settings.latencyMs, undefined, { signal: call.signal });
     call.signal.throwIfAborted();
-    if (settings.failStatus !== null) {
+    if (failing && settings.failStatus !== null) {
       throw upstreamHttpError({ status: settings.failStatus, message: 'mock failure', providerName: call.provider.name });
     }
-    return settings;
+    return { settings, failAfterChunks: failing ? settings.failAfterChunks : null };
   }
 
   return {
+    async embed(call) {
+      // Latency and fail_status apply; a mid-stream failure has no meaning here.
+      await begin(call);
+      return mockEmbeddings(call);
+    },
+
     async complete(call) {
       await begin(call);
       const { text, usage } = mockAnswer(call.request);
@@ -35,7 +50,7 @@ export function createMockAdapter(): ProviderAdapter {
     },
 
     async stream(call): Promise<OpenedStream> {
-      const settings = await begin(call);
+      const { settings, failAfterChunks } = await begin(call);
       const { text, usage } = mockAnswer(call.request);
       const base = { id: `chatcmpl-mock-${randomUUID()}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.upstreamModel };
       const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finishReason: string | null): ChatCompletionChunk => ({
@@ -44,11 +59,15 @@ export function createMockAdapter(): ProviderAdapter {
       });
       async function* events(): AsyncGenerator<StreamEvent> {
         yield { type: 'chunk', chunk: chunk({ role: 'assistant', content: '' }, null) };
-        for (const piece of splitForStream(text)) {
-          if (settings.chunkDelayMs > 0) await sleep(settings.chunkDelayMs, undefined, { signal: call.signal });
+        const pieces = settings.tokensPerSecond > 0 ? splitIntoWords(text) : splitForStream(text);
+        for (const [index, piece] of pieces.entries()) {
+          if (failAfterChunks === index) throw upstreamStreamError(call.provider.name, 200, 'mock failure');
+          const pacing = settings.chunkDelayMs + (settings.tokensPerSecond > 0 ? (estimateTextTokens(piece) * 1000) / settings.tokensPerSecond : 0);
+          if (pacing > 0) await sleep(pacing, undefined, { signal: call.signal });
           call.signal.throwIfAborted();
           yield { type: 'chunk', chunk: chunk({ content: piece }, null) };
         }
+        if (failAfterChunks !== null && failAfterChunks >= pieces.length) throw upstreamStreamError(call.provider.name, 200, 'mock failure');
         yield { type: 'chunk', chunk: chunk({}, 'stop') };
         yield { type: 'usage', usage, chunk: { ...base, choices: [], usage: toCompletionUsage(usage) } };
       }

@@ -19,9 +19,14 @@ export function mockAnswer(request: ChatCompletionRequest): { text: string; usag
   };
 }
 
+/** The answer cut after each whitespace: one word per chunk, for token-rate pacing. */
+export function splitIntoWords(text: string): string[] {
+  return text.split(/(?<=\s)/);
+}
+
 /** The answer cut at word boundaries into a few pieces, one per streamed chunk. */
 export function splitForStream(text: string): string[] {
-  const words = text.split(/(?<=\s)/);
+  const words = splitIntoWords(text);
   const perPiece = Math.max(1, Math.ceil(words.length / STREAM_PIECES));
   const pieces: string[] = [];
   for (let i = 0; i < words.length; i += perPiece) pieces.push(words.slice(i, i + perPiece).join(''));

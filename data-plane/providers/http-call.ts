@@ -1,0 +1,127 @@
+import { type Dispatcher, request } from 'undici';
+import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { UpstreamCall } from './adapter.ts';
+import { parseRetryAfter, redactSecret, upstreamHttpError, upstreamTransportError } from './upstream-errors.ts';
+
+/** An error body larger than this is not read further: we only want its message. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** One HTTP request to an upstream, as an adapter's request mapping builds it. */
+export interface WireRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** JSON text; absent for GET. */
+  body?: string;
+  method?: 'GET' | 'POST';
+}
+
+export interface HttpCallOptions {
+  /**
+   * The status to map an error answer by, when a provider signals something with another one
+   * (Gemini answers an invalid API key with 400 API_KEY_INVALID: for us that is a 401).
+   */
+  effectiveStatus?(status: number, body: string): number;
+}
+
+/**
+ * Sends a request and returns the accepted (2xx) response. Error statuses become an UpstreamError
+ * that keeps the upstream status and carries only the redacted message of the body (OpenAI,
+ * Anthropic and Gemini error bodies all put it at `error.message`), never the raw body.
+ */
+export async function sendUpstream(
+  dispatcher: Dispatcher,
+  call: Pick<UpstreamCall, 'provider' | 'signal'>,
+  wire: WireRequest,
+  options: HttpCallOptions = {},
+): Promise<Dispatcher.ResponseData> {
+  const providerName = call.provider.name;
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(wire.url, { dispatcher, method: wire.method ?? 'POST', headers: wire.headers, body: wire.body, signal: call.signal });
+  } catch (error) {
+    throw upstreamTransportError(error, providerName, 0, call.signal);
+  }
+  if (response.statusCode >= 400) {
+    const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES).catch(() => '');
+    throw upstreamHttpError({
+      status: response.statusCode,
+      mapAs: options.effectiveStatus?.(response.statusCode, text),
+      message: upstreamErrorMessage(text, call.provider.credential),
+      providerName,
+      retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
+    });
+  }
+  return response;
+}
+
+/** The whole body of an accepted response as text; transport failures mapped. */
+export async function readBodyText(response: Dispatcher.ResponseData, call: Pick<UpstreamCall, 'provider' | 'signal'>): Promise<string> {
+  try {
+    return await response.body.text();
+  } catch (error) {
+    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
+  }
+}
+
+/**
+ * Runs a stream mapping over an accepted response's body: transport failures are mapped, and
+ * the upstream connection is released however the consumer stops (end, error, client gone).
+ */
+export async function* guardStream<T>(
+  response: Dispatcher.ResponseData,
+  call: Pick<UpstreamCall, 'provider' | 'signal'>,
+  map: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  try {
+    yield* map(response.body);
+  } catch (error) {
+    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
+  } finally {
+    if (!response.body.destroyed) response.body.destroy();
+  }
+}
+
+/**
+ * The message of an error body (`{"error":{"message"}}` or `{"error":"..."}`), redacted; null
+ * when the body is not one. Only the message crosses to the client, never the raw body.
+ */
+export function upstreamErrorMessage(text: string, credential: string | null): string | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = UpstreamErrorBody.safeParse(json);
+  if (!parsed.success) return null;
+  const message = typeof parsed.data.error === 'string' ? parsed.data.error : parsed.data.error.message;
+  return message ? redactSecret(message, credential) : null;
+}
+
+/** The base URL without trailing slashes, or a 503 when the provider has none and no default. */
+export function baseUrlOf(call: Pick<UpstreamCall, 'provider'>, fallback: string | null): string {
+  const baseUrl = call.provider.baseUrl ?? fallback;
+  if (!baseUrl) {
+    throw upstreamMisconfigured(call.provider.name, 'has no base URL configured');
+  }
+  return baseUrl.replace(/\/+$/, '');
+}
+
+export function upstreamMisconfigured(providerName: string, what: string) {
+  return new GatewayError({ status: 503, type: 'service_unavailable', code: 'provider_misconfigured', message: `Provider ${providerName} ${what}.` });
+}
+
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (total >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}

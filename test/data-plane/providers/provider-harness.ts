@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { vi } from 'vitest';
+import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
+import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
+import { UsageEvent } from '../../../shared/events/usage-event.ts';
+import type { ProviderKind, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
+import { type DataPlane, startDataPlane } from '../../../data-plane/app.ts';
+import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
+import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
+import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, team } from '../../support/snapshot-fixture.ts';
+
+export const KEY = 'tg_providers_key_00000000000000000000000';
+export const UPSTREAM_KEY = 'sk-upstream-secret-0123456789abcdef';
+
+/** The deployment's upstream model id per kind (Azure: the deployment name). */
+export const UPSTREAM_MODELS: Record<Exclude<ProviderKind, 'mock'>, string> = {
+  openai: 'gpt-4o-mini',
+  'openai-compatible': 'meta-llama/Llama-3.3-70B-Instruct',
+  'azure-openai': 'prod-gpt4o',
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+};
+
+export interface ProviderHarness {
+  url: string;
+  plane: DataPlane;
+  upstream: FakeFixtureUpstream;
+  /** The plane's cooldowns: cleared between tests, since the contract cases make upstreams fail. */
+  cooldowns: CooldownStore;
+  usageEvents: UsageEvent[];
+  usageOf(response: Response, count?: number): Promise<UsageEvent[]>;
+  post(path: string, body: unknown): Promise<Response>;
+  get(path: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real data plane over one fixture-replaying upstream, with one provider and one model per
+ * HTTP kind (model name = kind), plus mock providers configured by `mocks` (name -> baseUrl).
+ */
+export async function startProviderHarness(options: { mocks?: Record<string, string> } = {}): Promise<ProviderHarness> {
+  const upstream = await startFakeFixtureUpstream();
+  const bus = createMemoryBus();
+  const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
+  const credential = secretBox.seal(UPSTREAM_KEY);
+  const baseUrls: Record<Exclude<ProviderKind, 'mock'>, string> = {
+    openai: `${upstream.origin}/v1`,
+    'openai-compatible': `${upstream.origin}/v1`,
+    'azure-openai': upstream.origin,
+    anthropic: upstream.origin,
+    gemini: upstream.origin,
+  };
+  const providers: SnapshotProvider[] = [];
+  const models: SnapshotModel[] = [];
+  const capabilities = { streaming: true, tools: true, embeddings: true };
+  for (const [kind, baseUrl] of Object.entries(baseUrls) as [Exclude<ProviderKind, 'mock'>, string][]) {
+    providers.push(provider({ id: `prov-${kind}`, name: kind, kind, baseUrl, credential, apiVersion: kind === 'azure-openai' ? '2024-10-21' : null }));
+    models.push(model({ id: `model-${kind}`, name: kind, capabilities, deployments: [deployment({ id: `dep-${kind}`, providerId: `prov-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] })] }));
+  }
+  for (const [name, baseUrl] of Object.entries(options.mocks ?? {})) {
+    providers.push(provider({ id: `prov-${name}`, name, kind: 'mock', baseUrl }));
+    models.push(model({ id: `model-${name}`, name, capabilities, deployments: [deployment({ id: `dep-${name}`, providerId: `prov-${name}`, upstreamModel: 'echo-1' })] }));
+  }
+  await publishSnapshot(
+    bus,
+    buildSnapshot({ version: 1, teams: [team({ id: 'acme' })], apiKeys: [apiKey(KEY, { id: 'key-acme', teamId: 'acme' })], providers, models }),
+  );
+  const usageEvents: UsageEvent[] = [];
+  const consumer = bus.consumeUsage('test', async (batch) => {
+    for (const event of batch) usageEvents.push(UsageEvent.parse(event));
+  });
+  // One attempt per request: the contract is about each adapter's own mapping, not retries.
+  const cooldowns = createMemoryCooldownStore();
+  const plane = await startDataPlane({
+    bus,
+    host: '127.0.0.1',
+    port: 0,
+    secretBox,
+    maxBodyBytes: 64 * 1024,
+    snapshotPollIntervalMs: 0,
+    routing: { retry: { maxAttempts: 1 }, cooldownStore: cooldowns },
+  });
+  const url = `http://127.0.0.1:${plane.port}`;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
+  return {
+    url,
+    plane,
+    upstream,
+    cooldowns,
+    usageEvents,
+    async usageOf(response, count = 1) {
+      const requestId = response.headers.get('x-request-id');
+      const matching = () => usageEvents.filter((event) => event.requestId === requestId);
+      await vi.waitFor(() => {
+        if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
+      });
+      return matching();
+    },
+    post: (path, body) => fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
+    get: (path) => fetch(`${url}${path}`, { headers }),
+    async close() {
+      await plane.close();
+      await consumer.stop();
+      await bus.close();
+      await upstream.close();
+    },
+  };
+}
+
+/** The `data:` payloads of an SSE body, asserting the exact `data: ...\n\n` framing. */
+export function sseFrames(text: string): string[] {
+  if (!text.endsWith('\n\n')) throw new Error(`SSE body does not end with a blank line: ${JSON.stringify(text.slice(-40))}`);
+  return text
+    .slice(0, -2)
+    .split('\n\n')
+    .map((frame) => {
+      if (!frame.startsWith('data: ') || frame.includes('\n')) throw new Error(`not a single-line data frame: ${JSON.stringify(frame)}`);
+      return frame.slice('data: '.length);
+    });
+}
+
+/** A weather tool in OpenAI's shape, as the contract's tool-call requests send it. */
+export const WEATHER_TOOL = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Get the current weather in a given location',
+    parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+  },
+};
