@@ -5,7 +5,8 @@
  * data-plane/main.ts: the bench hands it the snapshot (a file) and, on the in-process bus, drains
  * usage events as a control plane would.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startDataPlane } from '../data-plane/app.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
@@ -20,7 +21,12 @@ export interface GatewayChildConfig {
 }
 
 /** IPC messages the child understands. */
-export type GatewayCommand = { type: 'apply'; file: string; version: number } | { type: 'stop' } | { type: 'usage' };
+export type GatewayCommand =
+  | { type: 'apply'; file: string; version: number }
+  | { type: 'stop' }
+  | { type: 'usage' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string };
 
 const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
 const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
@@ -47,7 +53,30 @@ process.on('message', (message: GatewayCommand) => {
   if (message.type === 'stop') void stop();
   else if (message.type === 'usage') process.send!({ type: 'usage', events: usageEvents });
   else if (message.type === 'apply') void apply(message.file, message.version);
+  else if (message.type === 'profile-start') void profileStart();
+  else if (message.type === 'profile-stop') void profileStop(message.file);
 });
+
+/**
+ * V8's sampling profiler (what `node --cpu-prof` uses), started and stopped on command so the
+ * profile covers the steady state only, not start-up, module loading and the snapshot's compile.
+ */
+let session: Session | null = null;
+async function profileStart(): Promise<void> {
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  process.send!({ type: 'profiling' });
+}
+async function profileStop(file: string): Promise<void> {
+  const { profile } = await session!.post('Profiler.stop');
+  session!.disconnect();
+  session = null;
+  await writeFile(file, JSON.stringify(profile));
+  process.send!({ type: 'profiled', file });
+}
 
 /**
  * Publishes a new snapshot on the plane's own bus and times it until the plane serves it, with the
@@ -57,6 +86,8 @@ async function apply(file: string, version: number): Promise<void> {
   const json = await readFile(file, 'utf8');
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  // The histogram records from its second tick on: let it tick before the apply can block.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
   await bus.publishSnapshot({ version, json });
   while (plane.snapshotVersion() !== version) await new Promise(setImmediate);

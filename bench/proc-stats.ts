@@ -28,3 +28,17 @@ export function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
 }
 
 export const cpuResolutionMicros = 1e6 / CLOCK_TICKS;
+
+/** Busy CPU of the whole machine (all cores, all processes) so far, in microseconds, from /proc/stat. */
+export function machineBusyMicros(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
+  void idle;
+  void iowait;
+  return ((user + nice + system + irq + softirq + steal) * 1e6) / CLOCK_TICKS;
+}
+
+/** The 1-minute load average: anything far above 0 before a run means the machine is not quiet. */
+export function loadAverage(): number {
+  return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+}

@@ -13,6 +13,8 @@ export interface BenchSnapshotOptions {
   keys: number;
   models: number;
   teams: number;
+  /** A later revision of the same config (one team renamed): a real change, with a new hash. */
+  revision?: number;
 }
 
 export interface BenchSnapshot {
@@ -74,7 +76,7 @@ export function benchSnapshot(options: BenchSnapshotOptions): BenchSnapshot {
   const teams = Array.from({ length: options.teams }, (_, i) => ({
     id: `team-${i}`,
     slug: `team-${i}`,
-    name: `Team ${i}`,
+    name: i === 0 && options.revision ? `Team 0 (revision ${options.revision})` : `Team ${i}`,
     blocked: i % 97 === 96,
     systemPrompt: null,
     planId: PLANS[i % PLANS.length].id,
