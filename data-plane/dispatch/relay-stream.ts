@@ -25,7 +25,7 @@ export async function relayStream(run: AttemptRun): Promise<void> {
     if (event.type === 'chunk') {
       meter.countChunk(event.chunk);
       lastChunk = event.chunk;
-      await stream.send(JSON.stringify(event.chunk));
+      await stream.send(event.raw ?? JSON.stringify(event.chunk));
     } else {
       meter.reportUsage(event.usage);
       if (clientWantsUsage) {

@@ -36,7 +36,7 @@ export async function* toStreamEvents(body: AsyncIterable<Uint8Array>, context: 
     const frameUsage = usageOf(chunk);
     if (frameUsage) usage = frameUsage;
     if (chunk.choices.length === 0 && frameUsage) usageChunk = chunk;
-    else yield { type: 'chunk', chunk };
+    else yield { type: 'chunk', chunk, raw: event.data };
   }
   // Usage last, whichever frame carried it: the relay decides whether the client sees it.
   if (usage) yield { type: 'usage', usage, chunk: usageChunk };
