@@ -29,7 +29,9 @@ const loadAverageAtStart = loadAverage();
 if (loadAverageAtStart > 0.5) log(`note: load average is ${loadAverageAtStart} before starting: other work on this machine will add noise (see "other cores").`);
 
 const generator: LoadGenerator = pickLoadGenerator(options.loader);
-if (generator === 'node') {
+if (generator === 'node' && options.loader === 'node') {
+  log('using the built-in Node load generator (--loader node); it saturates sooner than wrk.');
+} else if (generator === 'node') {
   log('!!! wrk is not installed: falling back to the built-in Node load generator, which saturates sooner.');
   log('!!! For comparable figures install it: `sudo apt-get install wrk` (Debian/Ubuntu).');
 }
@@ -73,8 +75,8 @@ try {
         secretKey: BENCH_SECRET_KEY,
         busPrefix,
         keys: options.keys,
-        mutations: options.quick ? 5 : 30,
-        ingestEvents: options.quick ? 2000 : 20_000,
+        mutations: options.quick ? 3 : 10,
+        ingestEvents: options.quick ? 1000 : 5000,
         skipPropagation: options.skip.has('propagation'),
         skipIngestion: options.skip.has('ingestion'),
         log,
@@ -84,7 +86,7 @@ try {
     startedAt: started.toISOString(),
     machine: { cpus: os.cpus().length, loadAverageAtStart, node: process.version },
     options: { ...options, skip: [...options.skip] },
-    loadGenerator: generator === 'wrk' ? 'wrk (-t1)' : 'built-in node loader (wrk missing)',
+    loadGenerator: generator === 'wrk' ? 'wrk (-t1)' : `built-in node loader (${options.loader === 'node' ? '--loader node' : 'wrk missing'})`,
     features,
     matrix,
     gatewayRss,
