@@ -45,7 +45,7 @@ async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<
     if (event.type === 'chunk') {
       meter.countChunk(event.chunk);
       lastChunk = event.chunk;
-      await stream.send(JSON.stringify(event.chunk));
+      await stream.send(event.raw ?? JSON.stringify(event.chunk));
     } else {
       meter.reportUsage(event.usage);
       if (clientWantsUsage) {

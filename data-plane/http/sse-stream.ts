@@ -6,7 +6,10 @@ import type { HttpResponse } from 'uWebSockets.js';
  * the upstream it reads from).
  */
 export interface EventStream {
-  /** Writes `data: <data>\n\n`. Resolves immediately if the client is gone (check `signal`). */
+  /**
+   * Queues `data: <data>\n\n` for the socket (written at the end of this event-loop turn).
+   * Resolves at once unless the socket is applying backpressure; immediately if the client is gone.
+   */
   send(data: string): Promise<void>;
   /** Ends the response cleanly. */
   end(): void;
@@ -14,7 +17,12 @@ export interface EventStream {
 
 /** Created by the exchange once the SSE headers are written; the only writer of the body. */
 export class UwsEventStream implements EventStream {
-  private drained: (() => void) | null = null;
+  /** Frames sent since the last flush: written together, in one corked write (one syscall). */
+  private pending = '';
+  private flushScheduled = false;
+  /** True after a write reported backpressure, until uWS says the socket is writable again. */
+  private blocked = false;
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly res: HttpResponse,
@@ -24,7 +32,7 @@ export class UwsEventStream implements EventStream {
   ) {
     res.onWritable(() => {
       this.wake();
-      // Writing nothing here is success: the frame that hit backpressure is already buffered by
+      // Writing nothing here is success: the frames that hit backpressure are already buffered by
       // uWS (a chunked write() is never refused, only reported as over the limit).
       return true;
     });
@@ -33,29 +41,52 @@ export class UwsEventStream implements EventStream {
   send(data: string): Promise<void> {
     if (!this.isWritable()) return Promise.resolve();
     // An SSE data line ends at a newline: a multi-line payload needs one `data:` per line.
-    const frame = data.includes('\n') ? `data: ${data.replaceAll('\n', '\ndata: ')}\n\n` : `data: ${data}\n\n`;
-    let ok = true;
-    // Writes come after awaits: corking is required, and packs the frame into one syscall.
-    this.res.cork(() => {
-      ok = this.res.write(frame);
-    });
-    if (ok) return Promise.resolve();
-    // For streamed write() responses getWriteOffset() stays 0 here; the false return plus
-    // onWritable is the only reliable backpressure signal.
-    return new Promise((resolve) => (this.drained = resolve));
+    this.pending += data.includes('\n') ? `data: ${data.replaceAll('\n', '\ndata: ')}\n\n` : `data: ${data}\n\n`;
+    // Coalescing (measured with bench/, see docs/performance.md): an upstream read usually holds
+    // several frames, and one corked write per frame was the largest cost of a stream. Frames
+    // sent in the same turn of the event loop leave together at its check phase (setImmediate),
+    // so nothing waits for more than that turn.
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+    if (!this.blocked) return Promise.resolve();
+    // For streamed write() responses getWriteOffset() stays 0; the false return of write() plus
+    // onWritable is the only reliable backpressure signal. While blocked, the producer waits.
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   end(): void {
     if (!this.isWritable()) return;
     this.markEnded();
-    this.res.cork(() => this.res.end());
+    const frames = this.pending;
+    this.pending = '';
+    // Ends after an await: corking is required, and packs the last frames with the end.
+    this.res.cork(() => {
+      if (frames) this.res.write(frames);
+      this.res.end();
+    });
     this.wake();
   }
 
   /** Called by the exchange on client abort, so a producer waiting on backpressure resumes. */
   wake(): void {
-    const resolve = this.drained;
-    this.drained = null;
-    resolve?.();
+    this.blocked = false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const frames = this.pending;
+    this.pending = '';
+    if (!frames || !this.isWritable()) return;
+    let ok = true;
+    // Writes come after awaits: corking is required.
+    this.res.cork(() => {
+      ok = this.res.write(frames);
+    });
+    if (!ok) this.blocked = true;
+  };
 }

@@ -26,7 +26,7 @@ type Frame = { choices: { finish_reason?: string | null }[]; usage?: unknown };
 async function* openAIFrames<T extends Frame>(
   body: AsyncIterable<Uint8Array>,
   context: StreamContext,
-): AsyncGenerator<{ type: 'chunk'; chunk: T } | { type: 'usage'; usage: TokenCounts; chunk: T | null }> {
+): AsyncGenerator<{ type: 'chunk'; chunk: T; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: T | null }> {
   let usage: TokenCounts | null = null;
   let usageChunk: T | null = null;
   let done = false;
@@ -53,7 +53,7 @@ async function* openAIFrames<T extends Frame>(
     if (chunk.choices.some((choice) => choice?.finish_reason)) finished = true;
     if (chunk.choices.length === 0) {
       if (frameUsage) usageChunk = chunk;
-    } else yield { type: 'chunk', chunk };
+    } else yield { type: 'chunk', chunk, raw: event.data };
   }
   if (!done && !finished) throw upstreamStreamError(context.providerName, context.status, 'the stream ended before the answer was complete');
   // Usage last, whichever frame carried it: the relay decides whether the client sees it.

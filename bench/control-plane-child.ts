@@ -1,0 +1,126 @@
+/**
+ * A control plane for the propagation and ingestion measurements, in its own process (fork, IPC;
+ * config in BENCH_CONTROL_PLANE). Its database holds a team with `keys` API keys, so every
+ * snapshot it compiles and every data plane parses is 10,000-key sized. Without Redis it also
+ * runs the one data plane that can share its in-process bus.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { ensureFirstRun } from '../control-plane/bootstrap/first-run.ts';
+import { openDatabase } from '../control-plane/db/open-database.ts';
+import { startControlPlane } from '../control-plane/server.ts';
+import { startDataPlane } from '../data-plane/app.ts';
+import { createBus } from '../shared/bus/create-bus.ts';
+import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
+import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+import { hashSecret } from '../shared/keys/api-key.ts';
+
+export interface ControlPlaneChildConfig {
+  adminKey: string;
+  secretKey: string;
+  busPrefix: string;
+  keys: number;
+  redisUrl?: string;
+  databaseUrl?: string;
+}
+
+const config = JSON.parse(process.env.BENCH_CONTROL_PLANE ?? '{}') as ControlPlaneChildConfig;
+const schema = config.databaseUrl ? `bench_${randomBytes(6).toString('hex')}` : undefined;
+const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, schema } : { dataDir: 'memory://' });
+const firstRun = await ensureFirstRun(database.prisma, config.adminKey);
+const team = await database.prisma.team.create({ data: { name: 'Bench', slug: 'bench' } });
+for (let from = 0; from < config.keys; from += 2000) {
+  await database.prisma.apiKey.createMany({
+    data: Array.from({ length: Math.min(2000, config.keys - from) }, (_, i) => ({
+      teamId: team.id,
+      name: `key ${from + i}`,
+      prefix: `tg_bench${from + i}`,
+      hash: hashSecret(`tg_bench_cp_${from + i}`),
+      allowedModels: [],
+    })),
+  });
+}
+const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
+const secretBox = createSecretBox(parseSecretKeys(config.secretKey));
+const controlPlane = await startControlPlane({
+  prisma: database.prisma,
+  bus,
+  secretBox,
+  adminKeyHash: firstRun.adminKeyHash,
+  host: '127.0.0.1',
+  port: 0,
+  consumerName: 'bench',
+});
+const inProcess = bus.kind === 'memory'
+  ? await startDataPlane({ bus, host: '127.0.0.1', port: 0, secretBox, maxBodyBytes: 1 << 20, snapshotPollIntervalMs: 0 })
+  : null;
+process.send!({ type: 'ready', url: controlPlane.url, inProcessDataPlanePort: inProcess?.port ?? null, teamId: team.id });
+
+process.on('message', (message: { type: string; count?: number }) => {
+  if (message.type === 'ingest') void ingest(message.count ?? 10_000);
+  if (message.type === 'stop') void stop();
+});
+
+/**
+ * Publishes `count` usage events as data planes would (a separate bus connection when on Redis)
+ * and waits until the consumer has stored every one in the database.
+ */
+async function ingest(count: number): Promise<void> {
+  const publisher = bus.kind === 'redis' ? createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix }) : bus;
+  const before = await database.prisma.usageEvent.count();
+  const runId = randomBytes(4).toString('hex');
+  const started = performance.now();
+  for (let from = 0; from < count; from += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, count - from) }, (_, i) => publisher.publishUsage(usageEvent(`${runId}-${from + i}`))));
+  }
+  const publishMs = performance.now() - started;
+  while ((await database.prisma.usageEvent.count()) < before + count) await new Promise((resolve) => setTimeout(resolve, 20));
+  const totalMs = performance.now() - started;
+  if (publisher !== bus) await publisher.close();
+  process.send!({ type: 'ingested', count, publishMs, totalMs, eventsPerSecond: count / (totalMs / 1000) });
+}
+
+function usageEvent(requestId: string): UsageEvent {
+  return {
+    schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
+    id: `${requestId}:1`,
+    requestId,
+    attempt: 1,
+    teamId: team.id,
+    apiKeyId: 'bench-key',
+    model: 'bench-model',
+    provider: 'bench-provider',
+    providerId: 'prov-0',
+    deploymentId: 'dep-0',
+    endUser: null,
+    promptTokens: 200,
+    completionTokens: 100,
+    cachedTokens: 0,
+    costMicroUsd: 90,
+    priceVersion: 'price-1',
+    estimated: false,
+    status: 200,
+    outcome: 'ok',
+    streamed: false,
+    latencyMs: 12,
+    ttfbMs: 11,
+    snapshotVersion: 1,
+    snapshotHash: '0'.repeat(64),
+    startedAt: new Date().toISOString(),
+  };
+}
+
+async function stop(): Promise<void> {
+  await inProcess?.close();
+  await controlPlane.close();
+  await bus.close();
+  await database.close();
+  if (config.databaseUrl && schema) {
+    const client = new pg.Client({ connectionString: config.databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,108 @@
+/**
+ * The gateway under test, in its own process so its CPU and RSS can be read from /proc and the
+ * load generator never shares its event loop. Started by bench/main.ts with `fork` (IPC), config
+ * in BENCH_GATEWAY (JSON). It is the real data plane (startDataPlane); only the wiring differs from
+ * data-plane/main.ts: the bench hands it the snapshot (a file) and, on the in-process bus, drains
+ * usage events as a control plane would.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { startDataPlane } from '../data-plane/app.ts';
+import { createBus } from '../shared/bus/create-bus.ts';
+import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
+
+export interface GatewayChildConfig {
+  snapshotFile: string;
+  secretKey: string;
+  redisUrl?: string;
+  busPrefix: string;
+  upstreamConnections?: number;
+}
+
+/** IPC messages the child understands. */
+export type GatewayCommand =
+  | { type: 'apply'; file: string; version: number }
+  | { type: 'stop' }
+  | { type: 'usage' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string };
+
+const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
+const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
+let usageEvents = 0;
+const consumer = bus.kind === 'memory'
+  ? bus.consumeUsage('bench', async (events) => {
+      usageEvents += events.length;
+    })
+  : null;
+
+await bus.publishSnapshot({ version: 1, json: await readFile(config.snapshotFile, 'utf8') });
+const plane = await startDataPlane({
+  bus,
+  host: '127.0.0.1',
+  port: 0,
+  secretBox: createSecretBox(parseSecretKeys(config.secretKey)),
+  maxBodyBytes: 4 * 1024 * 1024,
+  snapshotPollIntervalMs: 0,
+  upstream: config.upstreamConnections ? { connectionsPerOrigin: config.upstreamConnections } : undefined,
+});
+process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion: plane.snapshotVersion() });
+
+process.on('message', (message: GatewayCommand) => {
+  if (message.type === 'stop') void stop();
+  else if (message.type === 'usage') process.send!({ type: 'usage', events: usageEvents });
+  else if (message.type === 'apply') void apply(message.file, message.version);
+  else if (message.type === 'profile-start') void profileStart();
+  else if (message.type === 'profile-stop') void profileStop(message.file);
+});
+
+/**
+ * V8's sampling profiler (what `node --cpu-prof` uses), started and stopped on command so the
+ * profile covers the steady state only, not start-up, module loading and the snapshot's compile.
+ */
+let session: Session | null = null;
+async function profileStart(): Promise<void> {
+  session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  process.send!({ type: 'profiling' });
+}
+async function profileStop(file: string): Promise<void> {
+  const { profile } = await session!.post('Profiler.stop');
+  session!.disconnect();
+  session = null;
+  await writeFile(file, JSON.stringify(profile));
+  process.send!({ type: 'profiled', file });
+}
+
+/**
+ * Publishes a new snapshot on the plane's own bus and times it until the plane serves it, with the
+ * event loop's longest block over that window (what any request in flight waited at most).
+ */
+async function apply(file: string, version: number): Promise<void> {
+  const json = await readFile(file, 'utf8');
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  // The histogram records from its second tick on: let it tick before the apply can block.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const started = performance.now();
+  await bus.publishSnapshot({ version, json });
+  while (plane.snapshotVersion() !== version) await new Promise(setImmediate);
+  const applyMs = performance.now() - started;
+  // One more turn so the block that ended the apply is recorded.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  delay.disable();
+  process.send!({ type: 'applied', version, applyMs, maxLoopDelayMs: delay.max / 1e6 });
+}
+
+async function stop(): Promise<void> {
+  await plane.close();
+  await consumer?.stop();
+  await bus.close();
+  // process.exit (not a signal) so --cpu-prof writes its profile.
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
