@@ -1,14 +1,14 @@
-import { pino } from 'pino';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
+import { createLogger } from './logger.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadDataPlaneEnv();
-  const logger = pino({ level: config.logLevel, base: { plane: 'data' } });
+  const logger = createLogger(config.logLevel, { plane: 'data' });
   const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
   if (bus.kind === 'memory') logger.warn('no REDIS_URL: using the in-process bus, which no separate control plane can reach');
   const plane = await startDataPlane({
@@ -18,15 +18,25 @@ async function main(): Promise<void> {
     secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)),
     maxBodyBytes: config.maxBodyBytes,
     logger,
+    snapshotDir: config.snapshotDir,
+    instanceId: config.instanceId,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'data plane stopping');
-    await plane.close();
-    await bus.close();
+    // Drain: /readyz turns 503 now, new requests are refused, in-flight ones finish up to the
+    // deadline, and every usage event is handed to the bus before the bus closes.
+    logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'data plane draining');
+    try {
+      await plane.drain(config.drainTimeoutMs);
+    } finally {
+      await plane.close();
+      await bus.close();
+    }
+    logger.info('data plane stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -9,6 +9,8 @@ export const busNames = (prefix = 'tollgate') => ({
   usageGroup: `${prefix}-control-plane`,
   /** Stream: usage events that could not be stored after several tries. */
   usageDeadLetterStream: `${prefix}:usage:dead`,
+  /** Pub/sub: heartbeats of data planes and of control planes (fleet view, degraded modes). */
+  heartbeatChannel: (plane: 'data' | 'control') => `${prefix}:fleet:${plane}`,
 });
 
 export type BusNames = ReturnType<typeof busNames>;
