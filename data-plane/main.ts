@@ -9,7 +9,17 @@ import { createLogger } from './logger.ts';
 async function main(): Promise<void> {
   const config = loadDataPlaneEnv();
   const logger = createLogger(config.logLevel, { plane: 'data' });
-  const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
+  let lastBusError = '';
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    prefix: config.busPrefix,
+    // Reconnects are ioredis's job; log each distinct error once, not every retry.
+    onConnectionError: (error) => {
+      if (error.message === lastBusError) return;
+      lastBusError = error.message;
+      logger.warn({ err: error }, 'redis connection error; serving from the current snapshot (degraded: redis_down)');
+    },
+  });
   if (bus.kind === 'memory') logger.warn('no REDIS_URL: using the in-process bus, which no separate control plane can reach');
   const plane = await startDataPlane({
     bus,

@@ -7,6 +7,19 @@ export interface StoredSnapshot {
   json: string;
 }
 
+/**
+ * Thrown by a usage handler when its store is unavailable (the database is down): the batch stays
+ * in the stream and is retried, without counting towards the dead-letter limit, for as long as
+ * the outage lasts. Any other error counts as a failed delivery.
+ */
+export class UsageStoreUnavailable extends Error {
+  readonly storeUnavailable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageStoreUnavailable';
+  }
+}
+
 /** Receives a batch of usage events; resolves only once they are durably stored. */
 export type UsageHandler = (events: UsageEvent[]) => Promise<void>;
 

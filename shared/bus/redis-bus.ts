@@ -12,6 +12,11 @@ export interface RedisBusOptions {
   claimIdleMs?: number;
   /** Deliveries after which an event that fails to store goes to the dead-letter stream. */
   maxDeliveries?: number;
+  /**
+   * Connection errors (refused, reset...). ioredis reconnects by itself; without a listener it
+   * prints every attempt to stderr. The state is visible through isConnected() either way.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 const BATCH = 200;
@@ -33,7 +38,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   const names = busNames(options.prefix);
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
-  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const onError = options.onConnectionError ?? (() => undefined);
+  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false }).on('error', onError);
   const commands = connect();
   const connections: Redis[] = [commands];
 
@@ -100,6 +106,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         try {
           await handler(valid.map((v) => v.event));
         } catch (error) {
+          // An outage of the store is not the events' fault: they wait in the stream, uncounted.
+          if ((error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true) return false;
           for (const { entryId, event } of valid) {
             const count = (deliveries.get(entryId) ?? 0) + 1;
             deliveries.set(entryId, count);

@@ -4,7 +4,7 @@ import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../data-plane/app.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team } from '../support/snapshot-fixture.ts';
 
@@ -80,7 +80,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { maxBodyBytes?: number; publish?: boolean } = {}): Promise<Harness> {
+export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId'>> {
+  maxBodyBytes?: number;
+  publish?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   const bus = createMemoryBus();
   const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
@@ -98,6 +103,11 @@ export async function startHarness(options: { maxBodyBytes?: number; publish?: b
     secretBox,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     snapshotPollIntervalMs: 0,
+    logger: options.logger,
+    snapshotDir: options.snapshotDir,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0,
+    instanceId: options.instanceId,
+    defaultMetrics: false,
   });
   const url = `http://127.0.0.1:${plane.port}`;
 
