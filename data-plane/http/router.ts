@@ -31,14 +31,15 @@ export function createRouter(app: TemplatedApp, logger: Logger, observer: Reques
     app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
       const exchange = new UwsExchange(res, req, logger);
       const refusal = observer.admit?.(exchange, pattern);
+      observer.started?.(exchange, pattern);
+      const done = () => observer.finished?.(exchange, pattern);
       if (refusal) {
         // The body, if any, is left unread on the wire: the connection cannot carry another request.
         exchange.closeConnection = true;
         exchange.fail(refusal);
+        done();
         return;
       }
-      observer.started?.(exchange, pattern);
-      const done = () => observer.finished?.(exchange, pattern);
       if (options.maxBodyBytes === undefined) {
         run(exchange, handler, done);
         return;

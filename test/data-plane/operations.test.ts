@@ -88,6 +88,9 @@ describe('drain', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
     expect((await refused.json()).error.code).toBe('draining');
+    const metrics = await (await fetch(`${harness.url}/metrics`)).text();
+    expect(metric(metrics, 'tollgate_http_requests_total', 'route="/v1/chat/completions",status="503",code="draining"')).toBe(1);
+    expect(metric(metrics, 'tollgate_draining')).toBe(1);
 
     const frames = sseData(await body);
     expect(frames.at(-1)).toBe('[DONE]');
