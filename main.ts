@@ -2,18 +2,18 @@
  * `npm start`: both planes in one process on the embedded defaults (PGlite under .tollgate/,
  * the in-process bus), or on PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set.
  */
-import { pino } from 'pino';
 import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startControlPlaneFromEnv } from './control-plane/start.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
+import { createLogger } from './data-plane/logger.ts';
 import { createBus } from './shared/bus/create-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from './shared/crypto/secret-key-file.ts';
 
 const controlEnv = readControlPlaneEnv();
 const dataEnv = loadDataPlaneEnv();
-const logger = pino({ level: dataEnv.logLevel });
+const logger = createLogger(dataEnv.logLevel);
 const bus = createBus({ redisUrl: controlEnv.REDIS_URL, prefix: controlEnv.TOLLGATE_BUS_PREFIX });
 
 const control = await startControlPlaneFromEnv(controlEnv, bus);
@@ -24,6 +24,8 @@ const data = await startDataPlane({
   secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
   maxBodyBytes: dataEnv.maxBodyBytes,
   logger: logger.child({ plane: 'data' }),
+  instanceId: dataEnv.instanceId,
+  heartbeatIntervalMs: dataEnv.heartbeatIntervalMs,
 });
 
 const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;
@@ -59,10 +61,25 @@ let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'stopping');
-  await data.close();
-  await control.close();
-  await bus.close();
+  logger.info({ signal, drainTimeoutMs: dataEnv.drainTimeoutMs }, 'draining');
+  try {
+    // Requests finish (or end at the deadline) and their usage reaches the bus while the control
+    // plane still runs, so its consumer stores them before it stops.
+    await data.drain(dataEnv.drainTimeoutMs);
+    // The in-process bus holds events in memory: let the consumer store them before it stops.
+    if (bus.kind === 'memory') {
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline) {
+        const backlog = await bus.usageBacklog();
+        if (backlog.pending + (backlog.lag ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+  } finally {
+    await data.close();
+    await control.close();
+    await bus.close();
+  }
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
+import type { FleetRegistry } from './fleet/fleet-registry.ts';
 import type { SnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import type { LiveEvents } from './usage/live-events.ts';
 
@@ -12,6 +13,8 @@ export interface ControlPlaneServices {
   secretBox: SecretBox;
   snapshots: SnapshotPublisher;
   live: LiveEvents;
+  /** The data plane fleet, from heartbeats (in memory). */
+  fleet: FleetRegistry;
 }
 
 export interface GraphQLContext extends ControlPlaneServices {

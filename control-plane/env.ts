@@ -15,6 +15,10 @@ const ControlPlaneEnv = z.object({
   /** The platform admin key. Unset: generated on first start and printed once. */
   TOLLGATE_ADMIN_KEY: z.string().min(16, 'TOLLGATE_ADMIN_KEY must be at least 16 characters').optional(),
   NODE_ENV: z.string().default('development'),
+  /** This process's id in heartbeats. Unset: host name + pid. */
+  TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+  /** Control-plane heartbeat period (data planes report `control_plane_down` after 3 missed). */
+  TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
 });
 
 export type ControlPlaneEnv = z.infer<typeof ControlPlaneEnv>;

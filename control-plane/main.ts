@@ -9,7 +9,15 @@ if (!env.REDIS_URL) {
   console.error('npm run control-plane needs REDIS_URL (the data planes talk to it over Redis). Use `npm start` for the embedded single-process setup.');
   process.exit(1);
 }
-const bus = createBus({ redisUrl: env.REDIS_URL, prefix: env.TOLLGATE_BUS_PREFIX });
+let lastBusError = '';
+const bus = createBus({
+  redisUrl: env.REDIS_URL,
+  prefix: env.TOLLGATE_BUS_PREFIX,
+  // ioredis reconnects by itself; report each distinct error once instead of every retry.
+  onConnectionError: (error) => {
+    if (error.message !== lastBusError) console.error(`redis connection error: ${(lastBusError = error.message)}`);
+  },
+});
 const started = await startControlPlaneFromEnv(env, bus);
 console.log(`Tollgate control plane: GraphQL at ${started.controlPlane.url} (${started.databaseKind})`);
 if (started.firstRun.createdAdminKey) console.log(`Admin key (shown once): ${started.firstRun.createdAdminKey}`);

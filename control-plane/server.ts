@@ -1,14 +1,20 @@
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Bus, UsageConsumer } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
+import { createFleetRegistry } from './fleet/fleet-registry.ts';
+import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
+import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
+import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
@@ -25,6 +31,12 @@ export interface ControlPlaneOptions {
   production?: boolean;
   /** Names this process's usage consumer in the Redis consumer group. */
   consumerName?: string;
+  /** This process's id in heartbeats; default host name + pid. */
+  instanceId?: string;
+  /** Control-plane heartbeat period (data planes derive their degraded modes from it); 0: none. Default 5 s. */
+  heartbeatIntervalMs?: number;
+  /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
+  defaultMetrics?: boolean;
 }
 
 export interface RunningControlPlane {
@@ -52,20 +64,50 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const { prisma, bus, secretBox } = options;
   const live = createLiveEvents();
   const snapshots = createSnapshotPublisher({ prisma, bus, live });
-  const services: ControlPlaneServices = { prisma, secretBox, snapshots, live };
+  const fleet = createFleetRegistry({ bus });
+  const database = createDatabaseHealth(prisma);
+  const metrics = createControlPlaneMetrics({ bus, fleet, database }, { defaultMetrics: options.defaultMetrics });
+  const heartbeat = createControlHeartbeat({
+    bus,
+    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
+    intervalMs: options.heartbeatIntervalMs ?? 5_000,
+    databaseUp: () => database.isUp(),
+  });
+  const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected() });
+  const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet };
   const resolvePrincipal = createPrincipalResolver(options.adminKeyHash);
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
     graphiql: options.production ? false : { subscriptionsProtocol: 'WS' },
     plugins: [requireAuthenticated],
+    maskedErrors: {
+      // Postgres down is "service unavailable", never an authentication error nor a generic one.
+      maskError(error, message, isDev) {
+        const original = (error as { originalError?: unknown })?.originalError ?? error;
+        if (isDatabaseUnavailable(original)) {
+          database.probe().catch(() => undefined);
+          return new GraphQLError('Service unavailable: the database cannot be reached; retry shortly.', {
+            extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '5' } } },
+          });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     context: ({ request, principal }) => ({
       ...services,
       principal: principal ?? resolvePrincipal(bearerToken(request?.headers.get('authorization'))),
     }),
   });
 
-  const server: Server = createServer(yoga);
+  const server: Server = createServer((req, res) => {
+    ops(req, res).then(
+      (handled) => {
+        if (!handled) void yoga(req, res);
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsCleanup = useServer(
     {
@@ -96,9 +138,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     wsServer,
   );
 
-  const ingest = createUsageIngestor(prisma, live);
+  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live));
   const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest);
 
+  await fleet.start();
+  database.start();
+  heartbeat.start();
   await snapshots.publish();
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -108,6 +153,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     url: `http://${options.host}:${port}${yoga.graphqlEndpoint}`,
     services,
     async close() {
+      await heartbeat.stop();
+      database.stop();
+      await fleet.stop();
       await consumer.stop();
       await wsCleanup.dispose();
       wsServer.close();

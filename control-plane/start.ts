@@ -29,6 +29,8 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
     host: env.HOST,
     port: env.CONTROL_PLANE_PORT,
     production: env.NODE_ENV === 'production',
+    instanceId: env.TOLLGATE_INSTANCE_ID,
+    heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
   });
   return {
     controlPlane,

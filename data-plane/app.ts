@@ -1,8 +1,14 @@
+import { hostname } from 'node:os';
 import type { Bus } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
+import type { RequestObserver } from './http/router.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
+import { createLifecycle, type DrainReport } from './lifecycle/drain.ts';
+import { createHeartbeat } from './lifecycle/heartbeat.ts';
 import { type Logger, silentLogger } from './logger.ts';
+import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
 import { createProviderAdapters } from './providers/registry.ts';
 import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
 import { chatCompletionsRoute } from './routes/chat-completions.ts';
@@ -11,8 +17,12 @@ import { embeddingsRoute } from './routes/embeddings.ts';
 import { healthzRoute, notFoundRoute, readyzRoute } from './routes/health.ts';
 import { modelsRoute } from './routes/models.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
+import { createSnapshotFile } from './snapshot/snapshot-file.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
 import { createUsagePublisher } from './usage/usage-publisher.ts';
+
+/** Kubernetes' default grace is 30 s: finish streams in 25, keep 5 for the flush and exit. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 25_000;
 
 export interface DataPlaneOptions {
   /** Snapshots in, usage events out: the plane's only link to the control plane. */
@@ -30,11 +40,29 @@ export interface DataPlaneOptions {
   upstream?: UpstreamAgentOptions;
   /** Retry, cooldown and timeout policy; a shared cooldown store. Defaults suit production. */
   routing?: RoutingOptions;
+  /**
+   * Where the last good snapshot is kept (`<dir>/snapshot.json`), to boot from when the bus has
+   * none or is unreachable. Unset: nothing is written or read.
+   */
+  snapshotDir?: string;
+  /** This process's id in the fleet view; default host name + pid. */
+  instanceId?: string;
+  /** Fleet heartbeat period; 0 sends none. Default 5 s. */
+  heartbeatIntervalMs?: number;
+  /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
+  defaultMetrics?: boolean;
 }
 
 export interface DataPlane {
   /** The port actually bound. */
   port: number;
+  instanceId: string;
+  /**
+   * Graceful stop, first half: /readyz turns 503 at once, new requests get 503 `draining`,
+   * in-flight ones finish up to `deadlineMs` (then end with a terminal error), and every usage
+   * event is handed to the bus. Listening continues (probes answer) until close().
+   */
+  drain(deadlineMs?: number): Promise<DrainReport>;
   /** Stops listening, drops connections, releases upstream connections; leaves the bus open. */
   close(): Promise<void>;
   /** The version of the snapshot being served, or null before the first one loaded. */
@@ -47,12 +75,14 @@ export interface DataPlane {
  */
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
   const logger = options.logger ?? silentLogger;
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   const app = createUwsApp();
   const snapshots = createSnapshotStore({
     bus: options.bus,
     secretBox: options.secretBox,
     logger,
     pollIntervalMs: options.snapshotPollIntervalMs,
+    file: options.snapshotDir ? createSnapshotFile(options.snapshotDir) : undefined,
   });
   const routing = createRoutingRuntime(options.routing);
   // Per-attempt deadlines (first byte, idle, total) are enforced by the dispatch; the agent keeps
@@ -63,13 +93,49 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     bodyTimeoutMs: routing.timeouts.totalMs,
     ...options.upstream,
   });
+  const lifecycle = createLifecycle();
+  const heartbeat = createHeartbeat({
+    bus: options.bus,
+    instanceId,
+    intervalMs: options.heartbeatIntervalMs ?? 5_000,
+    logger,
+    state: () => {
+      const status = snapshots.status();
+      return {
+        snapshotVersion: status.version,
+        snapshotHash: status.hash,
+        snapshotSource: status.source,
+        lastRefused: status.lastRefused && { version: status.lastRefused.version, reason: status.lastRefused.reason },
+        state: lifecycle.draining ? 'draining' : status.version === null ? 'not_ready' : 'ready',
+        inFlight: lifecycle.inFlight(),
+      };
+    },
+  });
+  const metrics = createDataPlaneMetrics(
+    { snapshot: () => snapshots.status(), degraded: () => heartbeat.degraded(), draining: () => lifecycle.draining },
+    { defaultMetrics: options.defaultMetrics },
+  );
   const adapters = createProviderAdapters({ dispatcher: agent });
-  const usage = createUsagePublisher(options.bus, logger);
+  const publisher = createUsagePublisher(options.bus, logger);
+  const usage = metrics.instrumentUsage(publisher);
+
+  const observer: RequestObserver = {
+    admit: (exchange, route) => lifecycle.observer.admit?.(exchange, route),
+    started(exchange, route) {
+      lifecycle.observer.started?.(exchange, route);
+      metrics.observer.started?.(exchange, route);
+    },
+    finished(exchange, route) {
+      lifecycle.observer.finished?.(exchange, route);
+      metrics.observer.finished?.(exchange, route);
+    },
+  };
 
   // The one place routes are registered.
-  const router = createRouter(app, logger);
+  const router = createRouter(app, logger, observer);
   router.get('/healthz', healthzRoute);
-  router.get('/readyz', readyzRoute({ snapshots }));
+  router.get('/readyz', readyzRoute({ snapshots, instanceId, draining: () => lifecycle.draining, degraded: () => heartbeat.degraded(), inFlight: () => lifecycle.inFlight() }));
+  router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing }));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage }));
@@ -86,18 +152,34 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     await routing.cooldowns.close();
     throw error;
   }
-  logger.info({ host: options.host, port: server.port, snapshotVersion: snapshots.status().version }, 'data plane listening');
+  await heartbeat.start();
+  logger.info({ host: options.host, port: server.port, instanceId, snapshotVersion: snapshots.status().version }, 'data plane listening');
 
+  let closed: Promise<void> | null = null;
   return {
     port: server.port,
+    instanceId,
     snapshotVersion: () => snapshots.current()?.version ?? null,
-    async close() {
-      server.close();
-      await snapshots.close();
-      // In-flight upstream requests are cut: their clients are gone with the connections.
-      await agent.destroy();
+    async drain(deadlineMs = DEFAULT_DRAIN_TIMEOUT_MS) {
+      const draining = lifecycle.drain(deadlineMs);
+      // The fleet view learns at once, not at the next beat.
+      void heartbeat.beat();
+      const report = await draining;
       await usage.flush();
-      await routing.cooldowns.close();
+      logger.info({ ...report }, 'data plane drained');
+      return report;
+    },
+    close() {
+      closed ??= (async () => {
+        server.close();
+        await heartbeat.stop();
+        await snapshots.close();
+        // In-flight upstream requests are cut: their clients are gone with the connections.
+        await agent.destroy();
+        await usage.flush();
+        await routing.cooldowns.close();
+      })();
+      return closed;
     },
   };
 }

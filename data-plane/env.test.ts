@@ -15,6 +15,10 @@ describe('parseDataPlaneEnv', () => {
         dataDir: '.tollgate',
         maxBodyBytes: 4 * 1024 * 1024,
         logLevel: 'info',
+        drainTimeoutMs: 25_000,
+        instanceId: undefined,
+        heartbeatIntervalMs: 5_000,
+        snapshotDir: undefined,
       },
     });
   });
@@ -30,7 +34,7 @@ describe('parseDataPlaneEnv', () => {
       TOLLGATE_MAX_BODY_BYTES: '1024',
       LOG_LEVEL: 'debug',
     });
-    expect(result).toMatchObject({ ok: true, config: { port: 0, host: '0.0.0.0', redisUrl: 'redis://localhost:6379/0', busPrefix: 'tg-test', secretKey: 'k1:abc', dataDir: '/var/lib/tollgate', maxBodyBytes: 1024, logLevel: 'debug' } });
+    expect(result).toMatchObject({ ok: true, config: { port: 0, host: '0.0.0.0', redisUrl: 'redis://localhost:6379/0', busPrefix: 'tg-test', secretKey: 'k1:abc', dataDir: '/var/lib/tollgate', maxBodyBytes: 1024, logLevel: 'debug', snapshotDir: '/var/lib/tollgate' } });
   });
 
   it('reports every error at once, and treats empty as unset', () => {

@@ -18,6 +18,14 @@ const DataPlaneEnv = z.object({
   TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
   TOLLGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** On SIGTERM, how long in-flight requests get to finish before they end with a terminal error. */
+  TOLLGATE_DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(25_000),
+  /** This process's id in the fleet view. Unset: host name + pid (the pod name on Kubernetes). */
+  TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+  /** Fleet heartbeat period; 0 sends none. */
+  TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** With Redis: keep the last good snapshot in TOLLGATE_DATA_DIR/snapshot.json and boot from it. */
+  TOLLGATE_SNAPSHOT_ON_DISK: z.enum(['true', 'false']).default('true'),
 });
 
 export interface DataPlaneConfig {
@@ -29,6 +37,11 @@ export interface DataPlaneConfig {
   dataDir: string;
   maxBodyBytes: number;
   logLevel: z.infer<typeof DataPlaneEnv>['LOG_LEVEL'];
+  drainTimeoutMs: number;
+  instanceId: string | undefined;
+  heartbeatIntervalMs: number;
+  /** Where the last good snapshot is kept; undefined when turned off. */
+  snapshotDir: string | undefined;
 }
 
 export type EnvParseResult = { ok: true; config: DataPlaneConfig } | { ok: false; errors: string[] };
@@ -53,6 +66,12 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       dataDir: e.TOLLGATE_DATA_DIR,
       maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
       logLevel: e.LOG_LEVEL,
+      drainTimeoutMs: e.TOLLGATE_DRAIN_TIMEOUT_MS,
+      instanceId: e.TOLLGATE_INSTANCE_ID,
+      heartbeatIntervalMs: e.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+      // The disk copy outlives a Redis or control-plane outage; with the in-process bus the control
+      // plane is in this very process, so there is nothing to outlive.
+      snapshotDir: e.TOLLGATE_SNAPSHOT_ON_DISK === 'true' && e.REDIS_URL ? e.TOLLGATE_DATA_DIR : undefined,
     },
   };
 }

@@ -1,16 +1,26 @@
-import { pino } from 'pino';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
 import { createRedisCooldownStore } from './routing/redis-cooldown-store.ts';
+import { createLogger } from './logger.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const config = loadDataPlaneEnv();
-  const logger = pino({ level: config.logLevel, base: { plane: 'data' } });
-  const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
+  const logger = createLogger(config.logLevel, { plane: 'data' });
+  let lastBusError = '';
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    prefix: config.busPrefix,
+    // Reconnects are ioredis's job; log each distinct error once, not every retry.
+    onConnectionError: (error) => {
+      if (error.message === lastBusError) return;
+      lastBusError = error.message;
+      logger.warn({ err: error }, 'redis connection error; serving from the current snapshot (degraded: redis_down)');
+    },
+  });
   if (bus.kind === 'memory') logger.warn('no REDIS_URL: using the in-process bus, which no separate control plane can reach');
   const plane = await startDataPlane({
     bus,
@@ -21,15 +31,25 @@ async function main(): Promise<void> {
     logger,
     // With Redis, a deployment that cools down on one data plane cools down on all of them.
     routing: config.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger }) } : {},
+    snapshotDir: config.snapshotDir,
+    instanceId: config.instanceId,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
   });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'data plane stopping');
-    await plane.close();
-    await bus.close();
+    // Drain: /readyz turns 503 now, new requests are refused, in-flight ones finish up to the
+    // deadline, and every usage event is handed to the bus before the bus closes.
+    logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'data plane draining');
+    try {
+      await plane.drain(config.drainTimeoutMs);
+    } finally {
+      await plane.close();
+      await bus.close();
+    }
+    logger.info('data plane stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

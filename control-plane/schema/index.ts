@@ -8,6 +8,7 @@ import './model.ts';
 import './api-key.ts';
 import './usage.ts';
 import './snapshot.ts';
+import './fleet.ts';
 
 /** The whole GraphQL schema, built once per process. */
 export const schema = lexicographicSortSchema(builder.toSchema());

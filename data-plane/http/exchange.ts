@@ -26,6 +26,8 @@ export interface Exchange {
   /** A header for whatever response is eventually sent, including an error. */
   setHeader(name: string, value: string): void;
   sendJson(status: number, body: unknown): void;
+  /** A non-JSON body (the Prometheus text format, say). */
+  sendText(status: number, contentType: string, body: string): void;
   /** Writes the SSE response head; the returned stream is then the only way to write the body. */
   openEventStream(): EventStream;
   /**
@@ -35,13 +37,26 @@ export interface Exchange {
   fail(error: unknown): void;
 }
 
+/** What observers (metrics, drain) read once the exchange is over. */
+export interface FinishedExchange extends Exchange {
+  /** The status written, 499 when the client left before any, null while nothing was written. */
+  readonly statusCode: number | null;
+  /** The error code rendered by fail(), if any (`rate_limit_exceeded`, `invalid_api_key`...). */
+  readonly errorCode: string | null;
+  /**
+   * Ends the exchange from outside its handler (the drain deadline): renders `error` like fail()
+   * and aborts `signal`, so the handler stops its upstream work and meters the attempt.
+   */
+  abandon(error: unknown): void;
+}
+
 type State = 'open' | 'streaming' | 'done' | 'aborted';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = 'application/json';
 const EMPTY = Buffer.alloc(0);
 
-export class UwsExchange implements Exchange {
+export class UwsExchange implements FinishedExchange {
   readonly requestId: string;
   readonly method: string;
   readonly path: string;
@@ -54,6 +69,8 @@ export class UwsExchange implements Exchange {
   private stream: UwsEventStream | null = null;
   /** Set when the request body was not fully read: the connection cannot be reused. */
   closeConnection = false;
+  private writtenStatus: number | null = null;
+  private renderedErrorCode: string | null = null;
 
   /** Must run synchronously inside the uWS handler: it copies `req` and attaches onAborted. */
   constructor(
@@ -79,6 +96,21 @@ export class UwsExchange implements Exchange {
     return this.controller.signal;
   }
 
+  get statusCode(): number | null {
+    if (this.writtenStatus === null && this.state === 'aborted') return 499;
+    return this.writtenStatus;
+  }
+
+  get errorCode(): string | null {
+    return this.renderedErrorCode;
+  }
+
+  abandon(error: unknown): void {
+    this.fail(error);
+    if (!this.controller.signal.aborted) this.controller.abort(error);
+    this.stream?.wake();
+  }
+
   /** True until the response ended or the client left. */
   get isOpen(): boolean {
     return this.state === 'open';
@@ -90,6 +122,10 @@ export class UwsExchange implements Exchange {
 
   sendJson(status: number, body: unknown): void {
     this.sendRaw(status, JSON_TYPE, JSON.stringify(body));
+  }
+
+  sendText(status: number, contentType: string, body: string): void {
+    this.sendRaw(status, contentType, body);
   }
 
   openEventStream(): EventStream {
@@ -111,6 +147,7 @@ export class UwsExchange implements Exchange {
 
   fail(error: unknown): void {
     const gatewayError = toGatewayError(error);
+    if (this.state === 'open' || this.state === 'streaming') this.renderedErrorCode = gatewayError.code;
     if (gatewayError.type === 'internal_error') {
       // A bug of ours: the cause (never sent to the client) is what the log is for.
       this.logger.error({ requestId: this.requestId, err: gatewayError.cause ?? gatewayError }, 'request failed');
@@ -137,6 +174,7 @@ export class UwsExchange implements Exchange {
   }
 
   private writeHead(status: number, contentType: string): void {
+    this.writtenStatus = status;
     this.res.writeStatus(`${status} ${STATUS_CODES[status] ?? ''}`);
     this.res.writeHeader('content-type', contentType);
     this.res.writeHeader('x-request-id', this.requestId);

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from '../logger.ts';
-import { type Exchange, UwsExchange } from './exchange.ts';
+import { type Exchange, type FinishedExchange, UwsExchange } from './exchange.ts';
 import { declaredContentLength, readBody } from './read-body.ts';
 
 export type RouteHandler = (exchange: Exchange) => void | Promise<void>;
@@ -11,42 +11,72 @@ export interface RouteOptions {
 }
 
 /**
+ * Sees every request of the router (metrics, in-flight tracking, drain). `route` is the registered
+ * pattern, never the raw path, so it is safe as a metric label.
+ */
+export interface RequestObserver {
+  /** Before the body is read: a returned error refuses the request (and closes the connection). */
+  admit?(exchange: FinishedExchange, route: string): unknown;
+  started?(exchange: FinishedExchange, route: string): void;
+  /** Once the handler settled and the response was rendered (or the client left). */
+  finished?(exchange: FinishedExchange, route: string): void;
+}
+
+/**
  * Registers routes on a uWS app, turning each request into an Exchange. Every handler error is
  * rendered by the exchange, so a bug in one request never takes the server down.
  */
-export function createRouter(app: TemplatedApp, logger: Logger) {
+export function createRouter(app: TemplatedApp, logger: Logger, observer: RequestObserver = {}) {
   function register(method: 'get' | 'post' | 'any', pattern: string, options: RouteOptions, handler: RouteHandler): void {
     app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
       const exchange = new UwsExchange(res, req, logger);
+      const refusal = observer.admit?.(exchange, pattern);
+      observer.started?.(exchange, pattern);
+      const done = () => observer.finished?.(exchange, pattern);
+      if (refusal) {
+        // The body, if any, is left unread on the wire: the connection cannot carry another request.
+        exchange.closeConnection = true;
+        exchange.fail(refusal);
+        done();
+        return;
+      }
       if (options.maxBodyBytes === undefined) {
-        run(exchange, handler);
+        run(exchange, handler, done);
         return;
       }
       readBody(res, options.maxBodyBytes, declaredContentLength(exchange.headers['content-length']), exchange.signal).then(
         (body) => {
           exchange.body = body;
-          run(exchange, handler);
+          run(exchange, handler, done);
         },
         (error: unknown) => {
-          if (exchange.signal.aborted) return;
-          // The rest of the body is still on the wire: the connection cannot carry another request.
-          exchange.closeConnection = true;
-          exchange.fail(error);
+          if (!exchange.signal.aborted) {
+            // The rest of the body is still on the wire: the connection cannot carry another request.
+            exchange.closeConnection = true;
+            exchange.fail(error);
+          }
+          done();
         },
       );
     });
   }
 
-  function run(exchange: UwsExchange, handler: RouteHandler): void {
+  function run(exchange: UwsExchange, handler: RouteHandler, done: () => void): void {
     const finish = () => {
       if (exchange.isOpen) exchange.fail(new Error(`handler for ${exchange.method} ${exchange.path} returned without responding`));
+      done();
     };
     try {
       const pending = handler(exchange);
-      if (pending) pending.then(finish, (error: unknown) => exchange.fail(error));
-      else finish();
+      if (pending) {
+        pending.then(finish, (error: unknown) => {
+          exchange.fail(error);
+          done();
+        });
+      } else finish();
     } catch (error) {
       exchange.fail(error);
+      done();
     }
   }
 

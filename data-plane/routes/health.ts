@@ -1,3 +1,4 @@
+import type { DegradedMode } from '../../shared/events/heartbeat.ts';
 import { routeNotFound } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
@@ -5,15 +6,32 @@ import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 /** `GET /healthz`: the process is up and its event loop answers. Nothing else is checked. */
 export const healthzRoute: RouteHandler = (exchange) => exchange.sendJson(200, { status: 'ok' });
 
-/** `GET /readyz`: 200 once a snapshot is loaded (the plane can serve), 503 before. */
-export function readyzRoute(deps: { snapshots: SnapshotStore }): RouteHandler {
+export interface ReadyzDeps {
+  snapshots: SnapshotStore;
+  /** This process's id in the fleet view. */
+  instanceId?: string;
+  draining?: () => boolean;
+  degraded?: () => readonly DegradedMode[];
+  inFlight?: () => number;
+}
+
+/**
+ * `GET /readyz`: 200 once a snapshot is loaded (the plane can serve), 503 before it and from the
+ * moment a drain starts. A degraded mode does not make the plane unready (it serves from its
+ * snapshot); it is reported in the detail.
+ */
+export function readyzRoute(deps: ReadyzDeps): RouteHandler {
   return (exchange) => {
     const status = deps.snapshots.status();
-    const ready = status.version !== null;
+    const draining = deps.draining?.() ?? false;
+    const ready = status.version !== null && !draining;
     exchange.sendJson(ready ? 200 : 503, {
-      status: ready ? 'ready' : 'not_ready',
-      snapshot: ready ? { version: status.version, hash: status.hash, loadedAt: status.loadedAt } : null,
+      status: draining ? 'draining' : ready ? 'ready' : 'not_ready',
+      instanceId: deps.instanceId ?? null,
+      snapshot: status.version !== null ? { version: status.version, hash: status.hash, loadedAt: status.loadedAt, source: status.source } : null,
       lastRefused: status.lastRefused,
+      degraded: deps.degraded?.() ?? [],
+      inFlight: deps.inFlight?.() ?? 0,
     });
   };
 }

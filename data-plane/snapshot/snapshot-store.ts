@@ -1,17 +1,22 @@
-import type { Bus } from '../../shared/bus/bus.ts';
+import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import type { Logger } from '../logger.ts';
 import { compileSnapshot } from './compile-snapshot.ts';
 import type { CompiledSnapshot } from './compiled-snapshot.ts';
+import type { SnapshotFile } from './snapshot-file.ts';
 
 export interface SnapshotStatus {
   version: number | null;
   hash: string | null;
   /** ISO time the current snapshot was swapped in. */
   loadedAt: string | null;
+  /** Where the served snapshot came from: the bus, or the last good copy on disk. */
+  source: 'bus' | 'disk' | null;
   /** The last stored snapshot that was refused, and why; the previous one kept serving. */
   lastRefused: { version: number; reason: string; at: string } | null;
+  /** How many refusals so far (distinct version and reason). */
+  refusedCount: number;
 }
 
 export interface SnapshotStore {
@@ -34,6 +39,11 @@ export interface SnapshotStoreOptions {
    * message sent while we were disconnected is gone), the stored snapshot is the truth.
    */
   pollIntervalMs?: number;
+  /**
+   * The last good snapshot on disk: written after every snapshot accepted from the bus, read at
+   * start when the bus has none or cannot be reached.
+   */
+  file?: SnapshotFile;
 }
 
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
@@ -41,6 +51,9 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let compiled: CompiledSnapshot | null = null;
   let loadedAt: string | null = null;
   let lastRefused: SnapshotStatus['lastRefused'] = null;
+  let refusedCount = 0;
+  let source: SnapshotStatus['source'] = null;
+  let persisting: Promise<void> = Promise.resolve();
   let inFlight: Promise<void> | null = null;
   let again = false;
   let unsubscribe: (() => Promise<void>) | null = null;
@@ -48,7 +61,12 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
 
   async function loadOnce(): Promise<void> {
     const stored = await bus.loadSnapshot();
-    if (!stored) return;
+    if (stored) accept(stored, 'bus');
+  }
+
+  function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): void {
+    // The bus confirms what we serve from disk: from now on it is the bus's snapshot.
+    if (compiled && from === 'bus' && source === 'disk' && stored.version === compiled.version) source = 'bus';
     // Cheap skip before parsing: the announcement was for what we already serve (or older).
     if (compiled && stored.version <= compiled.version) return;
     const parsed = parseSnapshot(stored.json);
@@ -61,12 +79,36 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     // The one swap: the snapshot and everything derived from it change together.
     compiled = result.compiled;
     loadedAt = new Date().toISOString();
-    logger.info({ snapshotVersion: compiled.version, snapshotHash: compiled.hash }, 'snapshot loaded');
+    source = from;
+    logger.info({ snapshotVersion: compiled.version, snapshotHash: compiled.hash, source: from }, 'snapshot loaded');
+    if (from === 'bus' && options.file) persist(options.file, stored);
+  }
+
+  /** Writes in the background, in order; a failed write is logged (the bus still has the truth). */
+  function persist(file: SnapshotFile, stored: StoredSnapshot): void {
+    persisting = persisting
+      .then(() => file.write(stored))
+      .catch((error: unknown) => logger.warn({ err: error, path: file.path }, 'snapshot: could not write the last good snapshot to disk'));
+  }
+
+  async function loadFromDisk(file: SnapshotFile): Promise<void> {
+    try {
+      const stored = await file.read();
+      if (!stored) {
+        logger.warn({ path: file.path }, 'snapshot: none from the bus and none on disk; not ready until one arrives');
+        return;
+      }
+      accept(stored, 'disk');
+      if (compiled) logger.warn({ snapshotVersion: compiled.version, path: file.path }, 'snapshot: serving the last good snapshot from disk');
+    } catch (error) {
+      logger.error({ err: error, path: file.path }, 'snapshot: could not read the last good snapshot from disk');
+    }
   }
 
   function refuse(version: number, reason: string): void {
     if (lastRefused?.version === version && lastRefused.reason === reason) return;
     lastRefused = { version, reason, at: new Date().toISOString() };
+    refusedCount++;
     logger.error({ snapshotVersion: version, reason, keptVersion: compiled?.version ?? null }, 'snapshot refused');
   }
 
@@ -95,7 +137,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
 
   return {
     current: () => compiled,
-    status: () => ({ version: compiled?.version ?? null, hash: compiled?.hash ?? null, loadedAt, lastRefused }),
+    status: () => ({ version: compiled?.version ?? null, hash: compiled?.hash ?? null, loadedAt, source, lastRefused, refusedCount }),
     refresh,
     async start() {
       try {
@@ -105,6 +147,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
         logger.warn({ err: error }, 'snapshot: could not subscribe to announcements; relying on polling');
       }
       await refresh();
+      if (!compiled && options.file) await loadFromDisk(options.file);
       const interval = options.pollIntervalMs ?? 30_000;
       if (interval > 0) poller = setInterval(() => void refresh(), interval).unref();
     },
@@ -112,6 +155,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       if (poller) clearInterval(poller);
       await unsubscribe?.();
       await inFlight;
+      await persisting;
     },
   };
 }

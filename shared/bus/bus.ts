@@ -1,3 +1,4 @@
+import type { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
 
 /** A stored snapshot as the bus hands it over: its version and its JSON, unparsed. */
@@ -6,11 +7,34 @@ export interface StoredSnapshot {
   json: string;
 }
 
+/**
+ * Thrown by a usage handler when its store is unavailable (the database is down): the batch stays
+ * in the stream and is retried, without counting towards the dead-letter limit, for as long as
+ * the outage lasts. Any other error counts as a failed delivery.
+ */
+export class UsageStoreUnavailable extends Error {
+  readonly storeUnavailable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UsageStoreUnavailable';
+  }
+}
+
 /** Receives a batch of usage events; resolves only once they are durably stored. */
 export type UsageHandler = (events: UsageEvent[]) => Promise<void>;
 
 export interface UsageConsumer {
   stop(): Promise<void>;
+}
+
+/** The usage stream as the consumer group sees it, for metrics and the degraded-mode view. */
+export interface UsageBacklog {
+  /** Delivered to a consumer but not acknowledged (stored) yet. */
+  pending: number;
+  /** Not yet delivered to any consumer; null when Redis cannot tell (before 7.0). */
+  lag: number | null;
+  /** Events parked in the dead-letter stream after failing to store repeatedly. */
+  deadLetters: number;
 }
 
 /**
@@ -33,5 +57,13 @@ export interface Bus {
    * the handler must be idempotent by event id.
    */
   consumeUsage(consumerName: string, handler: UsageHandler): UsageConsumer;
+  /** Control plane: the usage stream's backlog (pending and undelivered events). */
+  usageBacklog(): Promise<UsageBacklog>;
+  /** Both planes: announce this process to the other plane (a hint, lost when nobody listens). */
+  publishHeartbeat(heartbeat: Heartbeat): Promise<void>;
+  /** Heartbeats of one plane's processes. Malformed ones are dropped before the listener. */
+  onHeartbeat(plane: Heartbeat['plane'], listener: (heartbeat: Heartbeat) => void): Promise<() => Promise<void>>;
+  /** Whether the bus's connection is up right now (always true in-process). Cheap: no I/O. */
+  isConnected(): boolean;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
 import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
 
@@ -12,6 +13,8 @@ const MAX_BATCH = 200;
 export function createMemoryBus(): Bus {
   let stored: StoredSnapshot | null = null;
   const announcements = new EventEmitter();
+  const heartbeats = new EventEmitter();
+  let inFlightBatch = 0;
   const queue: UsageEvent[] = [];
   let wake: (() => void) | null = null;
   let closed = false;
@@ -45,9 +48,11 @@ export function createMemoryBus(): Bus {
             continue;
           }
           const batch = queue.slice(0, MAX_BATCH);
+          inFlightBatch = batch.length;
           try {
             await handler(batch);
             queue.splice(0, batch.length);
+            inFlightBatch = 0;
           } catch {
             await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
           }
@@ -61,10 +66,26 @@ export function createMemoryBus(): Bus {
         },
       };
     },
+    async usageBacklog() {
+      return { pending: inFlightBatch, lag: queue.length - inFlightBatch, deadLetters: 0 };
+    },
+    async publishHeartbeat(heartbeat) {
+      heartbeats.emit(heartbeat.plane, structuredClone(heartbeat));
+    },
+    async onHeartbeat(plane, listener) {
+      const onBeat = (heartbeat: unknown) => {
+        const parsed = Heartbeat.safeParse(heartbeat);
+        if (parsed.success) listener(parsed.data);
+      };
+      heartbeats.on(plane, onBeat);
+      return async () => void heartbeats.off(plane, onBeat);
+    },
+    isConnected: () => !closed,
     async close() {
       closed = true;
       wake?.();
       announcements.removeAllListeners();
+      heartbeats.removeAllListeners();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { busNames } from '../events/bus-names.ts';
+import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
-import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
+import type { Bus, StoredSnapshot, UsageBacklog, UsageConsumer, UsageHandler } from './bus.ts';
 
 export interface RedisBusOptions {
   url: string;
@@ -11,6 +12,11 @@ export interface RedisBusOptions {
   claimIdleMs?: number;
   /** Deliveries after which an event that fails to store goes to the dead-letter stream. */
   maxDeliveries?: number;
+  /**
+   * Connection errors (refused, reset...). ioredis reconnects by itself; without a listener it
+   * prints every attempt to stderr. The state is visible through isConnected() either way.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 const BATCH = 200;
@@ -32,7 +38,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   const names = busNames(options.prefix);
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
-  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const onError = options.onConnectionError ?? (() => undefined);
+  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false }).on('error', onError);
   const commands = connect();
   const connections: Redis[] = [commands];
 
@@ -57,9 +64,14 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       const subscriber = connect();
       connections.push(subscriber);
       subscriber.on('message', (_channel: string, message: string) => listener(Number(message)));
+      // After a reconnect announcements may have been missed: the listener re-reads the key. ioredis
+      // re-subscribes by itself only to channels whose SUBSCRIBE once succeeded, so a plane that
+      // started while Redis was down subscribes here when it comes back.
+      subscriber.on('ready', () => {
+        subscriber.subscribe(names.snapshotChannel).catch(() => undefined);
+        listener(0);
+      });
       await subscriber.subscribe(names.snapshotChannel);
-      // After a reconnect announcements may have been missed: the listener re-reads the key.
-      subscriber.on('ready', () => listener(0));
       return async () => void subscriber.disconnect();
     },
     async publishUsage(event) {
@@ -94,6 +106,8 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         try {
           await handler(valid.map((v) => v.event));
         } catch (error) {
+          // An outage of the store is not the events' fault: they wait in the stream, uncounted.
+          if ((error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true) return false;
           for (const { entryId, event } of valid) {
             const count = (deliveries.get(entryId) ?? 0) + 1;
             deliveries.set(entryId, count);
@@ -152,6 +166,46 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         },
       };
     },
+    async usageBacklog(): Promise<UsageBacklog> {
+      const deadLetters = await commands.xlen(names.usageDeadLetterStream);
+      let groups: unknown[][];
+      try {
+        groups = (await commands.xinfo('GROUPS', names.usageStream)) as unknown[][];
+      } catch (error) {
+        if (String(error).includes('no such key')) return { pending: 0, lag: 0, deadLetters };
+        throw error;
+      }
+      for (const group of groups) {
+        const fields = new Map<string, unknown>();
+        for (let i = 0; i + 1 < group.length; i += 2) fields.set(String(group[i]), group[i + 1]);
+        if (fields.get('name') !== names.usageGroup) continue;
+        const lag = fields.get('lag');
+        return { pending: Number(fields.get('pending') ?? 0), lag: typeof lag === 'number' ? lag : null, deadLetters };
+      }
+      // No consumer group yet (no control plane ever ran): every event is undelivered.
+      return { pending: 0, lag: await commands.xlen(names.usageStream), deadLetters };
+    },
+    async publishHeartbeat(heartbeat) {
+      await commands.publish(names.heartbeatChannel(heartbeat.plane), JSON.stringify(heartbeat));
+    },
+    async onHeartbeat(plane, listener) {
+      const subscriber = connect();
+      connections.push(subscriber);
+      const channel = names.heartbeatChannel(plane);
+      subscriber.on('message', (_channel: string, message: string) => {
+        let parsed: ReturnType<typeof Heartbeat.safeParse> | undefined;
+        try {
+          parsed = Heartbeat.safeParse(JSON.parse(message));
+        } catch {
+          return;
+        }
+        if (parsed.success && parsed.data.plane === plane) listener(parsed.data);
+      });
+      subscriber.on('ready', () => void subscriber.subscribe(channel).catch(() => undefined));
+      await subscriber.subscribe(channel);
+      return async () => void subscriber.disconnect();
+    },
+    isConnected: () => commands.status === 'ready',
     async close() {
       for (const connection of connections) connection.disconnect();
     },

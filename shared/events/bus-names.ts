@@ -14,6 +14,8 @@ export const busNames = (prefix = 'tollgate') => ({
    * reason). Shared by every data plane, so one plane's verdict spares the others the failures.
    */
   cooldownKey: (deploymentId: string) => `${prefix}:cooldown:${deploymentId}`,
+  /** Pub/sub: heartbeats of data planes and of control planes (fleet view, degraded modes). */
+  heartbeatChannel: (plane: 'data' | 'control') => `${prefix}:fleet:${plane}`,
 });
 
 export type BusNames = ReturnType<typeof busNames>;

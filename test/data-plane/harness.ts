@@ -4,7 +4,7 @@ import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../data-plane/app.ts';
 import { type CooldownStore, createMemoryCooldownStore } from '../../data-plane/routing/cooldown.ts';
 import type { RoutingOptions } from '../../data-plane/routing/routing-runtime.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
@@ -90,7 +90,13 @@ export const TEST_ROUTING: RoutingOptions = {
   timeouts: { connectMs: 1_000, firstByteMs: 2_000, totalMs: 10_000, idleMs: 2_000 },
 };
 
-export async function startHarness(options: { maxBodyBytes?: number; publish?: boolean; routing?: RoutingOptions } = {}): Promise<Harness> {
+export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId'>> {
+  maxBodyBytes?: number;
+  publish?: boolean;
+  routing?: RoutingOptions;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   const bus = createMemoryBus();
   const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
@@ -111,6 +117,11 @@ export async function startHarness(options: { maxBodyBytes?: number; publish?: b
     secretBox,
     maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     snapshotPollIntervalMs: 0,
+    logger: options.logger,
+    snapshotDir: options.snapshotDir,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0,
+    instanceId: options.instanceId,
+    defaultMetrics: false,
   });
   const url = `http://127.0.0.1:${plane.port}`;
 

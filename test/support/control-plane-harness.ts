@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../control-plane/db/open-database.ts';
 import { ensureFirstRun } from '../../control-plane/bootstrap/first-run.ts';
-import { startControlPlane, type RunningControlPlane } from '../../control-plane/server.ts';
+import { type ControlPlaneOptions, startControlPlane, type RunningControlPlane } from '../../control-plane/server.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** A PostgreSQL URL: the harness works in a fresh schema it drops afterwards. Unset: in-memory PGlite. */
   postgresUrl?: string;
   bus?: Bus;
+  /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
+  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics'>>;
 }
 
 /** A control plane on port 0 against a fresh database, seeded like a first start. */
@@ -39,6 +41,8 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
     adminKeyHash: firstRun.adminKeyHash,
     host: '127.0.0.1',
     port: 0,
+    defaultMetrics: false,
+    ...options.controlPlane,
   });
 
   return {

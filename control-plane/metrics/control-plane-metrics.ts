@@ -1,0 +1,140 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { type Bus, type UsageHandler, UsageStoreUnavailable } from '../../shared/bus/bus.ts';
+import type { FleetRegistry } from '../fleet/fleet-registry.ts';
+import { type DatabaseHealth, isDatabaseUnavailable } from './database-health.ts';
+
+export interface ControlPlaneMetrics {
+  readonly registry: Registry;
+  /**
+   * Wraps the usage ingestor: counts batches and events, times them, and turns "database
+   * unreachable" into UsageStoreUnavailable so the events wait in the stream instead of being
+   * dead-lettered.
+   */
+  instrumentIngest(ingest: UsageHandler): UsageHandler;
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export function createControlPlaneMetrics(
+  sources: { bus: Pick<Bus, 'usageBacklog' | 'isConnected'>; fleet: Pick<FleetRegistry, 'view'>; database: Pick<DatabaseHealth, 'isUp'> },
+  options: { defaultMetrics?: boolean } = {},
+): ControlPlaneMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const batches = new Counter({
+    name: 'tollgate_usage_ingest_batches_total',
+    help: 'Usage batches handled by the consumer: ok, database_down (left in the stream), error.',
+    labelNames: ['result'] as const,
+    registers,
+  });
+  const events = new Counter({ name: 'tollgate_usage_ingested_events_total', help: 'Usage events stored (duplicates from redelivery included).', registers });
+  const duration = new Histogram({
+    name: 'tollgate_usage_ingest_duration_seconds',
+    help: 'Time to store one usage batch.',
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+
+  // One backlog read per scrape, shared by the three gauges.
+  let backlog: ReturnType<Bus['usageBacklog']> | null = null;
+  const readBacklog = () => {
+    backlog ??= sources.bus.usageBacklog().finally(() => setImmediate(() => (backlog = null)));
+    return backlog.catch(() => null);
+  };
+  new Gauge({
+    name: 'tollgate_usage_stream_pending',
+    help: 'Usage events delivered to a control plane but not stored yet (XPENDING).',
+    registers,
+    async collect() {
+      const value = await readBacklog();
+      if (value) this.set(value.pending);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_usage_stream_lag',
+    help: 'Usage events on the stream not delivered to any control plane yet (consumer group lag).',
+    registers,
+    async collect() {
+      const value = await readBacklog();
+      if (value?.lag !== null && value?.lag !== undefined) this.set(value.lag);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_usage_dead_letters',
+    help: 'Usage events parked in the dead-letter stream (failed to store repeatedly).',
+    registers,
+    async collect() {
+      const value = await readBacklog();
+      if (value) this.set(value.deadLetters);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_snapshot_published_version',
+    help: 'The newest snapshot version on the bus (what data planes converge to).',
+    registers,
+    collect() {
+      this.set(sources.fleet.view().targetSnapshotVersion ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_fleet_data_planes',
+    help: 'Data planes known from heartbeats, by state (ready, not_ready, draining, lost).',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const counts: Record<string, number> = { ready: 0, not_ready: 0, draining: 0, lost: 0 };
+      for (const member of sources.fleet.view().members) counts[member.state]++;
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_fleet_converged',
+    help: '1 when every live data plane serves the newest snapshot.',
+    registers,
+    collect() {
+      this.set(sources.fleet.view().converged ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_database_up',
+    help: '1 when the last database probe succeeded.',
+    registers,
+    collect() {
+      this.set(sources.database.isUp() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_bus_up',
+    help: '1 when the bus (Redis) connection is up.',
+    registers,
+    collect() {
+      this.set(sources.bus.isConnected() ? 1 : 0);
+    },
+  });
+
+  return {
+    registry,
+    instrumentIngest(ingest) {
+      return async (batch) => {
+        const stop = duration.startTimer();
+        try {
+          await ingest(batch);
+        } catch (error) {
+          if (isDatabaseUnavailable(error)) {
+            batches.inc({ result: 'database_down' });
+            throw new UsageStoreUnavailable('the database is unreachable; the usage events wait in the stream', { cause: error });
+          }
+          batches.inc({ result: 'error' });
+          throw error;
+        }
+        stop();
+        batches.inc({ result: 'ok' });
+        events.inc(batch.length);
+      };
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}

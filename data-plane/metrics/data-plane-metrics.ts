@@ -1,0 +1,219 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DEGRADED_MODES, type DegradedMode } from '../../shared/events/heartbeat.ts';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { FinishedExchange } from '../http/exchange.ts';
+import type { RequestObserver } from '../http/router.ts';
+import type { SnapshotStatus } from '../snapshot/snapshot-store.ts';
+import type { UsagePublisher } from '../usage/usage-publisher.ts';
+
+/** Seconds: from a fast mock (ms) to a long reasoning completion (minutes). */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** What the metrics read at scrape time; each source stays the single owner of its state. */
+export interface DataPlaneMetricsSources {
+  snapshot(): SnapshotStatus;
+  degraded(): readonly DegradedMode[];
+  draining(): boolean;
+}
+
+export interface DataPlaneMetrics {
+  readonly registry: Registry;
+  /** Counts every HTTP request by route, status and error code; tracks requests in flight. */
+  readonly observer: RequestObserver;
+  /** Wraps the usage publisher: every attempt is counted as it is handed to the bus. */
+  instrumentUsage(publisher: UsagePublisher): UsagePublisher;
+  /** The Prometheus text exposition. */
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+/**
+ * The data plane's Prometheus metrics, on a registry of its own (two planes in one process, or
+ * several data planes in one test, never collide). Per-request work is a few counter increments;
+ * everything that is state (snapshot, degraded modes) is read only when scraped.
+ */
+export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options: { defaultMetrics?: boolean } = {}): DataPlaneMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const httpRequests = new Counter({
+    name: 'tollgate_http_requests_total',
+    help: 'HTTP requests by route pattern, status (499: client left) and error code (empty on success).',
+    labelNames: ['route', 'status', 'code'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'tollgate_http_request_duration_seconds',
+    help: 'Time from arrival to the end of the response, streams included.',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const inFlight = new Gauge({ name: 'tollgate_requests_in_flight', help: 'HTTP requests being served.', labelNames: ['route'] as const, registers });
+  const rateLimited = new Counter({ name: 'tollgate_rate_limited_total', help: 'Requests refused by a rate limit (status 429, code other than a budget one).', registers });
+  const budgetRejected = new Counter({ name: 'tollgate_budget_rejected_total', help: 'Requests refused because a budget is spent (error code containing "budget").', registers });
+
+  const attemptLabels = ['model', 'provider', 'team', 'status', 'outcome'] as const;
+  const attempts = new Counter({
+    name: 'tollgate_upstream_attempts_total',
+    help: 'Upstream attempts by public model, provider, team, upstream status (0: no answer) and outcome.',
+    labelNames: attemptLabels,
+    registers,
+  });
+  const latency = new Histogram({
+    name: 'tollgate_upstream_latency_seconds',
+    help: 'Duration of an upstream attempt, to its last byte.',
+    labelNames: ['model', 'provider'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const ttfb = new Histogram({
+    name: 'tollgate_upstream_ttfb_seconds',
+    help: 'Time to the upstream answer head (time to first byte of a stream).',
+    labelNames: ['model', 'provider', 'streamed'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const tokens = new Counter({
+    name: 'tollgate_tokens_total',
+    help: 'Tokens metered, by direction (prompt = in, completion = out, cached = the cached part of prompt).',
+    labelNames: ['model', 'provider', 'team', 'direction'] as const,
+    registers,
+  });
+  const cost = new Counter({
+    name: 'tollgate_cost_micro_usd_total',
+    help: 'Cost of upstream attempts in micro-USD at the serving snapshot prices.',
+    labelNames: ['model', 'provider', 'team'] as const,
+    registers,
+  });
+  const upstreamErrors = new Counter({
+    name: 'tollgate_upstream_errors_total',
+    help: 'Failed upstream attempts by kind: timeout, connection, rate_limited, server_error, client_error, stream_failed, client_aborted.',
+    labelNames: ['provider', 'kind'] as const,
+    registers,
+  });
+
+  new Gauge({
+    name: 'tollgate_snapshot_version',
+    help: 'Version of the config snapshot being served (0: none loaded).',
+    registers,
+    collect() {
+      this.set(sources.snapshot().version ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_snapshot_loaded_timestamp_seconds',
+    help: 'When the served snapshot was swapped in (unix seconds; 0: none).',
+    registers,
+    collect() {
+      const loadedAt = sources.snapshot().loadedAt;
+      this.set(loadedAt ? Date.parse(loadedAt) / 1000 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_snapshot_from_disk',
+    help: '1 when the served snapshot was loaded from the last good copy on disk, not from the bus.',
+    registers,
+    collect() {
+      this.set(sources.snapshot().source === 'disk' ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'tollgate_snapshot_refused_total',
+    help: 'Snapshots refused (bad JSON, unknown major version, older than the served one); the old one kept serving.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(sources.snapshot().refusedCount);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_degraded',
+    help: 'Declared degraded modes: 1 while the plane is in the mode.',
+    labelNames: ['mode'] as const,
+    registers,
+    collect() {
+      const active = new Set(sources.degraded());
+      for (const mode of DEGRADED_MODES) this.set({ mode }, active.has(mode) ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_ready',
+    help: '1 when /readyz answers 200 (a snapshot is loaded and the plane is not draining).',
+    registers,
+    collect() {
+      this.set(sources.snapshot().version !== null && !sources.draining() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tollgate_draining',
+    help: '1 once SIGTERM started the drain.',
+    registers,
+    collect() {
+      this.set(sources.draining() ? 1 : 0);
+    },
+  });
+
+  function recordAttempt(event: UsageEvent): void {
+    const { model, provider } = event;
+    const team = event.teamId;
+    attempts.inc({ model, provider, team, status: String(event.status), outcome: event.outcome });
+    latency.observe({ model, provider }, event.latencyMs / 1000);
+    if (event.ttfbMs !== null) ttfb.observe({ model, provider, streamed: String(event.streamed) }, event.ttfbMs / 1000);
+    if (event.promptTokens) tokens.inc({ model, provider, team, direction: 'prompt' }, event.promptTokens);
+    if (event.completionTokens) tokens.inc({ model, provider, team, direction: 'completion' }, event.completionTokens);
+    if (event.cachedTokens) tokens.inc({ model, provider, team, direction: 'cached' }, event.cachedTokens);
+    if (event.costMicroUsd) cost.inc({ model, provider, team }, event.costMicroUsd);
+    const kind = errorKind(event);
+    if (kind) upstreamErrors.inc({ provider, kind });
+  }
+
+  const observer: RequestObserver = {
+    started(_exchange, route) {
+      inFlight.inc({ route });
+    },
+    finished(exchange: FinishedExchange, route) {
+      inFlight.dec({ route });
+      const status = exchange.statusCode ?? 0;
+      const code = exchange.errorCode ?? '';
+      httpRequests.inc({ route, status: String(status), code });
+      httpDuration.observe({ route }, (performance.now() - exchange.receivedAt) / 1000);
+      if (code.includes('budget')) budgetRejected.inc();
+      else if (status === 429) rateLimited.inc();
+    },
+  };
+
+  return {
+    registry,
+    observer,
+    instrumentUsage(publisher) {
+      return {
+        publish(event) {
+          recordAttempt(event);
+          publisher.publish(event);
+        },
+        flush: () => publisher.flush(),
+      };
+    },
+    async render() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+function errorKind(event: UsageEvent): string | null {
+  switch (event.outcome) {
+    case 'ok':
+      return null;
+    case 'timeout':
+      return 'timeout';
+    case 'aborted':
+      return 'client_aborted';
+    case 'upstream_error':
+      if (event.status === 0) return 'connection';
+      if (event.status === 429) return 'rate_limited';
+      if (event.status >= 500) return 'server_error';
+      // Accepted, then failed: the stream broke after the head.
+      return event.status >= 200 && event.status < 300 ? 'stream_failed' : 'client_error';
+  }
+}

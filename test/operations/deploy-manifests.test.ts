@@ -1,0 +1,107 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { readControlPlaneEnv } from '../../control-plane/env.ts';
+import { parseDataPlaneEnv } from '../../data-plane/env.ts';
+
+const dir = path.resolve(import.meta.dirname, '../../deploy/kubernetes');
+
+/**
+ * Every YAML document of a file. The `yaml` package when installed (it should become a
+ * devDependency); until then PyYAML (Debian `python3-yaml`, present on CI machines).
+ */
+async function loadYaml(file: string): Promise<any[]> {
+  const text = readFileSync(file, 'utf8');
+  const moduleName = 'yaml';
+  try {
+    const yaml = (await import(moduleName)) as { parseAllDocuments(text: string): { toJS(): unknown; errors: unknown[] }[] };
+    return yaml.parseAllDocuments(text).map((doc) => {
+      if (doc.errors.length) throw new Error(`${file}: ${JSON.stringify(doc.errors)}`);
+      return doc.toJS();
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
+  const json = execFileSync('python3', ['-c', 'import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))', file], { encoding: 'utf8' });
+  return JSON.parse(json);
+}
+
+const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
+const docs = (await Promise.all(files.map(async (name) => (await loadYaml(path.join(dir, name))).filter(Boolean).map((doc) => ({ file: name, doc }))))).flat();
+const find = (kind: string, name: string) => docs.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+describe('deploy/kubernetes manifests', () => {
+  it('parse, and every object has apiVersion, kind and name; kustomization lists every file', () => {
+    expect(docs.length).toBeGreaterThanOrEqual(9);
+    for (const { file, doc } of docs) {
+      expect(doc.apiVersion, file).toBeTruthy();
+      expect(doc.kind, file).toBeTruthy();
+      if (doc.kind !== 'Kustomization') expect(doc.metadata?.name, file).toMatch(/^[a-z0-9-]+$/);
+    }
+    const kustomization = docs.find(({ doc }) => doc.kind === 'Kustomization')!.doc;
+    expect([...kustomization.resources].sort()).toEqual(files.filter((name) => name !== 'kustomization.yaml').sort());
+  });
+
+  it('the data plane has readiness on /readyz, liveness on /healthz, a grace period longer than its drain, an HPA and a PDB', () => {
+    const deployment = find('Deployment', 'tollgate-data-plane');
+    const pod = deployment.spec.template;
+    expect(matches(deployment.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
+    const container = pod.spec.containers[0];
+    expect(container.command.join(' ')).toContain('data-plane/main.ts');
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
+    expect(container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
+    expect(container.ports[0].containerPort).toBe(8080);
+    const drainMs = Number(find('ConfigMap', 'tollgate-config').data.TOLLGATE_DRAIN_TIMEOUT_MS);
+    const preStopSeconds = Number(container.lifecycle.preStop.exec.command[1]);
+    expect(pod.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs + preStopSeconds * 1000);
+    const dataMount = container.volumeMounts.find((mount: any) => mount.mountPath === find('ConfigMap', 'tollgate-config').data.TOLLGATE_DATA_DIR);
+    expect(dataMount, 'the last good snapshot directory is a volume').toBeTruthy();
+
+    const hpa = find('HorizontalPodAutoscaler', 'tollgate-data-plane');
+    expect(hpa.apiVersion).toBe('autoscaling/v2');
+    expect(hpa.spec.scaleTargetRef).toMatchObject({ kind: 'Deployment', name: 'tollgate-data-plane' });
+    expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa.spec.maxReplicas).toBeGreaterThan(hpa.spec.minReplicas);
+    const pdb = find('PodDisruptionBudget', 'tollgate-data-plane');
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(matches(pdb.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
+  });
+
+  it('services select their deployments, and the control plane probes /readyz and /healthz', () => {
+    for (const name of ['tollgate-data-plane', 'tollgate-control-plane']) {
+      const service = find('Service', name);
+      const deployment = find('Deployment', name);
+      expect(matches(service.spec.selector, deployment.spec.template.metadata.labels), name).toBe(true);
+      const port = deployment.spec.template.spec.containers[0].ports[0];
+      expect(service.spec.ports[0].targetPort === port.name || service.spec.ports[0].targetPort === port.containerPort, name).toBe(true);
+    }
+    const control = find('Deployment', 'tollgate-control-plane').spec.template.spec.containers[0];
+    expect(control.command.join(' ')).toContain('control-plane/main.ts');
+    expect(control.readinessProbe.httpGet.path).toBe('/readyz');
+    expect(control.livenessProbe.httpGet.path).toBe('/healthz');
+  });
+
+  it('the ConfigMap and Secret hold a valid environment for both planes, and every reference resolves', () => {
+    const config = find('ConfigMap', 'tollgate-config').data;
+    const secret = find('Secret', 'tollgate-secrets').stringData;
+    const env = { ...config, ...secret, TOLLGATE_INSTANCE_ID: 'tollgate-data-plane-abc12' };
+    const data = parseDataPlaneEnv(env);
+    expect(data.ok ? [] : data.errors).toEqual([]);
+    const exit = vi.spyOn(process, 'exit').mockImplementation((code) => {
+      throw new Error(`control plane env rejected (exit ${code})`);
+    });
+    try {
+      expect(readControlPlaneEnv(env)).toMatchObject({ DATABASE_URL: secret.DATABASE_URL, REDIS_URL: secret.REDIS_URL });
+    } finally {
+      exit.mockRestore();
+    }
+    for (const { doc } of docs.filter(({ doc }) => doc.kind === 'Deployment')) {
+      for (const source of doc.spec.template.spec.containers[0].envFrom) {
+        const ref = source.configMapRef ?? source.secretRef;
+        expect(find(source.configMapRef ? 'ConfigMap' : 'Secret', ref.name), ref.name).toBeTruthy();
+      }
+    }
+  });
+});
