@@ -1,34 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { readControlPlaneEnv } from '../../control-plane/env.ts';
 import { parseDataPlaneEnv } from '../../data-plane/env.ts';
 
 const dir = path.resolve(import.meta.dirname, '../../deploy/kubernetes');
 
-/**
- * Every YAML document of a file. The `yaml` package when installed (it should become a
- * devDependency); until then PyYAML (Debian `python3-yaml`, present on CI machines).
- */
-async function loadYaml(file: string): Promise<any[]> {
-  const text = readFileSync(file, 'utf8');
-  const moduleName = 'yaml';
-  try {
-    const yaml = (await import(moduleName)) as { parseAllDocuments(text: string): { toJS(): unknown; errors: unknown[] }[] };
-    return yaml.parseAllDocuments(text).map((doc) => {
-      if (doc.errors.length) throw new Error(`${file}: ${JSON.stringify(doc.errors)}`);
-      return doc.toJS();
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  }
-  const json = execFileSync('python3', ['-c', 'import sys, json, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))', file], { encoding: 'utf8' });
-  return JSON.parse(json);
+/** Every YAML document of a file, parsed with the `yaml` package; a syntax error fails the test. */
+function loadYaml(file: string): any[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => {
+    if (doc.errors.length) throw new Error(`${file}: ${JSON.stringify(doc.errors)}`);
+    return doc.toJS();
+  });
 }
 
 const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
-const docs = (await Promise.all(files.map(async (name) => (await loadYaml(path.join(dir, name))).filter(Boolean).map((doc) => ({ file: name, doc }))))).flat();
+const docs = files.flatMap((name) => loadYaml(path.join(dir, name)).filter(Boolean).map((doc) => ({ file: name, doc })));
 const find = (kind: string, name: string) => docs.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
 
