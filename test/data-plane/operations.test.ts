@@ -36,7 +36,8 @@ function metric(text: string, name: string, labels = ''): number | undefined {
 
 describe('metrics', () => {
   it('counts requests, attempts, tokens, cost, refusals and the snapshot on /metrics', async () => {
-    harness = await startHarness();
+    // One attempt per request, so the injected 429 reaches the client instead of being retried.
+    harness = await startHarness({ routing: { retry: { maxAttempts: 1 } } });
     expect((await harness.chat(chatBody())).status).toBe(200);
     const streamed = await harness.chat(chatBody({ stream: true }));
     await streamed.text();
