@@ -23,6 +23,9 @@ const data = await startDataPlane({
   port: dataEnv.port,
   secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
   maxBodyBytes: dataEnv.maxBodyBytes,
+  redisUrl: dataEnv.redisUrl,
+  keyPrefix: dataEnv.busPrefix,
+  limitsLocalShare: dataEnv.limitsLocalShare,
   logger: logger.child({ plane: 'data' }),
 });
 

@@ -2,6 +2,10 @@ import type { Bus } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
+import { createMemoryMoneyStore } from './money/memory-money-store.ts';
+import { createMoneyGuard, type MoneyStatus } from './money/money-guard.ts';
+import type { MoneyStore } from './money/money-store.ts';
+import { createRedisMoneyStore } from './money/redis-money-store.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { createProviderAdapters } from './providers/registry.ts';
 import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
@@ -25,6 +29,17 @@ export interface DataPlaneOptions {
   /** Safety-net re-read of the stored snapshot, in case an announcement was lost. */
   snapshotPollIntervalMs?: number;
   upstream?: UpstreamAgentOptions;
+  /**
+   * Rate limits, budgets and credits: on this Redis, shared by every data plane, when set;
+   * otherwise in this process's memory (right for one data plane only). See docs/money.md.
+   */
+  redisUrl?: string;
+  /** Namespace of the money keys in Redis (the bus prefix). */
+  keyPrefix?: string;
+  /** Share of each limit this plane allows itself while Redis is unreachable; default 1. */
+  limitsLocalShare?: number;
+  /** Tests: a store of their own (takes precedence over redisUrl). */
+  moneyStore?: MoneyStore;
 }
 
 export interface DataPlane {
@@ -34,6 +49,10 @@ export interface DataPlane {
   close(): Promise<void>;
   /** The version of the snapshot being served, or null before the first one loaded. */
   snapshotVersion(): number | null;
+  /** Where limits and budgets are counted, and whether the Redis fallback is in force. */
+  money(): MoneyStatus;
+  /** Resolves when every request's settle has reached its store (tests). */
+  moneyIdle(): Promise<void>;
 }
 
 /**
@@ -52,13 +71,20 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const agent = createUpstreamAgent(options.upstream);
   const adapters = createProviderAdapters({ dispatcher: agent });
   const usage = createUsagePublisher(options.bus, logger);
+  const money = createMoneyGuard({
+    store:
+      options.moneyStore ??
+      (options.redisUrl ? createRedisMoneyStore({ url: options.redisUrl, prefix: options.keyPrefix ?? 'tollgate' }) : createMemoryMoneyStore()),
+    localShare: options.limitsLocalShare ?? 1,
+    logger,
+  });
 
   // The one place routes are registered.
   const router = createRouter(app, logger);
   router.get('/healthz', healthzRoute);
-  router.get('/readyz', readyzRoute({ snapshots }));
+  router.get('/readyz', readyzRoute({ snapshots, money }));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage }));
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, money }));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();
@@ -68,6 +94,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   } catch (error) {
     await snapshots.close();
     await agent.destroy();
+    await money.close();
     throw error;
   }
   logger.info({ host: options.host, port: server.port, snapshotVersion: snapshots.status().version }, 'data plane listening');
@@ -80,7 +107,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       await snapshots.close();
       // In-flight upstream requests are cut: their clients are gone with the connections.
       await agent.destroy();
+      await money.close();
       await usage.flush();
     },
+    money: () => money.status(),
+    moneyIdle: () => money.idle(),
   };
 }

@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     port: config.port,
     secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)),
     maxBodyBytes: config.maxBodyBytes,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.busPrefix,
+    limitsLocalShare: config.limitsLocalShare,
     logger,
   });
 

@@ -3,14 +3,16 @@ import { snapshotNotLoaded } from '../errors/client-errors.ts';
 import type { DispatchDeps } from '../dispatch/dispatch-chat.ts';
 import { dispatchChat } from '../dispatch/dispatch-chat.ts';
 import type { RouteHandler } from '../http/router.ts';
+import { chargeRequest } from '../money/charge-request.ts';
+import type { MoneyGuard } from '../money/money-guard.ts';
 import { applyTeamPolicy } from '../policy/team-policy.ts';
 import { checkCapabilities } from '../routing/check-capabilities.ts';
 import { chooseTarget, resolveModel } from '../routing/resolve-model.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 import { parseChatRequest } from './parse-chat-request.ts';
 
-/** `POST /v1/chat/completions`: parse -> auth -> resolve -> dispatch; errors render at the edge. */
-export function chatCompletionsRoute(deps: DispatchDeps & { snapshots: SnapshotStore }): RouteHandler {
+/** `POST /v1/chat/completions`: parse -> auth -> resolve -> limit -> dispatch; errors render at the edge. */
+export function chatCompletionsRoute(deps: DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard }): RouteHandler {
   return async (exchange) => {
     // Read once: this request runs on this snapshot to its end, whatever is swapped in meanwhile.
     const snapshot = deps.snapshots.current();
@@ -23,10 +25,10 @@ export function chatCompletionsRoute(deps: DispatchDeps & { snapshots: SnapshotS
     const target = chooseTarget(resolved);
     exchange.setHeader('x-tollgate-model', resolved.model.model.name);
     exchange.setHeader('x-tollgate-provider', target.provider.name);
-    await dispatchChat(
-      exchange,
-      { snapshot, apiKey, model: resolved.model, target, request: applyTeamPolicy(request, apiKey.team) },
-      deps,
+    const policed = applyTeamPolicy(request, apiKey.team);
+    // Rate limits and budgets reserved before the upstream call, settled with the real cost after.
+    await chargeRequest(exchange, deps.money, deps.usage, { apiKey, model: resolved.model, target, budgets: snapshot.budgets, request: policed }, (usage) =>
+      dispatchChat(exchange, { snapshot, apiKey, model: resolved.model, target, request: policed }, { ...deps, usage }),
     );
   };
 }

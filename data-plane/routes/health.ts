@@ -1,12 +1,16 @@
 import { routeNotFound } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
+import type { MoneyGuard } from '../money/money-guard.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 
 /** `GET /healthz`: the process is up and its event loop answers. Nothing else is checked. */
 export const healthzRoute: RouteHandler = (exchange) => exchange.sendJson(200, { status: 'ok' });
 
-/** `GET /readyz`: 200 once a snapshot is loaded (the plane can serve), 503 before. */
-export function readyzRoute(deps: { snapshots: SnapshotStore }): RouteHandler {
+/**
+ * `GET /readyz`: 200 once a snapshot is loaded (the plane can serve), 503 before. A Redis outage
+ * keeps it ready (limits run on the local share) and shows in `money`.
+ */
+export function readyzRoute(deps: { snapshots: SnapshotStore; money?: Pick<MoneyGuard, 'status'> }): RouteHandler {
   return (exchange) => {
     const status = deps.snapshots.status();
     const ready = status.version !== null;
@@ -14,6 +18,7 @@ export function readyzRoute(deps: { snapshots: SnapshotStore }): RouteHandler {
       status: ready ? 'ready' : 'not_ready',
       snapshot: ready ? { version: status.version, hash: status.hash, loadedAt: status.loadedAt } : null,
       lastRefused: status.lastRefused,
+      money: deps.money?.status() ?? null,
     });
   };
 }

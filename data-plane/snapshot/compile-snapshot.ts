@@ -53,8 +53,8 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       continue;
     }
     let planModelIds: ReadonlySet<string> | null = null;
+    const plan = team.planId === null ? null : (plans.get(team.planId) ?? null);
     if (team.planId !== null) {
-      const plan = plans.get(team.planId);
       // A dangling plan reference fails closed: no model rather than every model.
       if (!plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
       planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
@@ -65,6 +65,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       team,
       expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
       allowedModelIds: intersect(keyModelIds, planModelIds),
+      plan,
     };
     keysByHash.set(key.hash, compiled);
     // After a rotation the old secret keeps working until its grace period ends. Without an end
@@ -83,6 +84,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       keysByHash,
       modelsByName,
       models,
+      budgets: snapshot.budgets,
     },
     warnings,
   };

@@ -1,8 +1,10 @@
 import type {
   ProviderKind,
   SnapshotApiKey,
+  SnapshotBudget,
   SnapshotDeployment,
   SnapshotModel,
+  SnapshotPlan,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
 
@@ -22,6 +24,8 @@ export interface CompiledSnapshot {
   readonly modelsByName: ReadonlyMap<string, CompiledModel>;
   /** In snapshot order, for listings. */
   readonly models: readonly CompiledModel[];
+  /** Since 1.1: every budget, as in the snapshot (data-plane/money picks those that apply). */
+  readonly budgets: readonly SnapshotBudget[];
 }
 
 export interface CompiledApiKey {
@@ -34,6 +38,8 @@ export interface CompiledApiKey {
    * neither restricts (empty lists mean every model).
    */
   readonly allowedModelIds: ReadonlySet<string> | null;
+  /** The team's plan (limits, markup, billing), or null when the team has none or it dangles. */
+  readonly plan: SnapshotPlan | null;
 }
 
 export interface CompiledModel {
