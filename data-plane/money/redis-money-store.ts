@@ -43,12 +43,30 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 1000,
+    // Reconnecting while Redis is down must not pile up; the guard probes on its own schedule.
     // Reconnect quickly and forever: the store is usable again as soon as Redis answers.
     retryStrategy: (times) => Math.min(times * 100, 2000),
   }) as ScriptRedis;
   redis.on('error', () => {
     // Connection errors surface as failed commands; the caller reports the degraded mode.
   });
+  const timeoutMs = options.commandTimeoutMs ?? 1000;
+  // Without an offline queue a command sent while (re)connecting fails: wait a little for the
+  // connection instead, then fail like any other unreachable Redis.
+  async function connected(): Promise<void> {
+    if (redis.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        redis.off('ready', onReady);
+        reject(new Error(`Redis not ready after ${timeoutMs} ms (${redis.status})`));
+      }, timeoutMs);
+      const onReady = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      redis.once('ready', onReady);
+    });
+  }
   redis.defineCommand('moneyAdmit', { numberOfKeys: 0, lua: ADMIT_SCRIPT });
   redis.defineCommand('moneySettle', { numberOfKeys: 0, lua: SETTLE_SCRIPT });
 
@@ -56,6 +74,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     kind: 'redis',
     redis,
     async admit(admission: Admission): Promise<AdmitResult> {
+      await connected();
       const reply = JSON.parse(
         await redis.moneyAdmit(
           prefix,
@@ -83,6 +102,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     },
 
     async settle(admission: Admission, actual: Settlement): Promise<void> {
+      await connected();
       await redis.moneySettle(
         prefix,
         JSON.stringify({
@@ -96,6 +116,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     },
 
     async budgetCounter(counter: string): Promise<BudgetCounter> {
+      await connected();
       const [spent, reserved] = await redis.hmget(prefix + counter, 'spent', 'reserved');
       return { spent: Number(spent ?? 0), reserved: Number(reserved ?? 0) };
     },

@@ -52,7 +52,7 @@ for i, b in ipairs(p.budgets) do
   local expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
   for _, id in ipairs(expired) do
     local amt = tonumber(redis.call('HGET', key .. ':amt', id) or '0')
-    redis.call('HINCRBY', key, 'reserved', -amt)
+    if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
     redis.call('HDEL', key .. ':amt', id)
   end
   if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
@@ -76,7 +76,7 @@ for i, r in ipairs(p.rates) do
 end
 for i, b in ipairs(p.budgets) do
   local key = pre .. b.counter
-  redis.call('HINCRBY', key, 'reserved', b.amount)
+  if b.amount ~= 0 then redis.call('HINCRBY', key, 'reserved', b.amount) end
   redis.call('ZADD', key .. ':exp', expiry, p.id)
   redis.call('HSET', key .. ':amt', p.id, b.amount)
   if b.expiresAt > 0 then
@@ -107,7 +107,7 @@ for _, b in ipairs(p.budgets) do
   local key = pre .. b.counter
   local amt = redis.call('HGET', key .. ':amt', p.id)
   if amt then
-    redis.call('HINCRBY', key, 'reserved', -tonumber(amt))
+    if tonumber(amt) ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - tonumber(amt)) end
     redis.call('HDEL', key .. ':amt', p.id)
     redis.call('ZREM', key .. ':exp', p.id)
   end
