@@ -82,7 +82,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   // The one place routes are registered.
   const router = createRouter(app, logger);
   router.get('/healthz', healthzRoute);
-  router.get('/readyz', readyzRoute({ snapshots, money }));
+  router.get('/readyz', readyzRoute({ snapshots, money, usage }));
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, money }));
   router.any('/*', notFoundRoute);
