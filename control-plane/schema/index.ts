@@ -7,6 +7,7 @@ import './provider.ts';
 import './model.ts';
 import './api-key.ts';
 import './usage.ts';
+import './usage-rollup.ts';
 import './snapshot.ts';
 
 /** The whole GraphQL schema, built once per process. */
