@@ -2,6 +2,8 @@ import type { Bus } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
+import type { Redis } from 'ioredis';
+import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from './money/idempotency-store.ts';
 import { createMemoryMoneyStore } from './money/memory-money-store.ts';
 import { createMoneyGuard, type MoneyStatus } from './money/money-guard.ts';
 import type { MoneyStore } from './money/money-store.ts';
@@ -71,10 +73,11 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const agent = createUpstreamAgent(options.upstream);
   const adapters = createProviderAdapters({ dispatcher: agent });
   const usage = createUsagePublisher(options.bus, logger);
+  const keyPrefix = options.keyPrefix ?? 'tollgate';
+  const moneyStore = options.moneyStore ?? (options.redisUrl ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix }) : createMemoryMoneyStore());
+  const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as Redis, keyPrefix) : createMemoryIdempotencyStore();
   const money = createMoneyGuard({
-    store:
-      options.moneyStore ??
-      (options.redisUrl ? createRedisMoneyStore({ url: options.redisUrl, prefix: options.keyPrefix ?? 'tollgate' }) : createMemoryMoneyStore()),
+    store: moneyStore,
     localShare: options.limitsLocalShare ?? 1,
     logger,
   });
@@ -84,7 +87,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/healthz', healthzRoute);
   router.get('/readyz', readyzRoute({ snapshots, money, usage }));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, money }));
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, money, idempotency }));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();

@@ -9,6 +9,7 @@ import {
   settledAmount,
 } from './money-store.ts';
 import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.ts';
+import { redisReady } from './redis-ready.ts';
 
 export interface RedisMoneyStoreOptions {
   url: string;
@@ -39,10 +40,11 @@ type ScriptRedis = Redis & {
  */
 export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneyStore & { redis: Redis } {
   const prefix = `${options.prefix}:`;
+  const timeoutMs = options.commandTimeoutMs ?? 1000;
   const redis = new Redis(options.url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 1000,
+    commandTimeout: timeoutMs,
     // Reconnecting while Redis is down must not pile up; the guard probes on its own schedule.
     // Reconnect quickly and forever: the store is usable again as soon as Redis answers.
     retryStrategy: (times) => Math.min(times * 100, 2000),
@@ -50,23 +52,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   redis.on('error', () => {
     // Connection errors surface as failed commands; the caller reports the degraded mode.
   });
-  const timeoutMs = options.commandTimeoutMs ?? 1000;
-  // Without an offline queue a command sent while (re)connecting fails: wait a little for the
-  // connection instead, then fail like any other unreachable Redis.
-  async function connected(): Promise<void> {
-    if (redis.status === 'ready') return;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        redis.off('ready', onReady);
-        reject(new Error(`Redis not ready after ${timeoutMs} ms (${redis.status})`));
-      }, timeoutMs);
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      redis.once('ready', onReady);
-    });
-  }
+  const connected = () => redisReady(redis, timeoutMs);
   redis.defineCommand('moneyAdmit', { numberOfKeys: 0, lua: ADMIT_SCRIPT });
   redis.defineCommand('moneySettle', { numberOfKeys: 0, lua: SETTLE_SCRIPT });
 

@@ -133,5 +133,25 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
       expect(event.costMicroUsd).toBeGreaterThan(0);
     }
   });
-});
 
+  it.skipIf(skip)('Idempotency-Key: same body replays the stored answer and bills once; another body gets 409', async () => {
+    const { h } = await start({});
+    for (const stream of [false, true]) {
+      const headers = { 'idempotency-key': `order-${stream}` };
+      const body = { ...BODY, stream };
+      const first = await h.chat(body, { headers });
+      const firstText = await first.text();
+      const again = await h.chat(body, { headers });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await again.text()).toBe(firstText);
+      const other = await h.chat({ ...body, max_tokens: 6 }, { headers });
+      expect(other.status).toBe(409);
+      expect(((await other.json()) as { error: { code: string } }).error.code).toBe('idempotency_key_reused');
+    }
+    await h.settled(2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.usageEvents).toHaveLength(2);
+    expect(h.upstream.requests).toHaveLength(2);
+  });
+});
