@@ -86,7 +86,7 @@ export interface MoneyHarness {
 
 export async function startMoneyHarness(
   scenario: MoneyScenario,
-  options: { store?: MoneyStore; redisUrl?: string; upstream?: FakeUpstreamOptions; bus?: Bus } = {},
+  options: { store?: MoneyStore; redisUrl?: string; localShare?: number; upstream?: FakeUpstreamOptions; bus?: Bus } = {},
 ): Promise<MoneyHarness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY, ...options.upstream });
   const bus = options.bus ?? createMemoryBus();
@@ -103,6 +103,7 @@ export async function startMoneyHarness(
     snapshotPollIntervalMs: 0,
     moneyStore: options.store,
     redisUrl: options.redisUrl,
+    limitsLocalShare: options.localShare,
     keyPrefix: `tg-test-${randomBytes(4).toString('hex')}`,
   });
   const url = `http://127.0.0.1:${plane.port}`;
