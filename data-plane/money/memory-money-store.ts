@@ -28,7 +28,10 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
   const tats = new Map<string, number>();
   const slots = new Map<string, Map<string, number>>();
   const budgets = new Map<string, BudgetState>();
-  const settled = new Map<string, number>();
+  /** Admissions not yet settled: settle is idempotent because only an open one settles. */
+  const open = new Set<string>();
+  /** Charges applied, by id, until when they are remembered. */
+  const charged = new Map<string, number>();
 
   function budget(counter: string): BudgetState {
     let state = budgets.get(counter);
@@ -50,6 +53,27 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
     if (!held) slots.set(counter, (held = new Map()));
     for (const [id, expiresAt] of held) if (expiresAt <= at) held.delete(id);
     return held;
+  }
+
+  function apply(admission: Admission, actual: Settlement, at: number) {
+    for (const check of admission.rates) {
+      if (check.kind === 'parallel') slots.get(check.counter)?.delete(admission.id);
+      else if (check.kind === 'tpm') {
+        const next = gcraAdjust(tats.get(check.counter), at, check.limit, actual.tokens - check.cost);
+        if (next === undefined) tats.delete(check.counter);
+        else tats.set(check.counter, next);
+      }
+    }
+    for (const check of admission.budgets) {
+      const state = budget(check.counter);
+      const reservation = state.reservations.get(admission.id);
+      // Already dropped by its TTL: its amount left `reserved` then; the spend still counts.
+      if (reservation) {
+        state.reserved -= reservation.amount;
+        state.reservations.delete(admission.id);
+      }
+      state.spent += settledAmount(check, actual);
+    }
   }
 
   return {
@@ -81,6 +105,7 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
         if (exceeds(check.limit, state.spent + state.reserved, check.amount)) return { ok: false, reason: 'quota_exceeded', check };
       }
       // Every check passed: take them all (nothing above has written).
+      open.add(admission.id);
       for (const check of admission.rates) {
         if (check.kind === 'parallel') slots.get(check.counter)!.set(admission.id, at + admission.reservationTtlMs);
         else tats.set(check.counter, newTats.get(check.counter)!);
@@ -94,28 +119,15 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
     },
 
     async settle(admission: Admission, actual: Settlement): Promise<void> {
+      if (!open.delete(admission.id)) return;
+      apply(admission, actual, now());
+    },
+
+    async charge(admission: Admission, actual: Settlement): Promise<void> {
       const at = now();
-      if ((settled.get(admission.id) ?? 0) > at) return;
-      settled.set(admission.id, at + SETTLED_MEMORY_MS);
-      if (settled.size > 100_000) for (const [id, until] of settled) if (until <= at) settled.delete(id);
-      for (const check of admission.rates) {
-        if (check.kind === 'parallel') slots.get(check.counter)?.delete(admission.id);
-        else if (check.kind === 'tpm') {
-          const next = gcraAdjust(tats.get(check.counter), at, check.limit, actual.tokens - check.cost);
-          if (next === undefined) tats.delete(check.counter);
-          else tats.set(check.counter, next);
-        }
-      }
-      for (const check of admission.budgets) {
-        const state = budget(check.counter);
-        const reservation = state.reservations.get(admission.id);
-        // Already dropped by its TTL: its amount left `reserved` then; the spend still counts.
-        if (reservation) {
-          state.reserved -= reservation.amount;
-          state.reservations.delete(admission.id);
-        }
-        state.spent += settledAmount(check, actual);
-      }
+      if ((charged.get(admission.id) ?? 0) > at) return;
+      charged.set(admission.id, at + SETTLED_MEMORY_MS);
+      apply(admission, actual, at);
     },
 
     async budgetCounter(counter: string): Promise<BudgetCounter> {

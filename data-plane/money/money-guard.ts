@@ -66,7 +66,8 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
   let nextProbeAt = 0;
   /** spent + reserved last seen in Redis per budget counter: the base of the local share. */
   const lastUsed = new Map<string, number>();
-  const pending: { admission: Admission; actual: Settlement }[] = [];
+  /** Settles (or charges: spend of the local share) that Redis has yet to take. */
+  const pending: { admission: Admission; actual: Settlement; charge: boolean }[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let draining = false;
 
@@ -112,7 +113,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     try {
       while (pending.length > 0) {
         const next = pending[0];
-        await store.settle(next.admission, next.actual);
+        await (next.charge ? store.charge(next.admission, next.actual) : store.settle(next.admission, next.actual));
         pending.shift();
       }
     } catch (error) {
@@ -126,12 +127,12 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
   }, probeIntervalMs);
   drainTimer.unref();
 
-  function queue(admission: Admission, actual: Settlement) {
+  function queue(admission: Admission, actual: Settlement, charge: boolean) {
     if (pending.length >= MAX_PENDING_SETTLES) {
       logger.error({ admissionId: admission.id }, 'too many settles waiting for Redis: dropping the oldest');
       pending.shift();
     }
-    pending.push({ admission, actual });
+    pending.push({ admission, actual, charge });
   }
 
   async function admitOn(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>) {
@@ -169,14 +170,14 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
         if (event.byok !== true) spent.creditCostMicroUsd += event.costMicroUsd;
         spent.tokens += event.promptTokens + event.completionTokens;
       };
-      const settleOn = async (target: Admission, actual: Settlement) => {
+      const settleOn = async (target: Admission, actual: Settlement, charge: boolean) => {
         try {
-          await on.settle(target, actual);
-          // Spent during an outage: Redis learns it when it is back (idempotent by admission id).
-          if (replay) queue({ ...target, rates: [], budgets: admission.budgets }, actual);
+          await (charge ? on.charge(target, actual) : on.settle(target, actual));
+          // Spent during an outage: Redis learns it when it is back (a charge, idempotent by id).
+          if (replay) queue({ ...target, rates: [] }, actual, true);
         } catch (error) {
           enterDegraded(error);
-          queue(target, actual);
+          queue(target, actual, charge);
         }
       };
       return {
@@ -189,7 +190,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
                 // An attempt that ended after its request settled (should not happen): still charged.
                 logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
                 const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
-                void track(settleOn({ ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late));
+                void track(settleOn({ ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
               }
               usage.publish(event);
             },
@@ -199,7 +200,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
         settle() {
           if (settled) return;
           settled = true;
-          void track(settleOn(admission, { ...spent }));
+          void track(settleOn(admission, { ...spent }, false));
         },
       };
     },

@@ -81,10 +81,15 @@ export interface MoneyStore {
   admit(admission: Admission): Promise<AdmitResult>;
   /**
    * Ends the admission: releases what it reserved, adds what it spent, frees its parallel slot,
-   * corrects its token estimate. Idempotent by admission id (for 24 h). A release is a settle
+   * corrects its token estimate. Idempotent: only an open admission settles. A release is a settle
    * with NOTHING_SPENT.
    */
   settle(admission: Admission, actual: Settlement): Promise<void>;
+  /**
+   * Adds spend that has no open admission in this store (spent on the local share during a Redis
+   * outage, replayed when it is back), idempotent by id. Pass `rates: []`.
+   */
+  charge(admission: Admission, actual: Settlement): Promise<void>;
   budgetCounter(counter: string): Promise<BudgetCounter>;
   close(): Promise<void>;
 }

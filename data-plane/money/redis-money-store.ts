@@ -56,6 +56,21 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   redis.defineCommand('moneyAdmit', { numberOfKeys: 0, lua: ADMIT_SCRIPT });
   redis.defineCommand('moneySettle', { numberOfKeys: 0, lua: SETTLE_SCRIPT });
 
+  async function settle(admission: Admission, actual: Settlement, charge: boolean): Promise<void> {
+    await connected();
+    await redis.moneySettle(
+      prefix,
+      JSON.stringify({
+        id: admission.id,
+        charge,
+        rates: admission.rates
+          .filter((r) => r.kind !== 'rpm')
+          .map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, delta: r.kind === 'tpm' ? actual.tokens - r.cost : 0 })),
+        budgets: admission.budgets.map((b) => ({ counter: b.counter, actual: settledAmount(b, actual) })),
+      }),
+    );
+  }
+
   return {
     kind: 'redis',
     redis,
@@ -87,20 +102,8 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
       return { ok: false, reason: 'quota_exceeded', check: admission.budgets[reply.index! - 1] };
     },
 
-    async settle(admission: Admission, actual: Settlement): Promise<void> {
-      await connected();
-      await redis.moneySettle(
-        prefix,
-        JSON.stringify({
-          id: admission.id,
-          rates: admission.rates
-            .filter((r) => r.kind !== 'rpm')
-            .map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, delta: r.kind === 'tpm' ? actual.tokens - r.cost : 0 })),
-          budgets: admission.budgets.map((b) => ({ counter: b.counter, actual: settledAmount(b, actual) })),
-        }),
-      );
-    },
-
+    settle: (admission, actual) => settle(admission, actual, false),
+    charge: (admission, actual) => settle(admission, actual, true),
     async budgetCounter(counter: string): Promise<BudgetCounter> {
       await connected();
       const [spent, reserved] = await redis.hmget(prefix + counter, 'spent', 'reserved');

@@ -10,7 +10,9 @@
  *   budget:<scope>:<id>:<period>:<k>  hash:   spent, reserved (micro-USD)
  *   credits:team:<id>                 hash:   spent, reserved
  *   <budget counter>:exp / :amt       zset admission id -> expiry; hash admission id -> amount
- *   settled:<admission id>            string: settle already applied (24 h)
+ *   res:<admission id>                string: the admission is open; settle deletes it (24 h
+ *                                     TTL, so only a dead plane's admissions linger)
+ *   charged:<id>                      string: a charge (spend replayed after an outage) applied
  * A single Redis (or a primary with replicas) is assumed: the keys of one request are not
  * hash-tagged into one Cluster slot.
  */
@@ -65,6 +67,7 @@ for i, b in ipairs(p.budgets) do
   end
 end
 local expiry = now + p.ttl
+redis.call('SET', pre .. 'res:' .. p.id, '1', 'PX', 86400000)
 for i, r in ipairs(p.rates) do
   local key = pre .. r.counter
   if r.kind == 'parallel' then
@@ -89,7 +92,13 @@ return cjson.encode({ok = true, states = states, used = used})
 `;
 
 export const SETTLE_SCRIPT = `${COMMON}
-if not redis.call('SET', pre .. 'settled:' .. p.id, '1', 'NX', 'PX', 86400000) then return 0 end
+-- Idempotent: a settle applies while its admission is open; a charge (no admission in Redis)
+-- applies once per id.
+if p.charge then
+  if not redis.call('SET', pre .. 'charged:' .. p.id, '1', 'NX', 'PX', 86400000) then return 0 end
+elseif redis.call('DEL', pre .. 'res:' .. p.id) == 0 then
+  return 0
+end
 for _, r in ipairs(p.rates) do
   local key = pre .. r.counter
   if r.kind == 'parallel' then
