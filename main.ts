@@ -6,6 +6,7 @@ import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startControlPlaneFromEnv } from './control-plane/start.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
+import { createRedisCooldownStore } from './data-plane/routing/redis-cooldown-store.ts';
 import { createLogger } from './data-plane/logger.ts';
 import { createBus } from './shared/bus/create-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
@@ -23,9 +24,14 @@ const data = await startDataPlane({
   port: dataEnv.port,
   secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
   maxBodyBytes: dataEnv.maxBodyBytes,
+  redisUrl: dataEnv.redisUrl,
+  keyPrefix: dataEnv.busPrefix,
+  limitsLocalShare: dataEnv.limitsLocalShare,
   logger: logger.child({ plane: 'data' }),
   instanceId: dataEnv.instanceId,
   heartbeatIntervalMs: dataEnv.heartbeatIntervalMs,
+  // With Redis, a deployment that cools down here cools down on every data plane.
+  routing: dataEnv.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: dataEnv.redisUrl, prefix: dataEnv.busPrefix, logger }) } : {},
 });
 
 const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;

@@ -51,9 +51,9 @@ const features = {
   models: String(bench.contents.models),
   'limits in snapshot': String(bench.contents.limits),
   'budgets in snapshot': String(bench.contents.budgets),
-  // What this build enforces: limits and budgets land in data-plane/limits and data-plane/budgets.
-  'limits enforced': existsSync(path.join(ROOT, 'data-plane/limits')) ? 'yes' : 'no (not in this build)',
-  'budgets enforced': existsSync(path.join(ROOT, 'data-plane/budgets')) ? 'yes' : 'no (not in this build)',
+  // What this build enforces (data-plane/money): rate limits, budgets and credits on every request.
+  'limits enforced': existsSync(path.join(ROOT, 'data-plane/money')) ? 'yes' : 'no (not in this build)',
+  'budgets enforced': existsSync(path.join(ROOT, 'data-plane/money')) ? 'yes' : 'no (not in this build)',
   'usage metering': gateway.bus === 'redis' ? 'on (Redis stream)' : 'on (in-process bus, drained in the gateway)',
   'upstream latency ms': String(options.upstreamLatencyMs),
 };

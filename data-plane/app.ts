@@ -6,6 +6,12 @@ import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
 import { createLifecycle, type DrainReport } from './lifecycle/drain.ts';
 import { createHeartbeat } from './lifecycle/heartbeat.ts';
+import type { Redis } from 'ioredis';
+import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from './money/idempotency-store.ts';
+import { createMemoryMoneyStore } from './money/memory-money-store.ts';
+import { createMoneyGuard, type MoneyStatus } from './money/money-guard.ts';
+import type { MoneyStore } from './money/money-store.ts';
+import { createRedisMoneyStore } from './money/redis-money-store.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
@@ -51,6 +57,17 @@ export interface DataPlaneOptions {
   heartbeatIntervalMs?: number;
   /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
   defaultMetrics?: boolean;
+  /**
+   * Rate limits, budgets and credits: on this Redis, shared by every data plane, when set;
+   * otherwise in this process's memory (right for one data plane only). See docs/money.md.
+   */
+  redisUrl?: string;
+  /** Namespace of the money keys in Redis (the bus prefix). */
+  keyPrefix?: string;
+  /** Share of each limit this plane allows itself while Redis is unreachable; default 1. */
+  limitsLocalShare?: number;
+  /** Tests: a store of their own (takes precedence over redisUrl). */
+  moneyStore?: MoneyStore;
 }
 
 export interface DataPlane {
@@ -67,6 +84,10 @@ export interface DataPlane {
   close(): Promise<void>;
   /** The version of the snapshot being served, or null before the first one loaded. */
   snapshotVersion(): number | null;
+  /** Where limits and budgets are counted, and whether the Redis fallback is in force. */
+  money(): MoneyStatus;
+  /** Resolves when every request's settle has reached its store (tests). */
+  moneyIdle(): Promise<void>;
 }
 
 /**
@@ -118,6 +139,14 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const adapters = createProviderAdapters({ dispatcher: agent });
   const publisher = createUsagePublisher(options.bus, logger);
   const usage = metrics.instrumentUsage(publisher);
+  const keyPrefix = options.keyPrefix ?? 'tollgate';
+  const moneyStore = options.moneyStore ?? (options.redisUrl ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix }) : createMemoryMoneyStore());
+  const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as Redis, keyPrefix) : createMemoryIdempotencyStore();
+  const money = createMoneyGuard({
+    store: moneyStore,
+    localShare: options.limitsLocalShare ?? 1,
+    logger,
+  });
 
   const observer: RequestObserver = {
     admit: (exchange, route) => lifecycle.observer.admit?.(exchange, route),
@@ -134,10 +163,13 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   // The one place routes are registered.
   const router = createRouter(app, logger, observer);
   router.get('/healthz', healthzRoute);
-  router.get('/readyz', readyzRoute({ snapshots, instanceId, draining: () => lifecycle.draining, degraded: () => heartbeat.degraded(), inFlight: () => lifecycle.inFlight() }));
+  router.get(
+    '/readyz',
+    readyzRoute({ snapshots, instanceId, draining: () => lifecycle.draining, degraded: () => heartbeat.degraded(), inFlight: () => lifecycle.inFlight(), money, usage: publisher }),
+  );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing }));
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency }));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage }));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute({ snapshots, adapters, usage }));
   router.any('/*', notFoundRoute);
@@ -150,6 +182,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     await snapshots.close();
     await agent.destroy();
     await routing.cooldowns.close();
+    await money.close();
     throw error;
   }
   await heartbeat.start();
@@ -176,10 +209,13 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         await snapshots.close();
         // In-flight upstream requests are cut: their clients are gone with the connections.
         await agent.destroy();
+        await money.close();
         await usage.flush();
         await routing.cooldowns.close();
       })();
       return closed;
     },
+    money: () => money.status(),
+    moneyIdle: () => money.idle(),
   };
 }

@@ -14,6 +14,7 @@ describe('parseDataPlaneEnv', () => {
         secretKey: undefined,
         dataDir: '.tollgate',
         maxBodyBytes: 4 * 1024 * 1024,
+        limitsLocalShare: 1,
         logLevel: 'info',
         drainTimeoutMs: 25_000,
         instanceId: undefined,

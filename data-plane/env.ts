@@ -16,6 +16,8 @@ const DataPlaneEnv = z.object({
    */
   TOLLGATE_SECRET_KEY: z.string().min(1).optional(),
   TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
+  /** Share of each limit and hard budget one data plane allows itself while Redis is down (1/N of N planes). */
+  TOLLGATE_LIMITS_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(1),
   TOLLGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** On SIGTERM, how long in-flight requests get to finish before they end with a terminal error. */
@@ -36,6 +38,7 @@ export interface DataPlaneConfig {
   secretKey: string | undefined;
   dataDir: string;
   maxBodyBytes: number;
+  limitsLocalShare: number;
   logLevel: z.infer<typeof DataPlaneEnv>['LOG_LEVEL'];
   drainTimeoutMs: number;
   instanceId: string | undefined;
@@ -65,6 +68,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       secretKey: e.TOLLGATE_SECRET_KEY,
       dataDir: e.TOLLGATE_DATA_DIR,
       maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
+      limitsLocalShare: e.TOLLGATE_LIMITS_LOCAL_SHARE,
       logLevel: e.LOG_LEVEL,
       drainTimeoutMs: e.TOLLGATE_DRAIN_TIMEOUT_MS,
       instanceId: e.TOLLGATE_INSTANCE_ID,

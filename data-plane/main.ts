@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     port: config.port,
     secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)),
     maxBodyBytes: config.maxBodyBytes,
+    redisUrl: config.redisUrl,
+    keyPrefix: config.busPrefix,
+    limitsLocalShare: config.limitsLocalShare,
     logger,
     // With Redis, a deployment that cools down on one data plane cools down on all of them.
     routing: config.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger }) } : {},

@@ -7,6 +7,7 @@ import './provider.ts';
 import './model.ts';
 import './api-key.ts';
 import './usage.ts';
+import './usage-rollup.ts';
 import './snapshot.ts';
 import './fleet.ts';
 

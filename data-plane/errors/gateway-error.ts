@@ -7,6 +7,10 @@ export type GatewayErrorType =
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  /** OpenAI's rate-limit 429s name the exhausted dimension as the type. */
+  | 'requests'
+  | 'tokens'
+  | 'insufficient_quota'
   | 'upstream_error'
   | 'timeout_error'
   | 'service_unavailable'

@@ -1,6 +1,8 @@
 import type { DegradedMode } from '../../shared/events/heartbeat.ts';
 import { routeNotFound } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
+import type { MoneyGuard } from '../money/money-guard.ts';
+import type { UsageSpoolStatus } from '../usage/usage-publisher.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 
 /** `GET /healthz`: the process is up and its event loop answers. Nothing else is checked. */
@@ -13,12 +15,14 @@ export interface ReadyzDeps {
   draining?: () => boolean;
   degraded?: () => readonly DegradedMode[];
   inFlight?: () => number;
+  money?: Pick<MoneyGuard, 'status'>;
+  usage?: { spool(): UsageSpoolStatus };
 }
 
 /**
  * `GET /readyz`: 200 once a snapshot is loaded (the plane can serve), 503 before it and from the
  * moment a drain starts. A degraded mode does not make the plane unready (it serves from its
- * snapshot); it is reported in the detail.
+ * snapshot, limits run on the local share); it is reported in the detail.
  */
 export function readyzRoute(deps: ReadyzDeps): RouteHandler {
   return (exchange) => {
@@ -32,6 +36,8 @@ export function readyzRoute(deps: ReadyzDeps): RouteHandler {
       lastRefused: status.lastRefused,
       degraded: deps.degraded?.() ?? [],
       inFlight: deps.inFlight?.() ?? 0,
+      money: deps.money?.status() ?? null,
+      usageSpool: deps.usage?.spool() ?? null,
     });
   };
 }

@@ -86,14 +86,13 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       continue;
     }
     let planModelIds: ReadonlySet<string> | null = null;
+    const plan = team.planId === null ? null : (plans.get(team.planId) ?? null);
     if (team.planId !== null) {
-      const plan = plans.get(team.planId);
       // A dangling plan reference fails closed: no model rather than every model.
       if (!plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
       planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
     }
     const keyModelIds = key.allowedModels.length === 0 ? null : toModelIds(key.allowedModels);
-    const plan = team.planId === null ? undefined : plans.get(team.planId);
     const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
     if (profile !== null && !routingProfiles.has(profile)) warnings.push(`api key ${key.id} defaults to unknown routing profile ${profile}`);
     const routing: KeyRouting = {
@@ -108,6 +107,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
       allowedModelIds: intersect(keyModelIds, planModelIds),
       routing,
+      plan,
     };
     keysByHash.set(key.hash, compiled);
     // After a rotation the old secret keeps working until its grace period ends. Without an end
@@ -127,6 +127,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       modelsByName,
       models,
       routingProfiles,
+      budgets: snapshot.budgets,
     },
     warnings,
   };

@@ -3,8 +3,10 @@ import type {
   ProviderKind,
   RoutingStrategy,
   SnapshotApiKey,
+  SnapshotBudget,
   SnapshotDeployment,
   SnapshotModel,
+  SnapshotPlan,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
 
@@ -29,6 +31,8 @@ export interface CompiledSnapshot {
    * overlaid by the snapshot's own, which win on a name clash.
    */
   readonly routingProfiles: ReadonlyMap<string, RoutingStrategy>;
+  /** Since 1.1: every budget, as in the snapshot (data-plane/money picks those that apply). */
+  readonly budgets: readonly SnapshotBudget[];
 }
 
 /** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */
@@ -63,6 +67,8 @@ export interface CompiledApiKey {
    */
   readonly allowedModelIds: ReadonlySet<string> | null;
   readonly routing: KeyRouting;
+  /** The team's plan (limits, markup, billing), or null when the team has none or it dangles. */
+  readonly plan: SnapshotPlan | null;
 }
 
 export interface CompiledModel {

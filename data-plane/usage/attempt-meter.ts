@@ -3,6 +3,7 @@ import type { ChatMessage } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
+import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { estimatePromptTokens, estimateTokensFromChars } from './estimate-tokens.ts';
 
@@ -74,6 +75,10 @@ export class AttemptMeter {
     const { identity } = this;
     const { tokens, estimated } = this.tokens(outcome);
     const price = identity.model.model.price;
+    const providerCost = costMicroUsd(price, tokens);
+    // Bring-your-own-key: the team pays its provider directly, so no markup (docs/money.md).
+    const byok = identity.target.provider.teamId !== null;
+    const markup = byok ? 0 : (identity.apiKey.plan?.markupBasisPoints ?? 0);
     return {
       schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
       id: usageEventId(identity.requestId, identity.attempt),
@@ -89,7 +94,9 @@ export class AttemptMeter {
       promptTokens: tokens.promptTokens,
       completionTokens: tokens.completionTokens,
       cachedTokens: tokens.cachedTokens,
-      costMicroUsd: costMicroUsd(price, tokens),
+      costMicroUsd: withMarkup(providerCost, markup),
+      providerCostMicroUsd: providerCost,
+      byok,
       priceVersion: price?.version ?? null,
       estimated,
       status: this.status,

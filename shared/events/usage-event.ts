@@ -27,8 +27,15 @@ export const UsageEvent = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   cachedTokens: z.number().int().nonnegative(),
-  /** Integer micro-USD at `priceVersion` of the serving snapshot. */
+  /**
+   * What the team is charged, integer micro-USD at `priceVersion` of the serving snapshot: the
+   * provider cost plus the plan's markup (no markup on bring-your-own-key providers).
+   */
   costMicroUsd: z.number().int().nonnegative(),
+  /** Additive (still v1): the provider's list-price cost before markup, integer micro-USD. */
+  providerCostMicroUsd: z.number().int().nonnegative().optional(),
+  /** Additive (still v1): a bring-your-own-key provider (no markup, draws no prepaid credits). */
+  byok: z.boolean().optional(),
   priceVersion: z.string().nullable(),
   /** True when the upstream reported no usage and the tokens were counted locally. */
   estimated: z.boolean(),

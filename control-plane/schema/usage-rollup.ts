@@ -1,0 +1,42 @@
+import { builder } from './builder.ts';
+import { requireTeamVisible } from './visibility.ts';
+import { USAGE_DIMENSIONS, type UsageDimension, usageRollup, type UsageRollupRow as UsageRollupRowData } from '../usage/usage-rollup.ts';
+
+const UsageDimensionEnum = builder.enumType('UsageDimension', {
+  description: 'What usage rollups are grouped by. DAY is the UTC day the attempt started.',
+  values: USAGE_DIMENSIONS,
+});
+
+const UsageRollupRow = builder.objectRef<UsageRollupRowData>('UsageRollupRow').implement({
+  description: 'Usage summed over the group; a dimension not grouped by is null.',
+  fields: (t) => ({
+    day: t.exposeString('day', { nullable: true, description: 'YYYY-MM-DD (UTC).' }),
+    model: t.exposeString('model', { nullable: true }),
+    provider: t.exposeString('provider', { nullable: true }),
+    apiKeyId: t.exposeID('apiKeyId', { nullable: true }),
+    endUser: t.exposeString('endUser', { nullable: true }),
+    requests: t.exposeInt('requests', { description: 'Distinct requests.' }),
+    attempts: t.exposeInt('attempts', { description: 'Upstream attempts (usage events).' }),
+    promptTokens: t.exposeInt('promptTokens'),
+    completionTokens: t.exposeInt('completionTokens'),
+    cachedTokens: t.exposeInt('cachedTokens'),
+    cost: t.expose('cost', { type: 'MicroUSD', description: 'What the team was charged (markup included), integer micro-USD.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  usageRollup: t.field({
+    type: [UsageRollupRow],
+    description: "The team's usage in [from, to), grouped by the given dimensions, from the ledger.",
+    args: {
+      teamId: t.arg.id({ required: true }),
+      groupBy: t.arg({ type: [UsageDimensionEnum], required: true }),
+      from: t.arg({ type: 'DateTime', required: true }),
+      to: t.arg({ type: 'DateTime', required: true }),
+    },
+    resolve: async (_root, args, ctx) => {
+      await requireTeamVisible(ctx, String(args.teamId));
+      return usageRollup(ctx.prisma, { teamId: String(args.teamId), groupBy: args.groupBy as UsageDimension[], from: args.from, to: args.to });
+    },
+  }),
+}));

@@ -1,0 +1,32 @@
+import type { Exchange } from '../http/exchange.ts';
+import type { UsagePublisher } from '../usage/usage-publisher.ts';
+import { RateLimitedError } from './money-errors.ts';
+import type { MoneyGuard } from './money-guard.ts';
+import type { AdmissionInput } from './plan-admission.ts';
+
+/**
+ * Wraps a request's upstream work in its money: admit (rate limits, budgets, credits; 429 when
+ * refused) before, settle with the attempts' real cost after, whatever the ending. `run` gets
+ * the publisher that counts each attempt's cost: pass it to dispatch as its `usage`.
+ */
+export async function chargeRequest(
+  exchange: Exchange,
+  guard: MoneyGuard,
+  usage: UsagePublisher,
+  input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>,
+  run: (usage: UsagePublisher) => Promise<void>,
+): Promise<void> {
+  let ticket;
+  try {
+    ticket = await guard.admit(input);
+  } catch (error) {
+    if (error instanceof RateLimitedError) for (const [name, value] of error.headers) exchange.setHeader(name, value);
+    throw error;
+  }
+  for (const [name, value] of ticket.headers) exchange.setHeader(name, value);
+  try {
+    await run(ticket.meter(usage));
+  } finally {
+    ticket.settle();
+  }
+}

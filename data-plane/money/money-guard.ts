@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { Logger } from '../logger.ts';
+import type { UsagePublisher } from '../usage/usage-publisher.ts';
+import { createMemoryMoneyStore } from './memory-money-store.ts';
+import { insufficientQuota, rateLimited } from './money-errors.ts';
+import type { Admission, MoneyStore, Settlement } from './money-store.ts';
+import { type AdmissionInput, planAdmission } from './plan-admission.ts';
+import { rateLimitHeaders } from './rate-headers.ts';
+
+export interface MoneyGuardOptions {
+  /** Redis (shared by every data plane) or memory (a single data plane). */
+  store: MoneyStore;
+  /**
+   * While Redis is unreachable this plane allows itself this share of every limit and of every
+   * hard budget's remainder (e.g. 1/3 with three data planes), in memory. Declared, not guessed.
+   */
+  localShare: number;
+  /** A reservation its data plane never settled (it died) is dropped after this. */
+  reservationTtlMs?: number;
+  /** How long to stay on the local share after a Redis failure before trying Redis again. */
+  probeIntervalMs?: number;
+  logger: Logger;
+}
+
+export interface MoneyStatus {
+  store: MoneyStore['kind'];
+  /** True while Redis is unreachable and the local share is in force. */
+  degraded: boolean;
+  degradedSince: string | null;
+  localShare: number;
+  /** Settles waiting for Redis (made during an outage, or failed): replayed idempotently. */
+  pendingSettles: number;
+}
+
+/** One admitted request's claim, held from before the upstream call until its last attempt ended. */
+export interface RequestTicket {
+  /** x-ratelimit-* headers for the response. */
+  readonly headers: readonly [string, string][];
+  /** The publisher to pass to dispatch: every finished attempt's cost is added to this ticket. */
+  meter(usage: UsagePublisher): UsagePublisher;
+  /** Settles with what the attempts cost (releases the rest); once, in the background. */
+  settle(): void;
+}
+
+export interface MoneyGuard {
+  /** Checks and reserves everything the request needs, or throws the 429 to send. */
+  admit(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>): Promise<RequestTicket>;
+  status(): MoneyStatus;
+  /** Resolves when every settle started so far has reached a store (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_RESERVATION_TTL_MS = 10 * 60_000;
+const MAX_PENDING_SETTLES = 100_000;
+const LAST_USED_MAX = 50_000;
+
+export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
+  const { store, logger } = options;
+  const reservationTtlMs = options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+  const probeIntervalMs = options.probeIntervalMs ?? 1000;
+  const share = Math.min(1, Math.max(0, options.localShare));
+  let local: MoneyStore | null = null;
+  let degradedSince: number | null = null;
+  let nextProbeAt = 0;
+  /** spent + reserved last seen in Redis per budget counter: the base of the local share. */
+  const lastUsed = new Map<string, number>();
+  /** Settles (or charges: spend of the local share) that Redis has yet to take. */
+  const pending: { admission: Admission; actual: Settlement; charge: boolean }[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let draining = false;
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
+    return promise;
+  }
+
+  function enterDegraded(error: unknown) {
+    nextProbeAt = Date.now() + probeIntervalMs;
+    if (degradedSince !== null) return;
+    degradedSince = Date.now();
+    // A fresh local store per outage: its counters hold only what this outage spent.
+    local = createMemoryMoneyStore();
+    logger.error({ err: error, localShare: share }, 'Redis unreachable: limits and budgets fall back to the local share');
+  }
+
+  function leaveDegraded() {
+    if (degradedSince === null) return;
+    logger.warn({ degradedForMs: Date.now() - degradedSince }, 'Redis is back: shared limits and budgets resume');
+    degradedSince = null;
+    local = null;
+  }
+
+  /** The same admission with this plane's share of every limit. */
+  function localShareOf(admission: Admission): Admission {
+    return {
+      ...admission,
+      rates: admission.rates.map((r) => {
+        const limit = Math.max(1, Math.floor(r.limit * share));
+        return { ...r, limit, cost: Math.min(r.cost, limit) };
+      }),
+      budgets: admission.budgets.map((b) =>
+        b.limit === null ? b : { ...b, limit: Math.floor(share * Math.max(0, b.limit - (lastUsed.get(b.counter) ?? 0))) },
+      ),
+    };
+  }
+
+  async function drainPending() {
+    if (draining || store.kind !== 'redis') return;
+    draining = true;
+    try {
+      while (pending.length > 0) {
+        const next = pending[0];
+        await (next.charge ? store.charge(next.admission, next.actual) : store.settle(next.admission, next.actual));
+        pending.shift();
+      }
+    } catch (error) {
+      enterDegraded(error);
+    } finally {
+      draining = false;
+    }
+  }
+  const drainTimer = setInterval(() => {
+    if (pending.length > 0) void track(drainPending());
+  }, probeIntervalMs);
+  drainTimer.unref();
+
+  function queue(admission: Admission, actual: Settlement, charge: boolean) {
+    if (pending.length >= MAX_PENDING_SETTLES) {
+      logger.error({ admissionId: admission.id }, 'too many settles waiting for Redis: dropping the oldest');
+      pending.shift();
+    }
+    pending.push({ admission, actual, charge });
+  }
+
+  async function admitOn(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>) {
+    const { admission } = planAdmission({ ...input, admissionId: randomUUID(), now: Date.now(), reservationTtlMs });
+    if (store.kind === 'redis' && (degradedSince === null || Date.now() >= nextProbeAt)) {
+      try {
+        const result = await store.admit(admission);
+        leaveDegraded();
+        if (pending.length > 0) void track(drainPending());
+        if (result.ok) {
+          if (lastUsed.size > LAST_USED_MAX) lastUsed.clear();
+          for (const b of admission.budgets) lastUsed.set(b.counter, (result.used[b.counter] ?? 0) + b.amount);
+        }
+        return { admission, result, on: store, replay: false };
+      } catch (error) {
+        enterDegraded(error);
+      }
+    }
+    if (store.kind === 'memory') return { admission, result: await store.admit(admission), on: store, replay: false };
+    const scaled = localShareOf(admission);
+    return { admission: scaled, result: await local!.admit(scaled), on: local!, replay: true };
+  }
+
+  return {
+    async admit(input) {
+      const { admission, result, on, replay } = await admitOn(input);
+      if (!result.ok) {
+        if (result.reason === 'quota_exceeded') throw insufficientQuota(result.check);
+        throw rateLimited(result.check, result.retryAfterMs, rateLimitHeaders(result.rates));
+      }
+      const spent: Settlement = { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: 0 };
+      let settled = false;
+      const add = (event: UsageEvent) => {
+        spent.costMicroUsd += event.costMicroUsd;
+        if (event.byok !== true) spent.creditCostMicroUsd += event.costMicroUsd;
+        spent.tokens += event.promptTokens + event.completionTokens;
+      };
+      const settleOn = async (target: Admission, actual: Settlement, charge: boolean) => {
+        try {
+          await (charge ? on.charge(target, actual) : on.settle(target, actual));
+          // Spent during an outage: Redis learns it when it is back (a charge, idempotent by id).
+          if (replay) queue({ ...target, rates: [] }, actual, true);
+        } catch (error) {
+          enterDegraded(error);
+          queue(target, actual, charge);
+        }
+      };
+      return {
+        headers: rateLimitHeaders(result.rates),
+        meter(usage) {
+          return {
+            publish(event) {
+              if (!settled) add(event);
+              else {
+                // An attempt that ended after its request settled (should not happen): still charged.
+                logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
+                const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
+                void track(settleOn({ ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
+              }
+              usage.publish(event);
+            },
+            flush: () => usage.flush(),
+          };
+        },
+        settle() {
+          if (settled) return;
+          settled = true;
+          void track(settleOn(admission, { ...spent }, false));
+        },
+      };
+    },
+    status() {
+      return {
+        store: store.kind,
+        degraded: degradedSince !== null,
+        degradedSince: degradedSince === null ? null : new Date(degradedSince).toISOString(),
+        localShare: share,
+        pendingSettles: pending.length,
+      };
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async close() {
+      clearInterval(drainTimer);
+      await this.idle();
+      if (pending.length > 0) await drainPending();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import { costMicroUsd } from '../../shared/pricing/cost.ts';
+import { withMarkup } from '../../shared/pricing/markup.ts';
+import type { SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schema.ts';
+import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
+import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store.ts';
+import { periodOf } from './periods.ts';
+
+/** Output reserved when neither the request (max_tokens) nor the model caps it. */
+export const DEFAULT_OUTPUT_RESERVE = 4096;
+/** Budget counters outlive their period by this much (late settles, dashboards), then expire. */
+const COUNTER_GRACE_MS = 35 * 86_400_000;
+
+export interface AdmissionInput {
+  /** Unique per request (not the client's x-request-id, which a client may repeat). */
+  admissionId: string;
+  apiKey: CompiledApiKey;
+  model: CompiledModel;
+  /** The target the request starts on: decides markup and whether credits are drawn. */
+  target: CompiledTarget;
+  budgets: readonly SnapshotBudget[];
+  /** After team policy: what goes upstream. */
+  request: ChatCompletionRequest;
+  /** When the request started: picks the budget periods it belongs to. */
+  now: number;
+  reservationTtlMs: number;
+}
+
+/** The request's worst case, before anything is called. */
+export interface RequestBounds {
+  /** Upper bound of prompt tokens: UTF-8 bytes of the messages and tools as JSON (see docs/money.md). */
+  promptTokens: number;
+  outputTokens: number;
+  /** Estimated prompt + output bound: what tpm takes now and corrects on settle. */
+  rateTokens: number;
+  /** Maximum cost of the request at the snapshot's price, with markup, integer micro-USD. */
+  maxCostMicroUsd: number;
+  byok: boolean;
+}
+
+export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | 'target' | 'request'>): RequestBounds {
+  const { request, model } = input;
+  // Byte-level BPE never makes more tokens than bytes, so this bounds the real prompt of text
+  // content; JSON framing covers the chat template's few tokens per message.
+  const promptTokens = Buffer.byteLength(JSON.stringify(request.messages)) + (request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
+  const perChoice = request.max_completion_tokens ?? request.max_tokens ?? model.model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE;
+  const outputTokens = perChoice * (request.n ?? 1);
+  const byok = input.target.provider.teamId !== null;
+  const providerCost = costMicroUsd(model.model.price, { promptTokens, completionTokens: outputTokens, cachedTokens: 0 });
+  return {
+    promptTokens,
+    outputTokens,
+    rateTokens: estimatePromptTokens(request.messages) + outputTokens,
+    maxCostMicroUsd: withMarkup(providerCost, byok ? 0 : (input.apiKey.plan?.markupBasisPoints ?? 0)),
+    byok,
+  };
+}
+
+/** Every counter the request must pass: rate limits of key, team (plan) and deployment; budgets; credits. */
+export function planAdmission(input: AdmissionInput): { admission: Admission; bounds: RequestBounds } {
+  const bounds = requestBounds(input);
+  const { apiKey, target } = input;
+  const rates: RateCheck[] = [
+    ...rateChecks('key', apiKey.key.id, apiKey.key.limits, bounds.rateTokens),
+    ...rateChecks('team', apiKey.team.id, apiKey.plan?.limits ?? null, bounds.rateTokens),
+    ...rateChecks('deployment', target.deployment.id, target.deployment.limits, bounds.rateTokens),
+  ];
+
+  // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
+  const byCounter = new Map<string, BudgetCheck>();
+  for (const budget of input.budgets) {
+    const scopeId = budget.scope === 'key' ? apiKey.key.id : budget.scope === 'team' ? apiKey.team.id : input.model.model.id;
+    if (budget.scopeId !== scopeId) continue;
+    const period = periodOf(budget.period, input.now);
+    const counter = `budget:${budget.scope}:${scopeId}:${budget.period}:${period.key}`;
+    const limit = budget.hard ? budget.amountMicroUsd : null;
+    const existing = byCounter.get(counter);
+    if (existing && (limit === null || (existing.limit !== null && existing.limit <= limit))) continue;
+    byCounter.set(counter, {
+      counter,
+      label: `${budget.scope} budget ${budget.id} (${budget.period})`,
+      limit,
+      amount: bounds.maxCostMicroUsd,
+      draws: 'all',
+      expiresAtMs: period.endsAtMs === null ? null : period.endsAtMs + COUNTER_GRACE_MS,
+    });
+  }
+  const budgets = [...byCounter.values()];
+  // Prepaid teams spend credits; bring-your-own-key providers draw none (the team pays them).
+  if (apiKey.plan?.billing === 'prepaid' && !bounds.byok) {
+    budgets.push({
+      counter: `credits:team:${apiKey.team.id}`,
+      label: `prepaid credits of team ${apiKey.team.id}`,
+      limit: apiKey.team.creditsGrantedMicroUsd,
+      amount: bounds.maxCostMicroUsd,
+      draws: 'credits',
+      expiresAtMs: null,
+    });
+  }
+  return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
+}
+
+function rateChecks(scope: RateScope, id: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {
+  if (!limits) return [];
+  const checks: RateCheck[] = [];
+  if (limits.rpm !== null) checks.push({ counter: `rl:${scope}:${id}:rpm`, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
+  // A request bigger than the whole limit still runs once the bucket is full, never sooner.
+  if (limits.tpm !== null) checks.push({ counter: `rl:${scope}:${id}:tpm`, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
+  if (limits.maxParallel !== null) checks.push({ counter: `rl:${scope}:${id}:parallel`, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
+  return checks;
+}

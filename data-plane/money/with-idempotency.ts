@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { GatewayError } from '../errors/gateway-error.ts';
+import type { Exchange } from '../http/exchange.ts';
+import type { EventStream } from '../http/sse-stream.ts';
+import type { IdempotencyStore, StoredResponse } from './idempotency-store.ts';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+/** Responses larger than this are not kept: a retry then runs (and is billed) again. */
+const MAX_STORED_BYTES = 1024 * 1024;
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * `Idempotency-Key` on completions: the first request with a key runs and its successful
+ * response is kept for 24 h; the same key with the same body gets that response again (billed
+ * once, `idempotent-replayed: true`); with another body, or while the first still runs, 409.
+ * Keys are scoped to the team. Without the header, `run` simply runs.
+ */
+export async function withIdempotency(
+  exchange: Exchange,
+  store: IdempotencyStore,
+  teamId: string,
+  run: (exchange: Exchange) => Promise<void>,
+): Promise<void> {
+  const header = exchange.headers['idempotency-key'];
+  if (header === undefined) return run(exchange);
+  if (!KEY_PATTERN.test(header)) {
+    throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_idempotency_key', param: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.' });
+  }
+  const key = `${teamId}:${createHash('sha256').update(header).digest('hex')}`;
+  const bodyHash = createHash('sha256').update(exchange.body).digest('hex');
+  let begun;
+  try {
+    begun = await store.begin(key, bodyHash, IDEMPOTENCY_TTL_MS);
+  } catch {
+    // Redis unreachable: serve rather than fail; a retry during the outage may run twice.
+    return run(exchange);
+  }
+  if (begun.state === 'body_mismatch') throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
+  if (begun.state === 'in_progress') throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still in progress; retry later.');
+  if (begun.state === 'replay') return replay(exchange, begun.response);
+
+  let stored = false;
+  // Stored before the last byte goes out, so a client that retries at once already finds it.
+  const recorder = new RecordingExchange(exchange, async (response) => {
+    if (Buffer.byteLength(JSON.stringify(response)) > MAX_STORED_BYTES) return;
+    await store.complete(key, bodyHash, response, IDEMPOTENCY_TTL_MS).then(() => (stored = true), () => {});
+  });
+  try {
+    await run(recorder);
+  } finally {
+    await recorder.persisted();
+    if (!stored) await store.abandon(key).catch(() => {});
+  }
+}
+
+function conflict(code: string, message: string): GatewayError {
+  return new GatewayError({ status: 409, type: 'invalid_request_error', code, param: 'Idempotency-Key', message });
+}
+
+async function replay(exchange: Exchange, response: StoredResponse): Promise<void> {
+  exchange.setHeader('idempotent-replayed', 'true');
+  if (response.kind === 'json') return exchange.sendJson(response.status, response.body);
+  const stream = exchange.openEventStream();
+  for (const frame of response.frames) await stream.send(frame);
+  stream.end();
+}
+
+/**
+ * Passes everything through and keeps a successful response (JSON 2xx, or SSE up to `[DONE]`):
+ * the final write waits for `persist`. Writes after an await are safe: the exchange corks them.
+ */
+class RecordingExchange implements Exchange {
+  private persisting: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly inner: Exchange,
+    private readonly persist: (response: StoredResponse) => Promise<void>,
+  ) {}
+
+  get requestId() { return this.inner.requestId; }
+  get method() { return this.inner.method; }
+  get path() { return this.inner.path; }
+  get headers() { return this.inner.headers; }
+  get body() { return this.inner.body; }
+  get receivedAt() { return this.inner.receivedAt; }
+  get signal() { return this.inner.signal; }
+
+  setHeader(name: string, value: string): void {
+    this.inner.setHeader(name, value);
+  }
+
+  sendJson(status: number, body: unknown): void {
+    if (status < 200 || status >= 300) return this.inner.sendJson(status, body);
+    this.persisting = this.persist({ kind: 'json', status, body }).finally(() => this.inner.sendJson(status, body));
+  }
+
+  openEventStream(): EventStream {
+    const stream = this.inner.openEventStream();
+    const frames: string[] = [];
+    return {
+      send: async (data) => {
+        frames.push(data);
+        if (data === '[DONE]' && !this.signal.aborted) {
+          this.persisting = this.persist({ kind: 'sse', frames });
+          await this.persisting;
+        }
+        return stream.send(data);
+      },
+      end: () => stream.end(),
+    };
+  }
+
+  fail(error: unknown): void {
+    this.inner.fail(error);
+  }
+
+  /** Plain-text answers (none on this route) are passed through and never stored. */
+  sendText(status: number, contentType: string, body: string): void {
+    this.inner.sendText(status, contentType, body);
+  }
+
+  /** Resolves once a response being stored is stored (or failed to be). */
+  persisted(): Promise<void> {
+    return this.persisting;
+  }
+}
