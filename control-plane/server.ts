@@ -9,6 +9,7 @@ import type { Bus, UsageConsumer } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import { protectionPlugins } from './protection.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
@@ -21,7 +22,7 @@ export interface ControlPlaneOptions {
   adminKeyHash: string;
   host: string;
   port: number;
-  /** Production mode: no GraphiQL, no introspection. */
+  /** Production mode: no GraphiQL, no introspection, no field suggestions. */
   production?: boolean;
   /** Names this process's usage consumer in the Redis consumer group. */
   consumerName?: string;
@@ -53,15 +54,17 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const live = createLiveEvents();
   const snapshots = createSnapshotPublisher({ prisma, bus, live });
   const services: ControlPlaneServices = { prisma, secretBox, snapshots, live };
-  const resolvePrincipal = createPrincipalResolver(options.adminKeyHash);
+  const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
     graphiql: options.production ? false : { subscriptionsProtocol: 'WS' },
-    plugins: [requireAuthenticated],
-    context: ({ request, principal }) => ({
+    batching: false,
+    maskedErrors: true,
+    plugins: [...protectionPlugins(options.production ?? false), requireAuthenticated],
+    context: async ({ request, principal }) => ({
       ...services,
-      principal: principal ?? resolvePrincipal(bearerToken(request?.headers.get('authorization'))),
+      principal: principal ?? (await resolvePrincipal(bearerToken(request?.headers.get('authorization')))),
     }),
   });
 
@@ -79,7 +82,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          principal: resolvePrincipal(token),
+          principal: await resolvePrincipal(token),
         });
         const args = {
           schema,
@@ -109,6 +112,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     services,
     async close() {
       await consumer.stop();
+      await snapshots.close();
       await wsCleanup.dispose();
       wsServer.close();
       server.closeAllConnections();

@@ -2,7 +2,10 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
-import { compileSnapshot } from './compile-snapshot.ts';
+import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
+
+// setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
+const MAX_TIMER_MS = 2_147_000_000;
 
 export interface PublishedSnapshot {
   version: number;
@@ -19,9 +22,28 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
   const { prisma, bus } = deps;
   let running: Promise<PublishedSnapshot> | null = null;
   let queued: Promise<PublishedSnapshot> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  /** Compiles again when a future price version takes effect, though no row changes then. */
+  async function scheduleNext(now: Date) {
+    const next = await nextScheduledChange(prisma, now);
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!next || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      publish().catch((error: unknown) => console.error('scheduled snapshot publication failed', error));
+    }, Math.min(Math.max(next.getTime() - Date.now(), 0) + 5, MAX_TIMER_MS));
+    timer.unref();
+  }
 
   async function run(): Promise<PublishedSnapshot> {
-    const content = await compileSnapshot(prisma);
+    const now = new Date();
+    // One repeatable-read transaction: every row read belongs to the same committed state, so a
+    // transaction committing mid-compile is either wholly in this snapshot or wholly in the next.
+    const content = await prisma.$transaction((tx) => compileSnapshot(tx, now), { isolationLevel: 'RepeatableRead' });
+    await scheduleNext(now);
     const hash = hashSnapshotContent(content);
     const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' } });
     if (latest && latest.hash === hash) {
@@ -47,16 +69,24 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
     return running;
   }
 
+  function publish(): Promise<PublishedSnapshot> {
+    if (queued) return queued;
+    if (!running) return start();
+    queued = running.catch(() => undefined).then(() => {
+      queued = null;
+      return start();
+    });
+    return queued;
+  }
+
   return {
     /** Publishes the current configuration; resolves once the bus holds it. */
-    publish(): Promise<PublishedSnapshot> {
-      if (queued) return queued;
-      if (!running) return start();
-      queued = running.catch(() => undefined).then(() => {
-        queued = null;
-        return start();
-      });
-      return queued;
+    publish,
+    /** Stops the scheduled re-compile; waits for a run in flight. */
+    async close(): Promise<void> {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await Promise.allSettled([running, queued]);
     },
   };
 }
