@@ -14,8 +14,15 @@ builder.prismaObject('FallbackChain', {
     triggers: t.field({ type: [FallbackTrigger], resolve: (chain) => chain.triggers }),
     models: t.prismaField({
       type: ['Model'],
-      select: { entries: { orderBy: { position: 'asc' }, select: { model: true } } },
-      resolve: (_query, chain) => chain.entries.map((entry) => entry.model),
+      description: 'In the order they are tried.',
+      resolve: async (query, chain, _args, ctx) => {
+        const entries = await ctx.prisma.fallbackChainEntry.findMany({
+          where: { chainId: chain.id },
+          orderBy: { position: 'asc' },
+          include: { model: Object.keys(query).length ? query : true },
+        });
+        return entries.map((entry) => entry.model);
+      },
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
