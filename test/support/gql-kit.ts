@@ -36,11 +36,11 @@ function field(kind: 'query' | 'mutation' | 'subscription', name: string): Graph
 }
 
 /** The text of a mutation of `name`, selecting `selection` on its success payload's `data`. */
-export function mutationDocument(name: string, variables: Record<string, unknown>, selection = 'id'): string {
+export function mutationDocument(name: string, variables: Record<string, unknown>, selection?: string): string {
   const f = field('mutation', name);
   const success = `Mutation${capitalise(name)}Success`;
   const dataType = getNamedType((schema.getType(success) as any).getFields().data.type);
-  const data = isLeafType(dataType) ? 'data' : `data { ${selection} }`;
+  const data = isLeafType(dataType) ? 'data' : `data { ${selection ?? ('id' in (dataType as any).getFields() ? 'id' : '__typename')} }`;
   return `mutation${variableDefinitions(f.args, variables)} { result: ${name}${argumentList(f.args, variables)} {
     __typename ... on ${success} { ${data} }
     ... on Error { message } ... on ValidationError { issues { path message } } ... on ConflictError { field } ... on NotFoundError { entity id } } }`;
