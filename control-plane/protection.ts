@@ -36,3 +36,4 @@ export function protectionPlugins(production: boolean): Plugin[] {
   };
   return production ? [armor, noIntrospection] : [armor];
 }
+

@@ -31,7 +31,7 @@ export function isAdmin(principal: Principal): principal is { kind: 'admin' } {
 export function confinedTeamId(principal: Principal): string | null {
   if (principal.kind === 'admin') return null;
   if (principal.kind === 'member') return principal.teamId;
-  return '\u0000nobody';
+  return 'anonymous:matches-no-team';
 }
 
 /** A Prisma `where` fragment on a `teamId` column: everything for the admin, own team otherwise. */

@@ -3,6 +3,7 @@ import { budgetStatusFor, teamBudgetStatus, type BudgetUsage, type TeamBudgetSta
 import { NotFoundError } from '../domain/errors.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { withDomainErrors } from './errors.ts';
 import { enumFrom, type InputFieldBuilder } from './common.ts';
 import { BudgetPeriod } from './plan.ts';
 
@@ -125,15 +126,16 @@ builder.subscriptionFields((t) => ({
     description: "The team's budget status now, then again after each batch of its usage is stored.",
     args: { teamId: t.arg.id({ required: true }) },
     // Checked when subscribing: a foreign team is refused before any event could flow.
-    subscribe: async (_root, args, ctx) => {
-      const teamId = String(args.teamId);
-      const first = await budgetStatusFor(ctx, teamId);
-      const changes = ctx.live.subscribe('budget', teamId);
-      return (async function* () {
-        yield first;
-        for await (const _ of changes) yield await teamBudgetStatus(ctx.prisma, teamId);
-      })();
-    },
+    subscribe: (_root, args, ctx) =>
+      withDomainErrors(async () => {
+        const teamId = String(args.teamId);
+        const first = await budgetStatusFor(ctx, teamId);
+        const changes = ctx.live.subscribe('budget', teamId);
+        return (async function* () {
+          yield first;
+          for await (const _ of changes) yield await teamBudgetStatus(ctx.prisma, teamId);
+        })();
+      }),
     resolve: (status) => status,
   }),
 }));

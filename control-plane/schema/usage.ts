@@ -1,6 +1,7 @@
 import { findTeamOrThrow } from '../domain/teams/teams.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { withDomainErrors } from './errors.ts';
 
 builder.prismaObject('UsageEvent', {
   description: 'One upstream attempt, metered by a data plane and stored once.',
@@ -62,10 +63,11 @@ builder.subscriptionFields((t) => ({
     description: 'Every usage event of the team, once, as soon as it is stored.',
     args: { teamId: t.arg.id({ required: true }) },
     // Checked when subscribing: a foreign team is refused before any event could flow.
-    subscribe: async (_root, args, ctx) => {
-      await findTeamOrThrow(ctx, String(args.teamId));
-      return ctx.live.subscribe('usage', String(args.teamId));
-    },
+    subscribe: (_root, args, ctx) =>
+      withDomainErrors(async () => {
+        await findTeamOrThrow(ctx, String(args.teamId));
+        return ctx.live.subscribe('usage', String(args.teamId));
+      }),
     resolve: (_query, row) => row,
   }),
 }));
