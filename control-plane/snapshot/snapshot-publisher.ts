@@ -14,12 +14,20 @@ export interface PublishedSnapshot {
 }
 
 /**
- * Compiles, stores and announces snapshots. Runs are serialised and coalesced: a burst of
- * mutations while a run is in flight produces one more run, not one per mutation, and every
- * caller's promise settles after a run that started after its change was committed.
+ * How long a publication request waits for others to join it. Long enough to gather a burst of
+ * mutations (on PGlite they commit one after another), short enough not to be felt by a client.
  */
-export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; live?: LiveEvents }) {
+export const DEFAULT_COALESCE_MS = 15;
+
+/**
+ * Compiles, stores and announces snapshots. Runs are serialised and coalesced: requests made
+ * within a short window, or while a run is in flight, share one next run, and every caller's
+ * promise settles after a run that started after its change was committed. Each run compiles
+ * one consistent state, so no snapshot holds part of a transaction.
+ */
+export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; live?: LiveEvents; coalesceMs?: number }) {
   const { prisma, bus } = deps;
+  const coalesceMs = deps.coalesceMs ?? DEFAULT_COALESCE_MS;
   let running: Promise<PublishedSnapshot> | null = null;
   let queued: Promise<PublishedSnapshot> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -71,11 +79,13 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
 
   function publish(): Promise<PublishedSnapshot> {
     if (queued) return queued;
-    if (!running) return start();
-    queued = running.catch(() => undefined).then(() => {
-      queued = null;
-      return start();
-    });
+    const previous = running ? running.catch(() => undefined) : Promise.resolve();
+    queued = previous
+      .then(() => new Promise((resolve) => setTimeout(resolve, coalesceMs)))
+      .then(() => {
+        queued = null;
+        return start();
+      });
     return queued;
   }
 
