@@ -24,6 +24,8 @@ export interface HarnessOptions {
   /** A PostgreSQL URL: the harness works in a fresh schema it drops afterwards. Unset: in-memory PGlite. */
   postgresUrl?: string;
   bus?: Bus;
+  /** Production mode: no introspection, no field suggestions, no GraphiQL. */
+  production?: boolean;
 }
 
 /** A control plane on port 0 against a fresh database, seeded like a first start. */
@@ -39,6 +41,7 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
     adminKeyHash: firstRun.adminKeyHash,
     host: '127.0.0.1',
     port: 0,
+    production: options.production,
   });
 
   return {
