@@ -14,7 +14,7 @@ export interface MutationOutcome<T> {
 
 /**
  * Runs one mutation: its reads, checks and writes and its audit entry in one transaction; then,
- * after the commit, one snapshot publication (coalesced with any concurrent ones by the
+ * after the commit, waits for one snapshot publication (coalesced with any concurrent ones by the
  * publisher, so a burst of mutations yields few complete snapshots, never partial ones).
  *
  * Inside `work` use only `tx`: on PGlite (one connection) the outer client would wait for the
@@ -31,7 +31,11 @@ export async function runMutation<T>(ctx: GraphQLContext, action: string, work: 
   } catch (error) {
     throw asConflict(error);
   }
-  if (outcome.snapshot !== false) await ctx.snapshots.publish();
+  if (outcome.snapshot !== false) {
+    // The change is committed whatever happens now: a failed publication is retried by the
+    // publisher, and the caller must not be told the mutation failed (a retry would conflict).
+    await ctx.snapshots.publish().catch(() => undefined);
+  }
   return outcome.result;
 }
 

@@ -2,6 +2,7 @@ import { BUDGET_SCOPES, deleteBudget, setBudget } from '../domain/budgets/budget
 import { budgetStatusFor, teamBudgetStatus, type BudgetUsage, type TeamBudgetStatus } from '../domain/budgets/budget-status.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { readable } from '../domain/visibility.ts';
+import { Repeater } from 'graphql-yoga';
 import { builder } from './builder.ts';
 import { withDomainErrors } from './errors.ts';
 import { enumFrom, type InputFieldBuilder } from './common.ts';
@@ -130,11 +131,15 @@ builder.subscriptionFields((t) => ({
       withDomainErrors(async () => {
         const teamId = String(args.teamId);
         const first = await budgetStatusFor(ctx, teamId);
-        const changes = ctx.live.subscribe('budget', teamId);
-        return (async function* () {
-          yield first;
-          for await (const _ of changes) yield await teamBudgetStatus(ctx.prisma, teamId);
-        })();
+        // A Repeater, not an async generator: unsubscribing must end the wait for the next usage
+        // batch at once (a generator would only notice at that batch, keeping the listener).
+        return new Repeater<TeamBudgetStatus>(async (push, stop) => {
+          const changes = ctx.live.subscribe('budget', teamId);
+          void stop.then(() => changes.return?.());
+          await push(first);
+          for await (const _ of changes) await push(await teamBudgetStatus(ctx.prisma, teamId));
+          stop();
+        });
       }),
     resolve: (status) => status,
   }),

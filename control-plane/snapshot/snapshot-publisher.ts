@@ -6,6 +6,7 @@ import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
 
 // setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
 const MAX_TIMER_MS = 2_147_000_000;
+const RETRY_MS = 1000;
 
 export interface PublishedSnapshot {
   version: number;
@@ -73,6 +74,13 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
   function start(): Promise<PublishedSnapshot> {
     running = run().finally(() => {
       running = null;
+    });
+    // A failed run (the bus down, say) is retried until one succeeds: the change is committed,
+    // and the data planes must get it without waiting for the next mutation.
+    running.catch((error: unknown) => {
+      console.error('snapshot publication failed; retrying', error instanceof Error ? error.message : error);
+      if (closed) return;
+      setTimeout(() => void publish().catch(() => undefined), RETRY_MS).unref();
     });
     return running;
   }
