@@ -10,19 +10,14 @@ import { ForbiddenError, NotFoundError } from './errors.ts';
 export const TEAM_ROLES = ['viewer', 'member', 'admin', 'owner'] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
-/** What each role may do within its own team. Platform objects are the platform admin's alone. */
-export const ROLE_RIGHTS = {
-  viewer: 'read the team, its keys, members, budgets, credits, usage and BYOK providers',
-  member: 'viewer, plus create, update, rotate and revoke API keys',
-  admin: 'member, plus team settings, BYOK providers and their deployments, key budgets, members below owner, the audit log',
-  owner: 'admin, plus owners',
-} as const satisfies Record<TeamRole, string>;
-
+// What each role may do within its own team (each includes the ones before it): viewer reads;
+// member also manages API keys; admin also the team's settings, own providers and deployments,
+// key budgets, members up to admin and the audit log; owner also owners. Platform objects are the
+// platform admin's alone. The table with examples is in docs/control-plane.md.
 const rank = (role: TeamRole) => TEAM_ROLES.indexOf(role);
 
-export function isAdmin(principal: Principal): principal is { kind: 'admin' } {
-  return principal.kind === 'admin';
-}
+/** Whether `role` is `minimum` or above. */
+export const roleAtLeast = (role: TeamRole, minimum: TeamRole) => rank(role) >= rank(minimum);
 
 /**
  * The team a principal is confined to; `null` for the platform admin (no confinement). An
@@ -32,12 +27,6 @@ export function confinedTeamId(principal: Principal): string | null {
   if (principal.kind === 'admin') return null;
   if (principal.kind === 'member') return principal.teamId;
   return 'anonymous:matches-no-team';
-}
-
-/** A Prisma `where` fragment on a `teamId` column: everything for the admin, own team otherwise. */
-export function teamOwnedWhere(principal: Principal): { teamId?: string } {
-  const teamId = confinedTeamId(principal);
-  return teamId === null ? {} : { teamId };
 }
 
 /** Whether the principal may read objects of `teamId` (null: a platform object). */
@@ -54,7 +43,7 @@ export function canReadTeam(principal: Principal, teamId: string | null): boolea
 export function requireTeamRole(principal: Principal, teamId: string | null, minimum: TeamRole, entity: string, id: string): void {
   if (principal.kind === 'admin') return;
   if (principal.kind !== 'member' || teamId === null || principal.teamId !== teamId) throw new NotFoundError(entity, id);
-  if (rank(principal.role) < rank(minimum)) throw new ForbiddenError(`the ${principal.role} role may not do this; it needs ${minimum} or above`);
+  if (!roleAtLeast(principal.role, minimum)) throw new ForbiddenError(`the ${principal.role} role may not do this; it needs ${minimum} or above`);
 }
 
 /** Platform-wide operations (plans, models, platform providers, credits): the admin key only. */

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { Principal } from '../context.ts';
-import { confinedTeamId, TEAM_ROLES } from './access.ts';
+import { confinedTeamId, roleAtLeast } from './access.ts';
 
 /**
  * Prisma `where` fragments for what a principal may read, one per entity, ANDed into every query
@@ -32,7 +32,7 @@ export const readable = {
   /** The audit log of a team: its admins and owners. */
   auditLogEntry(p: Principal): Prisma.AuditLogEntryWhereInput {
     if (p.kind === 'admin') return {};
-    if (p.kind === 'member' && TEAM_ROLES.indexOf(p.role) >= TEAM_ROLES.indexOf('admin')) return { teamId: p.teamId };
+    if (p.kind === 'member' && roleAtLeast(p.role, 'admin')) return { teamId: p.teamId };
     return { id: { in: [] } };
   },
 };
