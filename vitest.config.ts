@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'generated/**'],
+    // One migrated PGlite dump for all test files; each loads it instead of running initdb.
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // uWS and PGlite are native/WASM heavy: separate processes keep them isolated.

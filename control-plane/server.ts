@@ -15,6 +15,7 @@ import { createFleetRegistry } from './fleet/fleet-registry.ts';
 import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
+import { protectionPlugins } from './protection.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
@@ -27,7 +28,7 @@ export interface ControlPlaneOptions {
   adminKeyHash: string;
   host: string;
   port: number;
-  /** Production mode: no GraphiQL, no introspection. */
+  /** Production mode: no GraphiQL, no introspection, no field suggestions. */
   production?: boolean;
   /** Names this process's usage consumer in the Redis consumer group. */
   consumerName?: string;
@@ -75,12 +76,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   });
   const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected() });
   const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet };
-  const resolvePrincipal = createPrincipalResolver(options.adminKeyHash);
+  const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
     graphiql: options.production ? false : { subscriptionsProtocol: 'WS' },
-    plugins: [requireAuthenticated],
+    batching: false,
+    plugins: [...protectionPlugins(options.production ?? false), requireAuthenticated],
     maskedErrors: {
       // Postgres down is "service unavailable", never an authentication error nor a generic one.
       maskError(error, message, isDev) {
@@ -94,9 +96,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
         return maskError(error, message, isDev);
       },
     },
-    context: ({ request, principal }) => ({
+    context: async ({ request, principal }) => ({
       ...services,
-      principal: principal ?? resolvePrincipal(bearerToken(request?.headers.get('authorization'))),
+      principal: principal ?? (await resolvePrincipal(bearerToken(request?.headers.get('authorization')))),
     }),
   });
 
@@ -121,7 +123,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          principal: resolvePrincipal(token),
+          principal: await resolvePrincipal(token),
         });
         const args = {
           schema,
@@ -157,6 +159,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       database.stop();
       await fleet.stop();
       await consumer.stop();
+      await snapshots.close();
       await wsCleanup.dispose();
       wsServer.close();
       server.closeAllConnections();

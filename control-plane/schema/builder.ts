@@ -25,6 +25,9 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: true,
     filterConnectionTotalCount: true,
+    // Pages are bounded: a connection never reads more than 100 rows per request.
+    defaultConnectionSize: 20,
+    maxConnectionSize: 100,
   },
   relay: {
     clientMutationId: 'omit',

@@ -70,11 +70,14 @@ builder.subscriptionFields((t) => ({
   fleetChanged: t.field({
     type: Fleet,
     description: 'The whole fleet view, now and on every change of membership, state, snapshot version or degraded mode.',
-    subscribe: async function* (_root, _args, ctx) {
+    // Checked before the stream exists, so a refusal is an ordinary GraphQL error result.
+    subscribe: (_root, _args, ctx) => {
       requireAdmin(ctx);
       const changes = ctx.fleet.changes();
-      yield ctx.fleet.view();
-      yield* changes;
+      return (async function* () {
+        yield ctx.fleet.view();
+        yield* changes;
+      })();
     },
     resolve: (view) => view,
   }),

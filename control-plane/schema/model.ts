@@ -1,7 +1,12 @@
-import { createModel } from '../domain/models/models.ts';
+import { createModel, deleteModel, updateModel } from '../domain/models/models.ts';
+import { setModelPrice } from '../domain/models/prices.ts';
+import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { SEARCH_DESCRIPTION } from './common.ts';
+import { deploymentInputFields } from './deployment.ts';
 
 builder.prismaObject('ModelPrice', {
+  description: 'A price version, integer micro-USD per million tokens. Versions are never rewritten.',
   fields: (t) => ({
     id: t.exposeID('id'),
     inputPerMillion: t.expose('inputMicroUsdPerMillion', { type: 'MicroUSD' }),
@@ -11,25 +16,46 @@ builder.prismaObject('ModelPrice', {
   }),
 });
 
-builder.prismaObject('Deployment', {
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    upstreamModel: t.exposeString('upstreamModel'),
-    weight: t.exposeInt('weight'),
-    provider: t.relation('provider'),
-  }),
-});
+const Capabilities = builder
+  .objectRef<{ supportsStreaming: boolean; supportsTools: boolean; supportsEmbeddings: boolean }>('ModelCapabilities')
+  .implement({
+    fields: (t) => ({
+      streaming: t.exposeBoolean('supportsStreaming'),
+      tools: t.exposeBoolean('supportsTools'),
+      embeddings: t.exposeBoolean('supportsEmbeddings'),
+    }),
+  });
 
 builder.prismaObject('Model', {
+  description: 'A public model name clients ask for, served by its deployments (its model group).',
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     aliases: t.exposeStringList('aliases'),
     description: t.exposeString('description', { nullable: true }),
+    tags: t.exposeStringList('tags'),
     contextWindow: t.exposeInt('contextWindow', { nullable: true }),
     maxOutputTokens: t.exposeInt('maxOutputTokens', { nullable: true }),
-    deployments: t.relation('deployments'),
-    prices: t.relation('prices', { query: { orderBy: { effectiveFrom: 'desc' } } }),
+    capabilities: t.field({ type: Capabilities, resolve: (model) => model }),
+    fallbackChain: t.relation('fallbackChain', { nullable: true }),
+    // A member sees only the deployments on its own team's providers: platform accounts and
+    // other teams' bring-your-own-key deployments are not theirs to read.
+    deployments: t.relation('deployments', {
+      query: (_args, ctx) => ({ where: readable.deployment(ctx.principal), orderBy: { createdAt: 'asc' } }),
+    }),
+    prices: t.relation('prices', { description: 'Every price version, newest first.', query: { orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }] } }),
+    currentPrice: t.prismaField({
+      type: 'ModelPrice',
+      nullable: true,
+      description: 'The price version in force now.',
+      resolve: (query, model, _args, ctx) =>
+        ctx.prisma.modelPrice.findFirst({
+          ...query,
+          where: { modelId: model.id, effectiveFrom: { lte: new Date() } },
+          orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }],
+        }),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
 
@@ -37,12 +63,32 @@ builder.queryFields((t) => ({
   models: t.prismaConnection({
     type: 'Model',
     cursor: 'id',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.model.findMany({ ...query, orderBy: { name: 'asc' } }),
+    description: 'The model catalogue.',
+    args: { tag: t.arg.string(), search: t.arg.string({ description: SEARCH_DESCRIPTION }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.model.findMany({
+        ...query,
+        where: {
+          tags: args.tag ? { has: args.tag } : undefined,
+          name: args.search ? { contains: args.search, mode: 'insensitive' } : undefined,
+        },
+        orderBy: { name: 'asc' },
+      }),
+  }),
+  model: t.prismaField({
+    type: 'Model',
+    nullable: true,
+    description: 'By id, or by name.',
+    args: { id: t.arg.id(), name: t.arg.string() },
+    resolve: (query, _root, args, ctx) =>
+      args.id == null && args.name == null
+        ? null
+        : ctx.prisma.model.findFirst({ ...query, where: { id: args.id == null ? undefined : String(args.id), name: args.name ?? undefined } }),
   }),
 }));
 
 const PriceInput = builder.inputType('PriceInput', {
-  description: 'Integer micro-USD per million tokens.',
+  description: 'Integer micro-USD per million tokens. Cached input defaults to the input price.',
   fields: (t) => ({
     inputPerMillion: t.field({ type: 'MicroUSD', required: true }),
     outputPerMillion: t.field({ type: 'MicroUSD', required: true }),
@@ -50,31 +96,77 @@ const PriceInput = builder.inputType('PriceInput', {
   }),
 });
 
-const DeploymentInput = builder.inputType('DeploymentInput', {
-  fields: (t) => ({
-    providerId: t.id({ required: true }),
-    upstreamModel: t.string({ required: true }),
-    weight: t.int(),
-  }),
+const CapabilitiesInput = builder.inputType('ModelCapabilitiesInput', {
+  description: 'Defaults: streaming and tools true, embeddings false.',
+  fields: (t) => ({ streaming: t.boolean(), tools: t.boolean(), embeddings: t.boolean() }),
 });
+
+const DeploymentInput = builder.inputType('DeploymentInput', { fields: (t) => deploymentInputFields(t) });
 
 const CreateModelInput = builder.inputType('CreateModelInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     aliases: t.stringList(),
     description: t.string(),
+    tags: t.stringList(),
     contextWindow: t.int(),
     maxOutputTokens: t.int(),
+    capabilities: t.field({ type: CapabilitiesInput }),
+    fallbackChainId: t.id(),
     price: t.field({ type: PriceInput }),
     deployments: t.field({ type: [DeploymentInput], required: true }),
+  }),
+});
+
+const UpdateModelInput = builder.inputType('UpdateModelInput', {
+  description: 'The name cannot change (plans, keys and usage history refer to it); aliases can.',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    aliases: t.stringList(),
+    description: t.string(),
+    tags: t.stringList(),
+    contextWindow: t.int(),
+    maxOutputTokens: t.int(),
+    capabilities: t.field({ type: CapabilitiesInput }),
+    fallbackChainId: t.id(),
+  }),
+});
+
+const SetModelPriceInput = builder.inputType('SetModelPriceInput', {
+  fields: (t) => ({
+    modelId: t.id({ required: true }),
+    price: t.field({ type: PriceInput, required: true }),
+    effectiveFrom: t.field({ type: 'DateTime', description: 'Default now; never in the past.' }),
   }),
 });
 
 builder.mutationFields((t) => ({
   createModel: t.prismaField({
     type: 'Model',
+    description: 'Platform admin.',
     args: { input: t.arg({ type: CreateModelInput, required: true }) },
     errors: {},
     resolve: (_query, _root, args, ctx) => createModel(ctx, args.input),
+  }),
+  updateModel: t.prismaField({
+    type: 'Model',
+    description: 'Platform admin.',
+    args: { input: t.arg({ type: UpdateModelInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => updateModel(ctx, args.input),
+  }),
+  deleteModel: t.field({
+    type: 'ID',
+    description: 'Platform admin. Refused while a plan, key or fallback chain names the model.',
+    args: { id: t.arg.id({ required: true }) },
+    errors: {},
+    resolve: (_root, args, ctx) => deleteModel(ctx, String(args.id)),
+  }),
+  setModelPrice: t.prismaField({
+    type: 'ModelPrice',
+    description: 'Platform admin. Adds a price version from `effectiveFrom`; history is never rewritten.',
+    args: { input: t.arg({ type: SetModelPriceInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => setModelPrice(ctx, args.input),
   }),
 }));

@@ -1,21 +1,27 @@
 import { PROVIDER_KINDS } from '../../shared/snapshot/schema.ts';
-import { createProvider } from '../domain/providers/providers.ts';
+import { createProvider, deleteProvider, resealProviderCredentials, updateProvider } from '../domain/providers/providers.ts';
+import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { enumFrom } from './common.ts';
 
-export const ProviderKind = builder.enumType('ProviderKind', {
-  values: Object.fromEntries(PROVIDER_KINDS.map((kind) => [kind.toUpperCase().replace(/-/g, '_'), { value: kind }])),
-});
+export const ProviderKind = enumFrom('ProviderKind', PROVIDER_KINDS);
 
 builder.prismaObject('Provider', {
+  description: 'An upstream provider account. With a team it is that team\'s own (bring your own key): no markup, no credits.',
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
-    kind: t.exposeString('kind'),
+    kind: t.field({ type: ProviderKind, resolve: (provider) => provider.kind }),
     baseUrl: t.exposeString('baseUrl', { nullable: true }),
-    // The credential itself is never readable through the API: only whether one is set.
+    apiVersion: t.exposeString('apiVersion', { nullable: true, description: "Azure OpenAI's api-version." }),
+    // The credential itself is never readable through the API: only whether one is set, and
+    // the id of the secret key that sealed it (to follow a key rotation).
     hasCredential: t.boolean({ resolve: (provider) => provider.credentialCiphertext !== null }),
+    credentialKeyId: t.string({ nullable: true, resolve: (provider) => provider.credentialCiphertext?.split('.')[1] ?? null }),
     team: t.relation('team', { nullable: true }),
+    deployments: t.relation('deployments', { query: { orderBy: { createdAt: 'asc' } } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
 
@@ -23,7 +29,29 @@ builder.queryFields((t) => ({
   providers: t.prismaConnection({
     type: 'Provider',
     cursor: 'id',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.provider.findMany({ ...query, orderBy: { createdAt: 'asc' } }),
+    description: "Every provider for the platform admin; a member sees its team's own providers.",
+    args: {
+      teamId: t.arg.id(),
+      kind: t.arg({ type: ProviderKind }),
+      platformOnly: t.arg.boolean({ description: 'Only the platform\'s providers (not bring-your-own-key).' }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.provider.findMany({
+        ...query,
+        where: {
+          AND: [
+            readable.provider(ctx.principal),
+            { kind: args.kind ?? undefined, teamId: args.platformOnly ? null : args.teamId ? String(args.teamId) : undefined },
+          ],
+        },
+        orderBy: { createdAt: 'asc' },
+      }),
+  }),
+  provider: t.prismaField({
+    type: 'Provider',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.provider.findFirst({ ...query, where: { AND: [readable.provider(ctx.principal), { id: String(args.id) }] } }),
   }),
 }));
 
@@ -33,15 +61,47 @@ const CreateProviderInput = builder.inputType('CreateProviderInput', {
     kind: t.field({ type: ProviderKind, required: true }),
     baseUrl: t.string({ description: 'Required for openai-compatible and azure-openai.' }),
     apiKey: t.string({ description: 'Stored encrypted; never returned.' }),
-    teamId: t.id({ description: "Bring-your-own-key: the provider serves this team only." }),
+    apiVersion: t.string({ description: 'Required for azure-openai.' }),
+    teamId: t.id({ description: 'Bring-your-own-key: the provider serves this team only.' }),
+  }),
+});
+
+const UpdateProviderInput = builder.inputType('UpdateProviderInput', {
+  description: 'Omitted fields stay as they are; `apiKey: null` removes the credential.',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string(),
+    baseUrl: t.string(),
+    apiKey: t.string({ description: 'A new credential, stored encrypted; never returned.' }),
+    apiVersion: t.string(),
   }),
 });
 
 builder.mutationFields((t) => ({
   createProvider: t.prismaField({
     type: 'Provider',
+    description: "Platform providers: the platform admin. A team's own (teamId): its admins.",
     args: { input: t.arg({ type: CreateProviderInput, required: true }) },
     errors: {},
     resolve: (_query, _root, args, ctx) => createProvider(ctx, args.input),
+  }),
+  updateProvider: t.prismaField({
+    type: 'Provider',
+    args: { input: t.arg({ type: UpdateProviderInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => updateProvider(ctx, args.input),
+  }),
+  deleteProvider: t.field({
+    type: 'ID',
+    description: 'Only a provider without deployments.',
+    args: { id: t.arg.id({ required: true }) },
+    errors: {},
+    resolve: (_root, args, ctx) => deleteProvider(ctx, String(args.id)),
+  }),
+  resealProviderCredentials: t.field({
+    type: 'Int',
+    description: 'Platform admin. Re-encrypts every credential with the current secret key; returns how many changed.',
+    errors: {},
+    resolve: (_root, _args, ctx) => resealProviderCredentials(ctx),
   }),
 }));

@@ -1,15 +1,29 @@
-import { createTeam } from '../domain/teams/teams.ts';
+import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../domain/teams/teams.ts';
+import { creditBalance } from '../domain/credits/credits.ts';
+import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { SEARCH_DESCRIPTION } from './common.ts';
+import { CreditBalance } from './credits.ts';
 
 builder.prismaObject('Team', {
+  description: 'A tenant: apps and people that share keys, limits, budgets and credits.',
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     slug: t.exposeString('slug'),
-    blocked: t.exposeBoolean('blocked'),
-    systemPrompt: t.exposeString('systemPrompt', { nullable: true }),
+    blocked: t.exposeBoolean('blocked', { description: 'A blocked team is refused every request.' }),
+    systemPrompt: t.exposeString('systemPrompt', { nullable: true, description: 'Prepended as a system message to every request of the team.' }),
+    plan: t.relation('plan', { nullable: true }),
+    routingProfile: t.relation('routingProfile', { nullable: true, description: "Default for the team's requests; a key's own default wins." }),
+    fallbackChain: t.relation('fallbackChain', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     apiKeys: t.relatedConnection('apiKeys', { cursor: 'id', query: { orderBy: { createdAt: 'asc' } } }),
+    members: t.relatedConnection('members', { cursor: 'id', query: { orderBy: { createdAt: 'asc' } } }),
+    providers: t.relation('providers', { description: 'Bring-your-own-key providers of the team.', query: { orderBy: { name: 'asc' } } }),
+    budgets: t.relation('budgets', { description: 'Budgets stored for the team and its keys (a plan template is in budgetStatus).', query: { orderBy: { createdAt: 'asc' } } }),
+    credits: t.field({ type: CreditBalance, resolve: (team, _args, ctx) => creditBalance(ctx.prisma, team.id) }),
+    creditTransactions: t.relatedConnection('credits', { cursor: 'id', query: { orderBy: { createdAt: 'desc' } } }),
   }),
 });
 
@@ -17,29 +31,89 @@ builder.queryFields((t) => ({
   teams: t.prismaConnection({
     type: 'Team',
     cursor: 'id',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.team.findMany({ ...query, orderBy: { createdAt: 'asc' } }),
+    description: 'Every team for the platform admin; its own team for a member.',
+    args: { slug: t.arg.string(), planId: t.arg.id(), blocked: t.arg.boolean(), search: t.arg.string({ description: SEARCH_DESCRIPTION }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.team.findMany({
+        ...query,
+        where: {
+          AND: [
+            readable.team(ctx.principal),
+            {
+              slug: args.slug ?? undefined,
+              planId: args.planId ? String(args.planId) : undefined,
+              blocked: args.blocked ?? undefined,
+              name: args.search ? { contains: args.search, mode: 'insensitive' } : undefined,
+            },
+          ],
+        },
+        orderBy: { createdAt: 'asc' },
+      }),
   }),
   team: t.prismaField({
     type: 'Team',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.team.findUnique({ ...query, where: { id: String(args.id) } }),
+    resolve: (query, _root, args, ctx) => ctx.prisma.team.findFirst({ ...query, where: { AND: [readable.team(ctx.principal), { id: String(args.id) }] } }),
   }),
 }));
 
 const CreateTeamInput = builder.inputType('CreateTeamInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    slug: t.string({ required: true }),
+    slug: t.string({ required: true, description: 'Lowercase letters, digits and dashes; unique.' }),
     systemPrompt: t.string(),
+    planId: t.id(),
+    routingProfileId: t.id(),
+    fallbackChainId: t.id(),
+  }),
+});
+
+const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
+  description: 'Omitted fields stay as they are; null clears a nullable one.',
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    name: t.string(),
+    systemPrompt: t.string(),
+    routingProfileId: t.id(),
+    fallbackChainId: t.id(),
   }),
 });
 
 builder.mutationFields((t) => ({
   createTeam: t.prismaField({
     type: 'Team',
+    description: 'Platform admin.',
     args: { input: t.arg({ type: CreateTeamInput, required: true }) },
     errors: {},
     resolve: (_query, _root, args, ctx) => createTeam(ctx, args.input),
+  }),
+  updateTeam: t.prismaField({
+    type: 'Team',
+    description: "Name, system prompt and defaults: the team's admins and owners.",
+    args: { input: t.arg({ type: UpdateTeamInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => updateTeam(ctx, args.input),
+  }),
+  setTeamPlan: t.prismaField({
+    type: 'Team',
+    description: "Platform admin. The plan's models, limits, budget, markup and billing apply together in the next snapshot.",
+    args: { teamId: t.arg.id({ required: true }), planId: t.arg.id({ description: 'Null: no plan.' }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => setTeamPlan(ctx, { teamId: String(args.teamId), planId: args.planId == null ? null : String(args.planId) }),
+  }),
+  setTeamBlocked: t.prismaField({
+    type: 'Team',
+    description: 'Platform admin.',
+    args: { teamId: t.arg.id({ required: true }), blocked: t.arg.boolean({ required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => setTeamBlocked(ctx, { teamId: String(args.teamId), blocked: args.blocked }),
+  }),
+  deleteTeam: t.field({
+    type: 'ID',
+    description: 'Platform admin. Deletes the team with its keys, members, providers, budgets and credits.',
+    args: { id: t.arg.id({ required: true }) },
+    errors: {},
+    resolve: (_root, args, ctx) => deleteTeam(ctx, String(args.id)),
   }),
 }));

@@ -1,5 +1,6 @@
 import { builder } from './builder.ts';
-import { requireTeamVisible } from './visibility.ts';
+import { findTeamOrThrow } from '../domain/teams/teams.ts';
+import { withDomainErrors } from './errors.ts';
 import { USAGE_DIMENSIONS, type UsageDimension, usageRollup, type UsageRollupRow as UsageRollupRowData } from '../usage/usage-rollup.ts';
 
 const UsageDimensionEnum = builder.enumType('UsageDimension', {
@@ -34,9 +35,11 @@ builder.queryFields((t) => ({
       from: t.arg({ type: 'DateTime', required: true }),
       to: t.arg({ type: 'DateTime', required: true }),
     },
-    resolve: async (_root, args, ctx) => {
-      await requireTeamVisible(ctx, String(args.teamId));
-      return usageRollup(ctx.prisma, { teamId: String(args.teamId), groupBy: args.groupBy as UsageDimension[], from: args.from, to: args.to });
-    },
+    // A foreign team answers exactly like a missing one (NOT_FOUND).
+    resolve: (_root, args, ctx) =>
+      withDomainErrors(async () => {
+        await findTeamOrThrow(ctx, String(args.teamId));
+        return usageRollup(ctx.prisma, { teamId: String(args.teamId), groupBy: args.groupBy as UsageDimension[], from: args.from, to: args.to });
+      }),
   }),
 }));

@@ -1,7 +1,10 @@
+import { findTeamOrThrow } from '../domain/teams/teams.ts';
+import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { requireTeamVisible } from './visibility.ts';
+import { withDomainErrors } from './errors.ts';
 
 builder.prismaObject('UsageEvent', {
+  description: 'One upstream attempt, metered by a data plane and stored once.',
   fields: (t) => ({
     id: t.exposeID('id'),
     requestId: t.exposeString('requestId'),
@@ -28,23 +31,43 @@ builder.queryFields((t) => ({
   usageEvents: t.prismaConnection({
     type: 'UsageEvent',
     cursor: 'id',
-    args: { teamId: t.arg.id({ required: true }) },
-    resolve: async (query, _root, args, ctx) => {
-      await requireTeamVisible(ctx, String(args.teamId));
-      return ctx.prisma.usageEvent.findMany({ ...query, where: { teamId: String(args.teamId) }, orderBy: { startedAt: 'desc' } });
+    args: {
+      teamId: t.arg.id({ required: true }),
+      apiKeyId: t.arg.id(),
+      model: t.arg.string(),
+      from: t.arg({ type: 'DateTime', description: 'Attempts started at or after.' }),
+      to: t.arg({ type: 'DateTime', description: 'Attempts started before.' }),
     },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.usageEvent.findMany({
+        ...query,
+        where: {
+          AND: [
+            readable.usageEvent(ctx.principal),
+            {
+              teamId: String(args.teamId),
+              apiKeyId: args.apiKeyId ? String(args.apiKeyId) : undefined,
+              model: args.model ?? undefined,
+              startedAt: { gte: args.from ?? undefined, lt: args.to ?? undefined },
+            },
+          ],
+        },
+        orderBy: { startedAt: 'desc' },
+      }),
   }),
 }));
 
 builder.subscriptionFields((t) => ({
   usage: t.prismaField({
     type: 'UsageEvent',
-    description: "Every usage event of the team, once, as soon as it is stored.",
+    description: 'Every usage event of the team, once, as soon as it is stored.',
     args: { teamId: t.arg.id({ required: true }) },
-    subscribe: async (_root, args, ctx) => {
-      await requireTeamVisible(ctx, String(args.teamId));
-      return ctx.live.subscribe('usage', String(args.teamId));
-    },
+    // Checked when subscribing: a foreign team is refused before any event could flow.
+    subscribe: (_root, args, ctx) =>
+      withDomainErrors(async () => {
+        await findTeamOrThrow(ctx, String(args.teamId));
+        return ctx.live.subscribe('usage', String(args.teamId));
+      }),
     resolve: (_query, row) => row,
   }),
 }));

@@ -1,96 +1,68 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { PROVIDER_KINDS, SNAPSHOT_SCHEMA_VERSION, type ProviderKind, type SnapshotContent } from '../../shared/snapshot/schema.ts';
+import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
+import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
+import { toSnapshotApiKey, toSnapshotModel, toSnapshotPlan, toSnapshotProvider, toSnapshotTeam } from './snapshot-rows.ts';
 
-const isProviderKind = (kind: string): kind is ProviderKind => (PROVIDER_KINDS as readonly string[]).includes(kind);
+export type SnapshotSource = Pick<
+  PrismaClient,
+  'team' | 'apiKey' | 'provider' | 'model' | 'modelPrice' | 'plan' | 'budget' | 'fallbackChain' | 'routingProfile' | 'creditTransaction'
+>;
+
+const byId = { orderBy: { id: 'asc' } } as const;
 
 /**
  * Reads the configuration rows and compiles them into snapshot content. Deterministic: rows are
  * ordered, so equal configuration gives an equal hash. Publishes are serialised and each starts
  * after the mutation that asked for it committed, so the newest snapshot always sees every change.
+ * Nothing secret is in clear here: provider credentials stay sealed, keys are hashes.
  */
-export async function compileSnapshot(db: Pick<PrismaClient, 'team' | 'apiKey' | 'provider' | 'model'>, now = new Date()): Promise<SnapshotContent> {
-  const [teams, apiKeys, providers, models] = await Promise.all([
-    db.team.findMany({ orderBy: { id: 'asc' } }),
-    db.apiKey.findMany({ orderBy: { id: 'asc' } }),
-    db.provider.findMany({ orderBy: { id: 'asc' } }),
+export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
+  const [teams, apiKeys, providers, models, plans, budgets, chains, profiles, grants] = await Promise.all([
+    db.team.findMany({ ...byId, include: { plan: true, routingProfile: { select: { name: true } } } }),
+    db.apiKey.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),
+    db.provider.findMany(byId),
     db.model.findMany({
-      orderBy: { id: 'asc' },
+      ...byId,
       include: {
-        deployments: { orderBy: { id: 'asc' } },
-        // The price version in force now; later ones wait for their effective time.
-        prices: { where: { effectiveFrom: { lte: now } }, orderBy: { effectiveFrom: 'desc' }, take: 1 },
+        deployments: byId,
+        // The price version in force now; a later one is compiled in when its time comes.
+        prices: { where: { effectiveFrom: { lte: now } }, orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }], take: 1 },
       },
     }),
+    db.plan.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),
+    db.budget.findMany(byId),
+    db.fallbackChain.findMany({ ...byId, include: { entries: { orderBy: { position: 'asc' } } } }),
+    db.routingProfile.findMany({ orderBy: { name: 'asc' } }),
+    db.creditTransaction.groupBy({ by: ['teamId'], where: { kind: 'grant' }, _sum: { amountMicroUsd: true } }),
   ]);
+  const granted = new Map(grants.map((g) => [g.teamId, g._sum.amountMicroUsd ?? 0n]));
 
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    teams: teams.map((team) => ({
-      id: team.id,
-      slug: team.slug,
-      name: team.name,
-      blocked: team.blocked,
-      systemPrompt: team.systemPrompt,
-      planId: null,
-      creditsGrantedMicroUsd: 0,
-      fallbackChainId: null,
-      routingProfile: null,
+    teams: teams.map((team) => toSnapshotTeam(team, granted.get(team.id) ?? 0n)),
+    apiKeys: apiKeys.map(toSnapshotApiKey),
+    providers: providers.flatMap(toSnapshotProvider),
+    models: models.map(toSnapshotModel),
+    plans: plans.map(toSnapshotPlan),
+    budgets: effectiveBudgets(budgets, teams),
+    fallbackChains: chains.map((chain) => ({
+      id: chain.id,
+      name: chain.name,
+      modelIds: chain.entries.map((entry) => entry.modelId),
+      triggers: chain.triggers as SnapshotContent['fallbackChains'][number]['triggers'],
     })),
-    apiKeys: apiKeys.map((key) => ({
-      id: key.id,
-      teamId: key.teamId,
-      hash: key.hash,
-      prefix: key.prefix,
-      allowedModels: key.allowedModels,
-      expiresAt: key.expiresAt?.toISOString() ?? null,
-      revoked: key.revokedAt !== null,
-      limits: { rpm: null, tpm: null, maxParallel: null },
-      previousHash: null,
-      previousHashExpiresAt: null,
-      fallbackChainId: null,
-      routingProfile: null,
+    routingProfiles: profiles.map((profile) => ({
+      name: profile.name,
+      strategy: profile.strategy as SnapshotContent['routingProfiles'][number]['strategy'],
     })),
-    providers: providers.filter((p) => isProviderKind(p.kind)).map((provider) => ({
-      id: provider.id,
-      name: provider.name,
-      kind: provider.kind as ProviderKind,
-      baseUrl: provider.baseUrl,
-      // Still sealed: only a data plane holding TOLLGATE_SECRET_KEY can open it.
-      credential: provider.credentialCiphertext,
-      teamId: provider.teamId,
-      apiVersion: null,
-    })),
-    models: models.map((model) => {
-      const price = model.prices[0];
-      return {
-        id: model.id,
-        name: model.name,
-        aliases: model.aliases,
-        contextWindow: model.contextWindow,
-        maxOutputTokens: model.maxOutputTokens,
-        price: price
-          ? {
-              version: price.id,
-              inputPerMillion: Number(price.inputMicroUsdPerMillion),
-              outputPerMillion: Number(price.outputMicroUsdPerMillion),
-              cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
-            }
-          : null,
-        deployments: model.deployments.map((d) => ({
-          id: d.id,
-          providerId: d.providerId,
-          upstreamModel: d.upstreamModel,
-          weight: d.weight,
-          limits: { rpm: null, tpm: null, maxParallel: null },
-          timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null },
-        })),
-        capabilities: { streaming: true, tools: true, embeddings: false },
-        fallbackChainId: null,
-      };
-    }),
-    plans: [],
-    budgets: [],
-    fallbackChains: [],
-    routingProfiles: [],
   };
+}
+
+/**
+ * The next instant after `now` at which compiling would give a different snapshot although no
+ * row changes: a future price version taking effect. The publisher compiles again then.
+ */
+export async function nextScheduledChange(db: Pick<PrismaClient, 'modelPrice'>, now = new Date()): Promise<Date | null> {
+  const next = await db.modelPrice.findFirst({ where: { effectiveFrom: { gt: now } }, orderBy: { effectiveFrom: 'asc' }, select: { effectiveFrom: true } });
+  return next?.effectiveFrom ?? null;
 }

@@ -2,7 +2,11 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
-import { compileSnapshot } from './compile-snapshot.ts';
+import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
+
+// setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
+const MAX_TIMER_MS = 2_147_000_000;
+const RETRY_MS = 1000;
 
 export interface PublishedSnapshot {
   version: number;
@@ -11,17 +15,44 @@ export interface PublishedSnapshot {
 }
 
 /**
- * Compiles, stores and announces snapshots. Runs are serialised and coalesced: a burst of
- * mutations while a run is in flight produces one more run, not one per mutation, and every
- * caller's promise settles after a run that started after its change was committed.
+ * How long a publication request waits for others to join it. Long enough to gather a burst of
+ * mutations (on PGlite they commit one after another), short enough not to be felt by a client.
  */
-export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; live?: LiveEvents }) {
+export const DEFAULT_COALESCE_MS = 15;
+
+/**
+ * Compiles, stores and announces snapshots. Runs are serialised and coalesced: requests made
+ * within a short window, or while a run is in flight, share one next run, and every caller's
+ * promise settles after a run that started after its change was committed. Each run compiles
+ * one consistent state, so no snapshot holds part of a transaction.
+ */
+export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; live?: LiveEvents; coalesceMs?: number }) {
   const { prisma, bus } = deps;
+  const coalesceMs = deps.coalesceMs ?? DEFAULT_COALESCE_MS;
   let running: Promise<PublishedSnapshot> | null = null;
   let queued: Promise<PublishedSnapshot> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let closed = false;
+
+  /** Compiles again when a future price version takes effect, though no row changes then. */
+  async function scheduleNext(now: Date) {
+    const next = await nextScheduledChange(prisma, now);
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!next || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      publish().catch((error: unknown) => console.error('scheduled snapshot publication failed', error));
+    }, Math.min(Math.max(next.getTime() - Date.now(), 0) + 5, MAX_TIMER_MS));
+    timer.unref();
+  }
 
   async function run(): Promise<PublishedSnapshot> {
-    const content = await compileSnapshot(prisma);
+    const now = new Date();
+    // One repeatable-read transaction: every row read belongs to the same committed state, so a
+    // transaction committing mid-compile is either wholly in this snapshot or wholly in the next.
+    const content = await prisma.$transaction((tx) => compileSnapshot(tx, now), { isolationLevel: 'RepeatableRead' });
+    await scheduleNext(now);
     const hash = hashSnapshotContent(content);
     const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' } });
     if (latest && latest.hash === hash) {
@@ -44,19 +75,36 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
     running = run().finally(() => {
       running = null;
     });
+    // A failed run (the bus down, say) is retried until one succeeds: the change is committed,
+    // and the data planes must get it without waiting for the next mutation.
+    running.catch((error: unknown) => {
+      console.error('snapshot publication failed; retrying', error instanceof Error ? error.message : error);
+      if (closed) return;
+      setTimeout(() => void publish().catch(() => undefined), RETRY_MS).unref();
+    });
     return running;
+  }
+
+  function publish(): Promise<PublishedSnapshot> {
+    if (queued) return queued;
+    const previous = running ? running.catch(() => undefined) : Promise.resolve();
+    queued = previous
+      .then(() => new Promise((resolve) => setTimeout(resolve, coalesceMs)))
+      .then(() => {
+        queued = null;
+        return start();
+      });
+    return queued;
   }
 
   return {
     /** Publishes the current configuration; resolves once the bus holds it. */
-    publish(): Promise<PublishedSnapshot> {
-      if (queued) return queued;
-      if (!running) return start();
-      queued = running.catch(() => undefined).then(() => {
-        queued = null;
-        return start();
-      });
-      return queued;
+    publish,
+    /** Stops the scheduled re-compile; waits for a run in flight. */
+    async close(): Promise<void> {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await Promise.allSettled([running, queued]);
     },
   };
 }

@@ -5,7 +5,8 @@ import type { LiveEvents } from './live-events.ts';
 /**
  * Stores a batch of usage events, each exactly once (the event id is the primary key, duplicates
  * from redelivery are skipped), then tells live subscribers about the rows that were new.
- * Resolves only after the commit, so the bus acknowledges only stored events.
+ * Resolves only after the commit, so the bus acknowledges only stored events. Also keeps each
+ * key's `lastUsedAt` and wakes the budget-status subscribers of the teams concerned.
  */
 export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
@@ -35,5 +36,15 @@ export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents) {
       skipDuplicates: true,
     });
     for (const row of inserted) live.publish('usage', row.teamId, row);
+    // Last use per key, from what was just stored: off the request path, one write per key.
+    const lastUse = new Map<string, Date>();
+    for (const row of inserted) {
+      const seen = lastUse.get(row.apiKeyId);
+      if (!seen || row.startedAt > seen) lastUse.set(row.apiKeyId, row.startedAt);
+    }
+    for (const [apiKeyId, at] of lastUse) {
+      await prisma.apiKey.updateMany({ where: { id: apiKeyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
+    }
+    for (const teamId of new Set(inserted.map((row) => row.teamId))) live.publish('budget', teamId, true);
   };
 }

@@ -10,10 +10,12 @@ export interface SnapshotPublication {
 /**
  * In-process fan-out to GraphQL subscribers of this control plane. Usage rows are published here
  * only after they are committed, and only the first time (duplicates are filtered at insert).
+ * `budget` carries no payload: it tells a team's budget-status subscribers to recompute.
  */
 export function createLiveEvents() {
   return createPubSub<{
     usage: [teamId: string, row: UsageRow];
+    budget: [teamId: string, changed: true];
     snapshot: [publication: SnapshotPublication];
   }>();
 }

@@ -59,7 +59,7 @@ describe('control plane configuration API', () => {
     const provider = await cp.gql(CREATE_PROVIDER, {
       input: { name: 'upstream-a', kind: 'OPENAI_COMPATIBLE', baseUrl: 'http://127.0.0.1:9/v1/', apiKey: 'sk-upstream-secret' },
     });
-    expect(provider.data.createProvider.data).toMatchObject({ name: 'upstream-a', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', hasCredential: true });
+    expect(provider.data.createProvider.data).toMatchObject({ name: 'upstream-a', kind: 'OPENAI_COMPATIBLE', baseUrl: 'http://127.0.0.1:9/v1', hasCredential: true });
     expect(JSON.stringify(provider)).not.toContain('sk-upstream-secret');
     const row = await cp.database.prisma.provider.findUniqueOrThrow({ where: { name: 'upstream-a' } });
     expect(row.credentialCiphertext).toBeTruthy();

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../control-plane/db/open-database.ts';
 import { ensureFirstRun } from '../../control-plane/bootstrap/first-run.ts';
@@ -6,6 +8,7 @@ import { type ControlPlaneOptions, startControlPlane, type RunningControlPlane }
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { pgliteTemplatePath } from './pglite-template.ts';
 
 export const TEST_ADMIN_KEY = 'tga_test-admin-key-0123456789';
 export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -26,12 +29,27 @@ export interface HarnessOptions {
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
   controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics'>>;
+  /** Production mode: no introspection, no field suggestions, no GraphiQL. */
+  production?: boolean;
+}
+
+/** The migrated PGlite dump made by the global setup (or here, when run without it). */
+async function pgliteTemplate(): Promise<Blob> {
+  let file: string | undefined;
+  try {
+    file = inject('pgliteTemplatePath');
+  } catch {
+    // Not under vitest's global setup (a script, say): make or reuse the template directly.
+  }
+  return new Blob([await readFile(file ?? (await pgliteTemplatePath()))]);
 }
 
 /** A control plane on port 0 against a fresh database, seeded like a first start. */
 export async function startControlPlaneHarness(options: HarnessOptions = {}): Promise<ControlPlaneHarness> {
   const schema = options.postgresUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
-  const database = await openDatabase(options.postgresUrl ? { databaseUrl: options.postgresUrl, schema } : { dataDir: 'memory://' });
+  const database = await openDatabase(
+    options.postgresUrl ? { databaseUrl: options.postgresUrl, schema } : { dataDir: 'memory://', pgliteTemplate: await pgliteTemplate() },
+  );
   const firstRun = await ensureFirstRun(database.prisma, TEST_ADMIN_KEY);
   const bus = options.bus ?? createMemoryBus();
   const controlPlane = await startControlPlane({
@@ -42,6 +60,7 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
     host: '127.0.0.1',
     port: 0,
     defaultMetrics: false,
+    production: options.production,
     ...options.controlPlane,
   });
 

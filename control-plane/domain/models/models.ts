@@ -1,66 +1,119 @@
 import { z } from 'zod';
-import type { ControlPlaneServices } from '../../context.ts';
-import { ValidationError } from '../errors.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { requirePlatformAdmin } from '../access.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { checkReferences, defined, id, modelName } from '../fields.ts';
+import { deploymentColumns, DeploymentFields } from '../deployments/deployments.ts';
+import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
+import { PriceInput, priceColumns } from './prices.ts';
 
-const modelName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._:/-]{0,127}$/, 'model names are letters, digits and . _ : / -');
-const microUsd = z.bigint().nonnegative('prices cannot be negative').max(BigInt(Number.MAX_SAFE_INTEGER));
+const Capabilities = z.object({ streaming: z.boolean().nullish(), tools: z.boolean().nullish(), embeddings: z.boolean().nullish() });
 
-export const PriceInput = z.object({
-  inputPerMillion: microUsd,
-  outputPerMillion: microUsd,
-  cachedInputPerMillion: microUsd.nullish(),
-});
+const modelFields = {
+  aliases: z.array(modelName).max(32),
+  description: z.string().max(2000).nullish(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(32),
+  contextWindow: z.number().int().positive().nullish(),
+  maxOutputTokens: z.number().int().positive().nullish(),
+  capabilities: Capabilities.nullish(),
+  fallbackChainId: id.nullish(),
+};
 
 export const CreateModelInput = z.object({
   name: modelName,
-  aliases: z.array(modelName).max(32).nullish(),
-  description: z.string().max(2000).nullish(),
-  contextWindow: z.number().int().positive().nullish(),
-  maxOutputTokens: z.number().int().positive().nullish(),
+  ...modelFields,
+  aliases: modelFields.aliases.nullish(),
+  tags: modelFields.tags.nullish(),
   price: PriceInput.nullish(),
-  deployments: z
-    .array(
-      z.object({
-        providerId: z.string().min(1),
-        upstreamModel: z.string().trim().min(1).max(200),
-        weight: z.number().int().nonnegative().nullish(),
-      }),
-    )
-    .min(1, 'a model needs at least one deployment'),
+  deployments: z.array(DeploymentFields).min(1, 'a model needs at least one deployment'),
 });
 
-export async function createModel(services: ControlPlaneServices, input: unknown) {
+/** The name is what clients, plans, keys and usage history use: it cannot change. Aliases can. */
+export const UpdateModelInput = z.object({ id, ...modelFields, aliases: modelFields.aliases.optional(), tags: modelFields.tags.optional() });
+
+function capabilityColumns(capabilities: z.infer<typeof Capabilities> | null | undefined) {
+  return defined({
+    supportsStreaming: capabilities?.streaming ?? undefined,
+    supportsTools: capabilities?.tools ?? undefined,
+    supportsEmbeddings: capabilities?.embeddings ?? undefined,
+  });
+}
+
+/** Names and aliases share one namespace: a request names exactly one model. */
+async function checkNamesFree(tx: Tx, names: string[], exceptId: string | null) {
+  if (names.length === 0) return;
+  const clash = await tx.model.findFirst({
+    where: { OR: [{ name: { in: names } }, { aliases: { hasSome: names } }], ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+    select: { name: true },
+  });
+  if (clash) throw new ConflictError(`"${names.join('", "')}" clashes with the name or an alias of model "${clash.name}"`, 'aliases');
+}
+
+/** A catalogue model with its first deployments and, optionally, its first price version. */
+export async function createModel(ctx: GraphQLContext, input: unknown) {
+  requirePlatformAdmin(ctx.principal);
   const data = validate(CreateModelInput, input);
-  const providerIds = [...new Set(data.deployments.map((d) => d.providerId))];
-  const found = await services.prisma.provider.count({ where: { id: { in: providerIds } } });
-  if (found !== providerIds.length) {
-    throw new ValidationError([{ path: 'deployments', message: 'unknown providerId' }]);
-  }
-  const model = await withConflictCheck('name', `a model named "${data.name}" already exists`, () =>
-    services.prisma.model.create({
-      data: {
-        name: data.name,
-        aliases: data.aliases ?? [],
-        description: data.description ?? null,
-        contextWindow: data.contextWindow ?? null,
-        maxOutputTokens: data.maxOutputTokens ?? null,
-        deployments: {
-          create: data.deployments.map((d) => ({ providerId: d.providerId, upstreamModel: d.upstreamModel, weight: d.weight ?? 1 })),
+  return runMutation(ctx, 'createModel', async (tx) => {
+    const providerIds = [...new Set(data.deployments.map((d) => d.providerId))];
+    if ((await tx.provider.count({ where: { id: { in: providerIds } } })) !== providerIds.length) {
+      throw new ValidationError([{ path: 'deployments', message: 'unknown providerId' }]);
+    }
+    await checkReferences(tx, data);
+    await checkNamesFree(tx, [data.name, ...(data.aliases ?? [])], null);
+    const model = await withConflictCheck('name', `a model named "${data.name}" already exists`, () =>
+      tx.model.create({
+        data: {
+          name: data.name,
+          aliases: data.aliases ?? [],
+          description: data.description ?? null,
+          tags: data.tags ?? [],
+          contextWindow: data.contextWindow ?? null,
+          maxOutputTokens: data.maxOutputTokens ?? null,
+          ...capabilityColumns(data.capabilities),
+          fallbackChainId: data.fallbackChainId ?? null,
+          deployments: { create: data.deployments.map(deploymentColumns) },
+          prices: data.price ? { create: priceColumns(data.price) } : undefined,
         },
-        prices: data.price
-          ? {
-              create: {
-                inputMicroUsdPerMillion: data.price.inputPerMillion,
-                outputMicroUsdPerMillion: data.price.outputPerMillion,
-                cachedInputMicroUsdPerMillion: data.price.cachedInputPerMillion ?? data.price.inputPerMillion,
-              },
-            }
-          : undefined,
-      },
-    }),
-  );
-  await services.snapshots.publish();
-  return model;
+      }),
+    );
+    return { result: model, audit: { entity: 'Model', entityId: model.id, teamId: null, changes: data } };
+  });
+}
+
+export async function updateModel(ctx: GraphQLContext, input: unknown) {
+  requirePlatformAdmin(ctx.principal);
+  const data = validate(UpdateModelInput, input);
+  return runMutation(ctx, 'updateModel', async (tx) => {
+    if (!(await tx.model.findUnique({ where: { id: data.id }, select: { id: true } }))) throw new NotFoundError('Model', data.id);
+    await checkReferences(tx, data);
+    if (data.aliases) await checkNamesFree(tx, data.aliases, data.id);
+    const { id: modelId, capabilities, ...rest } = data;
+    const model = await tx.model.update({ where: { id: modelId }, data: { ...defined(rest), ...capabilityColumns(capabilities) } });
+    return { result: model, audit: { entity: 'Model', entityId: model.id, teamId: null, changes: data } };
+  });
+}
+
+/**
+ * Deletes a model with its deployments and prices. Refused while a plan, a key or a fallback
+ * chain names it: silently dropping it from an allow-list could turn that list empty, and an
+ * empty list means "every model".
+ */
+export async function deleteModel(ctx: GraphQLContext, modelId: string) {
+  requirePlatformAdmin(ctx.principal);
+  return runMutation(ctx, 'deleteModel', async (tx) => {
+    const model = await tx.model.findUnique({ where: { id: modelId } });
+    if (!model) throw new NotFoundError('Model', modelId);
+    const [plans, keys, chains] = await Promise.all([
+      tx.plan.count({ where: { allowedModels: { has: model.name } } }),
+      tx.apiKey.count({ where: { allowedModels: { has: model.name } } }),
+      tx.fallbackChainEntry.count({ where: { modelId } }),
+    ]);
+    if (plans + keys + chains > 0) {
+      throw new ConflictError(`model "${model.name}" is named by ${plans} plan(s), ${keys} key(s) and ${chains} fallback chain step(s)`, 'id');
+    }
+    await tx.model.delete({ where: { id: modelId } });
+    return { result: modelId, audit: { entity: 'Model', entityId: modelId, teamId: null, changes: { name: model.name } } };
+  });
 }

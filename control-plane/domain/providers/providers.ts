@@ -1,49 +1,127 @@
 import { z } from 'zod';
-import { PROVIDER_KINDS } from '../../../shared/snapshot/schema.ts';
-import type { ControlPlaneServices } from '../../context.ts';
+import { PROVIDER_KINDS, type ProviderKind } from '../../../shared/snapshot/schema.ts';
+import type { GraphQLContext } from '../../context.ts';
+import { requirePlatformAdmin, requireTeamRole } from '../access.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { defined, httpUrl, id } from '../fields.ts';
+import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
-import { findTeamOrThrow } from '../teams/teams.ts';
 import { validate } from '../validate.ts';
 
-const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'baseUrl must be an http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
+const providerName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'name must be letters, digits, dot, dash or underscore');
+const credential = z.string().min(1).max(4096);
+const apiVersion = z.string().trim().regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21').nullish();
 
-export const CreateProviderInput = z
-  .object({
-    name: z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'name must be letters, digits, dot, dash or underscore'),
-    kind: z.enum(PROVIDER_KINDS),
-    baseUrl: httpUrl.nullish(),
-    apiKey: z.string().min(1).max(4096).nullish(),
-    teamId: z.string().nullish(),
-  })
-  .refine((input) => input.kind === 'mock' || input.baseUrl || input.kind === 'openai' || input.kind === 'anthropic' || input.kind === 'gemini', {
-    message: 'baseUrl is required for this provider kind',
-    path: ['baseUrl'],
-  });
-
-/** Default endpoints for the kinds that have one; a configured baseUrl always wins. */
-export const DEFAULT_BASE_URLS: Partial<Record<(typeof PROVIDER_KINDS)[number], string>> = {
+/** Kinds that have a well-known endpoint; the others need a baseUrl. */
+export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: 'https://api.openai.com/v1',
   anthropic: 'https://api.anthropic.com',
   gemini: 'https://generativelanguage.googleapis.com',
 };
 
-export async function createProvider(services: ControlPlaneServices, input: unknown) {
+export const CreateProviderInput = z
+  .object({
+    name: providerName,
+    kind: z.enum(PROVIDER_KINDS),
+    baseUrl: httpUrl.nullish(),
+    apiKey: credential.nullish(),
+    apiVersion,
+    teamId: id.nullish(),
+  })
+  .refine((input) => input.kind === 'mock' || input.baseUrl || DEFAULT_BASE_URLS[input.kind], {
+    message: 'baseUrl is required for this provider kind',
+    path: ['baseUrl'],
+  })
+  .refine((input) => input.kind !== 'azure-openai' || input.apiVersion, { message: 'azure-openai needs an apiVersion', path: ['apiVersion'] });
+
+export const UpdateProviderInput = z.object({
+  id,
+  name: providerName.optional(),
+  baseUrl: httpUrl.nullish(),
+  /** A new credential replaces the old one; null removes it. */
+  apiKey: credential.nullish(),
+  apiVersion,
+});
+
+/**
+ * A platform provider (platform admin), or a team's own one (bring your own key; the team's
+ * admins): used for that team only, without markup and without drawing credits. The credential
+ * is sealed (AES-256-GCM, shared/crypto) before it reaches the database and is never returned.
+ */
+export async function createProvider(ctx: GraphQLContext, input: unknown) {
   const data = validate(CreateProviderInput, input);
-  if (data.teamId) await findTeamOrThrow(services, data.teamId);
-  const provider = await withConflictCheck('name', `a provider named "${data.name}" already exists`, () =>
-    services.prisma.provider.create({
-      data: {
-        name: data.name,
-        kind: data.kind,
-        baseUrl: data.baseUrl ?? DEFAULT_BASE_URLS[data.kind] ?? null,
-        // Encrypted before it reaches the database; the clear text is never stored or returned.
-        credentialCiphertext: data.apiKey ? services.secretBox.seal(data.apiKey) : null,
-        teamId: data.teamId ?? null,
-      },
-    }),
-  );
-  await services.snapshots.publish();
+  if (data.teamId) requireTeamRole(ctx.principal, data.teamId, 'admin', 'Team', data.teamId);
+  else requirePlatformAdmin(ctx.principal);
+  return runMutation(ctx, 'createProvider', async (tx) => {
+    if (data.teamId && !(await tx.team.findUnique({ where: { id: data.teamId }, select: { id: true } }))) throw new NotFoundError('Team', data.teamId);
+    const provider = await withConflictCheck('name', `a provider named "${data.name}" already exists`, () =>
+      tx.provider.create({
+        data: {
+          name: data.name,
+          kind: data.kind,
+          baseUrl: data.baseUrl ?? DEFAULT_BASE_URLS[data.kind] ?? null,
+          apiVersion: data.apiVersion ?? null,
+          credentialCiphertext: data.apiKey ? ctx.secretBox.seal(data.apiKey) : null,
+          teamId: data.teamId ?? null,
+        },
+      }),
+    );
+    return { result: provider, audit: { entity: 'Provider', entityId: provider.id, teamId: provider.teamId, changes: data } };
+  });
+}
+
+export async function updateProvider(ctx: GraphQLContext, input: unknown) {
+  const data = validate(UpdateProviderInput, input);
+  return runMutation(ctx, 'updateProvider', async (tx) => {
+    const existing = await findProviderForChange(ctx, tx, data.id);
+    const { id: providerId, apiKey, ...rest } = data;
+    if (existing.kind === 'azure-openai' && rest.apiVersion === null) throw new ValidationError([{ path: 'apiVersion', message: 'azure-openai needs an apiVersion' }]);
+    const credentialCiphertext = apiKey === undefined ? undefined : apiKey === null ? null : ctx.secretBox.seal(apiKey);
+    const provider = await withConflictCheck('name', `a provider named "${rest.name}" already exists`, () =>
+      tx.provider.update({ where: { id: providerId }, data: defined({ ...rest, credentialCiphertext }) }),
+    );
+    return { result: provider, audit: { entity: 'Provider', entityId: provider.id, teamId: provider.teamId, changes: data } };
+  });
+}
+
+/** Deletes a provider that no deployment uses any more. */
+export async function deleteProvider(ctx: GraphQLContext, providerId: string) {
+  return runMutation(ctx, 'deleteProvider', async (tx) => {
+    const existing = await findProviderForChange(ctx, tx, providerId);
+    const deployments = await tx.deployment.count({ where: { providerId } });
+    if (deployments > 0) throw new ConflictError(`provider "${existing.name}" still serves ${deployments} deployment(s); delete them first`, 'deployments');
+    await tx.provider.delete({ where: { id: providerId } });
+    return { result: providerId, audit: { entity: 'Provider', entityId: providerId, teamId: existing.teamId, changes: { name: existing.name } } };
+  });
+}
+
+/**
+ * Re-seals every credential with the current secret key (the first of TOLLGATE_SECRET_KEY), so
+ * an old key can be retired. Data planes need both keys until the new snapshot is out.
+ */
+export async function resealProviderCredentials(ctx: GraphQLContext) {
+  requirePlatformAdmin(ctx.principal);
+  return runMutation(ctx, 'resealProviderCredentials', async (tx) => {
+    const rows = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, credentialCiphertext: true } });
+    let resealed = 0;
+    for (const row of rows) {
+      if (row.credentialCiphertext!.split('.')[1] === ctx.secretBox.currentKeyId) continue;
+      const credentialCiphertext = ctx.secretBox.seal(ctx.secretBox.open(row.credentialCiphertext!));
+      await tx.provider.update({ where: { id: row.id }, data: { credentialCiphertext } });
+      resealed++;
+    }
+    return { result: resealed, audit: { entity: 'Provider', entityId: null, teamId: null, changes: { resealed, keyId: ctx.secretBox.currentKeyId } } };
+  });
+}
+
+/**
+ * The provider if the caller may change it: platform providers are the platform admin's, a
+ * team's own providers its admins'. Another team's provider is "not found".
+ */
+export async function findProviderForChange(ctx: GraphQLContext, tx: Tx, providerId: string) {
+  const provider = await tx.provider.findUnique({ where: { id: providerId } });
+  if (!provider) throw new NotFoundError('Provider', providerId);
+  if (provider.teamId) requireTeamRole(ctx.principal, provider.teamId, 'admin', 'Provider', providerId);
+  else if (ctx.principal.kind !== 'admin') throw new NotFoundError('Provider', providerId);
   return provider;
 }

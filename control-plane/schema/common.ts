@@ -1,0 +1,31 @@
+import { builder } from './builder.ts';
+
+/** A GraphQL enum for a closed set of lowercase values: `least-busy` becomes `LEAST_BUSY`. */
+export function enumFrom(name: string, values: readonly string[], description?: string) {
+  return builder.enumType(name, {
+    description,
+    values: Object.fromEntries(values.map((value) => [value.toUpperCase().replace(/-/g, '_'), { value }])),
+  });
+}
+
+type LimitColumns = { rpm: number | null; tpm: number | null; maxParallel: number | null };
+
+export const Limits = builder.objectRef<LimitColumns>('Limits').implement({
+  description: 'Rate limits; null means no limit at this level (a more general level may still limit).',
+  fields: (t) => ({
+    rpm: t.exposeInt('rpm', { nullable: true, description: 'Requests per minute.' }),
+    tpm: t.exposeInt('tpm', { nullable: true, description: 'Tokens per minute.' }),
+    maxParallel: t.exposeInt('maxParallel', { nullable: true, description: 'Requests in flight at once.' }),
+  }),
+});
+
+export const LimitsInput = builder.inputType('LimitsInput', {
+  description: 'Omit or null a field for no limit at this level.',
+  fields: (t) => ({ rpm: t.int(), tpm: t.int(), maxParallel: t.int() }),
+});
+
+/** The description of every `search` argument. */
+export const SEARCH_DESCRIPTION = 'Case-insensitive substring of the name.';
+
+/** The `t` of an input type's fields, for field sets shared by a create and an update input. */
+export type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];

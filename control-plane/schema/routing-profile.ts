@@ -1,0 +1,68 @@
+import { ROUTING_STRATEGIES } from '../../shared/snapshot/schema.ts';
+import { createRoutingProfile, deleteRoutingProfile, updateRoutingProfile } from '../domain/routing-profiles/routing-profiles.ts';
+import { builder } from './builder.ts';
+import { enumFrom } from './common.ts';
+
+export const RoutingStrategy = enumFrom('RoutingStrategy', ROUTING_STRATEGIES, "How a model group's deployments are ordered.");
+
+builder.prismaObject('RoutingProfile', {
+  description: 'A named routing policy ("power level"), chosen per request by header or by key, team or plan default.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', { description: 'What clients send in the routing header.' }),
+    strategy: t.field({ type: RoutingStrategy, resolve: (profile) => profile.strategy }),
+    description: t.exposeString('description', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  routingProfiles: t.prismaConnection({
+    type: 'RoutingProfile',
+    cursor: 'id',
+    args: { strategy: t.arg({ type: RoutingStrategy }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.routingProfile.findMany({ ...query, where: { strategy: args.strategy ?? undefined }, orderBy: { name: 'asc' } }),
+  }),
+  routingProfile: t.prismaField({
+    type: 'RoutingProfile',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.prisma.routingProfile.findUnique({ ...query, where: { id: String(args.id) } }),
+  }),
+}));
+
+const CreateRoutingProfileInput = builder.inputType('CreateRoutingProfileInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    strategy: t.field({ type: RoutingStrategy, required: true }),
+    description: t.string(),
+  }),
+});
+const UpdateRoutingProfileInput = builder.inputType('UpdateRoutingProfileInput', {
+  fields: (t) => ({ id: t.id({ required: true }), strategy: t.field({ type: RoutingStrategy }), description: t.string() }),
+});
+
+builder.mutationFields((t) => ({
+  createRoutingProfile: t.prismaField({
+    type: 'RoutingProfile',
+    description: 'Platform admin.',
+    args: { input: t.arg({ type: CreateRoutingProfileInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => createRoutingProfile(ctx, args.input),
+  }),
+  updateRoutingProfile: t.prismaField({
+    type: 'RoutingProfile',
+    description: 'Platform admin.',
+    args: { input: t.arg({ type: UpdateRoutingProfileInput, required: true }) },
+    errors: {},
+    resolve: (_query, _root, args, ctx) => updateRoutingProfile(ctx, args.input),
+  }),
+  deleteRoutingProfile: t.field({
+    type: 'ID',
+    description: 'Platform admin. Only a profile that is no team, plan or key default.',
+    args: { id: t.arg.id({ required: true }) },
+    errors: {},
+    resolve: (_root, args, ctx) => deleteRoutingProfile(ctx, String(args.id)),
+  }),
+}));

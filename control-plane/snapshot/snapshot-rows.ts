@@ -1,0 +1,115 @@
+import type { ApiKey, Deployment, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
+import {
+  PROVIDER_KINDS,
+  type ProviderKind,
+  type SnapshotApiKey,
+  type SnapshotLimits,
+  type SnapshotModel,
+  type SnapshotPlan,
+  type SnapshotProvider,
+  type SnapshotTeam,
+} from '../../shared/snapshot/schema.ts';
+
+/** Row -> snapshot entry mappers. Pure: the compile step does all the reading. */
+
+const isProviderKind = (kind: string): kind is ProviderKind => (PROVIDER_KINDS as readonly string[]).includes(kind);
+
+type Named = { routingProfile: { name: string } | null };
+
+function limits(row: { rpm: number | null; tpm: number | null; maxParallel: number | null }): SnapshotLimits {
+  return { rpm: row.rpm, tpm: row.tpm, maxParallel: row.maxParallel };
+}
+
+export function toSnapshotTeam(team: Team & Named, creditsGranted: bigint): SnapshotTeam {
+  return {
+    id: team.id,
+    slug: team.slug,
+    name: team.name,
+    blocked: team.blocked,
+    systemPrompt: team.systemPrompt,
+    planId: team.planId,
+    creditsGrantedMicroUsd: Number(creditsGranted),
+    fallbackChainId: team.fallbackChainId,
+    routingProfile: team.routingProfile?.name ?? null,
+  };
+}
+
+export function toSnapshotApiKey(key: ApiKey & Named): SnapshotApiKey {
+  return {
+    id: key.id,
+    teamId: key.teamId,
+    hash: key.hash,
+    prefix: key.prefix,
+    allowedModels: key.allowedModels,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    // The contract has one "do not serve" flag for keys: a blocked key is refused like a revoked
+    // one; unlike revocation, blocking can be undone (updateApiKey blocked: false).
+    revoked: key.revokedAt !== null || key.blocked,
+    limits: limits(key),
+    previousHash: key.previousHash,
+    previousHashExpiresAt: key.previousHashExpiresAt?.toISOString() ?? null,
+    fallbackChainId: key.fallbackChainId,
+    routingProfile: key.routingProfile?.name ?? null,
+  };
+}
+
+/** Providers of a kind this contract version does not know are left out rather than failing. */
+export function toSnapshotProvider(provider: Provider): SnapshotProvider[] {
+  if (!isProviderKind(provider.kind)) return [];
+  return [
+    {
+      id: provider.id,
+      name: provider.name,
+      kind: provider.kind,
+      baseUrl: provider.baseUrl,
+      // Still sealed: only a data plane holding TOLLGATE_SECRET_KEY can open it.
+      credential: provider.credentialCiphertext,
+      teamId: provider.teamId,
+      apiVersion: provider.apiVersion,
+    },
+  ];
+}
+
+export function toSnapshotModel(model: Model & { deployments: Deployment[]; prices: ModelPrice[] }): SnapshotModel {
+  const price = model.prices[0];
+  return {
+    id: model.id,
+    name: model.name,
+    aliases: model.aliases,
+    contextWindow: model.contextWindow,
+    maxOutputTokens: model.maxOutputTokens,
+    price: price
+      ? {
+          version: price.id,
+          inputPerMillion: Number(price.inputMicroUsdPerMillion),
+          outputPerMillion: Number(price.outputMicroUsdPerMillion),
+          cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
+        }
+      : null,
+    deployments: model.deployments.map((d) => ({
+      id: d.id,
+      providerId: d.providerId,
+      upstreamModel: d.upstreamModel,
+      weight: d.weight,
+      limits: limits(d),
+      timeouts: { connectMs: d.connectTimeoutMs, firstByteMs: d.firstByteTimeoutMs, totalMs: d.totalTimeoutMs, idleMs: d.idleTimeoutMs },
+    })),
+    capabilities: { streaming: model.supportsStreaming, tools: model.supportsTools, embeddings: model.supportsEmbeddings },
+    fallbackChainId: model.fallbackChainId,
+  };
+}
+
+export function toSnapshotPlan(plan: Plan & Named): SnapshotPlan {
+  return {
+    id: plan.id,
+    name: plan.name,
+    allowedModels: plan.allowedModels,
+    limits: limits(plan),
+    markupBasisPoints: plan.markupBasisPoints,
+    billing: plan.billing as SnapshotPlan['billing'],
+    fallbackChainId: plan.fallbackChainId,
+    routingProfile: plan.routingProfile?.name ?? null,
+    // Plans carry no system prompt of their own yet: the team's applies.
+    systemPrompt: null,
+  };
+}

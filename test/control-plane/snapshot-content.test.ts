@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hashSecret } from '../../shared/keys/api-key.ts';
+import { parseSnapshot, type ConfigSnapshot } from '../../shared/snapshot/schema.ts';
+import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { forEachDatabase } from '../support/database-targets.ts';
+import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+
+// Every entity change reaches the next snapshot, with the right values, in one publication.
+
+forEachDatabase((target) => {
+  let cp: ControlPlaneHarness;
+  let k: GqlKit;
+
+  beforeAll(async () => {
+    cp = await startControlPlaneHarness(target.options);
+    k = gqlKit(cp);
+  });
+  afterAll(async () => cp?.close());
+
+  async function snapshot(): Promise<ConfigSnapshot> {
+    const stored = await cp.bus.loadSnapshot();
+    const parsed = parseSnapshot(stored!.json);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.snapshot;
+  }
+
+  it('compiles teams, plans, budgets, chains, profiles, keys, providers and models with every 1.1 field', async () => {
+    const mock = (await k.query('providers', { kind: 'MOCK' }, 'edges { node { id } }')).result.edges[0].node.id;
+    const profile = await k.ok('createRoutingProfile', { input: { name: 'balanced', strategy: 'LEAST_BUSY' } });
+    const cheap = await k.model({
+      name: 'cheap',
+      capabilities: { tools: false, embeddings: true },
+      price: { inputPerMillion: 100, outputPerMillion: 200 },
+      deployments: [{ providerId: mock, upstreamModel: 'cheap-1', weight: 5, limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 } }],
+    });
+    const chain = await k.ok('createFallbackChain', { input: { name: 'to-cheap', models: ['cheap', 'demo'], triggers: ['SERVER_ERROR', 'RATE_LIMIT'] } });
+    await k.ok('updateModel', { input: { id: cheap.id, fallbackChainId: chain.id } });
+    const plan = await k.plan({
+      name: 'plus',
+      allowedModels: ['cheap', 'demo'],
+      limits: { rpm: 100, tpm: 50_000 },
+      budget: { amount: 20_000_000, period: 'MONTHLY', alertThresholds: [80, 100] },
+      markupBasisPoints: 2500,
+      billing: 'PREPAID',
+      routingProfileId: profile.id,
+      fallbackChainId: chain.id,
+    });
+    const team = await k.team({ slug: 'compiled', systemPrompt: 'House rules.', planId: plan.id, routingProfileId: profile.id, fallbackChainId: chain.id });
+    await k.ok('grantCredits', { input: { teamId: team.id, amount: 7_000_000, reason: 'a' } });
+    await k.ok('grantCredits', { input: { teamId: team.id, amount: 3_000_000, reason: 'b' } });
+    const key = await k.apiKey({ teamId: team.id, allowedModels: ['cheap'], limits: { rpm: 5, maxParallel: 1 }, routingProfileId: profile.id, fallbackChainId: chain.id });
+    const keyBudget = await k.ok('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1000, period: 'DAILY', hard: false, alertThresholds: [50] } });
+    const modelBudget = await k.ok('setBudget', { input: { scope: 'MODEL', scopeId: cheap.id, amount: 99, period: 'TOTAL' } });
+    const azure = await k.provider({ name: 'az', kind: 'AZURE_OPENAI', baseUrl: 'https://az.example.com', apiKey: 'az-credential', apiVersion: '2024-10-21', teamId: team.id });
+
+    const s = await snapshot();
+    expect(s.teams.find((t) => t.id === team.id)).toEqual({
+      id: team.id, slug: 'compiled', name: 'compiled', blocked: false, systemPrompt: 'House rules.',
+      planId: plan.id, creditsGrantedMicroUsd: 10_000_000, fallbackChainId: chain.id, routingProfile: 'balanced',
+    });
+    expect(s.plans.find((p) => p.id === plan.id)).toEqual({
+      id: plan.id, name: 'plus', allowedModels: ['cheap', 'demo'], limits: { rpm: 100, tpm: 50_000, maxParallel: null },
+      markupBasisPoints: 2500, billing: 'prepaid', fallbackChainId: chain.id, routingProfile: 'balanced', systemPrompt: null,
+    });
+    expect(s.budgets).toEqual(
+      expect.arrayContaining([
+        { id: `plan:${plan.id}:team:${team.id}`, scope: 'team', scopeId: team.id, amountMicroUsd: 20_000_000, period: 'monthly', hard: true, alertThresholds: [80, 100] },
+        { id: keyBudget.id, scope: 'key', scopeId: key.apiKey.id, amountMicroUsd: 1000, period: 'daily', hard: false, alertThresholds: [50] },
+        { id: modelBudget.id, scope: 'model', scopeId: cheap.id, amountMicroUsd: 99, period: 'total', hard: true, alertThresholds: [] },
+      ]),
+    );
+    expect(s.fallbackChains).toEqual([{ id: chain.id, name: 'to-cheap', modelIds: [cheap.id, expect.any(String)], triggers: ['rate_limit', 'server_error'] }]);
+    expect(s.routingProfiles).toEqual([{ name: 'balanced', strategy: 'least-busy' }]);
+    expect(s.apiKeys.find((a) => a.id === key.apiKey.id)).toEqual({
+      id: key.apiKey.id, teamId: team.id, hash: hashSecret(key.secret), prefix: key.apiKey.prefix, allowedModels: ['cheap'],
+      expiresAt: null, revoked: false, limits: { rpm: 5, tpm: null, maxParallel: 1 }, previousHash: null, previousHashExpiresAt: null,
+      fallbackChainId: chain.id, routingProfile: 'balanced',
+    });
+    const provider = s.providers.find((p) => p.id === azure.id)!;
+    expect(provider).toMatchObject({ name: 'az', kind: 'azure-openai', baseUrl: 'https://az.example.com', teamId: team.id, apiVersion: '2024-10-21' });
+    expect(createSecretBox(parseSecretKeys(TEST_SECRET_KEY)).open(provider.credential!)).toBe('az-credential');
+    expect(s.models.find((m) => m.id === cheap.id)).toEqual({
+      id: cheap.id, name: 'cheap', aliases: [], contextWindow: null, maxOutputTokens: null,
+      price: { version: expect.any(String), inputPerMillion: 100, outputPerMillion: 200, cachedInputPerMillion: 100 },
+      deployments: [{
+        id: cheap.deployments[0].id, providerId: mock, upstreamModel: 'cheap-1', weight: 5,
+        limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
+      }],
+      capabilities: { streaming: true, tools: false, embeddings: true },
+      fallbackChainId: chain.id,
+    });
+  });
+
+  it('moves a team to another plan in one snapshot: plan, limits, budget, markup and billing together', async () => {
+    const team = (await k.query('teams', { slug: 'compiled' }, 'edges { node { id } }')).result.edges[0].node.id;
+    const eco = await k.plan({ name: 'eco', budget: { amount: 1_000_000, period: 'DAILY' }, markupBasisPoints: 0, billing: 'POSTPAID' });
+    const before = await snapshot();
+    await k.ok('setTeamPlan', { teamId: team, planId: eco.id });
+    const after = await snapshot();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.teams.find((t) => t.id === team)!.planId).toBe(eco.id);
+    const teamBudgets = after.budgets.filter((b) => b.scope === 'team' && b.scopeId === team);
+    expect(teamBudgets).toEqual([{ id: `plan:${eco.id}:team:${team}`, scope: 'team', scopeId: team, amountMicroUsd: 1_000_000, period: 'daily', hard: true, alertThresholds: [] }]);
+
+    // A team's own budget for the same period replaces the plan's template.
+    await k.ok('setBudget', { input: { scope: 'TEAM', scopeId: team, amount: 5, period: 'DAILY' } });
+    const own = (await snapshot()).budgets.filter((b) => b.scope === 'team' && b.scopeId === team);
+    expect(own.map((b) => b.amountMicroUsd)).toEqual([5]);
+  });
+
+  it('carries the rotated-out key hash until its grace period ends, and blocked keys as refused', async () => {
+    const team = await k.team({ slug: 'rotating' });
+    const key = await k.apiKey({ teamId: team.id });
+    const rotated = await k.ok('rotateApiKey', { id: key.apiKey.id, gracePeriodSeconds: 3600 }, 'secret');
+    let entry = (await snapshot()).apiKeys.find((a) => a.id === key.apiKey.id)!;
+    expect(entry.hash).toBe(hashSecret(rotated.secret));
+    expect(entry.previousHash).toBe(hashSecret(key.secret));
+    expect(new Date(entry.previousHashExpiresAt!).getTime()).toBeGreaterThan(Date.now() + 3_500_000);
+    await k.ok('updateApiKey', { input: { id: key.apiKey.id, blocked: true } });
+    entry = (await snapshot()).apiKeys.find((a) => a.id === key.apiKey.id)!;
+    expect(entry.revoked).toBe(true);
+    await k.ok('updateApiKey', { input: { id: key.apiKey.id, blocked: false } });
+    expect((await snapshot()).apiKeys.find((a) => a.id === key.apiKey.id)!.revoked).toBe(false);
+  });
+
+  it('publishes a future price version when it takes effect, without any mutation then', async () => {
+    const demo = (await k.query('model', { name: 'demo' }, 'id')).result.id;
+    const at = new Date(Date.now() + 1500);
+    await k.ok('setModelPrice', { input: { modelId: demo, price: { inputPerMillion: 42, outputPerMillion: 43 }, effectiveFrom: at.toISOString() } });
+    expect((await snapshot()).models.find((m) => m.id === demo)!.price!.inputPerMillion).toBe(500_000);
+    await new Promise((resolve) => setTimeout(resolve, at.getTime() - Date.now() + 500));
+    expect((await snapshot()).models.find((m) => m.id === demo)!.price).toMatchObject({ inputPerMillion: 42, outputPerMillion: 43 });
+  });
+
+  it('turns a burst of mutations into a few complete snapshots, not one per mutation', async () => {
+    const before = await cp.database.prisma.snapshot.count();
+    const slugs = Array.from({ length: 12 }, (_, i) => `burst-${i}`);
+    await Promise.all(slugs.map((slug) => k.team({ slug })));
+    const published = (await cp.database.prisma.snapshot.count()) - before;
+    expect(published).toBeGreaterThanOrEqual(1);
+    expect(published).toBeLessThan(slugs.length);
+    const teams = (await snapshot()).teams.map((t) => t.slug);
+    for (const slug of slugs) expect(teams).toContain(slug);
+  });
+
+  it('does not publish for changes the snapshot does not carry (members)', async () => {
+    const team = (await k.query('teams', { slug: 'rotating' }, 'edges { node { id } }')).result.edges[0].node.id;
+    const before = (await snapshot()).version;
+    await k.member(team, 'VIEWER');
+    expect((await snapshot()).version).toBe(before);
+  });
+});
