@@ -61,7 +61,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   const { exchange, target, request, deps } = spec;
   const streamed = request.stream === true;
   const meter = new AttemptMeter({
-    requestId: exchange.requestId,
+    requestId: exchange.meterId,
     attempt: spec.attempt,
     snapshot: spec.snapshot,
     apiKey: spec.apiKey,

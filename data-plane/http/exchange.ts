@@ -13,6 +13,12 @@ import { type EventStream, UwsEventStream } from './sse-stream.ts';
 export interface Exchange {
   /** The client's `x-request-id` when it is sane, otherwise a new one; echoed on every response. */
   readonly requestId: string;
+  /**
+   * Unique per request, even when a client reuses its `x-request-id` (retrying SDKs do): usage
+   * event ids are built from it, and the ledger stores an event id once, so a reused id would
+   * bill the retry at $0. The client's id, when given, is its prefix for correlation.
+   */
+  readonly meterId: string;
   readonly method: string;
   readonly path: string;
   /** Lower-cased header names, copied before any await (uWS requests die with the callback). */
@@ -58,6 +64,7 @@ const EMPTY = Buffer.alloc(0);
 
 export class UwsExchange implements FinishedExchange {
   readonly requestId: string;
+  readonly meterId: string;
   readonly method: string;
   readonly path: string;
   readonly headers: Record<string, string> = {};
@@ -89,7 +96,10 @@ export class UwsExchange implements FinishedExchange {
       this.headers[key] = value;
     });
     const clientId = this.headers['x-request-id'];
-    this.requestId = clientId && REQUEST_ID.test(clientId) ? clientId : `req_${randomUUID().replaceAll('-', '')}`;
+    const generated = `req_${randomUUID().replaceAll('-', '')}`;
+    const fromClient = clientId !== undefined && REQUEST_ID.test(clientId);
+    this.requestId = fromClient ? clientId : generated;
+    this.meterId = fromClient ? `${clientId}~${generated.slice(4, 16)}` : generated;
   }
 
   get signal(): AbortSignal {

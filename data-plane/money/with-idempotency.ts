@@ -78,6 +78,7 @@ class RecordingExchange implements Exchange {
   ) {}
 
   get requestId() { return this.inner.requestId; }
+  get meterId() { return this.inner.meterId; }
   get method() { return this.inner.method; }
   get path() { return this.inner.path; }
   get headers() { return this.inner.headers; }

@@ -54,7 +54,7 @@ export async function singleAttempt(
   exchange.setHeader('x-tollgate-model', resolved.model.model.name);
   exchange.setHeader('x-tollgate-provider', target.provider.name);
   const meter = new AttemptMeter({
-    requestId: exchange.requestId,
+    requestId: exchange.meterId,
     attempt: 1,
     snapshot,
     apiKey,

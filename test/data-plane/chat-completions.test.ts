@@ -13,6 +13,15 @@ beforeEach(() => {
   });
 
 describe('POST /v1/chat/completions through an openai-compatible provider', () => {
+  it('bills a client that reuses its x-request-id once per request, not once in all', async () => {
+    const headers = { 'x-request-id': 'sdk-retry-1' };
+    expect((await h.chat(chatBody(), { headers })).status).toBe(200);
+    expect((await h.chat(chatBody(), { headers })).status).toBe(200);
+    const events = await h.usageOf('sdk-retry-1', 2);
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
+    for (const event of events) expect(event.requestId).toMatch(/^sdk-retry-1~[0-9a-f]{12}$/);
+  });
+
   it('relays a completion, mapping the model and sealing nothing but the credential', async () => {
     const response = await h.chat(chatBody({ temperature: 0.2, metadata: { app: 'tests' }, user: 'end-user-7' }), {
       headers: { 'x-request-id': 'client-req-1' },
@@ -48,8 +57,8 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     expect(events).toHaveLength(1);
     const [event] = events;
     expect(event).toMatchObject({
-      id: 'client-req-1:1',
-      requestId: 'client-req-1',
+      id: expect.stringMatching(/^client-req-1~[0-9a-f]{12}:1$/),
+      requestId: expect.stringMatching(/^client-req-1~/),
       attempt: 1,
       teamId: 'acme',
       apiKeyId: 'key-acme',

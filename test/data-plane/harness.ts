@@ -135,7 +135,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     usageEvents,
     async usageOf(request, count = 1) {
       const requestId = typeof request === 'string' ? request : request.headers.get('x-request-id');
-      const matching = () => usageEvents.filter((event) => event.requestId === requestId).sort((a, b) => a.attempt - b.attempt);
+      // A client-chosen x-request-id is the prefix of the unique id usage events carry.
+      const matching = () =>
+        usageEvents.filter((event) => event.requestId === requestId || event.requestId.startsWith(`${requestId}~`)).sort((a, b) => a.attempt - b.attempt);
       await vi.waitFor(() => {
         if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
       });
