@@ -1,6 +1,7 @@
 import { PROVIDER_KINDS } from '../../shared/snapshot/schema.ts';
 import { createProvider, deleteProvider, resealProviderCredentials, updateProvider } from '../domain/providers/providers.ts';
 import { readable } from '../domain/visibility.ts';
+import { PROVIDER_PRESET_NAMES } from '../../shared/providers/presets.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
 
@@ -58,8 +59,9 @@ builder.queryFields((t) => ({
 const CreateProviderInput = builder.inputType('CreateProviderInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    kind: t.field({ type: ProviderKind, required: true }),
-    baseUrl: t.string({ description: 'Required for openai-compatible and azure-openai.' }),
+    kind: t.field({ type: ProviderKind, description: 'Required unless `preset` gives it.' }),
+    preset: t.string({ description: `A well-known upstream that fills kind and baseUrl: ${PROVIDER_PRESET_NAMES.join(', ')}.` }),
+    baseUrl: t.string({ description: 'Required for openai-compatible and azure-openai without a preset.' }),
     apiKey: t.string({ description: 'Stored encrypted; never returned.' }),
     apiVersion: t.string({ description: 'Required for azure-openai.' }),
     teamId: t.id({ description: 'Bring-your-own-key: the provider serves this team only.' }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findProviderPreset, PROVIDER_PRESET_NAMES, PROVIDER_PRESETS } from '../../../shared/providers/presets.ts';
 import { PROVIDER_KINDS, type ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin, requireTeamRole } from '../access.ts';
@@ -12,17 +13,30 @@ const providerName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/
 const credential = z.string().min(1).max(4096);
 const apiVersion = z.string().trim().regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21').nullish();
 
-/** Kinds that have a well-known endpoint; the others need a baseUrl. */
+/** Kinds that have a well-known endpoint; the others need a baseUrl (or a preset). */
 export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
-  openai: 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-  gemini: 'https://generativelanguage.googleapis.com',
+  openai: PROVIDER_PRESETS.openai.baseUrl,
+  anthropic: PROVIDER_PRESETS.anthropic.baseUrl,
+  gemini: PROVIDER_PRESETS.gemini.baseUrl,
 };
+
+/**
+ * A preset (`groq`, `together`, `ollama`...) fills in the kind and the base URL, so a well-known
+ * upstream is one line: `createProvider(input: { name: "groq", preset: "groq", apiKey: "..." })`.
+ * Explicit `kind` and `baseUrl` still win.
+ */
+function applyPreset(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || !('preset' in input) || input.preset == null) return input;
+  const { preset: name, ...rest } = input as Record<string, unknown>;
+  const preset = findProviderPreset(String(name));
+  if (!preset) throw new ValidationError([{ path: 'preset', message: `unknown preset; one of ${PROVIDER_PRESET_NAMES.join(', ')}` }]);
+  return { ...rest, kind: rest.kind ?? preset.kind, baseUrl: rest.baseUrl ?? preset.baseUrl };
+}
 
 export const CreateProviderInput = z
   .object({
     name: providerName,
-    kind: z.enum(PROVIDER_KINDS),
+    kind: z.enum(PROVIDER_KINDS, { message: 'kind is required unless a preset gives it' }),
     baseUrl: httpUrl.nullish(),
     apiKey: credential.nullish(),
     apiVersion,
@@ -49,7 +63,7 @@ export const UpdateProviderInput = z.object({
  * is sealed (AES-256-GCM, shared/crypto) before it reaches the database and is never returned.
  */
 export async function createProvider(ctx: GraphQLContext, input: unknown) {
-  const data = validate(CreateProviderInput, input);
+  const data = validate(CreateProviderInput, applyPreset(input));
   if (data.teamId) requireTeamRole(ctx.principal, data.teamId, 'admin', 'Team', data.teamId);
   else requirePlatformAdmin(ctx.principal);
   return runMutation(ctx, 'createProvider', async (tx) => {
