@@ -16,7 +16,8 @@ export function embeddingsRoute(deps: SingleAttemptDeps): RouteHandler {
     await singleAttempt(
       exchange,
       deps,
-      request,
+      // Embeddings produce no output tokens: nothing to reserve beyond the input.
+      { ...request, max_tokens: 0 },
       texts.map((text) => ({ role: 'user' as const, content: text })),
       (model, adapter, target) => {
         if (!model.model.capabilities.embeddings) {

@@ -1,4 +1,6 @@
-import type { ChatMessage } from '../../shared/openai/chat-request.ts';
+import type { ChatCompletionRequest, ChatMessage } from '../../shared/openai/chat-request.ts';
+import { chargeRequest } from '../money/charge-request.ts';
+import type { MoneyGuard } from '../money/money-guard.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { invalidRequest, snapshotNotLoaded } from '../errors/client-errors.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
@@ -16,6 +18,8 @@ export interface SingleAttemptDeps {
   snapshots: SnapshotStore;
   adapters: ProviderAdapters;
   usage: UsagePublisher;
+  /** Rate limits, budgets and credits: these endpoints pay like chat completions do. */
+  money: MoneyGuard;
 }
 
 /** What a request of the non-chat endpoints resolved to: one target, its adapter, its meter. */
@@ -35,7 +39,8 @@ export interface Attempt {
 export async function singleAttempt(
   exchange: Exchange,
   deps: SingleAttemptDeps,
-  request: { model: string; user?: string | null; stream?: boolean | null },
+  /** `max_tokens` bounds the output reserved against budgets (0 for embeddings). */
+  request: { model: string; user?: string | null; stream?: boolean | null; max_tokens?: number | null },
   /** Text standing for the prompt, for an estimate when the provider reports no usage. */
   promptForEstimate: ChatMessage[],
   prepare: (model: CompiledModel, adapter: ProviderAdapter, target: CompiledTarget) => void,
@@ -64,15 +69,19 @@ export async function singleAttempt(
     streamed: request.stream === true,
     messages: promptForEstimate,
   });
-  try {
-    await run({ target, adapter, meter, model: resolved.model });
-    deps.usage.publish(meter.finish(exchange.signal.aborted ? 'aborted' : 'ok'));
-  } catch (error) {
-    if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
-    const outcome = exchange.signal.aborted ? 'aborted' : error instanceof UpstreamError ? error.outcome : 'upstream_error';
-    deps.usage.publish(meter.finish(outcome));
-    if (!exchange.signal.aborted) throw error;
-  }
+  // Admission sees the prompt as messages and the output bound, like a chat request would.
+  const admissionRequest = { model: request.model, messages: promptForEstimate, max_tokens: request.max_tokens ?? null } as ChatCompletionRequest;
+  await chargeRequest(exchange, deps.money, deps.usage, { apiKey, model: resolved.model, target, budgets: snapshot.budgets, request: admissionRequest }, async (usage) => {
+    try {
+      await run({ target, adapter, meter, model: resolved.model });
+      usage.publish(meter.finish(exchange.signal.aborted ? 'aborted' : 'ok'));
+    } catch (error) {
+      if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
+      const outcome = exchange.signal.aborted ? 'aborted' : error instanceof UpstreamError ? error.outcome : 'upstream_error';
+      usage.publish(meter.finish(outcome));
+      if (!exchange.signal.aborted) throw error;
+    }
+  });
 }
 
 /** The 400 for an endpoint the routed provider kind does not serve. */
