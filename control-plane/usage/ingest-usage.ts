@@ -1,6 +1,7 @@
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { LiveEvents } from './live-events.ts';
+import { usageRow } from './usage-row.ts';
 
 /**
  * Stores a batch of usage events, each exactly once (the event id is the primary key, duplicates
@@ -11,28 +12,7 @@ import type { LiveEvents } from './live-events.ts';
 export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const inserted = await prisma.usageEvent.createManyAndReturn({
-      data: events.map((event) => ({
-        id: event.id,
-        requestId: event.requestId,
-        attempt: event.attempt,
-        teamId: event.teamId,
-        apiKeyId: event.apiKeyId,
-        model: event.model,
-        provider: event.provider,
-        deploymentId: event.deploymentId,
-        endUser: event.endUser,
-        promptTokens: event.promptTokens,
-        completionTokens: event.completionTokens,
-        cachedTokens: event.cachedTokens,
-        costMicroUsd: BigInt(event.costMicroUsd),
-        estimated: event.estimated,
-        status: event.status,
-        latencyMs: event.latencyMs,
-        ttfbMs: event.ttfbMs,
-        snapshotVersion: event.snapshotVersion,
-        snapshotHash: event.snapshotHash,
-        startedAt: new Date(event.startedAt),
-      })),
+      data: events.map(usageRow),
       skipDuplicates: true,
     });
     for (const row of inserted) live.publish('usage', row.teamId, row);

@@ -111,7 +111,7 @@ describe.each([
     const received: any[] = [];
     const subscribed = new Promise<void>((resolve, reject) => {
       ws.subscribe(
-        { query: `subscription($teamId: ID!) { usage(teamId: $teamId) { id model provider promptTokens completionTokens cost estimated } }`, variables: { teamId } },
+        { query: `subscription($teamId: ID!) { usage(teamId: $teamId) { id model provider promptTokens completionTokens cost providerCost priceVersion outcome streamed estimated } }`, variables: { teamId } },
         { next: (message) => received.push(message.data?.usage ?? message), error: reject, complete: () => undefined },
       );
       // graphql-ws has no "subscribed" ack; the server registers on its next tick.
@@ -141,8 +141,10 @@ describe.each([
     expect(received).toHaveLength(2);
     for (const event of received) {
       // The fake reports 21 prompt and 7 completion tokens: 21 * 0.15 + 7 * 0.60 = 7.35 -> 8 micro-USD.
-      expect(event).toMatchObject({ model: 'gpt-4o-mini', provider: 'fake-openai', promptTokens: 21, completionTokens: 7, cost: '8', estimated: false });
+      expect(event).toMatchObject({ model: 'gpt-4o-mini', provider: 'fake-openai', promptTokens: 21, completionTokens: 7, cost: '8', providerCost: '8', outcome: 'ok', estimated: false });
+      expect(event.priceVersion).toBeTruthy();
     }
+    expect(received.map((event) => event.streamed).sort()).toEqual([false, true]);
     const stored = await control.database.prisma.usageEvent.count({ where: { teamId } });
     expect(stored).toBe(2);
   });

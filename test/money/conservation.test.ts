@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../control-plane/db/open-database.ts';
 import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
 import { createLiveEvents } from '../../control-plane/usage/live-events.ts';
+import { usageRow } from '../../control-plane/usage/usage-row.ts';
 import { createRedisMoneyStore } from '../../data-plane/money/redis-money-store.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createRedisBus } from '../../shared/bus/redis-bus.ts';
@@ -131,7 +132,7 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
         failedOnce = true;
         await database.prisma
           .$transaction(async (tx) => {
-            await tx.usageEvent.createMany({ data: events.map((e) => ({ ...rowOf(e) })), skipDuplicates: true });
+            await tx.usageEvent.createMany({ data: events.map(usageRow), skipDuplicates: true });
             throw new Error('killed mid-transaction');
           })
           .catch(() => {});
@@ -181,27 +182,3 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
   });
 });
 
-function rowOf(event: UsageEvent) {
-  return {
-    id: event.id,
-    requestId: event.requestId,
-    attempt: event.attempt,
-    teamId: event.teamId,
-    apiKeyId: event.apiKeyId,
-    model: event.model,
-    provider: event.provider,
-    deploymentId: event.deploymentId,
-    endUser: event.endUser,
-    promptTokens: event.promptTokens,
-    completionTokens: event.completionTokens,
-    cachedTokens: event.cachedTokens,
-    costMicroUsd: BigInt(event.costMicroUsd),
-    estimated: event.estimated,
-    status: event.status,
-    latencyMs: event.latencyMs,
-    ttfbMs: event.ttfbMs,
-    snapshotVersion: event.snapshotVersion,
-    snapshotHash: event.snapshotHash,
-    startedAt: new Date(event.startedAt),
-  };
-}
