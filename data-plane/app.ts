@@ -169,7 +169,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency }));
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency, logger }));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage }));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute({ snapshots, adapters, usage }));
   router.any('/*', notFoundRoute);

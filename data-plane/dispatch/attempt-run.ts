@@ -30,6 +30,8 @@ export interface AttemptSpec {
   commit(upstreamWaitMs: number): void;
   /** The admission hook's settle, if any. */
   settle?: (event: UsageEvent) => void;
+  /** Generated text as it reaches the client (prompt logging); absent for most teams. */
+  output?: (text: string) => void;
 }
 
 export type AttemptResult =
@@ -54,6 +56,8 @@ export interface AttemptRun {
   commit(): void;
   /** Ends the attempt: publishes its usage event, once. */
   end(outcome: AttemptOutcome): void;
+  /** See AttemptSpec.output. */
+  output?: (text: string) => void;
 }
 
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
@@ -81,6 +85,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     meter,
     clock,
     deps,
+    output: spec.output,
     call: {
       request,
       upstreamModel: target.deployment.upstreamModel,
