@@ -77,6 +77,14 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   });
   const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
+  const endSpan = deps.tracing?.startAttempt(exchange.requestId, {
+    attempt: spec.attempt,
+    provider: target.provider.name,
+    providerKind: target.provider.kind,
+    deploymentId: target.deployment.id,
+    model: spec.model.model.name,
+    upstreamModel: target.deployment.upstreamModel,
+  });
   let ended = false;
   let committed = false;
   const run: AttemptRun = {
@@ -105,6 +113,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       const event = meter.finish(outcome);
       deps.usage.publish(event);
       spec.settle?.(event);
+      endSpan?.(event);
     },
   };
 

@@ -13,6 +13,7 @@ import type { RoutingRuntime } from '../routing/routing-runtime.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
+import type { RequestTracing } from '../observe/tracing.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import type { AttemptAdmission, AttemptHooks } from './attempt-hooks.ts';
 import { runAttempt } from './attempt-run.ts';
@@ -25,6 +26,8 @@ export interface DispatchDeps {
   hooks?: AttemptHooks;
   /** Where prompt and completion lines go for teams with `logPrompts` on. */
   logger?: Logger;
+  /** Request and attempt spans; absent when tracing is not configured. */
+  tracing?: RequestTracing;
 }
 
 /** Everything decided before the upstream is called, from the snapshot read at entry. */
@@ -72,7 +75,9 @@ export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps:
         )
       : null;
   const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null, promptLog };
-  if (!promptLog) return runPlan(exchange, plan, deps, state);
+  const { tracing } = deps;
+  if (!promptLog && !tracing) return runPlan(exchange, plan, deps, state);
+  tracing?.annotate(exchange.requestId, { model: plan.route.steps[0].model.model.name, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id });
   let status = 200;
   try {
     await runPlan(exchange, plan, deps, state);
@@ -80,7 +85,9 @@ export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps:
     status = error instanceof GatewayError ? error.status : 500;
     throw error;
   } finally {
-    promptLog.write({ status: exchange.signal.aborted ? 499 : status, attempts: state.attempts, servedModel: state.lastTried?.model.model.name ?? null });
+    const servedModel = state.lastTried?.model.model.name ?? null;
+    tracing?.annotate(exchange.requestId, { attempts: state.attempts, servedModel });
+    promptLog?.write({ status: exchange.signal.aborted ? 499 : status, attempts: state.attempts, servedModel });
   }
 }
 
