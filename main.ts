@@ -30,6 +30,7 @@ const data = await startDataPlane({
   logger: logger.child({ plane: 'data' }),
   instanceId: dataEnv.instanceId,
   heartbeatIntervalMs: dataEnv.heartbeatIntervalMs,
+  tracing: { otlpEndpoint: dataEnv.otlpEndpoint, serviceName: dataEnv.serviceName },
   // With Redis, a deployment that cools down here cools down on every data plane.
   routing: dataEnv.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: dataEnv.redisUrl, prefix: dataEnv.busPrefix, logger }) } : {},
 });

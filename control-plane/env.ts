@@ -19,6 +19,13 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   /** Control-plane heartbeat period (data planes report `control_plane_down` after 3 missed). */
   TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** Every stored usage event is POSTed here in batches (Langfuse, a warehouse loader...). */
+  TOLLGATE_USAGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */
+  TOLLGATE_USAGE_WEBHOOK_SECRET: z.string().min(16, 'TOLLGATE_USAGE_WEBHOOK_SECRET must be at least 16 characters').optional(),
+}).refine((env) => !env.TOLLGATE_USAGE_WEBHOOK_URL || env.TOLLGATE_USAGE_WEBHOOK_SECRET, {
+  message: 'TOLLGATE_USAGE_WEBHOOK_URL needs TOLLGATE_USAGE_WEBHOOK_SECRET (receivers must be able to verify what they get)',
+  path: ['TOLLGATE_USAGE_WEBHOOK_SECRET'],
 });
 
 export type ControlPlaneEnv = z.infer<typeof ControlPlaneEnv>;

@@ -20,6 +20,7 @@ import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { createLiveEvents } from './usage/live-events.ts';
+import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
 export interface ControlPlaneOptions {
   prisma: PrismaClient;
@@ -38,6 +39,8 @@ export interface ControlPlaneOptions {
   heartbeatIntervalMs?: number;
   /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
   defaultMetrics?: boolean;
+  /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
+  usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
 }
 
 export interface RunningControlPlane {
@@ -140,7 +143,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     wsServer,
   );
 
-  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live));
+  const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
+  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
   const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest);
 
   await fleet.start();
@@ -159,6 +163,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       database.stop();
       await fleet.stop();
       await consumer.stop();
+      await webhook?.close();
       await snapshots.close();
       await wsCleanup.dispose();
       wsServer.close();

@@ -31,6 +31,8 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
     production: env.NODE_ENV === 'production',
     instanceId: env.TOLLGATE_INSTANCE_ID,
     heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+    usageWebhook:
+      env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
   });
   return {
     controlPlane,

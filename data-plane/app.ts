@@ -15,6 +15,7 @@ import { createRedisMoneyStore } from './money/redis-money-store.ts';
 import { type Logger, silentLogger } from './logger.ts';
 import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
+import { createTracing, type TracingOptions } from './observe/tracing.ts';
 import { createProviderAdapters } from './providers/registry.ts';
 import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
 import { chatCompletionsRoute } from './routes/chat-completions.ts';
@@ -68,6 +69,8 @@ export interface DataPlaneOptions {
   limitsLocalShare?: number;
   /** Tests: a store of their own (takes precedence over redisUrl). */
   moneyStore?: MoneyStore;
+  /** OpenTelemetry traces (request and upstream-attempt spans); off unless an endpoint or exporter is given. */
+  tracing?: Omit<TracingOptions, 'instanceId'>;
 }
 
 export interface DataPlane {
@@ -148,15 +151,18 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     logger,
   });
 
+  const tracing = options.tracing ? await createTracing({ ...options.tracing, instanceId }) : null;
   const observer: RequestObserver = {
     admit: (exchange, route) => lifecycle.observer.admit?.(exchange, route),
     started(exchange, route) {
       lifecycle.observer.started?.(exchange, route);
       metrics.observer.started?.(exchange, route);
+      tracing?.observer.started?.(exchange, route);
     },
     finished(exchange, route) {
       lifecycle.observer.finished?.(exchange, route);
       metrics.observer.finished?.(exchange, route);
+      tracing?.observer.finished?.(exchange, route);
     },
   };
 
@@ -169,7 +175,11 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency }));
+  router.post(
+    '/v1/chat/completions',
+    { maxBodyBytes: options.maxBodyBytes },
+    chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined }),
+  );
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage, money }));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute({ snapshots, adapters, usage, money }));
   router.any('/*', notFoundRoute);
@@ -183,6 +193,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     await agent.destroy();
     await routing.cooldowns.close();
     await money.close();
+    await tracing?.shutdown();
     throw error;
   }
   await heartbeat.start();
@@ -212,6 +223,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         await money.close();
         await usage.flush();
         await routing.cooldowns.close();
+        await tracing?.shutdown();
       })();
       return closed;
     },

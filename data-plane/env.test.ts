@@ -20,8 +20,17 @@ describe('parseDataPlaneEnv', () => {
         instanceId: undefined,
         heartbeatIntervalMs: 5_000,
         snapshotDir: undefined,
+        otlpEndpoint: undefined,
+        serviceName: 'tollgate-data-plane',
       },
     });
+  });
+
+  it('reads the standard OpenTelemetry variables', () => {
+    const result = parseDataPlaneEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_SERVICE_NAME: 'gw' });
+    expect(result.ok && result.config.otlpEndpoint).toBe('http://otel-collector:4318');
+    expect(result.ok && result.config.serviceName).toBe('gw');
+    expect(parseDataPlaneEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }).ok).toBe(false);
   });
 
   it('reads every variable', () => {

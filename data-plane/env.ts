@@ -28,6 +28,10 @@ const DataPlaneEnv = z.object({
   TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** With Redis: keep the last good snapshot in TOLLGATE_DATA_DIR/snapshot.json and boot from it. */
   TOLLGATE_SNAPSHOT_ON_DISK: z.enum(['true', 'false']).default('true'),
+  /** OpenTelemetry's standard variable: when set, request and attempt spans go to `<it>/v1/traces` (OTLP/HTTP JSON). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** OpenTelemetry's standard service name; default `tollgate-data-plane`. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('tollgate-data-plane'),
 });
 
 export interface DataPlaneConfig {
@@ -45,6 +49,9 @@ export interface DataPlaneConfig {
   heartbeatIntervalMs: number;
   /** Where the last good snapshot is kept; undefined when turned off. */
   snapshotDir: string | undefined;
+  /** OTLP/HTTP endpoint for traces; undefined: no tracing (the SDK is not loaded). */
+  otlpEndpoint: string | undefined;
+  serviceName: string;
 }
 
 export type EnvParseResult = { ok: true; config: DataPlaneConfig } | { ok: false; errors: string[] };
@@ -76,6 +83,8 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       // The disk copy outlives a Redis or control-plane outage; with the in-process bus the control
       // plane is in this very process, so there is nothing to outlive.
       snapshotDir: e.TOLLGATE_SNAPSHOT_ON_DISK === 'true' && e.REDIS_URL ? e.TOLLGATE_DATA_DIR : undefined,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
     },
   };
 }

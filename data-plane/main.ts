@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     snapshotDir: config.snapshotDir,
     instanceId: config.instanceId,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    tracing: { otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName },
   });
 
   let stopping = false;

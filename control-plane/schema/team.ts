@@ -13,6 +13,9 @@ builder.prismaObject('Team', {
     slug: t.exposeString('slug'),
     blocked: t.exposeBoolean('blocked', { description: 'A blocked team is refused every request.' }),
     systemPrompt: t.exposeString('systemPrompt', { nullable: true, description: 'Prepended as a system message to every request of the team.' }),
+    logPrompts: t.exposeBoolean('logPrompts', {
+      description: "The data plane logs each request's prompt and completion, with emails, phone and card numbers masked. Off by default.",
+    }),
     plan: t.relation('plan', { nullable: true }),
     routingProfile: t.relation('routingProfile', { nullable: true, description: "Default for the team's requests; a key's own default wins." }),
     fallbackChain: t.relation('fallbackChain', { nullable: true }),
@@ -75,6 +78,7 @@ const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
     id: t.id({ required: true }),
     name: t.string(),
     systemPrompt: t.string(),
+    logPrompts: t.boolean({ description: 'Prompt and completion logging (PII-masked) for the team.' }),
     routingProfileId: t.id(),
     fallbackChainId: t.id(),
   }),

@@ -29,6 +29,7 @@ export function toSnapshotTeam(team: Team & Named, creditsGranted: bigint): Snap
     systemPrompt: team.systemPrompt,
     planId: team.planId,
     creditsGrantedMicroUsd: Number(creditsGranted),
+    logPrompts: team.logPrompts,
     fallbackChainId: team.fallbackChainId,
     routingProfile: team.routingProfile?.name ?? null,
   };

@@ -8,14 +8,20 @@ import { usageRow } from './usage-row.ts';
  * from redelivery are skipped), then tells live subscribers about the rows that were new.
  * Resolves only after the commit, so the bus acknowledges only stored events. Also keeps each
  * key's `lastUsedAt` and wakes the budget-status subscribers of the teams concerned.
+ * `onStored` (the usage webhook) gets the events this batch newly stored, after the commit; it
+ * must not throw nor wait.
  */
-export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents) {
+export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const inserted = await prisma.usageEvent.createManyAndReturn({
       data: events.map(usageRow),
       skipDuplicates: true,
     });
     for (const row of inserted) live.publish('usage', row.teamId, row);
+    if (onStored && inserted.length > 0) {
+      const stored = new Set(inserted.map((row) => row.id));
+      onStored(events.filter((event) => stored.has(event.id)));
+    }
     // Last use per key, from what was just stored: off the request path, one write per key.
     const lastUse = new Map<string, Date>();
     for (const row of inserted) {

@@ -30,6 +30,8 @@ export interface AttemptSpec {
   commit(upstreamWaitMs: number): void;
   /** The admission hook's settle, if any. */
   settle?: (event: UsageEvent) => void;
+  /** Generated text as it reaches the client (prompt logging); absent for most teams. */
+  output?: (text: string) => void;
 }
 
 export type AttemptResult =
@@ -54,6 +56,8 @@ export interface AttemptRun {
   commit(): void;
   /** Ends the attempt: publishes its usage event, once. */
   end(outcome: AttemptOutcome): void;
+  /** See AttemptSpec.output. */
+  output?: (text: string) => void;
 }
 
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
@@ -73,6 +77,14 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   });
   const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
+  const endSpan = deps.tracing?.startAttempt(exchange.requestId, {
+    attempt: spec.attempt,
+    provider: target.provider.name,
+    providerKind: target.provider.kind,
+    deploymentId: target.deployment.id,
+    model: spec.model.model.name,
+    upstreamModel: target.deployment.upstreamModel,
+  });
   let ended = false;
   let committed = false;
   const run: AttemptRun = {
@@ -81,6 +93,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     meter,
     clock,
     deps,
+    output: spec.output,
     call: {
       request,
       upstreamModel: target.deployment.upstreamModel,
@@ -100,6 +113,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       const event = meter.finish(outcome);
       deps.usage.publish(event);
       spec.settle?.(event);
+      endSpan?.(event);
     },
   };
 

@@ -11,6 +11,9 @@ import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
 import type { RoutePlan, RouteStep } from '../routing/route-plan.ts';
 import type { RoutingRuntime } from '../routing/routing-runtime.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import type { Logger } from '../logger.ts';
+import { PromptLog } from '../observe/prompt-log.ts';
+import type { RequestTracing } from '../observe/tracing.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import type { AttemptAdmission, AttemptHooks } from './attempt-hooks.ts';
 import { runAttempt } from './attempt-run.ts';
@@ -21,6 +24,10 @@ export interface DispatchDeps {
   routing: RoutingRuntime;
   /** Per-attempt reserve/settle (limits, budgets); every attempt is admitted when absent. */
   hooks?: AttemptHooks;
+  /** Where prompt and completion lines go for teams with `logPrompts` on. */
+  logger?: Logger;
+  /** Request and attempt spans; absent when tracing is not configured. */
+  tracing?: RequestTracing;
 }
 
 /** Everything decided before the upstream is called, from the snapshot read at entry. */
@@ -45,6 +52,8 @@ interface LoopState {
   lastTried: { model: CompiledModel; target: CompiledTarget } | null;
   /** The requested model's context error, kept to answer with when no model fits. */
   contextError: GatewayError | null;
+  /** Only for teams with `logPrompts` on. */
+  promptLog: PromptLog | null;
 }
 
 const ADMITTED: AttemptAdmission = { admitted: true };
@@ -57,7 +66,32 @@ const ADMITTED: AttemptAdmission = { admitted: true };
  * `hooks.beforeAttempt` runs right before each, its `settle` right after.
  */
 export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
-  const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null };
+  const promptLog =
+    plan.apiKey.team.logPrompts && deps.logger
+      ? new PromptLog(
+          deps.logger,
+          { requestId: exchange.requestId, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id, model: plan.route.steps[0].model.model.name, streamed: plan.request.stream === true },
+          plan.request.messages,
+        )
+      : null;
+  const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null, promptLog };
+  const { tracing } = deps;
+  if (!promptLog && !tracing) return runPlan(exchange, plan, deps, state);
+  tracing?.annotate(exchange.requestId, { model: plan.route.steps[0].model.model.name, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id });
+  let status = 200;
+  try {
+    await runPlan(exchange, plan, deps, state);
+  } catch (error) {
+    status = error instanceof GatewayError ? error.status : 500;
+    throw error;
+  } finally {
+    const servedModel = state.lastTried?.model.model.name ?? null;
+    tracing?.annotate(exchange.requestId, { attempts: state.attempts, servedModel });
+    promptLog?.write({ status: exchange.signal.aborted ? 499 : status, attempts: state.attempts, servedModel });
+  }
+}
+
+async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, state: LoopState): Promise<void> {
   const prompt = new PromptSize(plan.request);
   for (const [index, step] of plan.route.steps.entries()) {
     // The requested model always gets its turn; a fallback only on a trigger of the chain.
@@ -135,6 +169,7 @@ async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDe
     state.attempts = attempt;
     onThisModel++;
     state.lastTried = { model: step.model, target };
+    state.promptLog?.attemptStarted();
     const result = await runAttempt({
       exchange,
       attempt,
@@ -145,6 +180,7 @@ async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDe
       request: plan.request,
       deps,
       settle: admission.settle,
+      output: state.promptLog ? (text) => state.promptLog!.output(text) : undefined,
       commit: (upstreamWaitMs) => setRoutingHeaders(exchange, step.model, state, upstreamWaitMs),
     });
     if (result.kind === 'served') {

@@ -9,6 +9,7 @@ export async function completeAttempt(run: AttemptRun): Promise<void> {
   run.deps.routing.stats.recordLatency(run.target.deployment.id, false, meter.elapsedMs());
   if (result.usage) meter.reportUsage(result.usage);
   else for (const choice of result.completion.choices) meter.countText(messageContent(choice));
+  if (run.output) for (const choice of result.completion.choices) run.output(messageContent(choice));
   run.commit();
   exchange.sendJson(200, result.completion);
   run.end('ok');

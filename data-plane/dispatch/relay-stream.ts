@@ -44,6 +44,7 @@ async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<
   while (event !== null && !exchange.signal.aborted) {
     if (event.type === 'chunk') {
       meter.countChunk(event.chunk);
+      if (run.output) for (const choice of event.chunk.choices) if (choice.delta?.content) run.output(choice.delta.content);
       lastChunk = event.chunk;
       await stream.send(event.raw ?? JSON.stringify(event.chunk));
     } else {

@@ -48,6 +48,11 @@ export const SnapshotTeam = z.object({
   planId: z.string().nullable().default(null),
   /** Since 1.1. Prepaid credits ever granted, integer micro-USD; spend is counted by the data planes. */
   creditsGrantedMicroUsd: z.number().int().nonnegative().default(0),
+  /**
+   * Since 1.1 (added later). Set by the team's admins (updateTeam): the data plane logs each
+   * request's prompt and completion, with emails, phone and card numbers masked. Off by default.
+   */
+  logPrompts: z.boolean().default(false),
   ...RoutingDefaults,
 });
 

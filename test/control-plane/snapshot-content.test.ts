@@ -57,7 +57,7 @@ forEachDatabase((target) => {
     const s = await snapshot();
     expect(s.teams.find((t) => t.id === team.id)).toEqual({
       id: team.id, slug: 'compiled', name: 'compiled', blocked: false, systemPrompt: 'House rules.',
-      planId: plan.id, creditsGrantedMicroUsd: 10_000_000, fallbackChainId: chain.id, routingProfile: 'balanced',
+      planId: plan.id, creditsGrantedMicroUsd: 10_000_000, logPrompts: false, fallbackChainId: chain.id, routingProfile: 'balanced',
     });
     expect(s.plans.find((p) => p.id === plan.id)).toEqual({
       id: plan.id, name: 'plus', allowedModels: ['cheap', 'demo'], limits: { rpm: 100, tpm: 50_000, maxParallel: null },
@@ -100,6 +100,11 @@ forEachDatabase((target) => {
     const after = await snapshot();
     expect(after.version).toBe(before.version + 1);
     expect(after.teams.find((t) => t.id === team)!.planId).toBe(eco.id);
+    // Prompt logging is the team's own switch (updateTeam); null leaves it as it is.
+    expect(await k.ok('updateTeam', { input: { id: team, logPrompts: true } }, 'logPrompts')).toEqual({ logPrompts: true });
+    expect((await snapshot()).teams.find((t) => t.id === team)!.logPrompts).toBe(true);
+    expect(await k.ok('updateTeam', { input: { id: team, logPrompts: null, name: 'compiled' } }, 'logPrompts')).toEqual({ logPrompts: true });
+    await k.ok('updateTeam', { input: { id: team, logPrompts: false } });
     const teamBudgets = after.budgets.filter((b) => b.scope === 'team' && b.scopeId === team);
     expect(teamBudgets).toEqual([{ id: `plan:${eco.id}:team:${team}`, scope: 'team', scopeId: team, amountMicroUsd: 1_000_000, period: 'daily', hard: true, alertThresholds: [] }]);
 

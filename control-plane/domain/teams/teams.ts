@@ -23,6 +23,8 @@ export const UpdateTeamInput = z.object({
   id,
   name: displayName.optional(),
   systemPrompt,
+  /** Null leaves it as it is (the column is not nullable). */
+  logPrompts: z.boolean().nullish().transform((value) => value ?? undefined),
   routingProfileId: id.nullish(),
   fallbackChainId: id.nullish(),
 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { luhnValid, maskPii } from './pii-mask.ts';
+
+describe('PII masking', () => {
+  it('masks emails', () => {
+    expect(maskPii('write to jane.doe+work@mail.example.co.uk today')).toBe('write to [EMAIL] today');
+    expect(maskPii('a@b.io,c_d@e-f.com')).toBe('[EMAIL],[EMAIL]');
+  });
+
+  it('masks card numbers that pass the Luhn check, grouped or not', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(maskPii('card 4111 1111 1111 1111 exp 12/29')).toBe('card [CARD] exp 12/29');
+    expect(maskPii('amex 3782-822463-10005.')).toBe('amex [CARD].');
+    expect(maskPii('5500005555555559')).toBe('[CARD]');
+  });
+
+  it('leaves digit runs that fail the Luhn check and are too long for a phone', () => {
+    expect(maskPii('order 4111111111111112 shipped')).toBe('order 4111111111111112 shipped');
+  });
+
+  it('masks phone numbers in common shapes', () => {
+    expect(maskPii('call +1 (415) 555-2671 now')).toBe('call [PHONE] now');
+    expect(maskPii('tel: +44 20 7946 0958')).toBe('tel: [PHONE]');
+    expect(maskPii('0612345678')).toBe('[PHONE]');
+    expect(maskPii('06 12 34 56 78')).toBe('[PHONE]');
+    expect(maskPii('415.555.2671')).toBe('[PHONE]');
+  });
+
+  it('leaves ordinary numbers and text alone', () => {
+    const text = 'In 2026 we sold 12,500 units at 3.5% for $1200; version 1.10.2; room 404.';
+    expect(maskPii(text)).toBe(text);
+    expect(maskPii('')).toBe('');
+  });
+});
