@@ -17,7 +17,7 @@ import { matrixRows, NESTED_TRAVERSALS, type Fixture, type Row } from './authori
 
 /** Object types whose rows belong to one team (or, for plans, to the teams on them). */
 const TEAM_OWNED = new Set([
-  'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetStatus', 'BudgetUsage',
+  'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetAlert', 'BudgetStatus', 'BudgetUsage',
   'CreditTransaction', 'CreditBalance', 'UsageEvent', 'UsageRollupRow', 'AuditLogEntry', 'CreatedApiKey', 'MemberWithToken', 'Plan',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */

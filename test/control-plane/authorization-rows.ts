@@ -95,6 +95,7 @@ export function matrixRows(f: Fixture): Row[] {
     q('budgets', { teamId: f.teamBId }, connection('id')),
     q('budgets', {}, connection('id'), (body, label) => expect(body.data.result.edges, label).toEqual([])),
     q('budgetStatus', { teamId: f.teamBId }, 'teamId budgets { budgetId spent }'),
+    q('budgetAlerts', { teamId: f.teamBId }, connection('id budgetId teamId threshold spent')),
     q('creditTransactions', { teamId: f.teamBId }, connection('id reason')),
     q('usageEvents', { teamId: f.teamBId }, connection('id endUser')),
     q('usageRollup', { teamId: f.teamBId, groupBy: ['DAY', 'END_USER'], from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' }, 'day endUser requests cost', refusedWith('NOT_FOUND')),
@@ -175,6 +176,15 @@ export function matrixRows(f: Fixture): Row[] {
       field: 'budgetStatus',
       variables: { teamId: f.teamBId },
       selection: 'teamId budgets { budgetId spent }',
+      trigger: (cp) => cp.bus.publishUsage(usageEvent(f.teamBId, f.keyBId)),
+      expect: subscriptionRefused,
+    },
+    {
+      kind: 'subscription',
+      field: 'budgetAlerts',
+      variables: { teamId: f.teamBId },
+      selection: 'id budgetId threshold spent',
+      // B's team budget is 1000 micro-USD with no thresholds; usage would still wake the check.
       trigger: (cp) => cp.bus.publishUsage(usageEvent(f.teamBId, f.keyBId)),
       expect: subscriptionRefused,
     },
