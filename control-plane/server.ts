@@ -141,7 +141,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   );
 
   const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live));
-  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest);
+  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
 
   await fleet.start();
   database.start();
