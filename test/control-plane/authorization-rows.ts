@@ -184,7 +184,6 @@ export function matrixRows(f: Fixture): Row[] {
       field: 'budgetAlerts',
       variables: { teamId: f.teamBId },
       selection: 'id budgetId threshold spent',
-      // B's team budget is 1000 micro-USD with no thresholds; usage would still wake the check.
       trigger: (cp) => cp.bus.publishUsage(usageEvent(f.teamBId, f.keyBId)),
       expect: subscriptionRefused,
     },
