@@ -145,7 +145,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
 
   const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
   const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
-  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest);
+  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
 
   await fleet.start();
   database.start();

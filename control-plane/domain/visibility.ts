@@ -19,6 +19,7 @@ export const readable = {
   usageEvent: (p: Principal): Prisma.UsageEventWhereInput => ownTeam(p),
   /** Model-wide budgets (teamId null) are platform business: hidden from teams. */
   budget: (p: Principal): Prisma.BudgetWhereInput => ownTeam(p),
+  budgetAlert: (p: Principal): Prisma.BudgetAlertWhereInput => ownTeam(p),
   /** Platform providers are hidden from teams: their own (BYOK) providers only. */
   provider: (p: Principal): Prisma.ProviderWhereInput => ownTeam(p),
   deployment(p: Principal): Prisma.DeploymentWhereInput {

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { type Bus, type UsageHandler, UsageStoreUnavailable } from '../../shared/bus/bus.ts';
+import { type Bus, type DeadLetter, type UsageHandler, UsageStoreUnavailable } from '../../shared/bus/bus.ts';
 import type { FleetRegistry } from '../fleet/fleet-registry.ts';
 import { type DatabaseHealth, isDatabaseUnavailable } from './database-health.ts';
 
@@ -11,13 +11,19 @@ export interface ControlPlaneMetrics {
    * dead-lettered.
    */
   instrumentIngest(ingest: UsageHandler): UsageHandler;
+  /**
+   * The dead-letter alert, for the usage consumer's onDeadLetter hook: counts the event in
+   * `tollgate_usage_dead_lettered_total{kind}` (alert on its rate) and logs one error line.
+   */
+  onDeadLetter(letter: DeadLetter): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
 export function createControlPlaneMetrics(
   sources: { bus: Pick<Bus, 'usageBacklog' | 'isConnected'>; fleet: Pick<FleetRegistry, 'view'>; database: Pick<DatabaseHealth, 'isUp'> },
-  options: { defaultMetrics?: boolean } = {},
+  options: { defaultMetrics?: boolean; logError?: (line: string) => void } = {},
 ): ControlPlaneMetrics {
+  const logError = options.logError ?? ((line: string) => console.error(line));
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -26,6 +32,12 @@ export function createControlPlaneMetrics(
     name: 'tollgate_usage_ingest_batches_total',
     help: 'Usage batches handled by the consumer: ok, database_down (left in the stream), error.',
     labelNames: ['result'] as const,
+    registers,
+  });
+  const deadLettered = new Counter({
+    name: 'tollgate_usage_dead_lettered_total',
+    help: 'Usage events this control plane moved to the dead-letter stream: invalid (unparseable) or failed (store failed repeatedly).',
+    labelNames: ['kind'] as const,
     registers,
   });
   const events = new Counter({ name: 'tollgate_usage_ingested_events_total', help: 'Usage events stored (duplicates from redelivery included).', registers });
@@ -132,6 +144,13 @@ export function createControlPlaneMetrics(
         batches.inc({ result: 'ok' });
         events.inc(batch.length);
       };
+    },
+    onDeadLetter(letter) {
+      deadLettered.inc({ kind: letter.kind });
+      logError(
+        `usage event dead-lettered (${letter.kind}): stream id ${letter.sourceId}, event ${letter.eventId ?? 'unparseable'}: ${letter.reason}. ` +
+          'It is NOT in the ledger until replayed from the dead-letter stream.',
+      );
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

@@ -14,6 +14,7 @@ import './model.ts';
 import './fallback-chain.ts';
 import './routing-profile.ts';
 import './budget.ts';
+import './budget-alert.ts';
 import './api-key.ts';
 import './audit.ts';
 import './usage.ts';

@@ -54,10 +54,27 @@ export interface AttemptRun {
   deps: DispatchDeps;
   /** The request is now this attempt's (see AttemptSpec.commit). */
   commit(): void;
-  /** Ends the attempt: publishes its usage event, once. */
-  end(outcome: AttemptOutcome): void;
+  /**
+   * Ends the attempt: publishes its usage event, once. Resolves when the bus holds the event (or
+   * the local spool does), or after HANDOVER_WAIT_MS at most: a relay awaits it before the
+   * response's last bytes, so a client that got a whole answer has had its usage handed over.
+   */
+  end(outcome: AttemptOutcome): Promise<void>;
   /** See AttemptSpec.output. */
   output?: (text: string) => void;
+}
+
+/**
+ * The longest a response's last bytes wait for its usage event to reach the bus. An XADD takes
+ * well under a millisecond; the cap only matters while Redis hangs (before the publisher gives up
+ * and spools), where serving on matters more than the handover.
+ */
+const HANDOVER_WAIT_MS = 250;
+
+function withinHandoverWait(handedOver: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, HANDOVER_WAIT_MS)));
+  return Promise.race([handedOver, cap]).finally(() => clearTimeout(timer));
 }
 
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
@@ -106,34 +123,35 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       spec.commit(meter.elapsedMs());
     },
     end(outcome) {
-      if (ended) return;
+      if (ended) return Promise.resolve();
       ended = true;
       clock.dispose();
       leaveInFlight();
       const event = meter.finish(outcome);
-      deps.usage.publish(event);
+      const handedOver = deps.usage.publish(event);
       spec.settle?.(event);
       endSpan?.(event);
+      return withinHandoverWait(handedOver);
     },
   };
 
   try {
     if (streamed) await streamAttempt(run);
     else await completeAttempt(run);
-    if (exchange.signal.aborted) run.end('aborted');
+    if (exchange.signal.aborted) void run.end('aborted');
     return exchange.signal.aborted ? { kind: 'aborted' } : { kind: 'served' };
   } catch (caught) {
     const upstreamWaitMs = meter.elapsedMs();
     // Whatever stopped us, the upstream request must not run on.
     clock.abort();
     if (exchange.signal.aborted && clock.timedOut === null) {
-      run.end('aborted');
+      void run.end('aborted');
       return { kind: 'aborted' };
     }
     const error = clock.timedOut !== null ? clock.timeoutError(target.provider.name, 0) : caught;
     if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
     if (clock.timedOut !== null) deps.routing.stats.recordLatency(target.deployment.id, streamed, upstreamWaitMs);
-    run.end(error instanceof UpstreamError ? error.outcome : 'upstream_error');
+    void run.end(error instanceof UpstreamError ? error.outcome : 'upstream_error');
     return committed ? { kind: 'failed_after_commit', error } : { kind: 'failed', error, upstreamWaitMs };
   }
 }

@@ -11,8 +11,9 @@ export async function completeAttempt(run: AttemptRun): Promise<void> {
   else for (const choice of result.completion.choices) meter.countText(messageContent(choice));
   if (run.output) for (const choice of result.completion.choices) run.output(messageContent(choice));
   run.commit();
+  // Usage first, then the answer: a process killed in between loses a response, never its usage.
+  await run.end('ok');
   exchange.sendJson(200, result.completion);
-  run.end('ok');
 }
 
 function messageContent(choice: object): string {

@@ -64,9 +64,10 @@ async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<
     // the same estimate the usage event carries (flagged there as estimated).
     await stream.send(JSON.stringify(usageChunk(lastChunk, call.upstreamModel, meter.tokens('ok').tokens)));
   }
+  // Usage before `[DONE]`: a client that saw the whole stream has had its usage handed over.
+  await run.end('ok');
   await stream.send('[DONE]');
   stream.end();
-  run.end('ok');
 }
 
 /** The usage-only final chunk (choices: []) in OpenAI's shape, matching the stream's id and model. */

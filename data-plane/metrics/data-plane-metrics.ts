@@ -190,7 +190,7 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
       return {
         publish(event) {
           recordAttempt(event);
-          publisher.publish(event);
+          return publisher.publish(event);
         },
         flush: () => publisher.flush(),
       };

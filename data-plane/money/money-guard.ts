@@ -192,7 +192,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
                 const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
                 void track(settleOn({ ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
               }
-              usage.publish(event);
+              return usage.publish(event);
             },
             flush: () => usage.flush(),
           };

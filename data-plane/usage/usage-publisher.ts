@@ -3,8 +3,13 @@ import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { Logger } from '../logger.ts';
 
 export interface UsagePublisher {
-  /** Hands the event to the bus in the background; a failure is logged, never thrown. */
-  publish(event: UsageEvent): void;
+  /**
+   * Hands the event to the bus; a failure is logged, never thrown. The promise resolves once the
+   * bus holds the event or it is in the local spool (never rejects): a relay may await it before
+   * the response's last bytes, so a process killed after the client got its answer has already
+   * handed the usage over. Callers that do not care need not await it.
+   */
+  publish(event: UsageEvent): Promise<void>;
   /** Resolves when every publish started so far has settled (for shutdown). */
   flush(): Promise<void>;
 }
@@ -76,7 +81,10 @@ export function createUsagePublisher(
   return {
     publish(event) {
       // Behind a non-empty spool, keep the order: the event waits its turn.
-      if (spool.length > 0) return keep(event);
+      if (spool.length > 0) {
+        keep(event);
+        return Promise.resolve();
+      }
       const publishing = Promise.resolve()
         .then(() => bus.publishUsage(event))
         .catch((error: unknown) => {
@@ -86,6 +94,7 @@ export function createUsagePublisher(
         })
         .finally(() => pending.delete(publishing));
       pending.add(publishing);
+      return publishing;
     },
     async flush() {
       await Promise.all(pending);

@@ -27,6 +27,23 @@ export interface UsageConsumer {
   stop(): Promise<void>;
 }
 
+/** An event the consumer gave up on and parked in the dead-letter stream. */
+export interface DeadLetter {
+  /** The entry's id in the usage stream (the dead-letter entry keeps it as `sourceId`). */
+  sourceId: string;
+  /** `invalid`: not a usage event at all; `failed`: it failed to store maxDeliveries times. */
+  kind: 'invalid' | 'failed';
+  /** The usage event id, when the payload parsed. */
+  eventId: string | null;
+  reason: string;
+}
+
+/** What the consumer's owner wants to hear about, besides the batches. */
+export interface UsageConsumerHooks {
+  /** Called once per dead-lettered event, after it is in the dead-letter stream. Must not throw. */
+  onDeadLetter?: (letter: DeadLetter) => void;
+}
+
 /** The usage stream as the consumer group sees it, for metrics and the degraded-mode view. */
 export interface UsageBacklog {
   /** Delivered to a consumer but not acknowledged (stored) yet. */
@@ -56,7 +73,7 @@ export interface Bus {
    * after the handler resolves; a rejected batch is delivered again later (at-least-once), so
    * the handler must be idempotent by event id.
    */
-  consumeUsage(consumerName: string, handler: UsageHandler): UsageConsumer;
+  consumeUsage(consumerName: string, handler: UsageHandler, hooks?: UsageConsumerHooks): UsageConsumer;
   /** Control plane: the usage stream's backlog (pending and undelivered events). */
   usageBacklog(): Promise<UsageBacklog>;
   /** Both planes: announce this process to the other plane (a hint, lost when nobody listens). */

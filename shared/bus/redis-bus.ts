@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
-import type { Bus, StoredSnapshot, UsageBacklog, UsageConsumer, UsageHandler } from './bus.ts';
+import type { Bus, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
 
 export interface RedisBusOptions {
   url: string;
@@ -12,6 +12,8 @@ export interface RedisBusOptions {
   claimIdleMs?: number;
   /** Deliveries after which an event that fails to store goes to the dead-letter stream. */
   maxDeliveries?: number;
+  /** How often a consumer trims the usage stream below what the group still needs; 0: never. */
+  trimIntervalMs?: number;
   /**
    * Connection errors (refused, reset...). ioredis reconnects by itself; without a listener it
    * prints every attempt to stderr. The state is visible through isConnected() either way.
@@ -34,10 +36,17 @@ return 1`;
 
 type StreamEntries = [id: string, fields: string[]][];
 
-export function createRedisBus(options: RedisBusOptions): Bus {
+/** The Redis bus, plus what only a stream has. */
+export interface RedisBus extends Bus {
+  /** Trims the usage stream now (the consumers also do it every trimIntervalMs). */
+  trimUsageStream(): Promise<number>;
+}
+
+export function createRedisBus(options: RedisBusOptions): RedisBus {
   const names = busNames(options.prefix);
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const maxDeliveries = options.maxDeliveries ?? 5;
+  const trimIntervalMs = options.trimIntervalMs ?? 60_000;
   const onError = options.onConnectionError ?? (() => undefined);
   const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false }).on('error', onError);
   const commands = connect();
@@ -49,6 +58,33 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) throw error;
     }
+  }
+
+  /**
+   * Deletes the usage entries the group no longer needs: everything below the oldest pending
+   * entry (XPENDING summary) or, with nothing pending, up to and including the group's
+   * last-delivered id (XINFO GROUPS). Never an entry that is pending or not delivered yet, so no
+   * event is lost, whatever the consumers are doing. Without a group (no control plane ever
+   * read) nothing is trimmed. Returns the number of entries deleted.
+   */
+  async function trimUsageStream(): Promise<number> {
+    let groups: unknown[][];
+    try {
+      groups = (await commands.xinfo('GROUPS', names.usageStream)) as unknown[][];
+    } catch (error) {
+      if (String(error).includes('no such key')) return 0;
+      throw error;
+    }
+    const group = groups.map(fieldMap).find((fields) => fields.get('name') === names.usageGroup);
+    if (!group) return 0;
+    // Order matters: the last-delivered id is read BEFORE the pending check, so whatever a
+    // consumer reads in between has a larger id and stays.
+    const [count, oldestPending] = (await commands.xpending(names.usageStream, names.usageGroup)) as [number, string | null, ...unknown[]];
+    if (Number(count) > 0 && oldestPending) return Number(await commands.xtrim(names.usageStream, 'MINID', oldestPending));
+    const lastDelivered = String(group.get('last-delivered-id') ?? '0-0');
+    if (lastDelivered === '0-0') return 0;
+    // MINID keeps ids >= the bound: the bound is the id just after the last delivered one.
+    return Number(await commands.xtrim(names.usageStream, 'MINID', nextStreamId(lastDelivered)));
   }
 
   return {
@@ -77,16 +113,21 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     async publishUsage(event) {
       await commands.xadd(names.usageStream, '*', 'event', JSON.stringify(event));
     },
-    consumeUsage(consumerName: string, handler: UsageHandler): UsageConsumer {
+    consumeUsage(consumerName: string, handler: UsageHandler, hooks: UsageConsumerHooks = {}): UsageConsumer {
       const reader = connect();
       connections.push(reader);
       const deliveries = new Map<string, number>();
       let running = true;
 
-      async function deadLetter(entryId: string, payload: string, reason: string) {
+      async function deadLetter(entryId: string, payload: string, reason: string, letter: Pick<DeadLetter, 'kind' | 'eventId'>) {
         await commands.xadd(names.usageDeadLetterStream, '*', 'event', payload, 'reason', reason, 'sourceId', entryId);
         await commands.xack(names.usageStream, names.usageGroup, entryId);
         deliveries.delete(entryId);
+        try {
+          hooks.onDeadLetter?.({ sourceId: entryId, reason, ...letter });
+        } catch {
+          // An alerting hook must never stop the consumer.
+        }
       }
 
       async function handle(entries: StreamEntries): Promise<boolean> {
@@ -99,7 +140,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
           } catch {
             parsed = undefined;
           }
-          if (!parsed?.success) await deadLetter(entryId, payload, 'invalid usage event');
+          if (!parsed?.success) await deadLetter(entryId, payload, 'invalid usage event', { kind: 'invalid', eventId: null });
           else valid.push({ entryId, event: parsed.data });
         }
         if (valid.length === 0) return true;
@@ -111,7 +152,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
           for (const { entryId, event } of valid) {
             const count = (deliveries.get(entryId) ?? 0) + 1;
             deliveries.set(entryId, count);
-            if (count >= maxDeliveries) await deadLetter(entryId, JSON.stringify(event), String(error));
+            if (count >= maxDeliveries) await deadLetter(entryId, JSON.stringify(event), String(error), { kind: 'failed', eventId: event.id });
           }
           return false;
         }
@@ -125,8 +166,13 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         await ensureGroup();
         let readPending = true;
         let lastClaim = 0;
+        let lastTrim = Date.now();
         while (running) {
           try {
+            if (trimIntervalMs > 0 && Date.now() - lastTrim >= trimIntervalMs) {
+              lastTrim = Date.now();
+              await trimUsageStream();
+            }
             if (Date.now() - lastClaim > claimIdleMs / 2) {
               lastClaim = Date.now();
               const [, claimed] = (await commands.xautoclaim(
@@ -166,6 +212,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         },
       };
     },
+    trimUsageStream,
     async usageBacklog(): Promise<UsageBacklog> {
       const deadLetters = await commands.xlen(names.usageDeadLetterStream);
       let groups: unknown[][];
@@ -176,8 +223,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
         throw error;
       }
       for (const group of groups) {
-        const fields = new Map<string, unknown>();
-        for (let i = 0; i + 1 < group.length; i += 2) fields.set(String(group[i]), group[i + 1]);
+        const fields = fieldMap(group);
         if (fields.get('name') !== names.usageGroup) continue;
         const lag = fields.get('lag');
         return { pending: Number(fields.get('pending') ?? 0), lag: typeof lag === 'number' ? lag : null, deadLetters };
@@ -210,6 +256,18 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       for (const connection of connections) connection.disconnect();
     },
   };
+}
+
+function fieldMap(reply: unknown[]): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  for (let i = 0; i + 1 < reply.length; i += 2) fields.set(String(reply[i]), reply[i + 1]);
+  return fields;
+}
+
+/** The smallest stream id greater than `id` (`ms-seq`). */
+export function nextStreamId(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return `${ms}-${BigInt(seq) + 1n}`;
 }
 
 function sleep(ms: number) {

@@ -17,7 +17,7 @@ import { matrixRows, NESTED_TRAVERSALS, type Fixture, type Row } from './authori
 
 /** Object types whose rows belong to one team (or, for plans, to the teams on them). */
 const TEAM_OWNED = new Set([
-  'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetStatus', 'BudgetUsage',
+  'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetAlert', 'BudgetStatus', 'BudgetUsage',
   'CreditTransaction', 'CreditBalance', 'UsageEvent', 'UsageRollupRow', 'AuditLogEntry', 'CreatedApiKey', 'MemberWithToken', 'Plan',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */
@@ -111,12 +111,15 @@ forEachDatabase((target) => {
     const providerB = await admin.provider({ name: 'b-own', kind: 'OPENAI', apiKey: 'sk-b-own-secret', teamId: teamB.id });
     const deploymentB = await admin.ok('createDeployment', { input: { modelId: demoId, providerId: providerB.id, upstreamModel: 'b-upstream' } });
     const budgetKeyB = await admin.ok('setBudget', { input: { scope: 'KEY', scopeId: keyB.apiKey.id, amount: 100, period: 'DAILY' } });
-    const budgetTeamB = await admin.ok('setBudget', { input: { scope: 'TEAM', scopeId: teamB.id, amount: 1000, period: 'MONTHLY' } });
+    const budgetTeamB = await admin.ok('setBudget', { input: { scope: 'TEAM', scopeId: teamB.id, amount: 1000, period: 'MONTHLY', alertThresholds: [50] } });
     const creditB = await admin.ok('grantCredits', { input: { teamId: teamB.id, amount: 42, reason: 'b-grant' } });
     const eventB = usageEvent(teamB.id, keyB.apiKey.id, { endUser: 'b-end-user' });
     await cp.bus.publishUsage(eventB);
     await cp.bus.publishUsage(usageEvent(teamA.id, keyA.apiKey.id));
     for (let i = 0; i < 200 && (await cp.database.prisma.usageEvent.count()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    // B's usage spent its team budget past 50 %: B has a budget alert for the matrix to hide.
+    for (let i = 0; i < 200 && (await cp.database.prisma.budgetAlert.count({ where: { teamId: teamB.id } })) < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    const alertB = await cp.database.prisma.budgetAlert.findFirstOrThrow({ where: { teamId: teamB.id } });
 
     f = {
       demoId, chainId: chain.id, profileId: profile.id, planAId: planA.id, planBId: planB.id,
@@ -128,7 +131,7 @@ forEachDatabase((target) => {
     fingerprints = [
       teamB.id, 'team-b', 'Team B', keyB.apiKey.id, keyB.apiKey.prefix, 'b-key', memberB.member.id, 'admin-b@example.com',
       providerB.id, 'b-own', deploymentB.id, 'b-upstream', budgetKeyB.id, budgetTeamB.id, creditB.id, 'b-grant',
-      eventB.id, 'b-end-user', planB.id, 'b-plan', memberB.token, keyB.secret, 'sk-b-own-secret',
+      eventB.id, 'b-end-user', alertB.id, planB.id, 'b-plan', memberB.token, keyB.secret, 'sk-b-own-secret',
     ];
   });
   afterAll(async () => cp?.close());

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createControlPlaneMetrics } from '../../control-plane/metrics/control-plane-metrics.ts';
+import type { DeadLetter } from '../../shared/bus/bus.ts';
+import { createRedisBus, nextStreamId } from '../../shared/bus/redis-bus.ts';
+import { busNames } from '../../shared/events/bus-names.ts';
+import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
+import { usageEvent } from '../support/usage-events.ts';
+
+// The usage stream's upkeep: dead letters raise an alert; trimming never drops what the consumer
+// group still needs.
+
+const redisUp = await requireOrSkip('Redis', isReachable(redisUrl()));
+const until = async (check: () => Promise<boolean> | boolean, ms = 10_000) => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await check()) return;
+  throw new Error('timed out');
+};
+
+it('nextStreamId is the next id in the same millisecond', () => {
+  expect(nextStreamId('1700000000000-0')).toBe('1700000000000-1');
+  expect(nextStreamId('5-41')).toBe('5-42');
+});
+
+describe.skipIf(!redisUp)('usage stream on Redis', () => {
+  const redis = redisUp ? new Redis(redisUrl()) : (null as never);
+  const prefixes: string[] = [];
+  const fresh = () => {
+    const prefix = `test-stream-${randomUUID()}`;
+    prefixes.push(prefix);
+    return { prefix, names: busNames(prefix) };
+  };
+  afterAll(async () => {
+    for (const prefix of prefixes) {
+      const names = busNames(prefix);
+      await redis.del(names.usageStream, names.usageDeadLetterStream);
+    }
+    redis?.disconnect();
+  });
+
+  it('a dead-lettered event raises the alert: counter and error log line', async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: redisUrl(), prefix, maxDeliveries: 2, trimIntervalMs: 0 });
+    const logged: string[] = [];
+    const metrics = createControlPlaneMetrics(
+      { bus, fleet: { view: () => ({ members: [], converged: true, targetSnapshotVersion: null }) as never }, database: { isUp: () => true } },
+      { defaultMetrics: false, logError: (line) => logged.push(line) },
+    );
+    const letters: DeadLetter[] = [];
+    const consumer = bus.consumeUsage('c1', async () => Promise.reject(new Error('constraint violated')), {
+      onDeadLetter: (letter) => {
+        letters.push(letter);
+        metrics.onDeadLetter(letter);
+      },
+    });
+    try {
+      const event = usageEvent('t', 'k');
+      await bus.publishUsage(event);
+      await redis.xadd(names.usageStream, '*', 'event', '{not json');
+      await until(() => letters.length === 2);
+      expect(letters.map((l) => [l.kind, l.eventId]).sort()).toEqual([['failed', event.id], ['invalid', null]]);
+      expect(await redis.xlen(names.usageDeadLetterStream)).toBe(2);
+      const text = (await metrics.render()).body;
+      expect(text).toContain('tollgate_usage_dead_lettered_total{kind="failed"} 1');
+      expect(text).toContain('tollgate_usage_dead_lettered_total{kind="invalid"} 1');
+      expect(logged).toHaveLength(2);
+      expect(logged.find((l) => l.includes(event.id))).toMatch(/dead-lettered \(failed\).*constraint violated/);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  });
+
+  it('trimming removes acknowledged events and keeps pending and undelivered ones', async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: redisUrl(), prefix, trimIntervalMs: 0 });
+    try {
+      expect(await bus.trimUsageStream()).toBe(0); // no stream, no group: nothing to do
+      for (let i = 0; i < 10; i++) await bus.publishUsage(usageEvent('t', 'k'));
+      expect(await bus.trimUsageStream()).toBe(0); // no group yet: no control plane read anything
+      await redis.xgroup('CREATE', names.usageStream, names.usageGroup, '0');
+      const read = (await redis.xreadgroup('GROUP', names.usageGroup, 'c', 'COUNT', 6, 'STREAMS', names.usageStream, '>')) as [string, [string, string[]][]][];
+      const ids = read[0]![1].map(([id]) => id);
+      const all = (await redis.xrange(names.usageStream, '-', '+')).map(([id]) => id);
+      await redis.xack(names.usageStream, names.usageGroup, ...ids.slice(0, 4));
+      // Pending: the 5th and 6th. Undelivered: 7th to 10th.
+      expect(await bus.trimUsageStream()).toBe(4);
+      expect((await redis.xrange(names.usageStream, '-', '+')).map(([id]) => id)).toEqual(all.slice(4));
+      await redis.xack(names.usageStream, names.usageGroup, ...ids.slice(4));
+      // Nothing pending: up to the last delivered (the 6th); the undelivered stay.
+      expect(await bus.trimUsageStream()).toBe(2);
+      expect((await redis.xrange(names.usageStream, '-', '+')).map(([id]) => id)).toEqual(all.slice(6));
+      expect(await bus.trimUsageStream()).toBe(0);
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('a consumer trims periodically once its events are stored', async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: redisUrl(), prefix, trimIntervalMs: 100 });
+    let stored = 0;
+    const consumer = bus.consumeUsage('c', async (events) => void (stored += events.length));
+    try {
+      for (let i = 0; i < 20; i++) await bus.publishUsage(usageEvent('t', 'k'));
+      await until(() => stored === 20);
+      await until(async () => (await redis.xlen(names.usageStream)) === 0);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  });
+});
