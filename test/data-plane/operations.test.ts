@@ -50,13 +50,16 @@ describe('metrics', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    const attempt = 'model="gpt-4o-mini",provider="fake-openai",team="acme"';
+    const attempt = 'model="gpt-4o-mini",provider="fake-openai"';
     expect(metric(text, 'tollgate_upstream_attempts_total', `${attempt},status="200",outcome="ok"`)).toBe(2);
     expect(metric(text, 'tollgate_upstream_attempts_total', `${attempt},status="429",outcome="upstream_error"`)).toBe(1);
     // The fake reports 21 prompt and 7 completion tokens per answer; 8 micro-USD each at mini prices.
     expect(metric(text, 'tollgate_tokens_total', `${attempt},direction="prompt"`)).toBe(42);
     expect(metric(text, 'tollgate_tokens_total', `${attempt},direction="completion"`)).toBe(14);
     expect(metric(text, 'tollgate_cost_micro_usd_total', attempt)).toBe(16);
+    expect(metric(text, 'tollgate_team_upstream_attempts_total', 'team="acme",outcome="ok"')).toBe(2);
+    expect(metric(text, 'tollgate_team_tokens_total', 'team="acme",direction="completion"')).toBe(14);
+    expect(metric(text, 'tollgate_team_cost_micro_usd_total', 'team="acme"')).toBe(16);
     expect(metric(text, 'tollgate_upstream_errors_total', 'provider="fake-openai",kind="rate_limited"')).toBe(1);
     expect(metric(text, 'tollgate_upstream_latency_seconds_count', 'model="gpt-4o-mini",provider="fake-openai"')).toBe(3);
     expect(metric(text, 'tollgate_upstream_ttfb_seconds_count', 'model="gpt-4o-mini",provider="fake-openai",streamed="true"')).toBe(1);

@@ -26,6 +26,8 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
   const extra: PlaneProcess[] = [];
   let loadKey = '';
   let limitedKey = '';
+  let teamId = '';
+  let providerId = '';
 
   const mutate = async (query: string, variables?: Record<string, unknown>) => {
     const result = await control.gql(query, variables);
@@ -42,13 +44,14 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
   beforeAll(async () => {
     control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }) });
     const team = await mutate(`mutation { createTeam(input: { name: "Money", slug: "money-procs" }) { ... on MutationCreateTeamSuccess { data { id } } } }`);
-    const teamId = team.createTeam.data.id;
+    teamId = team.createTeam.data.id;
     upstream = await startFakeOpenAIUpstream({ apiKey: 'sk-money-upstream', defaultReply: { delayMs: 20, chunkDelayMs: 10 } });
     const provider = await mutate(
       `mutation($url: String!) { createProvider(input: { name: "fake-openai", kind: OPENAI_COMPATIBLE, baseUrl: $url, apiKey: "sk-money-upstream" }) { ... on MutationCreateProviderSuccess { data { id } } } }`,
       { url: upstream.baseUrl },
     );
-    await mutate(`mutation($p: ID!) { createModel(input: { name: "echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, { p: provider.createProvider.data.id });
+    providerId = provider.createProvider.data.id;
+    await mutate(`mutation($p: ID!) { createModel(input: { name: "echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, { p: providerId });
     const createKey = `mutation($t: ID!, $n: String!, $l: LimitsInput) { createApiKey(input: { teamId: $t, name: $n, limits: $l }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`;
     loadKey = (await mutate(createKey, { t: teamId, n: 'load' })).createApiKey.data.secret;
     limitedKey = (await mutate(createKey, { t: teamId, n: 'limited', l: { rpm: RPM } })).createApiKey.data.secret;
@@ -99,6 +102,38 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
     expect(ok).toBeGreaterThanOrEqual(RPM);
     expect(ok).toBeLessThanOrEqual(RPM + Math.ceil((elapsedS * RPM) / 60));
     expect(new Set(statuses.filter((s) => s !== 200))).toEqual(new Set(['429 rate_limit_exceeded']));
+  });
+
+  it('a hard budget holds across three processes: total spend never exceeds it', async () => {
+    // $1 / $2 per million tokens: the fake upstream's 21 prompt and 7 completion tokens cost 35 µ$.
+    await mutate(
+      `mutation($p: ID!) { createModel(input: { name: "priced", price: { inputPerMillion: "1000000", outputPerMillion: "2000000" }, deployments: [{ providerId: $p, upstreamModel: "priced-1" }] }) { __typename } }`,
+      { p: providerId },
+    );
+    const created = await mutate(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "budgeted" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`, { t: teamId });
+    const { secret, apiKey } = created.createApiKey.data;
+    const BUDGET = 35 * 10;
+    await mutate(`mutation($k: ID!, $a: MicroUSD!) { setBudget(input: { scope: KEY, scopeId: $k, amount: $a, period: MONTHLY, hard: true }) { __typename } }`, { k: apiKey.id, a: String(BUDGET) });
+    // Every process serves the new model and knows the budget before the burst.
+    for (const plane of planes) {
+      await waitUntil(async () => (await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.json())).data?.some((m: { id: string }) => m.id === 'priced'), 10_000, `${plane.url} serves priced`);
+    }
+
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        const response = await chat(planes[i % 3], secret, { model: 'priced', max_tokens: 7 });
+        const body = await response.json();
+        return response.status === 200 ? 200 : `${response.status} ${body.error?.code}`;
+      }),
+    );
+    const served = statuses.filter((s) => s === 200).length;
+    expect(served).toBeGreaterThan(0);
+    expect(new Set(statuses.filter((s) => s !== 200))).toEqual(new Set(['429 insufficient_quota']));
+    // The ledger, once every served request's usage is stored: never above the budget.
+    await waitUntil(async () => (await control.database.prisma.usageEvent.count({ where: { apiKeyId: apiKey.id } })) >= served, 10_000, 'usage stored');
+    const spent = await control.database.prisma.usageEvent.aggregate({ where: { apiKeyId: apiKey.id }, _sum: { costMicroUsd: true } });
+    expect(Number(spent._sum.costMicroUsd)).toBeLessThanOrEqual(BUDGET);
+    expect(Number(spent._sum.costMicroUsd)).toBe(served * 35);
   });
 
   it('a data plane killed with SIGKILL mid-load loses no usage of a response its client received', async () => {
