@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
@@ -164,6 +164,17 @@ forEachDatabase((target) => {
     expect(read.result.credits).toEqual({ granted: '30000000', spent: '0', balance: '30000000' });
     expect(read.result.creditTransactions.edges.map((e: any) => e.node.reason).sort()).toEqual(['top-up', 'welcome']);
     expect((await k.query('creditTransactions', { teamId: team.id, kind: 'grant' }, 'edges { node { id } }')).result.edges).toHaveLength(2);
+
+    // Spend comes from the usage ledger, once per event; bring-your-own-key usage draws no credits.
+    const key = await k.ok('createApiKey', { input: { teamId: team.id, name: 'spender' } }, 'apiKey { id }');
+    const spend = usageEvent(team.id, key.apiKey.id, { costMicroUsd: 1_250_000 });
+    await cp.bus.publishUsage(spend);
+    await cp.bus.publishUsage(spend);
+    await cp.bus.publishUsage(usageEvent(team.id, key.apiKey.id, { costMicroUsd: 9_000_000, byok: true }));
+    await vi.waitFor(async () => {
+      const after = await k.query('team', { id: team.id }, 'credits { granted spent balance }');
+      expect(after.result.credits).toEqual({ granted: '30000000', spent: '1250000', balance: '28750000' });
+    });
   });
 
   it('audit log: every mutation records who, what, which object, the change and when', async () => {

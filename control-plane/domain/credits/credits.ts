@@ -32,16 +32,22 @@ export async function grantCredits(ctx: GraphQLContext, input: unknown) {
 
 export interface CreditBalance {
   grantedMicroUsd: bigint;
-  /** Spend rows of the ledger (negative amounts), as a positive number. */
+  /** What the usage ledger charged, bring-your-own-key usage excepted (it draws no credits). */
   spentMicroUsd: bigint;
   balanceMicroUsd: bigint;
 }
 
-/** Sums the ledger of one team: grants, spend, and what is left. */
-export async function creditBalance(prisma: Pick<PrismaClient, 'creditTransaction'>, teamId: string): Promise<CreditBalance> {
-  const sums = await prisma.creditTransaction.groupBy({ by: ['kind'], where: { teamId }, _sum: { amountMicroUsd: true } });
-  const sum = (kind: string) => sums.find((s) => s.kind === kind)?._sum.amountMicroUsd ?? 0n;
-  const granted = sum('grant');
-  const balance = sums.reduce((total, s) => total + (s._sum.amountMicroUsd ?? 0n), 0n);
-  return { grantedMicroUsd: granted, spentMicroUsd: -sum('spend'), balanceMicroUsd: balance };
+/**
+ * Grants from the credit ledger, spend from the usage ledger: the same figures the data planes
+ * enforce (they count spend per request; the control plane stores every usage event once).
+ * Meaningful for teams on a prepaid plan; a postpaid team's spend is billed instead.
+ */
+export async function creditBalance(prisma: Pick<PrismaClient, 'creditTransaction' | 'usageEvent'>, teamId: string): Promise<CreditBalance> {
+  const [credits, usage] = await Promise.all([
+    prisma.creditTransaction.aggregate({ where: { teamId }, _sum: { amountMicroUsd: true } }),
+    prisma.usageEvent.aggregate({ where: { teamId, byok: false }, _sum: { costMicroUsd: true } }),
+  ]);
+  const granted = credits._sum.amountMicroUsd ?? 0n;
+  const spent = usage._sum.costMicroUsd ?? 0n;
+  return { grantedMicroUsd: granted, spentMicroUsd: spent, balanceMicroUsd: granted - spent };
 }
