@@ -136,7 +136,13 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     },
   });
   const metrics = createDataPlaneMetrics(
-    { snapshot: () => snapshots.status(), degraded: () => heartbeat.degraded(), draining: () => lifecycle.draining },
+    {
+      snapshot: () => snapshots.status(),
+      degraded: () => heartbeat.degraded(),
+      draining: () => lifecycle.draining,
+      cooling: () =>
+        (snapshots.current()?.models ?? []).flatMap((model) => model.targets.map((target) => target.deployment.id)).filter((id) => routing.cooldowns.cooling(id) !== null),
+    },
     { defaultMetrics: options.defaultMetrics },
   );
   const adapters = createProviderAdapters({ dispatcher: agent });

@@ -14,6 +14,8 @@ export interface DataPlaneMetricsSources {
   snapshot(): SnapshotStatus;
   degraded(): readonly DegradedMode[];
   draining(): boolean;
+  /** Deployment ids cooling down right now (routing/cooldown.ts); optional for tests. */
+  cooling?(): readonly string[];
 }
 
 export interface DataPlaneMetrics {
@@ -51,7 +53,17 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   });
   const inFlight = new Gauge({ name: 'tollgate_requests_in_flight', help: 'HTTP requests being served.', labelNames: ['route'] as const, registers });
   const rateLimited = new Counter({ name: 'tollgate_rate_limited_total', help: 'Requests refused by a rate limit (status 429, code other than a budget one).', registers });
-  const budgetRejected = new Counter({ name: 'tollgate_budget_rejected_total', help: 'Requests refused because a budget is spent (error code containing "budget").', registers });
+  const budgetRejected = new Counter({ name: 'tollgate_budget_rejected_total', help: 'Requests refused because a hard budget or the prepaid credits are spent (429 insufficient_quota).', registers });
+  new Gauge({
+    name: 'tollgate_deployments_cooling',
+    help: 'Deployments skipped by routing right now, cooling down after failures or a 429 retry-after (1 per cooling deployment).',
+    labelNames: ['deployment'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const deployment of sources.cooling?.() ?? []) this.set({ deployment }, 1);
+    },
+  });
 
   // Team is never crossed with model: teams x models x statuses would grow one series per
   // combination ever seen (a measured 1 GB of RSS in the benchmark's 500 teams x 200 models).
@@ -204,7 +216,7 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
       const code = exchange.errorCode ?? '';
       httpRequests.inc({ route, status: String(status), code });
       httpDuration.observe({ route }, (performance.now() - exchange.receivedAt) / 1000);
-      if (code.includes('budget')) budgetRejected.inc();
+      if (code === 'insufficient_quota') budgetRejected.inc();
       else if (status === 429) rateLimited.inc();
     },
   };

@@ -88,6 +88,10 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     expect(ok.length).toBe(10);
     expect(spent).toBe(460);
     expect(counter).toEqual({ spent: 460, reserved: 0 });
+    // Operators see the refusals as budget rejections, not as rate limiting.
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toMatch(/^tollgate_budget_rejected_total 190$/m);
+    expect(metrics).toMatch(/^tollgate_rate_limited_total 0$/m);
   });
 
   it.skipIf(skip)('prepaid credits run out with insufficient_quota; bring-your-own-key carries no markup, draws no credits, still counts', async () => {
