@@ -16,6 +16,7 @@ import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
 import { protectionPlugins } from './protection.ts';
+import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
@@ -70,7 +71,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const snapshots = createSnapshotPublisher({ prisma, bus, live });
   const fleet = createFleetRegistry({ bus });
   const database = createDatabaseHealth(prisma);
-  const metrics = createControlPlaneMetrics({ bus, fleet, database }, { defaultMetrics: options.defaultMetrics });
+  const budgetsRemaining = async (teamId: string) =>
+    (await teamBudgetStatus(prisma, teamId)).budgets.map((status) => ({ budgetId: status.budget.id, remainingMicroUsd: status.remainingMicroUsd }));
+  const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining }, { defaultMetrics: options.defaultMetrics });
   const heartbeat = createControlHeartbeat({
     bus,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,

@@ -20,13 +20,38 @@ export interface ControlPlaneMetrics {
 }
 
 export function createControlPlaneMetrics(
-  sources: { bus: Pick<Bus, 'usageBacklog' | 'isConnected'>; fleet: Pick<FleetRegistry, 'view'>; database: Pick<DatabaseHealth, 'isUp'> },
+  sources: {
+    bus: Pick<Bus, 'usageBacklog' | 'isConnected'>;
+    fleet: Pick<FleetRegistry, 'view'>;
+    database: Pick<DatabaseHealth, 'isUp'>;
+    /** Remaining amount of each budget of a team now, integer micro-USD (domain/budgets). */
+    budgetsRemaining?: (teamId: string) => Promise<{ budgetId: string; remainingMicroUsd: bigint }[]>;
+  },
   options: { defaultMetrics?: boolean; logError?: (line: string) => void } = {},
 ): ControlPlaneMetrics {
   const logError = options.logError ?? ((line: string) => console.error(line));
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
+
+  // Teams whose usage this control plane stored: the budget gauge covers them (not every team
+  // ever created), computed at scrape time from the ledger, one team at a time.
+  const activeTeams = new Set<string>();
+  new Gauge({
+    name: 'tollgate_budget_remaining_micro_usd',
+    help: "Remaining amount of each budget of the teams with usage, this period, in micro-USD (negative when overspent by a soft budget).",
+    labelNames: ['team', 'budget'] as const,
+    registers,
+    async collect() {
+      if (!sources.budgetsRemaining || !sources.database.isUp()) return;
+      this.reset();
+      for (const team of activeTeams) {
+        for (const { budgetId, remainingMicroUsd } of await sources.budgetsRemaining(team).catch(() => [])) {
+          this.set({ team, budget: budgetId }, Number(remainingMicroUsd));
+        }
+      }
+    },
+  });
 
   const batches = new Counter({
     name: 'tollgate_usage_ingest_batches_total',
@@ -143,6 +168,7 @@ export function createControlPlaneMetrics(
         stop();
         batches.inc({ result: 'ok' });
         events.inc(batch.length);
+        for (const event of batch) activeTeams.add(event.teamId);
       };
     },
     onDeadLetter(letter) {
