@@ -10,7 +10,10 @@ import { withIdempotency } from '../money/with-idempotency.ts';
 import { applySystemPrompt } from '../policy/team-policy.ts';
 import { checkCapabilities } from '../routing/check-capabilities.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
-import { planRoute } from '../routing/route-plan.ts';
+import { planRoute, type RoutePlan } from '../routing/route-plan.ts';
+import { requestBounds } from '../money/plan-admission.ts';
+import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
+import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 import { parseChatRequest } from './parse-chat-request.ts';
@@ -28,15 +31,27 @@ export function chatCompletionsRoute(deps: DispatchDeps & { snapshots: SnapshotS
     checkCapabilities(resolved.model, request);
     const profile = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
     const route = planRoute(apiKey, resolved, request);
-    // Admission is per request, against the first planned deployment (its limits, its provider's
-    // markup and credit rules); every attempt's real cost is settled through the metered publisher.
-    const firstTarget = route.steps[0].targets[0];
+    // Admission is per request. Its reservation must cover the dearest step a fallback could reach,
+    // or a fallback to a pricier model could spend past a hard budget: it is made against that
+    // step (its first deployment's limits and markup rules). Without a chain, that is the first
+    // planned deployment. Every attempt's real cost is settled through the metered publisher.
+    const admitted = dearestStep(route.steps, apiKey, request);
     // A replayed Idempotency-Key answers from the store; otherwise rate limits and budgets are
     // reserved before the upstream call and settled with the real cost after.
     await withIdempotency(exchange, deps.idempotency, apiKey.team.id, (ex) =>
-      chargeRequest(ex, deps.money, deps.usage, { apiKey, model: resolved.model, target: firstTarget, budgets: snapshot.budgets, request }, (usage) =>
+      chargeRequest(ex, deps.money, deps.usage, { apiKey, model: admitted.model, target: admitted.targets[0], budgets: snapshot.budgets, request }, (usage) =>
         dispatchChat(ex, { snapshot, apiKey, route, strategy: profile.strategy, request }, { ...deps, usage }),
       ),
     );
   };
+}
+
+function dearestStep(steps: RoutePlan['steps'], apiKey: CompiledApiKey, request: ChatCompletionRequest): RoutePlan['steps'][number] {
+  let dearest = steps[0];
+  let most = -1;
+  for (const step of steps) {
+    const cost = requestBounds({ apiKey, model: step.model, target: step.targets[0], request }).maxCostMicroUsd;
+    if (cost > most) [dearest, most] = [step, cost];
+  }
+  return dearest;
 }

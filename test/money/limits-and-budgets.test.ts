@@ -94,6 +94,18 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     expect(metrics).toMatch(/^tollgate_rate_limited_total 0$/m);
   });
 
+  it.skipIf(skip)('reserves for the dearest model a fallback could reach: a pricier fallback cannot spend past a hard budget', async () => {
+    // m's worst case is 40 µ$, its fallback m-pricey's 400 µ$: a 100 µ$ budget fits the first only.
+    const { h, store } = await start({ priceyFallback: true, budgets: [{ amountMicroUsd: 100, hard: true }] });
+    h.upstream.enqueue({ kind: 'error', status: 500, message: 'boom' });
+    const refused = await h.chat(BODY);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('insufficient_quota');
+    expect(h.upstream.requests).toHaveLength(0);
+    const month = new Date().toISOString().slice(0, 7);
+    expect(await store.budgetCounter(`budget:team:t:monthly:${month}`)).toEqual({ spent: 0, reserved: 0 });
+  });
+
   it.skipIf(skip)('prepaid credits run out with insufficient_quota; bring-your-own-key carries no markup, draws no credits, still counts', async () => {
     const { h, store } = await start({
       billing: 'prepaid',

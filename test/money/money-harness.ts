@@ -24,6 +24,8 @@ export interface MoneyScenario {
   keyLimits?: Partial<SnapshotLimits>;
   deploymentLimits?: Partial<SnapshotLimits>;
   budgets?: Partial<SnapshotBudget>[];
+  /** Model `m` falls back (on 5xx) to `m-pricey`, ten times its price, on the same upstream. */
+  priceyFallback?: boolean;
 }
 
 const NO_LIMITS = { rpm: null, tpm: null, maxParallel: null };
@@ -56,9 +58,13 @@ export function moneySnapshot(args: { version: number; baseUrl: string; secretBo
       provider({ id: 'own', name: 'own', kind: 'openai-compatible', baseUrl: args.baseUrl, credential, teamId: 't' }),
     ],
     models: [
-      model({ id: 'm', name: 'm', price: PRICE, deployments: [deployment({ id: 'dep-m', providerId: 'fake', upstreamModel: 'up-m', limits: { ...NO_LIMITS, ...args.deploymentLimits } })] }),
+      model({ id: 'm', name: 'm', price: PRICE, fallbackChainId: args.priceyFallback ? 'chain' : null, deployments: [deployment({ id: 'dep-m', providerId: 'fake', upstreamModel: 'up-m', limits: { ...NO_LIMITS, ...args.deploymentLimits } })] }),
       model({ id: 'byok-m', name: 'byok-m', price: PRICE, deployments: [deployment({ id: 'dep-own', providerId: 'own', upstreamModel: 'up-m' })] }),
+      ...(args.priceyFallback
+        ? [model({ id: 'm-pricey', name: 'm-pricey', price: price({ version: 'p-10', inputPerMillion: 10_000_000, outputPerMillion: 20_000_000 }), deployments: [deployment({ id: 'dep-pricey', providerId: 'fake', upstreamModel: 'up-pricey' })] })]
+        : []),
     ],
+    fallbackChains: args.priceyFallback ? [{ id: 'chain', name: 'to-pricey', modelIds: ['m-pricey'], triggers: ['server_error'] }] : [],
     budgets: (args.budgets ?? []).map((b, i) => ({
       id: `b${i + 1}`,
       scope: 'team' as const,
