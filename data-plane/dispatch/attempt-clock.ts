@@ -15,13 +15,20 @@ export class AttemptClock {
   private readonly controller = new AbortController();
   private readonly expired: Promise<never>;
   private readonly timers: Partial<Record<TimeoutPhase, NodeJS.Timeout>> = {};
+  private readonly unlinkClient: () => void;
 
   constructor(
     clientSignal: AbortSignal,
     readonly timeouts: AttemptTimeouts,
     streamed: boolean,
   ) {
-    this.signal = AbortSignal.any([clientSignal, this.controller.signal]);
+    // Linked by hand, not with AbortSignal.any: on Node 20 a composite signal keeps its sources'
+    // listeners and dependants alive, and the heap grew by every request's body and stream.
+    const onClientAbort = () => this.controller.abort(clientSignal.reason);
+    if (clientSignal.aborted) onClientAbort();
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    this.unlinkClient = () => clientSignal.removeEventListener('abort', onClientAbort);
+    this.signal = this.controller.signal;
     this.expired = new Promise<never>((_, reject) => {
       const fail = () => reject(this.signal.reason);
       if (this.signal.aborted) fail();
@@ -56,6 +63,7 @@ export class AttemptClock {
 
   dispose(): void {
     for (const phase of Object.keys(this.timers) as TimeoutPhase[]) this.disarm(phase);
+    this.unlinkClient();
   }
 
   /** The error a passed deadline becomes: 504 upstream_timeout, outcome `timeout`. */
