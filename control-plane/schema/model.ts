@@ -2,7 +2,7 @@ import { createModel, deleteModel, updateModel } from '../domain/models/models.t
 import { setModelPrice } from '../domain/models/prices.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { SEARCH_DESCRIPTION } from './common.ts';
+import { type InputFieldBuilder, SEARCH_DESCRIPTION } from './common.ts';
 import { deploymentInputFields } from './deployment.ts';
 
 builder.prismaObject('ModelPrice', {
@@ -103,16 +103,21 @@ const CapabilitiesInput = builder.inputType('ModelCapabilitiesInput', {
 
 const DeploymentInput = builder.inputType('DeploymentInput', { fields: (t) => deploymentInputFields(t) });
 
+/** What create and update share: everything about a model but its name, prices and deployments. */
+const modelDetailFields = (t: InputFieldBuilder) => ({
+  aliases: t.stringList(),
+  description: t.string(),
+  tags: t.stringList(),
+  contextWindow: t.int(),
+  maxOutputTokens: t.int(),
+  capabilities: t.field({ type: CapabilitiesInput }),
+  fallbackChainId: t.id(),
+});
+
 const CreateModelInput = builder.inputType('CreateModelInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    aliases: t.stringList(),
-    description: t.string(),
-    tags: t.stringList(),
-    contextWindow: t.int(),
-    maxOutputTokens: t.int(),
-    capabilities: t.field({ type: CapabilitiesInput }),
-    fallbackChainId: t.id(),
+    ...modelDetailFields(t),
     price: t.field({ type: PriceInput }),
     deployments: t.field({ type: [DeploymentInput], required: true }),
   }),
@@ -122,13 +127,7 @@ const UpdateModelInput = builder.inputType('UpdateModelInput', {
   description: 'The name cannot change (plans, keys and usage history refer to it); aliases can.',
   fields: (t) => ({
     id: t.id({ required: true }),
-    aliases: t.stringList(),
-    description: t.string(),
-    tags: t.stringList(),
-    contextWindow: t.int(),
-    maxOutputTokens: t.int(),
-    capabilities: t.field({ type: CapabilitiesInput }),
-    fallbackChainId: t.id(),
+    ...modelDetailFields(t),
   }),
 });
 
