@@ -17,7 +17,7 @@ import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
 import { createTracing, type TracingOptions } from './observe/tracing.ts';
 import { createProviderAdapters } from './providers/registry.ts';
-import { createUpstreamAgent, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
+import { createUpstreamAgents, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
 import { chatCompletionsRoute } from './routes/chat-completions.ts';
 import { completionsRoute } from './routes/completions.ts';
 import { embeddingsRoute } from './routes/embeddings.ts';
@@ -109,9 +109,9 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     file: options.snapshotDir ? createSnapshotFile(options.snapshotDir) : undefined,
   });
   const routing = createRoutingRuntime(options.routing);
-  // Per-attempt deadlines (first byte, idle, total) are enforced by the dispatch; the agent keeps
-  // only the connect timeout and generous safety nets above them.
-  const agent = createUpstreamAgent({
+  // Per-attempt deadlines (first byte, idle, total) are enforced by the dispatch; the agents keep
+  // only the connect timeout (per deployment) and generous safety nets above them.
+  const agents = createUpstreamAgents({
     connectTimeoutMs: routing.timeouts.connectMs,
     headersTimeoutMs: routing.timeouts.totalMs,
     bodyTimeoutMs: routing.timeouts.totalMs,
@@ -145,7 +145,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     },
     { defaultMetrics: options.defaultMetrics },
   );
-  const adapters = createProviderAdapters({ dispatcher: agent });
+  const adapters = createProviderAdapters({ agents });
   const publisher = createUsagePublisher(options.bus, logger);
   const usage = metrics.instrumentUsage(publisher);
   const keyPrefix = options.keyPrefix ?? 'tollgate';
@@ -181,13 +181,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  router.post(
-    '/v1/chat/completions',
-    { maxBodyBytes: options.maxBodyBytes },
-    chatCompletionsRoute({ snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined }),
-  );
-  router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute({ snapshots, adapters, usage, money }));
-  router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute({ snapshots, adapters, usage, money }));
+  const routed = { snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined };
+  router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
+  router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
+  router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();
@@ -196,7 +193,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     server = await listen(app, options.host, options.port);
   } catch (error) {
     await snapshots.close();
-    await agent.destroy();
+    await agents.destroy();
     await routing.cooldowns.close();
     await money.close();
     await tracing?.shutdown();
@@ -225,7 +222,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         await heartbeat.stop();
         await snapshots.close();
         // In-flight upstream requests are cut: their clients are gone with the connections.
-        await agent.destroy();
+        await agents.destroy();
         await money.close();
         await usage.flush();
         await routing.cooldowns.close();

@@ -1,4 +1,3 @@
-import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
@@ -7,9 +6,8 @@ import { timeoutsFor } from '../routing/timeouts.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { AttemptMeter, type AttemptOutcome } from '../usage/attempt-meter.ts';
 import { AttemptClock } from './attempt-clock.ts';
-import type { DispatchDeps } from './dispatch-chat.ts';
-import { completeAttempt } from './relay-completion.ts';
-import { streamAttempt } from './relay-stream.ts';
+import type { DispatchDeps } from './dispatch-request.ts';
+import type { Endpoint } from './endpoint.ts';
 
 /** One attempt as the loop asks for it. */
 export interface AttemptSpec {
@@ -20,7 +18,8 @@ export interface AttemptSpec {
   apiKey: CompiledApiKey;
   model: CompiledModel;
   target: CompiledTarget;
-  request: ChatCompletionRequest;
+  /** Its request, and the relay that sends it and answers the client. */
+  endpoint: Endpoint;
   deps: DispatchDeps;
   /**
    * Called once, just before the first byte goes to the client (response headers are still
@@ -48,6 +47,10 @@ export type AttemptResult =
 export interface AttemptRun {
   exchange: Exchange;
   target: CompiledTarget;
+  /**
+   * The attempt's routing (deployment, credential, signal, timeouts) with the chat-shaped request;
+   * relays of other endpoints send their own body with the rest of this call.
+   */
   call: UpstreamCall;
   meter: AttemptMeter;
   clock: AttemptClock;
@@ -79,7 +82,8 @@ function withinHandoverWait(handedOver: Promise<void>): Promise<void> {
 
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
 export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
-  const { exchange, target, request, deps } = spec;
+  const { exchange, target, endpoint, deps } = spec;
+  const { request } = endpoint;
   const streamed = request.stream === true;
   const meter = new AttemptMeter({
     requestId: exchange.meterId,
@@ -116,6 +120,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       upstreamModel: target.deployment.upstreamModel,
       provider: target.provider,
       signal: clock.signal,
+      connectTimeoutMs: target.deployment.timeouts.connectMs ?? undefined,
       requestId: exchange.requestId,
     },
     commit() {
@@ -136,8 +141,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   };
 
   try {
-    if (streamed) await streamAttempt(run);
-    else await completeAttempt(run);
+    await endpoint.relay(run);
     if (exchange.signal.aborted) void run.end('aborted');
     return exchange.signal.aborted ? { kind: 'aborted' } : { kind: 'served' };
   } catch (caught) {

@@ -1,8 +1,21 @@
 import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
-import type { StreamEvent } from '../providers/adapter.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
+import type { AttemptMeter } from '../usage/attempt-meter.ts';
 import type { AttemptRun } from './attempt-run.ts';
+
+/** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent). */
+export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null };
+
+/** What differs between the streamed endpoints (chat chunks, legacy text completion frames). */
+export interface StreamShape<TChunk> {
+  /** Calls the upstream; resolves once it accepted the request. */
+  open(run: AttemptRun): Promise<{ status: number; events: AsyncIterable<RelayedEvent<TChunk>> }>;
+  /** Meters a frame's output (for estimates) and hands its text to `output`, when set. */
+  seen(chunk: TChunk, meter: AttemptMeter, output: ((text: string) => void) | undefined): void;
+  /** The usage-only final frame (no choices) a client that asked for usage gets, in the stream's shape. */
+  usageChunk(last: TChunk | null, upstreamModel: string, usage: TokenCounts): TChunk;
+}
 
 /**
  * A streamed attempt. Nothing reaches the client until the upstream's first event: until then a
@@ -12,10 +25,9 @@ import type { AttemptRun } from './attempt-run.ts';
  * slows the upstream read instead of filling memory; the idle deadline only runs while we wait on
  * the upstream, never while the client makes us wait.
  */
-export async function streamAttempt(run: AttemptRun): Promise<void> {
+export async function relayStream<TChunk extends { id: string; created: number; model: string }>(run: AttemptRun, shape: StreamShape<TChunk>): Promise<void> {
   const { meter, clock, call } = run;
-  const adapter = run.deps.adapters[call.provider.kind];
-  const opened = await clock.race(adapter.stream(call));
+  const opened = await clock.race(shape.open(run));
   meter.answered(opened.status);
   const events = opened.events[Symbol.asyncIterator]();
   try {
@@ -24,7 +36,7 @@ export async function streamAttempt(run: AttemptRun): Promise<void> {
     clock.gotFirstByte();
     run.deps.routing.stats.recordLatency(run.target.deployment.id, true, meter.elapsedMs());
     run.commit();
-    await relay(run, first.value, events);
+    await relay(run, shape, first.value, events);
   } finally {
     // Stopping early (failure, abort, deadline) must release the upstream connection; after a
     // complete stream this is a no-op.
@@ -32,37 +44,36 @@ export async function streamAttempt(run: AttemptRun): Promise<void> {
   }
 }
 
-async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<StreamEvent>): Promise<void> {
+async function relay<TChunk>(run: AttemptRun, shape: StreamShape<TChunk>, first: RelayedEvent<TChunk>, events: AsyncIterator<RelayedEvent<TChunk>>): Promise<void> {
   const { exchange, meter, clock, call } = run;
   const stream = exchange.openEventStream();
   // The client's own choice: we always ask the upstream for usage, but forward it only on request.
   const clientWantsUsage = call.request.stream_options?.include_usage === true;
-  let lastChunk: ChatCompletionChunk | null = null;
+  let lastChunk: TChunk | null = null;
   let usageSent = false;
 
-  let event: StreamEvent | null = first;
+  let event: RelayedEvent<TChunk> | null = first;
   while (event !== null && !exchange.signal.aborted) {
     if (event.type === 'chunk') {
-      meter.countChunk(event.chunk);
-      if (run.output) for (const choice of event.chunk.choices) if (choice.delta?.content) run.output(choice.delta.content);
+      shape.seen(event.chunk, meter, run.output);
       lastChunk = event.chunk;
       await stream.send(event.raw ?? JSON.stringify(event.chunk));
     } else {
       meter.reportUsage(event.usage);
       if (clientWantsUsage) {
-        await stream.send(JSON.stringify(event.chunk ?? usageChunk(lastChunk, call.upstreamModel, event.usage)));
+        await stream.send(JSON.stringify(event.chunk ?? shape.usageChunk(lastChunk, call.upstreamModel, event.usage)));
         usageSent = true;
       }
     }
     if (exchange.signal.aborted) break;
-    const next: IteratorResult<StreamEvent> = await clock.race(events.next(), true);
+    const next: IteratorResult<RelayedEvent<TChunk>> = await clock.race(events.next(), true);
     event = next.done ? null : next.value;
   }
   if (exchange.signal.aborted) return; // the attempt reports itself aborted
   if (clientWantsUsage && !usageSent) {
     // The upstream reported nothing: the client still gets the usage chunk it asked for, with
     // the same estimate the usage event carries (flagged there as estimated).
-    await stream.send(JSON.stringify(usageChunk(lastChunk, call.upstreamModel, meter.tokens('ok').tokens)));
+    await stream.send(JSON.stringify(shape.usageChunk(lastChunk, call.upstreamModel, meter.tokens('ok').tokens)));
   }
   // Usage before `[DONE]`: a client that saw the whole stream has had its usage handed over.
   await run.end('ok');
@@ -70,14 +81,33 @@ async function relay(run: AttemptRun, first: StreamEvent, events: AsyncIterator<
   stream.end();
 }
 
-/** The usage-only final chunk (choices: []) in OpenAI's shape, matching the stream's id and model. */
-function usageChunk(last: ChatCompletionChunk | null, model: string, usage: TokenCounts): ChatCompletionChunk {
+/** The usage-only final frame (`choices: []`) matching the stream's id and model. */
+export function usageOnlyFrame<TObject extends string>(
+  last: { id: string; created: number; model: string } | null,
+  model: string,
+  usage: TokenCounts,
+  object: TObject,
+  fallbackId: string,
+) {
   return {
-    id: last?.id ?? 'chatcmpl-tollgate',
-    object: 'chat.completion.chunk',
+    id: last?.id ?? fallbackId,
+    object,
     created: last?.created ?? Math.floor(Date.now() / 1000),
     model: last?.model ?? model,
     choices: [],
     usage: toCompletionUsage(usage),
   };
 }
+
+/** Chat completion chunks (`/v1/chat/completions` with `stream: true`). */
+export const chatStream: StreamShape<ChatCompletionChunk> = {
+  open: (run) => run.deps.adapters[run.call.provider.kind].stream(run.call),
+  seen(chunk, meter, output) {
+    meter.countChunk(chunk);
+    if (output) for (const choice of chunk.choices) if (choice.delta?.content) output(choice.delta.content);
+  },
+  usageChunk: (last, model, usage) => usageOnlyFrame(last, model, usage, 'chat.completion.chunk', 'chatcmpl-tollgate'),
+};
+
+/** A streamed chat attempt. */
+export const streamAttempt = (run: AttemptRun): Promise<void> => relayStream(run, chatStream);

@@ -21,6 +21,8 @@ export interface UpstreamCall {
    * stop the upstream request.
    */
   signal: AbortSignal;
+  /** The deployment's connect timeout (TCP + TLS), when it sets one; the data plane's default otherwise. */
+  connectTimeoutMs?: number;
   /** The gateway's request id; adapters forward it (`x-request-id`) so both sides' logs meet. */
   requestId?: string;
 }

@@ -2,6 +2,7 @@ import { type Dispatcher, request } from 'undici';
 import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamCall } from './adapter.ts';
+import type { UpstreamAgents } from './upstream-agent.ts';
 import { parseRetryAfter, redactSecret, upstreamHttpError, upstreamTransportError } from './upstream-errors.ts';
 
 /** An error body larger than this is not read further: we only want its message. */
@@ -30,15 +31,15 @@ export interface HttpCallOptions {
  * Anthropic and Gemini error bodies all put it at `error.message`), never the raw body.
  */
 export async function sendUpstream(
-  dispatcher: Dispatcher,
-  call: Pick<UpstreamCall, 'provider' | 'signal'>,
+  agents: UpstreamAgents,
+  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>,
   wire: WireRequest,
   options: HttpCallOptions = {},
 ): Promise<Dispatcher.ResponseData> {
   const providerName = call.provider.name;
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(wire.url, { dispatcher, method: wire.method ?? 'POST', headers: wire.headers, body: wire.body, signal: call.signal });
+    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs), method: wire.method ?? 'POST', headers: wire.headers, body: wire.body, signal: call.signal });
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
   }

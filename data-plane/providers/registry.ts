@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { UpstreamAgents } from './upstream-agent.ts';
 import type { ProviderKind } from '../../shared/snapshot/schema.ts';
 import type { ProviderAdapter } from './adapter.ts';
 import { createAnthropicAdapter } from './anthropic/adapter.ts';
@@ -10,7 +10,7 @@ import { createOpenAICompatibleAdapter } from './openai-compatible/adapter.ts';
 export type ProviderAdapters = Readonly<Record<ProviderKind, ProviderAdapter>>;
 
 /** One adapter per provider kind; a kind added to the snapshot schema fails to compile here. */
-export function createProviderAdapters(options: { dispatcher: Dispatcher }): ProviderAdapters {
+export function createProviderAdapters(options: { agents: UpstreamAgents }): ProviderAdapters {
   const openAICompatible = createOpenAICompatibleAdapter(options);
   return {
     openai: openAICompatible,

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 
 export interface UpstreamAgentOptions {
   /** Connections per upstream origin: concurrent requests beyond this queue. */
@@ -7,21 +7,46 @@ export interface UpstreamAgentOptions {
   headersTimeoutMs?: number;
   /** Longest silence between two body chunks. */
   bodyTimeoutMs?: number;
+  /** The connect timeout (TCP + TLS) of calls whose deployment sets none. */
   connectTimeoutMs?: number;
 }
 
 /**
- * The HTTP client for every HTTP provider: one undici Agent (a pool per origin), shared, so
- * connections are reused across requests and snapshots.
+ * The HTTP clients of every HTTP provider. undici fixes the connect timeout per pool, not per
+ * request, so each distinct connect timeout (one per deployment setting, in practice a handful)
+ * gets its own Agent (a pool per origin), kept for the process's life: connections are reused
+ * across requests and snapshots, and a deployment's `connectMs` holds for its calls alone.
  */
-export function createUpstreamAgent(options: UpstreamAgentOptions = {}): Agent {
-  return new Agent({
-    connections: options.connectionsPerOrigin ?? 256,
-    // undici never pipelines POSTs anyway; 1 states it and keeps one stream per connection.
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    headersTimeout: options.headersTimeoutMs ?? 300_000,
-    bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-    connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-  });
+export interface UpstreamAgents {
+  /** The agent for calls with this connect timeout; the default one for undefined. */
+  forConnectTimeout(connectTimeoutMs: number | undefined): Dispatcher;
+  /** Closes every agent, cutting in-flight upstream requests. */
+  destroy(): Promise<void>;
+}
+
+export function createUpstreamAgents(options: UpstreamAgentOptions = {}): UpstreamAgents {
+  const defaultConnectMs = options.connectTimeoutMs ?? 10_000;
+  const agents = new Map<number, Agent>();
+  const create = (connectMs: number) =>
+    new Agent({
+      connections: options.connectionsPerOrigin ?? 256,
+      // undici never pipelines POSTs anyway; 1 states it and keeps one stream per connection.
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 300_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 120_000,
+      connect: { timeout: connectMs },
+    });
+  return {
+    forConnectTimeout(connectTimeoutMs) {
+      const connectMs = connectTimeoutMs ?? defaultConnectMs;
+      let agent = agents.get(connectMs);
+      if (!agent) agents.set(connectMs, (agent = create(connectMs)));
+      return agent;
+    },
+    async destroy() {
+      await Promise.all([...agents.values()].map((agent) => agent.destroy()));
+      agents.clear();
+    },
+  };
 }

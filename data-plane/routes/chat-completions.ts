@@ -1,57 +1,23 @@
-import { authenticate } from '../auth/authenticate.ts';
-import { snapshotNotLoaded } from '../errors/client-errors.ts';
-import type { DispatchDeps } from '../dispatch/dispatch-chat.ts';
-import { dispatchChat } from '../dispatch/dispatch-chat.ts';
+import { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import { completeAttempt } from '../dispatch/relay-completion.ts';
+import { streamAttempt } from '../dispatch/relay-stream.ts';
 import type { RouteHandler } from '../http/router.ts';
-import { chargeRequest } from '../money/charge-request.ts';
-import type { IdempotencyStore } from '../money/idempotency-store.ts';
-import type { MoneyGuard } from '../money/money-guard.ts';
-import { withIdempotency } from '../money/with-idempotency.ts';
 import { applySystemPrompt } from '../policy/team-policy.ts';
-import { checkCapabilities } from '../routing/check-capabilities.ts';
-import { resolveModel } from '../routing/resolve-model.ts';
-import { planRoute, type RoutePlan } from '../routing/route-plan.ts';
-import { requestBounds } from '../money/plan-admission.ts';
-import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
-import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
-import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
-import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
-import { parseChatRequest } from './parse-chat-request.ts';
+import { chatCapabilityGap } from '../routing/check-capabilities.ts';
+import { parseJsonBody } from './parse-json-body.ts';
+import { type RoutedDeps, routedRoute } from './routed-route.ts';
 
-/** `POST /v1/chat/completions`: parse -> auth -> resolve -> plan -> limit -> dispatch; errors render at the edge. */
-export function chatCompletionsRoute(deps: DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore }): RouteHandler {
-  return async (exchange) => {
-    // Read once: this request runs on this snapshot to its end, whatever is swapped in meanwhile.
-    const snapshot = deps.snapshots.current();
-    if (!snapshot) throw snapshotNotLoaded();
-    exchange.setHeader('x-tollgate-snapshot', String(snapshot.version));
-    const apiKey = authenticate(snapshot, exchange.headers, Date.now());
-    const request = applySystemPrompt(parseChatRequest(exchange.body), apiKey.routing.systemPrompt);
-    const resolved = resolveModel(snapshot, apiKey, request.model);
-    checkCapabilities(resolved.model, request);
-    const profile = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
-    const route = planRoute(apiKey, resolved, request);
-    // Admission is per request. Its reservation must cover the dearest step a fallback could reach,
-    // or a fallback to a pricier model could spend past a hard budget: it is made against that
-    // step (its first deployment's limits and markup rules). Without a chain, that is the first
-    // planned deployment. Every attempt's real cost is settled through the metered publisher.
-    const admitted = dearestStep(route.steps, apiKey, request);
-    // A replayed Idempotency-Key answers from the store; otherwise rate limits and budgets are
-    // reserved before the upstream call and settled with the real cost after.
-    await withIdempotency(exchange, deps.idempotency, apiKey.team.id, (ex) =>
-      chargeRequest(ex, deps.money, deps.usage, { apiKey, model: admitted.model, target: admitted.targets[0], budgets: snapshot.budgets, request }, (usage) =>
-        dispatchChat(ex, { snapshot, apiKey, route, strategy: profile.strategy, request }, { ...deps, usage }),
-      ),
-    );
-  };
-}
-
-function dearestStep(steps: RoutePlan['steps'], apiKey: CompiledApiKey, request: ChatCompletionRequest): RoutePlan['steps'][number] {
-  let dearest = steps[0];
-  let most = -1;
-  for (const step of steps) {
-    const cost = requestBounds({ apiKey, model: step.model, target: step.targets[0], request }).maxCostMicroUsd;
-    if (cost > most) [dearest, most] = [step, cost];
-  }
-  return dearest;
+/** `POST /v1/chat/completions`, whole or streamed (SSE), on every provider kind. */
+export function chatCompletionsRoute(deps: RoutedDeps): RouteHandler {
+  return routedRoute(deps, (body, apiKey) => {
+    const request = applySystemPrompt(parseJsonBody(body, ChatCompletionRequest), apiKey.routing.systemPrompt);
+    return {
+      path: '/v1/chat/completions',
+      request,
+      checksContextWindow: true,
+      servedBy: () => true,
+      capabilityGap: (model) => chatCapabilityGap(model, request),
+      relay: request.stream === true ? streamAttempt : completeAttempt,
+    };
+  });
 }

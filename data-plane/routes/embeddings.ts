@@ -1,36 +1,28 @@
 import { EmbeddingRequest, embeddingInputs } from '../../shared/openai/embeddings.ts';
-import { invalidRequest } from '../errors/client-errors.ts';
+import { embedAttempt } from '../dispatch/relay-embeddings.ts';
 import type { RouteHandler } from '../http/router.ts';
+import { embeddingsCapabilityGap } from '../routing/check-capabilities.ts';
 import { parseJsonBody } from './parse-json-body.ts';
-import { endpointNotSupported, singleAttempt, type SingleAttemptDeps } from './single-attempt.ts';
+import { type RoutedDeps, routedRoute } from './routed-route.ts';
 
 /**
- * `POST /v1/embeddings`: for models with the `embeddings` capability, on providers whose adapter
- * embeds (openai, openai-compatible, azure-openai, gemini, mock). One usage event per attempt,
- * completion tokens 0.
+ * `POST /v1/embeddings`: for models with the `embeddings` capability, on deployments whose provider
+ * kind embeds (openai, openai-compatible, azure-openai, gemini, mock), through the same plan,
+ * retries, fallback chain and money as chat. One usage event per attempt, completion tokens 0.
  */
-export function embeddingsRoute(deps: SingleAttemptDeps): RouteHandler {
-  return async (exchange) => {
-    const request = parseJsonBody(exchange.body, EmbeddingRequest);
+export function embeddingsRoute(deps: RoutedDeps): RouteHandler {
+  return routedRoute(deps, (body) => {
+    const request = parseJsonBody(body, EmbeddingRequest);
     const { texts } = embeddingInputs(request.input);
-    await singleAttempt(
-      exchange,
-      deps,
+    return {
+      path: '/v1/embeddings',
       // Embeddings produce no output tokens: nothing to reserve beyond the input.
-      { ...request, max_tokens: 0 },
-      texts.map((text) => ({ role: 'user' as const, content: text })),
-      (model, adapter, target) => {
-        if (!model.model.capabilities.embeddings) {
-          throw invalidRequest(`The model \`${model.model.name}\` does not support embeddings.`, 'model', 'unsupported_capability');
-        }
-        if (!adapter.embed) throw endpointNotSupported('/v1/embeddings', model.model.name, target.provider.kind);
-      },
-      async ({ adapter, target, meter }) => {
-        const result = await adapter.embed!({ request, upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal: exchange.signal });
-        meter.answered(result.status);
-        if (result.usage) meter.reportUsage(result.usage);
-        exchange.sendJson(200, result.response);
-      },
-    );
-  };
+      request: { model: request.model, user: request.user, messages: texts.map((text) => ({ role: 'user' as const, content: text })), max_tokens: null },
+      // An embedding model's window bounds each input, not their sum: the upstream judges it.
+      checksContextWindow: false,
+      servedBy: (adapter) => adapter.embed !== undefined,
+      capabilityGap: embeddingsCapabilityGap,
+      relay: (run) => embedAttempt(run, request),
+    };
+  });
 }

@@ -1,21 +1,26 @@
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
+import type { GatewayError } from '../errors/gateway-error.ts';
 import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
 
-/** Refuses (400) a request that needs something the model cannot do, before any upstream call. */
-export function checkCapabilities(model: CompiledModel, request: ChatCompletionRequest): void {
+/**
+ * The 400 for a chat request that needs something the model cannot do (streaming, tools), or
+ * null. The requested model's gap is answered before any upstream call; a fallback model with
+ * one is skipped.
+ */
+export function chatCapabilityGap(model: CompiledModel, request: ChatCompletionRequest): GatewayError | null {
   const { capabilities, name } = model.model;
   if (request.stream === true && !capabilities.streaming) {
-    throw invalidRequest(`The model \`${name}\` does not support streaming.`, 'stream', 'unsupported_capability');
+    return invalidRequest(`The model \`${name}\` does not support streaming.`, 'stream', 'unsupported_capability');
   }
   if (request.tools && request.tools.length > 0 && !capabilities.tools) {
-    throw invalidRequest(`The model \`${name}\` does not support tools.`, 'tools', 'unsupported_capability');
+    return invalidRequest(`The model \`${name}\` does not support tools.`, 'tools', 'unsupported_capability');
   }
+  return null;
 }
 
-/** The same check as a yes/no, for fallback models: one that cannot serve the request is skipped. */
-export function supportsRequest(model: CompiledModel, request: ChatCompletionRequest): boolean {
-  const { capabilities } = model.model;
-  if (request.stream === true && !capabilities.streaming) return false;
-  return !(request.tools && request.tools.length > 0 && !capabilities.tools);
+/** The same for `/v1/embeddings`: the model must have the `embeddings` capability. */
+export function embeddingsCapabilityGap(model: CompiledModel): GatewayError | null {
+  if (model.model.capabilities.embeddings) return null;
+  return invalidRequest(`The model \`${model.model.name}\` does not support embeddings.`, 'model', 'unsupported_capability');
 }

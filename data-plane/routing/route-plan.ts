@@ -1,8 +1,9 @@
-import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { FallbackTrigger } from '../../shared/snapshot/schema.ts';
 import { keyAllowsModel } from '../auth/authenticate.ts';
+import type { Endpoint } from '../dispatch/endpoint.ts';
+import { invalidRequest } from '../errors/client-errors.ts';
+import type { ProviderAdapters } from '../providers/registry.ts';
 import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { supportsRequest } from './check-capabilities.ts';
 import { type ResolvedModel, targetsForTeam } from './resolve-model.ts';
 
 /** One model of the plan with the deployments the key's team may reach. */
@@ -26,17 +27,29 @@ const NO_TRIGGERS: ReadonlySet<FallbackTrigger> = new Set();
 /**
  * A loop over the chain precomputed at compile time (key > team > plan > model): chain models
  * the key may not use, its team cannot reach, or that cannot serve this request (streaming,
- * tools) are skipped; a model appears once.
+ * tools, embeddings) are skipped; a model appears once. Within every step only deployments whose
+ * provider kind serves the endpoint remain (an Anthropic deployment never gets an embeddings
+ * attempt). Throws the requested model's own gap as a 400, before anything is reserved or sent.
  */
-export function planRoute(apiKey: CompiledApiKey, resolved: ResolvedModel, request: ChatCompletionRequest): RoutePlan {
-  const steps: RouteStep[] = [{ model: resolved.model, targets: resolved.targets }];
+export function planRoute(apiKey: CompiledApiKey, resolved: ResolvedModel, endpoint: Endpoint, adapters: ProviderAdapters): RoutePlan {
+  const gap = endpoint.capabilityGap(resolved.model);
+  if (gap) throw gap;
+  const serving = (targets: readonly CompiledTarget[]) => targets.filter((target) => endpoint.servedBy(adapters[target.provider.kind]));
+  const first = serving(resolved.targets);
+  if (first.length === 0) throw endpointNotSupported(endpoint.path, resolved.model.model.name, resolved.targets[0].provider.kind);
+  const steps: RouteStep[] = [{ model: resolved.model, targets: first }];
   const chain = apiKey.routing.fallbackChain ?? resolved.model.fallbackChain;
   if (!chain) return { steps, fallbackTriggers: NO_TRIGGERS };
   for (const model of chain.models) {
     if (steps.some((step) => step.model === model)) continue;
-    if (!keyAllowsModel(apiKey, model) || !supportsRequest(model, request)) continue;
-    const targets = targetsForTeam(model, apiKey.team.id);
+    if (!keyAllowsModel(apiKey, model) || endpoint.capabilityGap(model)) continue;
+    const targets = serving(targetsForTeam(model, apiKey.team.id));
     if (targets.length > 0) steps.push({ model, targets });
   }
   return { steps, fallbackTriggers: chain.triggers };
+}
+
+/** The 400 for an endpoint no deployment of the requested model can serve (its provider kind lacks it). */
+export function endpointNotSupported(path: string, model: string, kind: string) {
+  return invalidRequest(`The model \`${model}\` is served by a ${kind} provider, which does not support ${path}.`, 'model', 'unsupported_endpoint');
 }

@@ -2,7 +2,7 @@ import type { SnapshotDeployment } from '../../shared/snapshot/schema.ts';
 
 /** Upstream timeouts in milliseconds. */
 export interface AttemptTimeouts {
-  /** TCP + TLS connect. Applied by the shared upstream agent (undici sets it per pool). */
+  /** TCP + TLS connect. Applied by the upstream agent kept for that value (undici sets it per pool). */
   connectMs: number;
   /** Attempt start to the first event of a stream (headers alone do not count). */
   firstByteMs: number;

@@ -23,6 +23,8 @@ export interface FixtureReply {
    * characters are cut anywhere on their way to the gateway.
    */
   sliceBytes?: number;
+  /** Wait this long before the response head (an upstream that hangs). */
+  delayMs?: number;
 }
 
 export interface RecordedFixtureRequest {
@@ -63,6 +65,8 @@ export async function startFakeFixtureUpstream(): Promise<FakeFixtureUpstream> {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
     const reply = queue.shift();
     if (!reply) return void res.writeHead(599).end('no reply queued');
+    if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (res.destroyed) return;
     const text = reply.file ? fixture(reply.file) : (reply.body ?? '');
     const sse = reply.file?.endsWith('.sse') ?? false;
     res.writeHead(reply.status ?? 200, { 'content-type': sse ? 'text/event-stream' : 'application/json', ...reply.headers });

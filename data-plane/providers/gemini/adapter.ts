@@ -1,4 +1,4 @@
-import type { Dispatcher } from 'undici';
+import type { UpstreamAgents } from '../upstream-agent.ts';
 import type { ProviderAdapter } from '../adapter.ts';
 import { guardStream, readBodyText, sendUpstream } from '../http-call.ts';
 import { toEmbeddingResult, toGeminiEmbedRequest } from './embed.ts';
@@ -18,22 +18,22 @@ function effectiveStatus(status: number, body: string): number {
  * `gemini`: the Gemini API (generativelanguage.googleapis.com), `generateContent` and
  * `streamGenerateContent?alt=sse`, translated both ways; embeddings via `batchEmbedContents`.
  */
-export function createGeminiAdapter(options: { dispatcher: Dispatcher }): ProviderAdapter {
-  const { dispatcher } = options;
+export function createGeminiAdapter(options: { agents: UpstreamAgents }): ProviderAdapter {
+  const { agents } = options;
   return {
     async complete(call) {
-      const response = await sendUpstream(dispatcher, call, toGeminiRequest(call, false), { effectiveStatus });
+      const response = await sendUpstream(agents, call, toGeminiRequest(call, false), { effectiveStatus });
       return toCompletionResult(response.statusCode, await readBodyText(response, call), call.provider.name, call.upstreamModel);
     },
 
     async stream(call) {
-      const response = await sendUpstream(dispatcher, call, toGeminiRequest(call, true), { effectiveStatus });
+      const response = await sendUpstream(agents, call, toGeminiRequest(call, true), { effectiveStatus });
       const context = { providerName: call.provider.name, status: response.statusCode, credential: call.provider.credential, upstreamModel: call.upstreamModel };
       return { status: response.statusCode, events: guardStream(response, call, (body) => toStreamEvents(body, context)) };
     },
 
     async embed(call) {
-      const response = await sendUpstream(dispatcher, call, toGeminiEmbedRequest(call), { effectiveStatus });
+      const response = await sendUpstream(agents, call, toGeminiEmbedRequest(call), { effectiveStatus });
       return toEmbeddingResult(call, response.statusCode, await readBodyText(response, call));
     },
   };

@@ -3,9 +3,10 @@ import { vi } from 'vitest';
 import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
-import type { ProviderKind, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
+import type { ProviderKind, SnapshotContent, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
 import { type DataPlane, startDataPlane } from '../../../data-plane/app.ts';
 import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
+import type { RoutingOptions } from '../../../data-plane/routing/routing-runtime.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, team } from '../../support/snapshot-fixture.ts';
 
@@ -34,11 +35,20 @@ export interface ProviderHarness {
   close(): Promise<void>;
 }
 
+export interface ProviderHarnessOptions {
+  /** Mock providers (name -> baseUrl), each with a model of the same name. */
+  mocks?: Record<string, string>;
+  /** More of the snapshot, given the fixture upstream's origin (routing scenarios). */
+  extra?: (origin: string, credential: string) => Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains'>;
+  /** Routing policy; by default one attempt per request (see below). */
+  routing?: RoutingOptions;
+}
+
 /**
  * The real data plane over one fixture-replaying upstream, with one provider and one model per
  * HTTP kind (model name = kind), plus mock providers configured by `mocks` (name -> baseUrl).
  */
-export async function startProviderHarness(options: { mocks?: Record<string, string> } = {}): Promise<ProviderHarness> {
+export async function startProviderHarness(options: ProviderHarnessOptions = {}): Promise<ProviderHarness> {
   const upstream = await startFakeFixtureUpstream();
   const bus = createMemoryBus();
   const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
@@ -61,9 +71,17 @@ export async function startProviderHarness(options: { mocks?: Record<string, str
     providers.push(provider({ id: `prov-${name}`, name, kind: 'mock', baseUrl }));
     models.push(model({ id: `model-${name}`, name, capabilities, deployments: [deployment({ id: `dep-${name}`, providerId: `prov-${name}`, upstreamModel: 'echo-1' })] }));
   }
+  const extra = options.extra?.(upstream.origin, credential);
   await publishSnapshot(
     bus,
-    buildSnapshot({ version: 1, teams: [team({ id: 'acme' })], apiKeys: [apiKey(KEY, { id: 'key-acme', teamId: 'acme' })], providers, models }),
+    buildSnapshot({
+      version: 1,
+      teams: [team({ id: 'acme' })],
+      apiKeys: [apiKey(KEY, { id: 'key-acme', teamId: 'acme' })],
+      providers: [...providers, ...(extra?.providers ?? [])],
+      models: [...models, ...(extra?.models ?? [])],
+      fallbackChains: extra?.fallbackChains ?? [],
+    }),
   );
   const usageEvents: UsageEvent[] = [];
   const consumer = bus.consumeUsage('test', async (batch) => {
@@ -78,7 +96,7 @@ export async function startProviderHarness(options: { mocks?: Record<string, str
     secretBox,
     maxBodyBytes: 64 * 1024,
     snapshotPollIntervalMs: 0,
-    routing: { retry: { maxAttempts: 1 }, cooldownStore: cooldowns },
+    routing: { retry: { maxAttempts: 1 }, ...options.routing, cooldownStore: cooldowns },
   });
   const url = `http://127.0.0.1:${plane.port}`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };

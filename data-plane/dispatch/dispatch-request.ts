@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
@@ -17,6 +16,7 @@ import type { RequestTracing } from '../observe/tracing.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import type { AttemptAdmission, AttemptHooks } from './attempt-hooks.ts';
 import { runAttempt } from './attempt-run.ts';
+import type { Endpoint } from './endpoint.ts';
 
 export interface DispatchDeps {
   adapters: ProviderAdapters;
@@ -36,8 +36,8 @@ export interface DispatchPlan {
   apiKey: CompiledApiKey;
   route: RoutePlan;
   strategy: RoutingStrategy;
-  /** After team policy: what the adapter maps to the wire. */
-  request: ChatCompletionRequest;
+  /** The endpoint and its request (after team policy): what each attempt sends and relays. */
+  endpoint: Endpoint;
 }
 
 /** What the loop has learnt so far; the last failure decides whether the plan moves on. */
@@ -65,13 +65,14 @@ const ADMITTED: AttemptAdmission = { admitted: true };
  * before the first byte reaches the client. This is the one place an attempt starts and ends:
  * `hooks.beforeAttempt` runs right before each, its `settle` right after.
  */
-export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
+export async function dispatchRequest(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
+  const { request } = plan.endpoint;
   const promptLog =
     plan.apiKey.team.logPrompts && deps.logger
       ? new PromptLog(
           deps.logger,
-          { requestId: exchange.requestId, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id, model: plan.route.steps[0].model.model.name, streamed: plan.request.stream === true },
-          plan.request.messages,
+          { requestId: exchange.requestId, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id, model: plan.route.steps[0].model.model.name, streamed: request.stream === true },
+          request.messages,
         )
       : null;
   const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null, promptLog };
@@ -92,12 +93,13 @@ export async function dispatchChat(exchange: Exchange, plan: DispatchPlan, deps:
 }
 
 async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, state: LoopState): Promise<void> {
-  const prompt = new PromptSize(plan.request);
+  const { request } = plan.endpoint;
+  const prompt = new PromptSize(request);
   for (const [index, step] of plan.route.steps.entries()) {
     // The requested model always gets its turn; a fallback only on a trigger of the chain.
     if (index > 0 && !(state.last?.trigger && plan.route.fallbackTriggers.has(state.last.trigger))) break;
     if (state.attempts >= deps.routing.retry.maxAttempts) break;
-    const tooLong = checkContextWindow(step.model, prompt, plan.request);
+    const tooLong = plan.endpoint.checksContextWindow ? checkContextWindow(step.model, prompt, request) : null;
     if (tooLong) {
       state.contextError ??= tooLong;
       state.last = { error: tooLong, trigger: 'context_window' };
@@ -114,7 +116,7 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
 async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, step: RouteStep, state: LoopState, prompt: PromptSize): Promise<'done' | 'next'> {
   const { routing } = deps;
   const { cooldowns } = routing;
-  const streamed = plan.request.stream === true;
+  const streamed = plan.endpoint.request.stream === true;
   const ordered = orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
   if (ordered.length === 0) {
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
@@ -156,7 +158,7 @@ async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDe
           apiKey: plan.apiKey,
           model: step.model,
           target,
-          request: plan.request,
+          request: plan.endpoint.request,
           promptTokens: () => prompt.tokens(),
         })
       : ADMITTED;
@@ -177,7 +179,7 @@ async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDe
       apiKey: plan.apiKey,
       model: step.model,
       target,
-      request: plan.request,
+      endpoint: plan.endpoint,
       deps,
       settle: admission.settle,
       output: state.promptLog ? (text) => state.promptLog!.output(text) : undefined,
