@@ -117,6 +117,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       provider: target.provider,
       signal: clock.signal,
       requestId: exchange.requestId,
+      traceHeaders: endSpan?.traceHeaders,
     },
     commit() {
       committed = true;

@@ -4,7 +4,7 @@ import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
 import type { ProviderKind, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
-import { type DataPlane, startDataPlane } from '../../../data-plane/app.ts';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../../data-plane/app.ts';
 import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, team } from '../../support/snapshot-fixture.ts';
@@ -37,8 +37,9 @@ export interface ProviderHarness {
 /**
  * The real data plane over one fixture-replaying upstream, with one provider and one model per
  * HTTP kind (model name = kind), plus mock providers configured by `mocks` (name -> baseUrl).
+ * Untraced unless `tracing` is given.
  */
-export async function startProviderHarness(options: { mocks?: Record<string, string> } = {}): Promise<ProviderHarness> {
+export async function startProviderHarness(options: { mocks?: Record<string, string>; tracing?: DataPlaneOptions['tracing'] } = {}): Promise<ProviderHarness> {
   const upstream = await startFakeFixtureUpstream();
   const bus = createMemoryBus();
   const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
@@ -79,6 +80,7 @@ export async function startProviderHarness(options: { mocks?: Record<string, str
     maxBodyBytes: 64 * 1024,
     snapshotPollIntervalMs: 0,
     routing: { retry: { maxAttempts: 1 }, cooldownStore: cooldowns },
+    tracing: options.tracing,
   });
   const url = `http://127.0.0.1:${plane.port}`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
