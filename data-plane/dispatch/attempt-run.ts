@@ -122,6 +122,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       signal: clock.signal,
       connectTimeoutMs: target.deployment.timeouts.connectMs ?? undefined,
       requestId: exchange.requestId,
+      traceHeaders: endSpan?.traceHeaders,
     },
     commit() {
       committed = true;

@@ -32,16 +32,32 @@ export interface AttemptStart {
 }
 
 /**
+ * Ends an upstream attempt's span with the attempt's usage event. A function (not an object) so
+ * the attempt loop's call site stays what it was; it carries the attempt's propagation headers.
+ */
+export interface EndAttemptSpan {
+  (event: UsageEvent): void;
+  /**
+   * `traceparent` (and `tracestate` when the trace has one) naming this attempt's CLIENT span:
+   * sent on the upstream request so a traced provider joins the trace under the attempt.
+   */
+  readonly traceHeaders: Readonly<Record<string, string>>;
+}
+
+/**
  * Request and upstream-attempt spans. Exists only when tracing is configured: otherwise the data
  * plane holds null and pays one null check per request and per attempt (the OpenTelemetry SDK is
  * not even loaded).
  */
 export interface RequestTracing {
-  /** Starts the request span at arrival, ends it with the status the client got. */
+  /**
+   * Starts the request span at arrival (a child of the caller's span when the request carries a
+   * valid W3C `traceparent`, a new trace otherwise), ends it with the status the client got.
+   */
   readonly observer: RequestObserver;
   annotate(requestId: string, annotation: RequestAnnotation): void;
   /** A child span of the request's; the returned function ends it with the attempt's usage event. */
-  startAttempt(requestId: string, attempt: AttemptStart): (event: UsageEvent) => void;
+  startAttempt(requestId: string, attempt: AttemptStart): EndAttemptSpan;
   /** Flushes pending spans and stops the exporter. */
   shutdown(): Promise<void>;
 }
@@ -50,8 +66,9 @@ export interface RequestTracing {
 export async function createTracing(options: TracingOptions): Promise<RequestTracing | null> {
   if (!options.exporter && !options.otlpEndpoint) return null;
   // Loaded only when configured: an untraced data plane never imports the SDK.
-  const [api, sdk, resources, semconv] = await Promise.all([
+  const [api, core, sdk, resources, semconv] = await Promise.all([
     import('@opentelemetry/api'),
+    import('@opentelemetry/core'),
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/semantic-conventions'),
@@ -72,16 +89,25 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
   // Not registered globally: these spans are ours, and embedding apps keep their own provider.
   const tracer: Tracer = provider.getTracer('tollgate');
   const open = new Map<string, Span>();
+  const propagator = new core.W3CTraceContextPropagator();
 
   return {
     observer: {
       started(exchange, route) {
         // The API only: probes and scrapes every few seconds would drown the traces.
         if (!route.startsWith('/v1/')) return;
-        const span = tracer.startSpan(`${exchange.method} ${route}`, {
-          kind: api.SpanKind.SERVER,
-          attributes: { [semconv.ATTR_HTTP_REQUEST_METHOD]: exchange.method, [semconv.ATTR_HTTP_ROUTE]: route, 'tollgate.request_id': exchange.requestId },
-        });
+        // From the exchange's copy: the uWS request is gone by the time anything awaits. An absent
+        // or malformed traceparent leaves ROOT_CONTEXT, so the request starts a trace of its own;
+        // a valid one's sampled flag decides (the default ParentBased sampler) whether we record.
+        const caller = propagator.extract(api.ROOT_CONTEXT, exchange.headers, api.defaultTextMapGetter);
+        const span = tracer.startSpan(
+          `${exchange.method} ${route}`,
+          {
+            kind: api.SpanKind.SERVER,
+            attributes: { [semconv.ATTR_HTTP_REQUEST_METHOD]: exchange.method, [semconv.ATTR_HTTP_ROUTE]: route, 'tollgate.request_id': exchange.requestId },
+          },
+          caller,
+        );
         open.set(exchange.requestId, span);
       },
       finished(exchange) {
@@ -122,7 +148,11 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
         },
         context,
       );
-      return (event) => {
+      // Injected even when the span is not sampled: the upstream then learns our decision (flags 00)
+      // instead of starting a sampled trace of its own.
+      const traceHeaders: Record<string, string> = {};
+      propagator.inject(api.trace.setSpan(api.ROOT_CONTEXT, span), traceHeaders, api.defaultTextMapSetter);
+      const end = (event: UsageEvent) => {
         span.setAttributes({
           [semconv.ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status,
           'tollgate.outcome': event.outcome,
@@ -136,6 +166,7 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
         if (event.outcome !== 'ok') span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.outcome });
         span.end();
       };
+      return Object.assign(end, { traceHeaders });
     },
     async shutdown() {
       for (const span of open.values()) span.end();

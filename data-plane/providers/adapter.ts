@@ -25,6 +25,11 @@ export interface UpstreamCall {
   connectTimeoutMs?: number;
   /** The gateway's request id; adapters forward it (`x-request-id`) so both sides' logs meet. */
   requestId?: string;
+  /**
+   * W3C trace context naming the attempt's span (`traceparent`, maybe `tracestate`), set by the
+   * attempt loop when tracing is on; HTTP adapters send it so a traced provider joins the trace.
+   */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface CompletionResult {

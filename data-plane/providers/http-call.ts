@@ -32,14 +32,15 @@ export interface HttpCallOptions {
  */
 export async function sendUpstream(
   agents: UpstreamAgents,
-  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>,
+  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs' | 'traceHeaders'>,
   wire: WireRequest,
   options: HttpCallOptions = {},
 ): Promise<Dispatcher.ResponseData> {
   const providerName = call.provider.name;
+  const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs), method: wire.method ?? 'POST', headers: wire.headers, body: wire.body, signal: call.signal });
+    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs), method: wire.method ?? 'POST', headers, body: wire.body, signal: call.signal });
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
   }

@@ -20,6 +20,29 @@ function collectingExporter(): SpanExporter & { spans: ReadableSpan[] } {
   };
 }
 
+/** A caller's span context, as an instrumented client sends it. */
+const CALLER = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7' };
+const CALLER_TRACESTATE = 'vendor=opaque-value,other=1';
+
+/** The parts of a version-00 traceparent header; fails the test when it is not one. */
+function traceparentOf(header: string | string[] | undefined): { traceId: string; parentId: string; flags: string } {
+  const match = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(String(header));
+  if (!match) throw new Error(`not a traceparent: ${String(header)}`);
+  return { traceId: match[1], parentId: match[2], flags: match[3] };
+}
+
+function requestSpan(spans: ReadableSpan[], requestId: string): ReadableSpan {
+  const found = spans.filter((span) => span.kind === SpanKind.SERVER && span.attributes['tollgate.request_id'] === requestId);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+function attemptSpans(spans: ReadableSpan[], request: ReadableSpan): ReadableSpan[] {
+  return spans
+    .filter((span) => span.parentSpanContext?.spanId === request.spanContext().spanId)
+    .sort((a, b) => Number(a.attributes['tollgate.attempt']) - Number(b.attributes['tollgate.attempt']));
+}
+
 describe('OpenTelemetry traces', () => {
   let harness: Harness | null = null;
   afterEach(async () => {
@@ -68,6 +91,89 @@ describe('OpenTelemetry traces', () => {
     expect(attempts[0].attributes).toMatchObject({ 'http.response.status_code': 500, 'tollgate.outcome': 'upstream_error' });
     expect(attempts[1].attributes).toMatchObject({ 'http.response.status_code': 200, 'tollgate.outcome': 'ok' });
     expect(exporter.spans.find((span) => span.attributes['http.route'] === '/healthz')).toBeUndefined();
+  });
+
+  it("continues the caller's traceparent and tracestate, and sends each attempt's span upstream", async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    harness.upstream.enqueue({ kind: 'error', status: 500, message: 'boom' });
+    const response = await harness.chat(chatBody(), {
+      headers: { 'x-request-id': 'traced-1', traceparent: `00-${CALLER.traceId}-${CALLER.spanId}-01`, tracestate: CALLER_TRACESTATE },
+    });
+    expect(response.status).toBe(200);
+    await harness.close();
+    const upstreamRequests = harness.upstream.requests;
+    harness = null;
+
+    const request = requestSpan(exporter.spans, 'traced-1');
+    expect(request.spanContext().traceId).toBe(CALLER.traceId);
+    expect(request.parentSpanContext).toMatchObject({ traceId: CALLER.traceId, spanId: CALLER.spanId, isRemote: true });
+    expect(request.spanContext().traceState?.serialize()).toBe(CALLER_TRACESTATE);
+    const attempts = attemptSpans(exporter.spans, request);
+    expect(attempts).toHaveLength(2);
+    expect(upstreamRequests).toHaveLength(2);
+    attempts.forEach((attempt, index) => {
+      expect(attempt.spanContext().traceId).toBe(CALLER.traceId);
+      // The upstream hangs under the attempt that called it, not under the request or the caller.
+      expect(traceparentOf(upstreamRequests[index].headers.traceparent)).toEqual({ traceId: CALLER.traceId, parentId: attempt.spanContext().spanId, flags: '01' });
+      expect(upstreamRequests[index].headers.tracestate).toBe(CALLER_TRACESTATE);
+    });
+  });
+
+  it("honours an unsampled caller: nothing is exported and the upstream is told it is unsampled", async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    const response = await harness.chat(chatBody({ stream: true }), { headers: { traceparent: `00-${CALLER.traceId}-${CALLER.spanId}-00` } });
+    expect(response.status).toBe(200);
+    await response.text();
+    await harness.close();
+    const [upstreamRequest] = harness.upstream.requests;
+    harness = null;
+
+    expect(exporter.spans.filter((span) => span.spanContext().traceId === CALLER.traceId)).toEqual([]);
+    const propagated = traceparentOf(upstreamRequest.headers.traceparent);
+    expect(propagated).toMatchObject({ traceId: CALLER.traceId, flags: '00' });
+    expect(propagated.parentId).not.toBe(CALLER.spanId);
+  });
+
+  it('starts a new trace, and still serves, when the traceparent is malformed', async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    const malformed = {
+      'version-ff': `ff-${CALLER.traceId}-${CALLER.spanId}-01`,
+      'zero-trace-id': `00-${'0'.repeat(32)}-${CALLER.spanId}-01`,
+      'zero-span-id': `00-${CALLER.traceId}-${'0'.repeat(16)}-01`,
+      'upper-case': `00-${CALLER.traceId.toUpperCase()}-${CALLER.spanId}-01`,
+      'version-00-extra-field': `00-${CALLER.traceId}-${CALLER.spanId}-01-extra`,
+      garbage: 'not a traceparent at all',
+    };
+    for (const [name, traceparent] of Object.entries(malformed)) {
+      harness.upstream.reset();
+      // The tracestate belongs to the (rejected) traceparent: it must not survive on its own.
+      const response = await harness.chat(chatBody(), { headers: { 'x-request-id': `bad-${name}`, traceparent, tracestate: CALLER_TRACESTATE } });
+      expect(response.status, name).toBe(200);
+      const upstream = await harness.upstream.nextRequest();
+      expect(traceparentOf(upstream.headers.traceparent).traceId, name).not.toBe(CALLER.traceId);
+      expect(upstream.headers.tracestate, name).toBeUndefined();
+    }
+    await harness.close();
+    harness = null;
+
+    for (const name of Object.keys(malformed)) {
+      const request = requestSpan(exporter.spans, `bad-${name}`);
+      expect(request.parentSpanContext, name).toBeUndefined();
+      expect(request.spanContext().traceId, name).not.toBe(CALLER.traceId);
+      expect(attemptSpans(exporter.spans, request), name).toHaveLength(1);
+    }
+  });
+
+  it("sends no trace context upstream when tracing is off, and never forwards the client's", async () => {
+    harness = await startHarness();
+    const response = await harness.chat(chatBody(), { headers: { traceparent: `00-${CALLER.traceId}-${CALLER.spanId}-01`, tracestate: CALLER_TRACESTATE } });
+    expect(response.status).toBe(200);
+    const upstream = await harness.upstream.nextRequest();
+    expect(upstream.headers.traceparent).toBeUndefined();
+    expect(upstream.headers.tracestate).toBeUndefined();
   });
 
   it('exports over OTLP/HTTP (JSON) to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces', async () => {

@@ -243,3 +243,23 @@ describe.each(CASES)('provider contract: $kind', (c) => {
     expect(event).toMatchObject({ outcome: 'upstream_error', status: 200, streamed: true });
   });
 });
+
+describe('provider contract: trace context', () => {
+  let traced: ProviderHarness;
+  beforeAll(async () => {
+    const discard = { export: (_spans: unknown, done: (result: { code: 0 }) => void) => done({ code: 0 }), shutdown: async () => undefined };
+    traced = await startProviderHarness({ tracing: { exporter: discard } });
+  });
+  afterAll(() => traced.close());
+
+  // The ids themselves are checked in tracing.test.ts; this guards each adapter handing the
+  // attempt's trace headers to the wire, streamed or not.
+  it.each(CASES.map((c) => [c.kind, c] as const))('%s sends a traceparent upstream when tracing is on', async (_kind, c) => {
+    traced.upstream.enqueue({ file: c.text.json }, { file: c.text.sse });
+    expect((await traced.post('/v1/chat/completions', { model: c.kind, messages })).status).toBe(200);
+    expect(await (await traced.post('/v1/chat/completions', { model: c.kind, messages, stream: true })).text()).toContain('data: [DONE]');
+    expect(traced.upstream.requests).toHaveLength(2);
+    for (const request of traced.upstream.requests) expect(request.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    traced.upstream.reset();
+  });
+});

@@ -4,7 +4,7 @@ import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
 import type { ProviderKind, SnapshotContent, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
-import { type DataPlane, startDataPlane } from '../../../data-plane/app.ts';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../../data-plane/app.ts';
 import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
 import type { RoutingOptions } from '../../../data-plane/routing/routing-runtime.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
@@ -42,11 +42,14 @@ export interface ProviderHarnessOptions {
   extra?: (origin: string, credential: string) => Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains'>;
   /** Routing policy; by default one attempt per request (see below). */
   routing?: RoutingOptions;
+  /** Off unless given. */
+  tracing?: DataPlaneOptions['tracing'];
 }
 
 /**
  * The real data plane over one fixture-replaying upstream, with one provider and one model per
  * HTTP kind (model name = kind), plus mock providers configured by `mocks` (name -> baseUrl).
+ * Untraced unless `tracing` is given.
  */
 export async function startProviderHarness(options: ProviderHarnessOptions = {}): Promise<ProviderHarness> {
   const upstream = await startFakeFixtureUpstream();
@@ -97,6 +100,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     maxBodyBytes: 64 * 1024,
     snapshotPollIntervalMs: 0,
     routing: { retry: { maxAttempts: 1 }, ...options.routing, cooldownStore: cooldowns },
+    tracing: options.tracing,
   });
   const url = `http://127.0.0.1:${plane.port}`;
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
