@@ -98,7 +98,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   });
   const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
-  const endSpan = deps.tracing?.startAttempt(exchange.requestId, {
+  const endSpan = deps.tracing?.startAttempt(exchange.meterId, {
     attempt: spec.attempt,
     provider: target.provider.name,
     providerKind: target.provider.kind,

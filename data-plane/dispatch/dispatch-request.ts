@@ -78,7 +78,7 @@ export async function dispatchRequest(exchange: Exchange, plan: DispatchPlan, de
   const state: LoopState = { attempts: 0, upstreamMs: 0, backoffMs: 0, last: null, lastTried: null, contextError: null, promptLog };
   const { tracing } = deps;
   if (!promptLog && !tracing) return runPlan(exchange, plan, deps, state);
-  tracing?.annotate(exchange.requestId, { model: plan.route.steps[0].model.model.name, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id });
+  tracing?.annotate(exchange.meterId, { model: plan.route.steps[0].model.model.name, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id });
   let status = 200;
   try {
     await runPlan(exchange, plan, deps, state);
@@ -87,7 +87,7 @@ export async function dispatchRequest(exchange: Exchange, plan: DispatchPlan, de
     throw error;
   } finally {
     const servedModel = state.lastTried?.model.model.name ?? null;
-    tracing?.annotate(exchange.requestId, { attempts: state.attempts, servedModel });
+    tracing?.annotate(exchange.meterId, { attempts: state.attempts, servedModel });
     promptLog?.write({ status: exchange.signal.aborted ? 499 : status, attempts: state.attempts, servedModel });
   }
 }

@@ -55,9 +55,10 @@ export interface RequestTracing {
    * valid W3C `traceparent`, a new trace otherwise), ends it with the status the client got.
    */
   readonly observer: RequestObserver;
-  annotate(requestId: string, annotation: RequestAnnotation): void;
+  /** `meterId`: the exchange's own id, unique even when clients reuse an x-request-id. */
+  annotate(meterId: string, annotation: RequestAnnotation): void;
   /** A child span of the request's; the returned function ends it with the attempt's usage event. */
-  startAttempt(requestId: string, attempt: AttemptStart): EndAttemptSpan;
+  startAttempt(meterId: string, attempt: AttemptStart): EndAttemptSpan;
   /** Flushes pending spans and stops the exporter. */
   shutdown(): Promise<void>;
 }
@@ -108,12 +109,12 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
           },
           caller,
         );
-        open.set(exchange.requestId, span);
+        open.set(exchange.meterId, span);
       },
       finished(exchange) {
-        const span = open.get(exchange.requestId);
+        const span = open.get(exchange.meterId);
         if (!span) return;
-        open.delete(exchange.requestId);
+        open.delete(exchange.meterId);
         const status = exchange.statusCode ?? 499;
         span.setAttribute(semconv.ATTR_HTTP_RESPONSE_STATUS_CODE, status);
         if (exchange.errorCode) span.setAttribute('tollgate.error_code', exchange.errorCode);
@@ -121,8 +122,8 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
         span.end();
       },
     },
-    annotate(requestId, annotation) {
-      const span = open.get(requestId);
+    annotate(meterId, annotation) {
+      const span = open.get(meterId);
       if (!span) return;
       if (annotation.model !== undefined) span.setAttribute('tollgate.model', annotation.model);
       if (annotation.teamId !== undefined) span.setAttribute('tollgate.team_id', annotation.teamId);
@@ -130,8 +131,8 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
       if (annotation.attempts !== undefined) span.setAttribute('tollgate.attempts', annotation.attempts);
       if (annotation.servedModel) span.setAttribute('tollgate.served_model', annotation.servedModel);
     },
-    startAttempt(requestId, attempt) {
-      const parent = open.get(requestId);
+    startAttempt(meterId, attempt) {
+      const parent = open.get(meterId);
       const context = parent ? api.trace.setSpan(api.ROOT_CONTEXT, parent) : api.ROOT_CONTEXT;
       const span = tracer.startSpan(
         `upstream ${attempt.provider}`,

@@ -4,7 +4,8 @@ import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTracing } from '../../data-plane/observe/tracing.ts';
-import { chatBody, type Harness, startHarness } from './harness.ts';
+import { deployment, model, publishSnapshot } from '../support/snapshot-fixture.ts';
+import { chatBody, type Harness, KEYS, scenarioSnapshot, startHarness } from './harness.ts';
 
 /** Keeps every exported span (the SDK's InMemorySpanExporter forgets them on shutdown). */
 function collectingExporter(): SpanExporter & { spans: ReadableSpan[] } {
@@ -165,6 +166,44 @@ describe('OpenTelemetry traces', () => {
       expect(request.spanContext().traceId, name).not.toBe(CALLER.traceId);
       expect(attemptSpans(exporter.spans, request), name).toHaveLength(1);
     }
+  });
+
+  it('keeps two concurrent requests that reuse one x-request-id apart, each with its own attempts', async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    // The first request's only attempt is slow, so both are in flight at once.
+    harness.upstream.enqueue({ kind: 'reply', delayMs: 300 }, { kind: 'error', status: 500, message: 'boom' });
+    const [slow, retried] = await Promise.all([
+      harness.chat(chatBody(), { headers: { 'x-request-id': 'reused' } }),
+      new Promise((resolve) => setTimeout(resolve, 50)).then(() => harness!.chat(chatBody(), { headers: { 'x-request-id': 'reused' } })),
+    ]);
+    expect([slow.status, retried.status]).toEqual([200, 200]);
+    await harness.close();
+    harness = null;
+
+    const requests = exporter.spans.filter((span) => span.kind === SpanKind.SERVER && span.attributes['tollgate.request_id'] === 'reused');
+    expect(requests).toHaveLength(2);
+    expect(requests.map((request) => attemptSpans(exporter.spans, request).length).sort()).toEqual([1, 2]);
+    expect(new Set(requests.map((request) => request.spanContext().traceId)).size).toBe(2);
+  });
+
+  it('traces embeddings like chat: a request span and its attempts', async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    const embedder = model({ id: 'model-embed', name: 'embed', capabilities: { streaming: false, tools: false, embeddings: true }, deployments: [deployment({ id: 'dep-embed', providerId: 'prov-mock', upstreamModel: 'embed-1' })] });
+    await publishSnapshot(harness.bus, scenarioSnapshot({ version: 2, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox, extraModels: [embedder] }));
+    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2));
+    const response = await fetch(`${harness.url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json', 'x-request-id': 'embed-traced' },
+      body: JSON.stringify({ model: 'embed', input: 'hello' }),
+    });
+    expect(response.status).toBe(200);
+    await harness.close();
+    harness = null;
+    const request = requestSpan(exporter.spans, 'embed-traced');
+    expect(request.name).toBe('POST /v1/embeddings');
+    expect(attemptSpans(exporter.spans, request).map((span) => span.attributes['tollgate.outcome'])).toEqual(['ok']);
   });
 
   it("sends no trace context upstream when tracing is off, and never forwards the client's", async () => {
