@@ -49,9 +49,18 @@ export const alertThresholds = z
   .max(10)
   .transform((list) => [...new Set(list)].sort((a, b) => a - b));
 
-export const httpUrl = z
-  .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
+const httpUrl = z.url({ protocol: /^https?$/ });
+const MOCK_URL = /^mock:\/\/(\?[^\s#]*)?$/;
+
+/**
+ * A provider's base URL, checked against its kind: an http(s) URL for real upstreams (trailing
+ * slashes dropped), `mock://` plus its settings (`mock://?latency_ms=20&fail_status=429`) for
+ * the built-in mock, whose whole configuration is that query string.
+ */
+export function providerBaseUrl(kind: string, url: string): { url: string } | { issue: string } {
+  if (kind === 'mock') return MOCK_URL.test(url) ? { url } : { issue: 'must be mock:// with optional settings, e.g. mock://?latency_ms=20' };
+  return httpUrl.safeParse(url).success ? { url: url.replace(/\/+$/, '') } : { issue: 'must be an http(s) URL' };
+}
 
 /** JSON object metadata, bounded so a key row stays small. */
 export const metadata = z

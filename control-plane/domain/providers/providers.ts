@@ -4,13 +4,14 @@ import { PROVIDER_KINDS, type ProviderKind } from '../../../shared/snapshot/sche
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin, requireTeamRole } from '../access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { defined, httpUrl, id } from '../fields.ts';
+import { defined, id, providerBaseUrl } from '../fields.ts';
 import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
 
 const providerName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'name must be letters, digits, dot, dash or underscore');
 const credential = z.string().min(1).max(4096);
+const baseUrl = z.string().trim().min(1).max(2048);
 const apiVersion = z.string().trim().regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21').nullish();
 
 /** Kinds that have a well-known endpoint; the others need a baseUrl (or a preset). */
@@ -37,10 +38,17 @@ export const CreateProviderInput = z
   .object({
     name: providerName,
     kind: z.enum(PROVIDER_KINDS, { message: 'kind is required unless a preset gives it' }),
-    baseUrl: httpUrl.nullish(),
+    baseUrl: baseUrl.nullish(),
     apiKey: credential.nullish(),
     apiVersion,
     teamId: id.nullish(),
+  })
+  .transform((input, ctx) => {
+    if (!input.baseUrl) return input;
+    const checked = providerBaseUrl(input.kind, input.baseUrl);
+    if ('url' in checked) return { ...input, baseUrl: checked.url };
+    ctx.addIssue({ code: 'custom', message: checked.issue, path: ['baseUrl'] });
+    return z.NEVER;
   })
   .refine((input) => input.kind === 'mock' || input.baseUrl || DEFAULT_BASE_URLS[input.kind], {
     message: 'baseUrl is required for this provider kind',
@@ -51,7 +59,8 @@ export const CreateProviderInput = z
 export const UpdateProviderInput = z.object({
   id,
   name: providerName.optional(),
-  baseUrl: httpUrl.nullish(),
+  /** Checked against the provider's kind in updateProvider. */
+  baseUrl: baseUrl.nullish(),
   /** A new credential replaces the old one; null removes it. */
   apiKey: credential.nullish(),
   apiVersion,
@@ -90,6 +99,11 @@ export async function updateProvider(ctx: GraphQLContext, input: unknown) {
     const existing = await findProviderForChange(ctx, tx, data.id);
     const { id: providerId, apiKey, ...rest } = data;
     if (existing.kind === 'azure-openai' && rest.apiVersion === null) throw new ValidationError([{ path: 'apiVersion', message: 'azure-openai needs an apiVersion' }]);
+    if (rest.baseUrl) {
+      const checked = providerBaseUrl(existing.kind, rest.baseUrl);
+      if ('issue' in checked) throw new ValidationError([{ path: 'baseUrl', message: checked.issue }]);
+      rest.baseUrl = checked.url;
+    }
     const credentialCiphertext = apiKey === undefined ? undefined : apiKey === null ? null : ctx.secretBox.seal(apiKey);
     const provider = await withConflictCheck('name', `a provider named "${rest.name}" already exists`, () =>
       tx.provider.update({ where: { id: providerId }, data: defined({ ...rest, credentialCiphertext }) }),
