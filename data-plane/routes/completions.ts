@@ -21,6 +21,7 @@ export function completionsRoute(deps: RoutedDeps): RouteHandler {
       stream: request.stream,
       stream_options: request.stream_options,
       max_tokens: request.max_tokens,
+      n: request.n,
       messages: prompt.map((text) => ({ role: 'user' as const, content: text })),
     };
     return {

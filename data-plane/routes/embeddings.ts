@@ -17,7 +17,7 @@ export function embeddingsRoute(deps: RoutedDeps): RouteHandler {
     return {
       path: '/v1/embeddings',
       // Embeddings produce no output tokens: nothing to reserve beyond the input.
-      request: { model: request.model, user: request.user, messages: texts.map((text) => ({ role: 'user' as const, content: text })), max_tokens: null },
+      request: { model: request.model, user: request.user, messages: texts.map((text) => ({ role: 'user' as const, content: text })), max_tokens: 0 },
       // An embedding model's window bounds each input, not their sum: the upstream judges it.
       checksContextWindow: false,
       servedBy: (adapter) => adapter.embed !== undefined,
