@@ -155,6 +155,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     }
     const error = clock.timedOut !== null ? clock.timeoutError(target.provider.name, 0) : caught;
     if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
+    if (error instanceof UpstreamError && !error.delivered) meter.undelivered();
     if (clock.timedOut !== null) deps.routing.stats.recordLatency(target.deployment.id, streamed, upstreamWaitMs);
     void run.end(error instanceof UpstreamError ? error.outcome : 'upstream_error');
     return committed ? { kind: 'failed_after_commit', error } : { kind: 'failed', error, upstreamWaitMs };

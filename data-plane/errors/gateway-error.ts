@@ -61,12 +61,18 @@ export class GatewayError extends Error {
 export class UpstreamError extends GatewayError {
   readonly upstreamStatus: number;
   readonly outcome: 'upstream_error' | 'timeout';
+  /**
+   * False when the request never reached the provider (no connection was made): whatever the
+   * outcome, the attempt did no billable work and its usage event counts zero tokens.
+   */
+  readonly delivered: boolean;
 
-  constructor(init: GatewayErrorInit & { upstreamStatus: number; outcome?: 'upstream_error' | 'timeout' }) {
+  constructor(init: GatewayErrorInit & { upstreamStatus: number; outcome?: 'upstream_error' | 'timeout'; delivered?: boolean }) {
     super(init);
     this.name = 'UpstreamError';
     this.upstreamStatus = init.upstreamStatus;
     this.outcome = init.outcome ?? 'upstream_error';
+    this.delivered = init.delivered ?? true;
   }
 }
 

@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector, type Dispatcher, errors } from 'undici';
 
 export interface UpstreamAgentOptions {
   /** Connections per upstream origin: concurrent requests beyond this queue. */
@@ -35,7 +36,7 @@ export function createUpstreamAgents(options: UpstreamAgentOptions = {}): Upstre
       keepAliveTimeout: 30_000,
       headersTimeout: options.headersTimeoutMs ?? 300_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-      connect: { timeout: connectMs },
+      connect: preciseConnector(connectMs),
     });
   return {
     forConnectTimeout(connectTimeoutMs) {
@@ -48,5 +49,32 @@ export function createUpstreamAgents(options: UpstreamAgentOptions = {}): Upstre
       await Promise.all([...agents.values()].map((agent) => agent.destroy()));
       agents.clear();
     },
+  };
+}
+
+/**
+ * undici's own connect timer runs on its coarse "fast timers" (they tick every 500 ms, so a 200 ms
+ * connect timeout fires after about a second). This connector keeps undici's TCP + TLS connect
+ * and enforces `timeoutMs` with an ordinary timer, ending the attempt with the same
+ * UND_ERR_CONNECT_TIMEOUT error undici would raise.
+ */
+function preciseConnector(timeoutMs: number): buildConnector.connector {
+  const connect = buildConnector({ timeout: 0 });
+  return (options, callback) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    // buildConnector returns the connecting socket, though its typings say void.
+    const socket = connect(options, (...args) => {
+      clearTimeout(timer);
+      if (done) return void args[1]?.destroy();
+      done = true;
+      callback(...args);
+    }) as unknown as Socket | undefined;
+    timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      socket?.destroy();
+      callback(new errors.ConnectTimeoutError(`Connect Timeout Error (attempted address: ${options.hostname}:${options.port}, timeout: ${timeoutMs}ms)`), null);
+    }, timeoutMs);
   };
 }

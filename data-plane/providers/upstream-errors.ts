@@ -71,7 +71,19 @@ export function upstreamInvalidResponse(providerName: string, status: number, de
 export function upstreamTransportError(error: unknown, providerName: string, status: number, signal: AbortSignal): unknown {
   if (signal.aborted || error instanceof GatewayError) return error;
   const code = (error as { code?: unknown })?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return new UpstreamError({
+      status: 504,
+      type: 'timeout_error',
+      code: 'upstream_timeout',
+      upstreamStatus: 0,
+      outcome: 'timeout',
+      delivered: false,
+      message: `Provider ${providerName} did not accept a connection within its connect timeout.`,
+      cause: error,
+    });
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new UpstreamError({
       status: 504,
       type: 'timeout_error',

@@ -36,6 +36,7 @@ export class AttemptMeter {
   private usage: TokenCounts | null = null;
   /** Characters of generated text and tool arguments seen so far, for estimates. */
   private outputChars = 0;
+  private delivered = true;
 
   constructor(private readonly identity: AttemptIdentity) {}
 
@@ -48,6 +49,11 @@ export class AttemptMeter {
   /** Milliseconds since the attempt started (the upstream's share of the request's latency). */
   elapsedMs(): number {
     return performance.now() - this.started;
+  }
+
+  /** The request never reached the provider (no connection): nothing to bill, whatever the outcome. */
+  undelivered(): void {
+    this.delivered = false;
   }
 
   reportUsage(usage: TokenCounts): void {
@@ -112,12 +118,12 @@ export class AttemptMeter {
 
   /**
    * Without reported usage: an upstream that refused the request (an error status, or no answer
-   * at all) did no billable work: zero. Anything else (success without usage, abort,
+   * at all) or never received it (no connection) did no billable work: zero. Anything else (success without usage, abort,
    * timeout, a failure mid-stream) may have been billed: estimate the prompt plus the output seen.
    */
   private estimate(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
     const accepted = this.status >= 200 && this.status < 300;
-    if (outcome === 'upstream_error' && !accepted) return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
+    if (!this.delivered || (outcome === 'upstream_error' && !accepted)) return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
     return {
       tokens: {
         promptTokens: estimatePromptTokens(this.identity.messages),
