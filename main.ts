@@ -6,7 +6,7 @@ import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startControlPlaneFromEnv } from './control-plane/start.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
-import { createRedisCooldownStore } from './data-plane/routing/redis-cooldown-store.ts';
+import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
 import { createLogger } from './data-plane/logger.ts';
 import { createBus } from './shared/bus/create-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
@@ -19,20 +19,13 @@ const bus = createBus({ redisUrl: controlEnv.REDIS_URL, prefix: controlEnv.TOLLG
 
 const control = await startControlPlaneFromEnv(controlEnv, bus);
 const data = await startDataPlane({
-  bus,
-  host: dataEnv.host,
-  port: dataEnv.port,
-  secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
-  maxBodyBytes: dataEnv.maxBodyBytes,
-  redisUrl: dataEnv.redisUrl,
-  keyPrefix: dataEnv.busPrefix,
-  limitsLocalShare: dataEnv.limitsLocalShare,
-  logger: logger.child({ plane: 'data' }),
-  instanceId: dataEnv.instanceId,
-  heartbeatIntervalMs: dataEnv.heartbeatIntervalMs,
-  tracing: { otlpEndpoint: dataEnv.otlpEndpoint, serviceName: dataEnv.serviceName },
-  // With Redis, a deployment that cools down here cools down on every data plane.
-  routing: dataEnv.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: dataEnv.redisUrl, prefix: dataEnv.busPrefix, logger }) } : {},
+  ...dataPlaneOptionsFrom(dataEnv, {
+    bus,
+    secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
+    logger: logger.child({ plane: 'data' }),
+  }),
+  // The control plane runs in this very process: there is no outage of it for a disk copy to outlive.
+  snapshotDir: undefined,
 });
 
 const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;

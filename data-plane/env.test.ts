@@ -22,8 +22,30 @@ describe('parseDataPlaneEnv', () => {
         snapshotDir: undefined,
         otlpEndpoint: undefined,
         serviceName: 'tollgate-data-plane',
+        routing: { retry: {}, timeouts: {}, cooldown: {} },
       },
     });
+  });
+
+  it('reads the routing defaults, leaving unset ones to the built-in defaults', () => {
+    const result = parseDataPlaneEnv({
+      TOLLGATE_MAX_ATTEMPTS: '3',
+      TOLLGATE_MAX_ATTEMPTS_PER_MODEL: '2',
+      TOLLGATE_RETRY_BACKOFF_MS: '100',
+      TOLLGATE_TIMEOUT_CONNECT_MS: '2000',
+      TOLLGATE_TIMEOUT_FIRST_BYTE_MS: '15000',
+      TOLLGATE_TIMEOUT_IDLE_MS: '30000',
+      TOLLGATE_COOLDOWN_FAILURES: '5',
+      TOLLGATE_COOLDOWN_MS: '10000',
+    });
+    expect(result.ok && result.config.routing).toEqual({
+      retry: { maxAttempts: 3, maxAttemptsPerModel: 2, backoffBaseMs: 100 },
+      timeouts: { connectMs: 2000, firstByteMs: 15000, idleMs: 30000 },
+      cooldown: { failuresToCool: 5, cooldownMs: 10000 },
+    });
+    const bad = parseDataPlaneEnv({ TOLLGATE_MAX_ATTEMPTS: '0', TOLLGATE_TIMEOUT_TOTAL_MS: 'soon' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((error) => error.split(':')[0]).sort()).toEqual(['TOLLGATE_MAX_ATTEMPTS', 'TOLLGATE_TIMEOUT_TOTAL_MS']);
   });
 
   it('reads the standard OpenTelemetry variables', () => {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import type { CooldownPolicy } from './routing/cooldown.ts';
+import type { RetryPolicy } from './routing/retry-policy.ts';
+import type { AttemptTimeouts } from './routing/timeouts.ts';
 
 /**
  * The data plane's configuration, from the environment. The only reader of process.env in this
  * plane: everything else receives its slice as arguments.
  */
+const positiveInt = z.coerce.number().int().positive();
+
 const DataPlaneEnv = z.object({
   DATA_PLANE_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -32,6 +37,19 @@ const DataPlaneEnv = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** OpenTelemetry's standard service name; default `tollgate-data-plane`. */
   OTEL_SERVICE_NAME: z.string().min(1).default('tollgate-data-plane'),
+  // Routing defaults (docs/routing.md). Unset: the built-in defaults; a deployment's own timeouts
+  // in the snapshot win over these.
+  TOLLGATE_MAX_ATTEMPTS: positiveInt.optional(),
+  TOLLGATE_MAX_ATTEMPTS_PER_MODEL: positiveInt.optional(),
+  TOLLGATE_RETRY_BACKOFF_MS: positiveInt.optional(),
+  TOLLGATE_RETRY_BACKOFF_MAX_MS: positiveInt.optional(),
+  TOLLGATE_TIMEOUT_CONNECT_MS: positiveInt.optional(),
+  TOLLGATE_TIMEOUT_FIRST_BYTE_MS: positiveInt.optional(),
+  TOLLGATE_TIMEOUT_TOTAL_MS: positiveInt.optional(),
+  TOLLGATE_TIMEOUT_IDLE_MS: positiveInt.optional(),
+  TOLLGATE_COOLDOWN_FAILURES: positiveInt.optional(),
+  TOLLGATE_COOLDOWN_WINDOW_MS: positiveInt.optional(),
+  TOLLGATE_COOLDOWN_MS: positiveInt.optional(),
 });
 
 export interface DataPlaneConfig {
@@ -52,6 +70,12 @@ export interface DataPlaneConfig {
   /** OTLP/HTTP endpoint for traces; undefined: no tracing (the SDK is not loaded). */
   otlpEndpoint: string | undefined;
   serviceName: string;
+  /** Only what the environment sets; the rest stays at the routing runtime's defaults. */
+  routing: {
+    retry: Partial<RetryPolicy>;
+    timeouts: Partial<AttemptTimeouts>;
+    cooldown: Partial<CooldownPolicy>;
+  };
 }
 
 export type EnvParseResult = { ok: true; config: DataPlaneConfig } | { ok: false; errors: string[] };
@@ -85,8 +109,28 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       snapshotDir: e.TOLLGATE_SNAPSHOT_ON_DISK === 'true' && e.REDIS_URL ? e.TOLLGATE_DATA_DIR : undefined,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       serviceName: e.OTEL_SERVICE_NAME,
+      routing: {
+        retry: defined({
+          maxAttempts: e.TOLLGATE_MAX_ATTEMPTS,
+          maxAttemptsPerModel: e.TOLLGATE_MAX_ATTEMPTS_PER_MODEL,
+          backoffBaseMs: e.TOLLGATE_RETRY_BACKOFF_MS,
+          backoffMaxMs: e.TOLLGATE_RETRY_BACKOFF_MAX_MS,
+        }),
+        timeouts: defined({
+          connectMs: e.TOLLGATE_TIMEOUT_CONNECT_MS,
+          firstByteMs: e.TOLLGATE_TIMEOUT_FIRST_BYTE_MS,
+          totalMs: e.TOLLGATE_TIMEOUT_TOTAL_MS,
+          idleMs: e.TOLLGATE_TIMEOUT_IDLE_MS,
+        }),
+        cooldown: defined({ failuresToCool: e.TOLLGATE_COOLDOWN_FAILURES, windowMs: e.TOLLGATE_COOLDOWN_WINDOW_MS, cooldownMs: e.TOLLGATE_COOLDOWN_MS }),
+      },
     },
   };
+}
+
+/** The entries that are set (so a spread over the defaults keeps them where unset). */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /** The process's configuration, or every error printed and exit(1). */

@@ -3,7 +3,7 @@ import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
-import { createRedisCooldownStore } from './routing/redis-cooldown-store.ts';
+import { dataPlaneOptionsFrom } from './options-from-config.ts';
 import { createLogger } from './logger.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
@@ -22,23 +22,9 @@ async function main(): Promise<void> {
     },
   });
   if (bus.kind === 'memory') logger.warn('no REDIS_URL: using the in-process bus, which no separate control plane can reach');
-  const plane = await startDataPlane({
-    bus,
-    host: config.host,
-    port: config.port,
-    secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)),
-    maxBodyBytes: config.maxBodyBytes,
-    redisUrl: config.redisUrl,
-    keyPrefix: config.busPrefix,
-    limitsLocalShare: config.limitsLocalShare,
-    logger,
-    // With Redis, a deployment that cools down on one data plane cools down on all of them.
-    routing: config.redisUrl ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger }) } : {},
-    snapshotDir: config.snapshotDir,
-    instanceId: config.instanceId,
-    heartbeatIntervalMs: config.heartbeatIntervalMs,
-    tracing: { otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName },
-  });
+  const plane = await startDataPlane(
+    dataPlaneOptionsFrom(config, { bus, secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)), logger }),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -23,10 +23,15 @@ function snapshot(version: number) {
     version,
     teams: [team({ id: 'ops' })],
     apiKeys: [apiKey(KEY, { id: 'key-ops', teamId: 'ops' })],
-    providers: [provider({ id: 'p-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }), provider({ id: 'p-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?chunk_delay_ms=250' })],
+    providers: [provider({ id: 'p-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }), provider({ id: 'p-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?chunk_delay_ms=250' }),
+      provider({ id: 'p-failing', name: 'mock-failing', kind: 'mock', baseUrl: 'mock://?fail_status=500' }),
+      provider({ id: 'p-sluggish', name: 'mock-sluggish', kind: 'mock', baseUrl: 'mock://?latency_ms=5000' }),
+    ],
     models: [
       model({ id: 'm-echo', name: 'echo', deployments: [deployment({ id: 'd-echo', providerId: 'p-mock', upstreamModel: 'echo-1' })] }),
       model({ id: 'm-stream', name: 'echo-stream', deployments: [deployment({ id: 'd-stream', providerId: 'p-slow', upstreamModel: 'echo-1' })] }),
+      model({ id: 'm-failing', name: 'failing', deployments: [deployment({ id: 'd-failing', providerId: 'p-failing', upstreamModel: 'echo-1' })] }),
+      model({ id: 'm-sluggish', name: 'sluggish', deployments: [deployment({ id: 'd-sluggish', providerId: 'p-sluggish', upstreamModel: 'echo-1' })] }),
     ],
   });
 }
@@ -139,6 +144,23 @@ describe.skipIf(!redisUp)('data plane process operations (real Redis)', () => {
     } finally {
       await blank.stop();
       rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes its routing defaults from the environment: attempts, timeouts', async () => {
+    const plane = await spawnPlane('data-plane/main.ts', env({ TOLLGATE_MAX_ATTEMPTS: '1', TOLLGATE_TIMEOUT_TOTAL_MS: '300' }));
+    try {
+      await waitUntil(async () => (await fetch(`${plane.url}/readyz`)).ok, 10_000, 'ready');
+      // A 500 is retried by default (up to 5 attempts): here one attempt is all a request gets.
+      const failed = await chat(plane.url, { model: 'failing' });
+      expect(failed.status).toBe(502);
+      expect(failed.headers.get('x-tollgate-attempts')).toBe('1');
+      // The mock takes 5 s; the environment's 300 ms total deadline ends the attempt.
+      const slow = await chat(plane.url, { model: 'sluggish' });
+      expect(slow.status).toBe(504);
+      expect((await slow.json()).error.code).toBe('upstream_timeout');
+    } finally {
+      await plane.stop();
     }
   });
 });
