@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { RecordedFixtureRequest } from '../../support/fake-fixture-upstream.ts';
-import { type ProviderHarness, sseFrames, startProviderHarness, UPSTREAM_KEY, UPSTREAM_MODELS, WEATHER_TOOL } from './provider-harness.ts';
+import { accumulate, type ProviderHarness, readChatStream, sseFrames, startProviderHarness, UPSTREAM_KEY, UPSTREAM_MODELS, WEATHER_TOOL } from './provider-harness.ts';
 
 /**
  * The provider contract: every HTTP adapter, through the real uWS data plane, against its
@@ -134,27 +134,6 @@ const messages = [
   { role: 'user', content: 'Say hello' },
 ];
 
-/** Content and tool calls accumulated from chunks, as an OpenAI SDK would. */
-function accumulate(chunks: any[]) {
-  let content = '';
-  const calls: { id?: string; name?: string; arguments: string }[] = [];
-  const finishReasons: string[] = [];
-  for (const chunk of chunks) {
-    expect(chunk.object).toBe('chat.completion.chunk');
-    for (const choice of chunk.choices) {
-      content += choice.delta?.content ?? '';
-      for (const call of choice.delta?.tool_calls ?? []) {
-        calls[call.index] ??= { arguments: '' };
-        if (call.id) calls[call.index].id = call.id;
-        if (call.function?.name) calls[call.index].name = call.function.name;
-        calls[call.index].arguments += call.function?.arguments ?? '';
-      }
-      if (choice.finish_reason) finishReasons.push(choice.finish_reason);
-    }
-  }
-  return { content, calls, finishReasons };
-}
-
 describe.each(CASES)('provider contract: $kind', (c) => {
   it('answers a plain completion, with the provider usage', async () => {
     h.upstream.enqueue({ file: c.text.json });
@@ -171,11 +150,7 @@ describe.each(CASES)('provider contract: $kind', (c) => {
   it.each([1, 3, 7])('streams exact OpenAI chunks ending in usage and [DONE], upstream cut every %i bytes', async (sliceBytes) => {
     h.upstream.enqueue({ file: c.text.sse, sliceBytes });
     const response = await h.post('/v1/chat/completions', { model: c.kind, messages, stream: true, stream_options: { include_usage: true } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const frames = sseFrames(await response.text());
-    expect(frames.at(-1)).toBe('[DONE]');
-    const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));
+    const chunks = await readChatStream(response);
     const usageChunk = chunks.pop();
     expect(usageChunk).toMatchObject({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: c.text.usage.promptTokens, completion_tokens: c.text.usage.completionTokens } });
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
@@ -210,8 +185,8 @@ describe.each(CASES)('provider contract: $kind', (c) => {
     // Usage was not asked for by the client: it is metered but not sent.
     const { calls, finishReasons } = accumulate(frames.slice(0, -1).map((frame) => JSON.parse(frame)));
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ id: expect.any(String), name: 'get_weather' });
-    expect(JSON.parse(calls[0].arguments)).toEqual(WEATHER_ARGS);
+    expect(calls[0]).toMatchObject({ id: expect.any(String), type: 'function', function: { name: 'get_weather' } });
+    expect(JSON.parse(calls[0].function.arguments)).toEqual(WEATHER_ARGS);
     expect(finishReasons).toEqual([c.tool.finishReason]);
     expect((await h.usageOf(response))[0]).toMatchObject({ ...c.tool.usage, estimated: false });
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { vi } from 'vitest';
+import { expect, vi } from 'vitest';
 import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
@@ -139,6 +139,46 @@ export function sseFrames(text: string): string[] {
       if (!frame.startsWith('data: ') || frame.includes('\n')) throw new Error(`not a single-line data frame: ${JSON.stringify(frame)}`);
       return frame.slice('data: '.length);
     });
+}
+
+/**
+ * A streamed chat completion as a client reads it: checks the status, the SSE content type, the
+ * exact framing and the final `[DONE]`, and returns the parsed chunks before it.
+ */
+export async function readChatStream(response: Response): Promise<any[]> {
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  const frames = sseFrames(await response.text());
+  expect(frames.at(-1)).toBe('[DONE]');
+  return frames.slice(0, -1).map((frame) => JSON.parse(frame));
+}
+
+/** One tool call put together from its deltas. */
+export interface AccumulatedToolCall {
+  id?: string;
+  type?: string;
+  function: { name?: string; arguments: string };
+}
+
+/** Content, tool calls and finish reasons accumulated from chunks, as an OpenAI client does. */
+export function accumulate(chunks: any[]) {
+  let content = '';
+  const calls: AccumulatedToolCall[] = [];
+  const finishReasons: string[] = [];
+  for (const chunk of chunks) {
+    expect(chunk.object).toBe('chat.completion.chunk');
+    for (const choice of chunk.choices) {
+      content += choice.delta?.content ?? '';
+      for (const call of choice.delta?.tool_calls ?? []) {
+        calls[call.index] ??= { function: { arguments: '' } };
+        if (call.id) Object.assign(calls[call.index], { id: call.id, type: call.type });
+        if (call.function?.name) calls[call.index].function.name = call.function.name;
+        calls[call.index].function.arguments += call.function?.arguments ?? '';
+      }
+      if (choice.finish_reason) finishReasons.push(choice.finish_reason);
+    }
+  }
+  return { content, calls, finishReasons };
 }
 
 /** A weather tool in OpenAI's shape, as the contract's tool-call requests send it. */
