@@ -113,7 +113,6 @@ const STREAMED: RecordedCase[] = [
 
 const ERRORS = [
   { kind: 'anthropic', file: 'anthropic/recorded/error-400-invalid-request.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'tools.0.custom.input_schema.type: Field required' },
-  { kind: 'anthropic', file: 'anthropic/recorded/error-529-overloaded.json', wireStatus: 529, status: 503, code: 'upstream_unavailable', says: 'Overloaded' },
   { kind: 'gemini', file: 'gemini/recorded/error-400-invalid-argument.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'Thinking level MINIMAL is not supported' },
 ] as const;
 
