@@ -38,7 +38,7 @@ export type AttemptAdmission =
     };
 
 /**
- * Per-attempt hooks, called by the attempt loop (dispatch-chat.ts) around every upstream attempt:
+ * Per-attempt hooks, called by the attempt loop (dispatch-request.ts) around every upstream attempt:
  * `beforeAttempt` before the upstream is called (reserve), `settle` after it ends (settle the
  * reservation with the metered figure). Throwing from `beforeAttempt` ends the request.
  */
