@@ -29,13 +29,26 @@ export function rateLimited(check: RateCheck, retryAfterMs: number, headers: rea
   }, headers);
 }
 
+/** A 429 `insufficient_quota`; `draws` tells a spent budget (`all`) from spent prepaid credits. */
+export class QuotaExhaustedError extends GatewayError {
+  constructor(
+    init: ConstructorParameters<typeof GatewayError>[0],
+    readonly draws: BudgetCheck['draws'],
+  ) {
+    super(init);
+  }
+}
+
 /** 429 `insufficient_quota`, naming the budget (or the credits) that is exhausted. */
-export function insufficientQuota(check: BudgetCheck): GatewayError {
+export function insufficientQuota(check: BudgetCheck): QuotaExhaustedError {
   const what = check.draws === 'credits' ? `The ${check.label} are exhausted` : `The hard ${check.label} is exhausted`;
-  return new GatewayError({
-    status: 429,
-    type: 'insufficient_quota',
-    code: 'insufficient_quota',
-    message: `${what}: this request may cost up to ${check.amount} micro-USD and the limit is ${check.limit} micro-USD.`,
-  });
+  return new QuotaExhaustedError(
+    {
+      status: 429,
+      type: 'insufficient_quota',
+      code: 'insufficient_quota',
+      message: `${what}: this request may cost up to ${check.amount} micro-USD and the limit is ${check.limit} micro-USD.`,
+    },
+    check.draws,
+  );
 }

@@ -17,8 +17,14 @@ export interface AdmissionInput {
   admissionId: string;
   apiKey: CompiledApiKey;
   model: CompiledModel;
-  /** The target the request starts on: decides markup and whether credits are drawn. */
+  /** The deployment the first attempt goes to (in strategy order): its own rate limits apply. */
   target: CompiledTarget;
+  /**
+   * True only when every deployment the request may reach (its model's and its fallbacks') is
+   * the team's own: then no markup is reserved and no prepaid credits are checked. One shared
+   * deployment anywhere in the plan makes the reservation the marked-up, credit-drawing one.
+   */
+  byok: boolean;
   budgets: readonly SnapshotBudget[];
   /** After team policy: what goes upstream. */
   request: ChatCompletionRequest;
@@ -39,14 +45,14 @@ export interface RequestBounds {
   byok: boolean;
 }
 
-export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | 'target' | 'request'>): RequestBounds {
+export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | 'byok' | 'request'>): RequestBounds {
   const { request, model } = input;
   // Byte-level BPE never makes more tokens than bytes, so this bounds the real prompt of text
   // content; JSON framing covers the chat template's few tokens per message.
   const promptTokens = Buffer.byteLength(JSON.stringify(request.messages)) + (request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
   const perChoice = request.max_completion_tokens ?? request.max_tokens ?? model.model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE;
   const outputTokens = perChoice * (request.n ?? 1);
-  const byok = input.target.provider.teamId !== null;
+  const { byok } = input;
   const providerCost = costMicroUsd(model.model.price, { promptTokens, completionTokens: outputTokens, cachedTokens: 0 });
   return {
     promptTokens,

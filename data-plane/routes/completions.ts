@@ -1,5 +1,6 @@
 import { TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import { completeTextAttempt, streamTextAttempt } from '../dispatch/relay-text.ts';
+import { invalidRequest } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
 import { parseJsonBody } from './parse-json-body.ts';
@@ -12,8 +13,8 @@ import { type RoutedDeps, routedRoute } from './routed-route.ts';
  * OpenAI's framing; usage is always requested upstream, forwarded on request.
  */
 export function completionsRoute(deps: RoutedDeps): RouteHandler {
-  return routedRoute(deps, (body) => {
-    const request = parseJsonBody(body, TextCompletionRequest);
+  return routedRoute(deps, (body, apiKey) => {
+    const request = withSystemPrompt(parseJsonBody(body, TextCompletionRequest), apiKey.routing.systemPrompt);
     const prompt = typeof request.prompt === 'string' ? [request.prompt] : request.prompt.filter((item): item is string => typeof item === 'string');
     const view = {
       model: request.model,
@@ -33,4 +34,17 @@ export function completionsRoute(deps: RoutedDeps): RouteHandler {
       relay: request.stream === true ? (run) => streamTextAttempt(run, request) : (run) => completeTextAttempt(run, request),
     };
   });
+}
+
+/**
+ * The team's (or plan's) system prompt on a legacy completion, which has no messages: it goes
+ * before each text prompt, a blank line between, so the legacy endpoint is no way around team
+ * policy. Token-array prompts cannot take it: they are refused while a system prompt is set.
+ */
+function withSystemPrompt(request: TextCompletionRequest, systemPrompt: string | null): TextCompletionRequest {
+  if (!systemPrompt) return request;
+  const prefix = (text: string) => `${systemPrompt}\n\n${text}`;
+  if (typeof request.prompt === 'string') return { ...request, prompt: prefix(request.prompt) };
+  if (request.prompt.every((item): item is string => typeof item === 'string')) return { ...request, prompt: request.prompt.map(prefix) };
+  throw invalidRequest('Token-array prompts cannot be sent by this team: its system prompt applies to every request. Send the prompt as text.', 'prompt', 'unsupported_parameter');
 }

@@ -1,18 +1,21 @@
 import { authenticate } from '../auth/authenticate.ts';
 import type { DispatchDeps } from '../dispatch/dispatch-request.ts';
-import { dispatchRequest } from '../dispatch/dispatch-request.ts';
+import { type DispatchPlan, dispatchRequest } from '../dispatch/dispatch-request.ts';
 import type { Endpoint } from '../dispatch/endpoint.ts';
 import { snapshotNotLoaded } from '../errors/client-errors.ts';
+import type { Exchange } from '../http/exchange.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { chargeRequest } from '../money/charge-request.ts';
 import type { IdempotencyStore } from '../money/idempotency-store.ts';
+import { QuotaExhaustedError } from '../money/money-errors.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
 import { requestBounds } from '../money/plan-admission.ts';
 import { withIdempotency } from '../money/with-idempotency.ts';
+import { orderTargets } from '../routing/order-targets.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
-import { planRoute, type RoutePlan } from '../routing/route-plan.ts';
+import { onlyOwnProviders, ownProvidersOnly, planRoute, type RoutePlan } from '../routing/route-plan.ts';
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
-import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
+import type { CompiledApiKey, CompiledModel } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 
 export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore };
@@ -33,27 +36,52 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
     const resolved = resolveModel(snapshot, apiKey, endpoint.request.model);
     const profile = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
     const route = planRoute(apiKey, resolved, endpoint, deps.adapters);
-    // Admission is per request. Its reservation must cover the dearest step a fallback could reach,
-    // or a fallback to a pricier model could spend past a hard budget: it is made against that
-    // step (its first deployment's limits and markup rules). Without a chain, that is the first
-    // planned deployment. Every attempt's real cost is settled through the metered publisher.
-    const admitted = dearestStep(route.steps, apiKey, endpoint);
+    const run = (ex: Exchange, plan: RoutePlan) => chargeAndDispatch(ex, deps, { snapshot, apiKey, route: plan, strategy: profile.strategy, endpoint });
     // A replayed Idempotency-Key answers from the store; otherwise rate limits and budgets are
     // reserved before the upstream call and settled with the real cost after.
-    await withIdempotency(exchange, deps.idempotency, apiKey.team.id, (ex) =>
-      chargeRequest(ex, deps.money, deps.usage, { apiKey, model: admitted.model, target: admitted.targets[0], budgets: snapshot.budgets, request: endpoint.request }, (usage) =>
-        dispatchRequest(ex, { snapshot, apiKey, route, strategy: profile.strategy, endpoint }, { ...deps, usage }),
-      ),
-    );
+    await withIdempotency(exchange, deps.idempotency, apiKey.team.id, async (ex) => {
+      try {
+        await run(ex, route);
+      } catch (error) {
+        // A prepaid team out of credits may still use its own providers, which draw none.
+        const own = error instanceof QuotaExhaustedError && error.draws === 'credits' ? ownProvidersOnly(route) : null;
+        if (!own) throw error;
+        await run(ex, own);
+      }
+    });
   };
 }
 
-function dearestStep(steps: RoutePlan['steps'], apiKey: CompiledApiKey, endpoint: Endpoint): RoutePlan['steps'][number] {
-  let dearest = steps[0];
+/**
+ * Admission, then the attempt loop. Admission is per request and reserves the plan's worst case:
+ * the dearest model a fallback could reach (else a fallback to a pricier model could spend past a
+ * hard budget), with markup and prepaid credits unless every reachable deployment is the team's
+ * own; the rate limits checked are those of the deployment the first attempt really goes to.
+ * Every attempt's real cost is settled through the metered publisher.
+ */
+function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: Omit<DispatchPlan, 'firstOrder'>): Promise<void> {
+  const { apiKey, route, endpoint } = plan;
+  // The first model's deployments in strategy order, once: admission is made against the head
+  // of this order and the loop walks the same order.
+  const firstOrder = orderTargets(route.steps[0].targets, plan.strategy, { stats: deps.routing.stats, streamed: endpoint.request.stream === true, random: deps.routing.random });
+  const byok = onlyOwnProviders(route);
+  const admission = {
+    apiKey,
+    model: dearestModel(route.steps, apiKey, endpoint, byok),
+    target: firstOrder[0] ?? route.steps[0].targets[0],
+    byok,
+    budgets: plan.snapshot.budgets,
+    request: endpoint.request,
+  };
+  return chargeRequest(exchange, deps.money, deps.usage, admission, (usage) => dispatchRequest(exchange, { ...plan, firstOrder }, { ...deps, usage }));
+}
+
+function dearestModel(steps: RoutePlan['steps'], apiKey: CompiledApiKey, endpoint: Endpoint, byok: boolean): CompiledModel {
+  let dearest = steps[0].model;
   let most = -1;
-  for (const step of steps) {
-    const cost = requestBounds({ apiKey, model: step.model, target: step.targets[0], request: endpoint.request }).maxCostMicroUsd;
-    if (cost > most) [dearest, most] = [step, cost];
+  for (const { model } of steps) {
+    const cost = requestBounds({ apiKey, model, byok, request: endpoint.request }).maxCostMicroUsd;
+    if (cost > most) [dearest, most] = [model, cost];
   }
   return dearest;
 }

@@ -49,6 +49,28 @@ export function planRoute(apiKey: CompiledApiKey, resolved: ResolvedModel, endpo
   return { steps, fallbackTriggers: chain.triggers };
 }
 
+/**
+ * The plan cut down to the team's own (bring-your-own-key) deployments, or null when it has none:
+ * what a prepaid team whose credits are spent can still be served by, since its own providers
+ * draw no credits.
+ */
+export function ownProvidersOnly(plan: RoutePlan): RoutePlan | null {
+  const steps = plan.steps
+    .map((step) => {
+      // A drained (weight 0) deployment stays drained: only "every weight 0" means no preference.
+      const allDrained = step.targets.every((target) => target.deployment.weight === 0);
+      const own = step.targets.filter((target) => target.provider.teamId !== null && (allDrained || target.deployment.weight > 0));
+      return { model: step.model, targets: own };
+    })
+    .filter((step) => step.targets.length > 0);
+  return steps.length > 0 ? { steps, fallbackTriggers: plan.fallbackTriggers } : null;
+}
+
+/** Whether every deployment the plan can reach is the team's own: no markup, no credits drawn. */
+export function onlyOwnProviders(plan: RoutePlan): boolean {
+  return plan.steps.every((step) => step.targets.every((target) => target.provider.teamId !== null));
+}
+
 /** The 400 for an endpoint no deployment of the requested model can serve (its provider kind lacks it). */
 export function endpointNotSupported(path: string, model: string, kind: string) {
   return invalidRequest(`The model \`${model}\` is served by a ${kind} provider, which does not support ${path}.`, 'model', 'unsupported_endpoint');

@@ -155,3 +155,23 @@ describe('cost strategy and bring-your-own-key', () => {
     expect(event).toMatchObject({ deploymentId: 'dep-dual-shared', byok: false, costMicroUsd: markedUp, providerCostMicroUsd: providerCost });
   });
 });
+
+describe('prepaid credits and bring-your-own-key', () => {
+  it('a prepaid team out of credits is still served by its own provider, which draws none', async () => {
+    // Weighted order puts the shared deployment first: it would draw credits the team lacks.
+    const response = await ask(POLICY_KEYS.broke, 'wallet', { profile: 'balanced' });
+    await response.json();
+    expect(response.headers.get('x-tollgate-provider')).toBe('broke-own-b');
+    expect(h.upstream.requests).toHaveLength(0);
+    expect(b.requests.map((request) => request.body.model)).toEqual(['wallet-own']);
+    expect((await h.usageOf(response))[0]).toMatchObject({ deploymentId: 'dep-wallet-own', byok: true });
+  });
+
+  it('is refused when only a shared deployment could serve it (its own one is drained), and nothing is called', async () => {
+    const response = await h.chat({ model: 'wallet-drained', messages: clientMessages }, { key: POLICY_KEYS.broke });
+    expect(response.status).toBe(429);
+    expect((await response.json()).error).toMatchObject({ code: 'insufficient_quota', type: 'insufficient_quota' });
+    expect(h.upstream.requests).toHaveLength(0);
+    expect(b.requests).toHaveLength(0);
+  });
+});

@@ -22,6 +22,8 @@ export const POLICY_KEYS = {
   teamEco: secret('t_eco'),
   keyBalancedOverTeamEco: secret('k_bal_t_eco'),
   teamBalancedOverPlanEco: secret('t_bal_p_eco'),
+  /** Team `broke`: prepaid, no credits, with its own provider on upstream B. */
+  broke: secret('broke'),
 } as const;
 
 export const TEAM_PROMPT = 'You are the support bot of team prompted.';
@@ -42,6 +44,8 @@ const plan = (fields: Partial<SnapshotPlan> & { id: string }) =>
  *   cost -> the team's own, latency (once all are sampled) -> Q.
  * - `pair`: shared deployments on upstream A then B, for least-busy (profile `spread`).
  * - `dual`: shared on upstream A, then team plain's own provider on upstream B, for cost.
+ * - `wallet`: shared on A, then team broke's own on B; `wallet-drained`: broke's own drained
+ *   (weight 0), then shared: for prepaid credits.
  */
 export function policySnapshot(args: { version: number; upstreamA: string; upstreamB: string; secretBox: SecretBox }): ConfigSnapshot {
   const sealed = args.secretBox.seal(UPSTREAM_KEY);
@@ -51,12 +55,13 @@ export function policySnapshot(args: { version: number; upstreamA: string; upstr
     team({ id: 'planned', planId: 'eco' }),
     team({ id: 'team-eco', planId: 'quiet', routingProfile: 'eco' }),
     team({ id: 'team-balanced', planId: 'eco', routingProfile: 'balanced' }),
+    team({ id: 'broke', planId: 'prepaid', creditsGrantedMicroUsd: 0 }),
   ];
   const slow = 'mock://?latency_ms=80';
   const timeouts = { connectMs: null, firstByteMs: 30_000, totalMs: 30_000, idleMs: null };
   return buildSnapshot({
     version: args.version,
-    plans: [plan({ id: 'quiet' }), plan({ id: 'eco', routingProfile: 'eco', systemPrompt: PLAN_PROMPT })],
+    plans: [plan({ id: 'quiet' }), plan({ id: 'eco', routingProfile: 'eco', systemPrompt: PLAN_PROMPT }), plan({ id: 'prepaid', billing: 'prepaid' })],
     teams,
     routingProfiles: [{ name: 'spread', strategy: 'least-busy' }],
     apiKeys: [
@@ -67,11 +72,13 @@ export function policySnapshot(args: { version: number; upstreamA: string; upstr
       apiKey(POLICY_KEYS.teamEco, { id: 'k-team-eco', teamId: 'team-eco' }),
       apiKey(POLICY_KEYS.keyBalancedOverTeamEco, { id: 'k-bal-over-team', teamId: 'team-eco', routingProfile: 'balanced' }),
       apiKey(POLICY_KEYS.teamBalancedOverPlanEco, { id: 'k-team-bal', teamId: 'team-balanced' }),
+      apiKey(POLICY_KEYS.broke, { id: 'k-broke', teamId: 'broke' }),
     ],
     providers: [
       provider({ id: 'prov-a', name: 'shared-a', kind: 'openai-compatible', baseUrl: args.upstreamA, credential: sealed }),
       provider({ id: 'prov-b', name: 'shared-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed }),
       provider({ id: 'prov-plain-b', name: 'plain-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed, teamId: 'plain' }),
+      provider({ id: 'prov-broke-b', name: 'broke-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed, teamId: 'broke' }),
       provider({ id: 'prov-x', name: 'shared-x', kind: 'mock', baseUrl: slow }),
       provider({ id: 'prov-q', name: 'shared-quick', kind: 'mock', baseUrl: 'mock://' }),
       ...teams.map((t) => provider({ id: `prov-own-${t.id}`, name: `own-${t.id}`, kind: 'mock', baseUrl: slow, teamId: t.id })),
@@ -102,6 +109,24 @@ export function policySnapshot(args: { version: number; upstreamA: string; upstr
         deployments: [
           deployment({ id: 'dep-dual-shared', providerId: 'prov-a', upstreamModel: 'dual-shared' }),
           deployment({ id: 'dep-dual-own', providerId: 'prov-plain-b', upstreamModel: 'dual-own' }),
+        ],
+      }),
+      model({
+        id: 'm-wallet',
+        name: 'wallet',
+        price: POLICY_PRICE,
+        deployments: [
+          deployment({ id: 'dep-wallet-shared', providerId: 'prov-a', upstreamModel: 'wallet-shared' }),
+          deployment({ id: 'dep-wallet-own', providerId: 'prov-broke-b', upstreamModel: 'wallet-own' }),
+        ],
+      }),
+      model({
+        id: 'm-wallet-drained',
+        name: 'wallet-drained',
+        price: POLICY_PRICE,
+        deployments: [
+          deployment({ id: 'dep-drained-own', providerId: 'prov-broke-b', upstreamModel: 'drained-own', weight: 0 }),
+          deployment({ id: 'dep-drained-shared', providerId: 'prov-a', upstreamModel: 'drained-shared' }),
         ],
       }),
     ],

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deployment, model, provider } from '../../support/snapshot-fixture.ts';
+import { apiKey, deployment, model, provider, team } from '../../support/snapshot-fixture.ts';
 import { KEY, type ProviderHarness, sseFrames, startProviderHarness } from './provider-harness.ts';
 
 /**
@@ -18,6 +18,7 @@ let silent: net.Server;
 const CAPS = { streaming: true, tools: true, embeddings: true };
 const QUICK = { connectMs: null, firstByteMs: 300, totalMs: 1_000, idleMs: 300 };
 const TRIGGERS = ['rate_limit', 'server_error', 'timeout'] as const;
+const POLICED_KEY = 'tg_policed_team_key_000000000000000000000';
 
 beforeAll(async () => {
   silent = net.createServer(() => {});
@@ -27,6 +28,8 @@ beforeAll(async () => {
     // Big defaults: only a deployment's own setting can end an attempt quickly.
     routing: { retry: { maxAttempts: 4, backoffBaseMs: 20, backoffMaxMs: 40 }, timeouts: { connectMs: 60_000, firstByteMs: 60_000, totalMs: 60_000 } },
     extra: (origin, credential) => ({
+      teams: [team({ id: 'policed', systemPrompt: 'Stay on topic.' })],
+      apiKeys: [apiKey(POLICED_KEY, { id: 'key-policed', teamId: 'policed' })],
       providers: [
         provider({ id: 'p-oa', name: 'oa', kind: 'openai-compatible', baseUrl: `${origin}/v1`, credential }),
         provider({ id: 'p-claude', name: 'claude', kind: 'anthropic', baseUrl: origin, credential }),
@@ -140,6 +143,18 @@ describe('POST /v1/completions through the attempt loop', () => {
     const events = await h.usageOf(response, Number(response.headers.get('x-tollgate-attempts')));
     expect(events.slice(0, -1).every((event) => event.outcome === 'timeout' && event.deploymentId === 'd-text')).toBe(true);
     expect(events.at(-1)).toMatchObject({ deploymentId: 'd-text-b', outcome: 'ok', streamed: true, promptTokens: 5, completionTokens: 7 });
+  });
+
+  it("puts the team's system prompt before each text prompt, and refuses token prompts while one is set", async () => {
+    h.upstream.enqueue({ file: 'openai/text-completion.json' });
+    const post = (body: object) =>
+      fetch(`${h.url}/v1/completions`, { method: 'POST', headers: { authorization: `Bearer ${POLICED_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ model: 'text-primary', prompt: ['Say this is a test', 'And this'] })).status).toBe(200);
+    expect(h.upstream.requests[0].body.prompt).toEqual(['Stay on topic.\n\nSay this is a test', 'Stay on topic.\n\nAnd this']);
+    const tokens = await post({ model: 'text-primary', prompt: [1, 2, 3] });
+    expect(tokens.status).toBe(400);
+    expect((await tokens.json()).error).toMatchObject({ code: 'unsupported_parameter', param: 'prompt' });
+    expect(h.upstream.requests).toHaveLength(1);
   });
 
   it('routes only to deployments that still serve legacy completions', async () => {

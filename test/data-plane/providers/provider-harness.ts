@@ -39,7 +39,7 @@ export interface ProviderHarnessOptions {
   /** Mock providers (name -> baseUrl), each with a model of the same name. */
   mocks?: Record<string, string>;
   /** More of the snapshot, given the fixture upstream's origin (routing scenarios). */
-  extra?: (origin: string, credential: string) => Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains'>;
+  extra?: (origin: string, credential: string) => Partial<Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains' | 'teams' | 'apiKeys'>>;
   /** Routing policy; by default one attempt per request (see below). */
   routing?: RoutingOptions;
   /** Off unless given. */
@@ -79,8 +79,8 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     bus,
     buildSnapshot({
       version: 1,
-      teams: [team({ id: 'acme' })],
-      apiKeys: [apiKey(KEY, { id: 'key-acme', teamId: 'acme' })],
+      teams: [team({ id: 'acme' }), ...(extra?.teams ?? [])],
+      apiKeys: [apiKey(KEY, { id: 'key-acme', teamId: 'acme' }), ...(extra?.apiKeys ?? [])],
       providers: [...providers, ...(extra?.providers ?? [])],
       models: [...models, ...(extra?.models ?? [])],
       fallbackChains: extra?.fallbackChains ?? [],
