@@ -35,8 +35,6 @@ export interface DispatchPlan {
   snapshot: CompiledSnapshot;
   apiKey: CompiledApiKey;
   route: RoutePlan;
-  /** The first step's deployments already in strategy order (admission was made against its head). */
-  firstOrder?: readonly CompiledTarget[];
   strategy: RoutingStrategy;
   /** The endpoint and its request (after team policy): what each attempt sends and relays. */
   endpoint: Endpoint;
@@ -107,8 +105,7 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
       state.last = { error: tooLong, trigger: 'context_window' };
       continue;
     }
-    const ordered = index === 0 && plan.firstOrder ? plan.firstOrder : undefined;
-    if ((await tryModel(exchange, plan, deps, step, state, prompt, ordered)) === 'done') return;
+    if ((await tryModel(exchange, plan, deps, step, state, prompt)) === 'done') return;
   }
   const error = state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
   setRoutingHeaders(exchange, plan.route.steps[0].model, state, 0);
@@ -116,19 +113,11 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
 }
 
 /** One model of the plan. 'done' when the request is answered (or its client left). */
-async function tryModel(
-  exchange: Exchange,
-  plan: DispatchPlan,
-  deps: DispatchDeps,
-  step: RouteStep,
-  state: LoopState,
-  prompt: PromptSize,
-  preordered: readonly CompiledTarget[] | undefined,
-): Promise<'done' | 'next'> {
+async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, step: RouteStep, state: LoopState, prompt: PromptSize): Promise<'done' | 'next'> {
   const { routing } = deps;
   const { cooldowns } = routing;
   const streamed = plan.endpoint.request.stream === true;
-  const ordered = preordered ?? orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
+  const ordered = orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
   if (ordered.length === 0) {
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
@@ -140,6 +129,7 @@ async function tryModel(
   const retryable = new Set<CompiledTarget>();
   let onThisModel = 0;
   let retries = 0;
+  let refusedByLimit = false;
   const free = (target: CompiledTarget) => cooldowns.cooling(target.deployment.id) === null;
 
   while (onThisModel < routing.retry.maxAttemptsPerModel && state.attempts < routing.retry.maxAttempts) {
@@ -175,7 +165,10 @@ async function tryModel(
       : ADMITTED;
     if (!admission.admitted) {
       if (admission.scope === 'request') throw admission.error;
-      state.last = { error: admission.error, trigger: null };
+      // This deployment's own limit is spent: the next one may have room; when none has, the
+      // chain may take over as on an upstream's 429.
+      state.last = { error: admission.error, trigger: 'rate_limit' };
+      refusedByLimit = true;
       continue;
     }
 
@@ -211,7 +204,7 @@ async function tryModel(
     else retryable.delete(target);
     if (!failure.tryOtherDeployment && !failure.retrySameDeployment) return 'next';
   }
-  if (onThisModel === 0 && !exchange.signal.aborted) {
+  if (onThisModel === 0 && !refusedByLimit && !exchange.signal.aborted) {
     // Nothing was even tried: every deployment is cooling down.
     state.last = coolingDown(step, ordered.map((target) => cooldowns.cooling(target.deployment.id)));
   }

@@ -5,7 +5,8 @@ import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import { createMemoryMoneyStore } from './memory-money-store.ts';
 import { insufficientQuota, rateLimited } from './money-errors.ts';
 import type { Admission, MoneyStore, Settlement } from './money-store.ts';
-import { type AdmissionInput, planAdmission } from './plan-admission.ts';
+import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import { type AdmissionInput, deploymentAdmission, planAdmission } from './plan-admission.ts';
 import { rateLimitHeaders } from './rate-headers.ts';
 
 export interface MoneyGuardOptions {
@@ -43,9 +44,21 @@ export interface RequestTicket {
   settle(): void;
 }
 
+/** One attempt's claim on its deployment's own rate limits. */
+export interface AttemptTicket {
+  /** Settles with the attempt's real tokens (frees its parallel slot); once, in the background. */
+  settle(event: UsageEvent): void;
+}
+
 export interface MoneyGuard {
   /** Checks and reserves everything the request needs, or throws the 429 to send. */
   admit(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>): Promise<RequestTicket>;
+  /**
+   * Checks and takes the deployment's own rpm / tpm / parallel for one attempt, or throws its
+   * 429 (the attempt loop then skips the deployment). Null, without a store call, when the
+   * deployment sets no limits. `rateTokens` is only asked for then.
+   */
+  admitAttempt(target: CompiledTarget, rateTokens: () => number): Promise<AttemptTicket | null>;
   status(): MoneyStatus;
   /** Resolves when every settle started so far has reached a store (tests, shutdown). */
   idle(): Promise<void>;
@@ -135,8 +148,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     pending.push({ admission, actual, charge });
   }
 
-  async function admitOn(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>) {
-    const { admission } = planAdmission({ ...input, admissionId: randomUUID(), now: Date.now(), reservationTtlMs });
+  async function admitOn(admission: Admission) {
     if (store.kind === 'redis' && (degradedSince === null || Date.now() >= nextProbeAt)) {
       try {
         const result = await store.admit(admission);
@@ -156,29 +168,51 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     return { admission: scaled, result: await local!.admit(scaled), on: local!, replay: true };
   }
 
+  /** Settles (or charges) on the store the admission was made on; queued for Redis when it fails. */
+  async function settleOn(on: MoneyStore, replay: boolean, target: Admission, actual: Settlement, charge: boolean) {
+    try {
+      await (charge ? on.charge(target, actual) : on.settle(target, actual));
+      // Spent during an outage: Redis learns it when it is back (a charge, idempotent by id).
+      if (replay) queue({ ...target, rates: [] }, actual, true);
+    } catch (error) {
+      enterDegraded(error);
+      queue(target, actual, charge);
+    }
+  }
+
+  async function admitOrThrow(planned: Admission) {
+    const admitted = await admitOn(planned);
+    const { result } = admitted;
+    if (!result.ok) {
+      if (result.reason === 'quota_exceeded') throw insufficientQuota(result.check);
+      throw rateLimited(result.check, result.retryAfterMs, rateLimitHeaders(result.rates));
+    }
+    return { ...admitted, result };
+  }
+
   return {
+    async admitAttempt(target, rateTokens) {
+      const planned = deploymentAdmission(target, rateTokens, randomUUID(), reservationTtlMs);
+      if (!planned) return null;
+      const { admission, on, replay } = await admitOrThrow(planned);
+      let settled = false;
+      return {
+        settle(event) {
+          if (settled) return;
+          settled = true;
+          void track(settleOn(on, replay, admission, { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: event.promptTokens + event.completionTokens }, false));
+        },
+      };
+    },
+
     async admit(input) {
-      const { admission, result, on, replay } = await admitOn(input);
-      if (!result.ok) {
-        if (result.reason === 'quota_exceeded') throw insufficientQuota(result.check);
-        throw rateLimited(result.check, result.retryAfterMs, rateLimitHeaders(result.rates));
-      }
+      const { admission, result, on, replay } = await admitOrThrow(planAdmission({ ...input, admissionId: randomUUID(), now: Date.now(), reservationTtlMs }).admission);
       const spent: Settlement = { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: 0 };
       let settled = false;
       const add = (event: UsageEvent) => {
         spent.costMicroUsd += event.costMicroUsd;
         if (event.byok !== true) spent.creditCostMicroUsd += event.costMicroUsd;
         spent.tokens += event.promptTokens + event.completionTokens;
-      };
-      const settleOn = async (target: Admission, actual: Settlement, charge: boolean) => {
-        try {
-          await (charge ? on.charge(target, actual) : on.settle(target, actual));
-          // Spent during an outage: Redis learns it when it is back (a charge, idempotent by id).
-          if (replay) queue({ ...target, rates: [] }, actual, true);
-        } catch (error) {
-          enterDegraded(error);
-          queue(target, actual, charge);
-        }
       };
       return {
         headers: rateLimitHeaders(result.rates),
@@ -190,7 +224,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
                 // An attempt that ended after its request settled (should not happen): still charged.
                 logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
                 const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
-                void track(settleOn({ ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
+                void track(settleOn(on, replay, { ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
               }
               return usage.publish(event);
             },
@@ -200,7 +234,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
         settle() {
           if (settled) return;
           settled = true;
-          void track(settleOn(admission, { ...spent }, false));
+          void track(settleOn(on, replay, admission, { ...spent }, false));
         },
       };
     },

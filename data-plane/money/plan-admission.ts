@@ -17,8 +17,6 @@ export interface AdmissionInput {
   admissionId: string;
   apiKey: CompiledApiKey;
   model: CompiledModel;
-  /** The deployment the first attempt goes to (in strategy order): its own rate limits apply. */
-  target: CompiledTarget;
   /**
    * True only when every deployment the request may reach (its model's and its fallbacks') is
    * the team's own: then no markup is reserved and no prepaid credits are checked. One shared
@@ -63,14 +61,17 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
   };
 }
 
-/** Every counter the request must pass: rate limits of key, team (plan) and deployment; budgets; credits. */
+/**
+ * Every counter the request must pass: rate limits of key and team (plan); budgets; credits. A
+ * deployment's own limits are checked per attempt (deploymentAdmission), since which deployments
+ * a request reaches is only known as its attempts are made.
+ */
 export function planAdmission(input: AdmissionInput): { admission: Admission; bounds: RequestBounds } {
   const bounds = requestBounds(input);
-  const { apiKey, target } = input;
+  const { apiKey } = input;
   const rates: RateCheck[] = [
     ...rateChecks('key', apiKey.key.id, apiKey.key.limits, bounds.rateTokens),
     ...rateChecks('team', apiKey.team.id, apiKey.plan?.limits ?? null, bounds.rateTokens),
-    ...rateChecks('deployment', target.deployment.id, target.deployment.limits, bounds.rateTokens),
   ];
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
@@ -105,6 +106,13 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
     });
   }
   return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
+}
+
+/** A deployment's own rpm / tpm / parallel for one attempt; null when it sets none (nothing to ask the store). */
+export function deploymentAdmission(target: CompiledTarget, rateTokens: () => number, admissionId: string, reservationTtlMs: number): Admission | null {
+  const { limits } = target.deployment;
+  if (limits.rpm === null && limits.tpm === null && limits.maxParallel === null) return null;
+  return { id: admissionId, rates: rateChecks('deployment', target.deployment.id, limits, rateTokens()), budgets: [], reservationTtlMs };
 }
 
 function rateChecks(scope: RateScope, id: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {

@@ -11,7 +11,6 @@ import { QuotaExhaustedError } from '../money/money-errors.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
 import { requestBounds } from '../money/plan-admission.ts';
 import { withIdempotency } from '../money/with-idempotency.ts';
-import { orderTargets } from '../routing/order-targets.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
 import { onlyOwnProviders, ownProvidersOnly, planRoute, type RoutePlan } from '../routing/route-plan.ts';
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
@@ -56,24 +55,14 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
  * Admission, then the attempt loop. Admission is per request and reserves the plan's worst case:
  * the dearest model a fallback could reach (else a fallback to a pricier model could spend past a
  * hard budget), with markup and prepaid credits unless every reachable deployment is the team's
- * own; the rate limits checked are those of the deployment the first attempt really goes to.
- * Every attempt's real cost is settled through the metered publisher.
+ * own. A deployment's own rate limits are taken per attempt, by the loop's hooks. Every attempt's
+ * real cost is settled through the metered publisher.
  */
-function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: Omit<DispatchPlan, 'firstOrder'>): Promise<void> {
+function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: DispatchPlan): Promise<void> {
   const { apiKey, route, endpoint } = plan;
-  // The first model's deployments in strategy order, once: admission is made against the head
-  // of this order and the loop walks the same order.
-  const firstOrder = orderTargets(route.steps[0].targets, plan.strategy, { stats: deps.routing.stats, streamed: endpoint.request.stream === true, random: deps.routing.random });
   const byok = onlyOwnProviders(route);
-  const admission = {
-    apiKey,
-    model: dearestModel(route.steps, apiKey, endpoint, byok),
-    target: firstOrder[0] ?? route.steps[0].targets[0],
-    byok,
-    budgets: plan.snapshot.budgets,
-    request: endpoint.request,
-  };
-  return chargeRequest(exchange, deps.money, deps.usage, admission, (usage) => dispatchRequest(exchange, { ...plan, firstOrder }, { ...deps, usage }));
+  const admission = { apiKey, model: dearestModel(route.steps, apiKey, endpoint, byok), byok, budgets: plan.snapshot.budgets, request: endpoint.request };
+  return chargeRequest(exchange, deps.money, deps.usage, admission, (usage) => dispatchRequest(exchange, plan, { ...deps, usage }));
 }
 
 function dearestModel(steps: RoutePlan['steps'], apiKey: CompiledApiKey, endpoint: Endpoint, byok: boolean): CompiledModel {

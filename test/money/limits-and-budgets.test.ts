@@ -69,6 +69,32 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     expect((await h.chat(BODY)).status).toBe(200);
   });
 
+  it.skipIf(skip)("routes past a deployment whose own rpm is spent to one with room, and refuses only when none has", async () => {
+    const { h } = await start({ deploymentLimits: { rpm: 2 }, secondDeploymentLimits: { rpm: 2 } });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await h.chat(BODY)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 429]);
+    const served = h.upstream.requests.map((request) => request.body.model).sort();
+    expect(served).toEqual(['up-m', 'up-m', 'up-m2', 'up-m2']);
+    await h.settled(4);
+    expect(h.usageEvents.map((event) => event.deploymentId).sort()).toEqual(['dep-m', 'dep-m', 'dep-m2', 'dep-m2']);
+  });
+
+  it.skipIf(skip)('spreads parallel requests over deployments by their own maxParallel', async () => {
+    const { h } = await start({ deploymentLimits: { maxParallel: 1 }, secondDeploymentLimits: { maxParallel: 1 } });
+    const slow = { kind: 'reply', usage: FULL_USAGE as never, delayMs: 300 } as const;
+    h.upstream.enqueue(slow, slow);
+    const later = new Promise((resolve) => setTimeout(resolve, 100)).then(() => h.chat(BODY));
+    const [one, two, three] = await Promise.all([h.chat(BODY), h.chat(BODY), later]);
+    expect([one.status, two.status, three.status]).toEqual([200, 200, 429]);
+    expect((await three.json()).error.code).toBe('rate_limit_exceeded');
+    expect(h.upstream.requests.map((request) => request.body.model).sort()).toEqual(['up-m', 'up-m2']);
+    await h.settled(2);
+    // Both slots are free again.
+    expect((await h.chat(BODY)).status).toBe(200);
+    expect((await h.chat(BODY)).status).toBe(200);
+  });
+
   it.skipIf(skip)('hard budget of ten requests, 200 concurrent: spend never exceeds it (markup included)', async () => {
     // 41 micro-USD at list price, 46 with a 10 % markup (45.1 rounded up); the budget is exactly ten of them.
     const { h, store } = await start({ markupBasisPoints: 1000, budgets: [{ amountMicroUsd: 460, hard: true }] });

@@ -23,6 +23,8 @@ export interface MoneyScenario {
   planLimits?: Partial<SnapshotLimits>;
   keyLimits?: Partial<SnapshotLimits>;
   deploymentLimits?: Partial<SnapshotLimits>;
+  /** Gives model `m` a second deployment, `dep-m2` (upstream model `up-m2`), with these limits. */
+  secondDeploymentLimits?: Partial<SnapshotLimits>;
   budgets?: Partial<SnapshotBudget>[];
   /** Model `m` falls back (on 5xx) to `m-pricey`, ten times its price, on the same upstream. */
   priceyFallback?: boolean;
@@ -58,7 +60,10 @@ export function moneySnapshot(args: { version: number; baseUrl: string; secretBo
       provider({ id: 'own', name: 'own', kind: 'openai-compatible', baseUrl: args.baseUrl, credential, teamId: 't' }),
     ],
     models: [
-      model({ id: 'm', name: 'm', price: PRICE, fallbackChainId: args.priceyFallback ? 'chain' : null, deployments: [deployment({ id: 'dep-m', providerId: 'fake', upstreamModel: 'up-m', limits: { ...NO_LIMITS, ...args.deploymentLimits } })] }),
+      model({ id: 'm', name: 'm', price: PRICE, fallbackChainId: args.priceyFallback ? 'chain' : null, deployments: [
+          deployment({ id: 'dep-m', providerId: 'fake', upstreamModel: 'up-m', limits: { ...NO_LIMITS, ...args.deploymentLimits } }),
+          ...(args.secondDeploymentLimits ? [deployment({ id: 'dep-m2', providerId: 'fake', upstreamModel: 'up-m2', limits: { ...NO_LIMITS, ...args.secondDeploymentLimits } })] : []),
+        ] }),
       model({ id: 'byok-m', name: 'byok-m', price: PRICE, deployments: [deployment({ id: 'dep-own', providerId: 'own', upstreamModel: 'up-m' })] }),
       ...(args.priceyFallback
         ? [model({ id: 'm-pricey', name: 'm-pricey', price: price({ version: 'p-10', inputPerMillion: 10_000_000, outputPerMillion: 20_000_000 }), deployments: [deployment({ id: 'dep-pricey', providerId: 'fake', upstreamModel: 'up-pricey' })] })]
