@@ -48,6 +48,8 @@ export async function ensureFirstRun(prisma: PrismaClient, configuredAdminKey: s
                 description: 'Deterministic answers from the built-in mock provider.',
                 contextWindow: 8192,
                 maxOutputTokens: 1024,
+                // The mock embeds too (deterministic vectors): `demo` tries every endpoint it can.
+                supportsEmbeddings: true,
                 // $0.50 in / $1.50 out per million tokens, so the demo shows real cost.
                 prices: { create: { inputMicroUsdPerMillion: 500_000n, outputMicroUsdPerMillion: 1_500_000n, cachedInputMicroUsdPerMillion: 250_000n } },
               },

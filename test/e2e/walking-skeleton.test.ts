@@ -91,6 +91,10 @@ describe.each([
 
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toContain('demo');
+
+    const embedded = await client.embeddings.create({ model: 'demo', input: ['Hello', 'Hello'] });
+    expect(embedded.data).toHaveLength(2);
+    expect(embedded.data[0].embedding).toEqual(embedded.data[1].embedding);
   });
 
   it.skipIf(skip)('serves a model created through GraphQL within a second, and streams its usage to a subscriber', async () => {
