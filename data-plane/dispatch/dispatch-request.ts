@@ -22,7 +22,7 @@ export interface DispatchDeps {
   adapters: ProviderAdapters;
   usage: UsagePublisher;
   routing: RoutingRuntime;
-  /** Per-attempt reserve/settle (limits, budgets); every attempt is admitted when absent. */
+  /** Per-attempt reserve/settle (a deployment's own rate limits); every attempt is admitted when absent. */
   hooks?: AttemptHooks;
   /** Where prompt and completion lines go for teams with `logPrompts` on. */
   logger?: Logger;
