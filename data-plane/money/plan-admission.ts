@@ -108,11 +108,15 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
 }
 
+/** Whether the deployment sets any rate limit of its own. */
+export function hasDeploymentLimits({ deployment: { limits } }: CompiledTarget): boolean {
+  return limits.rpm !== null || limits.tpm !== null || limits.maxParallel !== null;
+}
+
 /** A deployment's own rpm / tpm / parallel for one attempt; null when it sets none (nothing to ask the store). */
 export function deploymentAdmission(target: CompiledTarget, rateTokens: () => number, admissionId: string, reservationTtlMs: number): Admission | null {
-  const { limits } = target.deployment;
-  if (limits.rpm === null && limits.tpm === null && limits.maxParallel === null) return null;
-  return { id: admissionId, rates: rateChecks('deployment', target.deployment.id, limits, rateTokens()), budgets: [], reservationTtlMs };
+  if (!hasDeploymentLimits(target)) return null;
+  return { id: admissionId, rates: rateChecks('deployment', target.deployment.id, target.deployment.limits, rateTokens()), budgets: [], reservationTtlMs };
 }
 
 function rateChecks(scope: RateScope, id: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {
