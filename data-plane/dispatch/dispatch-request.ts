@@ -35,6 +35,10 @@ export interface DispatchPlan {
   snapshot: CompiledSnapshot;
   apiKey: CompiledApiKey;
   route: RoutePlan;
+  /** The first model's deployments already in strategy order (the request's admission took the head's limits). */
+  firstOrder?: readonly CompiledTarget[];
+  /** The deployment whose limits the request's admission took: its first attempt needs no hook admission. */
+  preadmitted?: CompiledTarget | null;
   strategy: RoutingStrategy;
   /** The endpoint and its request (after team policy): what each attempt sends and relays. */
   endpoint: Endpoint;
@@ -105,7 +109,8 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
       state.last = { error: tooLong, trigger: 'context_window' };
       continue;
     }
-    if ((await tryModel(exchange, plan, deps, step, state, prompt)) === 'done') return;
+    const ordered = index === 0 ? plan.firstOrder : undefined;
+    if ((await tryModel(exchange, plan, deps, step, state, prompt, ordered)) === 'done') return;
   }
   const error = state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
   setRoutingHeaders(exchange, plan.route.steps[0].model, state, 0);
@@ -113,11 +118,19 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
 }
 
 /** One model of the plan. 'done' when the request is answered (or its client left). */
-async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, step: RouteStep, state: LoopState, prompt: PromptSize): Promise<'done' | 'next'> {
+async function tryModel(
+  exchange: Exchange,
+  plan: DispatchPlan,
+  deps: DispatchDeps,
+  step: RouteStep,
+  state: LoopState,
+  prompt: PromptSize,
+  preordered: readonly CompiledTarget[] | undefined,
+): Promise<'done' | 'next'> {
   const { routing } = deps;
   const { cooldowns } = routing;
   const streamed = plan.endpoint.request.stream === true;
-  const ordered = orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
+  const ordered = preordered ?? orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
   if (ordered.length === 0) {
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
@@ -151,7 +164,9 @@ async function tryModel(exchange: Exchange, plan: DispatchPlan, deps: DispatchDe
     tried.add(target);
 
     const attempt = state.attempts + 1;
-    const admission = deps.hooks
+    // The request's own admission took this deployment's limits for its first attempt.
+    const preadmitted = attempt === 1 && target === plan.preadmitted;
+    const admission = deps.hooks && !preadmitted
       ? await deps.hooks.beforeAttempt({
           requestId: exchange.requestId,
           attempt,

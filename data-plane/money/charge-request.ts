@@ -1,7 +1,7 @@
 import type { Exchange } from '../http/exchange.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import { RateLimitedError } from './money-errors.ts';
-import type { MoneyGuard } from './money-guard.ts';
+import type { MoneyGuard, RequestTicket } from './money-guard.ts';
 import type { AdmissionInput } from './plan-admission.ts';
 
 /**
@@ -14,7 +14,8 @@ export async function chargeRequest(
   guard: MoneyGuard,
   usage: UsagePublisher,
   input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>,
-  run: (usage: UsagePublisher) => Promise<void>,
+  /** `deploymentAdmitted`: see RequestTicket. */
+  run: (usage: UsagePublisher, deploymentAdmitted: RequestTicket['deploymentAdmitted']) => Promise<void>,
 ): Promise<void> {
   let ticket;
   try {
@@ -25,7 +26,7 @@ export async function chargeRequest(
   }
   for (const [name, value] of ticket.headers) exchange.setHeader(name, value);
   try {
-    await run(ticket.meter(usage));
+    await run(ticket.meter(usage), ticket.deploymentAdmitted);
   } finally {
     ticket.settle();
   }

@@ -7,11 +7,12 @@ const WHAT: Record<RateCheck['kind'], string> = {
   parallel: 'parallel requests',
 };
 
-/** A 429 that carries the x-ratelimit-* headers of the counters it was measured on. */
+/** A 429 that carries the x-ratelimit-* headers of the counters it was measured on, and whose limit it was. */
 export class RateLimitedError extends GatewayError {
   constructor(
     init: ConstructorParameters<typeof GatewayError>[0],
     readonly headers: readonly [string, string][],
+    readonly scope: RateCheck['scope'],
   ) {
     super(init);
   }
@@ -26,7 +27,7 @@ export function rateLimited(check: RateCheck, retryAfterMs: number, headers: rea
     code: 'rate_limit_exceeded',
     message: `Rate limit reached for ${check.scope} on ${WHAT[check.kind]}: Limit ${check.limit}. Please try again in ${seconds}s.`,
     retryAfterSeconds: seconds,
-  }, headers);
+  }, headers, check.scope);
 }
 
 /** A 429 `insufficient_quota`; `draws` tells a spent budget (`all`) from spent prepaid credits. */

@@ -3,7 +3,7 @@ import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { Logger } from '../logger.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import { createMemoryMoneyStore } from './memory-money-store.ts';
-import { insufficientQuota, rateLimited } from './money-errors.ts';
+import { insufficientQuota, RateLimitedError, rateLimited } from './money-errors.ts';
 import type { Admission, MoneyStore, Settlement } from './money-store.ts';
 import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { type AdmissionInput, deploymentAdmission, planAdmission } from './plan-admission.ts';
@@ -42,6 +42,12 @@ export interface RequestTicket {
   meter(usage: UsagePublisher): UsagePublisher;
   /** Settles with what the attempts cost (releases the rest); once, in the background. */
   settle(): void;
+  /**
+   * The deployment whose own limits this admission took (the input's `deployment`), or null when
+   * that deployment was full and the request was admitted without it: its first attempt there
+   * needs no admission of its own.
+   */
+  readonly deploymentAdmitted: CompiledTarget | null;
 }
 
 /** One attempt's claim on its deployment's own rate limits. */
@@ -206,7 +212,19 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     },
 
     async admit(input) {
-      const { admission, result, on, replay } = await admitOrThrow(planAdmission({ ...input, admissionId: randomUUID(), now: Date.now(), reservationTtlMs }).admission);
+      const plan = (deployment: CompiledTarget | undefined) => planAdmission({ ...input, deployment, admissionId: randomUUID(), now: Date.now(), reservationTtlMs }).admission;
+      let deploymentAdmitted = input.deployment ?? null;
+      let admitted;
+      try {
+        admitted = await admitOrThrow(plan(input.deployment));
+      } catch (error) {
+        // Only the first deployment is full: admit the request alone; the attempt loop then takes
+        // each deployment's limits as it goes, and skips the full one.
+        if (!(error instanceof RateLimitedError && error.scope === 'deployment' && input.deployment)) throw error;
+        admitted = await admitOrThrow(plan(undefined));
+        deploymentAdmitted = null;
+      }
+      const { admission, result, on, replay } = admitted;
       const spent: Settlement = { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: 0 };
       let settled = false;
       const add = (event: UsageEvent) => {
@@ -216,6 +234,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
       };
       return {
         headers: rateLimitHeaders(result.rates),
+        deploymentAdmitted,
         meter(usage) {
           return {
             publish(event) {

@@ -18,6 +18,11 @@ export interface AdmissionInput {
   apiKey: CompiledApiKey;
   model: CompiledModel;
   /**
+   * The deployment the first attempt goes to, when known: its own limits are taken with the
+   * request's, in the same script (the attempt loop then takes only the other attempts' one by one).
+   */
+  deployment?: CompiledTarget;
+  /**
    * True only when every deployment the request may reach (its model's and its fallbacks') is
    * the team's own: then no markup is reserved and no prepaid credits are checked. One shared
    * deployment anywhere in the plan makes the reservation the marked-up, credit-drawing one.
@@ -62,16 +67,17 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
 }
 
 /**
- * Every counter the request must pass: rate limits of key and team (plan); budgets; credits. A
- * deployment's own limits are checked per attempt (deploymentAdmission), since which deployments
- * a request reaches is only known as its attempts are made.
+ * Every counter the request must pass: rate limits of key, team (plan) and the first attempt's
+ * deployment; budgets; credits. Other attempts' deployments are checked as they are made
+ * (deploymentAdmission): which deployments a request reaches is only known then.
  */
 export function planAdmission(input: AdmissionInput): { admission: Admission; bounds: RequestBounds } {
   const bounds = requestBounds(input);
-  const { apiKey } = input;
+  const { apiKey, deployment } = input;
   const rates: RateCheck[] = [
     ...rateChecks('key', apiKey.key.id, apiKey.key.limits, bounds.rateTokens),
     ...rateChecks('team', apiKey.team.id, apiKey.plan?.limits ?? null, bounds.rateTokens),
+    ...(deployment ? rateChecks('deployment', deployment.deployment.id, deployment.deployment.limits, bounds.rateTokens) : []),
   ];
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.

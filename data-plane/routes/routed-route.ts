@@ -11,6 +11,7 @@ import { QuotaExhaustedError } from '../money/money-errors.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
 import { requestBounds } from '../money/plan-admission.ts';
 import { withIdempotency } from '../money/with-idempotency.ts';
+import { orderTargets } from '../routing/order-targets.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
 import { onlyOwnProviders, ownProvidersOnly, planRoute, type RoutePlan } from '../routing/route-plan.ts';
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
@@ -55,14 +56,20 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
  * Admission, then the attempt loop. Admission is per request and reserves the plan's worst case:
  * the dearest model a fallback could reach (else a fallback to a pricier model could spend past a
  * hard budget), with markup and prepaid credits unless every reachable deployment is the team's
- * own. A deployment's own rate limits are taken per attempt, by the loop's hooks. Every attempt's
- * real cost is settled through the metered publisher.
+ * own. The deployment the first attempt goes to has its own limits taken in the same script; the
+ * loop's hooks take any other deployment's as its attempt starts. Every attempt's real cost is
+ * settled through the metered publisher.
  */
-function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: DispatchPlan): Promise<void> {
+function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: Omit<DispatchPlan, 'firstOrder' | 'preadmitted'>): Promise<void> {
   const { apiKey, route, endpoint } = plan;
+  // The first model's deployments in strategy order, once: its head is admitted with the request,
+  // and the loop walks the same order.
+  const firstOrder = orderTargets(route.steps[0].targets, plan.strategy, { stats: deps.routing.stats, streamed: endpoint.request.stream === true, random: deps.routing.random });
   const byok = onlyOwnProviders(route);
-  const admission = { apiKey, model: dearestModel(route.steps, apiKey, endpoint, byok), byok, budgets: plan.snapshot.budgets, request: endpoint.request };
-  return chargeRequest(exchange, deps.money, deps.usage, admission, (usage) => dispatchRequest(exchange, plan, { ...deps, usage }));
+  const admission = { apiKey, model: dearestModel(route.steps, apiKey, endpoint, byok), deployment: firstOrder[0], byok, budgets: plan.snapshot.budgets, request: endpoint.request };
+  return chargeRequest(exchange, deps.money, deps.usage, admission, (usage, preadmitted) =>
+    dispatchRequest(exchange, { ...plan, firstOrder, preadmitted }, { ...deps, usage }),
+  );
 }
 
 function dearestModel(steps: RoutePlan['steps'], apiKey: CompiledApiKey, endpoint: Endpoint, byok: boolean): CompiledModel {
