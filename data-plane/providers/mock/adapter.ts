@@ -36,26 +36,28 @@ export function createMockAdapter(options: { random?: () => number } = {}): Prov
     },
 
     async complete(call) {
+      // Refused (400) before the mock's latency, like a real provider's request mapping.
+      const { text, choices, usage } = mockAnswer(call.request);
       await begin(call);
-      const { text, usage } = mockAnswer(call.request);
       const completion: ChatCompletion = {
         id: `chatcmpl-mock-${randomUUID()}`,
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: call.upstreamModel,
-        choices: [{ index: 0, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' }],
+        choices: Array.from({ length: choices }, (_, index) => ({ index, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' })),
         usage: toCompletionUsage(usage),
       };
       return { status: 200, completion, usage };
     },
 
     async stream(call): Promise<OpenedStream> {
+      const { text, choices, usage } = mockAnswer(call.request);
       const { settings, failAfterChunks } = await begin(call);
-      const { text, usage } = mockAnswer(call.request);
       const base = { id: `chatcmpl-mock-${randomUUID()}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.upstreamModel };
+      // With n > 1 every choice gets the same piece in one chunk (OpenAI may interleave them any way).
       const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finishReason: string | null): ChatCompletionChunk => ({
         ...base,
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+        choices: Array.from({ length: choices }, (_, index) => ({ index, delta, logprobs: null, finish_reason: finishReason })),
       });
       async function* events(): AsyncGenerator<StreamEvent> {
         yield { type: 'chunk', chunk: chunk({ role: 'assistant', content: '' }, null) };

@@ -51,4 +51,32 @@ describe('mock provider', () => {
     expect(performance.now() - started).toBeGreaterThan(40);
     expect(frames.length).toBe(1 + 9 + 1 + 1); // role, 9 words, finish, [DONE]
   });
+
+  it('honours n and JSON mode, and refuses with 400 what it cannot do: a forced tool call, a JSON schema', async () => {
+    const two = await (await h.post('/v1/chat/completions', body('mock', { n: 2 }))).json();
+    expect(two.choices.map((choice: any) => [choice.index, choice.message.content])).toEqual([
+      [0, 'Echo: one two three four five six seven eight'],
+      [1, 'Echo: one two three four five six seven eight'],
+    ]);
+    const one = await (await h.post('/v1/chat/completions', body('mock'))).json();
+    expect(two.usage.completion_tokens).toBe(2 * one.usage.completion_tokens);
+    const streamed = sseFrames(await (await h.post('/v1/chat/completions', body('mock', { n: 2, stream: true }))).text());
+    const texts = ['', ''];
+    for (const frame of streamed.slice(0, -1)) for (const choice of JSON.parse(frame).choices) texts[choice.index] += choice.delta?.content ?? '';
+    expect(texts).toEqual([one.choices[0].message.content, one.choices[0].message.content]);
+
+    const json = await (await h.post('/v1/chat/completions', body('mock', { response_format: { type: 'json_object' } }))).json();
+    expect(JSON.parse(json.choices[0].message.content)).toEqual({ echo: 'one two three four five six seven eight' });
+    const tools = [{ type: 'function', function: { name: 'noop', parameters: { type: 'object', properties: {} } } }];
+    expect((await h.post('/v1/chat/completions', body('mock', { tools, tool_choice: 'auto' }))).status).toBe(200);
+    for (const [extra, param] of [
+      [{ tools, tool_choice: 'required' }, 'tool_choice'],
+      [{ tools, tool_choice: { type: 'function', function: { name: 'noop' } } }, 'tool_choice'],
+      [{ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } } }, 'response_format'],
+    ] as const) {
+      const refused = await h.post('/v1/chat/completions', body('mock', extra));
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error).toMatchObject({ code: 'unsupported_parameter', param });
+    }
+  });
 });
