@@ -45,3 +45,6 @@ export type AttemptAdmission =
 export interface AttemptHooks {
   beforeAttempt(context: AttemptContext): AttemptAdmission | Promise<AttemptAdmission>;
 }
+
+/** An admission with nothing to settle: what an attempt gets when no hook has a claim on it. */
+export const ADMITTED: AttemptAdmission = { admitted: true };

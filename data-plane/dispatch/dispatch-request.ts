@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
 import type { RequestTracing } from '../observe/tracing.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
-import type { AttemptAdmission, AttemptHooks } from './attempt-hooks.ts';
+import { ADMITTED, type AttemptHooks } from './attempt-hooks.ts';
 import { runAttempt } from './attempt-run.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -59,8 +59,6 @@ interface LoopState {
   /** Only for teams with `logPrompts` on. */
   promptLog: PromptLog | null;
 }
-
-const ADMITTED: AttemptAdmission = { admitted: true };
 
 /**
  * The attempt loop: walks the plan (the requested model, then its fallback chain), trying each

@@ -7,7 +7,9 @@ import type { AdmissionInput } from './plan-admission.ts';
 /**
  * Wraps a request's upstream work in its money: admit (rate limits, budgets, credits; 429 when
  * refused) before, settle with the attempts' real cost after, whatever the ending. `run` gets
- * the publisher that counts each attempt's cost: pass it to dispatch as its `usage`.
+ * the publisher that counts each attempt's cost: pass it to dispatch as its `usage`. When the
+ * admission is refused, `otherwise` may offer another way to serve the request (nothing has run
+ * yet); it returns null to let the refusal stand.
  */
 export async function chargeRequest(
   exchange: Exchange,
@@ -16,11 +18,14 @@ export async function chargeRequest(
   input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>,
   /** `deploymentAdmitted`: see RequestTicket. */
   run: (usage: UsagePublisher, deploymentAdmitted: RequestTicket['deploymentAdmitted']) => Promise<void>,
+  otherwise?: (refusal: unknown) => (() => Promise<void>) | null,
 ): Promise<void> {
   let ticket;
   try {
     ticket = await guard.admit(input);
   } catch (error) {
+    const alternative = otherwise?.(error);
+    if (alternative) return alternative();
     if (error instanceof RateLimitedError) for (const [name, value] of error.headers) exchange.setHeader(name, value);
     throw error;
   }

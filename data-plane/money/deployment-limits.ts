@@ -1,9 +1,7 @@
-import type { AttemptAdmission, AttemptHooks } from '../dispatch/attempt-hooks.ts';
+import { ADMITTED, type AttemptAdmission, type AttemptHooks } from '../dispatch/attempt-hooks.ts';
 import { RateLimitedError } from './money-errors.ts';
 import type { MoneyGuard } from './money-guard.ts';
 import { hasDeploymentLimits, requestBounds } from './plan-admission.ts';
-
-const ADMITTED: AttemptAdmission = { admitted: true };
 
 /**
  * A deployment's own rpm / tpm / parallel, taken per attempt: an attempt on a deployment whose

@@ -13,7 +13,7 @@ import { requestBounds } from '../money/plan-admission.ts';
 import { withIdempotency } from '../money/with-idempotency.ts';
 import { orderTargets } from '../routing/order-targets.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
-import { onlyOwnProviders, ownProvidersOnly, planRoute, type RoutePlan } from '../routing/route-plan.ts';
+import { ownProvidersOnly, reachesOnlyOwnProviders, planRoute, type RoutePlan } from '../routing/route-plan.ts';
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
 import type { CompiledApiKey, CompiledModel } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
@@ -36,19 +36,17 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
     const resolved = resolveModel(snapshot, apiKey, endpoint.request.model);
     const profile = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
     const route = planRoute(apiKey, resolved, endpoint, deps.adapters);
-    const run = (ex: Exchange, plan: RoutePlan) => chargeAndDispatch(ex, deps, { snapshot, apiKey, route: plan, strategy: profile.strategy, endpoint });
+    const plan = { snapshot, apiKey, route, strategy: profile.strategy, endpoint };
     // A replayed Idempotency-Key answers from the store; otherwise rate limits and budgets are
     // reserved before the upstream call and settled with the real cost after.
-    await withIdempotency(exchange, deps.idempotency, apiKey.team.id, async (ex) => {
-      try {
-        await run(ex, route);
-      } catch (error) {
-        // A prepaid team out of credits may still use its own providers, which draw none.
-        const own = error instanceof QuotaExhaustedError && error.draws === 'credits' ? ownProvidersOnly(route) : null;
-        if (!own) throw error;
-        await run(ex, own);
-      }
-    });
+    await withIdempotency(exchange, deps.idempotency, apiKey.team.id, (ex) =>
+      chargeAndDispatch(ex, deps, plan, (refusal) => {
+        // A prepaid team out of credits may still use its own providers, which draw none (their
+        // plan is all bring-your-own-key, so its admission checks no credits).
+        const own = refusal instanceof QuotaExhaustedError && refusal.draws === 'credits' ? ownProvidersOnly(route) : null;
+        return own ? () => chargeAndDispatch(ex, deps, { ...plan, route: own }) : null;
+      }),
+    );
   };
 }
 
@@ -60,15 +58,21 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
  * loop's hooks take any other deployment's as its attempt starts. Every attempt's real cost is
  * settled through the metered publisher.
  */
-function chargeAndDispatch(exchange: Exchange, deps: RoutedDeps, plan: Omit<DispatchPlan, 'firstOrder' | 'preadmitted'>): Promise<void> {
+function chargeAndDispatch(
+  exchange: Exchange,
+  deps: RoutedDeps,
+  plan: Omit<DispatchPlan, 'firstOrder' | 'preadmitted'>,
+  otherwise?: Parameters<typeof chargeRequest>[5],
+): Promise<void> {
   const { apiKey, route, endpoint } = plan;
   // The first model's deployments in strategy order, once: its head is admitted with the request,
   // and the loop walks the same order.
   const firstOrder = orderTargets(route.steps[0].targets, plan.strategy, { stats: deps.routing.stats, streamed: endpoint.request.stream === true, random: deps.routing.random });
-  const byok = onlyOwnProviders(route);
+  const byok = reachesOnlyOwnProviders(route);
   const admission = { apiKey, model: dearestModel(route.steps, apiKey, endpoint, byok), deployment: firstOrder[0], byok, budgets: plan.snapshot.budgets, request: endpoint.request };
   return chargeRequest(exchange, deps.money, deps.usage, admission, (usage, preadmitted) =>
     dispatchRequest(exchange, { ...plan, firstOrder, preadmitted }, { ...deps, usage }),
+    otherwise,
   );
 }
 

@@ -67,7 +67,7 @@ export function ownProvidersOnly(plan: RoutePlan): RoutePlan | null {
 }
 
 /** Whether every deployment the plan can reach is the team's own: no markup, no credits drawn. */
-export function onlyOwnProviders(plan: RoutePlan): boolean {
+export function reachesOnlyOwnProviders(plan: RoutePlan): boolean {
   return plan.steps.every((step) => step.targets.every((target) => target.provider.teamId !== null));
 }
 
