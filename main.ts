@@ -4,6 +4,7 @@
  */
 import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startControlPlaneFromEnv } from './control-plane/start.ts';
+import { describeStartupFailure } from './control-plane/startup-errors.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
 import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
@@ -17,7 +18,10 @@ const dataEnv = loadDataPlaneEnv();
 const logger = createLogger(dataEnv.logLevel);
 const bus = createBus({ redisUrl: controlEnv.REDIS_URL, prefix: controlEnv.TOLLGATE_BUS_PREFIX });
 
-const control = await startControlPlaneFromEnv(controlEnv, bus);
+const control = await startControlPlaneFromEnv(controlEnv, bus).catch((error: unknown) => {
+  console.error(`control plane failed to start: ${describeStartupFailure(error)}`);
+  process.exit(1);
+});
 const data = await startDataPlane({
   ...dataPlaneOptionsFrom(dataEnv, {
     bus,

@@ -1,6 +1,7 @@
 import { createBus } from '../shared/bus/create-bus.ts';
 import { readControlPlaneEnv } from './env.ts';
 import { startControlPlaneFromEnv } from './start.ts';
+import { describeStartupFailure } from './startup-errors.ts';
 
 // The control plane alone, as compose.yaml runs it. Without REDIS_URL no data plane could reach
 // it, so the standalone form requires Redis; `npm start` runs both planes in one process instead.
@@ -18,7 +19,11 @@ const bus = createBus({
     if (error.message !== lastBusError) console.error(`redis connection error: ${(lastBusError = error.message)}`);
   },
 });
-const started = await startControlPlaneFromEnv(env, bus);
+const started = await startControlPlaneFromEnv(env, bus).catch(async (error: unknown) => {
+  console.error(`control plane failed to start: ${describeStartupFailure(error)}`);
+  await bus.close();
+  process.exit(1);
+});
 console.log(`Tollgate control plane: GraphQL at ${started.controlPlane.url} (${started.databaseKind})`);
 if (started.firstRun.createdAdminKey) console.log(`Admin key (shown once): ${started.firstRun.createdAdminKey}`);
 if (started.firstRun.createdDemoKey) console.log(`Demo team API key (shown once): ${started.firstRun.createdDemoKey}`);

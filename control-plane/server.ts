@@ -16,6 +16,7 @@ import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
 import { protectionPlugins } from './protection.ts';
+import { listen } from './startup-errors.ts';
 import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
@@ -116,6 +117,28 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       () => res.writeHead(500).end(),
     );
   });
+
+  const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
+  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
+  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
+
+  await fleet.start();
+  database.start();
+  heartbeat.start();
+  try {
+    await snapshots.publish();
+    await listen(server, options.port, options.host, 'CONTROL_PLANE_PORT');
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start: the caller prints the reason and exits.
+    await heartbeat.stop();
+    database.stop();
+    await fleet.stop();
+    await consumer.stop();
+    await webhook?.close();
+    await snapshots.close();
+    throw error;
+  }
+  // Made after listen(): ws would re-emit a listen error (a port in use) as its own, and graphql-ws log it as internal.
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsCleanup = useServer(
     {
@@ -145,16 +168,6 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     },
     wsServer,
   );
-
-  const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
-  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
-  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
-
-  await fleet.start();
-  database.start();
-  heartbeat.start();
-  await snapshots.publish();
-  await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
   const port = (server.address() as AddressInfo).port;
 
   return {

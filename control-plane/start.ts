@@ -6,6 +6,7 @@ import { ensureFirstRun, type FirstRunResult } from './bootstrap/first-run.ts';
 import { openDatabase } from './db/open-database.ts';
 import type { ControlPlaneEnv } from './env.ts';
 import { startControlPlane, type RunningControlPlane } from './server.ts';
+import { explainDatabaseError } from './startup-errors.ts';
 
 export interface StartedControlPlane {
   controlPlane: RunningControlPlane;
@@ -18,22 +19,31 @@ export interface StartedControlPlane {
 export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): Promise<StartedControlPlane> {
   const database = await openDatabase(
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: path.join(env.TOLLGATE_DATA_DIR, 'db') },
-  );
-  const firstRun = await ensureFirstRun(database.prisma, env.TOLLGATE_ADMIN_KEY);
-  const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR));
-  const controlPlane = await startControlPlane({
-    prisma: database.prisma,
-    bus,
-    secretBox,
-    adminKeyHash: firstRun.adminKeyHash,
-    host: env.HOST,
-    port: env.CONTROL_PLANE_PORT,
-    production: env.NODE_ENV === 'production',
-    instanceId: env.TOLLGATE_INSTANCE_ID,
-    heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
-    usageWebhook:
-      env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
+  ).catch((error: unknown) => {
+    throw explainDatabaseError(error, env.DATABASE_URL);
   });
+  let controlPlane: RunningControlPlane;
+  let firstRun: FirstRunResult;
+  try {
+    firstRun = await ensureFirstRun(database.prisma, env.TOLLGATE_ADMIN_KEY);
+    const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR));
+    controlPlane = await startControlPlane({
+      prisma: database.prisma,
+      bus,
+      secretBox,
+      adminKeyHash: firstRun.adminKeyHash,
+      host: env.HOST,
+      port: env.CONTROL_PLANE_PORT,
+      production: env.NODE_ENV === 'production',
+      instanceId: env.TOLLGATE_INSTANCE_ID,
+      heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+      usageWebhook:
+        env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return {
     controlPlane,
     firstRun,

@@ -43,6 +43,42 @@ describe('operation limits', () => {
     expect(body.errors?.[0]?.message).toMatch(/cost/i);
   });
 
+  it('labels every limit by what it is, never "Syntax Error", with a code to branch on', async () => {
+    const branch = 'teams(first: 100) { edges { node { apiKeys(first: 100) { edges { node { id } } } } } }';
+    const refusals = {
+      OPERATION_TOO_DEEP: `{ viewer { team { ${'plan { teams { edges { node { '.repeat(3)}id${' } } } }'.repeat(3)} } } }`,
+      TOO_MANY_ALIASES: `{ ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`,
+      TOO_MANY_DIRECTIVES: `{ viewer { kind ${'@include(if: true) '.repeat(OPERATION_LIMITS.maxDirectives + 1)} } }`,
+      TOO_MANY_TOKENS: `{ viewer { ${Array.from({ length: OPERATION_LIMITS.maxTokens }, () => 'kind').join(' ')} } }`,
+      OPERATION_TOO_COSTLY: `{ ${branch} }`,
+    };
+    for (const [expected, query] of Object.entries(refusals)) {
+      const body = await cp.gql(query);
+      expect(body.data, expected).toBeUndefined();
+      expect(body.errors?.[0]?.message, expected).not.toMatch(/syntax error/i);
+      expect(code(body), expected).toBe(expected);
+    }
+  });
+
+  it('lets ordinary pages through: 50 teams with 50 keys each, default pages three levels down', async () => {
+    const pages = [
+      '{ teams(first: 50) { edges { node { id slug apiKeys(first: 50) { edges { node { id name prefix allowedModels createdAt } } } } } } }',
+      '{ teams { edges { node { id members { edges { node { id email role } } } apiKeys { edges { node { id name } } } } } } }',
+      'query($n: Int) { teams(first: $n) { edges { node { id apiKeys(first: 20) { edges { node { id } } } } } } }',
+    ];
+    for (const query of pages) {
+      const body = await cp.gql(query, { n: 50 });
+      expect(body.errors, query).toBeUndefined();
+      expect(body.data?.teams?.edges?.length, query).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts a variable page size as the largest page (first: $n is not free)', async () => {
+    const query = 'query($n: Int, $m: Int) { teams(first: $n) { edges { node { id apiKeys(first: $m) { edges { node { id } } } } } } }';
+    const body = await cp.gql(query, { n: 1, m: 1 });
+    expect(code(body)).toBe('OPERATION_TOO_COSTLY');
+  });
+
   it('does not batch', async () => {
     const response = await fetch(cp.controlPlane.url, {
       method: 'POST',
