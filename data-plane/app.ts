@@ -9,7 +9,6 @@ import { createHeartbeat } from './lifecycle/heartbeat.ts';
 import type { Redis } from 'ioredis';
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from './money/idempotency-store.ts';
 import { createMemoryMoneyStore } from './money/memory-money-store.ts';
-import { deploymentLimitHooks } from './money/deployment-limits.ts';
 import { createMoneyGuard, type MoneyStatus } from './money/money-guard.ts';
 import type { MoneyStore } from './money/money-store.ts';
 import { createRedisMoneyStore } from './money/redis-money-store.ts';
@@ -182,7 +181,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
-  const routed = { snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined, hooks: deploymentLimitHooks(money) };
+  const routed = { snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined };
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));

@@ -3,6 +3,8 @@
  * any change). Idempotent: plans and routing profiles that already exist by name are left alone.
  * Allowed models stay empty (every model): restrict them with updatePlan once models exist.
  */
+import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
+import type { RoutingStrategy } from '../../shared/snapshot/schema.ts';
 
 /** Sends one GraphQL operation as the platform admin; returns `data`, throws on `errors`. */
 export type AdminGraphQL = (query: string, variables?: Record<string, unknown>) => Promise<any>;
@@ -24,6 +26,8 @@ interface PlanSeed {
   routingProfile?: string;
 }
 
+const toGraphQLStrategy = (strategy: RoutingStrategy) => strategy.toUpperCase().replace('-', '_') as ProfileSeed['strategy'];
+
 const usd = (dollars: number) => String(dollars * 1_000_000);
 
 export const TIER_PRESETS = {
@@ -37,11 +41,8 @@ export const TIER_PRESETS = {
   },
   /** "Power levels": routing profiles eco / balanced / precision, and four tiers that default to them. */
   'eco-enterprise': {
-    profiles: [
-      { name: 'eco', strategy: 'COST', description: 'Cheapest deployment first.' },
-      { name: 'balanced', strategy: 'WEIGHTED', description: 'Spread by deployment weight.' },
-      { name: 'precision', strategy: 'LATENCY', description: 'Fastest healthy deployment first.' },
-    ] as ProfileSeed[],
+    // The data plane's built-in profiles, made real rows so teams and plans can default to them.
+    profiles: Object.entries(BUILT_IN_PROFILES).map(([name, profile]): ProfileSeed => ({ name, strategy: toGraphQLStrategy(profile.strategy), description: profile.description })),
     plans: [
       { name: 'eco', description: 'Lowest cost.', limits: { rpm: 60, tpm: 60_000, maxParallel: 4 }, budget: { amount: usd(10), period: 'MONTHLY', hard: true, alertThresholds: [80, 100] }, markupBasisPoints: 1000, billing: 'PREPAID', routingProfile: 'eco' },
       { name: 'starter', description: 'Small teams.', limits: { rpm: 300, tpm: 300_000, maxParallel: 10 }, budget: { amount: usd(100), period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] }, markupBasisPoints: 1500, billing: 'PREPAID', routingProfile: 'balanced' },

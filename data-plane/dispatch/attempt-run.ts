@@ -1,25 +1,18 @@
-import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
-import type { UpstreamCall } from '../providers/adapter.ts';
+import type { Attempt, AttemptRun } from '../request/attempt.ts';
+import type { RoutedRequest } from '../request/routed-request.ts';
 import { timeoutsFor } from '../routing/timeouts.ts';
-import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { AttemptMeter, type AttemptOutcome } from '../usage/attempt-meter.ts';
+import { AttemptMeter } from '../usage/attempt-meter.ts';
 import { AttemptClock } from './attempt-clock.ts';
-import type { DispatchDeps } from './dispatch-request.ts';
-import type { Endpoint } from './endpoint.ts';
+import type { DispatchDeps } from './attempt-loop.ts';
 
 /** One attempt as the loop asks for it. */
 export interface AttemptSpec {
   exchange: Exchange;
-  /** 1-based. */
-  attempt: number;
-  snapshot: CompiledSnapshot;
-  apiKey: CompiledApiKey;
-  model: CompiledModel;
-  target: CompiledTarget;
-  /** Its request, and the relay that sends it and answers the client. */
-  endpoint: Endpoint;
+  attempt: Attempt;
+  /** The request it belongs to: its snapshot, key, endpoint and money policy. */
+  request: RoutedRequest;
   deps: DispatchDeps;
   /**
    * Called once, just before the first byte goes to the client (response headers are still
@@ -27,8 +20,6 @@ export interface AttemptSpec {
    * request is committed to this attempt: no retry, no fallback.
    */
   commit(upstreamWaitMs: number): void;
-  /** The admission hook's settle, if any. */
-  settle?: (event: UsageEvent) => void;
   /** Generated text as it reaches the client (prompt logging); absent for most teams. */
   output?: (text: string) => void;
 }
@@ -42,30 +33,6 @@ export type AttemptResult =
   | { kind: 'failed_after_commit'; error: unknown }
   /** The client left; nobody is waiting for anything. */
   | { kind: 'aborted' };
-
-/** What a relay needs while the attempt runs. */
-export interface AttemptRun {
-  exchange: Exchange;
-  target: CompiledTarget;
-  /**
-   * The attempt's routing (deployment, credential, signal, timeouts) with the chat-shaped request;
-   * relays of other endpoints send their own body with the rest of this call.
-   */
-  call: UpstreamCall;
-  meter: AttemptMeter;
-  clock: AttemptClock;
-  deps: DispatchDeps;
-  /** The request is now this attempt's (see AttemptSpec.commit). */
-  commit(): void;
-  /**
-   * Ends the attempt: publishes its usage event, once. Resolves when the bus holds the event (or
-   * the local spool does), or after HANDOVER_WAIT_MS at most: a relay awaits it before the
-   * response's last bytes, so a client that got a whole answer has had its usage handed over.
-   */
-  end(outcome: AttemptOutcome): Promise<void>;
-  /** See AttemptSpec.output. */
-  output?: (text: string) => void;
-}
 
 /**
  * The longest a response's last bytes wait for its usage event to reach the bus. An XADD takes
@@ -82,28 +49,29 @@ function withinHandoverWait(handedOver: Promise<void>): Promise<void> {
 
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
 export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
-  const { exchange, target, endpoint, deps } = spec;
-  const { request } = endpoint;
-  const streamed = request.stream === true;
+  const { exchange, attempt, request, deps } = spec;
+  const { target } = attempt;
+  const { endpoint } = request;
+  const streamed = endpoint.request.stream === true;
   const meter = new AttemptMeter({
     requestId: exchange.meterId,
-    attempt: spec.attempt,
-    snapshot: spec.snapshot,
-    apiKey: spec.apiKey,
-    model: spec.model,
+    attempt: attempt.number,
+    snapshot: request.snapshot,
+    apiKey: request.apiKey,
+    model: attempt.model,
     target,
-    endUser: request.user ?? null,
+    endUser: endpoint.request.user ?? null,
     streamed,
-    messages: request.messages,
+    messages: endpoint.request.messages,
   });
   const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
   const endSpan = deps.tracing?.startAttempt(exchange.meterId, {
-    attempt: spec.attempt,
+    attempt: attempt.number,
     provider: target.provider.name,
     providerKind: target.provider.kind,
     deploymentId: target.deployment.id,
-    model: spec.model.model.name,
+    model: attempt.model.model.name,
     upstreamModel: target.deployment.upstreamModel,
   });
   let ended = false;
@@ -111,12 +79,12 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   const run: AttemptRun = {
     exchange,
     target,
+    adapter: deps.adapters[target.provider.kind],
     meter,
     clock,
-    deps,
     output: spec.output,
     call: {
-      request,
+      request: endpoint.request,
       upstreamModel: target.deployment.upstreamModel,
       provider: target.provider,
       signal: clock.signal,
@@ -126,7 +94,9 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     },
     commit() {
       committed = true;
-      spec.commit(meter.elapsedMs());
+      const waitedMs = meter.elapsedMs();
+      deps.routing.stats.recordLatency(target.deployment.id, streamed, waitedMs);
+      spec.commit(waitedMs);
     },
     end(outcome) {
       if (ended) return Promise.resolve();
@@ -135,7 +105,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       leaveInFlight();
       const event = meter.finish(outcome);
       const handedOver = deps.usage.publish(event);
-      spec.settle?.(event);
+      request.money.after(attempt, event);
       endSpan?.(event);
       return withinHandoverWait(handedOver);
     },

@@ -1,6 +1,6 @@
 import type { ChatCompletion } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
-import type { AttemptRun } from './attempt-run.ts';
+import type { AttemptRun } from '../request/attempt.ts';
 
 /** What differs between the non-streamed endpoints (chat, legacy text, embeddings). */
 export interface WholeShape<TBody> {
@@ -15,7 +15,6 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   const { exchange, meter, clock } = run;
   const result = await clock.race(shape.call(run));
   meter.answered(result.status);
-  run.deps.routing.stats.recordLatency(run.target.deployment.id, false, meter.elapsedMs());
   const texts = shape.texts(result.body);
   if (result.usage) meter.reportUsage(result.usage);
   else for (const text of texts) meter.countText(text);
@@ -29,7 +28,7 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
 /** Chat completions (`/v1/chat/completions` without `stream`). */
 export const chatWhole: WholeShape<ChatCompletion> = {
   async call(run) {
-    const result = await run.deps.adapters[run.call.provider.kind].complete(run.call);
+    const result = await run.adapter.complete(run.call);
     return { status: result.status, body: result.completion, usage: result.usage };
   },
   texts: (completion) => completion.choices.map(messageContent),

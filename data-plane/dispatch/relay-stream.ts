@@ -2,7 +2,7 @@ import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 import type { AttemptMeter } from '../usage/attempt-meter.ts';
-import type { AttemptRun } from './attempt-run.ts';
+import type { AttemptRun } from '../request/attempt.ts';
 
 /** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent). */
 export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null };
@@ -34,7 +34,6 @@ export async function relayStream<TChunk extends { id: string; created: number; 
     const first = await clock.race(events.next());
     if (first.done) throw upstreamInvalidResponse(call.provider.name, opened.status, 'the stream ended before its first event');
     clock.gotFirstByte();
-    run.deps.routing.stats.recordLatency(run.target.deployment.id, true, meter.elapsedMs());
     run.commit();
     await relay(run, shape, first.value, events);
   } finally {
@@ -101,7 +100,7 @@ export function usageOnlyFrame<TObject extends string>(
 
 /** Chat completion chunks (`/v1/chat/completions` with `stream: true`). */
 export const chatStream: StreamShape<ChatCompletionChunk> = {
-  open: (run) => run.deps.adapters[run.call.provider.kind].stream(run.call),
+  open: (run) => run.adapter.stream(run.call),
   seen(chunk, meter, output) {
     meter.countChunk(chunk);
     if (output) for (const choice of chunk.choices) if (choice.delta?.content) output(choice.delta.content);

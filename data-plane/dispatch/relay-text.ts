@@ -1,6 +1,6 @@
 import type { TextCompletion, TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import type { TextCompletionCall } from '../providers/adapter.ts';
-import type { AttemptRun } from './attempt-run.ts';
+import type { AttemptRun } from '../request/attempt.ts';
 import { relayWhole } from './relay-completion.ts';
 import { relayStream, type StreamShape, usageOnlyFrame } from './relay-stream.ts';
 
@@ -13,7 +13,7 @@ function textCall(run: AttemptRun, request: TextCompletionRequest): TextCompleti
 export function completeTextAttempt(run: AttemptRun, request: TextCompletionRequest): Promise<void> {
   return relayWhole(run, {
     async call(attempt) {
-      const result = await attempt.deps.adapters[attempt.call.provider.kind].completeText!(textCall(attempt, request));
+      const result = await attempt.adapter.completeText!(textCall(attempt, request));
       return { status: result.status, body: result.completion, usage: result.usage };
     },
     texts: (completion) => completion.choices.map((choice) => choice.text ?? ''),
@@ -23,7 +23,7 @@ export function completeTextAttempt(run: AttemptRun, request: TextCompletionRequ
 /** A streamed `/v1/completions` attempt: OpenAI's `text_completion` frames, same contract as chat streams. */
 export function streamTextAttempt(run: AttemptRun, request: TextCompletionRequest): Promise<void> {
   const shape: StreamShape<TextCompletion> = {
-    open: (attempt) => attempt.deps.adapters[attempt.call.provider.kind].streamText!(textCall(attempt, request)),
+    open: (attempt) => attempt.adapter.streamText!(textCall(attempt, request)),
     seen(chunk, meter, output) {
       for (const choice of chunk.choices) {
         meter.countText(choice.text ?? '');

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { Logger } from '../logger.ts';
-import type { UsagePublisher } from '../usage/usage-publisher.ts';
+import type { PlannedRequest } from '../request/routed-request.ts';
 import { createMemoryMoneyStore } from './memory-money-store.ts';
 import { insufficientQuota, RateLimitedError, rateLimited } from './money-errors.ts';
 import type { Admission, MoneyStore, Settlement } from './money-store.ts';
 import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { type AdmissionInput, deploymentAdmission, planAdmission } from './plan-admission.ts';
 import { rateLimitHeaders } from './rate-headers.ts';
+import { admitRequest, type RequestMoney } from './request-money.ts';
 
 export interface MoneyGuardOptions {
   /** Redis (shared by every data plane) or memory (a single data plane). */
@@ -38,8 +39,8 @@ export interface MoneyStatus {
 export interface RequestTicket {
   /** x-ratelimit-* headers for the response. */
   readonly headers: readonly [string, string][];
-  /** The publisher to pass to dispatch: every finished attempt's cost is added to this ticket. */
-  meter(usage: UsagePublisher): UsagePublisher;
+  /** Adds a finished attempt's cost to what the request spent (what settle charges). */
+  add(event: UsageEvent): void;
   /** Settles with what the attempts cost (releases the rest); once, in the background. */
   settle(): void;
   /**
@@ -57,6 +58,12 @@ export interface AttemptTicket {
 }
 
 export interface MoneyGuard {
+  /**
+   * Admits the request (rate limits, budgets, credits; the 429 to send is thrown) and returns the
+   * policy its attempts go through: each attempt's deployment limits before it, its cost after
+   * it, the settle when the request closes.
+   */
+  forRequest(request: PlannedRequest): Promise<RequestMoney>;
   /** Checks and reserves everything the request needs, or throws the 429 to send. */
   admit(input: Omit<AdmissionInput, 'admissionId' | 'now' | 'reservationTtlMs'>): Promise<RequestTicket>;
   /**
@@ -196,7 +203,8 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     return { ...admitted, result };
   }
 
-  return {
+  const guard: MoneyGuard = {
+    forRequest: (request) => admitRequest(guard, request),
     async admitAttempt(target, rateTokens) {
       const planned = deploymentAdmission(target, rateTokens, randomUUID(), reservationTtlMs);
       if (!planned) return null;
@@ -235,20 +243,12 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
       return {
         headers: rateLimitHeaders(result.rates),
         deploymentAdmitted,
-        meter(usage) {
-          return {
-            publish(event) {
-              if (!settled) add(event);
-              else {
-                // An attempt that ended after its request settled (should not happen): still charged.
-                logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
-                const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
-                void track(settleOn(on, replay, { ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
-              }
-              return usage.publish(event);
-            },
-            flush: () => usage.flush(),
-          };
+        add(event) {
+          if (!settled) return add(event);
+          // An attempt that ended after its request settled (should not happen): still charged.
+          logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
+          const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
+          void track(settleOn(on, replay, { ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
         },
         settle() {
           if (settled) return;
@@ -271,9 +271,10 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     },
     async close() {
       clearInterval(drainTimer);
-      await this.idle();
+      await guard.idle();
       if (pending.length > 0) await drainPending();
       await store.close();
     },
   };
+  return guard;
 }

@@ -1,26 +1,13 @@
 import type { FallbackTrigger } from '../../shared/snapshot/schema.ts';
 import { keyAllowsModel } from '../auth/authenticate.ts';
-import type { Endpoint } from '../dispatch/endpoint.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import type { ProviderAdapters } from '../providers/registry.ts';
-import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import type { Endpoint } from '../request/endpoint.ts';
+import type { PlannedRequest, RoutePlan, RouteStep } from '../request/routed-request.ts';
+import type { CompiledApiKey, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import { orderTargets } from './order-targets.ts';
 import { type ResolvedModel, targetsForTeam } from './resolve-model.ts';
-
-/** One model of the plan with the deployments the key's team may reach. */
-export interface RouteStep {
-  model: CompiledModel;
-  targets: readonly CompiledTarget[];
-}
-
-/**
- * The models a request may be served by, in order: the requested one, then its fallback chain.
- * Deployments within a step are ordered per attempt by the routing strategy.
- */
-export interface RoutePlan {
-  steps: readonly RouteStep[];
-  /** Failures that move the plan to the next step; empty without a chain. */
-  fallbackTriggers: ReadonlySet<FallbackTrigger>;
-}
+import type { RoutingRuntime } from './routing-runtime.ts';
 
 const NO_TRIGGERS: ReadonlySet<FallbackTrigger> = new Set();
 
@@ -66,9 +53,11 @@ export function ownProvidersOnly(plan: RoutePlan): RoutePlan | null {
   return steps.length > 0 ? { steps, fallbackTriggers: plan.fallbackTriggers } : null;
 }
 
-/** Whether every deployment the plan can reach is the team's own: no markup, no credits drawn. */
-export function reachesOnlyOwnProviders(plan: RoutePlan): boolean {
-  return plan.steps.every((step) => step.targets.every((target) => target.provider.teamId !== null));
+/** The request with its attempt plan's head: the first model's deployments in strategy order, once. */
+export function withAttemptOrder(request: Omit<PlannedRequest, 'firstTargets'>, routing: RoutingRuntime): PlannedRequest {
+  const streamed = request.endpoint.request.stream === true;
+  const firstTargets = orderTargets(request.route.steps[0].targets, request.strategy, { stats: routing.stats, streamed, random: routing.random });
+  return { ...request, firstTargets };
 }
 
 /** The 400 for an endpoint no deployment of the requested model can serve (its provider kind lacks it). */

@@ -1,22 +1,9 @@
 import type { RoutingStrategy } from '../../shared/snapshot/schema.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
+import { DEFAULT_PROFILE } from '../../shared/routing/built-in-profiles.ts';
 import type { CompiledApiKey, CompiledSnapshot } from '../snapshot/compiled-snapshot.ts';
 
-/**
- * Profiles every data plane knows, so `x-tollgate-profile: eco` works before anyone configures
- * one. A snapshot profile with the same name replaces the built-in.
- */
-export const BUILT_IN_PROFILES = {
-  /** Cheapest deployment first. */
-  eco: 'cost',
-  /** Spread by the configured weights. */
-  balanced: 'weighted',
-  /** Fastest time to first byte first. */
-  precision: 'latency',
-} as const satisfies Record<string, RoutingStrategy>;
-
-/** The profile used when neither the header nor the key, team or plan names one. */
-export const DEFAULT_PROFILE = 'balanced';
+export { BUILT_IN_PROFILES, DEFAULT_PROFILE } from '../../shared/routing/built-in-profiles.ts';
 
 export const PROFILE_HEADER = 'x-tollgate-profile';
 

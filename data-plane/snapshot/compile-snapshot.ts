@@ -1,6 +1,6 @@
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
-import { BUILT_IN_PROFILES } from '../routing/routing-profiles.ts';
+import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
 import type {
   CompiledApiKey,
   CompiledFallbackChain,
@@ -72,7 +72,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
   };
   for (const compiled of models) compiled.fallbackChain = chainById(compiled.model.fallbackChainId, `model ${compiled.model.name}`);
 
-  const routingProfiles = new Map<string, RoutingStrategy>(Object.entries(BUILT_IN_PROFILES));
+  const routingProfiles = new Map<string, RoutingStrategy>(Object.entries(BUILT_IN_PROFILES).map(([name, profile]) => [name, profile.strategy]));
   for (const profile of snapshot.routingProfiles) routingProfiles.set(profile.name, profile.strategy);
 
   const teams = new Map(snapshot.teams.map((team) => [team.id, team]));

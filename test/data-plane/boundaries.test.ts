@@ -39,3 +39,61 @@ describe('data plane boundaries', () => {
     expect(offending).toEqual([]);
   });
 });
+
+/** The folder of a data-plane file (`data-plane/money/x.ts` -> `money`), or null for top-level files. */
+function layerOf(file: string): string | null {
+  const parts = file.split(path.sep);
+  return parts.length > 2 ? parts[1] : null;
+}
+
+/** The data-plane folder an import of `file` resolves into, or null when it leaves data-plane/. */
+function importedLayer(file: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const target = path.relative(root, path.resolve(root, path.dirname(file), spec));
+  return target.startsWith(`data-plane${path.sep}`) ? layerOf(target) : null;
+}
+
+describe('request pipeline layering', () => {
+  const files = sourceFiles('data-plane');
+  /** Who may not import whom: the lower module (request/) knows none of the layers built on it. */
+  const forbidden: Record<string, string[]> = {
+    request: ['routes', 'dispatch', 'money', 'routing'],
+    routing: ['routes', 'dispatch', 'money'],
+    money: ['routes', 'dispatch', 'routing'],
+    dispatch: ['routes', 'money'],
+    usage: ['routes', 'dispatch', 'money', 'routing', 'request'],
+  };
+
+  it('imports only downwards: request/ is below routing/, dispatch/ and money/, which do not import each other upwards', () => {
+    const offending = files.flatMap((file) => {
+      const layer = layerOf(file);
+      const banned = layer ? forbidden[layer] : undefined;
+      if (!banned) return [];
+      return importsOf(file)
+        .filter((spec) => banned.includes(importedLayer(file, spec) ?? ''))
+        .map((spec) => `${file} -> ${spec}`);
+    });
+    expect(offending).toEqual([]);
+  });
+});
+
+describe('control plane and shared boundaries', () => {
+  const control = sourceFiles('control-plane');
+  const shared = sourceFiles('shared');
+
+  it('sees their sources', () => {
+    expect(control.length).toBeGreaterThan(10);
+    expect(shared.length).toBeGreaterThan(5);
+  });
+
+  it('control-plane/ imports no data-plane code and no uWebSockets.js', () => {
+    const offending = control.flatMap((file) => importsOf(file).filter((spec) => /data-plane|uWebSockets/.test(spec)).map((spec) => `${file} -> ${spec}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('shared/ imports neither plane, nor uWS, Prisma or GraphQL', () => {
+    const forbidden = /(data-plane|control-plane|uWebSockets|^@prisma|^prisma$|^graphql|^@pothos|generated\/)/;
+    const offending = shared.flatMap((file) => importsOf(file).filter((spec) => forbidden.test(spec)).map((spec) => `${file} -> ${spec}`));
+    expect(offending).toEqual([]);
+  });
+});

@@ -2,7 +2,7 @@ import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts'
 import type { GatewayError } from '../errors/gateway-error.ts';
 import type { ProviderAdapter } from '../providers/adapter.ts';
 import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
-import type { AttemptRun } from './attempt-run.ts';
+import type { AttemptRun } from './attempt.ts';
 
 /**
  * What one OpenAI endpoint (`/v1/chat/completions`, `/v1/embeddings`, `/v1/completions`) brings

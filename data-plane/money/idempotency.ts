@@ -9,35 +9,45 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const MAX_STORED_BYTES = 1024 * 1024;
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/** A request that runs under its Idempotency-Key: it answers through `exchange`, then `finish`es. */
+export interface IdempotentRun {
+  /** Records a successful response (the final write waits until it is stored). */
+  exchange: Exchange;
+  /** Once the request is over: waits for the store, and forgets the claim when nothing was stored. */
+  finish(): Promise<void>;
+}
+
 /**
- * `Idempotency-Key` on completions: the first request with a key runs and its successful
- * response is kept for 24 h; the same key with the same body gets that response again (billed
- * once, `idempotent-replayed: true`); with another body, or while the first still runs, 409.
- * Keys are scoped to the team. Without the header, `run` simply runs.
+ * The idempotency stage of the pipeline, for `Idempotency-Key` on completions: the first request
+ * with a key runs and its successful response is kept for 24 h; the same key with the same body
+ * gets that response again (billed once, `idempotent-replayed: true`): 'replayed', the request is
+ * answered. With another body, or while the first still runs, 409 (thrown). Keys are scoped to
+ * the team. Null, synchronously, when there is nothing to do: no header, or Redis unreachable
+ * (served rather than failed: a retry during the outage may run twice).
  */
-export async function withIdempotency(
-  exchange: Exchange,
-  store: IdempotencyStore,
-  teamId: string,
-  run: (exchange: Exchange) => Promise<void>,
-): Promise<void> {
+export function beginIdempotency(exchange: Exchange, store: IdempotencyStore, teamId: string): null | Promise<IdempotentRun | 'replayed' | null> {
   const header = exchange.headers['idempotency-key'];
-  if (header === undefined) return run(exchange);
+  if (header === undefined) return null;
   if (!KEY_PATTERN.test(header)) {
     throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_idempotency_key', param: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.' });
   }
-  const key = `${teamId}:${createHash('sha256').update(header).digest('hex')}`;
+  return claim(exchange, store, `${teamId}:${createHash('sha256').update(header).digest('hex')}`);
+}
+
+async function claim(exchange: Exchange, store: IdempotencyStore, key: string): Promise<IdempotentRun | 'replayed' | null> {
   const bodyHash = createHash('sha256').update(exchange.body).digest('hex');
   let begun;
   try {
     begun = await store.begin(key, bodyHash, IDEMPOTENCY_TTL_MS);
   } catch {
-    // Redis unreachable: serve rather than fail; a retry during the outage may run twice.
-    return run(exchange);
+    return null;
   }
   if (begun.state === 'body_mismatch') throw conflict('idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.');
   if (begun.state === 'in_progress') throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still in progress; retry later.');
-  if (begun.state === 'replay') return replay(exchange, begun.response);
+  if (begun.state === 'replay') {
+    await replay(exchange, begun.response);
+    return 'replayed';
+  }
 
   let stored = false;
   // Stored before the last byte goes out, so a client that retries at once already finds it.
@@ -45,12 +55,13 @@ export async function withIdempotency(
     if (Buffer.byteLength(JSON.stringify(response)) > MAX_STORED_BYTES) return;
     await store.complete(key, bodyHash, response, IDEMPOTENCY_TTL_MS).then(() => (stored = true), () => {});
   });
-  try {
-    await run(recorder);
-  } finally {
-    await recorder.persisted();
-    if (!stored) await store.abandon(key).catch(() => {});
-  }
+  return {
+    exchange: recorder,
+    async finish() {
+      await recorder.persisted();
+      if (!stored) await store.abandon(key).catch(() => {});
+    },
+  };
 }
 
 function conflict(code: string, message: string): GatewayError {

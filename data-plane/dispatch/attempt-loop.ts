@@ -7,41 +7,23 @@ import type { ProviderAdapters } from '../providers/registry.ts';
 import { checkContextWindow, PromptSize } from '../routing/context-window.ts';
 import { orderTargets } from '../routing/order-targets.ts';
 import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
-import type { RoutePlan, RouteStep } from '../routing/route-plan.ts';
+import type { RoutedRequest, RouteStep } from '../request/routed-request.ts';
 import type { RoutingRuntime } from '../routing/routing-runtime.ts';
-import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
+import type { CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
 import type { RequestTracing } from '../observe/tracing.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
-import { ADMITTED, type AttemptHooks } from './attempt-hooks.ts';
 import { runAttempt } from './attempt-run.ts';
-import type { Endpoint } from './endpoint.ts';
 
 export interface DispatchDeps {
   adapters: ProviderAdapters;
   usage: UsagePublisher;
   routing: RoutingRuntime;
-  /** Per-attempt reserve/settle (a deployment's own rate limits); every attempt is admitted when absent. */
-  hooks?: AttemptHooks;
   /** Where prompt and completion lines go for teams with `logPrompts` on. */
   logger?: Logger;
   /** Request and attempt spans; absent when tracing is not configured. */
   tracing?: RequestTracing;
-}
-
-/** Everything decided before the upstream is called, from the snapshot read at entry. */
-export interface DispatchPlan {
-  snapshot: CompiledSnapshot;
-  apiKey: CompiledApiKey;
-  route: RoutePlan;
-  /** The first model's deployments already in strategy order (the request's admission took the head's limits). */
-  firstOrder?: readonly CompiledTarget[];
-  /** The deployment whose limits the request's admission took: its first attempt needs no hook admission. */
-  preadmitted?: CompiledTarget | null;
-  strategy: RoutingStrategy;
-  /** The endpoint and its request (after team policy): what each attempt sends and relays. */
-  endpoint: Endpoint;
 }
 
 /** What the loop has learnt so far; the last failure decides whether the plan moves on. */
@@ -65,9 +47,10 @@ interface LoopState {
  * model's deployments in strategy order, skipping cooling ones, re-trying with backoff, until an
  * attempt reaches the client or the attempt budget is spent. Retries and fallbacks happen only
  * before the first byte reaches the client. This is the one place an attempt starts and ends:
- * `hooks.beforeAttempt` runs right before each, its `settle` right after.
+ * every attempt, the first included, goes through the request's money policy (`before` right
+ * before it, `after` with its usage event when it ends).
  */
-export async function dispatchRequest(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps): Promise<void> {
+export async function runAttempts(exchange: Exchange, plan: RoutedRequest, deps: DispatchDeps): Promise<void> {
   const { request } = plan.endpoint;
   const promptLog =
     plan.apiKey.team.logPrompts && deps.logger
@@ -94,7 +77,7 @@ export async function dispatchRequest(exchange: Exchange, plan: DispatchPlan, de
   }
 }
 
-async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDeps, state: LoopState): Promise<void> {
+async function runPlan(exchange: Exchange, plan: RoutedRequest, deps: DispatchDeps, state: LoopState): Promise<void> {
   const { request } = plan.endpoint;
   const prompt = new PromptSize(request);
   for (const [index, step] of plan.route.steps.entries()) {
@@ -107,8 +90,8 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
       state.last = { error: tooLong, trigger: 'context_window' };
       continue;
     }
-    const ordered = index === 0 ? plan.firstOrder : undefined;
-    if ((await tryModel(exchange, plan, deps, step, state, prompt, ordered)) === 'done') return;
+    const ordered = index === 0 ? plan.firstTargets : undefined;
+    if ((await tryModel(exchange, plan, deps, step, state, ordered)) === 'done') return;
   }
   const error = state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
   setRoutingHeaders(exchange, plan.route.steps[0].model, state, 0);
@@ -118,11 +101,10 @@ async function runPlan(exchange: Exchange, plan: DispatchPlan, deps: DispatchDep
 /** One model of the plan. 'done' when the request is answered (or its client left). */
 async function tryModel(
   exchange: Exchange,
-  plan: DispatchPlan,
+  plan: RoutedRequest,
   deps: DispatchDeps,
   step: RouteStep,
   state: LoopState,
-  prompt: PromptSize,
   preordered: readonly CompiledTarget[] | undefined,
 ): Promise<'done' | 'next'> {
   const { routing } = deps;
@@ -161,44 +143,26 @@ async function tryModel(
     }
     tried.add(target);
 
-    const attempt = state.attempts + 1;
-    // The request's own admission took this deployment's limits for its first attempt.
-    const preadmitted = attempt === 1 && target === plan.preadmitted;
-    const admission = deps.hooks && !preadmitted
-      ? await deps.hooks.beforeAttempt({
-          requestId: exchange.requestId,
-          attempt,
-          snapshot: plan.snapshot,
-          apiKey: plan.apiKey,
-          model: step.model,
-          target,
-          request: plan.endpoint.request,
-          promptTokens: () => prompt.tokens(),
-        })
-      : ADMITTED;
-    if (!admission.admitted) {
-      if (admission.scope === 'request') throw admission.error;
+    const attempt = { number: state.attempts + 1, model: step.model, target };
+    const verdict = plan.money.before(attempt);
+    const refusal = verdict === null ? null : await verdict;
+    if (refusal) {
       // This deployment's own limit is spent: the next one may have room; when none has, the
       // chain may take over as on an upstream's 429.
-      state.last = { error: admission.error, trigger: 'rate_limit' };
+      state.last = { error: refusal, trigger: 'rate_limit' };
       refusedByLimit = true;
       continue;
     }
 
-    state.attempts = attempt;
+    state.attempts = attempt.number;
     onThisModel++;
     state.lastTried = { model: step.model, target };
     state.promptLog?.attemptStarted();
     const result = await runAttempt({
       exchange,
       attempt,
-      snapshot: plan.snapshot,
-      apiKey: plan.apiKey,
-      model: step.model,
-      target,
-      endpoint: plan.endpoint,
+      request: plan,
       deps,
-      settle: admission.settle,
       output: state.promptLog ? (text) => state.promptLog!.output(text) : undefined,
       commit: (upstreamWaitMs) => setRoutingHeaders(exchange, step.model, state, upstreamWaitMs),
     });
