@@ -6,5 +6,7 @@ COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 RUN npm ci --no-audit --no-fund
 COPY . .
+# Production runs the compiled JavaScript (dist/), not tsx.
+RUN npm run build
 ENV HOST=0.0.0.0 NODE_ENV=production
 USER node

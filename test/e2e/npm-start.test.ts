@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -15,15 +15,19 @@ interface Started {
   apiUrl: string;
 }
 
-/** Runs `npm start`'s command with empty env for the services: the embedded defaults. */
+/**
+ * Runs `npm start` itself (it builds, then runs the built JavaScript, not tsx) with empty env for
+ * the services: the embedded defaults.
+ */
 async function start(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: dataDir, CONTROL_PLANE_PORT: '0', DATA_PLANE_PORT: '0', LOG_LEVEL: 'warn' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'TOLLGATE_SECRET_KEY', 'TOLLGATE_ADMIN_KEY']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 60_000;
+  // The first start of a checkout compiles it (tsc into dist/, incremental afterwards).
+  const deadline = Date.now() + 150_000;
   while (!/OpenAI-compatible API:\s+(\S+)/.test(output)) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     if (Date.now() > deadline) throw new Error(`npm start did not become ready:\n${output}`);
@@ -35,6 +39,13 @@ async function start(): Promise<Started> {
     graphqlUrl: /GraphQL \(control plane\):\s+(\S+)/.exec(output)![1],
     apiUrl: /OpenAI-compatible API:\s+(\S+)/.exec(output)![1],
   };
+}
+
+/** The command lines of a process and its descendants (Linux /proc). */
+function processTree(pid: number): string[] {
+  const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  return [command, ...children.flatMap(processTree)];
 }
 
 async function stop(started: Started): Promise<number | null> {
@@ -53,6 +64,11 @@ describe('npm start on the embedded defaults', () => {
     expect(adminKey).toMatch(/^tga_/);
     expect(demoKey).toMatch(/^tg_/);
     expect(first.output).toContain(`curl ${first.apiUrl}/chat/completions -H "Authorization: Bearer ${demoKey}"`);
+    // Built JavaScript, not tsx, in production.
+    expect(existsSync(path.join(root, 'dist/main.js'))).toBe(true);
+    const commands = processTree(first.child.pid!);
+    expect(commands.some((command) => command.includes('dist/main.js'))).toBe(true);
+    expect(commands.filter((command) => command.includes('tsx'))).toEqual([]);
 
     const answer = await new OpenAI({ baseURL: first.apiUrl, apiKey: demoKey, maxRetries: 0 }).chat.completions.create({
       model: 'demo',
@@ -81,5 +97,5 @@ describe('npm start on the embedded defaults', () => {
     });
     expect((await teams.json()).data.teams.edges.map((e: any) => e.node.slug)).toEqual(['demo', 'kept']);
     expect(await stop(second)).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -37,7 +37,7 @@ describe('deploy/kubernetes manifests', () => {
     const pod = deployment.spec.template;
     expect(matches(deployment.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
     const container = pod.spec.containers[0];
-    expect(container.command.join(' ')).toContain('data-plane/main.ts');
+    expect(container.command.join(' ')).toContain('dist/data-plane/main.js');
     expect(container.readinessProbe.httpGet).toMatchObject({ path: '/readyz', port: 'http' });
     expect(container.livenessProbe.httpGet).toMatchObject({ path: '/healthz', port: 'http' });
     expect(container.ports[0].containerPort).toBe(8080);
@@ -66,7 +66,7 @@ describe('deploy/kubernetes manifests', () => {
       expect(service.spec.ports[0].targetPort === port.name || service.spec.ports[0].targetPort === port.containerPort, name).toBe(true);
     }
     const control = find('Deployment', 'tollgate-control-plane').spec.template.spec.containers[0];
-    expect(control.command.join(' ')).toContain('control-plane/main.ts');
+    expect(control.command.join(' ')).toContain('dist/control-plane/main.js');
     expect(control.readinessProbe.httpGet.path).toBe('/readyz');
     expect(control.livenessProbe.httpGet.path).toBe('/healthz');
   });
