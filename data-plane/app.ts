@@ -22,7 +22,10 @@ import { chatCompletionsRoute } from './routes/chat-completions.ts';
 import { completionsRoute } from './routes/completions.ts';
 import { embeddingsRoute } from './routes/embeddings.ts';
 import { healthzRoute, notFoundRoute, readyzRoute } from './routes/health.ts';
-import { modelsRoute } from './routes/models.ts';
+import { modelRoute, modelsRoute } from './routes/models.ts';
+import { ANTHROPIC_ERROR_FORMAT } from './ingress/anthropic/anthropic-errors.ts';
+import { countTokensRoute } from './ingress/anthropic/count-tokens-route.ts';
+import { messagesRoute } from './ingress/anthropic/messages-route.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
 import { createSnapshotFile } from './snapshot/snapshot-file.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
@@ -181,10 +184,14 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
+  router.get('/v1/models/*', modelRoute({ snapshots }));
   const routed = { snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined };
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));
+  // Anthropic's Messages API: same spine, Anthropic's wire format and errors (docs/providers.md).
+  router.post('/v1/messages', { maxBodyBytes: options.maxBodyBytes, errorFormat: ANTHROPIC_ERROR_FORMAT }, messagesRoute(routed));
+  router.post('/v1/messages/count_tokens', { maxBodyBytes: options.maxBodyBytes, errorFormat: ANTHROPIC_ERROR_FORMAT }, countTokensRoute(routed));
   router.any('/*', notFoundRoute);
 
   await snapshots.start();

@@ -1,4 +1,4 @@
-import type { ChatCompletion } from '../../shared/openai/chat-response.ts';
+import { type ChatCompletion, withRequiredChoiceFields } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import type { AttemptRun } from '../request/attempt.ts';
 
@@ -8,6 +8,8 @@ export interface WholeShape<TBody> {
   call(run: AttemptRun): Promise<{ status: number; body: TBody; usage: TokenCounts | null }>;
   /** The generated texts: estimated from when the provider reports no usage, and prompt-logged. */
   texts(body: TBody): string[];
+  /** The body as the client gets it, given the tokens the usage event counts (fills in usage the provider left out). */
+  withUsage?(body: TBody, tokens: TokenCounts): TBody;
 }
 
 /** A non-streamed attempt: one upstream answer, relayed as JSON. Errors propagate to the attempt. */
@@ -22,14 +24,14 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   run.commit();
   // Usage first, then the answer: a process killed in between loses a response, never its usage.
   await run.end('ok');
-  exchange.sendJson(200, result.body);
+  exchange.sendJson(200, shape.withUsage ? shape.withUsage(result.body, meter.tokens('ok').tokens) : result.body);
 }
 
 /** Chat completions (`/v1/chat/completions` without `stream`). */
 export const chatWhole: WholeShape<ChatCompletion> = {
   async call(run) {
     const result = await run.adapter.complete(run.call);
-    return { status: result.status, body: result.completion, usage: result.usage };
+    return { status: result.status, body: withRequiredChoiceFields(result.completion), usage: result.usage };
   },
   texts: (completion) => completion.choices.map(messageContent),
 };

@@ -10,5 +10,7 @@ export function embedAttempt(run: AttemptRun, request: EmbeddingRequest): Promis
       return { status: result.status, body: result.response, usage: result.usage };
     },
     texts: () => [],
+    // The spec requires usage; a provider without counts (Gemini) gets the estimate the usage event carries.
+    withUsage: (body, tokens) => (body.usage ? body : { ...body, usage: { prompt_tokens: tokens.promptTokens, total_tokens: tokens.promptTokens } }),
   });
 }

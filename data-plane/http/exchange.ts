@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { toGatewayError } from '../errors/gateway-error.ts';
+import { type GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logger.ts';
 import { type EventStream, UwsEventStream } from './sse-stream.ts';
 
@@ -41,6 +41,19 @@ export interface Exchange {
    * event (and no `[DONE]`) once it streams, nothing after the client left.
    */
   fail(error: unknown): void;
+  /** Errors from now on render in this protocol (an ingress sets it before anything can fail). */
+  setErrorFormat(format: ErrorFormat): void;
+}
+
+/**
+ * How an ingress renders the data plane's one error family in its own protocol. Without one,
+ * errors are OpenAI's (`{"error":{...}}`, and that body as the final SSE `data:` frame).
+ */
+export interface ErrorFormat {
+  /** The status and JSON body of an error answered before the response started. */
+  json(error: GatewayError): { status: number; body: unknown };
+  /** The final SSE frame of a stream that fails after it started; null when the ingress already sent its own. */
+  event(error: GatewayError): { event?: string; data: string } | null;
 }
 
 /** What observers (metrics, drain) read once the exchange is over. */
@@ -78,6 +91,7 @@ export class UwsExchange implements FinishedExchange {
   closeConnection = false;
   private writtenStatus: number | null = null;
   private renderedErrorCode: string | null = null;
+  private errorFormat: ErrorFormat | null = null;
 
   /** Must run synchronously inside the uWS handler: it copies `req` and attaches onAborted. */
   constructor(
@@ -126,6 +140,10 @@ export class UwsExchange implements FinishedExchange {
     return this.state === 'open';
   }
 
+  setErrorFormat(format: ErrorFormat): void {
+    this.errorFormat = format;
+  }
+
   setHeader(name: string, value: string): void {
     this.extraHeaders.push([name, value]);
   }
@@ -166,10 +184,12 @@ export class UwsExchange implements FinishedExchange {
     }
     if (this.state === 'open') {
       if (gatewayError.retryAfterSeconds !== undefined) this.setHeader('retry-after', String(gatewayError.retryAfterSeconds));
-      this.sendRaw(gatewayError.status, JSON_TYPE, JSON.stringify(gatewayError.toBody()));
+      const rendered = this.errorFormat?.json(gatewayError) ?? { status: gatewayError.status, body: gatewayError.toBody() };
+      this.sendRaw(rendered.status, JSON_TYPE, JSON.stringify(rendered.body));
     } else if (this.state === 'streaming' && this.stream) {
       // Never a clean-looking end: the error event is the last frame and `[DONE]` never comes.
-      void this.stream.send(JSON.stringify(gatewayError.toBody()));
+      const frame = this.errorFormat ? this.errorFormat.event(gatewayError) : { data: JSON.stringify(gatewayError.toBody()) };
+      if (frame) void this.stream.send(frame.data, frame.event);
       this.stream.end();
     }
   }

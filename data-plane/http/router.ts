@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import type { Logger } from '../logger.ts';
-import { type Exchange, type FinishedExchange, UwsExchange } from './exchange.ts';
+import { type ErrorFormat, type Exchange, type FinishedExchange, UwsExchange } from './exchange.ts';
 import { declaredContentLength, readBody } from './read-body.ts';
 
 export type RouteHandler = (exchange: Exchange) => void | Promise<void>;
@@ -8,6 +8,8 @@ export type RouteHandler = (exchange: Exchange) => void | Promise<void>;
 export interface RouteOptions {
   /** Read the body (up to this many bytes) before calling the handler; 413 beyond it. */
   maxBodyBytes?: number;
+  /** The route's error protocol, from the first possible error on (body too large included). */
+  errorFormat?: ErrorFormat;
 }
 
 /**
@@ -30,6 +32,7 @@ export function createRouter(app: TemplatedApp, logger: Logger, observer: Reques
   function register(method: 'get' | 'post' | 'any', pattern: string, options: RouteOptions, handler: RouteHandler): void {
     app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
       const exchange = new UwsExchange(res, req, logger);
+      if (options.errorFormat) exchange.setErrorFormat(options.errorFormat);
       const refusal = observer.admit?.(exchange, pattern);
       observer.started?.(exchange, pattern);
       const done = () => observer.finished?.(exchange, pattern);

@@ -7,10 +7,11 @@ import type { HttpResponse } from 'uWebSockets.js';
  */
 export interface EventStream {
   /**
-   * Queues `data: <data>\n\n` for the socket (written at the end of this event-loop turn).
+   * Queues `data: <data>\n\n` for the socket (written at the end of this event-loop turn),
+   * preceded by `event: <event>\n` when named (Anthropic's and the Responses API's streams).
    * Resolves at once unless the socket is applying backpressure; immediately if the client is gone.
    */
-  send(data: string): Promise<void>;
+  send(data: string, event?: string): Promise<void>;
   /** Ends the response cleanly. */
   end(): void;
 }
@@ -38,8 +39,9 @@ export class UwsEventStream implements EventStream {
     });
   }
 
-  send(data: string): Promise<void> {
+  send(data: string, event?: string): Promise<void> {
     if (!this.isWritable()) return Promise.resolve();
+    if (event !== undefined) this.pending += `event: ${event}\n`;
     // An SSE data line ends at a newline: a multi-line payload needs one `data:` per line.
     this.pending += data.includes('\n') ? `data: ${data.replaceAll('\n', '\ndata: ')}\n\n` : `data: ${data}\n\n`;
     // Coalescing (measured with bench/, see docs/performance.md): an upstream read usually holds

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { Exchange } from '../http/exchange.ts';
+import type { ErrorFormat, Exchange } from '../http/exchange.ts';
 import type { EventStream } from '../http/sse-stream.ts';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store.ts';
 
@@ -110,13 +110,14 @@ class RecordingExchange implements Exchange {
     const stream = this.inner.openEventStream();
     const frames: string[] = [];
     return {
-      send: async (data) => {
+      send: async (data, event) => {
+        // Named events (Anthropic's, the Responses API's) have no `[DONE]`: such streams are not stored.
         frames.push(data);
         if (data === '[DONE]' && !this.signal.aborted) {
           this.persisting = this.persist({ kind: 'sse', frames });
           await this.persisting;
         }
-        return stream.send(data);
+        return stream.send(data, event);
       },
       end: () => stream.end(),
     };
@@ -124,6 +125,10 @@ class RecordingExchange implements Exchange {
 
   fail(error: unknown): void {
     this.inner.fail(error);
+  }
+
+  setErrorFormat(format: ErrorFormat): void {
+    this.inner.setErrorFormat(format);
   }
 
   /** Plain-text answers (none on this route) are passed through and never stored. */

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../shared/openai/embeddings.ts';
@@ -102,6 +103,16 @@ export interface OpenedTextStream {
   events: AsyncIterable<TextStreamEvent>;
 }
 
+/** A request in the provider's own wire format, passed through (the /v1/messages ingress on Anthropic). */
+export interface NativeCall extends Omit<UpstreamCall, 'request'> {
+  /** Below the provider's base URL, e.g. `/v1/messages`. */
+  path: string;
+  /** The client's body; `model` already swapped for the deployment's. */
+  body: Record<string, unknown>;
+  /** Protocol headers of the client's to pass on (`anthropic-version`, `anthropic-beta`). */
+  headers: Record<string, string>;
+}
+
 /**
  * A provider kind's adapter. Every call throws UpstreamError (status mapped, upstream status
  * kept) for provider failures, and a 400 GatewayError (`unsupported_parameter`, `param` set)
@@ -118,6 +129,11 @@ export interface ProviderAdapter {
   /** Legacy `/v1/completions`; absent when the kind does not serve it (the route answers 400). */
   completeText?(call: TextCompletionCall): Promise<TextCompletionResult>;
   streamText?(call: TextCompletionCall): Promise<OpenedTextStream>;
+  /**
+   * The provider's own API, body passed through losslessly; only where a client protocol is the
+   * provider's own (Anthropic). Resolves with the accepted (2xx) response; errors as `complete`.
+   */
+  native?(call: NativeCall): Promise<Dispatcher.ResponseData>;
   /** Releases connections; called when the data plane stops. */
   close?(): Promise<void>;
 }

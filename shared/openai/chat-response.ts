@@ -62,3 +62,24 @@ export function toCompletionUsage(tokens: TokenCounts): CompletionUsage {
     prompt_tokens_details: { cached_tokens: tokens.cachedTokens },
   };
 }
+
+/**
+ * A chat.completion with the fields OpenAI always sends and the official spec requires, added
+ * where an OpenAI-compatible upstream (vLLM, Ollama...) or a mapping left them out:
+ * `choices[].message.refusal` and `choices[].logprobs`, both null. Strict and generated clients
+ * reject the answer without them.
+ */
+export function withRequiredChoiceFields(completion: ChatCompletion): ChatCompletion {
+  const complete = completion.choices.every((choice) => {
+    const message = choice.message as object | undefined;
+    return 'logprobs' in choice && (message === undefined || 'refusal' in message);
+  });
+  if (complete) return completion;
+  return {
+    ...completion,
+    choices: completion.choices.map((choice) => {
+      const message = (choice as { message?: Record<string, unknown> }).message;
+      return { ...choice, logprobs: (choice as { logprobs?: unknown }).logprobs ?? null, ...(message ? { message: { ...message, refusal: message.refusal ?? null } } : {}) };
+    }),
+  };
+}

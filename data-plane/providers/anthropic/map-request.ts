@@ -75,8 +75,13 @@ export function toAnthropicRequest(call: UpstreamCall, stream: boolean): WireReq
     'anthropic-version': ANTHROPIC_VERSION,
   };
   if (call.provider.credential !== null) headers['x-api-key'] = call.provider.credential;
+  return { url: anthropicUrl(call, '/v1/messages'), headers, body: JSON.stringify(body) };
+}
+
+/** `path` (`/v1/...`) under the provider's base URL, which may or may not end in `/v1`. */
+export function anthropicUrl(call: Pick<UpstreamCall, 'provider'>, path: string): string {
   const base = baseUrlOf(call, ANTHROPIC_BASE_URL);
-  return { url: `${base.endsWith('/v1') ? base : `${base}/v1`}/messages`, headers, body: JSON.stringify(body) };
+  return `${base.endsWith('/v1') ? base.slice(0, -3) : base}${path}`;
 }
 
 function toAnthropicToolChoice(choice: unknown, parallel: unknown): Block | null {

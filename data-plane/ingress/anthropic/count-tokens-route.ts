@@ -1,0 +1,53 @@
+import { authenticate } from '../../auth/authenticate.ts';
+import { snapshotNotLoaded } from '../../errors/client-errors.ts';
+import type { RouteHandler } from '../../http/router.ts';
+import { readBodyText } from '../../providers/http-call.ts';
+import type { ProviderAdapters } from '../../providers/registry.ts';
+import { upstreamInvalidResponse } from '../../providers/upstream-errors.ts';
+import { applySystemPrompt } from '../../policy/team-policy.ts';
+import { parseJsonBody } from '../../routes/parse-json-body.ts';
+import { resolveModel } from '../../routing/resolve-model.ts';
+import type { RoutingRuntime } from '../../routing/routing-runtime.ts';
+import type { SnapshotStore } from '../../snapshot/snapshot-store.ts';
+import { estimatePromptTokens, estimateTextTokens } from '../../usage/estimate-tokens.ts';
+import { CountTokensRequest } from './messages-request.ts';
+import { withSystemPrompt } from './messages-route.ts';
+import { messagesToChat } from './to-chat.ts';
+
+/**
+ * `POST /v1/messages/count_tokens`. Free at Anthropic and here: no admission, no usage event.
+ * When the model's first deployment the team can reach is Anthropic's, Anthropic counts (the
+ * request passed through, as for /v1/messages); otherwise the gateway's estimate, the same one
+ * admission reserves against budgets (messages plus tool definitions).
+ */
+export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: ProviderAdapters; routing: RoutingRuntime }): RouteHandler {
+  return async (exchange) => {
+    const snapshot = deps.snapshots.current();
+    if (!snapshot) throw snapshotNotLoaded();
+    exchange.setHeader('x-tollgate-snapshot', String(snapshot.version));
+    const apiKey = authenticate(snapshot, exchange.headers, Date.now());
+    const request = parseJsonBody(exchange.body, CountTokensRequest);
+    const { targets } = resolveModel(snapshot, apiKey, request.model);
+    const target = targets[0];
+    const adapter = deps.adapters[target.provider.kind];
+    if (target.provider.kind === 'anthropic' && adapter.native) {
+      const signal = AbortSignal.any([exchange.signal, AbortSignal.timeout(target.deployment.timeouts.totalMs ?? deps.routing.timeouts.totalMs)]);
+      const headers: Record<string, string> = {};
+      for (const name of ['anthropic-version', 'anthropic-beta']) if (exchange.headers[name]) headers[name] = exchange.headers[name];
+      const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
+      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: { ...withSystemPrompt(request, apiKey), model: target.deployment.upstreamModel }, headers });
+      const text = await readBodyText(response, call);
+      let counted: unknown;
+      try {
+        counted = JSON.parse(text);
+      } catch {
+        throw upstreamInvalidResponse(target.provider.name, response.statusCode, 'the body is not JSON');
+      }
+      exchange.sendJson(200, counted);
+      return;
+    }
+    const chat = applySystemPrompt(messagesToChat(request).chat, apiKey.routing.systemPrompt);
+    const tools = request.tools ? estimateTextTokens(JSON.stringify(request.tools)) : 0;
+    exchange.sendJson(200, { input_tokens: estimatePromptTokens(chat.messages) + tools });
+  };
+}
