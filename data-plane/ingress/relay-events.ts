@@ -1,4 +1,4 @@
-import type { AttemptRun } from '../dispatch/attempt-run.ts';
+import type { AttemptRun } from '../request/attempt.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 
 /** One SSE frame of a named-event protocol (Anthropic's Messages stream, the Responses API's). */
@@ -38,7 +38,6 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     const first = await clock.race(events.next());
     if (first.done) throw upstreamInvalidResponse(call.provider.name, opened.status, 'the stream ended before its first event');
     clock.gotFirstByte();
-    run.deps.routing.stats.recordLatency(run.target.deployment.id, true, meter.elapsedMs());
     run.commit();
     const stream = exchange.openEventStream();
     let next: IteratorResult<TEvent> = first;

@@ -1,4 +1,4 @@
-import type { AttemptRun } from '../../dispatch/attempt-run.ts';
+import type { AttemptRun } from '../../request/attempt.ts';
 import { relayWhole } from '../../dispatch/relay-completion.ts';
 import { type AnthropicUsage, anthropicTokenCounts } from '../../providers/anthropic/map-response.ts';
 import { guardStream, readBodyText, upstreamErrorMessage } from '../../providers/http-call.ts';
@@ -13,7 +13,7 @@ export interface NativeRequest {
 }
 
 function nativeCall(run: AttemptRun, request: NativeRequest, path: string) {
-  const adapter = run.deps.adapters[run.call.provider.kind];
+  const adapter = run.adapter;
   // Only the anthropic kind has one; the ingress sends nothing else here.
   if (!adapter.native) throw new Error(`provider kind ${run.call.provider.kind} has no native API`);
   return adapter.native({ ...run.call, path, body: { ...request.body, model: run.call.upstreamModel }, headers: request.headers });

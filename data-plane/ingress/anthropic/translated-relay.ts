@@ -1,5 +1,5 @@
 import type { ChatCompletion } from '../../../shared/openai/chat-response.ts';
-import type { AttemptRun } from '../../dispatch/attempt-run.ts';
+import type { AttemptRun } from '../../request/attempt.ts';
 import { relayWhole } from '../../dispatch/relay-completion.ts';
 import type { StreamEvent } from '../../providers/adapter.ts';
 import { relayEvents } from '../relay-events.ts';
@@ -11,7 +11,7 @@ type Message = ReturnType<typeof chatToMessage>;
 export function translatedMessage(run: AttemptRun): Promise<void> {
   return relayWhole<Message>(run, {
     async call(attempt) {
-      const result = await attempt.deps.adapters[attempt.call.provider.kind].complete(attempt.call);
+      const result = await attempt.adapter.complete(attempt.call);
       return { status: result.status, body: chatToMessage(result.completion as ChatCompletion, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }), usage: result.usage };
     },
     texts: (message) => message.content.flatMap((block) => ('text' in block ? [String(block.text)] : 'input' in block ? [JSON.stringify(block.input)] : [])),
@@ -24,7 +24,7 @@ export function translatedMessage(run: AttemptRun): Promise<void> {
 export function translatedStream(run: AttemptRun): Promise<void> {
   const events = new ChatToMessageEvents();
   return relayEvents<StreamEvent>(run, {
-    open: (attempt) => attempt.deps.adapters[attempt.call.provider.kind].stream(attempt.call),
+    open: (attempt) => attempt.adapter.stream(attempt.call),
     frames(event, attempt) {
       if (event.type === 'usage') {
         attempt.meter.reportUsage(event.usage);
