@@ -25,7 +25,7 @@ const control = await startControlPlaneFromEnv(controlEnv, bus).catch((error: un
 const data = await startDataPlane({
   ...dataPlaneOptionsFrom(dataEnv, {
     bus,
-    secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR)),
+    secretBox: createSecretBox(resolveSecretKeys(controlEnv.TOLLGATE_SECRET_KEY, controlEnv.TOLLGATE_DATA_DIR, controlEnv.TOLLGATE_SECRET_KEY_KDF)),
     logger: logger.child({ plane: 'data' }),
   }),
   // The control plane runs in this very process: there is no outage of it for a disk copy to outlive.

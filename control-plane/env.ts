@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
+import { SECRET_KEY_KDFS } from '../shared/crypto/secret-keys.ts';
 
 /** The control plane's configuration: the one place that reads process.env for this plane. */
 const ControlPlaneEnv = z.object({
@@ -12,6 +14,8 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
   /** Comma-separated `id:base64key`, the first current. Unset: generated under the data dir. */
   TOLLGATE_SECRET_KEY: z.string().min(1).optional(),
+  /** `scrypt`: TOLLGATE_SECRET_KEY's entries are passphrases (>= 20 characters) to derive keys from. */
+  TOLLGATE_SECRET_KEY_KDF: z.enum(SECRET_KEY_KDFS).default('none'),
   /** The platform admin key. Unset: generated on first start and printed once. */
   TOLLGATE_ADMIN_KEY: z.string().min(16, 'TOLLGATE_ADMIN_KEY must be at least 16 characters').optional(),
   NODE_ENV: z.string().default('development'),
@@ -26,6 +30,15 @@ const ControlPlaneEnv = z.object({
 }).refine((env) => !env.TOLLGATE_USAGE_WEBHOOK_URL || env.TOLLGATE_USAGE_WEBHOOK_SECRET, {
   message: 'TOLLGATE_USAGE_WEBHOOK_URL needs TOLLGATE_USAGE_WEBHOOK_SECRET (receivers must be able to verify what they get)',
   path: ['TOLLGATE_USAGE_WEBHOOK_SECRET'],
+}).superRefine((env, context) => {
+  // A short or malformed key, or in production a key or admin key published as an example.
+  const problems = secretSettingsProblems({
+    secretKey: env.TOLLGATE_SECRET_KEY,
+    kdf: env.TOLLGATE_SECRET_KEY_KDF,
+    adminKey: env.TOLLGATE_ADMIN_KEY,
+    production: env.NODE_ENV === 'production',
+  });
+  for (const message of problems) context.addIssue({ code: 'custom', message, path: [message.split(':')[0]] });
 });
 
 export type ControlPlaneEnv = z.infer<typeof ControlPlaneEnv>;

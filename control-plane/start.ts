@@ -26,7 +26,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
   let firstRun: FirstRunResult;
   try {
     firstRun = await ensureFirstRun(database.prisma, env.TOLLGATE_ADMIN_KEY);
-    const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR));
+    const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR, env.TOLLGATE_SECRET_KEY_KDF));
     controlPlane = await startControlPlane({
       prisma: database.prisma,
       bus,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
+import { SECRET_KEY_KDFS, type SecretKeyKdf } from '../shared/crypto/secret-keys.ts';
 import type { CooldownPolicy } from './routing/cooldown.ts';
 import type { RetryPolicy } from './routing/retry-policy.ts';
 import type { AttemptTimeouts } from './routing/timeouts.ts';
@@ -20,6 +22,10 @@ const DataPlaneEnv = z.object({
    * the control plane's. Unset: the key file under TOLLGATE_DATA_DIR (shared/crypto/secret-key-file).
    */
   TOLLGATE_SECRET_KEY: z.string().min(1).optional(),
+  /** `scrypt`: TOLLGATE_SECRET_KEY's entries are passphrases to derive keys from (as on the control plane). */
+  TOLLGATE_SECRET_KEY_KDF: z.enum(SECRET_KEY_KDFS).default('none'),
+  /** `production` refuses the example secret key published in this repository. */
+  NODE_ENV: z.string().default('development'),
   TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
   /** Share of each limit and hard budget one data plane allows itself while Redis is down (1/N of N planes). */
   TOLLGATE_LIMITS_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(1),
@@ -58,6 +64,7 @@ export interface DataPlaneConfig {
   redisUrl: string | undefined;
   busPrefix: string;
   secretKey: string | undefined;
+  secretKeyKdf: SecretKeyKdf;
   dataDir: string;
   maxBodyBytes: number;
   limitsLocalShare: number;
@@ -89,6 +96,8 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
     return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
   }
   const e = parsed.data;
+  const secretProblems = secretSettingsProblems({ secretKey: e.TOLLGATE_SECRET_KEY, kdf: e.TOLLGATE_SECRET_KEY_KDF, production: e.NODE_ENV === 'production' });
+  if (secretProblems.length > 0) return { ok: false, errors: secretProblems };
   return {
     ok: true,
     config: {
@@ -97,6 +106,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       redisUrl: e.REDIS_URL,
       busPrefix: e.TOLLGATE_BUS_PREFIX,
       secretKey: e.TOLLGATE_SECRET_KEY,
+      secretKeyKdf: e.TOLLGATE_SECRET_KEY_KDF,
       dataDir: e.TOLLGATE_DATA_DIR,
       maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
       limitsLocalShare: e.TOLLGATE_LIMITS_LOCAL_SHARE,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   });
   if (bus.kind === 'memory') logger.warn('no REDIS_URL: using the in-process bus, which no separate control plane can reach');
   const plane = await startDataPlane(
-    dataPlaneOptionsFrom(config, { bus, secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir)), logger }),
+    dataPlaneOptionsFrom(config, { bus, secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir, config.secretKeyKdf)), logger }),
   );
 
   let stopping = false;

@@ -1,31 +1,14 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { SecretKey } from './secret-keys.ts';
+
+// Key parsing (and its rules: 32 random bytes, or a passphrase through scrypt) lives in secret-keys.ts.
+export { parseSecretKeys, type SecretKey } from './secret-keys.ts';
 
 /**
  * AES-256-GCM for provider credentials at rest and in snapshots. The sealed form is
  * `v1.<keyId>.<iv>.<tag>.<ciphertext>` (base64url parts); `keyId` names the key so keys can
  * rotate: a box opens with any key it was given, and seals with the first.
  */
-export interface SecretKey {
-  id: string;
-  key: Buffer;
-}
-
-/**
- * Parses TOLLGATE_SECRET_KEY: one or more comma-separated `id:base64key` (32 bytes) entries, the
- * first being the current key. A bare value without `id:` is accepted as key id `k1`.
- */
-export function parseSecretKeys(raw: string): SecretKey[] {
-  return raw.split(',').map((entry, index) => {
-    const colon = entry.indexOf(':');
-    const id = colon > 0 ? entry.slice(0, colon).trim() : `k${index + 1}`;
-    const material = colon > 0 ? entry.slice(colon + 1).trim() : entry.trim();
-    const decoded = Buffer.from(material, 'base64');
-    // Anything that is not exactly 32 bytes of key is stretched by SHA-256 so a passphrase works too.
-    const key = decoded.length === 32 ? decoded : createHash('sha256').update(material).digest();
-    return { id, key };
-  });
-}
-
 export function createSecretBox(keys: SecretKey[]) {
   if (keys.length === 0) throw new Error('at least one secret key is required');
   const byId = new Map(keys.map((k) => [k.id, k.key]));

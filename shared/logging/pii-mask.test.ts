@@ -32,4 +32,9 @@ describe('PII masking', () => {
     expect(maskPii(text)).toBe(text);
     expect(maskPii('')).toBe('');
   });
+  it('masks API keys and tokens without touching the words around them', () => {
+    expect(maskPii('use sk-ant-api03-Ab12Cd34Ef56Gh78 or tg_Zx8aQ2mN4pL6rT0v, ok?')).toBe('use [API_KEY] or [API_KEY], ok?');
+    expect(maskPii('AKIAIOSFODNN7EXAMPLE')).toBe('[API_KEY]');
+    expect(maskPii('task-force and sk-short and risk-free')).toBe('task-force and sk-short and risk-free');
+  });
 });

@@ -2,13 +2,31 @@
  * PII masking for prompt and completion logs (a team's `logPrompts`). Errs on the side of
  * masking: a long number that could be a phone number is masked even if it was an order id.
  *
+ * - API keys, tokens and URL passwords (see API_KEYS) -> `[API_KEY]`
  * - emails -> `[EMAIL]`
  * - card numbers: 13 to 19 digits, optionally grouped by spaces or dashes, that pass the Luhn
  *   check -> `[CARD]` (a digit run that fails it is not a card: an id, a timestamp)
  * - phone numbers: 9 to 15 digits (E.164's maximum), optionally with `+country`, `(area)` and
  *   space, dot or dash separators; 7 or more digits when written with `+` or `(area)` -> `[PHONE]`
  */
-export const MASK = { email: '[EMAIL]', card: '[CARD]', phone: '[PHONE]' } as const;
+export const MASK = { email: '[EMAIL]', card: '[CARD]', phone: '[PHONE]', apiKey: '[API_KEY]' } as const;
+
+/**
+ * Credential-shaped strings, masked first (their digits must not be taken for phone numbers):
+ * ours (`tg_`, `tga_`), OpenAI and Anthropic (`sk-`, `sk-proj-`, `sk-ant-`, also `rk-`/`pk-`),
+ * Google (`AIza` + 35), AWS access key ids (`AKIA`/`ASIA` + 16), GitHub (`ghp_`, `gho_`,
+ * `ghs_`, `ghu_`, `ghr_`, `github_pat_`), Slack (`xoxb-`...), Hugging Face (`hf_`), Groq
+ * (`gsk_`), Replicate (`r8_`), Stripe-style (`sk_live_`...), JWTs (`eyJ...` three parts), bearer
+ * tokens, and URL passwords (`scheme://user:pw@`).
+ */
+const API_KEYS: [RegExp, string][] = [
+  [/\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, 'Bearer [API_KEY]'],
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, '$1[API_KEY]@'],
+  [
+    /(?<![A-Za-z0-9])(?:tga?_|sk-ant-|sk-proj-|sk-|rk-|pk-|sk_(?:live|test)_|rk_(?:live|test)_|gh[pousr]_|github_pat_|xox[abposr]-|hf_|gsk_|r8_)[A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{35}|(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+    '[API_KEY]',
+  ],
+];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD_CANDIDATE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
@@ -28,9 +46,11 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-/** `text` with emails, card numbers and phone numbers replaced by placeholders. */
+/** `text` with credentials, emails, card numbers and phone numbers replaced by placeholders. */
 export function maskPii(text: string): string {
-  return text
+  let out = text;
+  for (const [pattern, replacement] of API_KEYS) out = out.replace(pattern, replacement);
+  return out
     .replace(EMAIL, MASK.email)
     .replace(CARD_CANDIDATE, (match) => {
       const digits = match.replace(/\D/g, '');

@@ -22,7 +22,7 @@ async function exitCode(child: ChildProcess): Promise<number | null> {
 
 describe('data-plane/main.ts', () => {
   it('starts on port 0, serves health, and stops cleanly on SIGTERM', async () => {
-    const { child, output } = startMain({ DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: 'k1:test-passphrase', LOG_LEVEL: 'info' });
+    const { child, output } = startMain({ DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: 'k1:test-passphrase-of-enough-length', TOLLGATE_SECRET_KEY_KDF: 'scrypt', LOG_LEVEL: 'info' });
     let port = 0;
     const deadline = Date.now() + 20_000;
     while (!port && Date.now() < deadline && child.exitCode === null) {
@@ -48,7 +48,7 @@ describe('data-plane/main.ts', () => {
   });
 
   it('refuses to run on the uWS JS fallback', async () => {
-    const { child, output } = startMain({ DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: 'k1:x', UWS_USE_FALLBACK: '1' });
+    const { child, output } = startMain({ DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}`, UWS_USE_FALLBACK: '1' });
     expect(await exitCode(child)).toBe(1);
     expect(output()).toContain('refusing to run');
   });

@@ -71,9 +71,14 @@ describe('deploy/kubernetes manifests', () => {
     expect(control.livenessProbe.httpGet.path).toBe('/healthz');
   });
 
-  it('the ConfigMap and Secret hold a valid environment for both planes, and every reference resolves', () => {
+  it('the ConfigMap and Secret hold a valid environment for both planes once the placeholders are replaced, and every reference resolves', () => {
     const config = find('ConfigMap', 'tollgate-config').data;
-    const secret = find('Secret', 'tollgate-secrets').stringData;
+    const shipped = find('Secret', 'tollgate-secrets').stringData;
+    // The shipped placeholders are public: in production (the ConfigMap's NODE_ENV) both planes refuse them.
+    expect(config.NODE_ENV).toBe('production');
+    const refused = parseDataPlaneEnv({ ...config, ...shipped });
+    expect(refused.ok ? [] : refused.errors).toEqual([expect.stringMatching(/TOLLGATE_SECRET_KEY: key "k1" is the publicly known example/)]);
+    const secret = { ...shipped, TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 0xa7).toString('base64')}`, TOLLGATE_ADMIN_KEY: 'tga_operator-chosen-admin-key-1234' };
     const env = { ...config, ...secret, TOLLGATE_INSTANCE_ID: 'tollgate-data-plane-abc12' };
     const data = parseDataPlaneEnv(env);
     expect(data.ok ? [] : data.errors).toEqual([]);
