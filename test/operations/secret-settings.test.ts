@@ -86,7 +86,7 @@ describe('secret settings', () => {
   });
 
   it('data plane: starts with 32 random bytes, and with a long passphrase behind the KDF flag', async () => {
-    for (const env of [{ TOLLGATE_SECRET_KEY: GOOD_KEY, NODE_ENV: 'production' }, { TOLLGATE_SECRET_KEY: 'k1:correct horse battery staple 42', TOLLGATE_SECRET_KEY_KDF: 'scrypt' }]) {
+    for (const env of <Record<string, string>[]>[{ TOLLGATE_SECRET_KEY: GOOD_KEY, NODE_ENV: 'production' }, { TOLLGATE_SECRET_KEY: 'k1:correct horse battery staple 42', TOLLGATE_SECRET_KEY_KDF: 'scrypt' }]) {
       const { code, output } = await run('data-plane/main.ts', { ...env, REDIS_URL: '' });
       expect(code, output).toBeNull();
       expect(output).not.toContain('correct horse');
