@@ -27,6 +27,8 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_USAGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */
   TOLLGATE_USAGE_WEBHOOK_SECRET: z.string().min(16, 'TOLLGATE_USAGE_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  /** A config file (docs/config-as-code.md) applied at every start, for GitOps; a broken one stops the start. */
+  TOLLGATE_CONFIG_FILE: z.string().min(1).optional(),
 }).refine((env) => !env.TOLLGATE_USAGE_WEBHOOK_URL || env.TOLLGATE_USAGE_WEBHOOK_SECRET, {
   message: 'TOLLGATE_USAGE_WEBHOOK_URL needs TOLLGATE_USAGE_WEBHOOK_SECRET (receivers must be able to verify what they get)',
   path: ['TOLLGATE_USAGE_WEBHOOK_SECRET'],
@@ -49,4 +51,12 @@ export function readControlPlaneEnv(env: NodeJS.ProcessEnv = process.env): Contr
   if (parsed.success) return parsed.data;
   console.error(`Invalid control-plane configuration:\n${z.prettifyError(parsed.error)}`);
   process.exit(1);
+}
+
+/**
+ * The values of the environment variables a config file references as `${NAME}` (its provider
+ * credentials), read here so that process.env stays in this file.
+ */
+export function readReferencedVariables(names: string[], env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  return Object.fromEntries(names.map((name) => [name, env[name]]));
 }

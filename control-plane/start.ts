@@ -1,10 +1,13 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bus } from '../shared/bus/bus.ts';
 import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { ensureFirstRun, type FirstRunResult } from './bootstrap/first-run.ts';
 import { openDatabase } from './db/open-database.ts';
-import type { ControlPlaneEnv } from './env.ts';
+import { applyConfig } from './domain/config/apply-config.ts';
+import { referencedVariables } from './domain/config/parse-config.ts';
+import { type ControlPlaneEnv, readReferencedVariables } from './env.ts';
 import { startControlPlane, type RunningControlPlane } from './server.ts';
 import { explainDatabaseError } from './startup-errors.ts';
 
@@ -44,6 +47,15 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
     await database.close();
     throw error;
   }
+  if (env.TOLLGATE_CONFIG_FILE) {
+    try {
+      await applyConfigFile(controlPlane, env.TOLLGATE_CONFIG_FILE);
+    } catch (error) {
+      await controlPlane.close();
+      await database.close();
+      throw error;
+    }
+  }
   return {
     controlPlane,
     firstRun,
@@ -53,4 +65,14 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
       await database.close();
     },
   };
+}
+
+/** TOLLGATE_CONFIG_FILE: the file is applied (idempotently) as the platform admin before serving. */
+async function applyConfigFile(controlPlane: RunningControlPlane, file: string): Promise<void> {
+  const yaml = await readFile(file, 'utf8');
+  const result = await applyConfig(
+    { ...controlPlane.services, principal: { kind: 'admin' } },
+    { yaml, env: readReferencedVariables(referencedVariables(yaml)) },
+  );
+  console.log(result.changes.length === 0 ? `${file}: configuration up to date` : `${file}: applied ${result.changes.length} change(s)`);
 }

@@ -3,7 +3,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, ValidationEr
 import { builder } from './builder.ts';
 
 /** Every expected failure implements this, so clients can always ask `... on Error { message }`. */
-const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 

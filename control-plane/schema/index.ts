@@ -20,6 +20,7 @@ import './audit.ts';
 import './usage.ts';
 import './usage-rollup.ts';
 import './snapshot.ts';
+import './config.ts';
 import './fleet.ts';
 
 /** The whole GraphQL schema, built once per process. */

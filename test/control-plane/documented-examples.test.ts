@@ -65,4 +65,19 @@ describe('documented configuration examples', () => {
     }
     expect(new Set(created.map((provider) => provider.kind))).toEqual(new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MOCK']));
   });
+
+  it('docs/config-as-code.md: the example file applies as written, then again without changes', async () => {
+    cp = await startControlPlaneHarness();
+    const files = [...read('docs/config-as-code.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => match[1]);
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const APPLY = `mutation($input: ApplyConfigInput!) { applyConfig(input: $input) {
+      __typename ... on MutationApplyConfigSuccess { data { changes applied } } ... on Error { message } } }`;
+    for (const yaml of files) {
+      const env = [{ name: 'OPENAI_API_KEY', value: 'sk-documented' }];
+      const first = await cp.gql(APPLY, { input: { yaml, env } }, TEST_ADMIN_KEY);
+      expect(first.data.applyConfig, yaml).toMatchObject({ data: { applied: true } });
+      const second = await cp.gql(APPLY, { input: { yaml, env } }, TEST_ADMIN_KEY);
+      expect(second.data.applyConfig).toEqual({ __typename: 'MutationApplyConfigSuccess', data: { changes: [], applied: false } });
+    }
+  });
 });
