@@ -21,6 +21,7 @@ import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
+import { startRetention } from './usage/retention.ts';
 import { createLiveEvents } from './usage/live-events.ts';
 import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
@@ -43,6 +44,8 @@ export interface ControlPlaneOptions {
   defaultMetrics?: boolean;
   /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
+  /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
+  usageRetentionDays?: number;
 }
 
 export interface RunningControlPlane {
@@ -122,6 +125,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
   const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
 
+  const retention = startRetention(prisma, options.usageRetentionDays);
   await fleet.start();
   database.start();
   heartbeat.start();
@@ -131,6 +135,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   } catch (error) {
     // Nothing may keep the process alive after a failed start: the caller prints the reason and exits.
     await heartbeat.stop();
+    await retention.stop();
     database.stop();
     await fleet.stop();
     await consumer.stop();
@@ -176,6 +181,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     services,
     async close() {
       await heartbeat.stop();
+      await retention.stop();
       database.stop();
       await fleet.stop();
       await consumer.stop();

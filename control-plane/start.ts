@@ -40,6 +40,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
       production: env.NODE_ENV === 'production',
       instanceId: env.TOLLGATE_INSTANCE_ID,
       heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+      usageRetentionDays: env.TOLLGATE_USAGE_RETENTION_DAYS,
       usageWebhook:
         env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
     });

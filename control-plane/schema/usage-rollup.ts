@@ -16,7 +16,7 @@ const UsageRollupRow = builder.objectRef<UsageRollupRowData>('UsageRollupRow').i
     provider: t.exposeString('provider', { nullable: true }),
     apiKeyId: t.exposeID('apiKeyId', { nullable: true }),
     endUser: t.exposeString('endUser', { nullable: true }),
-    requests: t.exposeInt('requests', { description: 'Distinct requests.' }),
+    requests: t.exposeInt('requests', { description: 'Requests, each counted once: in the group of its first attempt.' }),
     attempts: t.exposeInt('attempts', { description: 'Upstream attempts (usage events).' }),
     promptTokens: t.exposeInt('promptTokens'),
     completionTokens: t.exposeInt('completionTokens'),
@@ -28,7 +28,7 @@ const UsageRollupRow = builder.objectRef<UsageRollupRowData>('UsageRollupRow').i
 builder.queryFields((t) => ({
   usageRollup: t.field({
     type: [UsageRollupRow],
-    description: "The team's usage in [from, to), grouped by the given dimensions, from the ledger.",
+    description: "The team's usage over the UTC days that overlap [from, to), grouped by the given dimensions, from the daily usage counters (kept after raw events expire).",
     args: {
       teamId: t.arg.id({ required: true }),
       groupBy: t.arg({ type: [UsageDimensionEnum], required: true }),

@@ -1,42 +1,65 @@
+import type { UsageEvent as UsageRow, PrismaClient } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { recordBudgetAlerts } from '../domain/budgets/budget-alerts.ts';
+import { counterDeltas } from './ledger-counters.ts';
+import { addToCounters, insertEvents, touchKeys } from './ledger-sql.ts';
 import type { LiveEvents } from './live-events.ts';
 import { usageRow } from './usage-row.ts';
 
 /**
- * Stores a batch of usage events, each exactly once (the event id is the primary key, duplicates
- * from redelivery are skipped), then tells live subscribers about the rows that were new.
- * Resolves only after the commit, so the bus acknowledges only stored events. Also keeps each
- * key's `lastUsedAt` and wakes the budget-status subscribers of the teams concerned, then records
- * and publishes the budget alerts the batch set off. `onStored` (the usage webhook) gets the
- * events this batch newly stored, after the commit; it must not throw nor wait.
+ * Stores a batch of usage events, each exactly once, and the counters they add, in one
+ * transaction: one multi-row insert (the event id is the primary key, an id already stored is
+ * skipped), then one upsert per counter table adding only what that insert really stored. So a
+ * redelivered batch stores and counts nothing twice, and the counters always equal the raw
+ * events they were built from. Resolves only after the commit, so the bus acknowledges only
+ * stored events. Afterwards: each key's `lastUsedAt` (one statement per batch), the live
+ * subscribers, the budget-status subscribers of the teams concerned, and the budget alerts the
+ * batch set off. `onStored` (the usage webhook) gets the events this batch newly stored, after
+ * the commit; it must not throw nor wait.
  */
 export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
-    const inserted = await prisma.usageEvent.createManyAndReturn({
-      data: events.map(usageRow),
-      skipDuplicates: true,
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const stored = await prisma.$transaction(async (tx) => {
+      const inserted = await insertEvents(tx, unique);
+      const fresh = unique.filter((e) => inserted.has(e.id));
+      await addToCounters(tx, counterDeltas(fresh));
+      return fresh.map((event) => ({ event, createdAt: inserted.get(event.id)! }));
     });
-    for (const row of inserted) live.publish('usage', row.teamId, row);
-    if (onStored && inserted.length > 0) {
-      const stored = new Set(inserted.map((row) => row.id));
-      onStored(events.filter((event) => stored.has(event.id)));
-    }
-    // Last use per key, from what was just stored: off the request path, one write per key.
+    for (const { event, createdAt } of stored) live.publish('usage', event.teamId, storedRow(event, createdAt));
+    if (onStored && stored.length > 0) onStored(stored.map((s) => s.event));
     const lastUse = new Map<string, Date>();
-    for (const row of inserted) {
-      const seen = lastUse.get(row.apiKeyId);
-      if (!seen || row.startedAt > seen) lastUse.set(row.apiKeyId, row.startedAt);
+    for (const { event } of stored) {
+      const at = new Date(event.startedAt);
+      const seen = lastUse.get(event.apiKeyId);
+      if (!seen || at > seen) lastUse.set(event.apiKeyId, at);
     }
-    for (const [apiKeyId, at] of lastUse) {
-      await prisma.apiKey.updateMany({ where: { id: apiKeyId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: at } }] }, data: { lastUsedAt: at } });
-    }
-    for (const teamId of new Set(inserted.map((row) => row.teamId))) live.publish('budget', teamId, true);
+    await touchKeys(prisma, lastUse);
+    for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
     // Alerts for every team of the batch, not only of the new rows: a batch redelivered after a
     // failure here inserts nothing new, yet its alerts must still be recorded (they are unique).
-    for (const teamId of new Set(events.map((event) => event.teamId))) {
-      for (const alert of await recordBudgetAlerts(prisma, teamId)) live.publish('budgetAlert', teamId, alert);
+    for (const alert of await recordBudgetAlerts(prisma, [...new Set(unique.map((e) => e.teamId))])) {
+      live.publish('budgetAlert', alert.teamId, alert);
     }
   };
+}
+
+/** The ledger row as stored, for live subscribers (the same fields a read would return). */
+function storedRow(event: UsageEvent, createdAt: Date): UsageRow {
+  const row = usageRow(event);
+  return {
+    ...row,
+    deploymentId: row.deploymentId ?? null,
+    endUser: row.endUser ?? null,
+    cachedTokens: row.cachedTokens ?? 0,
+    providerCostMicroUsd: row.providerCostMicroUsd ?? null,
+    priceVersion: row.priceVersion ?? null,
+    byok: row.byok ?? false,
+    estimated: row.estimated ?? false,
+    outcome: row.outcome ?? 'ok',
+    streamed: row.streamed ?? false,
+    ttfbMs: row.ttfbMs ?? null,
+    startedAt: new Date(event.startedAt),
+    createdAt,
+  } as UsageRow;
 }

@@ -5,11 +5,12 @@ export type UsageDimension = (typeof USAGE_DIMENSIONS)[number];
 
 /** Each dimension's SQL expression and output column: a closed map, so no input reaches SQL text. */
 const COLUMNS = {
-  DAY: { sql: `to_char(("startedAt" AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`, as: 'day' },
+  DAY: { sql: `to_char("day", 'YYYY-MM-DD')`, as: 'day' },
   MODEL: { sql: '"model"', as: 'model' },
   PROVIDER: { sql: '"provider"', as: 'provider' },
   KEY: { sql: '"apiKeyId"', as: 'apiKeyId' },
-  END_USER: { sql: '"endUser"', as: 'endUser' },
+  // The counters store "no end user" as ''.
+  END_USER: { sql: `NULLIF("endUser", '')`, as: 'endUser' },
 } as const satisfies Record<UsageDimension, { sql: string; as: string }>;
 
 export interface UsageRollupRow {
@@ -26,10 +27,13 @@ export interface UsageRollupRow {
   cost: bigint;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
- * Sums the ledger (UsageEvent, one row per attempt, each stored once) per team and the chosen
- * dimensions, over [from, to) by attempt start. Computed on read from the (teamId, startedAt)
- * index; a materialized daily table is the next step once ledgers grow large.
+ * Sums the daily counters (UsageDaily, kept by ingestion, never expired) per team and the chosen
+ * dimensions. Day resolution: every UTC day that overlaps [from, to) counts in full. A request
+ * counts once, in the group of its first attempt. Its cost depends on the number of days, keys,
+ * models, providers and end users in the range, not on the number of events.
  */
 export async function usageRollup(
   prisma: PrismaClient,
@@ -41,16 +45,18 @@ export async function usageRollup(
   const orderBy = dims.length > 0 ? `ORDER BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
   const sql = `
     SELECT ${[...select,
-      'COUNT(DISTINCT "requestId")::int AS "requests"',
-      'COUNT(*)::int AS "attempts"',
+      'COALESCE(SUM("requests"), 0)::bigint AS "requests"',
+      'COALESCE(SUM("attempts"), 0)::bigint AS "attempts"',
       'COALESCE(SUM("promptTokens"), 0)::bigint AS "promptTokens"',
       'COALESCE(SUM("completionTokens"), 0)::bigint AS "completionTokens"',
       'COALESCE(SUM("cachedTokens"), 0)::bigint AS "cachedTokens"',
       'COALESCE(SUM("costMicroUsd"), 0)::bigint AS "cost"'].join(', ')}
-    FROM "UsageEvent"
-    WHERE "teamId" = $1 AND "startedAt" >= $2 AND "startedAt" < $3
+    FROM "UsageDaily"
+    WHERE "teamId" = $1 AND "day" > ($2::timestamptz AT TIME ZONE 'UTC') AND "day" < ($3::timestamptz AT TIME ZONE 'UTC')
     ${groupBy} ${orderBy}`;
-  const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, query.teamId, query.from, query.to);
+  // A day overlaps [from, to) when day > from - 1 day and day < to.
+  const after = new Date(query.from.getTime() - DAY_MS).toISOString();
+  const rows = await prisma.$queryRawUnsafe<Record<string, unknown>[]>(sql, query.teamId, after, query.to.toISOString());
   return rows.map((row) => ({
     day: (row.day as string | undefined) ?? null,
     model: (row.model as string | undefined) ?? null,
@@ -65,4 +71,3 @@ export async function usageRollup(
     cost: BigInt(row.cost as bigint | number | string),
   }));
 }
-

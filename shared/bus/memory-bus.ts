@@ -4,7 +4,8 @@ import type { UsageEvent } from '../events/usage-event.ts';
 import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
 
 const RETRY_DELAY_MS = 500;
-const MAX_BATCH = 200;
+// Large batches: one multi-row insert and one counter upsert per table per batch.
+const MAX_BATCH = 1000;
 
 /**
  * The in-process bus for the embedded default: both planes in one process, no Redis. Usage

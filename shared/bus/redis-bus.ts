@@ -21,7 +21,8 @@ export interface RedisBusOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-const BATCH = 200;
+// Large batches: the ingestor stores a batch in one multi-row insert and one upsert per counter table.
+const BATCH = 1000;
 const BLOCK_MS = 1000;
 const RETRY_DELAY_MS = 500;
 

@@ -1,9 +1,10 @@
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
+import { periodEnd, periodStart } from '../../../shared/budgets/periods.ts';
 import type { BudgetPeriod, SnapshotBudget } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { readBurn, readSpend, type SpendCell } from '../../usage/spend-counters.ts';
 import { findTeamOrThrow } from '../teams/teams.ts';
 import { effectiveBudgets } from './effective-budgets.ts';
-import { periodEnd, periodStart } from './periods.ts';
 
 /** Where one budget stands now. Money in integer micro-USD. */
 export interface BudgetUsage {
@@ -13,7 +14,10 @@ export interface BudgetUsage {
   spentMicroUsd: bigint;
   /** amount - spent; negative once a soft budget (or in-flight requests) went past it. */
   remainingMicroUsd: bigint;
-  /** Spend of the last hour, times 24: what a day at the current pace would cost. */
+  /**
+   * Spend of the last hour (the current minute and the 59 before it, by attempt start), times
+   * 24: what a day at the current pace would cost.
+   */
   burnRateMicroUsdPerDay: bigint;
   /** The alert thresholds (percent) the spend has reached. */
   thresholdsReached: number[];
@@ -26,43 +30,60 @@ export interface TeamBudgetStatus {
   budgets: BudgetUsage[];
 }
 
-const HOUR_MS = 3_600_000;
+/** The counter a budget reads: its team's or its key's spend in its period. */
+function cellOf(budget: SnapshotBudget, teamId: string, now: Date): SpendCell {
+  return {
+    scope: budget.scope === 'key' ? 'key' : 'team',
+    scopeId: budget.scope === 'key' ? budget.scopeId : teamId,
+    period: budget.period as BudgetPeriod,
+    periodStart: periodStart(budget.period as BudgetPeriod, now),
+  };
+}
 
 /**
- * The team's budgets (its own, its plan's template, and its keys') with spend from the stored
- * usage events. Spend counts events as the control plane has stored them, so it trails the data
+ * The budgets (own, plan template, keys') of several teams with spend from the spend counters
+ * (control-plane/usage/spend-counters.ts): a fixed number of indexed reads whatever the size of
+ * the ledger. Spend counts events as the control plane has stored them, so it trails the data
  * plane's live counters by the ingestion delay.
  */
-export async function teamBudgetStatus(prisma: PrismaClient, teamId: string, now = new Date()): Promise<TeamBudgetStatus> {
-  const [team, rows] = await Promise.all([
-    prisma.team.findUnique({ where: { id: teamId }, select: { id: true, plan: true } }),
-    prisma.budget.findMany({ where: { teamId } }),
+export async function teamsBudgetStatus(prisma: PrismaClient, teamIds: readonly string[], now = new Date()): Promise<TeamBudgetStatus[]> {
+  if (teamIds.length === 0) return [];
+  const ids = [...new Set(teamIds)];
+  const [teams, rows] = await Promise.all([
+    prisma.team.findMany({ where: { id: { in: ids } }, select: { id: true, plan: true } }),
+    prisma.budget.findMany({ where: { teamId: { in: ids } } }),
   ]);
-  const budgets = effectiveBudgets(rows, team ? [team] : []);
-  const hourAgo = new Date(now.getTime() - HOUR_MS);
-  const usage = await Promise.all(
-    budgets.map(async (budget) => {
-      const start = periodStart(budget.period as BudgetPeriod, now);
-      const scope = budget.scope === 'key' ? { apiKeyId: budget.scopeId } : { teamId };
-      const [period, lastHour] = await Promise.all([
-        prisma.usageEvent.aggregate({ _sum: { costMicroUsd: true }, where: { ...scope, startedAt: { gte: start } } }),
-        prisma.usageEvent.aggregate({ _sum: { costMicroUsd: true }, where: { ...scope, startedAt: { gte: hourAgo } } }),
-      ]);
-      const spent = period._sum.costMicroUsd ?? 0n;
+  const perTeam = ids.map((teamId) => {
+    const team = teams.find((t) => t.id === teamId);
+    const budgets = effectiveBudgets(rows.filter((r) => r.teamId === teamId), team ? [team] : []);
+    return { teamId, budgets: budgets.map((budget) => ({ budget, cell: cellOf(budget, teamId, now) })) };
+  });
+  const cells = perTeam.flatMap((t) => t.budgets.map((b) => b.cell));
+  const [spent, burn] = await Promise.all([readSpend(prisma, cells), readBurn(prisma, cells, now)]);
+  return perTeam.map(({ teamId, budgets }) => ({
+    teamId,
+    at: now,
+    budgets: budgets.map(({ budget, cell }) => {
+      const spentMicroUsd = spent(cell);
       const amount = BigInt(budget.amountMicroUsd);
       return {
         budget,
-        periodStart: start,
+        periodStart: cell.periodStart,
         periodEnd: periodEnd(budget.period as BudgetPeriod, now),
-        spentMicroUsd: spent,
-        remainingMicroUsd: amount - spent,
-        burnRateMicroUsdPerDay: (lastHour._sum.costMicroUsd ?? 0n) * 24n,
-        thresholdsReached: budget.alertThresholds.filter((pct) => spent * 100n >= amount * BigInt(pct)),
-        exhausted: spent >= amount,
+        spentMicroUsd,
+        remainingMicroUsd: amount - spentMicroUsd,
+        burnRateMicroUsdPerDay: burn(cell) * 24n,
+        thresholdsReached: budget.alertThresholds.filter((pct) => spentMicroUsd * 100n >= amount * BigInt(pct)),
+        exhausted: spentMicroUsd >= amount,
       };
     }),
-  );
-  return { teamId, at: now, budgets: usage };
+  }));
+}
+
+/** One team's budget status (see teamsBudgetStatus). */
+export async function teamBudgetStatus(prisma: PrismaClient, teamId: string, now = new Date()): Promise<TeamBudgetStatus> {
+  const [status] = await teamsBudgetStatus(prisma, [teamId], now);
+  return status!;
 }
 
 /** The status of a team the caller may read; another team's id is "not found", like a missing one. */

@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.ts';
 import { id, positiveMicroUsd } from '../fields.ts';
 import { runMutation } from '../mutate.ts';
 import { validate } from '../validate.ts';
+import { creditSpend } from '../../usage/spend-counters.ts';
 
 export const GrantCreditsInput = z.object({
   teamId: id,
@@ -38,16 +39,16 @@ export interface CreditBalance {
 }
 
 /**
- * Grants from the credit ledger, spend from the usage ledger: the same figures the data planes
+ * Grants from the credit ledger, spend from the team's all-time spend counter (kept with the
+ * usage ledger, control-plane/usage/spend-counters.ts): the same figures the data planes
  * enforce (they count spend per request; the control plane stores every usage event once).
  * Meaningful for teams on a prepaid plan; a postpaid team's spend is billed instead.
  */
-export async function creditBalance(prisma: Pick<PrismaClient, 'creditTransaction' | 'usageEvent'>, teamId: string): Promise<CreditBalance> {
-  const [credits, usage] = await Promise.all([
+export async function creditBalance(prisma: Pick<PrismaClient, 'creditTransaction' | 'usageSpend'>, teamId: string): Promise<CreditBalance> {
+  const [credits, spent] = await Promise.all([
     prisma.creditTransaction.aggregate({ where: { teamId }, _sum: { amountMicroUsd: true } }),
-    prisma.usageEvent.aggregate({ where: { teamId, byok: false }, _sum: { costMicroUsd: true } }),
+    creditSpend(prisma, teamId),
   ]);
   const granted = credits._sum.amountMicroUsd ?? 0n;
-  const spent = usage._sum.costMicroUsd ?? 0n;
   return { grantedMicroUsd: granted, spentMicroUsd: spent, balanceMicroUsd: granted - spent };
 }

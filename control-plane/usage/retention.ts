@@ -1,0 +1,81 @@
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import { periodStart } from '../../shared/budgets/periods.ts';
+
+const DAY_MS = 86_400_000;
+/** Setting row: raw usage events that started before this instant have been deleted. */
+const RAW_FROM_SETTING = 'usage.rawEventsFrom';
+
+type Reader = Pick<Prisma.TransactionClient, 'setting'>;
+
+/** The first instant whose raw events are all still kept (the epoch until retention first ran). */
+export async function rawEventsKeptFrom(prisma: Reader): Promise<Date> {
+  const row = await prisma.setting.findUnique({ where: { key: RAW_FROM_SETTING } });
+  return row ? new Date(row.value) : new Date(0);
+}
+
+/** Minute counters (the burn rate's) are kept from yesterday's start on; older ones are pruned. */
+export function minuteCountersKeptFrom(now: Date): Date {
+  return new Date(periodStart('daily', now).getTime() - DAY_MS);
+}
+
+/** The retention cutoff for `days` of raw events: a UTC day start, so every kept day is whole. */
+export function retentionCutoff(days: number, now: Date): Date {
+  return new Date(periodStart('daily', now).getTime() - days * DAY_MS);
+}
+
+export interface RetentionResult {
+  cutoff: Date | null;
+  rawEventsDeleted: number;
+  minuteCountersDeleted: number;
+}
+
+const DELETE_CHUNK = 50_000;
+
+/**
+ * Deletes raw usage events older than `days` whole UTC days (unset: raw events are kept forever)
+ * and minute counters older than minuteCountersKeptFrom. The daily and period counters are never
+ * deleted: rollups, budgets and credit balances keep their history. Records the cutoff first,
+ * so `ledger:repair` never recomputes a day whose raw events are partly gone. Deletes in chunks,
+ * so ingestion is never blocked for long. Idempotent; safe on several control planes at once.
+ */
+export async function applyRetention(prisma: PrismaClient, days: number | undefined, now = new Date()): Promise<RetentionResult> {
+  const minutes = await prisma.usageSpend.deleteMany({ where: { period: 'minute', periodStart: { lt: minuteCountersKeptFrom(now) } } });
+  if (days === undefined) return { cutoff: null, rawEventsDeleted: 0, minuteCountersDeleted: minutes.count };
+  const cutoff = retentionCutoff(days, now);
+  const recorded = await rawEventsKeptFrom(prisma);
+  if (cutoff > recorded) {
+    await prisma.setting.upsert({ where: { key: RAW_FROM_SETTING }, create: { key: RAW_FROM_SETTING, value: cutoff.toISOString() }, update: { value: cutoff.toISOString() } });
+  }
+  let deleted = 0;
+  for (;;) {
+    const count = await prisma.$executeRawUnsafe(
+      `DELETE FROM "UsageEvent" WHERE "id" IN (SELECT "id" FROM "UsageEvent" WHERE "startedAt" < ($1::timestamptz AT TIME ZONE 'UTC') LIMIT ${DELETE_CHUNK})`,
+      cutoff.toISOString(),
+    );
+    deleted += count;
+    if (count < DELETE_CHUNK) break;
+  }
+  return { cutoff, rawEventsDeleted: deleted, minuteCountersDeleted: minutes.count };
+}
+
+const RETENTION_INTERVAL_MS = 3_600_000;
+
+/**
+ * Runs applyRetention at start and every hour, in the background (a failure is retried at the
+ * next run: the database may be down). `stop` waits for a run in progress.
+ */
+export function startRetention(prisma: PrismaClient, days: number | undefined, onError: (error: unknown) => void = () => undefined) {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () => {
+    running = applyRetention(prisma, days).catch(onError);
+  };
+  run();
+  const timer = setInterval(run, RETENTION_INTERVAL_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The usage counters are exact: whatever the batches, redeliveries, duplicates and crashes
+ * between the ingestion's statements, the counters equal a recompute from the raw events, and
+ * budget status (now read from the counters) equals the old full scan over the raw events.
+ */
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { teamBudgetStatus } from '../../control-plane/domain/budgets/budget-status.ts';
+import { creditBalance } from '../../control-plane/domain/credits/credits.ts';
+import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
+import { repairLedger } from '../../control-plane/usage/ledger-repair.ts';
+import { createLiveEvents } from '../../control-plane/usage/live-events.ts';
+import { burnWindowStart } from '../../control-plane/usage/spend-counters.ts';
+import { usageRollup } from '../../control-plane/usage/usage-rollup.ts';
+import { periodStart } from '../../shared/budgets/periods.ts';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { forEachDatabase } from '../support/database-targets.ts';
+import { usageEvent } from '../support/usage-events.ts';
+
+const NOW = new Date('2026-03-31T12:34:56.000Z');
+const DAY = 86_400_000;
+
+/** The old answer: two SUMs over the raw events per budget (what budget status did before counters). */
+async function fullScanStatus(prisma: PrismaClient, teamId: string, now: Date) {
+  const budgets = await prisma.budget.findMany({ where: { teamId }, orderBy: { id: 'asc' } });
+  return Promise.all(
+    budgets.map(async (budget) => {
+      const scope = budget.scope === 'key' ? { apiKeyId: budget.scopeId } : { teamId };
+      const start = periodStart(budget.period as BudgetPeriod, now);
+      const [period, burn] = await Promise.all([
+        prisma.usageEvent.aggregate({ _sum: { costMicroUsd: true }, where: { ...scope, startedAt: { gte: start, lte: now } } }),
+        prisma.usageEvent.aggregate({ _sum: { costMicroUsd: true }, where: { ...scope, startedAt: { gte: burnWindowStart(now), lte: now } } }),
+      ]);
+      const spent = period._sum.costMicroUsd ?? 0n;
+      return {
+        id: budget.id,
+        spent,
+        burn: (burn._sum.costMicroUsd ?? 0n) * 24n,
+        thresholds: budget.alertThresholds.filter((pct) => spent * 100n >= budget.amountMicroUsd * BigInt(pct)),
+      };
+    }),
+  );
+}
+
+/**
+ * A client whose `crashAt`-th SQL statement (counting the transaction's too) throws: a process
+ * dying at that point. Inside the transaction it rolls back; after the commit the rest is lost.
+ */
+function crashing(prisma: PrismaClient, crashAt: number): PrismaClient {
+  let count = 0;
+  const wrap = <T extends object>(client: T): T =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop === '$transaction') return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) => (value as Function).call(target, (tx: object) => fn(wrap(tx)), opts);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (++count === crashAt) throw new Error('crash');
+          return (value as Function).apply(target, args);
+        };
+      },
+    });
+  return wrap(prisma);
+}
+
+forEachDatabase((target) => {
+  let h: ControlPlaneHarness;
+  beforeAll(async () => {
+    h = await startControlPlaneHarness(target.options);
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  it('counters == recompute and budget status == the full scan, through random batches, redelivery, duplicates and crashes', async () => {
+    const prisma = h.database.prisma;
+    const ingest = createUsageIngestor(prisma, createLiveEvents());
+    const step = fc.record({
+      events: fc.array(fc.record({ n: fc.nat(40), key: fc.nat(2), ageMs: fc.oneof(fc.nat(3_600_000), fc.nat(45 * DAY)), cost: fc.nat(5_000), byok: fc.boolean(), attempt: fc.integer({ min: 1, max: 2 }) }), { minLength: 1, maxLength: 25 }),
+      redeliver: fc.boolean(),
+      crashAt: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const run = randomBytes(4).toString('hex');
+        const team = await prisma.team.create({ data: { name: run, slug: `t-${run}` } });
+        const keys = await Promise.all([0, 1, 2].map((i) =>
+          prisma.apiKey.create({ data: { teamId: team.id, name: `k${i}`, prefix: `p${run}${i}`, hash: `h${run}${i}`, allowedModels: [] } })));
+        await prisma.budget.createMany({ data: [
+          { scope: 'team', scopeId: team.id, teamId: team.id, period: 'monthly', amountMicroUsd: 60_000n, alertThresholds: [50, 80, 100] },
+          { scope: 'team', scopeId: team.id, teamId: team.id, period: 'daily', amountMicroUsd: 9_000n, alertThresholds: [50] },
+          { scope: 'key', scopeId: keys[0]!.id, teamId: team.id, apiKeyId: keys[0]!.id, period: 'weekly', amountMicroUsd: 20_000n, alertThresholds: [90] },
+          { scope: 'key', scopeId: keys[1]!.id, teamId: team.id, apiKeyId: keys[1]!.id, period: 'total', amountMicroUsd: 30_000n, alertThresholds: [] },
+        ] });
+        // The same n is the same event (same id, same content): a duplicate, whichever batch carries it.
+        const event = (e: { n: number; key: number; ageMs: number; cost: number; byok: boolean; attempt: number }): UsageEvent => usageEvent(team.id, keys[e.key]!.id, {
+          id: `${run}-${e.n}:${e.attempt}`, requestId: `${run}-${e.n}`, attempt: e.attempt, costMicroUsd: e.cost, byok: e.byok,
+          model: e.n % 2 ? 'm-a' : 'm-b', endUser: e.n % 3 ? null : 'u', startedAt: new Date(NOW.getTime() - e.ageMs).toISOString(),
+        });
+        const content = new Map<string, UsageEvent>();
+        const delivered: UsageEvent[][] = [];
+        for (const s of steps) {
+          const batch = s.events.map((e) => {
+            const fresh = event(e);
+            const first = content.get(fresh.id) ?? fresh;
+            content.set(fresh.id, first);
+            return first;
+          });
+          delivered.push(batch);
+          if (s.crashAt !== undefined) {
+            // The process dies somewhere in the batch; the bus delivers it again (at-least-once).
+            await createUsageIngestor(crashing(prisma, s.crashAt), createLiveEvents())(batch).catch(() => undefined);
+          }
+          await ingest(batch);
+          if (s.redeliver) await ingest(delivered[Math.floor(delivered.length / 2)]!);
+        }
+        const report = await repairLedger(prisma, { fix: false, now: NOW });
+        expect(report.differences).toEqual([]);
+        const status = await teamBudgetStatus(prisma, team.id, NOW);
+        const byId = new Map(status.budgets.map((b) => [b.budget.id, b]));
+        for (const old of await fullScanStatus(prisma, team.id, NOW)) {
+          const now = byId.get(old.id)!;
+          expect({ id: old.id, spent: now.spentMicroUsd, burn: now.burnRateMicroUsdPerDay, thresholds: now.thresholdsReached }).toEqual(old);
+        }
+        const stored = await prisma.usageEvent.aggregate({ where: { teamId: team.id }, _sum: { costMicroUsd: true }, _count: true });
+        expect(stored._count).toBe(content.size);
+        const credits = await prisma.usageEvent.aggregate({ where: { teamId: team.id, byok: false }, _sum: { costMicroUsd: true } });
+        expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(credits._sum.costMicroUsd ?? 0n);
+        const rollup = await usageRollup(prisma, { teamId: team.id, groupBy: ['MODEL'], from: new Date(0), to: new Date(NOW.getTime() + DAY) });
+        expect(rollup.reduce((sum, r) => sum + r.cost, 0n)).toBe(stored._sum.costMicroUsd ?? 0n);
+        expect(rollup.reduce((sum, r) => sum + r.attempts, 0)).toBe(content.size);
+      }),
+      { numRuns: 12 },
+    );
+  }, 240_000);
+
+  it('ledger:repair reports a corrupted counter and restores it', async () => {
+    const prisma = h.database.prisma;
+    const team = await prisma.team.create({ data: { name: 'repair', slug: `repair-${randomBytes(3).toString('hex')}` } });
+    await createUsageIngestor(prisma, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString() })]);
+    await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'monthly'`, team.id);
+    await prisma.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE "teamId" = $1`, team.id);
+    const found = await repairLedger(prisma, { fix: true, now: NOW });
+    expect(found.differences.map((d) => [d.table, d.key.period ?? 'day', d.stored?.costMicroUsd ?? null, d.expected?.costMicroUsd ?? null]))
+      .toEqual(expect.arrayContaining([['UsageDaily', 'day', null, '700'], ['UsageSpend', 'monthly', '701', '700']]));
+    expect((await repairLedger(prisma, { fix: false, now: NOW })).differences).toEqual([]);
+    expect((await teamBudgetStatus(prisma, team.id, NOW)).budgets).toEqual([]);
+    expect((await usageRollup(prisma, { teamId: team.id, groupBy: [], from: new Date(0), to: new Date(NOW.getTime() + DAY) }))[0]?.cost).toBe(700n);
+  }, 60_000);
+});
