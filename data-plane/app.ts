@@ -26,6 +26,7 @@ import { modelRoute, modelsRoute } from './routes/models.ts';
 import { ANTHROPIC_ERROR_FORMAT } from './ingress/anthropic/anthropic-errors.ts';
 import { countTokensRoute } from './ingress/anthropic/count-tokens-route.ts';
 import { messagesRoute } from './ingress/anthropic/messages-route.ts';
+import { responsesRoute } from './ingress/responses/responses-route.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
 import { createSnapshotFile } from './snapshot/snapshot-file.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
@@ -191,6 +192,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));
   // Anthropic's Messages API: same spine, Anthropic's wire format and errors (docs/providers.md).
   router.post('/v1/messages', { maxBodyBytes: options.maxBodyBytes, errorFormat: ANTHROPIC_ERROR_FORMAT }, messagesRoute(routed));
+  router.post('/v1/responses', { maxBodyBytes: options.maxBodyBytes }, responsesRoute(routed));
   router.post('/v1/messages/count_tokens', { maxBodyBytes: options.maxBodyBytes, errorFormat: ANTHROPIC_ERROR_FORMAT }, countTokensRoute(routed));
   router.any('/*', notFoundRoute);
 
