@@ -21,6 +21,7 @@ import './usage.ts';
 import './usage-rollup.ts';
 import './snapshot.ts';
 import './config.ts';
+import './catalogue.ts';
 import './fleet.ts';
 
 /** The whole GraphQL schema, built once per process. */

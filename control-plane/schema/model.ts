@@ -119,6 +119,9 @@ const CreateModelInput = builder.inputType('CreateModelInput', {
     name: t.string({ required: true }),
     ...modelDetailFields(t),
     price: t.field({ type: PriceInput }),
+    fromCatalogue: t.boolean({
+      description: 'Take the price and context window from the model catalogue (@pydantic/genai-prices), looked up by the first deployment\'s provider kind and upstream model. Explicit `price` and `contextWindow` win.',
+    }),
     deployments: t.field({ type: [DeploymentInput], required: true }),
   }),
 });

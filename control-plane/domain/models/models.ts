@@ -7,6 +7,8 @@ import { deploymentColumns, DeploymentFields } from '../deployments/deployments.
 import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
+import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
+import { lookupCatalogue } from '../catalogue/catalogue.ts';
 import { PriceInput, priceColumns } from './prices.ts';
 
 const Capabilities = z.object({ streaming: z.boolean().nullish(), tools: z.boolean().nullish(), embeddings: z.boolean().nullish() });
@@ -27,6 +29,8 @@ export const CreateModelInput = z.object({
   aliases: modelFields.aliases.nullish(),
   tags: modelFields.tags.nullish(),
   price: PriceInput.nullish(),
+  /** Price and context window from the catalogue (domain/catalogue), unless given here. */
+  fromCatalogue: z.boolean().nullish(),
   deployments: z.array(DeploymentFields).min(1, 'a model needs at least one deployment'),
 });
 
@@ -51,6 +55,22 @@ async function checkNamesFree(tx: Tx, names: string[], exceptId: string | null) 
   if (clash) throw new ConflictError(`"${names.join('", "')}" clashes with the name or an alias of model "${clash.name}"`, 'aliases');
 }
 
+/**
+ * The price and context window the catalogue has for the first deployment (its provider's kind
+ * and upstream model); explicit values win. Not in the catalogue: a validation error, so a model
+ * is never silently left unpriced.
+ */
+async function fromCatalogue(tx: Tx, data: z.infer<typeof CreateModelInput>) {
+  const first = data.deployments[0];
+  const provider = await tx.provider.findUniqueOrThrow({ where: { id: first.providerId }, select: { kind: true } });
+  const entry = lookupCatalogue(provider.kind as ProviderKind, first.upstreamModel);
+  if (!entry) {
+    throw new ValidationError([{ path: 'fromCatalogue', message: `the catalogue has no price for ${provider.kind} model "${first.upstreamModel}"; give a price instead` }]);
+  }
+  const { cacheWritePerMillion: _, ...price } = entry.price;
+  return { price: data.price ?? price, contextWindow: data.contextWindow ?? entry.contextWindow };
+}
+
 /** A catalogue model with its first deployments and, optionally, its first price version. */
 export async function createModel(ctx: GraphQLContext, input: unknown) {
   requirePlatformAdmin(ctx.principal);
@@ -62,6 +82,7 @@ export async function createModel(ctx: GraphQLContext, input: unknown) {
     }
     await checkReferences(tx, data);
     await checkNamesFree(tx, [data.name, ...(data.aliases ?? [])], null);
+    if (data.fromCatalogue) Object.assign(data, await fromCatalogue(tx, data));
     const model = await withConflictCheck('name', `a model named "${data.name}" already exists`, () =>
       tx.model.create({
         data: {

@@ -1,0 +1,98 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDataPlane, type DataPlane } from '../../data-plane/app.ts';
+import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+
+// The model catalogue (@pydantic/genai-prices, bundled: no network): a model created with
+// fromCatalogue bills a real request, through the data plane, exactly at the catalogue's price.
+
+let control: ControlPlaneHarness;
+let data: DataPlane;
+let upstream: FakeOpenAIUpstream;
+
+beforeAll(async () => {
+  upstream = await startFakeOpenAIUpstream({
+    apiKey: 'sk-catalogue',
+    defaultReply: { content: 'priced', usage: { prompt_tokens: 12_345, completion_tokens: 678, total_tokens: 13_023, prompt_tokens_details: { cached_tokens: 2_000 } } as never },
+  });
+  control = await startControlPlaneHarness();
+  data = await startDataPlane({ bus: control.bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024 * 1024 });
+});
+afterAll(async () => {
+  await data?.close();
+  await control?.close();
+  await upstream?.close();
+});
+
+const ok = (body: any, field: string) => {
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  expect(body.data[field].__typename, JSON.stringify(body.data[field])).toMatch(/Success$/);
+  return body.data[field].data;
+};
+
+describe('model catalogue', () => {
+  it('catalogueModel shows what the catalogue has, in integer micro-USD', async () => {
+    const body = await control.gql('{ catalogueModel(kind: OPENAI, model: "gpt-4o") { provider model contextWindow inputPerMillion outputPerMillion cachedInputPerMillion } }');
+    expect(body.data.catalogueModel).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o',
+      contextWindow: 128000,
+      inputPerMillion: '2500000',
+      outputPerMillion: '10000000',
+      cachedInputPerMillion: '1250000',
+    });
+    expect((await control.gql('{ catalogueModel(kind: OPENAI, model: "no-such-model-xyz") { model } }')).data.catalogueModel).toBeNull();
+  });
+
+  it('a model created from the catalogue bills a request exactly as the catalogue prices it', async () => {
+    const provider = ok(
+      await control.gql(`mutation($url: String!) { createProvider(input: { name: "openai-cat", kind: OPENAI, baseUrl: $url, apiKey: "sk-catalogue" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }`, { url: upstream.baseUrl }),
+      'createProvider',
+    );
+    const model = ok(
+      await control.gql(
+        `mutation($p: ID!) { createModel(input: { name: "gpt-4o", fromCatalogue: true, deployments: [{ providerId: $p, upstreamModel: "gpt-4o" }] }) {
+          __typename ... on MutationCreateModelSuccess { data { contextWindow currentPrice { inputPerMillion outputPerMillion cachedInputPerMillion } } } } }`,
+        { p: provider.id },
+      ),
+      'createModel',
+    );
+    expect(model).toEqual({ contextWindow: 128000, currentPrice: { inputPerMillion: '2500000', outputPerMillion: '10000000', cachedInputPerMillion: '1250000' } });
+    const team = ok(await control.gql('mutation { createTeam(input: { name: "Cat", slug: "cat" }) { __typename ... on MutationCreateTeamSuccess { data { id } } } }'), 'createTeam');
+    const key = ok(await control.gql('mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "k" }) { __typename ... on MutationCreateApiKeySuccess { data { secret } } } }', { t: team.id }), 'createApiKey');
+
+    const client = new OpenAI({ baseURL: `http://127.0.0.1:${data.port}/v1`, apiKey: key.secret, maxRetries: 0 });
+    await waitFor(async () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'price me' }] }).catch(() => undefined));
+    const event = await waitFor(() => control.database.prisma.usageEvent.findFirst({ where: { teamId: team.id } }));
+
+    // The catalogue's own calculation, in float USD, for the same usage.
+    const catalogue = calcPrice({ input_tokens: 12_345, cache_read_tokens: 2_000, output_tokens: 678 }, 'gpt-4o', { providerId: 'openai' })!;
+    // The same in exact integers: 10,345 uncached x $2.50 + 2,000 cached x $1.25 + 678 x $10 per million, rounded up.
+    const exact = (10_345n * 2_500_000n + 2_000n * 1_250_000n + 678n * 10_000_000n + 999_999n) / 1_000_000n;
+    expect(event.providerCostMicroUsd).toBe(exact);
+    expect(event.costMicroUsd).toBe(exact);
+    expect(Math.abs(Number(exact) - catalogue.total_price * 1_000_000)).toBeLessThan(1);
+  });
+
+  it('a model the catalogue does not know is refused, not left unpriced', async () => {
+    const providers = await control.gql('{ providers(kind: OPENAI) { edges { node { id } } } }');
+    const body = await control.gql(
+      `mutation($p: ID!) { createModel(input: { name: "mystery", fromCatalogue: true, deployments: [{ providerId: $p, upstreamModel: "mystery-model-9000" }] }) { __typename ... on ValidationError { issues { path message } } } }`,
+      { p: providers.data.providers.edges[0].node.id },
+    );
+    expect(body.data.createModel).toEqual({ __typename: 'ValidationError', issues: [{ path: 'fromCatalogue', message: 'the catalogue has no price for openai model "mystery-model-9000"; give a price instead' }] });
+  });
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
