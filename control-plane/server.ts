@@ -15,6 +15,7 @@ import { createFleetRegistry } from './fleet/fleet-registry.ts';
 import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
+import { createGraphQLGate, DEFAULT_MAX_GRAPHQL_BODY_BYTES } from './graphql-gate.ts';
 import { protectionPlugins } from './protection.ts';
 import { listen } from './startup-errors.ts';
 import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
@@ -42,6 +43,8 @@ export interface ControlPlaneOptions {
   heartbeatIntervalMs?: number;
   /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
   defaultMetrics?: boolean;
+  /** GraphQL POST bodies above this are refused before they are read (graphql-gate.ts); default 1 MiB. */
+  maxGraphQLBodyBytes?: number;
   /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
@@ -112,13 +115,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     }),
   });
 
+  const gate = createGraphQLGate({ endpoint: yoga.graphqlEndpoint, maxBodyBytes: options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES, resolvePrincipal });
   const server: Server = createServer((req, res) => {
-    ops(req, res).then(
-      (handled) => {
-        if (!handled) void yoga(req, res);
-      },
-      () => res.writeHead(500).end(),
-    );
+    ops(req, res)
+      .then(async (handled) => {
+        if (handled) return;
+        const passed = await gate(req, res);
+        if (passed.pass) void yoga(req, res, passed.principal ? { principal: passed.principal } : {});
+      })
+      .catch(() => res.writeHead(500).end());
   });
 
   const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;

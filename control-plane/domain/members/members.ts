@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { hashSecret } from '../../../shared/keys/api-key.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { canAssignRole, requireTeamRole, TEAM_ROLES } from '../access.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { defined, id } from '../fields.ts';
 import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
@@ -52,6 +52,7 @@ export async function updateMember(ctx: GraphQLContext, input: unknown) {
     const existing = await findMemberIn(ctx, tx, data.id, 'admin');
     requireAssignable(ctx, existing.role);
     if (data.role) requireAssignable(ctx, data.role);
+    await keepAnOwner(tx, existing, data.role ?? existing.role);
     const { id: memberId, ...changes } = data;
     const member = await tx.member.update({ where: { id: memberId }, data: defined(changes) });
     return { result: member, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes }, snapshot: false };
@@ -74,9 +75,25 @@ export async function deleteMember(ctx: GraphQLContext, memberId: string) {
   return runMutation(ctx, 'deleteMember', async (tx) => {
     const existing = await findMemberIn(ctx, tx, memberId, 'admin');
     requireAssignable(ctx, existing.role);
+    await keepAnOwner(tx, existing, null);
     await tx.member.delete({ where: { id: memberId } });
     return { result: memberId, audit: { entity: 'Member', entityId: memberId, teamId: existing.teamId, changes: { email: existing.email } }, snapshot: false };
   });
+}
+
+/**
+ * A team that has an owner keeps one: its last owner can be neither demoted nor removed, by
+ * themselves or anyone else (the platform admin deletes the team instead). The team row is
+ * written first, which locks it: two owners demoting each other at the same moment are
+ * serialised, and the second one sees that it is now the last.
+ */
+async function keepAnOwner(tx: Tx, member: { id: string; teamId: string; role: string }, newRole: string | null) {
+  if (member.role !== 'owner' || newRole === 'owner') return;
+  await tx.team.update({ where: { id: member.teamId }, data: { updatedAt: new Date() }, select: { id: true } });
+  const others = await tx.member.count({ where: { teamId: member.teamId, role: 'owner', id: { not: member.id } } });
+  if (others === 0) {
+    throw new ConflictError('a team must keep at least one owner: make another member owner before this one is demoted or removed', 'role');
+  }
 }
 
 async function findMemberIn(ctx: GraphQLContext, tx: Tx, memberId: string, minimum: (typeof TEAM_ROLES)[number]) {
