@@ -51,7 +51,7 @@ describe('GraphQL body gate', () => {
   const MB20 = 20 * 1024 * 1024;
 
   it('answers an anonymous 20 MB POST with 401 before reading it, and closes', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer tgm_not-a-real-token-000000000000000000' }, { Authorization: 'Basic Zm9vOmJhcg==' }]) {
+    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'Bearer tgm_not-a-real-token-000000000000000000' }, { Authorization: 'Basic Zm9vOmJhcg==' }]) {
       const answer = await headOnly(headers, MB20);
       expect(answer.status, JSON.stringify(headers)).toBe(401);
       expect(answer.closed).toBe(true);
