@@ -45,6 +45,9 @@ const plane = await startDataPlane({
   secretBox: createSecretBox(parseSecretKeys(config.secretKey)),
   maxBodyBytes: 4 * 1024 * 1024,
   snapshotPollIntervalMs: 0,
+  // Limits, budgets and credits on Redis too (as every data plane of a fleet has them), not in memory.
+  redisUrl: config.redisUrl,
+  keyPrefix: config.busPrefix,
   upstream: config.upstreamConnections ? { connectionsPerOrigin: config.upstreamConnections } : undefined,
 });
 process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion: plane.snapshotVersion() });

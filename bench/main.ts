@@ -12,7 +12,7 @@ import { parseOptions } from './options.ts';
 import { runApplyPhase } from './phases-apply.ts';
 import { runConfigPhases } from './phases-config.ts';
 import { runProbes } from './phases-probes.ts';
-import { ROOT, startGateway, startUpstream } from './processes.ts';
+import { buildDist, ROOT, startGateway, startUpstream } from './processes.ts';
 import { loadAverage, memoryMb } from './proc-stats.ts';
 import { profileGateway } from './profile.ts';
 import { type BenchReport, evaluateGoals, formatReport } from './report.ts';
@@ -36,6 +36,7 @@ if (generator === 'node' && options.loader === 'node') {
   log('!!! For comparable figures install it: `sudo apt-get install wrk` (Debian/Ubuntu).');
 }
 
+buildDist();
 const upstream = await startUpstream({ latencyMs: options.upstreamLatencyMs, chunkMs: options.upstreamChunkMs });
 const snapshotShape = { upstreamBaseUrl: `http://127.0.0.1:${upstream.port}/v1`, keys: options.keys, models: options.models, teams: 500 };
 const bench = benchSnapshot({ ...snapshotShape, version: 1 });

@@ -64,7 +64,7 @@ export async function runConfigPhases(args: {
       ports = [await freePort(), await freePort(), await freePort()];
       for (const port of ports) {
         dataPlanes.push(
-          spawn(process.execPath, [...TSX, path.join(ROOT, 'data-plane/main.ts')], {
+          spawn(process.execPath, [path.join(ROOT, 'dist/data-plane/main.js')], {
             cwd: ROOT,
             env: { ...process.env, DATA_PLANE_PORT: String(port), REDIS_URL: args.redisUrl, TOLLGATE_BUS_PREFIX: config.busPrefix, TOLLGATE_SECRET_KEY: args.secretKey, LOG_LEVEL: 'warn' },
             stdio: ['ignore', 'ignore', 'inherit'],

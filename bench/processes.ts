@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -6,6 +6,14 @@ import { createInterface } from 'node:readline';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
+
+/**
+ * The gateway runs as production does: the JavaScript `npm run build` compiled into dist/, not
+ * through tsx (whose source maps make every Error costly). The bench builds before it starts.
+ */
+export function buildDist(): void {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+}
 
 export interface Child {
   process: ChildProcess;
@@ -46,8 +54,8 @@ export interface GatewayChild extends Child {
 
 /** The gateway under test (bench/gateway-child.ts), optionally under --cpu-prof. */
 export async function startGateway(config: object, options: { cpuProfDir?: string } = {}): Promise<GatewayChild> {
-  const execArgv = [...TSX, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
-  const child = fork(path.join(ROOT, 'bench/gateway-child.ts'), [], {
+  const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const child = fork(path.join(ROOT, 'dist/bench/gateway-child.js'), [], {
     cwd: ROOT,
     execArgv,
     env: { ...process.env, BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },

@@ -61,7 +61,8 @@ function shortUrl(url: string, root: string): string {
   const file = url.replace(/^file:\/\//, '');
   const nm = file.lastIndexOf('/node_modules/');
   if (nm >= 0) return file.slice(nm + '/node_modules/'.length);
-  return file.startsWith(root) ? path.relative(root, file) : file;
+  // The gateway runs from dist/ (built JavaScript): name its files as the sources are named.
+  return file.startsWith(root) ? path.relative(root, file).replace(/^dist\//, '') : file;
 }
 
 function areaOf(url: string, functionName: string, root: string): string {

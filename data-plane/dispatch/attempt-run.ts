@@ -34,19 +34,6 @@ export type AttemptResult =
   /** The client left; nobody is waiting for anything. */
   | { kind: 'aborted' };
 
-/**
- * The longest a response's last bytes wait for its usage event to reach the bus. An XADD takes
- * well under a millisecond; the cap only matters while Redis hangs (before the publisher gives up
- * and spools), where serving on matters more than the handover.
- */
-const HANDOVER_WAIT_MS = 250;
-
-function withinHandoverWait(handedOver: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<void>((resolve) => (timer = setTimeout(resolve, HANDOVER_WAIT_MS)));
-  return Promise.race([handedOver, cap]).finally(() => clearTimeout(timer));
-}
-
 /** Runs one upstream attempt under its deadlines and meters it, whatever happens. */
 export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   const { exchange, attempt, request, deps } = spec;
@@ -104,10 +91,12 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       clock.dispose();
       leaveInFlight();
       const event = meter.finish(outcome);
+      // One channel each: the publisher (to the bus, batched per turn; resolves once handed over,
+      // or after its cap while Redis hangs) and the request's money policy.
       const handedOver = deps.usage.publish(event);
       request.money.after(attempt, event);
       endSpan?.(event);
-      return withinHandoverWait(handedOver);
+      return handedOver;
     },
   };
 

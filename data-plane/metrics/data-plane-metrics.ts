@@ -186,36 +186,87 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
     },
   });
 
+  /**
+   * prom-client children, made once per label set and kept (a label lookup hashes the label
+   * object on every call, a measured cost per attempt). The maps are bounded like the series.
+   */
+  type Child = { inc(value?: number): void };
+  const modelChildren = new Map<string, ReturnType<typeof makeModelChildren>>();
+  const teamChildren = new Map<string, ReturnType<typeof makeTeamChildren>>();
+  const MAX_CHILD_SETS = 20_000;
+
+  function makeModelChildren(model: string, provider: string) {
+    return {
+      latency: latency.labels({ model, provider }),
+      ttfb: { true: ttfb.labels({ model, provider, streamed: 'true' }), false: ttfb.labels({ model, provider, streamed: 'false' }) },
+      tokens: { prompt: tokens.labels({ model, provider, direction: 'prompt' }), completion: tokens.labels({ model, provider, direction: 'completion' }), cached: tokens.labels({ model, provider, direction: 'cached' }) },
+      cost: cost.labels({ model, provider }),
+      /** By `status outcome`, made on first use. */
+      attempts: new Map<string, Child>(),
+      errors: new Map<string, Child>(),
+    };
+  }
+
+  function makeTeamChildren(team: string) {
+    return {
+      attempts: new Map<string, Child>(),
+      tokens: { prompt: teamTokens.labels({ team, direction: 'prompt' }), completion: teamTokens.labels({ team, direction: 'completion' }), cached: teamTokens.labels({ team, direction: 'cached' }) },
+      cost: teamCost.labels({ team }),
+    };
+  }
+
+  function childOf<K>(map: Map<string, K>, key: string, make: () => K): K {
+    let child = map.get(key);
+    if (child === undefined) {
+      if (map.size >= MAX_CHILD_SETS) map.clear();
+      map.set(key, (child = make()));
+    }
+    return child;
+  }
+
   function recordAttempt(event: UsageEvent): void {
-    const { model, provider } = event;
+    const { model, provider, outcome } = event;
     const team = event.teamId;
-    attempts.inc({ model, provider, status: String(event.status), outcome: event.outcome });
-    teamAttempts.inc({ team, outcome: event.outcome });
-    latency.observe({ model, provider }, event.latencyMs / 1000);
-    if (event.ttfbMs !== null) ttfb.observe({ model, provider, streamed: String(event.streamed) }, event.ttfbMs / 1000);
-    for (const [direction, count] of [['prompt', event.promptTokens], ['completion', event.completionTokens], ['cached', event.cachedTokens]] as const) {
-      if (!count) continue;
-      tokens.inc({ model, provider, direction }, count);
-      teamTokens.inc({ team, direction }, count);
+    const m = childOf(modelChildren, `${model}\n${provider}`, () => makeModelChildren(model, provider));
+    const t = childOf(teamChildren, team, () => makeTeamChildren(team));
+    childOf(m.attempts, `${event.status} ${outcome}`, () => attempts.labels({ model, provider, status: String(event.status), outcome })).inc();
+    childOf(t.attempts, outcome, () => teamAttempts.labels({ team, outcome })).inc();
+    m.latency.observe(event.latencyMs / 1000);
+    if (event.ttfbMs !== null) m.ttfb[event.streamed ? 'true' : 'false'].observe(event.ttfbMs / 1000);
+    if (event.promptTokens) {
+      m.tokens.prompt.inc(event.promptTokens);
+      t.tokens.prompt.inc(event.promptTokens);
+    }
+    if (event.completionTokens) {
+      m.tokens.completion.inc(event.completionTokens);
+      t.tokens.completion.inc(event.completionTokens);
+    }
+    if (event.cachedTokens) {
+      m.tokens.cached.inc(event.cachedTokens);
+      t.tokens.cached.inc(event.cachedTokens);
     }
     if (event.costMicroUsd) {
-      cost.inc({ model, provider }, event.costMicroUsd);
-      teamCost.inc({ team }, event.costMicroUsd);
+      m.cost.inc(event.costMicroUsd);
+      t.cost.inc(event.costMicroUsd);
     }
     const kind = errorKind(event);
-    if (kind) upstreamErrors.inc({ provider, kind });
+    if (kind) childOf(m.errors, kind, () => upstreamErrors.labels({ provider, kind })).inc();
   }
+
+  const routeChildren = new Map<string, { inFlight: ReturnType<typeof inFlight.labels>; duration: ReturnType<typeof httpDuration.labels>; requests: Map<string, Child> }>();
+  const routeOf = (route: string) => childOf(routeChildren, route, () => ({ inFlight: inFlight.labels({ route }), duration: httpDuration.labels({ route }), requests: new Map<string, Child>() }));
 
   const observer: RequestObserver = {
     started(_exchange, route) {
-      inFlight.inc({ route });
+      routeOf(route).inFlight.inc();
     },
     finished(exchange: FinishedExchange, route) {
-      inFlight.dec({ route });
+      const r = routeOf(route);
+      r.inFlight.dec();
       const status = exchange.statusCode ?? 0;
       const code = exchange.errorCode ?? '';
-      httpRequests.inc({ route, status: String(status), code });
-      httpDuration.observe({ route }, (performance.now() - exchange.receivedAt) / 1000);
+      childOf(r.requests, `${status} ${code}`, () => httpRequests.labels({ route, status: String(status), code })).inc();
+      r.duration.observe((performance.now() - exchange.receivedAt) / 1000);
       if (code === 'insufficient_quota') budgetRejected.inc();
       else if (status === 429) rateLimited.inc();
     },

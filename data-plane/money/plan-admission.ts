@@ -48,11 +48,29 @@ export interface RequestBounds {
   byok: boolean;
 }
 
+/** The prompt's sizes, measured once per request (admission, the dearest model and per-attempt limits all ask). */
+interface PromptSizes {
+  bound: number;
+  estimate: number;
+}
+const promptSizes = new WeakMap<ChatCompletionRequest, PromptSizes>();
+
+function promptSizesOf(request: ChatCompletionRequest): PromptSizes {
+  let sizes = promptSizes.get(request);
+  if (!sizes) {
+    // Byte-level BPE never makes more tokens than bytes, so this bounds the real prompt of text
+    // content; JSON framing covers the chat template's few tokens per message.
+    const bound = Buffer.byteLength(JSON.stringify(request.messages)) + (request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
+    sizes = { bound, estimate: estimatePromptTokens(request.messages) };
+    promptSizes.set(request, sizes);
+  }
+  return sizes;
+}
+
 export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | 'byok' | 'request'>): RequestBounds {
   const { request, model } = input;
-  // Byte-level BPE never makes more tokens than bytes, so this bounds the real prompt of text
-  // content; JSON framing covers the chat template's few tokens per message.
-  const promptTokens = Buffer.byteLength(JSON.stringify(request.messages)) + (request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
+  const prompt = promptSizesOf(request);
+  const promptTokens = prompt.bound;
   const perChoice = request.max_completion_tokens ?? request.max_tokens ?? model.model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE;
   const outputTokens = perChoice * (request.n ?? 1);
   const { byok } = input;
@@ -60,7 +78,7 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
   return {
     promptTokens,
     outputTokens,
-    rateTokens: estimatePromptTokens(request.messages) + outputTokens,
+    rateTokens: prompt.estimate + outputTokens,
     maxCostMicroUsd: withMarkup(providerCost, byok ? 0 : (input.apiKey.plan?.markupBasisPoints ?? 0)),
     byok,
   };
@@ -82,9 +100,8 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
   const byCounter = new Map<string, BudgetCheck>();
-  for (const budget of input.budgets) {
-    const scopeId = budget.scope === 'key' ? apiKey.key.id : budget.scope === 'team' ? apiKey.team.id : input.model.model.id;
-    if (budget.scopeId !== scopeId) continue;
+  for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.model.model.id)) {
+    const scopeId = budget.scopeId;
     const period = periodOf(budget.period, input.now);
     const counter = `budget:${budget.scope}:${scopeId}:${budget.period}:${period.key}`;
     const limit = budget.hard ? budget.amountMicroUsd : null;
@@ -112,6 +129,30 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
     });
   }
   return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
+}
+
+/** A snapshot's budgets by `scope:scopeId`, each with its position in the snapshot; built once per snapshot. */
+const budgetIndexes = new WeakMap<readonly SnapshotBudget[], Map<string, [number, SnapshotBudget][]>>();
+
+/**
+ * The budgets of this key, team and model, in snapshot order (which decides the order of the
+ * counters, and so which one a refusal names), without walking every budget of the snapshot.
+ */
+function budgetsOf(all: readonly SnapshotBudget[], keyId: string, teamId: string, modelId: string): SnapshotBudget[] {
+  let index = budgetIndexes.get(all);
+  if (!index) {
+    index = new Map();
+    all.forEach((budget, position) => {
+      const id = `${budget.scope}:${budget.scopeId}`;
+      const list = index!.get(id);
+      if (list) list.push([position, budget]);
+      else index!.set(id, [[position, budget]]);
+    });
+    budgetIndexes.set(all, index);
+  }
+  const found = [...(index.get(`key:${keyId}`) ?? []), ...(index.get(`team:${teamId}`) ?? []), ...(index.get(`model:${modelId}`) ?? [])];
+  if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
+  return found.map(([, budget]) => budget);
 }
 
 /** Whether the deployment sets any rate limit of its own. */

@@ -8,6 +8,7 @@ import {
   type Settlement,
   settledAmount,
 } from './money-store.ts';
+import { perTurn } from '../batching/per-turn.ts';
 import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.ts';
 import { redisReady } from './redis-ready.ts';
 
@@ -34,8 +35,9 @@ type ScriptRedis = Redis & {
 };
 
 /**
- * The counters in Redis, shared by every data plane: one script per admit and one per settle
- * (redis-scripts.ts), so a request costs two round trips. Its own connection, without an offline
+ * The counters in Redis, shared by every data plane: every admit of one event-loop turn goes in
+ * one script call, every settle of a turn in another (redis-scripts.ts), so a burst of requests
+ * costs two round trips in all, and the limits stay exact (the script applies them one by one). Its own connection, without an offline
  * queue: while Redis is down a command fails at once and the caller uses its local share.
  */
 export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneyStore & { redis: Redis } {
@@ -56,37 +58,37 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   redis.defineCommand('moneyAdmit', { numberOfKeys: 0, lua: ADMIT_SCRIPT });
   redis.defineCommand('moneySettle', { numberOfKeys: 0, lua: SETTLE_SCRIPT });
 
-  async function settle(admission: Admission, actual: Settlement, charge: boolean): Promise<void> {
-    await connected();
-    await redis.moneySettle(
-      prefix,
-      JSON.stringify({
-        id: admission.id,
-        charge,
-        rates: admission.rates
-          .filter((r) => r.kind !== 'rpm')
-          .map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, delta: r.kind === 'tpm' ? actual.tokens - r.cost : 0 })),
-        budgets: admission.budgets.map((b) => ({ counter: b.counter, actual: settledAmount(b, actual) })),
-      }),
-    );
+  const admitBatch = perTurn(async (items: object[]): Promise<AdmitReply[]> => {
+    if (redis.status !== 'ready') await connected();
+    return JSON.parse(await redis.moneyAdmit(prefix, JSON.stringify(items))) as AdmitReply[];
+  });
+  const settleBatch = perTurn(async (items: object[]): Promise<void[]> => {
+    if (redis.status !== 'ready') await connected();
+    await redis.moneySettle(prefix, JSON.stringify(items));
+    return [];
+  });
+
+  function settle(admission: Admission, actual: Settlement, charge: boolean): Promise<void> {
+    return settleBatch({
+      id: admission.id,
+      charge,
+      rates: admission.rates
+        .filter((r) => r.kind !== 'rpm')
+        .map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, delta: r.kind === 'tpm' ? actual.tokens - r.cost : 0 })),
+      budgets: admission.budgets.map((b) => ({ counter: b.counter, actual: settledAmount(b, actual) })),
+    });
   }
 
   return {
     kind: 'redis',
     redis,
     async admit(admission: Admission): Promise<AdmitResult> {
-      await connected();
-      const reply = JSON.parse(
-        await redis.moneyAdmit(
-          prefix,
-          JSON.stringify({
-            id: admission.id,
-            ttl: admission.reservationTtlMs,
-            rates: admission.rates.map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, cost: r.cost })),
-            budgets: admission.budgets.map((b) => ({ counter: b.counter, limit: b.limit ?? -1, amount: b.amount, expiresAt: b.expiresAtMs ?? 0 })),
-          }),
-        ),
-      ) as AdmitReply;
+      const reply = await admitBatch({
+        id: admission.id,
+        ttl: admission.reservationTtlMs,
+        rates: admission.rates.map((r) => ({ counter: r.counter, kind: r.kind, limit: r.limit, cost: r.cost })),
+        budgets: admission.budgets.map((b) => ({ counter: b.counter, limit: b.limit ?? -1, amount: b.amount, expiresAt: b.expiresAtMs ?? 0 })),
+      });
       // cjson writes an empty table as {}: treat it as the empty list it is.
       const states = Array.isArray(reply.states) ? reply.states : [];
       const rates: RateState[] = states.map(([index, remaining, resetMs]) => ({ check: admission.rates[index - 1], remaining, resetMs }));

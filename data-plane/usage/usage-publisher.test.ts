@@ -10,9 +10,9 @@ describe('usage publisher spool', () => {
     let down = true;
     const published: string[] = [];
     const bus = {
-      publishUsage: vi.fn(async (e: UsageEvent) => {
+      publishUsageBatch: vi.fn(async (events: readonly UsageEvent[]) => {
         if (down) throw new Error('ECONNREFUSED');
-        published.push(e.id);
+        published.push(...events.map((e) => e.id));
       }),
     };
     const publisher = createUsagePublisher(bus, silentLogger, { retryIntervalMs: 10 });
@@ -28,8 +28,30 @@ describe('usage publisher spool', () => {
   });
 
   it('is bounded: past its size the oldest event is dropped and counted', async () => {
-    const publisher = createUsagePublisher({ publishUsage: async () => Promise.reject(new Error('down')) }, silentLogger, { maxSpooled: 2, retryIntervalMs: 1000 });
+    const publisher = createUsagePublisher({ publishUsageBatch: async () => Promise.reject(new Error('down')) }, silentLogger, { maxSpooled: 2, retryIntervalMs: 1000 });
     for (const id of ['a', 'b', 'c']) publisher.publish(event(id));
     await vi.waitFor(() => expect(publisher.spool()).toEqual({ spooled: 2, dropped: 1 }));
+  });
+
+  it('sends the events of one event-loop turn in one batch, and resolves every publisher when the bus holds them', async () => {
+    const batches: string[][] = [];
+    const publisher = createUsagePublisher({ publishUsageBatch: async (events) => void batches.push(events.map((e) => e.id)) }, silentLogger);
+    const handed = ['a', 'b', 'c'].map((id) => publisher.publish(event(id)));
+    await Promise.all(handed);
+    await publisher.publish(event('d'));
+    expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
+  });
+
+  it('does not hold a response while the bus hangs: the handover resolves after its cap, the event is not lost', async () => {
+    let finish: () => void = () => {};
+    const published: string[] = [];
+    const bus = { publishUsageBatch: (events: readonly UsageEvent[]) => new Promise<void>((resolve) => (finish = () => (published.push(...events.map((e) => e.id)), resolve()))) };
+    const publisher = createUsagePublisher(bus, silentLogger, { handoverWaitMs: 20 });
+    const started = Date.now();
+    await publisher.publish(event('a'));
+    expect(Date.now() - started).toBeLessThan(1000);
+    finish();
+    await publisher.flush();
+    expect(published).toEqual(['a']);
   });
 });

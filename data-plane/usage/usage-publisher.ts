@@ -5,9 +5,9 @@ import type { Logger } from '../logger.ts';
 export interface UsagePublisher {
   /**
    * Hands the event to the bus; a failure is logged, never thrown. The promise resolves once the
-   * bus holds the event or it is in the local spool (never rejects): a relay may await it before
+   * bus holds the event or it is in the local spool (never rejects): a relay awaits it before
    * the response's last bytes, so a process killed after the client got its answer has already
-   * handed the usage over. Callers that do not care need not await it.
+   * handed the usage over. Every event of one event-loop turn shares one write and one promise.
    */
   publish(event: UsageEvent): Promise<void>;
   /** Resolves when every publish started so far has settled (for shutdown). */
@@ -26,25 +26,41 @@ export interface UsagePublisherOptions {
   maxSpooled?: number;
   /** Retry pace of the spool while the bus is down. */
   retryIntervalMs?: number;
+  /**
+   * The longest a batch's publishers wait for the bus. An XADD pipeline takes well under a
+   * millisecond; the cap only matters while Redis hangs (before the write fails and the batch is
+   * spooled), where serving on matters more than the handover. One timer per batch, not per event.
+   */
+  handoverWaitMs?: number;
 }
 
+/** Events sent to the bus in one call while draining the spool. */
+const DRAIN_BATCH = 500;
+const RESOLVED = Promise.resolve();
+
 /**
- * Publishes usage events, keeping those the bus refused (Redis down) in a bounded local spool
- * that drains, in order, once the bus takes events again. Redelivery is harmless: the control
- * plane stores each event id once.
+ * Publishes usage events: all the events of one event-loop turn go to the bus in one batch (one
+ * XADD pipeline on Redis). Events the bus refused (Redis down) are kept in a bounded local spool
+ * that drains, in order and in batches, once the bus takes events again. Redelivery is harmless:
+ * the control plane stores each event id once.
  */
 export function createUsagePublisher(
-  bus: Pick<Bus, 'publishUsage'>,
+  bus: Pick<Bus, 'publishUsageBatch'>,
   logger: Logger,
   options: UsagePublisherOptions = {},
 ): UsagePublisher & { spool(): UsageSpoolStatus } {
   const maxSpooled = options.maxSpooled ?? 50_000;
   const retryIntervalMs = options.retryIntervalMs ?? 500;
-  const pending = new Set<Promise<void>>();
+  const handoverWaitMs = options.handoverWaitMs ?? 250;
+  const sending = new Set<Promise<void>>();
   const spool: UsageEvent[] = [];
   let dropped = 0;
   let draining: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  /** This turn's events and the promise their publishers share; null between turns. */
+  let batch: UsageEvent[] | null = null;
+  let handedOver: Promise<void> = RESOLVED;
+  let release: () => void = () => {};
 
   function keep(event: UsageEvent) {
     if (spool.length >= maxSpooled) {
@@ -59,12 +75,33 @@ export function createUsagePublisher(
     }
   }
 
+  function send(): void {
+    const events = batch!;
+    const done = release;
+    batch = null;
+    const cap = setTimeout(done, handoverWaitMs);
+    const write: Promise<void> = bus
+      .publishUsageBatch(events)
+      .catch((error: unknown) => {
+        // The responses are already on their way: never fail a client, keep the events instead.
+        if (spool.length === 0) logger.error({ err: error, events: events.length }, 'usage events cannot be published: spooling them locally');
+        for (const event of events) keep(event);
+      })
+      .finally(() => {
+        clearTimeout(cap);
+        done();
+        sending.delete(write);
+      });
+    sending.add(write);
+  }
+
   function drain(): Promise<void> {
     draining ??= (async () => {
       try {
         while (spool.length > 0) {
-          await bus.publishUsage(spool[0]);
-          spool.shift();
+          const next = spool.slice(0, DRAIN_BATCH);
+          await bus.publishUsageBatch(next);
+          spool.splice(0, next.length);
         }
         if (timer) clearInterval(timer);
         timer = null;
@@ -83,21 +120,19 @@ export function createUsagePublisher(
       // Behind a non-empty spool, keep the order: the event waits its turn.
       if (spool.length > 0) {
         keep(event);
-        return Promise.resolve();
+        return RESOLVED;
       }
-      const publishing = Promise.resolve()
-        .then(() => bus.publishUsage(event))
-        .catch((error: unknown) => {
-          // The response is already on its way: never fail the client, keep the event instead.
-          if (spool.length === 0) logger.error({ err: error, usageEventId: event.id }, 'usage events cannot be published: spooling them locally');
-          keep(event);
-        })
-        .finally(() => pending.delete(publishing));
-      pending.add(publishing);
-      return publishing;
+      if (batch === null) {
+        batch = [];
+        handedOver = new Promise<void>((resolve) => (release = resolve));
+        setImmediate(send);
+      }
+      batch.push(event);
+      return handedOver;
     },
     async flush() {
-      await Promise.all(pending);
+      if (batch !== null) await handedOver;
+      await Promise.all(sending);
       if (spool.length > 0) await drain();
     },
     spool: () => ({ spooled: spool.length, dropped }),

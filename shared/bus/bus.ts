@@ -69,6 +69,11 @@ export interface Bus {
   /** Data plane: hand one usage event to the bus. Resolves once the bus holds it durably. */
   publishUsage(event: UsageEvent): Promise<void>;
   /**
+   * Data plane: hand several usage events to the bus in one go (Redis: one pipeline of XADDs, one
+   * round trip), in order. Resolves once the bus holds all of them; rejects if it may not.
+   */
+  publishUsageBatch(events: readonly UsageEvent[]): Promise<void>;
+  /**
    * Control plane: deliver usage events in batches to `handler`. A batch is acknowledged only
    * after the handler resolves; a rejected batch is delivered again later (at-least-once), so
    * the handler must be idempotent by event id.

@@ -39,6 +39,10 @@ export function createMemoryBus(): Bus {
       queue.push(event);
       wake?.();
     },
+    async publishUsageBatch(events) {
+      queue.push(...events);
+      wake?.();
+    },
     consumeUsage(_consumerName: string, handler: UsageHandler): UsageConsumer {
       let running = true;
       const loop = (async () => {

@@ -114,6 +114,13 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     async publishUsage(event) {
       await commands.xadd(names.usageStream, '*', 'event', JSON.stringify(event));
     },
+    async publishUsageBatch(events) {
+      const pipeline = commands.pipeline();
+      for (const event of events) pipeline.xadd(names.usageStream, '*', 'event', JSON.stringify(event));
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed || results.length !== events.length) throw failed?.[0] ?? new Error('usage batch not fully written');
+    },
     consumeUsage(consumerName: string, handler: UsageHandler, hooks: UsageConsumerHooks = {}): UsageConsumer {
       const reader = connect();
       connections.push(reader);
