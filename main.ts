@@ -1,15 +1,20 @@
 /**
  * `npm start`: both planes in one process on the embedded defaults (PGlite under .tollgate/,
- * the in-process bus), or on PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set.
+ * the in-process bus), or on PostgreSQL / Redis when DATABASE_URL / REDIS_URL are set. The data
+ * plane runs on this thread; the control plane (database, ingestion, GraphQL) in a worker thread
+ * (control-plane/embedded-worker.ts), so request handling never waits behind database work. The
+ * planes talk through the Bus contract: the in-process bus lives here and is served to the
+ * worker over a MessagePort (shared/bus/port-bus.ts), or both use Redis.
  */
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { readControlPlaneEnv } from './control-plane/env.ts';
-import { startControlPlaneFromEnv } from './control-plane/start.ts';
-import { describeStartupFailure } from './control-plane/startup-errors.ts';
+import type { EmbeddedWorkerMessage } from './control-plane/embedded-worker.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
 import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
 import { createLogger } from './data-plane/logger.ts';
 import { createBus } from './shared/bus/create-bus.ts';
+import { serveBus } from './shared/bus/port-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from './shared/crypto/secret-key-file.ts';
 
@@ -18,10 +23,35 @@ const dataEnv = loadDataPlaneEnv();
 const logger = createLogger(dataEnv.logLevel);
 const bus = createBus({ redisUrl: controlEnv.REDIS_URL, prefix: controlEnv.TOLLGATE_BUS_PREFIX });
 
-const control = await startControlPlaneFromEnv(controlEnv, bus).catch((error: unknown) => {
-  console.error(`control plane failed to start: ${describeStartupFailure(error)}`);
+const channel = new MessageChannel();
+const served = serveBus(bus, channel.port1);
+// The worker's file sits beside this one's compiled form: .js when built, .ts under tsx (tests).
+const workerFile = new URL(`./control-plane/embedded-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+const worker = new Worker(workerFile, { workerData: { busPort: channel.port2 }, transferList: [channel.port2] });
+const workerMessage = (type: EmbeddedWorkerMessage['type']) =>
+  new Promise<EmbeddedWorkerMessage>((resolve) => {
+    const onMessage = (message: EmbeddedWorkerMessage) => {
+      if (message.type !== type && message.type !== 'failed') return;
+      worker.off('message', onMessage);
+      resolve(message);
+    };
+    worker.on('message', onMessage);
+  });
+let stopping = false;
+worker.on('exit', (code) => {
+  if (stopping) return;
+  console.error(`control plane stopped unexpectedly (worker exit code ${code})`);
   process.exit(1);
 });
+worker.on('error', (error) => {
+  console.error(`control plane failed: ${error.stack ?? String(error)}`);
+  process.exit(1);
+});
+const ready = await workerMessage('ready');
+if (ready.type !== 'ready') {
+  console.error(`control plane failed to start: ${ready.type === 'failed' ? ready.reason : 'unknown'}`);
+  process.exit(1);
+}
 const data = await startDataPlane({
   ...dataPlaneOptionsFrom(dataEnv, {
     bus,
@@ -33,11 +63,11 @@ const data = await startDataPlane({
 });
 
 const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;
-const { createdAdminKey, createdDemoKey } = control.firstRun;
+const { createdAdminKey, createdDemoKey } = ready;
 const lines = [
   '',
   'Tollgate is running',
-  `  GraphQL (control plane): ${control.controlPlane.url}   [${control.databaseKind}, ${bus.kind} bus]`,
+  `  GraphQL (control plane): ${ready.url}   [${ready.databaseKind}, ${bus.kind} bus]`,
   `  OpenAI-compatible API:   ${dataUrl}`,
   createdAdminKey
     ? `  Admin key (shown once, keep it): ${createdAdminKey}`
@@ -61,7 +91,6 @@ if (createdDemoKey) {
 }
 console.log(`${lines.join('\n')}\n`);
 
-let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
@@ -81,7 +110,10 @@ async function stop(signal: string) {
     }
   } finally {
     await data.close();
-    await control.close();
+    const stopped = workerMessage('stopped');
+    worker.postMessage({ type: 'stop' });
+    await Promise.race([stopped, new Promise((resolve) => worker.once('exit', resolve))]);
+    await served.close();
     await bus.close();
   }
   process.exit(0);

@@ -75,6 +75,17 @@ describe('npm start on the embedded defaults', () => {
       messages: [{ role: 'user', content: 'Hello' }],
     });
     expect(answer.choices[0].message.content).toBeTruthy();
+    // The control plane runs in a worker thread: the usage crosses the in-process bus to it and is stored.
+    const usage = async () => {
+      const response = await fetch(first.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
+        body: JSON.stringify({ query: '{ teams { edges { node { slug credits { spent } } } } }' }),
+      });
+      const body = await response.json();
+      return body.data.teams.edges.find((e: any) => e.node.slug === 'demo')?.node.credits.spent;
+    };
+    await expect.poll(usage, { timeout: 10_000 }).not.toBe('0');
     const team = await fetch(first.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
