@@ -13,7 +13,7 @@ import { type Bus, type UsageConsumer, type UsageHandler, UsageStoreUnavailable 
  * flight when the other thread dies, is delivered again.
  */
 
-type Method = 'publishSnapshot' | 'loadSnapshot' | 'publishUsage' | 'usageBacklog' | 'publishHeartbeat';
+type Method = 'publishSnapshot' | 'loadSnapshot' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
 
 type ToServer =
   | { t: 'call'; id: number; method: Method; args: unknown[] }
@@ -182,6 +182,7 @@ export function createPortBus(port: MessagePort): Bus {
     loadSnapshot: async () => (await call('loadSnapshot')) as Awaited<ReturnType<Bus['loadSnapshot']>>,
     onSnapshotAnnounced: (listener) => listen({ t: 'listenSnapshots' }, (version) => listener(version as number)),
     publishUsage: async (event) => void (await call('publishUsage', event)),
+    publishUsageBatch: async (events) => void (await call('publishUsageBatch', events)),
     consumeUsage(consumerName, handler) {
       const id = ++nextId;
       handlers.set(id, handler);
