@@ -50,3 +50,20 @@ function nullableAsAnyOf(node: unknown): unknown {
   const { description, ...schema } = out;
   return { ...(description === undefined ? {} : { description }), anyOf: [schema, { type: 'null' }] };
 }
+
+/** The spec's schema of each Responses API stream event Tollgate sends, by event type. */
+export const RESPONSE_EVENT_SCHEMAS: Readonly<Record<string, string>> = {
+  'response.created': 'ResponseCreatedEvent',
+  'response.in_progress': 'ResponseInProgressEvent',
+  'response.output_item.added': 'ResponseOutputItemAddedEvent',
+  'response.output_item.done': 'ResponseOutputItemDoneEvent',
+  'response.content_part.added': 'ResponseContentPartAddedEvent',
+  'response.content_part.done': 'ResponseContentPartDoneEvent',
+  'response.output_text.delta': 'ResponseTextDeltaEvent',
+  'response.output_text.done': 'ResponseTextDoneEvent',
+  'response.function_call_arguments.delta': 'ResponseFunctionCallArgumentsDeltaEvent',
+  'response.function_call_arguments.done': 'ResponseFunctionCallArgumentsDoneEvent',
+  'response.completed': 'ResponseCompletedEvent',
+  'response.incomplete': 'ResponseIncompleteEvent',
+  'response.failed': 'ResponseFailedEvent',
+};

@@ -69,7 +69,7 @@ export class ResponseShell {
       temperature: request.temperature ?? 1,
       text: { format: request.text?.format ?? { type: 'text' } },
       tool_choice: request.tool_choice ?? 'auto',
-      tools: request.tools ?? [],
+      tools: (request.tools ?? []).map(echoTool),
       top_p: request.top_p ?? 1,
       truncation: 'disabled',
       ...(extra.usage ? { usage: responseUsage(extra.usage) } : {}),
@@ -94,6 +94,11 @@ export class ResponseShell {
   failed(error: GatewayError, output: OutputItem[] = []): Frame {
     return frame({ type: 'response.failed', sequence_number: this.next(), response: this.response('failed', output, { error }) });
   }
+}
+
+/** A function tool as the response echoes it: every field present, null where the request had none. */
+function echoTool(tool: Record<string, unknown>) {
+  return { type: 'function', name: tool.name, description: tool.description ?? null, parameters: tool.parameters ?? null, strict: tool.strict ?? null };
 }
 
 function messageItem(id: string, text: string, status: 'in_progress' | 'completed'): OutputItem {

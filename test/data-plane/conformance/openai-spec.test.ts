@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { specErrors } from '../../support/openai-spec.ts';
+import { RESPONSE_EVENT_SCHEMAS, specErrors } from '../../support/openai-spec.ts';
 import { type ProviderHarness, sseFrames, startProviderHarness, WEATHER_TOOL } from '../providers/provider-harness.ts';
 
 /**
@@ -84,6 +84,43 @@ describe('chat completions conform to CreateChatCompletionResponse and its strea
   });
 });
 
+describe('responses conform to Response and the ResponseStreamEvent family, on every kind', () => {
+  /** Named SSE events (`event: <type>\ndata: <json>`), parsed, the event name checked against the type. */
+  async function namedEvents(response: Response): Promise<any[]> {
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    return text
+      .trimEnd()
+      .split('\n\n')
+      .map((frame) => {
+        const [eventLine, dataLine] = frame.split('\n');
+        const event = JSON.parse(dataLine.slice('data: '.length));
+        expect(eventLine).toBe(`event: ${event.type}`);
+        return event;
+      });
+  }
+
+  it.each([...CHAT_FIXTURES, ['mock', null, null]] as const)('%s: %s', async (model, json, sse) => {
+    if (json) h.upstream.enqueue({ file: json });
+    const whole = await h.post('/v1/responses', { model, input: 'Hello', tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }] });
+    expect(whole.status).toBe(200);
+    await conformingJson(whole, 'Response');
+
+    if (sse) h.upstream.enqueue({ file: sse, sliceBytes: 7 });
+    const events = await namedEvents(await h.post('/v1/responses', { model, input: 'Hello', stream: true, tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }] }));
+    for (const event of events) expect(specErrors(RESPONSE_EVENT_SCHEMAS[event.type] ?? 'unknown', event), JSON.stringify(event)).toEqual([]);
+    expect(events.at(-1).type).toBe('response.completed');
+    expect(events.at(-1).response.usage.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('a failure after the stream started: response.failed', async () => {
+    h.upstream.enqueue({ file: 'gemini/mid-stream-cut.sse' });
+    const events = await namedEvents(await h.post('/v1/responses', { model: 'gemini', input: 'Hello', stream: true }));
+    expect(events.at(-1).type).toBe('response.failed');
+    for (const event of events) expect(specErrors(RESPONSE_EVENT_SCHEMAS[event.type], event), JSON.stringify(event)).toEqual([]);
+  });
+});
+
 describe('embeddings, legacy completions and models conform', () => {
   it('embeddings (OpenAI-compatible, Gemini, mock)', async () => {
     h.upstream.enqueue({ file: 'openai/embeddings.json' });
@@ -123,6 +160,9 @@ describe('every error body conforms to ErrorResponse', () => {
     ['an unknown route', () => h.get('/v1/nothing-here'), 404],
     ['an unknown model by id', () => h.get('/v1/models/nope'), 404],
     ['a provider that cannot embed', () => h.post('/v1/embeddings', { model: 'anthropic', input: 'x' }), 400],
+    ['responses: store true', () => h.post('/v1/responses', { model: 'mock', input: 'x', store: true }), 400],
+    ['responses: an unknown field', () => h.post('/v1/responses', { model: 'mock', input: 'x', frobnicate: 1 }), 400],
+    ['responses: no key', () => post('/v1/responses', { model: 'mock', input: 'x' }), 401],
   ] as const)('%s', async (_name, send, status) => {
     const response = await send();
     expect(response.status).toBe(status);

@@ -12,7 +12,7 @@ import { KEY, type ProviderHarness, startProviderHarness, UPSTREAM_KEY, UPSTREAM
 let h: ProviderHarness;
 let client: Anthropic;
 beforeAll(async () => {
-  h = await startProviderHarness();
+  h = await startProviderHarness({ mocks: { mock: 'mock://' } });
   client = new Anthropic({ apiKey: KEY, baseURL: h.url, maxRetries: 0 });
 });
 afterAll(() => h.close());
@@ -189,6 +189,23 @@ describe('an OpenAI-compatible upstream: translated both ways', () => {
     const refused = client.messages.create({ model: 'openai-compatible', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }] });
     await expect(refused).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
     expect(h.upstream.requests).toEqual([]);
+  });
+});
+
+describe('every other kind, by the same translation', () => {
+  it.each([
+    ['azure-openai', 'azure-openai/text.json', 'azure-openai/text.sse', TEXT],
+    ['gemini', 'gemini/text.json', 'gemini/text.sse', TEXT],
+    ['mock', null, null, 'Echo: Hello'],
+  ] as const)('%s: whole and streamed', async (model, json, sse, text) => {
+    if (json) h.upstream.enqueue({ file: json });
+    const message = await client.messages.create({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] });
+    expect(message).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text }], stop_reason: 'end_turn' });
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+    if (sse) h.upstream.enqueue({ file: sse, sliceBytes: 5 });
+    const final = await client.messages.stream({ model, max_tokens: 64, messages: [{ role: 'user', content: 'Hello' }] }).finalMessage();
+    expect(final.content).toEqual([{ type: 'text', text }]);
+    expect(final.usage.input_tokens).toBeGreaterThan(0);
   });
 });
 

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { specErrors } from '../../support/openai-spec.ts';
+import { RESPONSE_EVENT_SCHEMAS, specErrors } from '../../support/openai-spec.ts';
 import { KEY, type ProviderHarness, startProviderHarness, UPSTREAM_MODELS } from '../providers/provider-harness.ts';
 
 /**
@@ -31,21 +31,7 @@ const WEATHER_TOOL = {
 };
 const WEATHER_INPUT = { location: 'San Francisco, CA', unit: 'celsius' };
 
-const EVENT_SCHEMAS: Record<string, string> = {
-  'response.created': 'ResponseCreatedEvent',
-  'response.in_progress': 'ResponseInProgressEvent',
-  'response.output_item.added': 'ResponseOutputItemAddedEvent',
-  'response.output_item.done': 'ResponseOutputItemDoneEvent',
-  'response.content_part.added': 'ResponseContentPartAddedEvent',
-  'response.content_part.done': 'ResponseContentPartDoneEvent',
-  'response.output_text.delta': 'ResponseTextDeltaEvent',
-  'response.output_text.done': 'ResponseTextDoneEvent',
-  'response.function_call_arguments.delta': 'ResponseFunctionCallArgumentsDeltaEvent',
-  'response.function_call_arguments.done': 'ResponseFunctionCallArgumentsDoneEvent',
-  'response.completed': 'ResponseCompletedEvent',
-  'response.incomplete': 'ResponseIncompleteEvent',
-  'response.failed': 'ResponseFailedEvent',
-};
+const EVENT_SCHEMAS = RESPONSE_EVENT_SCHEMAS;
 
 function conforms(response: unknown): void {
   expect(specErrors('Response', response), JSON.stringify(response)).toEqual([]);
