@@ -22,6 +22,11 @@ export interface ControlPlaneServices {
   live: LiveEvents;
   /** The data plane fleet, from heartbeats (in memory). */
   fleet: FleetRegistry;
+  /**
+   * Re-checks every open subscription's credentials (auth/subscription-guard.ts). Called after a
+   * committed change to members or teams; subscriptions of callers who changed end with an error.
+   */
+  credentialsChanged(): Promise<void>;
 }
 
 /** What every domain function receives: the services and the caller. */

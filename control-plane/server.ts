@@ -9,6 +9,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Bus, UsageConsumer } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
+import { createSubscriptionGuard } from './auth/subscription-guard.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
 import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
 import { createFleetRegistry } from './fleet/fleet-registry.ts';
@@ -43,6 +44,8 @@ export interface ControlPlaneOptions {
   heartbeatIntervalMs?: number;
   /** Process-wide metrics (memory, event loop, GC) on /metrics too; default true. */
   defaultMetrics?: boolean;
+  /** How often open subscriptions re-check their credentials besides after member and team changes; default 5 s. */
+  credentialRecheckMs?: number;
   /** GraphQL POST bodies above this are refused before they are read (graphql-gate.ts); default 1 MiB. */
   maxGraphQLBodyBytes?: number;
   /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
@@ -56,6 +59,16 @@ export interface RunningControlPlane {
   url: string;
   services: ControlPlaneServices;
   close(): Promise<void>;
+}
+
+/** A WebSocket's bearer token: from the connection params (browsers cannot set headers), else the upgrade request. */
+function wsToken(ctx: { connectionParams?: Readonly<Record<string, unknown>>; extra: { request: { headers: { authorization?: string } } } }): string | null {
+  const fromParams = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  return bearerToken(typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization);
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 // Every operation needs a known caller; the finer team scoping lives in the domain layer.
@@ -88,8 +101,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     databaseUp: () => database.isUp(),
   });
   const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected() });
-  const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet };
   const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
+  const subscriptionGuard = createSubscriptionGuard({ resolvePrincipal, recheckMs: options.credentialRecheckMs ?? 5_000 });
+  const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet, credentialsChanged: () => subscriptionGuard.credentialsChanged() };
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
@@ -146,6 +160,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     await consumer.stop();
     await webhook?.close();
     await snapshots.close();
+    subscriptionGuard.close();
     throw error;
   }
   // Made after listen(): ws would re-emit a listen error (a port in use) as its own, and graphql-ws log it as internal.
@@ -155,14 +170,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
-        const fromParams = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const token = bearerToken(typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization);
+        const principal = await resolvePrincipal(wsToken(ctx));
+        // A graphql-ws error for this operation (an exception here would close the whole socket as an internal error).
+        if (principal.kind === 'anonymous') return [new GraphQLError('missing or invalid bearer token', { extensions: { code: 'UNAUTHENTICATED' } })];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
-          principal: await resolvePrincipal(token),
+          principal,
         });
         const args = {
           schema,
@@ -175,6 +191,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
         const errors = validate(args.schema, args.document);
         return errors.length ? errors : args;
       },
+      // Every subscription ends when its caller's credentials change (auth/subscription-guard.ts).
+      onOperation: (ctx, _id, _params, args, result) =>
+        isAsyncIterable(result) ? subscriptionGuard.guard(result, wsToken(ctx), (args.contextValue as GraphQLContext).principal) : result,
     },
     wsServer,
   );
@@ -192,6 +211,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       await consumer.stop();
       await webhook?.close();
       await snapshots.close();
+      subscriptionGuard.close();
       await wsCleanup.dispose();
       wsServer.close();
       server.closeAllConnections();

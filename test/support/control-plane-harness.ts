@@ -28,7 +28,7 @@ export interface HarnessOptions {
   postgresUrl?: string;
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
-  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook'>>;
+  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs'>>;
   /** Production mode: no introspection, no field suggestions, no GraphiQL. */
   production?: boolean;
 }

@@ -48,7 +48,7 @@ export async function createMember(ctx: GraphQLContext, input: unknown) {
 /** Changes a member's name or role. Owners (and what makes an owner) are for owners. */
 export async function updateMember(ctx: GraphQLContext, input: unknown) {
   const data = validate(UpdateMemberInput, input);
-  return runMutation(ctx, 'updateMember', async (tx) => {
+  return credentialsChanged(ctx, runMutation(ctx, 'updateMember', async (tx) => {
     const existing = await findMemberIn(ctx, tx, data.id, 'admin');
     requireAssignable(ctx, existing.role);
     if (data.role) requireAssignable(ctx, data.role);
@@ -56,29 +56,29 @@ export async function updateMember(ctx: GraphQLContext, input: unknown) {
     const { id: memberId, ...changes } = data;
     const member = await tx.member.update({ where: { id: memberId }, data: defined(changes) });
     return { result: member, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes }, snapshot: false };
-  });
+  }));
 }
 
 /** A new management token; the old one stops working at once. Members may rotate their own. */
 export async function rotateMemberToken(ctx: GraphQLContext, memberId: string) {
   const { token, prefix, hash } = generateManagementToken();
-  return runMutation(ctx, 'rotateMemberToken', async (tx) => {
+  return credentialsChanged(ctx, runMutation(ctx, 'rotateMemberToken', async (tx) => {
     const self = ctx.principal.kind === 'member' && ctx.principal.memberId === memberId;
     const existing = await findMemberIn(ctx, tx, memberId, self ? 'viewer' : 'admin');
     if (!self) requireAssignable(ctx, existing.role);
     const member = await tx.member.update({ where: { id: memberId }, data: { tokenPrefix: prefix, tokenHash: hash } });
     return { result: { member, token }, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes: { token: 'rotated' } }, snapshot: false };
-  });
+  }));
 }
 
 export async function deleteMember(ctx: GraphQLContext, memberId: string) {
-  return runMutation(ctx, 'deleteMember', async (tx) => {
+  return credentialsChanged(ctx, runMutation(ctx, 'deleteMember', async (tx) => {
     const existing = await findMemberIn(ctx, tx, memberId, 'admin');
     requireAssignable(ctx, existing.role);
     await keepAnOwner(tx, existing, null);
     await tx.member.delete({ where: { id: memberId } });
     return { result: memberId, audit: { entity: 'Member', entityId: memberId, teamId: existing.teamId, changes: { email: existing.email } }, snapshot: false };
-  });
+  }));
 }
 
 /**
@@ -94,6 +94,16 @@ async function keepAnOwner(tx: Tx, member: { id: string; teamId: string; role: s
   if (others === 0) {
     throw new ConflictError('a team must keep at least one owner: make another member owner before this one is demoted or removed', 'role');
   }
+}
+
+/**
+ * After a committed change to who a member is (role, token, existence), every open subscription
+ * re-checks its credentials before the mutation answers: the changed member's ones end then.
+ */
+async function credentialsChanged<T>(ctx: GraphQLContext, mutation: Promise<T>): Promise<T> {
+  const result = await mutation;
+  await ctx.credentialsChanged().catch(() => undefined);
+  return result;
 }
 
 async function findMemberIn(ctx: GraphQLContext, tx: Tx, memberId: string, minimum: (typeof TEAM_ROLES)[number]) {

@@ -97,6 +97,10 @@ export async function deleteTeam(ctx: GraphQLContext, teamId: string) {
     const team = await findTeamIn(tx, teamId);
     await tx.team.delete({ where: { id: teamId } });
     return { result: team.id, audit: { entity: 'Team', entityId: team.id, teamId: team.id, changes: { slug: team.slug, name: team.name } } };
+  }).then(async (deleted) => {
+    // Its members are gone with it: their open subscriptions end now.
+    await ctx.credentialsChanged().catch(() => undefined);
+    return deleted;
   });
 }
 
