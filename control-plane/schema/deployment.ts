@@ -3,6 +3,9 @@ import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { Limits, LimitsInput, type InputFieldBuilder } from './common.ts';
 
+const EXTRA_PARAMETERS_DESCRIPTION =
+  'Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server\'s `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.';
+
 type TimeoutColumns = { connectTimeoutMs: number | null; firstByteTimeoutMs: number | null; totalTimeoutMs: number | null; idleTimeoutMs: number | null };
 
 const Timeouts = builder.objectRef<TimeoutColumns>('Timeouts').implement({
@@ -28,6 +31,7 @@ builder.prismaObject('Deployment', {
     weight: t.exposeInt('weight'),
     limits: t.field({ type: Limits, description: "The provider account's quota for this model.", resolve: (d) => d }),
     timeouts: t.field({ type: Timeouts, resolve: (d) => d }),
+    extraParameters: t.exposeStringList('extraParameters', { description: EXTRA_PARAMETERS_DESCRIPTION }),
     provider: t.relation('provider'),
     model: t.relation('model'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -50,6 +54,7 @@ export const deploymentInputFields = (t: InputFieldBuilder) => ({
   weight: t.int({ description: 'Relative share of traffic; default 1, 0 takes it out of rotation.' }),
   limits: t.field({ type: LimitsInput }),
   timeouts: t.field({ type: TimeoutsInput }),
+  extraParameters: t.stringList({ description: EXTRA_PARAMETERS_DESCRIPTION }),
 });
 
 const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
@@ -63,6 +68,7 @@ const UpdateDeploymentInput = builder.inputType('UpdateDeploymentInput', {
     weight: t.int(),
     limits: t.field({ type: LimitsInput }),
     timeouts: t.field({ type: TimeoutsInput }),
+    extraParameters: t.stringList({ description: `${EXTRA_PARAMETERS_DESCRIPTION} Null or omitted leaves the list unchanged.` }),
   }),
 });
 

@@ -94,6 +94,7 @@ export function toSnapshotModel(model: Model & { deployments: Deployment[]; pric
       weight: d.weight,
       limits: limits(d),
       timeouts: { connectMs: d.connectTimeoutMs, firstByteMs: d.firstByteTimeoutMs, totalMs: d.totalTimeoutMs, idleMs: d.idleTimeoutMs },
+      extraParameters: d.extraParameters,
     })),
     capabilities: { streaming: model.supportsStreaming, tools: model.supportsTools, embeddings: model.supportsEmbeddings },
     fallbackChainId: model.fallbackChainId,

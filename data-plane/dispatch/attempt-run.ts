@@ -78,6 +78,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       connectTimeoutMs: target.deployment.timeouts.connectMs ?? undefined,
       requestId: exchange.requestId,
       traceHeaders: endSpan?.traceHeaders,
+      extraParameters: target.deployment.extraParameters,
     },
     commit() {
       committed = true;

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logger.ts';
+import { FramingCheck } from './framing.ts';
 import { type EventStream, UwsEventStream } from './sse-stream.ts';
 
 /**
@@ -92,6 +93,8 @@ export class UwsExchange implements FinishedExchange {
   private writtenStatus: number | null = null;
   private renderedErrorCode: string | null = null;
   private errorFormat: ErrorFormat | null = null;
+  /** Set when the request's framing is unsound (conflicting Content-Length, unknown Transfer-Encoding). */
+  readonly framingError: GatewayError | null;
 
   /** Must run synchronously inside the uWS handler: it copies `req` and attaches onAborted. */
   constructor(
@@ -106,9 +109,12 @@ export class UwsExchange implements FinishedExchange {
     });
     this.method = req.getMethod().toUpperCase();
     this.path = req.getUrl();
+    let framing: FramingCheck | null = null;
     req.forEach((key, value) => {
       this.headers[key] = value;
+      if (key === 'content-length' || key === 'transfer-encoding') (framing ??= new FramingCheck()).header(key, value);
     });
+    this.framingError = framing === null ? null : (framing as FramingCheck).check();
     const clientId = this.headers['x-request-id'];
     const generated = `req_${randomUUID().replaceAll('-', '')}`;
     const fromClient = clientId !== undefined && REQUEST_ID.test(clientId);
@@ -199,7 +205,16 @@ export class UwsExchange implements FinishedExchange {
     this.state = 'done';
     this.res.cork(() => {
       this.writeHead(status, contentType);
-      this.res.end(body, this.closeConnection);
+      // A HEAD answer has the headers a GET would have and no body (RFC 9110 9.3.2): a body here
+      // would be read by a keep-alive client as the start of the next response.
+      // uWS 20.30's endWithoutBody(length) leaves the response pending (it waits for that many
+      // bytes): the length goes in as a header and the response ends without one of uWS's own.
+      if (this.method !== 'HEAD') this.res.end(body, this.closeConnection);
+      else if (this.closeConnection) this.res.end('', true);
+      else {
+        this.res.writeHeader('content-length', String(Buffer.byteLength(body)));
+        this.res.endWithoutBody();
+      }
     });
   }
 

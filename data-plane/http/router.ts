@@ -29,10 +29,14 @@ export interface RequestObserver {
  * rendered by the exchange, so a bug in one request never takes the server down.
  */
 export function createRouter(app: TemplatedApp, logger: Logger, observer: RequestObserver = {}) {
-  function register(method: 'get' | 'post' | 'any', pattern: string, options: RouteOptions, handler: RouteHandler): void {
+  function register(method: 'get' | 'head' | 'post' | 'any', pattern: string, options: RouteOptions, handler: RouteHandler): void {
     app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
       const exchange = new UwsExchange(res, req, logger);
       if (options.errorFormat) exchange.setErrorFormat(options.errorFormat);
+      if (exchange.framingError) {
+        refuseFraming(exchange, exchange.framingError, pattern);
+        return;
+      }
       const refusal = observer.admit?.(exchange, pattern);
       observer.started?.(exchange, pattern);
       const done = () => observer.finished?.(exchange, pattern);
@@ -64,6 +68,22 @@ export function createRouter(app: TemplatedApp, logger: Logger, observer: Reques
     });
   }
 
+  /**
+   * A request whose body length is ambiguous: answered with the refusal and the connection closed.
+   * The answer waits for the next turn of the event loop on purpose: answered inside this
+   * callback, uWS goes on parsing the bytes after the request (a smuggled second request) on the
+   * same connection and serves them; with the answer still pending it aborts the connection
+   * instead. Either way no byte after an unsound request is ever served.
+   */
+  function refuseFraming(exchange: UwsExchange, error: unknown, pattern: string): void {
+    exchange.closeConnection = true;
+    observer.started?.(exchange, pattern);
+    setImmediate(() => {
+      exchange.fail(error);
+      observer.finished?.(exchange, pattern);
+    });
+  }
+
   function run(exchange: UwsExchange, handler: RouteHandler, done: () => void): void {
     const finish = () => {
       if (exchange.isOpen) exchange.fail(new Error(`handler for ${exchange.method} ${exchange.path} returned without responding`));
@@ -84,7 +104,11 @@ export function createRouter(app: TemplatedApp, logger: Logger, observer: Reques
   }
 
   return {
-    get: (pattern: string, handler: RouteHandler) => register('get', pattern, {}, handler),
+    get: (pattern: string, handler: RouteHandler) => {
+      register('get', pattern, {}, handler);
+      // HEAD is GET without the body (the exchange leaves it out): uWS routes it apart.
+      register('head', pattern, {}, handler);
+    },
     post: (pattern: string, options: RouteOptions, handler: RouteHandler) => register('post', pattern, options, handler),
     any: (pattern: string, handler: RouteHandler) => register('any', pattern, {}, handler),
   };

@@ -31,6 +31,11 @@ export interface UpstreamCall {
    * attempt loop when tracing is on; HTTP adapters send it so a traced provider joins the trace.
    */
   traceHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Top-level request fields outside the OpenAI spec that this deployment accepts (`top_k` on a
+   * vLLM server...): OpenAI-wire adapters forward these and drop every other unknown field.
+   */
+  extraParameters?: readonly string[];
 }
 
 export interface CompletionResult {

@@ -20,6 +20,11 @@ export interface Endpoint {
   request: ChatCompletionRequest;
   /** Whether the prompt is checked against the model's context window (not per-input embeddings). */
   checksContextWindow: boolean;
+  /**
+   * Top-level body fields the endpoint does not define (parse-json-body.ts); refused unless a
+   * deployment of the requested model allow-lists them. Absent means none.
+   */
+  extraParameters?: readonly string[];
   /** Whether a provider kind's adapter implements this endpoint; other deployments are skipped. */
   servedBy(adapter: ProviderAdapter): boolean;
   /** What the model lacks to serve this request (a 400), or null. Fallback models lacking it are skipped. */

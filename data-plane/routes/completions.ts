@@ -1,10 +1,11 @@
-import { TextCompletionRequest } from '../../shared/openai/text-completion.ts';
+import type { TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import { completeTextAttempt, streamTextAttempt } from '../dispatch/relay-text.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
+import { textCompletionValidator } from '../validation/endpoint-validators.ts';
 
 /**
  * `POST /v1/completions` (legacy text completions): passed through to deployments whose provider
@@ -14,7 +15,8 @@ import { type RoutedDeps, routedRoute } from './routed-route.ts';
  */
 export function completionsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body, apiKey) => {
-    const request = withSystemPrompt(parseJsonBody(body, TextCompletionRequest), apiKey.routing.systemPrompt);
+    const parsed = parseJsonBody(body, textCompletionValidator);
+    const request = withSystemPrompt(parsed.request, apiKey.routing.systemPrompt);
     const prompt = typeof request.prompt === 'string' ? [request.prompt] : request.prompt.filter((item): item is string => typeof item === 'string');
     const view = {
       model: request.model,
@@ -28,6 +30,7 @@ export function completionsRoute(deps: RoutedDeps): RouteHandler {
     return {
       path: '/v1/completions',
       request: view,
+      extraParameters: parsed.extraParameters,
       checksContextWindow: true,
       servedBy: (adapter) => adapter.completeText !== undefined && adapter.streamText !== undefined,
       capabilityGap: (model) => chatCapabilityGap(model, view),

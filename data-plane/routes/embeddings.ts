@@ -1,9 +1,10 @@
-import { EmbeddingRequest, embeddingInputs } from '../../shared/openai/embeddings.ts';
+import { embeddingInputs } from '../../shared/openai/embeddings.ts';
 import { embedAttempt } from '../dispatch/relay-embeddings.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { embeddingsCapabilityGap } from '../routing/check-capabilities.ts';
 import { parseJsonBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
+import { embeddingValidator } from '../validation/endpoint-validators.ts';
 
 /**
  * `POST /v1/embeddings`: for models with the `embeddings` capability, on deployments whose provider
@@ -12,10 +13,11 @@ import { type RoutedDeps, routedRoute } from './routed-route.ts';
  */
 export function embeddingsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body) => {
-    const request = parseJsonBody(body, EmbeddingRequest);
+    const { request, extraParameters } = parseJsonBody(body, embeddingValidator);
     const { texts } = embeddingInputs(request.input);
     return {
       path: '/v1/embeddings',
+      extraParameters,
       // Embeddings produce no output tokens: nothing to reserve beyond the input.
       request: { model: request.model, user: request.user, messages: texts.map((text) => ({ role: 'user' as const, content: text })), max_tokens: 0 },
       // An embedding model's window bounds each input, not their sum: the upstream judges it.

@@ -1,14 +1,30 @@
-import type { z } from 'zod';
 import { FORBIDDEN_REQUEST_FIELDS } from '../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../validation/json-depth.ts';
+import type { RequestValidator } from '../validation/request-validator.ts';
+
+export interface ParsedBody<T> {
+  /** The client's own object, validated (not copied, not coerced). */
+  request: T;
+  /**
+   * Top-level fields the endpoint does not define (usually none). The route refuses them with
+   * `unknown_parameter` unless a deployment of the model allow-lists them (extra-parameters.ts).
+   */
+  extraParameters: readonly string[];
+}
+
+const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_REQUEST_FIELDS);
 
 /**
- * A JSON object body validated by `schema`, or a 400 naming the field at fault. Fields that would
- * let a client pick the upstream (`api_base`, `base_url`, extra auth headers...) are refused on
- * every endpoint: the gateway chooses the upstream. The client's own object is returned
- * (validation only), so unknown fields reach the upstream byte-for-byte.
+ * A JSON object body checked by `validator`, or a 400 naming the field at fault. Nesting is
+ * bounded before JSON.parse sees the bytes. Fields that would let a client pick the upstream
+ * (`api_base`, `base_url`, extra auth headers...) are refused on every endpoint, allow-listed or
+ * not: the gateway chooses the upstream.
  */
-export function parseJsonBody<S extends z.ZodType>(body: Buffer, schema: S): z.infer<S> {
+export function parseJsonBody<T>(body: Buffer, validator: RequestValidator<T>): ParsedBody<T> {
+  if (exceedsJsonDepth(body)) {
+    throw invalidRequest(`The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`, null, 'nesting_too_deep');
+  }
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -18,24 +34,13 @@ export function parseJsonBody<S extends z.ZodType>(body: Buffer, schema: S): z.i
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
   }
-  for (const field of FORBIDDEN_REQUEST_FIELDS) {
-    if (field in json) {
+  // Forbidden names are never defined parameters: only an unknown field can be one, so the
+  // common request (no unknown field) pays nothing for this check.
+  const extraParameters = validator.check(json);
+  for (const field of extraParameters) {
+    if (FORBIDDEN.has(field)) {
       throw invalidRequest(`The \`${field}\` field is not accepted: the gateway chooses the upstream.`, field, 'forbidden_parameter');
     }
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw fromIssue(parsed.error.issues[0], json);
-  return json as z.infer<S>;
-}
-
-function fromIssue(issue: z.core.$ZodIssue | undefined, json: object) {
-  if (!issue) return invalidRequest('The request body is invalid.');
-  const param = issue.path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
-    '',
-  );
-  const value = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), json);
-  const missing = issue.code === 'invalid_type' && value === undefined;
-  const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param || 'body'}': ${issue.message}`;
-  return invalidRequest(message, param || null, missing ? 'missing_required_parameter' : 'invalid_value');
+  return { request: json as T, extraParameters };
 }

@@ -14,6 +14,7 @@ import { ownProvidersOnly, planRoute, withAttemptOrder } from '../routing/route-
 import { PROFILE_HEADER, selectProfile } from '../routing/routing-profiles.ts';
 import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
+import { refuseUnknownParameters } from '../validation/extra-parameters.ts';
 
 export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore };
 
@@ -53,6 +54,7 @@ function planRequest(exchange: Exchange, deps: RoutedDeps, parse: (body: Buffer,
   const apiKey = authenticate(snapshot, exchange.headers, Date.now());
   const endpoint = parse(exchange.body, apiKey);
   const resolved = resolveModel(snapshot, apiKey, endpoint.request.model);
+  refuseUnknownParameters(endpoint.extraParameters, resolved.targets);
   const { strategy } = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
   const route = planRoute(apiKey, resolved, endpoint, deps.adapters);
   return withAttemptOrder({ snapshot, apiKey, endpoint, strategy, route }, deps.routing);

@@ -5,7 +5,7 @@ import { orderTargets, weightedOrder } from './order-targets.ts';
 
 function target(id: string, weight = 1, extra: { teamId?: string | null; unusable?: boolean } = {}): CompiledTarget {
   return {
-    deployment: { id, providerId: 'p', upstreamModel: id, weight, limits: { rpm: null, tpm: null, maxParallel: null }, timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null } },
+    deployment: { id, providerId: 'p', upstreamModel: id, weight, limits: { rpm: null, tpm: null, maxParallel: null }, timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }, extraParameters: [] },
     provider: { id: 'p', name: 'p', kind: 'mock', baseUrl: null, credential: null, teamId: extra.teamId ?? null, apiVersion: null, unusableReason: extra.unusable ? 'broken' : null },
   };
 }

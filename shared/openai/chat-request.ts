@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
 /**
- * The chat completion request as Tollgate accepts it: the fields the gateway reads are typed,
- * everything else passes through to the upstream untouched (loose objects), so a new OpenAI
- * parameter works without a release.
+ * The chat completion request's type: the fields the gateway reads are typed, others are kept as
+ * they came. Requests are validated by data-plane/validation (a compiled JSON Schema with every
+ * count bounded, and the OpenAI spec's parameter list), not by this zod schema: zod is off the
+ * request path.
  */
 
-const TextPart = z.looseObject({ type: z.literal('text'), text: z.string() });
 const ContentPart = z.looseObject({ type: z.string() });
 
 /** String, an array of typed parts, or null (an assistant turn that only calls tools). */
@@ -73,9 +73,10 @@ export function messageText(content: ChatMessage['content']): string {
   if (typeof content === 'string') return content;
   if (!content) return '';
   let text = '';
+  // A plain check, not a schema parse: this runs on every request (token estimates).
   for (const part of content) {
-    const parsed = TextPart.safeParse(part);
-    if (parsed.success) text += parsed.data.text;
+    const { type, text: partText } = part as { type?: unknown; text?: unknown };
+    if (type === 'text' && typeof partText === 'string') text += partText;
   }
   return text;
 }

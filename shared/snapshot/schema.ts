@@ -162,6 +162,12 @@ export const SnapshotDeployment = z.object({
       idleMs: z.number().int().positive().nullable(),
     })
     .default({ connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }),
+  /**
+   * Since 1.1 (added later). Top-level request fields outside the OpenAI spec this deployment
+   * accepts and is sent (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`);
+   * every other unknown field is refused with 400 `unknown_parameter`. Set by platform admins.
+   */
+  extraParameters: z.array(z.string()).default([]),
 });
 
 export const SnapshotModel = z.object({

@@ -195,8 +195,17 @@ forEachDatabase((target) => {
     expect((await k.mutate('createDeployment', { input: { modelId: model.result.id, providerId: mockProviderId, upstreamModel: 'x', timeouts: { totalMs: 5 } } })).typename).toBe('ValidationError');
     expect((await k.mutate('createDeployment', { input: { modelId: 'missing', providerId: mockProviderId, upstreamModel: 'x' } })).typename).toBe('NotFoundError');
 
-    const updated = await k.ok('updateDeployment', { input: { id: created.id, weight: 0, limits: { tpm: 5000 }, timeouts: null } }, 'weight limits { rpm tpm } timeouts { totalMs }');
-    expect(updated).toEqual({ weight: 0, limits: { rpm: null, tpm: 5000 }, timeouts: { totalMs: null } });
+    const updated = await k.ok('updateDeployment', { input: { id: created.id, weight: 0, limits: { tpm: 5000 }, timeouts: null } }, 'weight limits { rpm tpm } timeouts { totalMs } extraParameters');
+    expect(updated).toEqual({ weight: 0, limits: { rpm: null, tpm: 5000 }, timeouts: { totalMs: null }, extraParameters: [] });
+
+    // Extra request parameters a vLLM/TGI server takes: set, kept when omitted, never one that picks the upstream.
+    const extras = { id: created.id, extraParameters: ['top_k', 'repetition_penalty', 'guided_json'] };
+    expect(await k.ok('updateDeployment', { input: extras }, 'extraParameters')).toEqual({ extraParameters: extras.extraParameters });
+    expect(await k.ok('updateDeployment', { input: { id: created.id, weight: 1 } }, 'extraParameters')).toEqual({ extraParameters: extras.extraParameters });
+    for (const bad of [['api_base'], ['base_url'], ['has space'], ['']]) {
+      expect((await k.mutate('updateDeployment', { input: { id: created.id, extraParameters: bad } })).typename, String(bad)).toBe('ValidationError');
+    }
+    expect(await k.ok('updateDeployment', { input: { id: created.id, extraParameters: [] } }, 'extraParameters')).toEqual({ extraParameters: [] });
     expect((await k.query('deployment', { id: created.id }, 'upstreamModel')).result).toEqual({ upstreamModel: 'mock-2' });
     expect(await k.ok('deleteDeployment', { id: created.id })).toBe(created.id);
     expect((await k.query('deployment', { id: created.id }, 'id')).result).toBeNull();

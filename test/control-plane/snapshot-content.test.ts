@@ -32,7 +32,7 @@ forEachDatabase((target) => {
       name: 'cheap',
       capabilities: { tools: false, embeddings: true },
       price: { inputPerMillion: 100, outputPerMillion: 200 },
-      deployments: [{ providerId: mock, upstreamModel: 'cheap-1', weight: 5, limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 } }],
+      deployments: [{ providerId: mock, upstreamModel: 'cheap-1', weight: 5, limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 }, extraParameters: ['top_k', 'guided_json', 'top_k'] }],
     });
     const chain = await k.ok('createFallbackChain', { input: { name: 'to-cheap', models: ['cheap', 'demo'], triggers: ['SERVER_ERROR', 'RATE_LIMIT'] } });
     await k.ok('updateModel', { input: { id: cheap.id, fallbackChainId: chain.id } });
@@ -86,6 +86,7 @@ forEachDatabase((target) => {
       deployments: [{
         id: cheap.deployments[0].id, providerId: mock, upstreamModel: 'cheap-1', weight: 5,
         limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
+        extraParameters: ['top_k', 'guided_json'],
       }],
       capabilities: { streaming: true, tools: false, embeddings: true },
       fallbackChainId: chain.id,

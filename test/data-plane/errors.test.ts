@@ -40,11 +40,11 @@ describe('client errors', () => {
     ['malformed JSON', '{"model": "gpt-4o-mini", "messages": [', 400, 'invalid_json', null],
     ['a JSON array', '[1, 2]', 400, 'invalid_json', null],
     ['missing messages', JSON.stringify({ model: 'gpt-4o-mini' }), 400, 'missing_required_parameter', 'messages'],
-    ['empty messages', JSON.stringify({ model: 'gpt-4o-mini', messages: [] }), 400, 'invalid_value', 'messages'],
+    ['empty messages', JSON.stringify({ model: 'gpt-4o-mini', messages: [] }), 400, 'empty_array', 'messages'],
     ['missing model', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }), 400, 'missing_required_parameter', 'model'],
     ['a wrong role', JSON.stringify(chatBody({ messages: [{ role: 'wizard', content: 'hi' }] })), 400, 'invalid_value', 'messages[0].role'],
-    ['content of the wrong type', JSON.stringify(chatBody({ messages: [{ role: 'user', content: 42 }] })), 400, 'invalid_value', 'messages[0].content'],
-    ['stream not a boolean', JSON.stringify(chatBody({ stream: 'yes' })), 400, 'invalid_value', 'stream'],
+    ['content of the wrong type', JSON.stringify(chatBody({ messages: [{ role: 'user', content: 42 }] })), 400, 'invalid_type', 'messages[0].content'],
+    ['stream not a boolean', JSON.stringify(chatBody({ stream: 'yes' })), 400, 'invalid_type', 'stream'],
     ['api_base in the body', JSON.stringify(chatBody({ api_base: 'http://evil.example' })), 400, 'forbidden_parameter', 'api_base'],
     ['api_key in the body', JSON.stringify(chatBody({ api_key: 'sk-mine' })), 400, 'forbidden_parameter', 'api_key'],
     ['base_url in the body', JSON.stringify(chatBody({ base_url: 'http://evil.example' })), 400, 'forbidden_parameter', 'base_url'],
@@ -102,9 +102,9 @@ describe('client errors', () => {
   });
 
   it('accepts a body just under the limit', async () => {
-    const body = chatBody({ model: 'echo' });
-    const filler = 'x'.repeat(LIMIT - JSON.stringify({ ...body, pad: '' }).length);
-    const response = await h.chat({ ...body, pad: filler });
+    const body = chatBody({ model: 'echo', messages: [{ role: 'user', content: '' }] });
+    const filler = 'x'.repeat(LIMIT - JSON.stringify(body).length);
+    const response = await h.chat({ ...body, messages: [{ role: 'user', content: filler }] });
     expect(response.status).toBe(200);
   });
 

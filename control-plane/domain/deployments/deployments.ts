@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORBIDDEN_REQUEST_FIELDS } from '../../../shared/openai/chat-request.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { defined, id, limitColumns, Limits } from '../fields.ts';
@@ -16,6 +17,22 @@ export const Timeouts = z.object({
   idleMs: timeoutMs.nullish(),
 });
 
+const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_REQUEST_FIELDS);
+
+/**
+ * Request fields outside the OpenAI spec the deployment's server accepts (vLLM's `top_k`...).
+ * Never one that picks the upstream or its credentials: the gateway does that.
+ */
+export const ExtraParameters = z
+  .array(
+    z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, 'a parameter name is a letter or underscore, then up to 63 letters, digits, `_`, `.` or `-`')
+      .refine((name) => !FORBIDDEN.has(name), { message: 'this parameter would pick the upstream or its credentials and is never forwarded' }),
+  )
+  .max(64, 'at most 64 extra parameters')
+  .transform((names) => [...new Set(names)]);
+
 /** How a deployment is served: shared by createModel's inline deployments and createDeployment. */
 export const DeploymentFields = z.object({
   providerId: id,
@@ -23,6 +40,7 @@ export const DeploymentFields = z.object({
   weight: z.number().int().min(0).max(1000).nullish(),
   limits: Limits.nullish(),
   timeouts: Timeouts.nullish(),
+  extraParameters: ExtraParameters.nullish(),
 });
 
 export const CreateDeploymentInput = DeploymentFields.extend({ modelId: id });
@@ -32,6 +50,7 @@ export const UpdateDeploymentInput = z.object({
   weight: z.number().int().min(0).max(1000).optional(),
   limits: Limits.nullish(),
   timeouts: Timeouts.nullish(),
+  extraParameters: ExtraParameters.nullish(),
 });
 
 export function timeoutColumns(timeouts: z.infer<typeof Timeouts> | null | undefined) {
@@ -45,7 +64,14 @@ export function timeoutColumns(timeouts: z.infer<typeof Timeouts> | null | undef
 }
 
 export function deploymentColumns(d: z.infer<typeof DeploymentFields>) {
-  return { providerId: d.providerId, upstreamModel: d.upstreamModel, weight: d.weight ?? 1, ...limitColumns(d.limits), ...timeoutColumns(d.timeouts) };
+  return {
+    providerId: d.providerId,
+    upstreamModel: d.upstreamModel,
+    weight: d.weight ?? 1,
+    extraParameters: d.extraParameters ?? [],
+    ...limitColumns(d.limits),
+    ...timeoutColumns(d.timeouts),
+  };
 }
 
 /**
@@ -67,10 +93,10 @@ export async function updateDeployment(ctx: GraphQLContext, input: unknown) {
   const data = validate(UpdateDeploymentInput, input);
   return runMutation(ctx, 'updateDeployment', async (tx) => {
     const { provider } = await findDeploymentForChange(ctx, tx, data.id);
-    const { id: deploymentId, limits, timeouts, ...rest } = data;
+    const { id: deploymentId, limits, timeouts, extraParameters, ...rest } = data;
     const deployment = await tx.deployment.update({
       where: { id: deploymentId },
-      data: { ...defined(rest), ...limitColumns(limits), ...timeoutColumns(timeouts) },
+      data: { ...defined(rest), ...limitColumns(limits), ...timeoutColumns(timeouts), ...(extraParameters === undefined ? {} : { extraParameters: extraParameters ?? [] }) },
     });
     return { result: deployment, audit: { entity: 'Deployment', entityId: deployment.id, teamId: provider.teamId, changes: data } };
   });

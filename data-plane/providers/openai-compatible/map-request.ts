@@ -1,6 +1,8 @@
 import type { CompiledProvider } from '../../snapshot/compiled-snapshot.ts';
 import type { UpstreamCall } from '../adapter.ts';
 import { baseUrlOf, type WireRequest } from '../http-call.ts';
+import { chatCompletionValidator, embeddingValidator, textCompletionValidator } from '../../validation/endpoint-validators.ts';
+import { withoutUnlisted } from '../../validation/extra-parameters.ts';
 
 /** The OpenAI REST endpoints Tollgate forwards. */
 export type OpenAIEndpoint = 'chat/completions' | 'completions' | 'embeddings';
@@ -22,20 +24,31 @@ export const openAIDialect: OpenAIDialect = {
   authHeaders: (provider): Record<string, string> => (provider.credential !== null ? { authorization: `Bearer ${provider.credential}` } : {}),
 };
 
+/** The parameters each endpoint defines (OpenAI spec): the only ones forwarded, with the deployment's extras. */
+const KNOWN: Record<OpenAIEndpoint, ReadonlySet<string>> = {
+  'chat/completions': chatCompletionValidator.known,
+  completions: textCompletionValidator.known,
+  embeddings: embeddingValidator.known,
+};
+
 /**
- * The client body re-serialised for the upstream with only `model` replaced by the deployment's
- * upstream model id (and, for streams, usage always requested: it is what we bill by). Unknown
- * client fields pass through untouched.
+ * The client body re-serialised for the upstream with `model` replaced by the deployment's
+ * upstream model id (and, for streams, usage always requested: it is what we bill by). Fields
+ * the endpoint does not define reach the upstream only when the deployment allow-lists them.
  */
 export function toWireRequest(
-  call: Pick<UpstreamCall, 'provider' | 'upstreamModel' | 'requestId'> & { request: object & { stream_options?: object | null } },
+  call: Pick<UpstreamCall, 'provider' | 'upstreamModel' | 'requestId' | 'extraParameters'> & { request: object & { stream_options?: object | null } },
   endpoint: OpenAIEndpoint,
   stream: boolean,
   dialect: OpenAIDialect,
 ): WireRequest {
-  const body = stream
-    ? { ...call.request, model: call.upstreamModel, stream: true, stream_options: { ...call.request.stream_options, include_usage: true } }
-    : { ...call.request, model: call.upstreamModel };
+  const body = withoutUnlisted(
+    stream
+      ? { ...call.request, model: call.upstreamModel, stream: true, stream_options: { ...call.request.stream_options, include_usage: true } }
+      : { ...call.request, model: call.upstreamModel },
+    KNOWN[endpoint],
+    call.extraParameters,
+  );
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',

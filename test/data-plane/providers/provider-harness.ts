@@ -44,6 +44,8 @@ export interface ProviderHarnessOptions {
   routing?: RoutingOptions;
   /** Off unless given. */
   tracing?: DataPlaneOptions['tracing'];
+  /** The body limit; 64 KiB unless given. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     host: '127.0.0.1',
     port: 0,
     secretBox,
-    maxBodyBytes: 64 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
     snapshotPollIntervalMs: 0,
     routing: { retry: { maxAttempts: 1 }, ...options.routing, cooldownStore: cooldowns },
     tracing: options.tracing,
