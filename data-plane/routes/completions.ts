@@ -3,7 +3,7 @@ import { completeTextAttempt, streamTextAttempt } from '../dispatch/relay-text.t
 import { invalidRequest } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
-import { parseJsonBody } from './parse-json-body.ts';
+import { parseRequestBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
 import { textCompletionValidator } from '../validation/endpoint-validators.ts';
 
@@ -15,7 +15,7 @@ import { textCompletionValidator } from '../validation/endpoint-validators.ts';
  */
 export function completionsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body, apiKey) => {
-    const parsed = parseJsonBody(body, textCompletionValidator);
+    const parsed = parseRequestBody(body, textCompletionValidator);
     const request = withSystemPrompt(parsed.request, apiKey.routing.systemPrompt);
     const prompt = typeof request.prompt === 'string' ? [request.prompt] : request.prompt.filter((item): item is string => typeof item === 'string');
     const view = {

@@ -2,7 +2,7 @@ import { embeddingInputs } from '../../shared/openai/embeddings.ts';
 import { embedAttempt } from '../dispatch/relay-embeddings.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { embeddingsCapabilityGap } from '../routing/check-capabilities.ts';
-import { parseJsonBody } from './parse-json-body.ts';
+import { parseRequestBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
 import { embeddingValidator } from '../validation/endpoint-validators.ts';
 
@@ -13,7 +13,7 @@ import { embeddingValidator } from '../validation/endpoint-validators.ts';
  */
 export function embeddingsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body) => {
-    const { request, extraParameters } = parseJsonBody(body, embeddingValidator);
+    const { request, extraParameters } = parseRequestBody(body, embeddingValidator);
     const { texts } = embeddingInputs(request.input);
     return {
       path: '/v1/embeddings',

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { FORBIDDEN_REQUEST_FIELDS } from '../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../validation/json-depth.ts';
@@ -16,12 +17,38 @@ export interface ParsedBody<T> {
 const FORBIDDEN: ReadonlySet<string> = new Set(FORBIDDEN_REQUEST_FIELDS);
 
 /**
- * A JSON object body checked by `validator`, or a 400 naming the field at fault. Nesting is
- * bounded before JSON.parse sees the bytes. Fields that would let a client pick the upstream
- * (`api_base`, `base_url`, extra auth headers...) are refused on every endpoint, allow-listed or
- * not: the gateway chooses the upstream.
+ * A JSON object body checked by `validator` (data-plane/validation: a compiled JSON Schema with
+ * every count bounded, and the endpoint's parameter list), or a 400 naming the field at fault.
+ * Fields that would let a client pick the upstream (`api_base`, `base_url`, extra auth
+ * headers...) are refused on every endpoint, allow-listed or not: the gateway chooses the upstream.
  */
-export function parseJsonBody<T>(body: Buffer, validator: RequestValidator<T>): ParsedBody<T> {
+export function parseRequestBody<T>(body: Buffer, validator: RequestValidator<T>): ParsedBody<T> {
+  const json = readJsonObject(body);
+  // Forbidden names are never defined parameters: only an unknown field can be one, so the
+  // common request (no unknown field) pays nothing for this check.
+  const extraParameters = validator.check(json);
+  for (const field of extraParameters) {
+    if (FORBIDDEN.has(field)) throw forbidden(field);
+  }
+  return { request: json as T, extraParameters };
+}
+
+/**
+ * The older form, with a zod schema (used by the ingress routes until they move to a
+ * RequestValidator): the same depth bound and forbidden fields; unknown fields are kept.
+ */
+export function parseJsonBody<S extends z.ZodType>(body: Buffer, schema: S): z.infer<S> {
+  const json = readJsonObject(body);
+  for (const field of FORBIDDEN_REQUEST_FIELDS) {
+    if (field in json) throw forbidden(field);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw fromIssue(parsed.error.issues[0], json);
+  return json as z.infer<S>;
+}
+
+/** The body as a JSON object; nesting is bounded before JSON.parse sees the bytes. */
+function readJsonObject(body: Buffer): object {
   if (exceedsJsonDepth(body)) {
     throw invalidRequest(`The request body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`, null, 'nesting_too_deep');
   }
@@ -34,13 +61,19 @@ export function parseJsonBody<T>(body: Buffer, validator: RequestValidator<T>): 
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
   }
-  // Forbidden names are never defined parameters: only an unknown field can be one, so the
-  // common request (no unknown field) pays nothing for this check.
-  const extraParameters = validator.check(json);
-  for (const field of extraParameters) {
-    if (FORBIDDEN.has(field)) {
-      throw invalidRequest(`The \`${field}\` field is not accepted: the gateway chooses the upstream.`, field, 'forbidden_parameter');
-    }
-  }
-  return { request: json as T, extraParameters };
+  return json;
+}
+
+const forbidden = (field: string) => invalidRequest(`The \`${field}\` field is not accepted: the gateway chooses the upstream.`, field, 'forbidden_parameter');
+
+function fromIssue(issue: z.core.$ZodIssue | undefined, json: object) {
+  if (!issue) return invalidRequest('The request body is invalid.');
+  const param = issue.path.reduce<string>(
+    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
+    '',
+  );
+  const value = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), json);
+  const missing = issue.code === 'invalid_type' && value === undefined;
+  const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param || 'body'}': ${issue.message}`;
+  return invalidRequest(message, param || null, missing ? 'missing_required_parameter' : 'invalid_value');
 }
