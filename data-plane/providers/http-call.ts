@@ -96,7 +96,11 @@ export function upstreamErrorMessage(text: string, credential: string | null): s
     return null;
   }
   const parsed = UpstreamErrorBody.safeParse(json);
-  if (!parsed.success) return null;
+  if (!parsed.success) {
+    // Mistral and Cohere put the message at the top level: `{"message": "..."}`.
+    const top = (json as { message?: unknown } | null)?.message;
+    return typeof top === 'string' && top ? redactSecret(top, credential) : null;
+  }
   const message = typeof parsed.data.error === 'string' ? parsed.data.error : parsed.data.error.message;
   return message ? redactSecret(message, credential) : null;
 }

@@ -3,7 +3,9 @@ import type { ProviderKind } from '../../shared/snapshot/schema.ts';
 import type { ProviderAdapter } from './adapter.ts';
 import { createAnthropicAdapter } from './anthropic/adapter.ts';
 import { createAzureOpenAIAdapter } from './azure-openai/adapter.ts';
+import { createCohereAdapter } from './cohere/adapter.ts';
 import { createGeminiAdapter } from './gemini/adapter.ts';
+import { createMistralAdapter } from './mistral/adapter.ts';
 import { createMockAdapter } from './mock/adapter.ts';
 import { createOpenAICompatibleAdapter } from './openai-compatible/adapter.ts';
 
@@ -18,6 +20,8 @@ export function createProviderAdapters(options: { agents: UpstreamAgents }): Pro
     'azure-openai': createAzureOpenAIAdapter(options),
     anthropic: createAnthropicAdapter(options),
     gemini: createGeminiAdapter(options),
+    mistral: createMistralAdapter(options),
+    cohere: createCohereAdapter(options),
     mock: createMockAdapter(),
   } satisfies Record<ProviderKind, ProviderAdapter>;
 }

@@ -8,7 +8,7 @@ import { contentHash } from './canonical-json.ts';
 export const SNAPSHOT_SCHEMA_VERSION = '1.1';
 export const SNAPSHOT_MAJOR = 1;
 
-export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mock'] as const;
+export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const id = z.string().min(1);

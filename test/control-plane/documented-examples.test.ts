@@ -63,7 +63,7 @@ describe('documented configuration examples', () => {
       expect(result.data.createProvider.__typename, `${input}: ${result.data.createProvider.message}`).toBe('MutationCreateProviderSuccess');
       created.push(result.data.createProvider.data);
     }
-    expect(new Set(created.map((provider) => provider.kind))).toEqual(new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MOCK']));
+    expect(new Set(created.map((provider) => provider.kind))).toEqual(new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'MOCK']));
   });
 
   it('docs/config-as-code.md: the example file applies as written, then again without changes', async () => {

@@ -17,6 +17,8 @@ const CATALOGUE_PROVIDER: Record<ProviderKind, string | null> = {
   'azure-openai': 'azure',
   anthropic: 'anthropic',
   gemini: 'google',
+  mistral: 'mistral',
+  cohere: 'cohere',
   'openai-compatible': null,
   mock: null,
 };

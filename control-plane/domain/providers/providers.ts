@@ -19,6 +19,8 @@ export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: PROVIDER_PRESETS.openai.baseUrl,
   anthropic: PROVIDER_PRESETS.anthropic.baseUrl,
   gemini: PROVIDER_PRESETS.gemini.baseUrl,
+  mistral: 'https://api.mistral.ai/v1',
+  cohere: 'https://api.cohere.com',
 };
 
 /**

@@ -117,6 +117,44 @@ const CASES: ContractCase[] = [
     wireTools: (body) =>
       expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'get_weather', description: WEATHER_TOOL.function.description, parametersJsonSchema: WEATHER_TOOL.function.parameters }] }]),
   },
+  {
+    kind: 'mistral',
+    text: { json: 'mistral/text.json', sse: 'mistral/text.sse', usage: { promptTokens: 12, completionTokens: 15 } },
+    tool: { json: 'mistral/tool-call.json', sse: 'mistral/tool-call.sse', usage: { promptTokens: 84, completionTokens: 22 }, finishReason: 'tool_calls' },
+    errors: [
+      { file: 'mistral/error-400.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'Invalid model' },
+      { file: 'mistral/error-401.json', wireStatus: 401, status: 502, code: 'upstream_auth_failed' },
+      { file: 'mistral/error-429.json', wireStatus: 429, status: 429, code: 'upstream_rate_limited', says: 'rate limit exceeded' },
+      { file: 'mistral/error-500.json', wireStatus: 500, status: 502, code: 'upstream_error', says: 'Internal server error' },
+    ],
+    midStream: 'mistral/mid-stream-cut.sse',
+    wire(request, stream) {
+      expect(request.url).toBe('/v1/chat/completions');
+      expect(request.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+      expect(request.body).toMatchObject({ model: UPSTREAM_MODELS.mistral, stream, messages });
+      // Mistral refuses fields it does not know and always streams usage: nothing to ask for.
+      expect(request.body.stream_options).toBeUndefined();
+    },
+    wireTools: (body) => expect(body.tools).toEqual([WEATHER_TOOL]),
+  },
+  {
+    kind: 'cohere',
+    text: { json: 'cohere/text.json', sse: 'cohere/text.sse', usage: { promptTokens: 12, completionTokens: 15 } },
+    tool: { json: 'cohere/tool-call.json', sse: 'cohere/tool-call.sse', usage: { promptTokens: 84, completionTokens: 22 }, finishReason: 'tool_calls' },
+    errors: [
+      { file: 'cohere/error-400.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'invalid request' },
+      { file: 'cohere/error-401.json', wireStatus: 401, status: 502, code: 'upstream_auth_failed' },
+      { file: 'cohere/error-429.json', wireStatus: 429, status: 429, code: 'upstream_rate_limited', says: 'request limit' },
+      { file: 'cohere/error-500.json', wireStatus: 500, status: 502, code: 'upstream_error', says: 'internal server error' },
+    ],
+    midStream: 'cohere/mid-stream-cut.sse',
+    wire(request, stream) {
+      expect(request.url).toBe('/v2/chat');
+      expect(request.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
+      expect(request.body).toEqual({ model: UPSTREAM_MODELS.cohere, stream, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] });
+    },
+    wireTools: (body) => expect(body.tools).toEqual([WEATHER_TOOL]),
+  },
 ];
 
 let h: ProviderHarness;

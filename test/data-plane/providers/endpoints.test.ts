@@ -42,6 +42,32 @@ describe('POST /v1/embeddings', () => {
     expect((await h.usageOf(response))[0]).toMatchObject({ completionTokens: 0, estimated: true });
   });
 
+  it('maps Cohere v2 embed both ways, billed units as usage', async () => {
+    h.upstream.enqueue({ file: 'cohere/embeddings.json' });
+    const response = await h.post('/v1/embeddings', { model: 'cohere', input: ['hello', 'goodbye'] });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({ object: 'list', model: 'command-a-03-2025', usage: { prompt_tokens: 2 } });
+    expect(body.data.map((d: any) => d.embedding)).toEqual([
+      [0.016296387, -0.008354187, -0.04699707],
+      [-0.0028266907, 0.0025539398, 0.012664795],
+    ]);
+    expect(h.upstream.requests[0]).toMatchObject({
+      url: '/v2/embed',
+      body: { model: 'command-a-03-2025', texts: ['hello', 'goodbye'], input_type: 'search_document', embedding_types: ['float'] },
+    });
+    expect((await h.usageOf(response))[0]).toMatchObject({ promptTokens: 2, completionTokens: 0, estimated: false });
+  });
+
+  it('embeds through Mistral at its OpenAI-shaped endpoint', async () => {
+    h.upstream.enqueue({ file: 'mistral/embeddings.json' });
+    const response = await h.post('/v1/embeddings', { model: 'mistral', input: 'hello' });
+    expect(response.status).toBe(200);
+    expect((await response.json()).data[0].embedding).toEqual([-0.0165863037109375, 0.07012939453125, 0.031494140625]);
+    expect(h.upstream.requests[0]).toMatchObject({ url: '/v1/embeddings', body: { model: 'mistral-large-latest', input: 'hello' } });
+    expect((await h.usageOf(response))[0]).toMatchObject({ promptTokens: 6, estimated: false });
+  });
+
   it('embeds deterministically on the mock', async () => {
     const one = await (await h.post('/v1/embeddings', { model: 'mock', input: 'same' })).json();
     const two = await (await h.post('/v1/embeddings', { model: 'mock', input: 'same', encoding_format: 'float' })).json();
@@ -82,7 +108,7 @@ describe('POST /v1/completions', () => {
     expect((await h.usageOf(response))[0]).toMatchObject({ promptTokens: 5, completionTokens: 7, streamed: true });
   });
 
-  it.each(['anthropic', 'gemini', 'mock'])('refuses %s with 400 unsupported_endpoint', async (model) => {
+  it.each(['anthropic', 'gemini', 'mistral', 'cohere', 'mock'])('refuses %s with 400 unsupported_endpoint', async (model) => {
     const response = await h.post('/v1/completions', { model, prompt: 'hi' });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe('unsupported_endpoint');
@@ -113,6 +139,6 @@ describe('features a provider cannot serve', () => {
 describe('GET /v1/models', () => {
   it('lists what the key may use, whatever the provider kind', async () => {
     const body = await (await h.get('/v1/models')).json();
-    expect(body.data.map((entry: { id: string }) => entry.id).sort()).toEqual(['anthropic', 'azure-openai', 'gemini', 'mock', 'openai', 'openai-compatible']);
+    expect(body.data.map((entry: { id: string }) => entry.id).sort()).toEqual(['anthropic', 'azure-openai', 'cohere', 'gemini', 'mistral', 'mock', 'openai', 'openai-compatible']);
   });
 });

@@ -20,6 +20,8 @@ export const UPSTREAM_MODELS: Record<Exclude<ProviderKind, 'mock'>, string> = {
   'azure-openai': 'prod-gpt4o',
   anthropic: 'claude-sonnet-4-5',
   gemini: 'gemini-2.5-flash',
+  mistral: 'mistral-large-latest',
+  cohere: 'command-a-03-2025',
 };
 
 export interface ProviderHarness {
@@ -64,6 +66,8 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     'azure-openai': upstream.origin,
     anthropic: upstream.origin,
     gemini: upstream.origin,
+    mistral: `${upstream.origin}/v1`,
+    cohere: upstream.origin,
   };
   const providers: SnapshotProvider[] = [];
   const models: SnapshotModel[] = [];
