@@ -11,6 +11,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startDataPlane } from '../data-plane/app.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
+import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
 
 export interface GatewayChildConfig {
   snapshotFile: string;
@@ -37,7 +38,10 @@ const consumer = bus.kind === 'memory'
     })
   : null;
 
-await bus.publishSnapshot({ version: 1, json: await readFile(config.snapshotFile, 'utf8') });
+// Signed as the control plane signs: data planes refuse anything else.
+const signer = createSnapshotSigner(parseSecretKeys(config.secretKey));
+const initial = await readFile(config.snapshotFile, 'utf8');
+await bus.publishSnapshot({ version: 1, json: initial, signature: signer.sign(initial) });
 const plane = await startDataPlane({
   bus,
   host: '127.0.0.1',
@@ -92,7 +96,7 @@ async function apply(file: string, version: number): Promise<void> {
   // The histogram records from its second tick on: let it tick before the apply can block.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
-  await bus.publishSnapshot({ version, json });
+  await bus.publishSnapshot({ version, json, signature: signer.sign(json) });
   while (plane.snapshotVersion() !== version) await new Promise(setImmediate);
   const applyMs = performance.now() - started;
   // One more turn so the block that ended the apply is recorded.

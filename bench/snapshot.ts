@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
+import { createSecretBox, parseSecretKeys, providerBinding } from '../shared/crypto/secret-box.ts';
 import { hashSecret } from '../shared/keys/api-key.ts';
 import { type ConfigSnapshot, hashSnapshotContent, SNAPSHOT_SCHEMA_VERSION, SnapshotContent } from '../shared/snapshot/schema.ts';
 
@@ -50,7 +50,7 @@ export function benchSnapshot(options: BenchSnapshotOptions): BenchSnapshot {
     name: `bench-provider-${i}`,
     kind: 'openai-compatible' as const,
     baseUrl: options.upstreamBaseUrl,
-    credential: box.seal(UPSTREAM_CREDENTIAL),
+    credential: box.seal(UPSTREAM_CREDENTIAL, providerBinding({ id: `prov-${i}`, baseUrl: options.upstreamBaseUrl })),
     teamId: null,
   }));
   const models = Array.from({ length: options.models }, (_, i) => ({

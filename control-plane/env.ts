@@ -23,6 +23,8 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   /** Control-plane heartbeat period (data planes report `control_plane_down` after 3 missed). */
   TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** How often the stored snapshot on the bus is checked (missing, older, forged) and healed; 0: never. */
+  TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** Every stored usage event is POSTed here in batches (Langfuse, a warehouse loader...). */
   TOLLGATE_USAGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */

@@ -21,6 +21,8 @@ import { protectionPlugins } from './protection.ts';
 import { listen } from './startup-errors.ts';
 import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
+import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
+import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { startRetention } from './usage/retention.ts';
@@ -48,6 +50,8 @@ export interface ControlPlaneOptions {
   credentialRecheckMs?: number;
   /** GraphQL POST bodies above this are refused before they are read (graphql-gate.ts); default 1 MiB. */
   maxGraphQLBodyBytes?: number;
+  /** How often the bus is checked for a missing, older or invalid stored snapshot; 0: never. Default 5 s. */
+  snapshotCheckIntervalMs?: number;
   /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
@@ -88,17 +92,19 @@ const requireAuthenticated: Plugin<GraphQLContext> = {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const { prisma, bus, secretBox } = options;
   const live = createLiveEvents();
-  const snapshots = createSnapshotPublisher({ prisma, bus, live });
+  const snapshots = createSnapshotPublisher({ prisma, bus, live, signer: createSnapshotSigner(secretBox.keys), reconcileIntervalMs: options.snapshotCheckIntervalMs });
   const fleet = createFleetRegistry({ bus });
   const database = createDatabaseHealth(prisma);
   const budgetsRemaining = async (teamId: string) =>
     (await teamBudgetStatus(prisma, teamId)).budgets.map((status) => ({ budgetId: status.budget.id, remainingMicroUsd: status.remainingMicroUsd }));
   const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining }, { defaultMetrics: options.defaultMetrics });
+  snapshots.registerMetrics(metrics.registry);
   const heartbeat = createControlHeartbeat({
     bus,
     instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
     intervalMs: options.heartbeatIntervalMs ?? 5_000,
     databaseUp: () => database.isUp(),
+    snapshotVersion: () => snapshots.publishedVersion(),
   });
   const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected() });
   const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
@@ -149,6 +155,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   database.start();
   heartbeat.start();
   try {
+    // Before the first snapshot: data planes open only credentials bound to their provider.
+    await resealLegacyCredentials(prisma, secretBox);
     await snapshots.publish();
     await listen(server, options.port, options.host, 'CONTROL_PLANE_PORT');
   } catch (error) {

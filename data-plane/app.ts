@@ -41,13 +41,15 @@ export interface DataPlaneOptions {
   host: string;
   /** 0 picks a free port; the bound one is returned. */
   port: number;
-  /** Opens the provider credentials sealed in snapshots. */
-  secretBox: Pick<SecretBox, 'open'>;
+  /** Opens the provider credentials sealed in snapshots; its keys verify the snapshots' signatures. */
+  secretBox: Pick<SecretBox, 'open' | 'keys'>;
   /** Request bodies above this are refused with 413. */
   maxBodyBytes: number;
   logger?: Logger;
   /** Safety-net re-read of the stored snapshot, in case an announcement was lost. */
   snapshotPollIntervalMs?: number;
+  /** Behind the control plane's snapshot version this long: degraded `snapshot_stale`. Default 10 s. */
+  snapshotStaleAfterMs?: number;
   upstream?: UpstreamAgentOptions;
   /** Retry, cooldown and timeout policy; a shared cooldown store. Defaults suit production. */
   routing?: RoutingOptions;
@@ -110,6 +112,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     secretBox: options.secretBox,
     logger,
     pollIntervalMs: options.snapshotPollIntervalMs,
+    staleAfterMs: options.snapshotStaleAfterMs,
     file: options.snapshotDir ? createSnapshotFile(options.snapshotDir) : undefined,
   });
   const routing = createRoutingRuntime(options.routing);
@@ -138,6 +141,8 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         inFlight: lifecycle.inFlight(),
       };
     },
+    onControl: (beat) => snapshots.noteTarget(beat.instanceId, beat.snapshotVersion, beat.intervalMs),
+    extraDegraded: () => (snapshots.status().stale ? ['snapshot_stale'] : []),
   });
   const metrics = createDataPlaneMetrics(
     {

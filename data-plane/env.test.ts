@@ -19,6 +19,7 @@ describe('parseDataPlaneEnv', () => {
         drainTimeoutMs: 25_000,
         instanceId: undefined,
         heartbeatIntervalMs: 5_000,
+        snapshotStaleAfterMs: 10_000,
         snapshotDir: undefined,
         otlpEndpoint: undefined,
         serviceName: 'tollgate-data-plane',

@@ -37,6 +37,8 @@ const DataPlaneEnv = z.object({
   TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   /** Fleet heartbeat period; 0 sends none. */
   TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
+  /** Serving an older snapshot than the control plane's target this long: degraded `snapshot_stale`. */
+  TOLLGATE_SNAPSHOT_STALE_MS: z.coerce.number().int().positive().default(10_000),
   /** With Redis: keep the last good snapshot in TOLLGATE_DATA_DIR/snapshot.json and boot from it. */
   TOLLGATE_SNAPSHOT_ON_DISK: z.enum(['true', 'false']).default('true'),
   /** OpenTelemetry's standard variable: when set, request and attempt spans go to `<it>/v1/traces` (OTLP/HTTP JSON). */
@@ -72,6 +74,7 @@ export interface DataPlaneConfig {
   drainTimeoutMs: number;
   instanceId: string | undefined;
   heartbeatIntervalMs: number;
+  snapshotStaleAfterMs: number;
   /** Where the last good snapshot is kept; undefined when turned off. */
   snapshotDir: string | undefined;
   /** OTLP/HTTP endpoint for traces; undefined: no tracing (the SDK is not loaded). */
@@ -114,6 +117,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       drainTimeoutMs: e.TOLLGATE_DRAIN_TIMEOUT_MS,
       instanceId: e.TOLLGATE_INSTANCE_ID,
       heartbeatIntervalMs: e.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+      snapshotStaleAfterMs: e.TOLLGATE_SNAPSHOT_STALE_MS,
       // The disk copy outlives a Redis or control-plane outage; with the in-process bus the control
       // plane is in this very process, so there is nothing to outlive.
       snapshotDir: e.TOLLGATE_SNAPSHOT_ON_DISK === 'true' && e.REDIS_URL ? e.TOLLGATE_DATA_DIR : undefined,

@@ -24,6 +24,7 @@ export function dataPlaneOptionsFrom(config: DataPlaneConfig, wiring: { bus: Bus
     snapshotDir: config.snapshotDir,
     instanceId: config.instanceId,
     heartbeatIntervalMs: config.heartbeatIntervalMs,
+    snapshotStaleAfterMs: config.snapshotStaleAfterMs,
     tracing: { otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName },
     routing: {
       retry: routing.retry,

@@ -1,8 +1,11 @@
+import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import type { Bus } from '../../shared/bus/bus.ts';
+import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
+import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
+import { judgeStoredSnapshot, type HealReason } from './stored-snapshot-check.ts';
 
 // setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
 const MAX_TIMER_MS = 2_147_000_000;
@@ -20,19 +23,56 @@ export interface PublishedSnapshot {
  */
 export const DEFAULT_COALESCE_MS = 15;
 
+/** How often the bus is checked for a missing, older or invalid stored snapshot. */
+export const DEFAULT_RECONCILE_MS = 5_000;
+
+export interface SnapshotPublisherDeps {
+  prisma: PrismaClient;
+  bus: Bus;
+  /** Signs every stored snapshot; verifies what the bus holds before trusting it. */
+  signer: SnapshotSigner & SnapshotVerifier;
+  live?: LiveEvents;
+  coalesceMs?: number;
+  /** 0 turns the periodic check off (tests that want a broken bus to stay broken). */
+  reconcileIntervalMs?: number;
+  /** Where alerts go besides the metric; default console.error. */
+  logError?: (message: string, detail: Record<string, unknown>) => void;
+}
+
 /**
- * Compiles, stores and announces snapshots. Runs are serialised and coalesced: requests made
- * within a short window, or while a run is in flight, share one next run, and every caller's
+ * Compiles, signs, stores and announces snapshots. Runs are serialised and coalesced: requests
+ * made within a short window, or while a run is in flight, share one next run, and every caller's
  * promise settles after a run that started after its change was committed. Each run compiles
  * one consistent state, so no snapshot holds part of a transaction.
+ *
+ * The result of every store on the bus is checked. When the bus keeps what it holds, that is
+ * judged (stored-snapshot-check.ts): an equal or legitimately newer snapshot is fine; an
+ * invalid, unsigned or conflicting one is overwritten; a validly signed newer one this database
+ * never made (a restored database) is moved past. Each heal is an alert: an error log line and
+ * `tollgate_snapshot_heals_total{reason}`. Every `reconcileIntervalMs` the bus is checked for a
+ * missing, older or foreign stored snapshot (a Redis restarted empty), and healed the same way.
  */
-export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; live?: LiveEvents; coalesceMs?: number }) {
-  const { prisma, bus } = deps;
+export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
+  const { prisma, bus, signer } = deps;
   const coalesceMs = deps.coalesceMs ?? DEFAULT_COALESCE_MS;
-  let running: Promise<PublishedSnapshot> | null = null;
+  const logError = deps.logError ?? ((message, detail) => console.error(message, JSON.stringify(detail)));
+  const heals = new Map<HealReason, number>();
+  let healCounter: Counter<'reason'> | null = null;
+  let running: Promise<unknown> | null = null;
   let queued: Promise<PublishedSnapshot> | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let reconciler: NodeJS.Timeout | null = null;
   let closed = false;
+  // A validly signed stored version this database does not have: the next version goes past it.
+  let versionFloor = 0;
+  // The signature of the newest stored version, so the periodic check need not re-read its body.
+  let lastSigned: { version: number; signature: string } | null = null;
+
+  function alert(reason: HealReason, detail: Record<string, unknown>) {
+    heals.set(reason, (heals.get(reason) ?? 0) + 1);
+    healCounter?.inc({ reason });
+    logError(`snapshot store healed (${reason})`, { reason, ...detail });
+  }
 
   /** Compiles again when a future price version takes effect, though no row changes then. */
   async function scheduleNext(now: Date) {
@@ -47,6 +87,37 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
     timer.unref();
   }
 
+  function signed(row: { version: number; body: string }): StoredSnapshot {
+    const signature = lastSigned?.version === row.version ? lastSigned.signature : signer.sign(row.body);
+    lastSigned = { version: row.version, signature };
+    return { version: row.version, json: row.body, signature };
+  }
+
+  /**
+   * Puts `row` (the newest snapshot of the database) on the bus, and makes sure the bus then
+   * holds it or a legitimately newer one. Returns false when the version must move past the
+   * stored one (a new run is needed).
+   */
+  async function store(row: { version: number; hash: string; body: string }): Promise<boolean> {
+    const ours = signed(row);
+    if (await bus.publishSnapshot(ours)) return true;
+    const stored = await bus.loadSnapshot();
+    const verdict = await judgeStoredSnapshot(stored, row, {
+      verifier: signer,
+      knownHash: async (version) => (await prisma.snapshot.findUnique({ where: { version }, select: { hash: true } }))?.hash ?? null,
+    });
+    if (verdict.action === 'keep') return true;
+    if (verdict.action === 'move_past') {
+      alert(verdict.reason, { storedVersion: stored?.version ?? null, ourVersion: row.version });
+      versionFloor = Math.max(versionFloor, verdict.storedVersion);
+      return false;
+    }
+    // Overwrite: what is stored was never served by a data plane (they refuse it too).
+    alert(verdict.reason, { storedVersion: stored?.version ?? null, ourVersion: row.version });
+    await bus.publishSnapshot(ours, { replace: true });
+    return true;
+  }
+
   async function run(): Promise<PublishedSnapshot> {
     const now = new Date();
     // One repeatable-read transaction: every row read belongs to the same committed state, so a
@@ -55,34 +126,55 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
     await scheduleNext(now);
     const hash = hashSnapshotContent(content);
     const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' } });
-    if (latest && latest.hash === hash) {
+    if (latest && latest.hash === hash && latest.version > versionFloor) {
       // Nothing changed; make sure the bus has it anyway (a fresh Redis, say).
-      await bus.publishSnapshot({ version: latest.version, json: latest.body });
-      return latest;
+      if (await store(latest)) return latest;
     }
-    const version = (latest?.version ?? 0) + 1;
+    const version = Math.max(latest?.version ?? 0, versionFloor) + 1;
     const createdAt = new Date();
     const snapshot: ConfigSnapshot = { ...content, version, hash, createdAt: createdAt.toISOString() };
     const json = JSON.stringify(snapshot);
     // Stored first: the database is the truth, the bus message only a hint to re-read.
     await prisma.snapshot.create({ data: { version, hash, body: json, createdAt } });
-    await bus.publishSnapshot({ version, json });
+    if (!(await store({ version, hash, body: json }))) throw new Error('a newer foreign snapshot is stored; publishing past it');
     deps.live?.publish('snapshot', { version, hash, createdAt });
     return { version, hash, createdAt };
   }
 
-  function start(): Promise<PublishedSnapshot> {
-    running = run().finally(() => {
-      running = null;
+  /** The periodic check: the bus must hold our newest snapshot (or a legitimately newer one). */
+  async function reconcile(): Promise<void> {
+    const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' }, select: { version: true, hash: true } });
+    if (!latest) return;
+    const head = await bus.loadSnapshotHead();
+    if (head && lastSigned && head.version === latest.version && head.signature === lastSigned.signature && lastSigned.version === latest.version) return;
+    if (head && head.version > latest.version && (await prisma.snapshot.findUnique({ where: { version: head.version }, select: { version: true } }))) return;
+    const row = await prisma.snapshot.findUnique({ where: { version: latest.version } });
+    if (!row) return;
+    if (!head) alert('missing', { ourVersion: row.version });
+    else if (head.version < row.version) alert('older', { storedVersion: head.version, ourVersion: row.version });
+    if (!(await store(row))) void publish().catch(() => undefined);
+  }
+
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    const previous = running ? running.catch(() => undefined) : Promise.resolve();
+    const next = previous.then(work);
+    const tracked = next.finally(() => {
+      if (running === tracked) running = null;
     });
+    running = tracked;
+    return next;
+  }
+
+  function start(): Promise<PublishedSnapshot> {
+    const result = serialised(run);
     // A failed run (the bus down, say) is retried until one succeeds: the change is committed,
     // and the data planes must get it without waiting for the next mutation.
-    running.catch((error: unknown) => {
+    result.catch((error: unknown) => {
       console.error('snapshot publication failed; retrying', error instanceof Error ? error.message : error);
       if (closed) return;
       setTimeout(() => void publish().catch(() => undefined), RETRY_MS).unref();
     });
-    return running;
+    return result;
   }
 
   function publish(): Promise<PublishedSnapshot> {
@@ -97,13 +189,39 @@ export function createSnapshotPublisher(deps: { prisma: PrismaClient; bus: Bus; 
     return queued;
   }
 
+  const reconcileMs = deps.reconcileIntervalMs ?? DEFAULT_RECONCILE_MS;
+  if (reconcileMs > 0) {
+    reconciler = setInterval(() => {
+      if (queued || closed) return;
+      serialised(reconcile).catch((error: unknown) => console.error('snapshot check failed', error instanceof Error ? error.message : error));
+    }, reconcileMs);
+    reconciler.unref();
+  }
+
   return {
     /** Publishes the current configuration; resolves once the bus holds it. */
     publish,
-    /** Stops the scheduled re-compile; waits for a run in flight. */
+    /** Checks the bus now (as the periodic check does) and heals what it finds. */
+    reconcile: () => serialised(reconcile),
+    /** The version the newest publication stored: the target data planes converge on. */
+    publishedVersion: (): number | null => lastSigned?.version ?? null,
+    /** Heals so far, by reason. */
+    heals: (): Record<string, number> => Object.fromEntries(heals),
+    /** Registers `tollgate_snapshot_heals_total{reason}` on the control plane's registry. */
+    registerMetrics(registry: Registry) {
+      healCounter = new Counter({
+        name: 'tollgate_snapshot_heals_total',
+        help: 'Times the stored snapshot on the bus was found missing, older, invalid, unsigned, conflicting or foreign, and healed (alert on any increase).',
+        labelNames: ['reason'] as const,
+        registers: [registry],
+      });
+      for (const [reason, count] of heals) healCounter.inc({ reason }, count);
+    },
+    /** Stops the scheduled re-compile and the periodic check; waits for a run in flight. */
     async close(): Promise<void> {
       closed = true;
       if (timer) clearTimeout(timer);
+      if (reconciler) clearInterval(reconciler);
       await Promise.allSettled([running, queued]);
     },
   };

@@ -18,6 +18,10 @@ export interface HeartbeatOptions {
   intervalMs: number;
   logger: Logger;
   state(): PlaneState;
+  /** Each control-plane heartbeat, as it arrives (the snapshot store takes its target version). */
+  onControl?: (heartbeat: ControlPlaneHeartbeat) => void;
+  /** Degraded modes other parts know of (the snapshot store's `snapshot_stale`). */
+  extraDegraded?: () => DegradedMode[];
 }
 
 export interface Heartbeat {
@@ -49,8 +53,9 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
   let sending: Promise<void> | null = null;
 
   function degraded(): DegradedMode[] {
-    if (!bus.isConnected()) return ['redis_down'];
-    const modes: DegradedMode[] = [];
+    const extra = options.extraDegraded?.() ?? [];
+    if (!bus.isConnected()) return ['redis_down', ...extra];
+    const modes: DegradedMode[] = [...extra];
     const now = Date.now();
     if (lastControl) {
       if (now - lastControl.at > HEARTBEAT_MISSES_ALLOWED * lastControl.heartbeat.intervalMs) modes.push('control_plane_down');
@@ -88,7 +93,9 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
       // Not awaited: with Redis down the subscription waits for it, and start-up must not.
       subscribing = bus
         .onHeartbeat('control', (heartbeat) => {
-          if (heartbeat.plane === 'control') lastControl = { heartbeat, at: Date.now() };
+          if (heartbeat.plane !== 'control') return;
+          lastControl = { heartbeat, at: Date.now() };
+          options.onControl?.(heartbeat);
         })
         .then(
           (stop) => (unsubscribe = stop),

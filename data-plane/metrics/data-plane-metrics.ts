@@ -159,6 +159,15 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
       this.inc(sources.snapshot().refusedCount);
     },
   });
+  new Counter({
+    name: 'tollgate_snapshot_signature_refused_total',
+    help: 'Stored snapshots refused because they were unsigned or not signed by the control plane (forged); also in tollgate_snapshot_refused_total.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(sources.snapshot().refused.signature);
+    },
+  });
   new Gauge({
     name: 'tollgate_degraded',
     help: 'Declared degraded modes: 1 while the plane is in the mode.',

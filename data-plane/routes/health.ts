@@ -34,6 +34,10 @@ export function readyzRoute(deps: ReadyzDeps): RouteHandler {
       instanceId: deps.instanceId ?? null,
       snapshot: status.version !== null ? { version: status.version, hash: status.hash, loadedAt: status.loadedAt, source: status.source } : null,
       lastRefused: status.lastRefused,
+      // Refused stored snapshots by kind since start; `signature` counts forged or unsigned ones.
+      snapshotRefused: status.refused,
+      /** The version the control plane published last; behind it too long is `snapshot_stale`. */
+      snapshotTarget: status.targetVersion,
       degraded: deps.degraded?.() ?? [],
       inFlight: deps.inFlight?.() ?? 0,
       money: deps.money?.status() ?? null,

@@ -20,7 +20,7 @@ function compile() {
       apiKey('secret-3', { id: 'k-orphan', teamId: 'gone' }),
     ],
     providers: [
-      provider({ id: 'p-ok', kind: 'openai', credential: box.seal('sk-live') }),
+      provider({ id: 'p-ok', kind: 'openai', seal: { box, secret: 'sk-live' } }),
       provider({ id: 'p-bad', kind: 'openai', credential: 'v1.other.a.b.c' }),
     ],
     models: [

@@ -1,4 +1,4 @@
-import type { SecretBox } from '../../shared/crypto/secret-box.ts';
+import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
 import type {
@@ -145,7 +145,9 @@ function compileProvider(provider: SnapshotProvider, secretBox: Pick<SecretBox, 
   let unusableReason: string | null = null;
   if (provider.credential !== null) {
     try {
-      credential = secretBox.open(provider.credential);
+      // Bound to the provider's id and base URL: a credential moved to another provider or
+      // repointed to another host does not open, whoever wrote the snapshot.
+      credential = secretBox.open(provider.credential, providerBinding(provider));
     } catch (error) {
       // Only the reason, never the sealed value: it is useless without the key but still a secret.
       unusableReason = `credential of provider ${provider.name} cannot be decrypted: ${(error as Error).message}`;

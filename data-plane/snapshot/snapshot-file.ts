@@ -6,7 +6,9 @@ import type { StoredSnapshot } from '../../shared/bus/bus.ts';
 /**
  * The last good snapshot on disk (`<dir>/snapshot.json`), so a data plane restarted while Redis
  * and the control plane are down boots from it and serves. Holds exactly what the bus held: the
- * JSON as published (provider credentials stay sealed; the file is still written 0600).
+ * control plane's signature on the first line, then the JSON as published (provider credentials
+ * stay sealed; the file is still written 0600). The store verifies it like a snapshot from the
+ * bus; a file without the signature line (written before 0.2) is refused.
  */
 export interface SnapshotFile {
   readonly path: string;
@@ -21,13 +23,17 @@ export function createSnapshotFile(dir: string): SnapshotFile {
   return {
     path: file,
     async read() {
-      let json: string;
+      let text: string;
       try {
-        json = await readFile(file, 'utf8');
+        text = await readFile(file, 'utf8');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw error;
       }
+      const newline = text.indexOf('\n');
+      const signed = !text.startsWith('{') && newline > 0;
+      const signature = signed ? text.slice(0, newline) : null;
+      const json = signed ? text.slice(newline + 1) : text;
       // The version is read leniently here: parseSnapshot, in the store, decides whether to trust it.
       let version = 0;
       try {
@@ -36,14 +42,14 @@ export function createSnapshotFile(dir: string): SnapshotFile {
       } catch {
         // Left to the store to refuse, with the parse error as its reason.
       }
-      return { version, json };
+      return { version, json, signature };
     },
     async write(snapshot) {
       await mkdir(dir, { recursive: true });
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const handle = await open(temporary, 'w', 0o600);
       try {
-        await handle.writeFile(snapshot.json, 'utf8');
+        await handle.writeFile(`${snapshot.signature ?? ''}\n${snapshot.json}`, 'utf8');
         // Durable before the rename makes it visible: rename alone can leave an empty file after a power loss.
         await handle.sync();
       } finally {

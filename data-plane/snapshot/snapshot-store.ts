@@ -1,10 +1,18 @@
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
+import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';
 import { compileSnapshot } from './compile-snapshot.ts';
 import type { CompiledSnapshot } from './compiled-snapshot.ts';
+import { createConvergence } from './convergence.ts';
 import type { SnapshotFile } from './snapshot-file.ts';
+
+/** Why a stored snapshot was refused: not signed by our control plane, unreadable, or older. */
+export type RefusalKind = 'signature' | 'invalid' | 'older';
+
+/** Default for how long a data plane may serve an older version than the control plane's target. */
+export const DEFAULT_SNAPSHOT_STALE_AFTER_MS = 10_000;
 
 export interface SnapshotStatus {
   version: number | null;
@@ -14,9 +22,15 @@ export interface SnapshotStatus {
   /** Where the served snapshot came from: the bus, or the last good copy on disk. */
   source: 'bus' | 'disk' | null;
   /** The last stored snapshot that was refused, and why; the previous one kept serving. */
-  lastRefused: { version: number; reason: string; at: string } | null;
+  lastRefused: { version: number; kind: RefusalKind; reason: string; at: string } | null;
   /** How many refusals so far (distinct version and reason). */
   refusedCount: number;
+  /** Refusals by kind: `signature` counts unsigned or wrongly signed (forged) snapshots. */
+  refused: Record<RefusalKind, number>;
+  /** The newest version a live control plane says it published; null when none said. */
+  targetVersion: number | null;
+  /** Behind the target for longer than allowed: reported as the `snapshot_stale` degraded mode. */
+  stale: boolean;
 }
 
 export interface SnapshotStore {
@@ -27,13 +41,18 @@ export interface SnapshotStore {
   start(): Promise<void>;
   /** Re-reads the stored snapshot; concurrent calls coalesce into one extra read. */
   refresh(): Promise<void>;
+  /** A control plane's heartbeat named the version it last published (the target to converge on). */
+  noteTarget(instanceId: string, version: number | null | undefined, intervalMs: number): void;
   close(): Promise<void>;
 }
 
 export interface SnapshotStoreOptions {
   bus: Pick<Bus, 'loadSnapshot' | 'onSnapshotAnnounced'>;
-  secretBox: Pick<SecretBox, 'open'>;
+  /** Opens provider credentials; its keys also verify the control plane's signature. */
+  secretBox: Pick<SecretBox, 'open' | 'keys'>;
   logger: Logger;
+  /** Serving an older version than the control plane's target this long makes the plane `snapshot_stale`. */
+  staleAfterMs?: number;
   /**
    * Re-read the stored snapshot this often even without announcements: pub/sub is lossy (a
    * message sent while we were disconnected is gone), the stored snapshot is the truth.
@@ -48,10 +67,15 @@ export interface SnapshotStoreOptions {
 
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
   const { bus, secretBox, logger } = options;
+  const verifier = createSnapshotSigner(secretBox.keys);
   let compiled: CompiledSnapshot | null = null;
+  const convergence = createConvergence({ served: () => compiled?.version ?? null, staleAfterMs: options.staleAfterMs ?? DEFAULT_SNAPSHOT_STALE_AFTER_MS });
   let loadedAt: string | null = null;
   let lastRefused: SnapshotStatus['lastRefused'] = null;
   let refusedCount = 0;
+  const refusedByKind: Record<RefusalKind, number> = { signature: 0, invalid: 0, older: 0 };
+  // The last refused stored snapshot, by version and signature: polls do not verify it again.
+  let lastRefusedStored: string | null = null;
   let source: SnapshotStatus['source'] = null;
   let persisting: Promise<void> = Promise.resolve();
   let inFlight: Promise<void> | null = null;
@@ -67,12 +91,21 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): void {
     // The bus confirms what we serve from disk: from now on it is the bus's snapshot.
     if (compiled && from === 'bus' && source === 'disk' && stored.version === compiled.version) source = 'bus';
-    // Cheap skip before parsing: the announcement was for what we already serve (or older).
-    if (compiled && stored.version <= compiled.version) return;
+    // Cheap skip before verifying: the announcement (or poll) is for what we already serve.
+    if (compiled && stored.version === compiled.version) return;
+    const fingerprint = `${stored.version}/${stored.signature}`;
+    if (fingerprint === lastRefusedStored) return;
+    // Origin first: nothing unsigned is even parsed. Anyone who can write to Redis could
+    // otherwise mint keys or send a credential to a host of their choosing.
+    const unsigned = verifier.check(stored.json, stored.signature);
+    if (unsigned) return refuse(stored.version, 'signature', unsigned, fingerprint);
     const parsed = parseSnapshot(stored.json);
-    if (!parsed.ok) return refuse(stored.version, parsed.reason);
-    if (compiled && parsed.snapshot.version <= compiled.version) {
-      return refuse(parsed.snapshot.version, `older than the current version ${compiled.version}`);
+    if (!parsed.ok) return refuse(stored.version, 'invalid', parsed.reason, fingerprint);
+    if (compiled && parsed.snapshot.version === compiled.version) return;
+    if (compiled && parsed.snapshot.version < compiled.version) {
+      // Never served: versions only move forward. Reported, since it means the stored snapshot
+      // went back (a Redis restored from an old dump, a control plane on an old database).
+      return refuse(parsed.snapshot.version, 'older', `older than the current version ${compiled.version}`, fingerprint);
     }
     const result = compileSnapshot(parsed.snapshot, secretBox);
     for (const warning of result.warnings) logger.warn({ snapshotVersion: parsed.snapshot.version }, `snapshot: ${warning}`);
@@ -105,11 +138,13 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     }
   }
 
-  function refuse(version: number, reason: string): void {
+  function refuse(version: number, kind: RefusalKind, reason: string, fingerprint: string): void {
+    lastRefusedStored = fingerprint;
     if (lastRefused?.version === version && lastRefused.reason === reason) return;
-    lastRefused = { version, reason, at: new Date().toISOString() };
+    lastRefused = { version, kind, reason, at: new Date().toISOString() };
     refusedCount++;
-    logger.error({ snapshotVersion: version, reason, keptVersion: compiled?.version ?? null }, 'snapshot refused');
+    refusedByKind[kind]++;
+    logger.error({ snapshotVersion: version, kind, reason, keptVersion: compiled?.version ?? null }, 'snapshot refused');
   }
 
   function refresh(): Promise<void> {
@@ -137,8 +172,23 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
 
   return {
     current: () => compiled,
-    status: () => ({ version: compiled?.version ?? null, hash: compiled?.hash ?? null, loadedAt, source, lastRefused, refusedCount }),
+    status: () => ({
+      version: compiled?.version ?? null,
+      hash: compiled?.hash ?? null,
+      loadedAt,
+      source,
+      lastRefused,
+      refusedCount,
+      refused: { ...refusedByKind },
+      targetVersion: convergence.target(),
+      stale: convergence.stale(),
+    }),
     refresh,
+    noteTarget(instanceId, version, intervalMs) {
+      convergence.noteTarget(instanceId, version, intervalMs);
+      // A target newer than what we serve: the announcement may have been lost; look now.
+      if (typeof version === 'number' && (compiled === null || version > compiled.version)) void refresh();
+    },
     async start() {
       try {
         // Announcements are hints: whatever version they name, we re-read the stored snapshot.

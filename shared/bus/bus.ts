@@ -5,6 +5,14 @@ import type { UsageEvent } from '../events/usage-event.ts';
 export interface StoredSnapshot {
   version: number;
   json: string;
+  /** The control plane's signature of `json` (shared/snapshot/signature.ts); null when absent. */
+  signature: string | null;
+}
+
+/** What identifies the stored snapshot, without its (large) body. */
+export interface StoredSnapshotHead {
+  version: number;
+  signature: string | null;
 }
 
 /**
@@ -60,10 +68,16 @@ export interface UsageBacklog {
  */
 export interface Bus {
   readonly kind: 'redis' | 'memory';
-  /** Control plane: store a snapshot unless a newer one is stored, then announce it. */
-  publishSnapshot(snapshot: StoredSnapshot): Promise<void>;
+  /**
+   * Control plane: store a snapshot unless one of the same or a newer version is stored, then
+   * announce it. `replace` stores it whatever is stored (healing an invalid stored snapshot).
+   * Resolves true when stored, false when the stored one was kept.
+   */
+  publishSnapshot(snapshot: StoredSnapshot, options?: { replace?: boolean }): Promise<boolean>;
   /** Data plane: the newest stored snapshot, or null when none was ever published. */
   loadSnapshot(): Promise<StoredSnapshot | null>;
+  /** Control plane: the stored snapshot's version and signature, without its body. */
+  loadSnapshotHead(): Promise<StoredSnapshotHead | null>;
   /** Data plane: called with the version of every announcement. Announcements are hints. */
   onSnapshotAnnounced(listener: (version: number) => void): Promise<() => Promise<void>>;
   /** Data plane: hand one usage event to the bus. Resolves once the bus holds it durably. */

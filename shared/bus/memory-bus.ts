@@ -22,13 +22,17 @@ export function createMemoryBus(): Bus {
 
   return {
     kind: 'memory',
-    async publishSnapshot(snapshot) {
-      if (stored && stored.version >= snapshot.version) return;
-      stored = snapshot;
+    async publishSnapshot(snapshot, options) {
+      if (!options?.replace && stored && stored.version >= snapshot.version) return false;
+      stored = { ...snapshot };
       announcements.emit('version', snapshot.version);
+      return true;
     },
     async loadSnapshot() {
-      return stored;
+      return stored && { ...stored };
+    },
+    async loadSnapshotHead() {
+      return stored && { version: stored.version, signature: stored.signature };
     },
     async onSnapshotAnnounced(listener) {
       const onVersion = (version: number) => listener(version);

@@ -27,11 +27,13 @@ const BLOCK_MS = 1000;
 const RETRY_DELAY_MS = 500;
 
 // Store only a newer version, and announce it, atomically: two control planes racing can
-// never move the stored snapshot backwards.
+// never move the stored snapshot backwards. ARGV[4] = '1' replaces whatever is stored (the
+// publisher heals an invalid stored snapshot that way); a version that is not a number counts as 0.
 const PUBLISH_SNAPSHOT = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if current >= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2])
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
+if ARGV[4] ~= '1' and current >= tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2], 'sig', ARGV[3])
 redis.call('PUBLISH', KEYS[2], ARGV[1])
 return 1`;
 
@@ -90,12 +92,20 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
 
   return {
     kind: 'redis',
-    async publishSnapshot(snapshot: StoredSnapshot) {
-      await commands.eval(PUBLISH_SNAPSHOT, 2, names.snapshotKey, names.snapshotChannel, String(snapshot.version), snapshot.json);
+    async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
+      const stored = await commands.eval(
+        PUBLISH_SNAPSHOT, 2, names.snapshotKey, names.snapshotChannel,
+        String(snapshot.version), snapshot.json, snapshot.signature ?? '', publishOptions?.replace ? '1' : '0',
+      );
+      return Number(stored) === 1;
     },
     async loadSnapshot() {
-      const [version, json] = await commands.hmget(names.snapshotKey, 'version', 'json');
-      return version && json ? { version: Number(version), json } : null;
+      const [version, json, signature] = await commands.hmget(names.snapshotKey, 'version', 'json', 'sig');
+      return version && json ? { version: Number(version), json, signature: signature || null } : null;
+    },
+    async loadSnapshotHead() {
+      const [version, signature] = await commands.hmget(names.snapshotKey, 'version', 'sig');
+      return version ? { version: Number(version), signature: signature || null } : null;
     },
     async onSnapshotAnnounced(listener) {
       const subscriber = connect();

@@ -7,7 +7,7 @@ export const HEARTBEAT_SCHEMA_VERSION = 1;
  * The declared degraded modes. A data plane reports the ones it is in; each is visible in its
  * /readyz detail, its metrics and the control plane's fleet view.
  */
-export const DEGRADED_MODES = ['redis_down', 'control_plane_down', 'database_down'] as const;
+export const DEGRADED_MODES = ['redis_down', 'control_plane_down', 'database_down', 'snapshot_stale'] as const;
 export type DegradedMode = (typeof DEGRADED_MODES)[number];
 
 /**
@@ -44,6 +44,11 @@ export const ControlPlaneHeartbeat = z.object({
   instanceId: z.string().min(1),
   /** False when the last database probe failed: the control plane answers "service unavailable". */
   databaseUp: z.boolean(),
+  /**
+   * The snapshot version this control plane last published: the target every data plane should
+   * serve. Optional (added later); a data plane behind it for too long reports `snapshot_stale`.
+   */
+  snapshotVersion: z.number().int().positive().nullable().optional(),
   sentAt: z.iso.datetime(),
   intervalMs: z.number().int().positive(),
 });

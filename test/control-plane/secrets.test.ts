@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
@@ -68,14 +68,15 @@ forEachDatabase((target) => {
   });
 
   it('keeps provider credentials sealed in the database, under the current key id', async () => {
-    const rows = await cp.database.prisma.$queryRawUnsafe<{ name: string; credentialCiphertext: string }[]>('SELECT name, "credentialCiphertext" FROM "Provider" WHERE "credentialCiphertext" IS NOT NULL');
+    const rows = await cp.database.prisma.$queryRawUnsafe<{ id: string; name: string; baseUrl: string | null; credentialCiphertext: string }[]>('SELECT id, name, "baseUrl", "credentialCiphertext" FROM "Provider" WHERE "credentialCiphertext" IS NOT NULL');
     expect(rows.map((r) => r.name).sort()).toEqual(['byok', 'upstream']);
     const box = createSecretBox(parseSecretKeys(TEST_SECRET_KEY));
     for (const row of rows) {
-      expect(row.credentialCiphertext).toMatch(/^v1\.test\./);
+      expect(row.credentialCiphertext).toMatch(/^v2\.test\./);
       for (const secret of Object.values(secrets)) expect(row.credentialCiphertext).not.toContain(secret);
     }
-    expect(box.open(rows.find((r) => r.name === 'upstream')!.credentialCiphertext)).toBe(secrets.rotatedCredential);
+    const upstream = rows.find((r) => r.name === 'upstream')!;
+    expect(box.open(upstream.credentialCiphertext, providerBinding(upstream))).toBe(secrets.rotatedCredential);
   });
 
   it('stores keys and tokens as hashes only', async () => {
@@ -108,7 +109,7 @@ forEachDatabase((target) => {
     const onBus = (await cp.bus.loadSnapshot())!.json;
     const dump = JSON.stringify(stored) + onBus;
     for (const secret of Object.values(secrets)) expect(dump).not.toContain(secret);
-    expect(onBus).toMatch(/"credential":"v1\.test\./);
+    expect(onBus).toMatch(/"credential":"v2\.test\./);
   });
 
   it('writes no secret to the logs', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { parseSnapshot, type ConfigSnapshot } from '../../shared/snapshot/schema.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
 import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
@@ -79,7 +79,7 @@ forEachDatabase((target) => {
     });
     const provider = s.providers.find((p) => p.id === azure.id)!;
     expect(provider).toMatchObject({ name: 'az', kind: 'azure-openai', baseUrl: 'https://az.example.com', teamId: team.id, apiVersion: '2024-10-21' });
-    expect(createSecretBox(parseSecretKeys(TEST_SECRET_KEY)).open(provider.credential!)).toBe('az-credential');
+    expect(createSecretBox(parseSecretKeys(TEST_SECRET_KEY)).open(provider.credential!, providerBinding(provider))).toBe('az-credential');
     expect(s.models.find((m) => m.id === cheap.id)).toEqual({
       id: cheap.id, name: 'cheap', aliases: [], contextWindow: null, maxOutputTokens: null,
       price: { version: expect.any(String), inputPerMillion: 100, outputPerMillion: 200, cachedInputPerMillion: 100 },

@@ -8,7 +8,7 @@ import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../dat
 import { type CooldownStore, createMemoryCooldownStore } from '../../data-plane/routing/cooldown.ts';
 import type { RoutingOptions } from '../../data-plane/routing/routing-runtime.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
-import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team } from '../support/snapshot-fixture.ts';
+import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team, testSecretBox } from '../support/snapshot-fixture.ts';
 
 /** Client secrets of the scenario's keys. */
 export const KEYS = {
@@ -46,7 +46,7 @@ export function scenarioSnapshot(args: { version: number; upstreamBaseUrl: strin
       apiKey(KEYS.other, { id: 'key-other', teamId: 'other' }),
     ],
     providers: [
-      provider({ id: 'prov-fake', name: 'fake-openai', kind: 'openai-compatible', baseUrl: args.upstreamBaseUrl, credential: args.secretBox.seal(UPSTREAM_KEY) }),
+      provider({ id: 'prov-fake', name: 'fake-openai', kind: 'openai-compatible', baseUrl: args.upstreamBaseUrl, seal: { box: args.secretBox, secret: UPSTREAM_KEY } }),
       provider({ id: 'prov-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }),
       provider({ id: 'prov-mock-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?latency_ms=10000' }),
       provider({ id: 'prov-other-byok', name: 'other-byok', kind: 'mock', baseUrl: 'mock://', teamId: 'other' }),
@@ -99,7 +99,7 @@ export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   const bus = createMemoryBus();
-  const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
+  const secretBox = testSecretBox();
   if (options.publish !== false) {
     await publishSnapshot(bus, scenarioSnapshot({ version: 1, upstreamBaseUrl: upstream.baseUrl, secretBox }));
   }

@@ -9,7 +9,8 @@ import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { scrubSecrets } from '../../shared/logging/redaction.ts';
-import { contentOf, buildSnapshot, publishSnapshot, toStored } from '../support/snapshot-fixture.ts';
+import { contentOf, buildSnapshot, parseSnapshotFile, publishSnapshot, signedStored, snapshotFileText, toStored } from '../support/snapshot-fixture.ts';
+import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import { chatBody, type Harness, KEYS, scenarioSnapshot, sseData, startHarness, UPSTREAM_KEY } from './harness.ts';
 
 const dirs: string[] = [];
@@ -126,22 +127,23 @@ describe('last good snapshot on disk', () => {
     const dir = tempDir();
     harness = await startHarness({ snapshotDir: dir });
     const file = path.join(dir, 'snapshot.json');
-    await expect.poll(() => JSON.parse(readFileSync(file, 'utf8')).version).toBe(1);
+    await expect.poll(() => parseSnapshotFile(readFileSync(file, 'utf8')).version).toBe(1);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const next = buildSnapshot({ ...contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox })), version: 2 });
     await publishSnapshot(harness.bus, next);
-    await expect.poll(() => JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
+    await expect.poll(() => parseSnapshotFile(readFileSync(file, 'utf8')).version).toBe(2);
   });
 
   it('boots from disk when the bus is unreachable, refuses a bad file, and stays not ready without one', async () => {
     const secretBox = createSecretBox([{ id: 'test', key: Buffer.alloc(32, 3) }]);
+    const signer = createSnapshotSigner(secretBox.keys);
     const good = scenarioSnapshot({ version: 7, upstreamBaseUrl: 'http://127.0.0.1:9/v1', secretBox });
     const unreachable: Bus = { ...createMemoryBus(), loadSnapshot: () => Promise.reject(new Error('ECONNREFUSED')), isConnected: () => false };
     const start = (snapshotDir: string) =>
       startDataPlane({ bus: unreachable, host: '127.0.0.1', port: 0, secretBox, maxBodyBytes: 65_536, snapshotDir, snapshotPollIntervalMs: 0, heartbeatIntervalMs: 0, defaultMetrics: false });
 
     const withGood = tempDir();
-    writeFileSync(path.join(withGood, 'snapshot.json'), toStored(good).json);
+    writeFileSync(path.join(withGood, 'snapshot.json'), snapshotFileText(toStored(good, signer)));
     const plane = await start(withGood);
     const ready = await fetch(`http://127.0.0.1:${plane.port}/readyz`);
     expect(ready.status).toBe(200);
@@ -158,9 +160,10 @@ describe('last good snapshot on disk', () => {
       ['garbage', '{"version": 9, "schemaVers'],
       ['unknown major version', JSON.stringify({ ...good, version: 9, schemaVersion: '9.0' })],
       ['tampered', JSON.stringify({ ...good, version: 9, hash: 'sha256:0000' })],
-    ]) {
+      ['unsigned (written before signatures)', null],
+    ] as const) {
       const dir = tempDir();
-      writeFileSync(path.join(dir, 'snapshot.json'), content);
+      writeFileSync(path.join(dir, 'snapshot.json'), content === null ? toStored(good, signer).json : snapshotFileText(signedStored(9, content, signer)));
       const refusing = await start(dir);
       const response = await fetch(`http://127.0.0.1:${refusing.port}/readyz`);
       expect(response.status, name).toBe(503);

@@ -48,7 +48,7 @@ const plan = (fields: Partial<SnapshotPlan> & { id: string }) =>
  *   (weight 0), then shared: for prepaid credits.
  */
 export function policySnapshot(args: { version: number; upstreamA: string; upstreamB: string; secretBox: SecretBox }): ConfigSnapshot {
-  const sealed = args.secretBox.seal(UPSTREAM_KEY);
+  const sealed = { box: args.secretBox, secret: UPSTREAM_KEY };
   const teams: SnapshotTeam[] = [
     team({ id: 'plain', planId: 'quiet' }),
     team({ id: 'prompted', planId: 'eco', systemPrompt: TEAM_PROMPT }),
@@ -75,10 +75,10 @@ export function policySnapshot(args: { version: number; upstreamA: string; upstr
       apiKey(POLICY_KEYS.broke, { id: 'k-broke', teamId: 'broke' }),
     ],
     providers: [
-      provider({ id: 'prov-a', name: 'shared-a', kind: 'openai-compatible', baseUrl: args.upstreamA, credential: sealed }),
-      provider({ id: 'prov-b', name: 'shared-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed }),
-      provider({ id: 'prov-plain-b', name: 'plain-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed, teamId: 'plain' }),
-      provider({ id: 'prov-broke-b', name: 'broke-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, credential: sealed, teamId: 'broke' }),
+      provider({ id: 'prov-a', name: 'shared-a', kind: 'openai-compatible', baseUrl: args.upstreamA, seal: sealed }),
+      provider({ id: 'prov-b', name: 'shared-b', kind: 'openai-compatible', baseUrl: args.upstreamB, seal: sealed }),
+      provider({ id: 'prov-plain-b', name: 'plain-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, seal: sealed, teamId: 'plain' }),
+      provider({ id: 'prov-broke-b', name: 'broke-own-b', kind: 'openai-compatible', baseUrl: args.upstreamB, seal: sealed, teamId: 'broke' }),
       provider({ id: 'prov-x', name: 'shared-x', kind: 'mock', baseUrl: slow }),
       provider({ id: 'prov-q', name: 'shared-quick', kind: 'mock', baseUrl: 'mock://' }),
       ...teams.map((t) => provider({ id: `prov-own-${t.id}`, name: `own-${t.id}`, kind: 'mock', baseUrl: slow, teamId: t.id })),

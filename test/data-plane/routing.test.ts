@@ -24,8 +24,8 @@ beforeAll(async () => {
       version: 2,
       providers: [
         ...content.providers,
-        provider({ id: 'prov-a', name: 'upstream-a', kind: 'openai-compatible', baseUrl: h.upstream.baseUrl, credential: h.secretBox.seal(UPSTREAM_KEY) }),
-        provider({ id: 'prov-b', name: 'upstream-b', kind: 'openai-compatible', baseUrl: b.baseUrl, credential: h.secretBox.seal(UPSTREAM_KEY) }),
+        provider({ id: 'prov-a', name: 'upstream-a', kind: 'openai-compatible', baseUrl: h.upstream.baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY } }),
+        provider({ id: 'prov-b', name: 'upstream-b', kind: 'openai-compatible', baseUrl: b.baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY } }),
         provider({ id: 'prov-quick', name: 'mock-quick', kind: 'mock', baseUrl: 'mock://?latency_ms=5' }),
         provider({ id: 'prov-sluggish', name: 'mock-sluggish', kind: 'mock', baseUrl: 'mock://?latency_ms=60' }),
       ],

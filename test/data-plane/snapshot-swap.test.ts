@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildSnapshot, contentOf, deployment, model, provider, publishSnapshot, toStored } from '../support/snapshot-fixture.ts';
+import { buildSnapshot, contentOf, deployment, model, provider, publishSnapshot, signedStored, toStored } from '../support/snapshot-fixture.ts';
 import { chatBody, type Harness, scenarioSnapshot, startHarness } from './harness.ts';
 
 let h: Harness;
@@ -63,7 +63,7 @@ describe('snapshots', () => {
     await h.bus.publishSnapshot(toStored({ ...v4, schemaVersion: '2.0' }));
     await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(4));
     expect((await readyz()).body.lastRefused.reason).toContain('major');
-    await h.bus.publishSnapshot({ version: 5, json: '{"not": json' });
+    await h.bus.publishSnapshot(signedStored(5, '{"not": json'));
     await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(5));
     expect(h.plane.snapshotVersion()).toBe(2);
     expect((await h.chat(chatBody({ model: 'echo' }))).status).toBe(200);

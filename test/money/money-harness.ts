@@ -8,7 +8,7 @@ import type { ConfigSnapshot, SnapshotBudget, SnapshotLimits, SnapshotPlan } fro
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import type { MoneyStore } from '../../data-plane/money/money-store.ts';
 import { type FakeOpenAIUpstream, type FakeUpstreamOptions, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
-import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team } from '../support/snapshot-fixture.ts';
+import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team, testSecretBox } from '../support/snapshot-fixture.ts';
 
 export const UPSTREAM_KEY = 'sk-upstream-money-0123456789';
 export const KEY = 'tg_money_key_0000000000000000000000000000';
@@ -38,7 +38,7 @@ const NO_LIMITS = { rpm: null, tpm: null, maxParallel: null };
  * model `m-backup` serves the same upstream.
  */
 export function moneySnapshot(args: { version: number; baseUrl: string; secretBox: SecretBox } & MoneyScenario): ConfigSnapshot {
-  const credential = args.secretBox.seal(UPSTREAM_KEY);
+  const seal = { box: args.secretBox, secret: UPSTREAM_KEY };
   return buildSnapshot({
     version: args.version,
     plans: [
@@ -56,8 +56,8 @@ export function moneySnapshot(args: { version: number; baseUrl: string; secretBo
     teams: [team({ id: 't', planId: 'plan', creditsGrantedMicroUsd: args.creditsGrantedMicroUsd ?? 0 })],
     apiKeys: [apiKey(KEY, { id: 'k', teamId: 't', limits: { ...NO_LIMITS, ...args.keyLimits } })],
     providers: [
-      provider({ id: 'fake', name: 'fake', kind: 'openai-compatible', baseUrl: args.baseUrl, credential }),
-      provider({ id: 'own', name: 'own', kind: 'openai-compatible', baseUrl: args.baseUrl, credential, teamId: 't' }),
+      provider({ id: 'fake', name: 'fake', kind: 'openai-compatible', baseUrl: args.baseUrl, seal }),
+      provider({ id: 'own', name: 'own', kind: 'openai-compatible', baseUrl: args.baseUrl, seal, teamId: 't' }),
     ],
     models: [
       model({ id: 'm', name: 'm', price: PRICE, fallbackChainId: args.priceyFallback ? 'chain' : null, deployments: [
@@ -101,7 +101,7 @@ export async function startMoneyHarness(
 ): Promise<MoneyHarness> {
   const upstream = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY, ...options.upstream });
   const bus = options.bus ?? createMemoryBus();
-  const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
+  const secretBox = testSecretBox();
   await publishSnapshot(bus, moneySnapshot({ version: 1, baseUrl: upstream.baseUrl, secretBox, ...scenario }));
   const usageEvents: UsageEvent[] = [];
   const consumer = options.bus ? null : bus.consumeUsage('test', async (batch) => void usageEvents.push(...batch.map((e) => UsageEvent.parse(e))));

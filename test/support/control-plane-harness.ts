@@ -11,7 +11,9 @@ import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box
 import { pgliteTemplatePath } from './pglite-template.ts';
 
 export const TEST_ADMIN_KEY = 'tga_test-admin-key-0123456789';
-export const TEST_SECRET_KEY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+import { TEST_SECRET_KEY } from './test-keys.ts';
+
+export { TEST_SECRET_KEY };
 
 export interface ControlPlaneHarness {
   controlPlane: RunningControlPlane;
@@ -28,7 +30,7 @@ export interface HarnessOptions {
   postgresUrl?: string;
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
-  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs'>>;
+  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs' | 'snapshotCheckIntervalMs'>>;
   /** Production mode: no introspection, no field suggestions, no GraphiQL. */
   production?: boolean;
 }

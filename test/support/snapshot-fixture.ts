@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
+import { createSecretBox, parseSecretKeys, providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
+import { createSnapshotSigner, type SnapshotSigner } from '../../shared/snapshot/signature.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import {
   type ConfigSnapshot,
@@ -13,6 +15,13 @@ import {
   SnapshotProvider,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
+import { TEST_SECRET_KEY } from './test-keys.ts';
+
+/** The secret box of TEST_SECRET_KEY: harnesses give it to their data planes. */
+export const testSecretBox = (): SecretBox => createSecretBox(parseSecretKeys(TEST_SECRET_KEY));
+
+/** Signs as a control plane holding TEST_SECRET_KEY does. */
+export const testSigner: SnapshotSigner = createSnapshotSigner(parseSecretKeys(TEST_SECRET_KEY));
 
 /**
  * Hand-built config snapshots for tests, hashed exactly like the control plane hashes them
@@ -31,14 +40,29 @@ export function contentOf(snapshot: ConfigSnapshot): SnapshotContent {
   return content;
 }
 
-/** The snapshot as the bus stores it. */
-export function toStored(snapshot: ConfigSnapshot): StoredSnapshot {
-  return { version: snapshot.version, json: JSON.stringify(snapshot) };
+/** The snapshot as the bus stores it, signed (by default with TEST_SECRET_KEY, as the control plane would). */
+export function toStored(snapshot: ConfigSnapshot, signer: SnapshotSigner = testSigner): StoredSnapshot {
+  return signedStored(snapshot.version, JSON.stringify(snapshot), signer);
 }
 
-/** Stores and announces the snapshot, as the control plane would. */
-export function publishSnapshot(bus: Pick<Bus, 'publishSnapshot'>, snapshot: ConfigSnapshot): Promise<void> {
-  return bus.publishSnapshot(toStored(snapshot));
+/** Any JSON stored under `version` with a valid signature (to test what parsing refuses). */
+export function signedStored(version: number, json: string, signer: SnapshotSigner = testSigner): StoredSnapshot {
+  return { version, json, signature: signer.sign(json) };
+}
+
+/** The last-good-snapshot file's content for `stored`: its signature line, then its JSON. */
+export function snapshotFileText(stored: StoredSnapshot): string {
+  return `${stored.signature ?? ''}\n${stored.json}`;
+}
+
+/** The snapshot JSON in a last-good-snapshot file, parsed (the first line is the signature). */
+export function parseSnapshotFile(text: string): ConfigSnapshot {
+  return JSON.parse(text.slice(text.indexOf('\n') + 1)) as ConfigSnapshot;
+}
+
+/** Stores and announces the snapshot, signed, as the control plane would. */
+export async function publishSnapshot(bus: Pick<Bus, 'publishSnapshot'>, snapshot: ConfigSnapshot, signer: SnapshotSigner = testSigner): Promise<void> {
+  await bus.publishSnapshot(toStored(snapshot, signer));
 }
 
 type Input<T extends z.ZodType> = Partial<z.input<T>>;
@@ -52,8 +76,16 @@ export function apiKey(secret: string, fields: Input<typeof SnapshotApiKey> & { 
   return SnapshotApiKey.parse({ hash: hashSecret(secret), prefix: secret.slice(0, 10), allowedModels: [], expiresAt: null, revoked: false, ...fields });
 }
 
-export function provider(fields: Input<typeof SnapshotProvider> & Pick<SnapshotProvider, 'id' | 'kind'>): SnapshotProvider {
-  return SnapshotProvider.parse({ name: fields.id, baseUrl: null, credential: null, teamId: null, ...fields });
+/** A credential to seal for the provider being built: bound to its id and base URL, as the control plane seals it. */
+export interface SealSpec {
+  box: Pick<SecretBox, 'seal'>;
+  secret: string;
+}
+
+export function provider(fields: Input<typeof SnapshotProvider> & Pick<SnapshotProvider, 'id' | 'kind'> & { seal?: SealSpec }): SnapshotProvider {
+  const { seal, ...rest } = fields;
+  const credential = seal ? seal.box.seal(seal.secret, providerBinding({ id: rest.id, baseUrl: rest.baseUrl ?? null })) : undefined;
+  return SnapshotProvider.parse({ name: fields.id, baseUrl: null, credential: null, teamId: null, ...rest, ...(credential ? { credential } : {}) });
 }
 
 export function deployment(fields: Input<typeof SnapshotDeployment> & Pick<SnapshotDeployment, 'id' | 'providerId' | 'upstreamModel'>): SnapshotDeployment {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { providerBinding, type SecretBox } from '../../../shared/crypto/secret-box.ts';
 import { findProviderPreset, PROVIDER_PRESET_NAMES, PROVIDER_PRESETS } from '../../../shared/providers/presets.ts';
 import { PROVIDER_KINDS, type ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
@@ -79,14 +81,18 @@ export async function createProvider(ctx: GraphQLContext, input: unknown) {
   else requirePlatformAdmin(ctx.principal);
   return runMutation(ctx, 'createProvider', async (tx) => {
     if (data.teamId && !(await tx.team.findUnique({ where: { id: data.teamId }, select: { id: true } }))) throw new NotFoundError('Team', data.teamId);
+    // The id is chosen here: the credential is sealed bound to it and to the base URL.
+    const id = randomUUID();
+    const resolvedBaseUrl = data.baseUrl ?? DEFAULT_BASE_URLS[data.kind] ?? null;
     const provider = await withConflictCheck('name', `a provider named "${data.name}" already exists`, () =>
       tx.provider.create({
         data: {
+          id,
           name: data.name,
           kind: data.kind,
-          baseUrl: data.baseUrl ?? DEFAULT_BASE_URLS[data.kind] ?? null,
+          baseUrl: resolvedBaseUrl,
           apiVersion: data.apiVersion ?? null,
-          credentialCiphertext: data.apiKey ? ctx.secretBox.seal(data.apiKey) : null,
+          credentialCiphertext: data.apiKey ? ctx.secretBox.seal(data.apiKey, providerBinding({ id, baseUrl: resolvedBaseUrl })) : null,
           teamId: data.teamId ?? null,
         },
       }),
@@ -106,7 +112,17 @@ export async function updateProvider(ctx: GraphQLContext, input: unknown) {
       if ('issue' in checked) throw new ValidationError([{ path: 'baseUrl', message: checked.issue }]);
       rest.baseUrl = checked.url;
     }
-    const credentialCiphertext = apiKey === undefined ? undefined : apiKey === null ? null : ctx.secretBox.seal(apiKey);
+    // The credential is bound to the base URL: a new URL re-seals the one kept.
+    const binding = providerBinding({ id: providerId, baseUrl: rest.baseUrl === undefined ? existing.baseUrl : rest.baseUrl });
+    const kept = existing.credentialCiphertext;
+    const credentialCiphertext =
+      apiKey === undefined
+        ? kept !== null && rest.baseUrl !== undefined && rest.baseUrl !== existing.baseUrl
+          ? ctx.secretBox.seal(openCredential(ctx.secretBox, existing), binding)
+          : undefined
+        : apiKey === null
+          ? null
+          : ctx.secretBox.seal(apiKey, binding);
     const provider = await withConflictCheck('name', `a provider named "${rest.name}" already exists`, () =>
       tx.provider.update({ where: { id: providerId }, data: defined({ ...rest, credentialCiphertext }) }),
     );
@@ -132,16 +148,22 @@ export async function deleteProvider(ctx: GraphQLContext, providerId: string) {
 export async function resealProviderCredentials(ctx: GraphQLContext) {
   requirePlatformAdmin(ctx.principal);
   return runMutation(ctx, 'resealProviderCredentials', async (tx) => {
-    const rows = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, credentialCiphertext: true } });
+    const rows = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, baseUrl: true, credentialCiphertext: true } });
     let resealed = 0;
     for (const row of rows) {
-      if (row.credentialCiphertext!.split('.')[1] === ctx.secretBox.currentKeyId) continue;
-      const credentialCiphertext = ctx.secretBox.seal(ctx.secretBox.open(row.credentialCiphertext!));
+      if (row.credentialCiphertext!.split('.')[1] === ctx.secretBox.currentKeyId && !ctx.secretBox.isLegacy(row.credentialCiphertext!)) continue;
+      const credentialCiphertext = ctx.secretBox.seal(openCredential(ctx.secretBox, row), providerBinding(row));
       await tx.provider.update({ where: { id: row.id }, data: { credentialCiphertext } });
       resealed++;
     }
     return { result: resealed, audit: { entity: 'Provider', entityId: null, teamId: null, changes: { resealed, keyId: ctx.secretBox.currentKeyId } } };
   });
+}
+
+/** A stored credential in clear (control plane only, to re-seal it); legacy unbound ones too. */
+export function openCredential(box: SecretBox, row: { id: string; baseUrl: string | null; credentialCiphertext: string | null }): string {
+  const sealed = row.credentialCiphertext!;
+  return box.isLegacy(sealed) ? box.openLegacy(sealed) : box.open(sealed, providerBinding(row));
 }
 
 /**

@@ -31,9 +31,9 @@ beforeAll(async () => {
       teams: [team({ id: 'policed', systemPrompt: 'Stay on topic.' })],
       apiKeys: [apiKey(POLICED_KEY, { id: 'key-policed', teamId: 'policed' })],
       providers: [
-        provider({ id: 'p-oa', name: 'oa', kind: 'openai-compatible', baseUrl: `${origin}/v1`, credential }),
-        provider({ id: 'p-claude', name: 'claude', kind: 'anthropic', baseUrl: origin, credential }),
-        provider({ id: 'p-silent', name: 'silent', kind: 'openai-compatible', baseUrl: `https://127.0.0.1:${silentPort}/v1`, credential }),
+        provider({ id: 'p-oa', name: 'oa', kind: 'openai-compatible', baseUrl: `${origin}/v1`, seal: credential }),
+        provider({ id: 'p-claude', name: 'claude', kind: 'anthropic', baseUrl: origin, seal: credential }),
+        provider({ id: 'p-silent', name: 'silent', kind: 'openai-compatible', baseUrl: `https://127.0.0.1:${silentPort}/v1`, seal: credential }),
       ],
       models: [
         model({ id: 'm-embed', name: 'embed-primary', capabilities: CAPS, fallbackChainId: 'c-embed', deployments: [deployment({ id: 'd-embed', providerId: 'p-oa', upstreamModel: 'embed-a' })] }),

@@ -8,7 +8,7 @@ import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../../
 import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
 import type { RoutingOptions } from '../../../data-plane/routing/routing-runtime.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
-import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, team } from '../../support/snapshot-fixture.ts';
+import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, type SealSpec, team, testSecretBox } from '../../support/snapshot-fixture.ts';
 
 export const KEY = 'tg_providers_key_00000000000000000000000';
 export const UPSTREAM_KEY = 'sk-upstream-secret-0123456789abcdef';
@@ -41,7 +41,7 @@ export interface ProviderHarnessOptions {
   /** Mock providers (name -> baseUrl), each with a model of the same name. */
   mocks?: Record<string, string>;
   /** More of the snapshot, given the fixture upstream's origin (routing scenarios). */
-  extra?: (origin: string, credential: string) => Partial<Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains' | 'teams' | 'apiKeys'>>;
+  extra?: (origin: string, credential: SealSpec) => Partial<Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains' | 'teams' | 'apiKeys'>>;
   /** Routing policy; by default one attempt per request (see below). */
   routing?: RoutingOptions;
   /** Off unless given. */
@@ -58,8 +58,8 @@ export interface ProviderHarnessOptions {
 export async function startProviderHarness(options: ProviderHarnessOptions = {}): Promise<ProviderHarness> {
   const upstream = await startFakeFixtureUpstream();
   const bus = createMemoryBus();
-  const secretBox = createSecretBox([{ id: 'test', key: randomBytes(32) }]);
-  const credential = secretBox.seal(UPSTREAM_KEY);
+  const secretBox = testSecretBox();
+  const credential = { box: secretBox, secret: UPSTREAM_KEY };
   const baseUrls: Record<Exclude<ProviderKind, 'mock'>, string> = {
     openai: `${upstream.origin}/v1`,
     'openai-compatible': `${upstream.origin}/v1`,
@@ -73,7 +73,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
   const models: SnapshotModel[] = [];
   const capabilities = { streaming: true, tools: true, embeddings: true };
   for (const [kind, baseUrl] of Object.entries(baseUrls) as [Exclude<ProviderKind, 'mock'>, string][]) {
-    providers.push(provider({ id: `prov-${kind}`, name: kind, kind, baseUrl, credential, apiVersion: kind === 'azure-openai' ? '2024-10-21' : null }));
+    providers.push(provider({ id: `prov-${kind}`, name: kind, kind, baseUrl, seal: credential, apiVersion: kind === 'azure-openai' ? '2024-10-21' : null }));
     models.push(model({ id: `model-${kind}`, name: kind, capabilities, deployments: [deployment({ id: `dep-${kind}`, providerId: `prov-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] })] }));
   }
   for (const [name, baseUrl] of Object.entries(options.mocks ?? {})) {
