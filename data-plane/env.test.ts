@@ -12,6 +12,7 @@ describe('parseDataPlaneEnv', () => {
         redisUrl: undefined,
         busPrefix: 'tollgate',
         secretKey: undefined,
+        secretKeyKdf: 'none',
         dataDir: '.tollgate',
         maxBodyBytes: 4 * 1024 * 1024,
         limitsLocalShare: 1,

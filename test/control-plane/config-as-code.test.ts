@@ -8,6 +8,7 @@ import { configJsonSchema } from '../../control-plane/domain/config/config-schem
 import { readControlPlaneEnv } from '../../control-plane/env.ts';
 import { startControlPlaneFromEnv } from '../../control-plane/start.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
+import { providerBinding } from '../../shared/crypto/secret-box.ts';
 import { startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 
@@ -117,7 +118,7 @@ forEachDatabase((target) => {
 
     // The credential itself arrived (sealed) and the data plane's snapshot carries the objects.
     const provider = await b.database.prisma.provider.findUniqueOrThrow({ where: { name: 'openai' } });
-    expect(b.controlPlane.services.secretBox.open(provider.credentialCiphertext!)).toBe('sk-one');
+    expect(b.controlPlane.services.secretBox.open(provider.credentialCiphertext!, providerBinding(provider))).toBe('sk-one');
     const snapshot = await b.database.prisma.snapshot.findFirstOrThrow({ orderBy: { version: 'desc' } });
     expect(JSON.parse(snapshot.body).models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['gpt-4o', 'demo']));
 

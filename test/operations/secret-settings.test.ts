@@ -96,8 +96,8 @@ describe('secret settings', () => {
   it('scrypt derives the same key from the same passphrase (so the planes agree), and not the raw bytes', () => {
     const a = createSecretBox(parseSecretKeys('k1:correct horse battery staple 42', 'scrypt'));
     const b = createSecretBox(parseSecretKeys('k1:correct horse battery staple 42', 'scrypt'));
-    expect(b.open(a.seal('sk-upstream'))).toBe('sk-upstream');
+    expect(b.open(a.seal('sk-upstream', 'p'), 'p')).toBe('sk-upstream');
     const other = createSecretBox(parseSecretKeys('k1:correct horse battery staple 43', 'scrypt'));
-    expect(() => other.open(a.seal('sk-upstream'))).toThrow();
+    expect(() => other.open(a.seal('sk-upstream', 'p'), 'p')).toThrow();
   });
 });

@@ -5,6 +5,7 @@ import { writeAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import type { Tx } from '../mutate.ts';
 import { type Change, changeSubject, diffConfig, formatChanges } from './diff-config.ts';
+import { openCredential } from '../providers/providers.ts';
 import { executeChanges } from './execute-changes.ts';
 import { ConfigFileError, parseConfig } from './parse-config.ts';
 import { configToYaml, readConfig } from './read-config.ts';
@@ -47,11 +48,11 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
   const parsed = parseConfig(input.yaml, { env: input.env, allowLiteralSecrets: input.allowLiteralSecrets });
   const result = await ctx.prisma.$transaction(async (tx) => {
     const current = await readConfig(tx);
-    const stored = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { name: true, credentialCiphertext: true } });
+    const stored = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, name: true, baseUrl: true, credentialCiphertext: true } });
     const changes = diffConfig({
       current,
       desired: parsed.config,
-      storedSecrets: new Map(stored.map((p) => [p.name, ctx.secretBox.open(p.credentialCiphertext!)])),
+      storedSecrets: new Map(stored.map((p) => [p.name, openCredential(ctx.secretBox, p)])),
       fileSecrets: parsed.secrets,
       prune: input.prune ?? false,
     });
