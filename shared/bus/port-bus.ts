@@ -13,7 +13,7 @@ import { type Bus, type UsageConsumer, type UsageHandler, UsageStoreUnavailable 
  * flight when the other thread dies, is delivered again.
  */
 
-type Method = 'publishSnapshot' | 'loadSnapshot' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
+type Method = 'publishSnapshot' | 'loadSnapshot' | 'loadSnapshotHead' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
 
 type ToServer =
   | { t: 'call'; id: number; method: Method; args: unknown[] }
@@ -178,8 +178,9 @@ export function createPortBus(port: MessagePort): Bus {
 
   return {
     kind: 'memory',
-    publishSnapshot: async (snapshot) => void (await call('publishSnapshot', snapshot)),
+    publishSnapshot: async (snapshot, options) => (await call('publishSnapshot', snapshot, options)) as boolean,
     loadSnapshot: async () => (await call('loadSnapshot')) as Awaited<ReturnType<Bus['loadSnapshot']>>,
+    loadSnapshotHead: async () => (await call('loadSnapshotHead')) as Awaited<ReturnType<Bus['loadSnapshotHead']>>,
     onSnapshotAnnounced: (listener) => listen({ t: 'listenSnapshots' }, (version) => listener(version as number)),
     publishUsage: async (event) => void (await call('publishUsage', event)),
     publishUsageBatch: async (events) => void (await call('publishUsageBatch', events)),
