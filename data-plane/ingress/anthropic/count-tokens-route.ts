@@ -35,15 +35,17 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
       const headers: Record<string, string> = {};
       for (const name of ['anthropic-version', 'anthropic-beta']) if (exchange.headers[name]) headers[name] = exchange.headers[name];
       const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
-      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: { ...withSystemPrompt(request, apiKey), model: target.deployment.upstreamModel }, headers });
+      // Anthropic refuses a count with the generation-only fields a client may leave in.
+      const { max_tokens: _maxTokens, stream: _stream, ...counted } = withSystemPrompt(request, apiKey) as Record<string, unknown>;
+      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: { ...counted, model: target.deployment.upstreamModel }, headers });
       const text = await readBodyText(response, call);
-      let counted: unknown;
+      let answer: unknown;
       try {
-        counted = JSON.parse(text);
+        answer = JSON.parse(text);
       } catch {
         throw upstreamInvalidResponse(target.provider.name, response.statusCode, 'the body is not JSON');
       }
-      exchange.sendJson(200, counted);
+      exchange.sendJson(200, answer);
       return;
     }
     const chat = applySystemPrompt(messagesToChat(request).chat, apiKey.routing.systemPrompt);

@@ -236,6 +236,20 @@ describe("errors in Anthropic's shape and statuses", () => {
   });
 });
 
+describe('as Claude Code calls it', () => {
+  it('?beta=true on the path, Authorization: Bearer, anthropic-beta passed to Anthropic', async () => {
+    h.upstream.enqueue({ file: 'anthropic/recorded/text.json' }, { body: '{"input_tokens":3}' });
+    const headers = { authorization: `Bearer ${KEY}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14' };
+    const body = JSON.stringify({ model: 'anthropic', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: 'user_abc_session_1' } });
+    const answer = await fetch(`${h.url}/v1/messages?beta=true`, { method: 'POST', headers, body });
+    expect(answer.status).toBe(200);
+    expect(h.upstream.requests[0].headers['anthropic-beta']).toBe(headers['anthropic-beta']);
+    const counted = await fetch(`${h.url}/v1/messages/count_tokens?beta=true`, { method: 'POST', headers, body });
+    expect(await counted.json()).toEqual({ input_tokens: 3 });
+    expect(h.upstream.requests[1].body).toEqual({ model: UPSTREAM_MODELS.anthropic, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: 'user_abc_session_1' } });
+  });
+});
+
 describe('the models list in Anthropic shape', () => {
   it('models.list and models.retrieve with anthropic-version', async () => {
     const page = await client.models.list();
