@@ -17,7 +17,7 @@ beforeAll(async () => {
     mocks: { echo: 'mock://' },
     maxBodyBytes: BODY_LIMIT,
     extra: (origin, credential) => ({
-      providers: [provider({ id: 'p-vllm', name: 'vllm', kind: 'openai-compatible', baseUrl: `${origin}/v1`, credential })],
+      providers: [provider({ id: 'p-vllm', name: 'vllm', kind: 'openai-compatible', baseUrl: `${origin}/v1`, seal: credential })],
       models: [
         model({
           id: 'm-vllm',
