@@ -43,9 +43,10 @@ export function toSnapshotApiKey(key: ApiKey & Named): SnapshotApiKey {
     prefix: key.prefix,
     allowedModels: key.allowedModels,
     expiresAt: key.expiresAt?.toISOString() ?? null,
-    // The contract has one "do not serve" flag for keys: a blocked key is refused like a revoked
-    // one; unlike revocation, blocking can be undone (updateApiKey blocked: false).
+    // `revoked` is the "do not serve" flag every data plane knows, so a blocked key sets it too;
+    // `blocked` (newer) tells the client the key is blocked, which an admin can undo.
     revoked: key.revokedAt !== null || key.blocked,
+    blocked: key.blocked && key.revokedAt === null,
     limits: limits(key),
     previousHash: key.previousHash,
     previousHashExpiresAt: key.previousHashExpiresAt?.toISOString() ?? null,

@@ -1,5 +1,5 @@
 import { hashSecret } from '../../shared/keys/api-key.ts';
-import { expiredApiKey, invalidApiKey, missingApiKey, revokedApiKey, teamBlocked } from '../errors/client-errors.ts';
+import { blockedApiKey, expiredApiKey, invalidApiKey, missingApiKey, revokedApiKey, teamBlocked } from '../errors/client-errors.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot } from '../snapshot/compiled-snapshot.ts';
 
 /** The secret from `Authorization: Bearer <key>` or, failing that, `x-api-key`. */
@@ -22,6 +22,7 @@ export function authenticate(snapshot: CompiledSnapshot, headers: Readonly<Recor
   if (!secret) throw missingApiKey();
   const apiKey = snapshot.keysByHash.get(hashSecret(secret));
   if (!apiKey) throw invalidApiKey();
+  if (apiKey.key.blocked) throw blockedApiKey();
   if (apiKey.key.revoked) throw revokedApiKey();
   if (apiKey.expiresAtMs !== null && apiKey.expiresAtMs <= nowMs) throw expiredApiKey();
   if (apiKey.team.blocked) throw teamBlocked();

@@ -19,6 +19,10 @@ export const invalidApiKey = () =>
 export const revokedApiKey = () =>
   new GatewayError({ status: 401, type: 'authentication_error', code: 'api_key_revoked', message: 'This API key has been revoked.' });
 
+/** Blocked by an admin of its team or the platform (undoable), as opposed to revoked. */
+export const blockedApiKey = () =>
+  new GatewayError({ status: 403, type: 'permission_error', code: 'api_key_blocked', message: 'This API key has been blocked by an administrator.' });
+
 export const expiredApiKey = () =>
   new GatewayError({ status: 401, type: 'authentication_error', code: 'api_key_expired', message: 'This API key has expired.' });
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import uWS from 'uWebSockets.js';
 import type { TemplatedApp, us_listen_socket, us_socket } from 'uWebSockets.js';
 import { assertNativeUws } from './uws-native.ts';
@@ -26,7 +27,7 @@ export function listen(app: TemplatedApp, host: string, port: number): Promise<L
   return new Promise((resolve, reject) => {
     listenExclusive.call(app, host, port, EXCLUSIVE_PORT, (socket: us_listen_socket | false) => {
       if (!socket) {
-        reject(new Error(`could not listen on ${host}:${port}`));
+        void listenFailure(host, port).then(reject);
         return;
       }
       resolve({
@@ -39,6 +40,25 @@ export function listen(app: TemplatedApp, host: string, port: number): Promise<L
           (app as TemplatedApp & { close?: () => void }).close?.();
         },
       });
+    });
+  });
+}
+
+/**
+ * Why uWS could not listen: it reports only failure, so the same bind is tried with node:net,
+ * whose error carries the reason (EADDRINUSE, EACCES, EADDRNOTAVAIL...). Should that bind work
+ * (the port freed in between), the error says the reason is unknown.
+ */
+function listenFailure(host: string, port: number): Promise<Error> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the address is already in use (EADDRINUSE): another process listens on this port' : error.message;
+      resolve(Object.assign(new Error(`could not listen on ${host}:${port}: ${reason}`), { code: error.code }));
+    });
+    probe.listen({ host, port, exclusive: true }, () => {
+      probe.close();
+      resolve(new Error(`could not listen on ${host}:${port} (the reason is unknown: the address was free when checked again)`));
     });
   });
 }

@@ -113,6 +113,12 @@ export const SnapshotApiKey = z.object({
   allowedModels: z.array(z.string()),
   expiresAt: z.iso.datetime().nullable(),
   revoked: z.boolean(),
+  /**
+   * Since 1.1 (added later). Blocked by an admin (undoable), not revoked: data planes say so in
+   * the refusal. A blocked key is also published as `revoked` so that data planes older than
+   * this field still refuse it; `blocked` is false once the key is really revoked.
+   */
+  blocked: z.boolean().default(false),
   /** Since 1.1. Overrides the plan's limits where set. */
   limits: SnapshotLimits.default({ rpm: null, tpm: null, maxParallel: null }),
   /** Since 1.1. After rotateApiKey the old secret's hash stays valid until `previousHashExpiresAt`. */

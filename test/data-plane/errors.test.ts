@@ -82,8 +82,11 @@ describe('client errors', () => {
     ['a revoked key', KEYS.revoked, 401, 'api_key_revoked'],
     ['an expired key', KEYS.expired, 401, 'api_key_expired'],
     ['a blocked team', KEYS.blocked, 403, 'team_blocked'],
+    ['a blocked key', KEYS.blockedKey, 403, 'api_key_blocked'],
   ])('refuses %s', async (_name, key, status, code) => {
-    await expectError(await h.chat(chatBody(), { key }), status, code);
+    const error = await expectError(await h.chat(chatBody(), { key }), status, code);
+    // Each says what it is: a blocked key is not "revoked" (it can be unblocked).
+    if (code === 'api_key_blocked') expect(error.message).toBe('This API key has been blocked by an administrator.');
     expect(h.upstream.requests).toHaveLength(0);
     await stillServes();
   });
@@ -117,8 +120,13 @@ describe('client errors', () => {
 describe('start-up', () => {
   it('refuses to share a port another gateway listens on', async () => {
     const second = startDataPlane({ bus: h.bus, host: '127.0.0.1', port: h.plane.port, secretBox: h.secretBox, maxBodyBytes: 1024, snapshotPollIntervalMs: 0 });
-    await expect(second).rejects.toThrow(/could not listen/);
+    await expect(second).rejects.toThrow(`could not listen on 127.0.0.1:${h.plane.port}: the address is already in use (EADDRINUSE)`);
     await stillServes();
+  });
+
+  it('says why it cannot listen on an address that is not this machine\'s', async () => {
+    const elsewhere = startDataPlane({ bus: h.bus, host: '192.0.2.1', port: 0, secretBox: h.secretBox, maxBodyBytes: 1024, snapshotPollIntervalMs: 0 });
+    await expect(elsewhere).rejects.toThrow(/could not listen on 192\.0\.2\.1:0: .*EADDRNOTAVAIL/);
   });
 });
 

@@ -18,6 +18,8 @@ export const KEYS = {
   revoked: 'tg_acme_revoked_key_0000000000000000000000',
   expired: 'tg_acme_expired_key_0000000000000000000000',
   blocked: 'tg_blocked_team_key_0000000000000000000000',
+  /** Blocked (not revoked) by an admin: published revoked too, for older data planes. */
+  blockedKey: 'tg_acme_blocked_key_0000000000000000000000',
   other: 'tg_other_team_key_000000000000000000000000',
 } as const;
 
@@ -43,6 +45,7 @@ export function scenarioSnapshot(args: { version: number; upstreamBaseUrl: strin
       apiKey(KEYS.revoked, { id: 'key-revoked', teamId: 'acme', revoked: true }),
       apiKey(KEYS.expired, { id: 'key-expired', teamId: 'acme', expiresAt: '2020-01-01T00:00:00.000Z' }),
       apiKey(KEYS.blocked, { id: 'key-blocked', teamId: 'blocked-team' }),
+      apiKey(KEYS.blockedKey, { id: 'key-acme-blocked', teamId: 'acme', revoked: true, blocked: true }),
       apiKey(KEYS.other, { id: 'key-other', teamId: 'other' }),
     ],
     providers: [
