@@ -1,15 +1,14 @@
 import type { UsageEvent as UsageRow, PrismaClient } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { recordBudgetAlerts } from '../domain/budgets/budget-alerts.ts';
-import { counterDeltas } from './ledger-counters.ts';
-import { addToCounters, insertEvents, touchKeys } from './ledger-sql.ts';
+import { storeBatch, touchKeys } from './ledger-sql.ts';
 import type { LiveEvents } from './live-events.ts';
 import { usageRow } from './usage-row.ts';
 
 /**
  * Stores a batch of usage events, each exactly once, and the counters they add, in one
- * transaction: one multi-row insert (the event id is the primary key, an id already stored is
- * skipped), then one upsert per counter table adding only what that insert really stored. So a
+ * statement (ledger-sql.ts): a multi-row insert (the event id is the primary key, an id already
+ * stored is skipped) whose returned rows, and only those, are added to the counters. So a
  * redelivered batch stores and counts nothing twice, and the counters always equal the raw
  * events they were built from. Resolves only after the commit, so the bus acknowledges only
  * stored events. Afterwards: each key's `lastUsedAt` (one statement per batch), the live
@@ -20,12 +19,8 @@ import { usageRow } from './usage-row.ts';
 export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const stored = await prisma.$transaction(async (tx) => {
-      const inserted = await insertEvents(tx, unique);
-      const fresh = unique.filter((e) => inserted.has(e.id));
-      await addToCounters(tx, counterDeltas(fresh));
-      return fresh.map((event) => ({ event, createdAt: inserted.get(event.id)! }));
-    });
+    const inserted = await storeBatch(prisma, unique);
+    const stored = unique.filter((e) => inserted.has(e.id)).map((event) => ({ event, createdAt: inserted.get(event.id)! }));
     for (const { event, createdAt } of stored) live.publish('usage', event.teamId, storedRow(event, createdAt));
     if (onStored && stored.length > 0) onStored(stored.map((s) => s.event));
     const lastUse = new Map<string, Date>();

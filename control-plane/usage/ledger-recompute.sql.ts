@@ -1,11 +1,19 @@
 /**
- * The counters as the raw events say they should be, in SQL: what `ledger:repair` compares and
- * rewrites, and what the rollup migration backfilled. Kept beside ledger-counters.ts, which
- * computes the same sums incrementally in TypeScript; the property test holds them equal.
+ * The counters' sums, in SQL, once: ingestion applies them to the rows its insert returned
+ * (control-plane/usage/ledger-sql.ts), `ledger:repair` to the raw events it recomputes from, and
+ * the rollup migration backfilled with the same expressions. The property test holds the two
+ * uses equal. Periods: date_trunc in UTC ('week' starts ISO weeks on Monday), as
+ * shared/budgets/periods.ts defines them.
  */
 
-/** UsageDaily rows from the raw events that started at or after $1 (a UTC day start). */
-export const EXPECTED_DAILY = `
+export const DAILY_KEY = ['teamId', 'day', 'apiKeyId', 'model', 'provider', 'endUser'];
+export const DAILY_VALUES = ['requests', 'attempts', 'promptTokens', 'completionTokens', 'cachedTokens', 'costMicroUsd', 'byokCostMicroUsd'];
+export const SPEND_KEY = ['scope', 'scopeId', 'period', 'periodStart'];
+export const SPEND_VALUES = ['attempts', 'costMicroUsd', 'creditMicroUsd'];
+
+/** UsageDaily rows summed from usage-event rows of `source` (a table or CTE name) matching `where`. */
+export function dailyFrom(source: string, where = 'TRUE'): string {
+  return `
   SELECT "teamId", date_trunc('day', "startedAt") AS "day", "apiKeyId", "model", "provider", COALESCE("endUser", '') AS "endUser",
     (COUNT(*) FILTER (WHERE "attempt" = 1))::int AS "requests",
     COUNT(*)::int AS "attempts",
@@ -14,14 +22,38 @@ export const EXPECTED_DAILY = `
     SUM("cachedTokens")::bigint AS "cachedTokens",
     SUM("costMicroUsd")::bigint AS "costMicroUsd",
     COALESCE(SUM("costMicroUsd") FILTER (WHERE "byok"), 0)::bigint AS "byokCostMicroUsd"
-  FROM "UsageEvent"
-  WHERE "startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')
+  FROM ${source}
+  WHERE ${where}
   GROUP BY 1, 2, 3, 4, 5, 6`;
+}
+
+/** UsageSpend rows of the given periods summed from usage-event rows of `source` matching `where`. */
+export function spendFrom(source: string, periods: readonly ('minute' | 'daily' | 'weekly' | 'monthly' | 'total')[], where = 'TRUE'): string {
+  const starts = {
+    minute: `date_trunc('minute', e."startedAt")`,
+    daily: `date_trunc('day', e."startedAt")`,
+    weekly: `date_trunc('week', e."startedAt")`,
+    monthly: `date_trunc('month', e."startedAt")`,
+    total: `TIMESTAMP '1970-01-01 00:00:00'`,
+  };
+  return `
+  SELECT s."scope", s."scopeId", p."period", p."periodStart",
+    COUNT(*)::bigint AS "attempts",
+    SUM(e."costMicroUsd")::bigint AS "costMicroUsd",
+    COALESCE(SUM(e."costMicroUsd") FILTER (WHERE NOT e."byok"), 0)::bigint AS "creditMicroUsd"
+  FROM ${source} AS e
+  CROSS JOIN LATERAL (VALUES ('team', e."teamId"), ('key', e."apiKeyId")) AS s("scope", "scopeId")
+  CROSS JOIN LATERAL (VALUES ${periods.map((p) => `('${p}', ${starts[p]})`).join(', ')}) AS p("period", "periodStart")
+  WHERE ${where}
+  GROUP BY 1, 2, 3, 4`;
+}
+
+/** UsageDaily rows from the raw events that started at or after $1 (a UTC day start). */
+export const EXPECTED_DAILY = dailyFrom('"UsageEvent"', `"startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);
 
 /**
  * UsageSpend rows of the budget periods, from the daily counters (kept forever, so this holds
  * after raw events expired): every budget period is a whole number of UTC days.
- * date_trunc('week') starts ISO weeks on Monday, as shared/budgets/periods.ts does.
  */
 export const EXPECTED_PERIOD_SPEND = `
   SELECT s."scope", s."scopeId", p."period", p."periodStart",
@@ -38,12 +70,4 @@ export const EXPECTED_PERIOD_SPEND = `
   GROUP BY 1, 2, 3, 4`;
 
 /** UsageSpend minute rows (the burn rate's) from the raw events that started at or after $1. */
-export const EXPECTED_MINUTE_SPEND = `
-  SELECT s."scope", s."scopeId", 'minute' AS "period", date_trunc('minute', e."startedAt") AS "periodStart",
-    COUNT(*)::bigint AS "attempts",
-    SUM(e."costMicroUsd")::bigint AS "costMicroUsd",
-    COALESCE(SUM(e."costMicroUsd") FILTER (WHERE NOT e."byok"), 0)::bigint AS "creditMicroUsd"
-  FROM "UsageEvent" AS e
-  CROSS JOIN LATERAL (VALUES ('team', e."teamId"), ('key', e."apiKeyId")) AS s("scope", "scopeId")
-  WHERE e."startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')
-  GROUP BY 1, 2, 3, 4`;
+export const EXPECTED_MINUTE_SPEND = spendFrom('"UsageEvent"', ['minute'], `e."startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);

@@ -1,11 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { EXPECTED_DAILY, EXPECTED_MINUTE_SPEND, EXPECTED_PERIOD_SPEND } from './ledger-recompute.sql.ts';
+import { DAILY_KEY, DAILY_VALUES, EXPECTED_DAILY, EXPECTED_MINUTE_SPEND, EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES } from './ledger-recompute.sql.ts';
 import { rawEventsKeptFrom, minuteCountersKeptFrom } from './retention.ts';
 
-const DAILY_KEY = ['teamId', 'day', 'apiKeyId', 'model', 'provider', 'endUser'];
-const DAILY_VALUES = ['requests', 'attempts', 'promptTokens', 'completionTokens', 'cachedTokens', 'costMicroUsd', 'byokCostMicroUsd'];
-const SPEND_KEY = ['scope', 'scopeId', 'period', 'periodStart'];
-const SPEND_VALUES = ['attempts', 'costMicroUsd', 'creditMicroUsd'];
 
 /** One counter row that differs from its recompute; a missing side is null. */
 export interface CounterDifference {

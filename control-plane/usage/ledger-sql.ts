@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
-import type { DailyDelta, SpendDelta } from './ledger-counters.ts';
+import { SPEND_PERIODS } from './ledger-counters.ts';
+import { DAILY_KEY, DAILY_VALUES, dailyFrom, SPEND_KEY, SPEND_VALUES, spendFrom } from './ledger-recompute.sql.ts';
 
 /** A client or an interactive transaction: every statement here runs on either. */
 type Sql = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
@@ -45,34 +46,6 @@ const EVENT_COLUMNS: Column<UsageEvent>[] = [
   { name: 'startedAt', type: 'timestamptz', value: (e) => new Date(e.startedAt).toISOString() },
 ];
 
-const DAILY_COLUMNS: Column<DailyDelta>[] = [
-  { name: 'teamId', type: 'text', value: (d) => d.teamId },
-  { name: 'day', type: 'timestamptz', value: (d) => d.day },
-  { name: 'apiKeyId', type: 'text', value: (d) => d.apiKeyId },
-  { name: 'model', type: 'text', value: (d) => d.model },
-  { name: 'provider', type: 'text', value: (d) => d.provider },
-  { name: 'endUser', type: 'text', value: (d) => d.endUser },
-  { name: 'requests', type: 'int', value: (d) => d.requests },
-  { name: 'attempts', type: 'int', value: (d) => d.attempts },
-  { name: 'promptTokens', type: 'bigint', value: (d) => String(d.promptTokens) },
-  { name: 'completionTokens', type: 'bigint', value: (d) => String(d.completionTokens) },
-  { name: 'cachedTokens', type: 'bigint', value: (d) => String(d.cachedTokens) },
-  { name: 'costMicroUsd', type: 'bigint', value: (d) => String(d.costMicroUsd) },
-  { name: 'byokCostMicroUsd', type: 'bigint', value: (d) => String(d.byokCostMicroUsd) },
-];
-const DAILY_KEY = 6; // the first six columns are the primary key
-
-const SPEND_COLUMNS: Column<SpendDelta>[] = [
-  { name: 'scope', type: 'text', value: (s) => s.scope },
-  { name: 'scopeId', type: 'text', value: (s) => s.scopeId },
-  { name: 'period', type: 'text', value: (s) => s.period },
-  { name: 'periodStart', type: 'timestamptz', value: (s) => s.periodStart },
-  { name: 'attempts', type: 'bigint', value: (s) => String(s.attempts) },
-  { name: 'costMicroUsd', type: 'bigint', value: (s) => String(s.costMicroUsd) },
-  { name: 'creditMicroUsd', type: 'bigint', value: (s) => String(s.creditMicroUsd) },
-];
-const SPEND_KEY = 4;
-
 /** `SELECT <cols> FROM unnest($1::type[], ...)`, timestamps converted to the UTC timestamp(3) Prisma stores. */
 function unnestSelect<Row>(columns: Column<Row>[]): string {
   const select = columns.map((c) => (c.type === 'timestamptz' ? `(u."${c.name}" AT TIME ZONE 'UTC')` : `u."${c.name}"`));
@@ -84,37 +57,42 @@ function arrays<Row>(columns: Column<Row>[], rows: readonly Row[]): unknown[] {
   return columns.map((c) => rows.map(c.value));
 }
 
-const quoted = (columns: Column<never>[] | Column<unknown>[]) => columns.map((c) => `"${c.name}"`).join(', ');
+const list = (columns: string[]) => columns.map((c) => `"${c}"`).join(', ');
 
-const INSERT_EVENTS = `INSERT INTO "UsageEvent" (${quoted(EVENT_COLUMNS as Column<unknown>[])})
-  ${unnestSelect(EVENT_COLUMNS)}
-  ON CONFLICT ("id") DO NOTHING
-  RETURNING "id", "createdAt"`;
-
-function upsertAdding<Row>(table: string, columns: Column<Row>[], keyCount: number): string {
-  const adds = columns.slice(keyCount).map((c) => `"${c.name}" = "${table}"."${c.name}" + EXCLUDED."${c.name}"`);
-  return `INSERT INTO "${table}" (${quoted(columns as Column<unknown>[])})
-  ${unnestSelect(columns)}
-  ON CONFLICT (${quoted(columns.slice(0, keyCount) as Column<unknown>[])}) DO UPDATE SET ${adds.join(', ')}`;
+/** `INSERT INTO table SELECT ... ON CONFLICT (key) DO UPDATE` adding every value column; rows locked in key order. */
+function addingTo(table: string, key: string[], values: string[], select: string): string {
+  const adds = values.map((v) => `"${v}" = "${table}"."${v}" + EXCLUDED."${v}"`).join(', ');
+  return `INSERT INTO "${table}" (${list([...key, ...values])})
+    SELECT * FROM (${select}) AS rows ORDER BY ${key.map((_, i) => i + 1).join(', ')}
+    ON CONFLICT (${list(key)}) DO UPDATE SET ${adds}`;
 }
-const UPSERT_DAILY = upsertAdding('UsageDaily', DAILY_COLUMNS, DAILY_KEY);
-const UPSERT_SPEND = upsertAdding('UsageSpend', SPEND_COLUMNS, SPEND_KEY);
 
 /**
- * Inserts the events in one statement; an id already stored is skipped (ON CONFLICT DO NOTHING).
- * Returns the rows really inserted by this statement, with their createdAt: only these may be
- * counted, so a redelivered event adds nothing.
+ * One statement (so one implicit transaction, one round trip): insert the batch, skipping ids
+ * already stored (ON CONFLICT DO NOTHING), and add to the counters exactly the rows that insert
+ * returned, summed in SQL with the same expressions `ledger:repair` recomputes with. A
+ * redelivered event is skipped by the insert and so counted nowhere. Counter rows are upserted in
+ * key order, so two control planes storing batches at once lock them in the same order.
  */
-export async function insertEvents(sql: Sql, events: readonly UsageEvent[]): Promise<Map<string, Date>> {
-  if (events.length === 0) return new Map();
-  const rows = await sql.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(INSERT_EVENTS, ...arrays(EVENT_COLUMNS, events));
-  return new Map(rows.map((r) => [r.id, r.createdAt]));
-}
+const STORE_BATCH = `
+  WITH ins AS (
+    INSERT INTO "UsageEvent" (${list(EVENT_COLUMNS.map((c) => c.name))})
+    ${unnestSelect(EVENT_COLUMNS)}
+    ON CONFLICT ("id") DO NOTHING
+    RETURNING *
+  ),
+  daily AS (${addingTo('UsageDaily', DAILY_KEY, DAILY_VALUES, dailyFrom('ins'))}),
+  spend AS (${addingTo('UsageSpend', SPEND_KEY, SPEND_VALUES, spendFrom('ins', SPEND_PERIODS))})
+  SELECT "id", "createdAt" FROM ins`;
 
-/** Adds the deltas to the counters, one upsert per table. */
-export async function addToCounters(sql: Sql, deltas: { daily: DailyDelta[]; spend: SpendDelta[] }): Promise<void> {
-  if (deltas.daily.length > 0) await sql.$executeRawUnsafe(UPSERT_DAILY, ...arrays(DAILY_COLUMNS, deltas.daily));
-  if (deltas.spend.length > 0) await sql.$executeRawUnsafe(UPSERT_SPEND, ...arrays(SPEND_COLUMNS, deltas.spend));
+/**
+ * Stores the events and their counters (see STORE_BATCH). Returns the rows really inserted,
+ * with their createdAt: the events that are new.
+ */
+export async function storeBatch(sql: Sql, events: readonly UsageEvent[]): Promise<Map<string, Date>> {
+  if (events.length === 0) return new Map();
+  const rows = await sql.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(STORE_BATCH, ...arrays(EVENT_COLUMNS, events));
+  return new Map(rows.map((r) => [r.id, r.createdAt]));
 }
 
 /** Moves each key's lastUsedAt forward to its latest use in the batch, in one statement. */

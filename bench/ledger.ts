@@ -1,0 +1,140 @@
+/**
+ * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N]`: the usage
+ * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
+ *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
+ *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
+ *     team with a monthly budget (so alerts are checked for every team of every batch).
+ *  2. With --ledger-size N (opt-in; PostgreSQL): the same ingestion rate and `budgetStatus`
+ *     latency at an empty ledger, then again after N raw events generated in SQL over 30 days
+ *     (500 teams, monthly budgets) with their counters. Cost independent of ledger size means
+ *     the two figures agree (the goal: within 1.2x).
+ * BENCH_DATABASE_URL (default: the local test PostgreSQL). The machine is shared: expect noise.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { teamBudgetStatus } from '../control-plane/domain/budgets/budget-status.ts';
+import { openDatabase, type Database } from '../control-plane/db/open-database.ts';
+import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
+import { EXPECTED_DAILY, EXPECTED_PERIOD_SPEND } from '../control-plane/usage/ledger-recompute.sql.ts';
+import { createLiveEvents } from '../control-plane/usage/live-events.ts';
+import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
+const ledgerSize = flag('--ledger-size', 0);
+const TEAMS = 500;
+const BATCH = 1000;
+
+async function seedTeams(db: Database): Promise<string[]> {
+  const ids = Array.from({ length: TEAMS }, (_, i) => `bench-team-${i}`);
+  await db.prisma.team.createMany({ data: ids.map((id) => ({ id, name: id, slug: id })) });
+  await db.prisma.budget.createMany({
+    data: ids.map((id) => ({ scope: 'team', scopeId: id, teamId: id, period: 'monthly', amountMicroUsd: 1_000_000_000n, alertThresholds: [50, 80, 100] })),
+  });
+  return ids;
+}
+
+let serial = 0;
+function event(run: string, teams: string[]): UsageEvent {
+  const i = serial++;
+  const teamId = teams[i % teams.length]!;
+  return {
+    schemaVersion: USAGE_EVENT_SCHEMA_VERSION, id: `${run}-${i}:1`, requestId: `${run}-${i}`, attempt: 1,
+    teamId, apiKeyId: `${teamId}-key-${i % 4}`, model: i % 3 ? 'gpt-4o-mini' : 'claude-haiku', provider: i % 3 ? 'openai' : 'anthropic', providerId: 'p', deploymentId: 'd',
+    endUser: null, promptTokens: 120, completionTokens: 40, cachedTokens: 0, costMicroUsd: 42, priceVersion: 'v1',
+    estimated: false, status: 200, outcome: 'ok', streamed: false, latencyMs: 300, ttfbMs: 120, snapshotVersion: 1, snapshotHash: 'h',
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** Events/s through the ingestor, `total` events in batches of 1 000, sequential as the consumer runs them. */
+async function ingestionRate(db: Database, teams: string[], total: number): Promise<number> {
+  const ingest = createUsageIngestor(db.prisma, createLiveEvents());
+  const run = randomBytes(3).toString('hex');
+  await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
+  const started = performance.now();
+  for (let n = 0; n < total; n += BATCH) await ingest(Array.from({ length: BATCH }, () => event(run, teams)));
+  return total / ((performance.now() - started) / 1000);
+}
+
+/** budgetStatus latency (ms): p50 and p99 over `count` teams. */
+async function budgetStatusLatency(db: Database, teams: string[], count = 200): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await teamBudgetStatus(db.prisma, teams[i % teams.length]!);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: times[Math.floor(count * 0.5)]!, p99: times[Math.floor(count * 0.99)]! };
+}
+
+/** N raw events over the last 30 days for the 500 teams, generated in SQL, and their counters. */
+async function fillLedger(db: Database, n: number): Promise<void> {
+  const chunk = 1_000_000;
+  for (let from = 0; from < n; from += chunk) {
+    await db.prisma.$executeRawUnsafe(`
+      INSERT INTO "UsageEvent" ("id", "requestId", "attempt", "teamId", "apiKeyId", "model", "provider", "promptTokens", "completionTokens",
+        "costMicroUsd", "status", "latencyMs", "snapshotVersion", "snapshotHash", "startedAt")
+      SELECT 'fill-' || g || ':1', 'fill-' || g, 1, 'bench-team-' || (g % ${TEAMS}), 'bench-team-' || (g % ${TEAMS}) || '-key-' || (g % 4),
+        CASE WHEN g % 3 = 0 THEN 'claude-haiku' ELSE 'gpt-4o-mini' END, CASE WHEN g % 3 = 0 THEN 'anthropic' ELSE 'openai' END,
+        120, 40, 42, 200, 300, 1, 'h', (now() AT TIME ZONE 'UTC') - (g % 2592000) * interval '1 second'
+      FROM generate_series(${from}, ${Math.min(from + chunk, n) - 1}) AS g`);
+    process.stdout.write(`  ${Math.min(from + chunk, n).toLocaleString('en')} raw events\r`);
+  }
+  await db.prisma.$executeRawUnsafe(`TRUNCATE "UsageDaily", "UsageSpend"`);
+  await db.prisma.$executeRawUnsafe(`INSERT INTO "UsageDaily" SELECT * FROM (${EXPECTED_DAILY}) AS e`, new Date(0).toISOString());
+  await db.prisma.$executeRawUnsafe(`INSERT INTO "UsageSpend" ("scope", "scopeId", "period", "periodStart", "attempts", "costMicroUsd", "creditMicroUsd") SELECT * FROM (${EXPECTED_PERIOD_SPEND}) AS e`);
+  await db.prisma.$executeRawUnsafe(`ANALYZE`);
+}
+
+async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
+  const db = await openDatabase({ databaseUrl, schema });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+await withPostgres(async (db) => {
+  const teams = await seedTeams(db);
+  const rate = await ingestionRate(db, teams, flag('--postgres-events', 50_000));
+  console.log(`ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, ${TEAMS} teams with monthly budgets)`);
+});
+{
+  const db = await openDatabase({ dataDir: 'memory://' });
+  try {
+    const teams = await seedTeams(db);
+    const rate = await ingestionRate(db, teams, flag('--pglite-events', 20_000));
+    console.log(`ingestion into PGlite: ${fmt(rate)} events/s (batches of ${BATCH}, ${TEAMS} teams with monthly budgets)`);
+  } finally {
+    await db.close();
+  }
+}
+if (ledgerSize > 0) {
+  await withPostgres(async (db) => {
+    const teams = await seedTeams(db);
+    const empty = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
+    const fillStarted = performance.now();
+    await fillLedger(db, ledgerSize);
+    console.log(`  filled ${fmt(ledgerSize)} raw events and their counters in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+    const full = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
+    console.log(`ledger size, PostgreSQL: empty vs ${fmt(ledgerSize)} raw events (30 days, ${TEAMS} teams, monthly budgets)`);
+    console.log(`  ingestion:          ${fmt(empty.rate)} vs ${fmt(full.rate)} events/s (ratio ${(empty.rate / full.rate).toFixed(2)})`);
+    console.log(`  budgetStatus p50:   ${empty.status.p50.toFixed(2)} vs ${full.status.p50.toFixed(2)} ms (ratio ${(full.status.p50 / empty.status.p50).toFixed(2)})`);
+    console.log(`  budgetStatus p99:   ${empty.status.p99.toFixed(2)} vs ${full.status.p99.toFixed(2)} ms`);
+  });
+}
