@@ -7,6 +7,13 @@ import { AttemptMeter } from '../usage/attempt-meter.ts';
 import { AttemptClock } from './attempt-clock.ts';
 import type { DispatchDeps } from './attempt-loop.ts';
 
+/** The OpenTelemetry gen_ai operation of each endpoint (`gen_ai.operation.name`). */
+const OPERATIONS: Record<string, 'chat' | 'embeddings' | 'text_completion'> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/embeddings': 'embeddings',
+  '/v1/completions': 'text_completion',
+};
+
 /** One attempt as the loop asks for it. */
 export interface AttemptSpec {
   exchange: Exchange;
@@ -60,6 +67,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     deploymentId: target.deployment.id,
     model: attempt.model.model.name,
     upstreamModel: target.deployment.upstreamModel,
+    operation: OPERATIONS[endpoint.path] ?? 'chat',
+    request: endpoint.request,
   });
   let ended = false;
   let committed = false;
@@ -96,7 +105,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       // or after its cap while Redis hangs) and the request's money policy.
       const handedOver = deps.usage.publish(event);
       request.money.after(attempt, event);
-      endSpan?.(event);
+      endSpan?.(event, meter.response);
       return handedOver;
     },
   };

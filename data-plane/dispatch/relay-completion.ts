@@ -17,6 +17,7 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   const { exchange, meter, clock } = run;
   const result = await clock.race(shape.call(run));
   meter.answered(result.status);
+  meter.observeAnswer(result.body);
   const texts = shape.texts(result.body);
   if (result.usage) meter.reportUsage(result.usage);
   else for (const text of texts) meter.countText(text);

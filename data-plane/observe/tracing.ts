@@ -2,6 +2,7 @@ import type { Span, Tracer } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { RequestObserver } from '../http/router.ts';
+import { genAiRequestAttributes, genAiResponseAttributes } from './gen-ai-attributes.ts';
 
 export interface TracingOptions {
   /** OTEL_EXPORTER_OTLP_ENDPOINT: spans are POSTed (OTLP/HTTP, JSON) to `<endpoint>/v1/traces`. */
@@ -29,6 +30,16 @@ export interface AttemptStart {
   deploymentId: string;
   model: string;
   upstreamModel: string;
+  /** `gen_ai.operation.name`; chat when absent. */
+  operation?: 'chat' | 'embeddings' | 'text_completion';
+  /** The request in chat terms: its sampling parameters become `gen_ai.request.*`. */
+  request?: { max_tokens?: number | null; max_completion_tokens?: number | null; temperature?: number | null; top_p?: number | null };
+}
+
+/** What the provider answered with, for `gen_ai.response.*`. */
+export interface AttemptResponse {
+  model: string | null;
+  finishReasons: readonly string[];
 }
 
 /**
@@ -36,7 +47,7 @@ export interface AttemptStart {
  * the attempt loop's call site stays what it was; it carries the attempt's propagation headers.
  */
 export interface EndAttemptSpan {
-  (event: UsageEvent): void;
+  (event: UsageEvent, response?: AttemptResponse): void;
   /**
    * `traceparent` (and `tracestate` when the trace has one) naming this attempt's CLIENT span:
    * sent on the upstream request so a traced provider joins the trace under the attempt.
@@ -139,6 +150,7 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
         {
           kind: api.SpanKind.CLIENT,
           attributes: {
+            ...genAiRequestAttributes(attempt),
             'tollgate.attempt': attempt.attempt,
             'tollgate.provider': attempt.provider,
             'tollgate.provider_kind': attempt.providerKind,
@@ -153,7 +165,8 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
       // instead of starting a sampled trace of its own.
       const traceHeaders: Record<string, string> = {};
       propagator.inject(api.trace.setSpan(api.ROOT_CONTEXT, span), traceHeaders, api.defaultTextMapSetter);
-      const end = (event: UsageEvent) => {
+      const end = (event: UsageEvent, response?: AttemptResponse) => {
+        span.setAttributes(genAiResponseAttributes(event, response));
         span.setAttributes({
           [semconv.ATTR_HTTP_RESPONSE_STATUS_CODE]: event.status,
           'tollgate.outcome': event.outcome,

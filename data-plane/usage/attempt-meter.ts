@@ -5,7 +5,7 @@ import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../..
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { estimatePromptTokens, estimateTokensFromChars } from './estimate-tokens.ts';
+import { tokenizedPromptTokens, tokenizedTextTokens } from './tokenizer-estimate.ts';
 
 export interface AttemptIdentity {
   requestId: string;
@@ -34,8 +34,10 @@ export class AttemptMeter {
   private status = 0;
   private ttfbMs: number | null = null;
   private usage: TokenCounts | null = null;
-  /** Characters of generated text and tool arguments seen so far, for estimates. */
-  private outputChars = 0;
+  /** Generated text and tool arguments seen so far, tokenized only if the attempt ends without usage. */
+  private outputText = '';
+  /** What the provider answered with (model id, finish reasons), for the attempt's span. */
+  readonly response: { model: string | null; finishReasons: string[] } = { model: null, finishReasons: [] };
   private delivered = true;
 
   constructor(private readonly identity: AttemptIdentity) {}
@@ -61,14 +63,25 @@ export class AttemptMeter {
   }
 
   countChunk(chunk: ChatCompletionChunk): void {
+    this.response.model ??= chunk.model;
     for (const choice of chunk.choices) {
-      this.outputChars += choice.delta?.content?.length ?? 0;
-      for (const call of choice.delta?.tool_calls ?? []) this.outputChars += call.function?.arguments?.length ?? 0;
+      if (choice.delta?.content) this.outputText += choice.delta.content;
+      for (const call of choice.delta?.tool_calls ?? []) if (call.function?.arguments) this.outputText += call.function.arguments;
+      if (choice.finish_reason) this.response.finishReasons.push(choice.finish_reason);
     }
   }
 
   countText(text: string): void {
-    this.outputChars += text.length;
+    this.outputText += text;
+  }
+
+  /** A whole (non-streamed) answer's model id and finish reasons, whatever the endpoint's shape. */
+  observeAnswer(body: unknown): void {
+    const answer = body as { model?: unknown; choices?: unknown } | null;
+    if (typeof answer?.model === 'string') this.response.model = answer.model;
+    if (Array.isArray(answer?.choices)) {
+      this.response.finishReasons = answer.choices.map((choice) => choice?.finish_reason).filter((reason): reason is string => typeof reason === 'string');
+    }
   }
 
   /** The counts the event will carry if the attempt ends now with `outcome`. */
@@ -126,8 +139,8 @@ export class AttemptMeter {
     if (!this.delivered || (outcome === 'upstream_error' && !accepted)) return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
     return {
       tokens: {
-        promptTokens: estimatePromptTokens(this.identity.messages),
-        completionTokens: estimateTokensFromChars(this.outputChars),
+        promptTokens: tokenizedPromptTokens(this.identity.messages),
+        completionTokens: tokenizedTextTokens(this.outputText),
         cachedTokens: 0,
       },
       estimated: true,

@@ -140,10 +140,21 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     h.upstream.enqueue({ kind: 'reply', content: 'abcdefgh', usage: null });
     const response = await h.chat(chatBody({ stream: true, stream_options: { include_usage: true } }));
     const chunks = sseData(await response.text()).slice(0, -1).map((frame) => JSON.parse(frame));
-    // "Say hello" = 9 chars -> 3 tokens + 4 per message; "abcdefgh" -> 2 tokens.
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } });
+    // Counted with the o200k_base tokenizer: "Say hello" = 2 tokens + 4 for the message + 3 to
+    // prime the reply; "abcdefgh" = 1 token (a characters / 4 rule said 7 and 2).
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 } });
     const [event] = await h.usageOf(response);
-    expect(event).toMatchObject({ promptTokens: 7, completionTokens: 2, estimated: true, outcome: 'ok' });
+    expect(event).toMatchObject({ promptTokens: 9, completionTokens: 1, estimated: true, outcome: 'ok' });
+  });
+
+  it('estimates a stream cut without usage with the tokenizer, not characters / 4', async () => {
+    // 17 characters of Japanese: characters / 4 says 5 tokens, the tokenizer 13.
+    h.upstream.enqueue({ kind: 'reply', chunks: ['東京から大阪まで', '新幹線で行きます。', 'never sent'], cutAfterChunks: 2, usage: null });
+    const response = await h.chat(chatBody({ stream: true }));
+    const frames = sseData(await response.text());
+    expect(frames).not.toContain('[DONE]');
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ promptTokens: 9, completionTokens: 13, estimated: true, outcome: 'upstream_error', streamed: true });
   });
 });
 

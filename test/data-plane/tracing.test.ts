@@ -215,6 +215,54 @@ describe('OpenTelemetry traces', () => {
     expect(upstream.headers.tracestate).toBeUndefined();
   });
 
+  it('upstream spans carry the gen_ai.* semantic conventions, checked at a fake OTLP receiver', async () => {
+    const posts: any[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        posts.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    try {
+      harness = await startHarness({ tracing: { otlpEndpoint: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` } });
+      const plain = await harness.chat(chatBody({ max_tokens: 50, temperature: 0.2 }), { headers: { 'x-request-id': 'genai-plain' } });
+      expect(plain.status).toBe(200);
+      const streamed = await harness.chat(chatBody({ stream: true }), { headers: { 'x-request-id': 'genai-stream' } });
+      expect(await streamed.text()).toContain('[DONE]');
+      await harness.close();
+      harness = null;
+      await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0));
+      // OTLP/JSON attributes ({ key, value: { stringValue | intValue | doubleValue | arrayValue } }) as a plain object.
+      const plainValue = (value: any): unknown =>
+        value.arrayValue ? value.arrayValue.values.map(plainValue) : (value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue)));
+      const spans = posts.flatMap((post) => post.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
+      const attributes = (span: any) => Object.fromEntries(span.attributes.map((a: any) => [a.key, plainValue(a.value)]));
+      const servers = spans.filter((span: any) => span.name === 'POST /v1/chat/completions');
+      const attemptOf = (requestId: string) => {
+        const server = servers.find((span: any) => attributes(span)['tollgate.request_id'] === requestId);
+        return attributes(spans.find((span: any) => span.parentSpanId === server.spanId));
+      };
+      const common = {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': 'openai-compatible',
+        'gen_ai.system': 'openai-compatible',
+        'gen_ai.request.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+        'gen_ai.response.finish_reasons': ['stop'],
+        'gen_ai.usage.input_tokens': 21,
+        'gen_ai.usage.output_tokens': 7,
+      };
+      expect(attemptOf('genai-plain')).toMatchObject({ ...common, 'gen_ai.request.max_tokens': 50, 'gen_ai.request.temperature': 0.2 });
+      expect(attemptOf('genai-stream')).toMatchObject(common);
+      expect(attemptOf('genai-stream')['gen_ai.request.max_tokens']).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => collector.close(() => resolve()));
+    }
+  });
+
   it('exports over OTLP/HTTP (JSON) to OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces', async () => {
     const posts: { path: string; contentType: string; body: any }[] = [];
     const collector = createServer((req, res) => {
