@@ -5,12 +5,13 @@ import { readBodyText } from '../../providers/http-call.ts';
 import type { ProviderAdapters } from '../../providers/registry.ts';
 import { upstreamInvalidResponse } from '../../providers/upstream-errors.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
-import { parseJsonBody } from '../../routes/parse-json-body.ts';
+import { parseRequestBody } from '../../routes/parse-json-body.ts';
+import { refuseUnknownParameters, withoutUnlisted } from '../../validation/extra-parameters.ts';
 import { resolveModel } from '../../routing/resolve-model.ts';
 import type { RoutingRuntime } from '../../routing/routing-runtime.ts';
 import type { SnapshotStore } from '../../snapshot/snapshot-store.ts';
 import { estimatePromptTokens, estimateTextTokens } from '../../usage/estimate-tokens.ts';
-import { CountTokensRequest } from './messages-request.ts';
+import { countTokensValidator } from './messages-validator.ts';
 import { withSystemPrompt } from './messages-route.ts';
 import { messagesToChat } from './to-chat.ts';
 
@@ -26,8 +27,9 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
     if (!snapshot) throw snapshotNotLoaded();
     exchange.setHeader('x-tollgate-snapshot', String(snapshot.version));
     const apiKey = authenticate(snapshot, exchange.headers, Date.now());
-    const request = parseJsonBody(exchange.body, CountTokensRequest);
+    const { request, extraParameters } = parseRequestBody(exchange.body, countTokensValidator);
     const { targets } = resolveModel(snapshot, apiKey, request.model);
+    refuseUnknownParameters(extraParameters, targets);
     const target = targets[0];
     const adapter = deps.adapters[target.provider.kind];
     if (target.provider.kind === 'anthropic' && adapter.native) {
@@ -37,7 +39,7 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
       const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
       // Anthropic refuses a count with the generation-only fields a client may leave in.
       const { max_tokens: _maxTokens, stream: _stream, ...counted } = withSystemPrompt(request, apiKey) as Record<string, unknown>;
-      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: { ...counted, model: target.deployment.upstreamModel }, headers });
+      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: withoutUnlisted({ ...counted, model: target.deployment.upstreamModel }, countTokensValidator.known, target.deployment.extraParameters), headers });
       const text = await readBodyText(response, call);
       let answer: unknown;
       try {

@@ -1,10 +1,11 @@
 import type { CompiledApiKey } from '../../snapshot/compiled-snapshot.ts';
 import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
-import { parseJsonBody } from '../../routes/parse-json-body.ts';
+import { parseRequestBody } from '../../routes/parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
-import { type MessagesRequest, MessagesRequest as MessagesRequestSchema } from './messages-request.ts';
+import type { MessagesRequest } from './messages-request.ts';
+import { messagesValidator } from './messages-validator.ts';
 import { type NativeRequest, nativeMessage, nativeStream } from './native-relay.ts';
 import { messagesToChat } from './to-chat.ts';
 import { translatedMessage, translatedStream } from './translated-relay.ts';
@@ -24,14 +25,15 @@ export function messagesRoute(deps: RoutedDeps): RouteHandler {
     const headers: Record<string, string> = {};
     for (const name of PASSED_HEADERS) if (exchange.headers[name]) headers[name] = exchange.headers[name];
     return routedRoute(deps, (body, apiKey) => {
-      const request = parseJsonBody(body, MessagesRequestSchema);
+      const { request, extraParameters } = parseRequestBody(body, messagesValidator);
       const translated = messagesToChat(request);
       const chat = applySystemPrompt(translated.chat, apiKey.routing.systemPrompt);
-      const native: NativeRequest = { body: withSystemPrompt(request, apiKey), headers };
+      const native: NativeRequest = { body: withSystemPrompt(request, apiKey), headers, known: messagesValidator.known };
       const streamed = request.stream === true;
       return {
         path: '/v1/messages',
         request: chat,
+        extraParameters,
         checksContextWindow: true,
         servedBy: () => true,
         capabilityGap: (model) => chatCapabilityGap(model, chat),

@@ -4,19 +4,23 @@ import { type AnthropicUsage, anthropicTokenCounts } from '../../providers/anthr
 import { guardStream, readBodyText, upstreamErrorMessage } from '../../providers/http-call.ts';
 import { readSseEvents, type SseEvent } from '../../providers/sse-parser.ts';
 import { upstreamInvalidResponse, upstreamStreamError } from '../../providers/upstream-errors.ts';
+import { withoutUnlisted } from '../../validation/extra-parameters.ts';
 import { type Frame, relayEvents } from '../relay-events.ts';
 
 /** The client's body (team policy applied) and the protocol headers to pass on. */
 export interface NativeRequest {
   body: Record<string, unknown>;
   headers: Record<string, string>;
+  /** The Messages API's own parameters: other top-level fields go only where the deployment allow-lists them. */
+  known: ReadonlySet<string>;
 }
 
 function nativeCall(run: AttemptRun, request: NativeRequest, path: string) {
   const adapter = run.adapter;
   // Only the anthropic kind has one; the ingress sends nothing else here.
   if (!adapter.native) throw new Error(`provider kind ${run.call.provider.kind} has no native API`);
-  return adapter.native({ ...run.call, path, body: { ...request.body, model: run.call.upstreamModel }, headers: request.headers });
+  const body = withoutUnlisted({ ...request.body, model: run.call.upstreamModel }, request.known, run.call.extraParameters);
+  return adapter.native({ ...run.call, path, body, headers: request.headers });
 }
 
 interface NativeMessage {

@@ -4,12 +4,13 @@ import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
 import type { StreamEvent } from '../../providers/adapter.ts';
 import type { AttemptRun } from '../../request/attempt.ts';
-import { parseJsonBody } from '../../routes/parse-json-body.ts';
+import { parseRequestBody } from '../../routes/parse-json-body.ts';
+import { unknownParameter } from '../../validation/request-validator.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
 import { relayEvents } from '../relay-events.ts';
 import { ChatToResponseEvents, ResponseShell } from './from-chat.ts';
-import { ResponsesRequest } from './responses-request.ts';
+import { responsesValidator } from './responses-validator.ts';
 import { responsesToChat } from './to-chat.ts';
 
 /**
@@ -28,7 +29,9 @@ export function responsesRoute(deps: RoutedDeps): RouteHandler {
       event: (error) => (shell ? shell.failed(error, events?.items) : { data: JSON.stringify(error.toBody()) }),
     });
     return routedRoute(deps, (body, apiKey) => {
-      const request = parseJsonBody(body, ResponsesRequest);
+      const { request, extraParameters } = parseRequestBody(body, responsesValidator);
+      // The request is rebuilt as chat: a field outside the spec has nowhere to go, allow-listed or not.
+      if (extraParameters.length > 0) throw unknownParameter(extraParameters[0]);
       const chat = applySystemPrompt(responsesToChat(request), apiKey.routing.systemPrompt);
       const current = new ResponseShell(request);
       shell = current;

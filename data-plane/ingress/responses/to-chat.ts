@@ -2,7 +2,8 @@ import type { ChatCompletionRequest, ChatMessage } from '../../../shared/openai/
 import { invalidRequest } from '../../errors/client-errors.ts';
 import { IGNORED_FIELDS, type ResponsesItem, ResponsesRequest } from './responses-request.ts';
 
-const KNOWN = new Set<string>([...Object.keys(ResponsesRequest.shape), ...IGNORED_FIELDS]);
+/** What this translation serves (the schema's fields) and accepts without sending (IGNORED_FIELDS). */
+const SUPPORTED = new Set<string>([...Object.keys(ResponsesRequest.shape), ...IGNORED_FIELDS]);
 
 const unsupported = (param: string, what: string) => invalidRequest(`${what} is not supported by this gateway's /v1/responses.`, param, 'unsupported_parameter');
 
@@ -18,7 +19,7 @@ const unsupported = (param: string, what: string) => invalidRequest(`${what} is 
  * refused with 400: Tollgate keeps no responses.
  */
 export function responsesToChat(request: ResponsesRequest): ChatCompletionRequest {
-  for (const field of Object.keys(request)) if (!KNOWN.has(field)) throw invalidRequest(`Unknown parameter: '${field}'.`, field, 'unknown_parameter');
+  for (const field of Object.keys(request)) if (!SUPPORTED.has(field)) throw unsupported(field, `\`${field}\``);
   if (request.store === true) throw invalidRequest('`store: true` is not supported: Tollgate is stateless and keeps no responses. Send `store: false` (or leave it out) and pass the conversation as `input` items.', 'store', 'unsupported_parameter');
   if (request.previous_response_id) throw invalidRequest('`previous_response_id` is not supported: Tollgate is stateless and keeps no responses. Pass the earlier turns as `input` items.', 'previous_response_id', 'unsupported_parameter');
   const include = (request as { include?: unknown }).include;

@@ -217,6 +217,10 @@ describe("errors in Anthropic's shape and statuses", () => {
     const invalid = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'anthropic', messages: [{ role: 'user', content: 'x' }] }) });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('max_tokens') } });
+    const unknown = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], frobnicate: true }) });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('frobnicate') } });
+    expect(h.upstream.requests).toEqual([]);
   });
 
   it('upstream 429 and 529 keep their meaning; a mid-stream error is an SSE `error` event', async () => {
