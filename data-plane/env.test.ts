@@ -13,6 +13,7 @@ describe('parseDataPlaneEnv', () => {
         busPrefix: 'tollgate',
         secretKey: undefined,
         secretKeyKdf: 'none',
+        byokAllowedCidrs: [],
         dataDir: '.tollgate',
         maxBodyBytes: 4 * 1024 * 1024,
         limitsLocalShare: 1,
@@ -63,12 +64,13 @@ describe('parseDataPlaneEnv', () => {
       HOST: '0.0.0.0',
       REDIS_URL: 'redis://localhost:6379/0',
       TOLLGATE_BUS_PREFIX: 'tg-test',
-      TOLLGATE_SECRET_KEY: 'k1:abc',
+      TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+      TOLLGATE_BYOK_ALLOWED_CIDRS: '10.1.0.0/16, fd00::/8',
       TOLLGATE_DATA_DIR: '/var/lib/tollgate',
       TOLLGATE_MAX_BODY_BYTES: '1024',
       LOG_LEVEL: 'debug',
     });
-    expect(result).toMatchObject({ ok: true, config: { port: 0, host: '0.0.0.0', redisUrl: 'redis://localhost:6379/0', busPrefix: 'tg-test', secretKey: 'k1:abc', dataDir: '/var/lib/tollgate', maxBodyBytes: 1024, logLevel: 'debug', snapshotDir: '/var/lib/tollgate' } });
+    expect(result).toMatchObject({ ok: true, config: { port: 0, host: '0.0.0.0', redisUrl: 'redis://localhost:6379/0', busPrefix: 'tg-test', secretKey: `k1:${Buffer.alloc(32, 3).toString('base64')}`, byokAllowedCidrs: ['10.1.0.0/16', 'fd00::/8'], dataDir: '/var/lib/tollgate', maxBodyBytes: 1024, logLevel: 'debug', snapshotDir: '/var/lib/tollgate' } });
   });
 
   it('reports every error at once, and treats empty as unset', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
 import { SECRET_KEY_KDFS, type SecretKeyKdf } from '../shared/crypto/secret-keys.ts';
+import { parseAllowedRanges } from './providers/address-guard.ts';
 import type { CooldownPolicy } from './routing/cooldown.ts';
 import type { RetryPolicy } from './routing/retry-policy.ts';
 import type { AttemptTimeouts } from './routing/timeouts.ts';
@@ -27,6 +28,8 @@ const DataPlaneEnv = z.object({
   /** `production` refuses the example secret key published in this repository. */
   NODE_ENV: z.string().default('development'),
   TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
+  /** Comma-separated CIDRs team-owned providers may reach although they are not public (default: none). */
+  TOLLGATE_BYOK_ALLOWED_CIDRS: z.string().optional(),
   /** Share of each limit and hard budget one data plane allows itself while Redis is down (1/N of N planes). */
   TOLLGATE_LIMITS_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(1),
   TOLLGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
@@ -67,6 +70,8 @@ export interface DataPlaneConfig {
   busPrefix: string;
   secretKey: string | undefined;
   secretKeyKdf: SecretKeyKdf;
+  /** Private ranges team-owned providers may reach anyway; empty: public addresses only. */
+  byokAllowedCidrs: string[];
   dataDir: string;
   maxBodyBytes: number;
   limitsLocalShare: number;
@@ -100,7 +105,9 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
   }
   const e = parsed.data;
   const secretProblems = secretSettingsProblems({ secretKey: e.TOLLGATE_SECRET_KEY, kdf: e.TOLLGATE_SECRET_KEY_KDF, production: e.NODE_ENV === 'production' });
-  if (secretProblems.length > 0) return { ok: false, errors: secretProblems };
+  const byokAllowedCidrs = (e.TOLLGATE_BYOK_ALLOWED_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const rangeProblems = parseAllowedRanges(byokAllowedCidrs).problems.map((problem) => `TOLLGATE_BYOK_ALLOWED_CIDRS: ${problem}`);
+  if (secretProblems.length + rangeProblems.length > 0) return { ok: false, errors: [...secretProblems, ...rangeProblems] };
   return {
     ok: true,
     config: {
@@ -110,6 +117,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       busPrefix: e.TOLLGATE_BUS_PREFIX,
       secretKey: e.TOLLGATE_SECRET_KEY,
       secretKeyKdf: e.TOLLGATE_SECRET_KEY_KDF,
+      byokAllowedCidrs,
       dataDir: e.TOLLGATE_DATA_DIR,
       maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
       limitsLocalShare: e.TOLLGATE_LIMITS_LOCAL_SHARE,

@@ -26,6 +26,7 @@ export function dataPlaneOptionsFrom(config: DataPlaneConfig, wiring: { bus: Bus
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     snapshotStaleAfterMs: config.snapshotStaleAfterMs,
     tracing: { otlpEndpoint: config.otlpEndpoint, serviceName: config.serviceName },
+    upstream: { byokAllowedCidrs: config.byokAllowedCidrs },
     routing: {
       retry: routing.retry,
       timeouts: routing.timeouts,

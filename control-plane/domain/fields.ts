@@ -59,7 +59,11 @@ const MOCK_URL = /^mock:\/\/(\?[^\s#]*)?$/;
  */
 export function providerBaseUrl(kind: string, url: string): { url: string } | { issue: string } {
   if (kind === 'mock') return MOCK_URL.test(url) ? { url } : { issue: 'must be mock:// with optional settings, e.g. mock://?latency_ms=20' };
-  return httpUrl.safeParse(url).success ? { url: url.replace(/\/+$/, '') } : { issue: 'must be an http(s) URL' };
+  if (!httpUrl.safeParse(url).success) return { issue: 'must be an http(s) URL' };
+  // A password in the URL would be stored and returned in clear: credentials go in `credential` (sealed).
+  const parsed = new URL(url);
+  if (parsed.username || parsed.password) return { issue: 'must not carry credentials (user:password@); put the key in apiKey, which is stored encrypted' };
+  return { url: url.replace(/\/+$/, '') };
 }
 
 /** JSON object metadata, bounded so a key row stays small. */

@@ -40,7 +40,7 @@ export async function sendUpstream(
   const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs), method: wire.method ?? 'POST', headers, body: wire.body, signal: call.signal });
+    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'), method: wire.method ?? 'POST', headers, body: wire.body, signal: call.signal });
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
   }

@@ -1,5 +1,6 @@
-import type { Socket } from 'node:net';
+import type { BlockList, Socket } from 'node:net';
 import { Agent, buildConnector, type Dispatcher, errors } from 'undici';
+import { guardedLookup, literalAddressProblem, parseAllowedRanges } from './address-guard.ts';
 
 export interface UpstreamAgentOptions {
   /** Connections per upstream origin: concurrent requests beyond this queue. */
@@ -10,7 +11,15 @@ export interface UpstreamAgentOptions {
   bodyTimeoutMs?: number;
   /** The connect timeout (TCP + TLS) of calls whose deployment sets none. */
   connectTimeoutMs?: number;
+  /**
+   * Private ranges team-owned providers may reach anyway (TOLLGATE_BYOK_ALLOWED_CIDRS), e.g. a
+   * team's vLLM on the internal network. Everything else non-public is refused (address-guard.ts).
+   */
+  byokAllowedCidrs?: readonly string[];
 }
+
+/** `public-only`: the provider is team-owned; connect only to public addresses (address-guard.ts). */
+export type UpstreamReach = 'any' | 'public-only';
 
 /**
  * The HTTP clients of every HTTP provider. undici fixes the connect timeout per pool, not per
@@ -19,16 +28,17 @@ export interface UpstreamAgentOptions {
  * across requests and snapshots, and a deployment's `connectMs` holds for its calls alone.
  */
 export interface UpstreamAgents {
-  /** The agent for calls with this connect timeout; the default one for undefined. */
-  forConnectTimeout(connectTimeoutMs: number | undefined): Dispatcher;
+  /** The agent for calls with this connect timeout (the default one for undefined) and reach. */
+  forConnectTimeout(connectTimeoutMs: number | undefined, reach?: UpstreamReach): Dispatcher;
   /** Closes every agent, cutting in-flight upstream requests. */
   destroy(): Promise<void>;
 }
 
 export function createUpstreamAgents(options: UpstreamAgentOptions = {}): UpstreamAgents {
   const defaultConnectMs = options.connectTimeoutMs ?? 10_000;
-  const agents = new Map<number, Agent>();
-  const create = (connectMs: number) =>
+  const agents = new Map<string, Agent>();
+  const allowed = parseAllowedRanges(options.byokAllowedCidrs ?? []).list;
+  const create = (connectMs: number, reach: UpstreamReach) =>
     new Agent({
       connections: options.connectionsPerOrigin ?? 256,
       // undici never pipelines POSTs anyway; 1 states it and keeps one stream per connection.
@@ -36,13 +46,15 @@ export function createUpstreamAgents(options: UpstreamAgentOptions = {}): Upstre
       keepAliveTimeout: 30_000,
       headersTimeout: options.headersTimeoutMs ?? 300_000,
       bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-      connect: preciseConnector(connectMs),
+      connect: preciseConnector(connectMs, reach === 'public-only' ? allowed : null),
     });
   return {
-    forConnectTimeout(connectTimeoutMs) {
+    forConnectTimeout(connectTimeoutMs, reach = 'any') {
       const connectMs = connectTimeoutMs ?? defaultConnectMs;
-      let agent = agents.get(connectMs);
-      if (!agent) agents.set(connectMs, (agent = create(connectMs)));
+      // Separate pools: a guarded call never reuses a connection an unguarded one opened.
+      const key = `${connectMs}:${reach}`;
+      let agent = agents.get(key);
+      if (!agent) agents.set(key, (agent = create(connectMs, reach)));
       return agent;
     },
     async destroy() {
@@ -58,9 +70,12 @@ export function createUpstreamAgents(options: UpstreamAgentOptions = {}): Upstre
  * and enforces `timeoutMs` with an ordinary timer, ending the attempt with the same
  * UND_ERR_CONNECT_TIMEOUT error undici would raise.
  */
-function preciseConnector(timeoutMs: number): buildConnector.connector {
-  const connect = buildConnector({ timeout: 0 });
+function preciseConnector(timeoutMs: number, publicOnly: BlockList | null): buildConnector.connector {
+  // Guarded: every connection resolves through the address guard (names) or is checked first (literal IPs).
+  const connect = buildConnector(publicOnly ? ({ timeout: 0, lookup: guardedLookup(publicOnly) } as buildConnector.BuildOptions) : { timeout: 0 });
   return (options, callback) => {
+    const forbidden = publicOnly ? literalAddressProblem(options.hostname, publicOnly) : null;
+    if (forbidden) return void callback(forbidden, null);
     let done = false;
     let timer: NodeJS.Timeout | undefined;
     // buildConnector returns the connecting socket, though its typings say void.

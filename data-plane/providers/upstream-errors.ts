@@ -83,6 +83,18 @@ export function upstreamTransportError(error: unknown, providerName: string, sta
       cause: error,
     });
   }
+  if (code === 'TOLLGATE_ADDRESS_FORBIDDEN') {
+    // A team-owned provider pointed at a private address (address-guard.ts): nothing was sent.
+    return new UpstreamError({
+      status: 502,
+      type: 'upstream_error',
+      code: 'upstream_address_forbidden',
+      upstreamStatus: 0,
+      delivered: false,
+      message: `Provider ${providerName} resolves to an address team-owned providers may not reach (only public addresses are allowed; the operator can allow a range with TOLLGATE_BYOK_ALLOWED_CIDRS).`,
+      cause: error,
+    });
+  }
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new UpstreamError({
       status: 504,

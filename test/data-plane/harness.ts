@@ -93,7 +93,7 @@ export const TEST_ROUTING: RoutingOptions = {
   timeouts: { connectMs: 1_000, firstByteMs: 2_000, totalMs: 10_000, idleMs: 2_000 },
 };
 
-export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing'>> {
+export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing' | 'upstream'>> {
   maxBodyBytes?: number;
   publish?: boolean;
   routing?: RoutingOptions;
@@ -125,6 +125,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0,
     instanceId: options.instanceId,
     tracing: options.tracing,
+    upstream: options.upstream,
     defaultMetrics: false,
   });
   const url = `http://127.0.0.1:${plane.port}`;
