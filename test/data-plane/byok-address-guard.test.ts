@@ -18,7 +18,7 @@ afterEach(async () => {
 async function publishByok(h: Harness, baseUrls: string[]) {
   const base = contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox }));
   const providers = baseUrls.map((baseUrl, i) =>
-    provider({ id: `prov-byok-${i}`, name: `byok-${i}`, kind: 'openai-compatible', baseUrl, credential: h.secretBox.seal(UPSTREAM_KEY), teamId: 'other' }),
+    provider({ id: `prov-byok-${i}`, name: `byok-${i}`, kind: 'openai-compatible', baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY }, teamId: 'other' }),
   );
   const models = baseUrls.map((_, i) =>
     model({ id: `model-byok-${i}`, name: `byok-${i}`, price: MINI_PRICE, deployments: [deployment({ id: `dep-byok-${i}`, providerId: `prov-byok-${i}`, upstreamModel: 'gpt-4o-mini' })] }),
