@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixture } from '../../support/fake-fixture-upstream.ts';
+import { apiKey, team } from '../../support/snapshot-fixture.ts';
 import { KEY, type ProviderHarness, startProviderHarness, UPSTREAM_KEY, UPSTREAM_MODELS } from '../providers/provider-harness.ts';
 
 /**
@@ -12,7 +13,10 @@ import { KEY, type ProviderHarness, startProviderHarness, UPSTREAM_KEY, UPSTREAM
 let h: ProviderHarness;
 let client: Anthropic;
 beforeAll(async () => {
-  h = await startProviderHarness({ mocks: { mock: 'mock://' } });
+  h = await startProviderHarness({
+    mocks: { mock: 'mock://' },
+    extra: () => ({ teams: [team({ id: 'policy', systemPrompt: 'Answer in French.' })], apiKeys: [apiKey(POLICY_KEY, { id: 'key-policy', teamId: 'policy' })] }),
+  });
   client = new Anthropic({ apiKey: KEY, baseURL: h.url, maxRetries: 0 });
 });
 afterAll(() => h.close());
@@ -22,6 +26,8 @@ beforeEach(() => {
 });
 
 const TEXT = 'Hello! Grüße aus 東京 👋';
+/** A key of a team whose policy sets a system prompt. */
+const POLICY_KEY = 'tg_policy_key_000000000000000000000000000';
 const WEATHER_TOOL = {
   name: 'get_weather',
   description: 'Get the current weather in a given location',
@@ -237,6 +243,29 @@ describe("errors in Anthropic's shape and statuses", () => {
     h.cooldowns.clear();
     h.upstream.enqueue({ file: 'anthropic/mid-stream-error.sse' });
     await expect(client.messages.stream({ model: 'anthropic', max_tokens: 9, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage()).rejects.toThrow();
+  });
+});
+
+describe("the team's system prompt applies as on every endpoint", () => {
+  const withPolicy = () => new Anthropic({ apiKey: POLICY_KEY, baseURL: h.url, maxRetries: 0 });
+
+  it('natively: first in `system`, the client\'s blocks after it with their cache_control', async () => {
+    h.upstream.enqueue({ file: 'anthropic/recorded/text.json' });
+    await withPolicy().messages.create({ model: 'anthropic', max_tokens: 32, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'hi' }] });
+    expect(h.upstream.requests[0].body.system).toEqual([{ type: 'text', text: 'Answer in French.' }, { type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }]);
+  });
+
+  it('translated: the first system message', async () => {
+    h.upstream.enqueue({ file: 'openai/text.json' });
+    await withPolicy().messages.create({ model: 'openai-compatible', max_tokens: 32, system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }] });
+    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'system', content: 'Be brief.' }]);
+  });
+
+  it('on /v1/responses too', async () => {
+    h.upstream.enqueue({ file: 'openai/text.json' });
+    const response = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${POLICY_KEY}` }, body: JSON.stringify({ model: 'openai-compatible', input: 'hi', instructions: 'Be brief.' }) });
+    expect(response.status).toBe(200);
+    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'system', content: 'Be brief.' }]);
   });
 });
 
