@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exceedsJsonDepth } from './json-depth.ts';
 
@@ -26,5 +27,18 @@ describe('exceedsJsonDepth', () => {
   it('finds a deep unknown field after ordinary content', () => {
     const body = `{"model":"m","messages":[{"role":"user","content":"hi"}],"x":${nested(100_000)}}`;
     expect(exceedsJsonDepth(bytes(body))).toBe(true);
+  });
+
+  it('agrees with the real depth for any strings inside, long ones with escapes included', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', '[', ']', '{', '}', 'é', '\n'), maxLength: 80 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.array(text, { minLength: 1, maxLength: 4 }), (depth, texts) => {
+        let value: unknown = texts;
+        for (let level = 1; level < depth; level++) value = level % 2 ? { [texts[0]]: value, other: texts.at(-1) } : [texts[0], value];
+        const body = bytes(JSON.stringify(value));
+        expect(exceedsJsonDepth(body, depth)).toBe(false);
+        expect(exceedsJsonDepth(body, depth - 1)).toBe(true);
+      }),
+    );
   });
 });
