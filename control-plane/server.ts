@@ -26,7 +26,7 @@ import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { startRetention } from './usage/retention.ts';
-import { createLiveEvents } from './usage/live-events.ts';
+import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
 import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
 export interface ControlPlaneOptions {
@@ -91,7 +91,9 @@ const requireAuthenticated: Plugin<GraphQLContext> = {
 
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const { prisma, bus, secretBox } = options;
-  const live = createLiveEvents();
+  // Replicas sharing Redis fan their live events out to each other's subscribers.
+  const fanout = bus.live ? await openLiveFanout(bus.live) : undefined;
+  const live = createLiveEvents(fanout);
   const snapshots = createSnapshotPublisher({ prisma, bus, live, signer: createSnapshotSigner(secretBox.keys), reconcileIntervalMs: options.snapshotCheckIntervalMs });
   const fleet = createFleetRegistry({ bus });
   const database = createDatabaseHealth(prisma);
@@ -168,6 +170,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     await consumer.stop();
     await webhook?.close();
     await snapshots.close();
+    await fanout?.close();
     subscriptionGuard.close();
     throw error;
   }
@@ -221,6 +224,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       await snapshots.close();
       subscriptionGuard.close();
       await wsCleanup.dispose();
+      await fanout?.close();
       wsServer.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

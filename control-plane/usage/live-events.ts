@@ -1,5 +1,6 @@
 import { createPubSub } from 'graphql-yoga';
 import type { BudgetAlert, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
+import type { LiveChannel } from '../../shared/bus/bus.ts';
 
 export interface SnapshotPublication {
   version: number;
@@ -7,19 +8,97 @@ export interface SnapshotPublication {
   createdAt: Date;
 }
 
+type LiveTopics = {
+  usage: [teamId: string, row: UsageRow];
+  budget: [teamId: string, changed: true];
+  budgetAlert: [teamId: string, alert: BudgetAlert];
+  snapshot: [publication: SnapshotPublication];
+};
+
+/** The event target graphql-yoga's pub/sub dispatches through (a subset of DOM's EventTarget). */
+type LiveEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<LiveTopics>>[0]>['eventTarget']>;
+
 /**
- * In-process fan-out to GraphQL subscribers of this control plane. Usage rows are published here
- * only after they are committed, and only the first time (duplicates are filtered at insert).
- * `budget` carries no payload: it tells a team's budget-status subscribers to recompute.
- * `budgetAlert` carries an alert row, published once: after the insert that created it.
+ * Fan-out to GraphQL subscribers. Usage rows are published here only after they are committed,
+ * and only the first time (duplicates are filtered at insert). `budget` carries no payload: it
+ * tells a team's budget-status subscribers to recompute. `budgetAlert` carries an alert row,
+ * published once: after the insert that created it.
+ *
+ * With `fanout` (control plane replicas sharing Redis) every publication goes through the shared
+ * channel and reaches the subscribers of every replica exactly once, whichever replica stored
+ * the row; without it (the embedded default, one control plane) it stays in this process.
  */
-export function createLiveEvents() {
-  return createPubSub<{
-    usage: [teamId: string, row: UsageRow];
-    budget: [teamId: string, changed: true];
-    budgetAlert: [teamId: string, alert: BudgetAlert];
-    snapshot: [publication: SnapshotPublication];
-  }>();
+export function createLiveEvents(fanout?: LiveFanout) {
+  return createPubSub<LiveTopics>(fanout ? { eventTarget: fanout.target } : undefined);
 }
 
 export type LiveEvents = ReturnType<typeof createLiveEvents>;
+
+export interface LiveFanout {
+  target: LiveEventTarget;
+  close(): Promise<void>;
+}
+
+/**
+ * An event target over a LiveChannel: `dispatchEvent` publishes to every replica (this one
+ * included), and what the channel delivers is dispatched to this replica's listeners. A failed
+ * publish (Redis down) loses only the live hint; the row is stored and queries still see it.
+ */
+export async function openLiveFanout(channel: LiveChannel, onError: (error: unknown) => void = () => undefined): Promise<LiveFanout> {
+  const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  const deliver = (message: string) => {
+    let decoded: { type: string; detail: unknown };
+    try {
+      decoded = JSON.parse(message, revive);
+    } catch (error) {
+      onError(error);
+      return;
+    }
+    const forType = listeners.get(decoded.type);
+    if (!forType) return;
+    const event = new CustomEvent(decoded.type, { detail: decoded.detail });
+    for (const listener of forType) {
+      if (typeof listener === 'function') listener(event);
+      else listener.handleEvent(event);
+    }
+  };
+  const unsubscribe = await channel.subscribe(deliver);
+  const target = {
+    addEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+      if (!listener) return;
+      let forType = listeners.get(type);
+      if (!forType) listeners.set(type, (forType = new Set()));
+      forType.add(listener);
+    },
+    removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
+      if (!listener) return;
+      const forType = listeners.get(type);
+      forType?.delete(listener);
+      if (forType?.size === 0) listeners.delete(type);
+    },
+    dispatchEvent(event: Event) {
+      const detail = (event as CustomEvent).detail;
+      channel.publish(JSON.stringify({ type: event.type, detail }, replace)).catch(onError);
+      return true;
+    },
+  } as unknown as LiveEventTarget;
+  return { target, close: unsubscribe };
+}
+
+// Rows carry BigInt money and Dates: tagged on the wire, restored on arrival, so a subscriber
+// on any replica resolves the same values as one on the replica that stored the row.
+function replace(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  if (typeof original === 'bigint') return { $bigint: original.toString() };
+  if (original instanceof Date) return { $date: original.toISOString() };
+  return value;
+}
+
+function revive(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const tagged = value as { $bigint?: unknown; $date?: unknown };
+    if (typeof tagged.$bigint === 'string' && Object.keys(value).length === 1) return BigInt(tagged.$bigint);
+    if (typeof tagged.$date === 'string' && Object.keys(value).length === 1) return new Date(tagged.$date);
+  }
+  return value;
+}

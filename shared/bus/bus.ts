@@ -63,6 +63,17 @@ export interface UsageBacklog {
 }
 
 /**
+ * A broadcast among the control plane replicas that share one bus: every replica receives every
+ * message once, its own included. Messages are hints for live views (GraphQL subscriptions), lost
+ * while a replica is disconnected; the database stays the truth.
+ */
+export interface LiveChannel {
+  publish(message: string): Promise<void>;
+  /** Resolves once subscribed; the returned function unsubscribes. */
+  subscribe(listener: (message: string) => void): Promise<() => Promise<void>>;
+}
+
+/**
  * The only channel between the planes. Redis in production (shared/bus/redis-bus.ts), in-process
  * for the embedded single-machine default (shared/bus/memory-bus.ts).
  */
@@ -99,6 +110,12 @@ export interface Bus {
   publishHeartbeat(heartbeat: Heartbeat): Promise<void>;
   /** Heartbeats of one plane's processes. Malformed ones are dropped before the listener. */
   onHeartbeat(plane: Heartbeat['plane'], listener: (heartbeat: Heartbeat) => void): Promise<() => Promise<void>>;
+  /**
+   * Present when the bus spans processes (Redis), so several control plane replicas can share it:
+   * they fan their live events out through it. Absent in-process, where one control plane serves
+   * every subscriber itself.
+   */
+  readonly live?: LiveChannel;
   /** Whether the bus's connection is up right now (always true in-process). Cheap: no I/O. */
   isConnected(): boolean;
   close(): Promise<void>;

@@ -269,6 +269,19 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       await subscriber.subscribe(channel);
       return async () => void subscriber.disconnect();
     },
+    live: {
+      async publish(message) {
+        await commands.publish(names.liveChannel, message);
+      },
+      async subscribe(listener) {
+        const subscriber = connect();
+        connections.push(subscriber);
+        subscriber.on('message', (_channel: string, message: string) => listener(message));
+        subscriber.on('ready', () => void subscriber.subscribe(names.liveChannel).catch(() => undefined));
+        await subscriber.subscribe(names.liveChannel);
+        return async () => void subscriber.disconnect();
+      },
+    },
     isConnected: () => commands.status === 'ready',
     async close() {
       for (const connection of connections) connection.disconnect();

@@ -16,6 +16,8 @@ export const busNames = (prefix = 'tollgate') => ({
   cooldownKey: (deploymentId: string) => `${prefix}:cooldown:${deploymentId}`,
   /** Pub/sub: heartbeats of data planes and of control planes (fleet view, degraded modes). */
   heartbeatChannel: (plane: 'data' | 'control') => `${prefix}:fleet:${plane}`,
+  /** Pub/sub: live events (stored usage, budget changes, alerts) fanned out to every control plane replica. */
+  liveChannel: `${prefix}:live`,
 });
 
 export type BusNames = ReturnType<typeof busNames>;

@@ -18,6 +18,8 @@ export { TEST_SECRET_KEY };
 export interface ControlPlaneHarness {
   controlPlane: RunningControlPlane;
   database: Database;
+  /** The PostgreSQL schema it works in (undefined on PGlite). */
+  schema: string | undefined;
   bus: Bus;
   demoKey: string | null;
   /** POSTs a GraphQL operation; returns the parsed body. */
@@ -28,6 +30,8 @@ export interface ControlPlaneHarness {
 export interface HarnessOptions {
   /** A PostgreSQL URL: the harness works in a fresh schema it drops afterwards. Unset: in-memory PGlite. */
   postgresUrl?: string;
+  /** With postgresUrl: join this existing schema (another replica's) instead; the harness that made it drops it. */
+  joinSchema?: string;
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
   controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs' | 'snapshotCheckIntervalMs'>>;
@@ -48,7 +52,7 @@ async function pgliteTemplate(): Promise<Blob> {
 
 /** A control plane on port 0 against a fresh database, seeded like a first start. */
 export async function startControlPlaneHarness(options: HarnessOptions = {}): Promise<ControlPlaneHarness> {
-  const schema = options.postgresUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const schema = options.postgresUrl ? (options.joinSchema ?? `t_${randomBytes(6).toString('hex')}`) : undefined;
   const database = await openDatabase(
     options.postgresUrl ? { databaseUrl: options.postgresUrl, schema } : { dataDir: 'memory://', pgliteTemplate: await pgliteTemplate() },
   );
@@ -69,6 +73,7 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
   return {
     controlPlane,
     database,
+    schema,
     bus,
     demoKey: firstRun.createdDemoKey,
     async gql(query, variables, token = TEST_ADMIN_KEY) {
@@ -83,7 +88,7 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
       await controlPlane.close();
       if (!options.bus) await bus.close();
       await database.close();
-      if (options.postgresUrl && schema) {
+      if (options.postgresUrl && schema && !options.joinSchema) {
         const client = new pg.Client({ connectionString: options.postgresUrl });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
