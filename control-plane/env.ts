@@ -27,9 +27,11 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** Every stored usage event is POSTed here in batches (Langfuse, a warehouse loader...). */
   TOLLGATE_USAGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-  /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */
   /** Raw usage events are deleted after this many whole UTC days; unset: kept forever. Counters stay. */
   TOLLGATE_USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  /** How often singleton jobs (retention) tick on the replica holding their lease; a lease lasts three ticks. */
+  TOLLGATE_SINGLETON_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
+  /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */
   TOLLGATE_USAGE_WEBHOOK_SECRET: z.string().min(16, 'TOLLGATE_USAGE_WEBHOOK_SECRET must be at least 16 characters').optional(),
   /** A config file (docs/config-as-code.md) applied at every start, for GitOps; a broken one stops the start. */
   TOLLGATE_CONFIG_FILE: z.string().min(1).optional(),

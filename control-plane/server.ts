@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +26,8 @@ import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
 import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
-import { startRetention } from './usage/retention.ts';
+import { applyRetention, RETENTION_INTERVAL_MS } from './usage/retention.ts';
+import { createLease, runAsSingleton } from './fleet/lease.ts';
 import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
 import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
@@ -56,6 +58,8 @@ export interface ControlPlaneOptions {
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
   usageRetentionDays?: number;
+  /** How often singleton jobs (retention) tick; their lease lasts three ticks. Default: retention's hour. */
+  singletonIntervalMs?: number;
 }
 
 export interface RunningControlPlane {
@@ -92,6 +96,7 @@ const requireAuthenticated: Plugin<GraphQLContext> = {
 export async function startControlPlane(options: ControlPlaneOptions): Promise<RunningControlPlane> {
   const { prisma, bus, secretBox } = options;
   // Replicas sharing Redis fan their live events out to each other's subscribers.
+  const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   const fanout = bus.live ? await openLiveFanout(bus.live) : undefined;
   const live = createLiveEvents(fanout);
   const snapshots = createSnapshotPublisher({ prisma, bus, live, signer: createSnapshotSigner(secretBox.keys), reconcileIntervalMs: options.snapshotCheckIntervalMs });
@@ -99,11 +104,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const database = createDatabaseHealth(prisma);
   const budgetsRemaining = async (teamId: string) =>
     (await teamBudgetStatus(prisma, teamId)).budgets.map((status) => ({ budgetId: status.budget.id, remainingMicroUsd: status.remainingMicroUsd }));
-  const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining }, { defaultMetrics: options.defaultMetrics });
+  const singletons = () => ({ retention: retention.holding() });
+  const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining, singletons }, { defaultMetrics: options.defaultMetrics });
   snapshots.registerMetrics(metrics.registry);
   const heartbeat = createControlHeartbeat({
     bus,
-    instanceId: options.instanceId ?? `${hostname()}-${process.pid}`,
+    instanceId,
     intervalMs: options.heartbeatIntervalMs ?? 5_000,
     databaseUp: () => database.isUp(),
     snapshotVersion: () => snapshots.publishedVersion(),
@@ -152,7 +158,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
   const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
 
-  const retention = startRetention(prisma, options.usageRetentionDays);
+  // Retention runs on one replica at a time: whichever holds its lease (handed over when it dies).
+  const singletonIntervalMs = options.singletonIntervalMs ?? RETENTION_INTERVAL_MS;
+  const retention = runAsSingleton(createLease(prisma, 'retention', `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * singletonIntervalMs), singletonIntervalMs, () =>
+    applyRetention(prisma, options.usageRetentionDays),
+  );
   await fleet.start();
   database.start();
   heartbeat.start();

@@ -41,6 +41,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
       instanceId: env.TOLLGATE_INSTANCE_ID,
       heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
       usageRetentionDays: env.TOLLGATE_USAGE_RETENTION_DAYS,
+      singletonIntervalMs: env.TOLLGATE_SINGLETON_INTERVAL_MS,
       snapshotCheckIntervalMs: env.TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS,
       usageWebhook:
         env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,

@@ -26,6 +26,8 @@ export function createControlPlaneMetrics(
     database: Pick<DatabaseHealth, 'isUp'>;
     /** Remaining amount of each budget of a team now, integer micro-USD (domain/budgets). */
     budgetsRemaining?: (teamId: string) => Promise<{ budgetId: string; remainingMicroUsd: bigint }[]>;
+    /** Singleton jobs (control-plane/fleet/lease.ts) and whether this replica holds each one's lease. */
+    singletons?: () => Record<string, boolean>;
   },
   options: { defaultMetrics?: boolean; logError?: (line: string) => void } = {},
 ): ControlPlaneMetrics {
@@ -50,6 +52,17 @@ export function createControlPlaneMetrics(
           this.set({ team, budget: budgetId }, Number(remainingMicroUsd));
         }
       }
+    },
+  });
+
+  new Gauge({
+    name: 'tollgate_singleton_held',
+    help: 'Singleton jobs of the control plane replicas: 1 on the replica that holds the job\'s lease (runs it), 0 on the others.',
+    labelNames: ['job'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [job, held] of Object.entries(sources.singletons?.() ?? {})) this.set({ job }, held ? 1 : 0);
     },
   });
 

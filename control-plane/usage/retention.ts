@@ -58,24 +58,5 @@ export async function applyRetention(prisma: PrismaClient, days: number | undefi
   return { cutoff, rawEventsDeleted: deleted, minuteCountersDeleted: minutes.count };
 }
 
-const RETENTION_INTERVAL_MS = 3_600_000;
-
-/**
- * Runs applyRetention at start and every hour, in the background (a failure is retried at the
- * next run: the database may be down). `stop` waits for a run in progress.
- */
-export function startRetention(prisma: PrismaClient, days: number | undefined, onError: (error: unknown) => void = () => undefined) {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () => {
-    running = applyRetention(prisma, days).catch(onError);
-  };
-  run();
-  const timer = setInterval(run, RETENTION_INTERVAL_MS);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}
+/** How often the replica holding the retention lease applies retention. */
+export const RETENTION_INTERVAL_MS = 3_600_000;
