@@ -65,8 +65,16 @@ describe('deploy/kubernetes manifests', () => {
       const port = deployment.spec.template.spec.containers[0].ports[0];
       expect(service.spec.ports[0].targetPort === port.name || service.spec.ports[0].targetPort === port.containerPort, name).toBe(true);
     }
-    const control = find('Deployment', 'tollgate-control-plane').spec.template.spec.containers[0];
+    const controlDeployment = find('Deployment', 'tollgate-control-plane');
+    const control = controlDeployment.spec.template.spec.containers[0];
     expect(control.command.join(' ')).toContain('dist/control-plane/main.js');
+    // Replicas: two or more, rolled one at a time, and never all evicted at once.
+    expect(controlDeployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(controlDeployment.spec.strategy).toMatchObject({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0 } });
+    const controlPdb = find('PodDisruptionBudget', 'tollgate-control-plane');
+    expect(controlPdb.apiVersion).toBe('policy/v1');
+    expect(controlPdb.spec.minAvailable).toBeGreaterThanOrEqual(1);
+    expect(matches(controlPdb.spec.selector.matchLabels, controlDeployment.spec.template.metadata.labels)).toBe(true);
     expect(control.readinessProbe.httpGet.path).toBe('/readyz');
     expect(control.livenessProbe.httpGet.path).toBe('/healthz');
   });
