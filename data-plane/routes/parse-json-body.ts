@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { FORBIDDEN_REQUEST_FIELDS } from '../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../validation/json-depth.ts';
@@ -33,20 +32,6 @@ export function parseRequestBody<T>(body: Buffer, validator: RequestValidator<T>
   return { request: json as T, extraParameters };
 }
 
-/**
- * The older form, with a zod schema (used by the ingress routes until they move to a
- * RequestValidator): the same depth bound and forbidden fields; unknown fields are kept.
- */
-export function parseJsonBody<S extends z.ZodType>(body: Buffer, schema: S): z.infer<S> {
-  const json = readJsonObject(body);
-  for (const field of FORBIDDEN_REQUEST_FIELDS) {
-    if (field in json) throw forbidden(field);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) throw fromIssue(parsed.error.issues[0], json);
-  return json as z.infer<S>;
-}
-
 /** The body as a JSON object; nesting is bounded before JSON.parse sees the bytes. */
 function readJsonObject(body: Buffer): object {
   if (exceedsJsonDepth(body)) {
@@ -65,15 +50,3 @@ function readJsonObject(body: Buffer): object {
 }
 
 const forbidden = (field: string) => invalidRequest(`The \`${field}\` field is not accepted: the gateway chooses the upstream.`, field, 'forbidden_parameter');
-
-function fromIssue(issue: z.core.$ZodIssue | undefined, json: object) {
-  if (!issue) return invalidRequest('The request body is invalid.');
-  const param = issue.path.reduce<string>(
-    (name, key) => (typeof key === 'number' ? `${name}[${key}]` : name ? `${name}.${String(key)}` : String(key)),
-    '',
-  );
-  const value = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined), json);
-  const missing = issue.code === 'invalid_type' && value === undefined;
-  const message = missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param || 'body'}': ${issue.message}`;
-  return invalidRequest(message, param || null, missing ? 'missing_required_parameter' : 'invalid_value');
-}
