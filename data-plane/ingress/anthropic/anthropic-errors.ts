@@ -19,11 +19,14 @@ const BY_STATUS: Record<number, [number, string]> = {
 /**
  * The one error family in Anthropic's shape (`{"type":"error","error":{"type","message"}}`) and
  * with Anthropic's statuses: an unavailable upstream or gateway is Anthropic's 529
- * `overloaded_error`, any other server-side failure 500 `api_error`. Its SDKs retry exactly
+ * `overloaded_error`, any other server-side failure 500 `api_error`, a spent budget 402 `billing_error`. Its SDKs retry exactly
  * these (429, 5xx, 529) as they would against Anthropic.
  */
 export function anthropicError(error: GatewayError): { status: number; body: { type: 'error'; error: { type: string; message: string } } } {
-  const [status, type] = BY_STATUS[error.status] ?? (error.status >= 500 ? [500, 'api_error'] : [error.status, 'invalid_request_error']);
+  // A spent budget or prepaid credit (OpenAI's 429 insufficient_quota) is Anthropic's 402: its
+  // SDKs retry a 429, and waiting does not refill a budget.
+  const [status, type] =
+    error.type === 'insufficient_quota' ? [402, 'billing_error'] : (BY_STATUS[error.status] ?? (error.status >= 500 ? [500, 'api_error'] : [error.status, 'invalid_request_error']));
   return { status, body: { type: 'error', error: { type, message: error.message } } };
 }
 
