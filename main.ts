@@ -62,11 +62,16 @@ const data = await startDataPlane({
   snapshotDir: undefined,
 });
 
-const dataUrl = `http://${dataEnv.host}:${data.port}/v1`;
+const dataPlaneBase = `http://${dataEnv.host}:${data.port}`;
+const dataUrl = `${dataPlaneBase}/v1`;
+// The console's playground (control plane) forwards chats to this data plane.
+worker.postMessage({ type: 'data-plane', url: dataPlaneBase });
+const consoleUrl = ready.url.replace(/\/graphql$/, '/');
 const { createdAdminKey, createdDemoKey } = ready;
 const lines = [
   '',
   'Tollgate is running',
+  `  Web console:             ${consoleUrl}`,
   `  GraphQL (control plane): ${ready.url}   [${ready.databaseKind}, ${bus.kind} bus]`,
   `  OpenAI-compatible API:   ${dataUrl}`,
   createdAdminKey

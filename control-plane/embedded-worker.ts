@@ -26,7 +26,9 @@ const bus = env.REDIS_URL
 const post = (message: EmbeddedWorkerMessage) => port.postMessage(message);
 
 try {
-  const control = await startControlPlaneFromEnv(env, bus);
+  // The main thread names its data plane once it listens: the console's playground forwards there.
+  let dataPlaneUrl: string | undefined;
+  const control = await startControlPlaneFromEnv(env, bus, () => dataPlaneUrl);
   post({
     type: 'ready',
     url: control.controlPlane.url,
@@ -34,7 +36,8 @@ try {
     createdAdminKey: control.firstRun.createdAdminKey ?? null,
     createdDemoKey: control.firstRun.createdDemoKey ?? null,
   });
-  port.on('message', (message: { type: 'stop' }) => {
+  port.on('message', (message: { type: 'stop' } | { type: 'data-plane'; url: string }) => {
+    if (message.type === 'data-plane') dataPlaneUrl = message.url;
     if (message.type !== 'stop') return;
     void (async () => {
       try {

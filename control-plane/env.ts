@@ -19,6 +19,8 @@ const ControlPlaneEnv = z.object({
   /** The platform admin key. Unset: generated on first start and printed once. */
   TOLLGATE_ADMIN_KEY: z.string().min(16, 'TOLLGATE_ADMIN_KEY must be at least 16 characters').optional(),
   NODE_ENV: z.string().default('development'),
+  /** The data plane the console's playground sends its chats to (`npm start` knows its own). */
+  TOLLGATE_DATA_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** This process's id in heartbeats. Unset: host name + pid. */
   TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
   /** Control-plane heartbeat period (data planes report `control_plane_down` after 3 missed). */

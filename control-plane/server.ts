@@ -12,6 +12,8 @@ import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
 import { createSubscriptionGuard } from './auth/subscription-guard.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import { createConsoleHandler } from './console/serve-console.ts';
+import { createPlaygroundProxy } from './console/playground-proxy.ts';
 import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
 import { createFleetRegistry } from './fleet/fleet-registry.ts';
 import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
@@ -60,6 +62,8 @@ export interface ControlPlaneOptions {
   usageRetentionDays?: number;
   /** How often singleton jobs (retention) tick; their lease lasts three ticks. Default: retention's hour. */
   singletonIntervalMs?: number;
+  /** The data plane's base URL (`http://host:port`) for the console's playground; undefined: none. */
+  playgroundTarget?: () => string | undefined;
 }
 
 export interface RunningControlPlane {
@@ -121,7 +125,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
-    graphiql: options.production ? false : { subscriptionsProtocol: 'WS' },
+    graphiql: options.production ? false : { subscriptionsProtocol: 'WS', title: 'Tollgate GraphiQL' },
+    // Bundled GraphiQL (yoga's default loads it from a CDN and renders blank offline). 9 MB of
+    // scripts: imported on the first GraphiQL page only.
+    renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     batching: false,
     plugins: [...protectionPlugins(options.production ?? false), requireAuthenticated],
     maskedErrors: {
@@ -144,10 +151,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   });
 
   const gate = createGraphQLGate({ endpoint: yoga.graphqlEndpoint, maxBodyBytes: options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES, resolvePrincipal });
+  const consolePages = createConsoleHandler();
+  const playground = createPlaygroundProxy(options.playgroundTarget ?? (() => undefined));
   const server: Server = createServer((req, res) => {
     ops(req, res)
       .then(async (handled) => {
-        if (handled) return;
+        if (handled || (await playground(req, res))) return;
+        // GraphiQL is yoga's answer to a browser's GET /graphql; every other GET is the console.
+        if (consolePages(req, res)) return;
         const passed = await gate(req, res);
         if (passed.pass) void yoga(req, res, passed.principal ? { principal: passed.principal } : {});
       })

@@ -19,7 +19,7 @@ export interface StartedControlPlane {
 }
 
 /** Opens the database (migrating it), seeds a first run, and serves GraphQL. */
-export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): Promise<StartedControlPlane> {
+export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, playgroundTarget?: () => string | undefined): Promise<StartedControlPlane> {
   const database = await openDatabase(
     env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: path.join(env.TOLLGATE_DATA_DIR, 'db') },
   ).catch((error: unknown) => {
@@ -43,6 +43,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus): 
       usageRetentionDays: env.TOLLGATE_USAGE_RETENTION_DAYS,
       singletonIntervalMs: env.TOLLGATE_SINGLETON_INTERVAL_MS,
       snapshotCheckIntervalMs: env.TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS,
+      playgroundTarget: playgroundTarget ?? (() => env.TOLLGATE_DATA_PLANE_URL?.replace(/\/+$/, '').replace(/\/v1$/, '')),
       usageWebhook:
         env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
     });

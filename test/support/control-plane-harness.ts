@@ -34,7 +34,7 @@ export interface HarnessOptions {
   joinSchema?: string;
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
-  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs' | 'snapshotCheckIntervalMs' | 'singletonIntervalMs'>>;
+  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs' | 'snapshotCheckIntervalMs' | 'singletonIntervalMs' | 'playgroundTarget'>>;
   /** Production mode: no introspection, no field suggestions, no GraphiQL. */
   production?: boolean;
 }

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { pgliteTemplatePath } from './pglite-template.ts';
 
@@ -11,4 +14,9 @@ declare module 'vitest' {
 /** Once per test run, before any test file: the PGlite template every harness starts from. */
 export default async function setup(project: TestProject): Promise<void> {
   project.provide('pgliteTemplatePath', await pgliteTemplatePath());
+  // The console's tests serve console/dist: `npm run build` makes it; a fresh clone under `npm test` has none yet.
+  const root = path.resolve(import.meta.dirname, '../..');
+  if (!existsSync(path.join(root, 'console/dist/index.html'))) {
+    execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  }
 }
