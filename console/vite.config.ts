@@ -8,7 +8,9 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: 'dist',
-    emptyOutDir: true,
+    // Overwrite in place: a second `npm start` (tests run several) rebuilds while the first serves
+    // the same hashed files; emptying the folder would make them vanish for a moment.
+    emptyOutDir: false,
     // Everything is bundled: no CDN, no web font; the console works offline.
     assetsInlineLimit: 4096,
     chunkSizeWarningLimit: 1024,

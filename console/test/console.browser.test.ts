@@ -29,7 +29,7 @@ for (const target of targets) {
       stack = await startStack(target.options);
       browser = await launchConsoleBrowser(stack.consoleUrl);
       admin = await browser.signedIn(STACK_ADMIN_KEY);
-    }, 120_000);
+    }, 200_000);
 
     afterEach(async (context) => {
       if (context.task.result?.state === 'fail') {

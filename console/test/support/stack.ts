@@ -19,8 +19,8 @@ export interface Stack {
 }
 
 /**
- * The real `npm start` entry (main.ts, both planes in one process) on ports 0: PGlite with the
- * in-process bus, or a fresh PostgreSQL database with Redis under a unique prefix.
+ * `npm start` itself (it builds, then runs dist/main.js: both planes in one process) on ports 0:
+ * PGlite with the in-process bus, or a fresh PostgreSQL database with Redis under a unique prefix.
  */
 export async function startStack(options: { postgresUrl?: string; redisUrl?: string } = {}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tollgate-console-'));
@@ -42,8 +42,11 @@ export async function startStack(options: { postgresUrl?: string; redisUrl?: str
       await client.end();
     };
   }
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(DATABASE_URL|REDIS_URL|TOLLGATE_|CONTROL_PLANE_|DATA_PLANE_|NODE_ENV)/.test(name)),
+  ) as Record<string, string>;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
+    ...inherited,
     CONTROL_PLANE_PORT: '0',
     DATA_PLANE_PORT: '0',
     TOLLGATE_DATA_DIR: dataDir,
@@ -52,12 +55,13 @@ export async function startStack(options: { postgresUrl?: string; redisUrl?: str
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl, TOLLGATE_BUS_PREFIX: `console-${randomBytes(4).toString('hex')}` } : {}),
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 90_000;
+  // The first start of a checkout compiles it (tsc into dist/, incremental afterwards).
+  const deadline = Date.now() + 150_000;
   let consoleUrl = '';
   let dataUrl = '';
   while (!consoleUrl || !dataUrl) {
