@@ -88,9 +88,11 @@ export function TeamGate({ teamId, children }: { teamId: string | null; children
   const [{ data, fetching, error }] = useQuery({ query: TeamExistsQuery, variables: { id: teamId ?? '' }, pause: !teamId });
   if (!teamId) return <p className="empty">No team yet.</p>;
   if (error) return <p role="alert" className="error">{error.message}</p>;
-  if (fetching && !data) return <p aria-busy="true">Loading…</p>;
-  if (!data?.team) return <NotFound what="Team" />;
-  return <>{children(data.team)}</>;
+  // The previous team's answer may still be here while the new one loads: never render it as this team.
+  const current = data?.team && data.team.id === teamId ? data.team : null;
+  if (!current && (fetching || (data?.team && data.team.id !== teamId))) return <p aria-busy="true">Loading…</p>;
+  if (!current) return <NotFound what="Team" />;
+  return <>{children(current)}</>;
 }
 
 export function NotFound({ what = 'Page' }: { what?: string }) {

@@ -213,7 +213,7 @@ function TeamKeys({ teamId }: { teamId: string }) {
           </tbody>
         </table>
       </div>
-      {keys.length === 0 ? <p className="empty">No keys yet.</p> : null}
+      {data && keys.length === 0 ? <p className="empty">No keys yet.</p> : null}
     </>
   );
 }
