@@ -20,7 +20,6 @@ export class AttemptClock {
   constructor(
     clientSignal: AbortSignal,
     readonly timeouts: AttemptTimeouts,
-    streamed: boolean,
   ) {
     // Linked by hand, not with AbortSignal.any: on Node 20 a composite signal keeps its sources'
     // listeners and dependants alive, and the heap grew by every request's body and stream.
@@ -37,7 +36,9 @@ export class AttemptClock {
     // Nobody may be racing when it fires; the rejection is observed through `race` or not at all.
     this.expired.catch(() => {});
     this.arm('total', timeouts.totalMs);
-    if (streamed) this.arm('first_byte', timeouts.firstByteMs);
+    // Streams: until the first event. Non-streamed calls: until the upstream's response head (or
+    // its whole answer, for adapters without HTTP), so a hung upstream is cut at firstByteMs.
+    this.arm('first_byte', timeouts.firstByteMs);
   }
 
   /** Waits for the upstream; with `idle`, the idle deadline runs for exactly this wait. */
@@ -51,7 +52,10 @@ export class AttemptClock {
     }
   }
 
-  /** The first stream event arrived: from now on silences are bounded by the idle deadline. */
+  /**
+   * The first stream event (or a non-streamed call's response head) arrived: from now on a stream's
+   * silences are bounded by the idle deadline, a non-streamed call's body by the total one.
+   */
   gotFirstByte(): void {
     this.disarm('first_byte');
   }

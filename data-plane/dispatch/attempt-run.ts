@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Attempt, AttemptRun } from '../request/attempt.ts';
@@ -58,7 +59,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     streamed,
     messages: endpoint.request.messages,
   });
-  const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts), streamed);
+  const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts));
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
   const endSpan = deps.tracing?.startAttempt(exchange.meterId, {
     attempt: attempt.number,
@@ -72,6 +73,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   });
   let ended = false;
   let committed = false;
+  const timing = { sentAt: 0, bodyAt: 0 };
   const run: AttemptRun = {
     exchange,
     target,
@@ -88,12 +90,17 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       requestId: exchange.requestId,
       traceHeaders: endSpan?.traceHeaders,
       extraParameters: target.deployment.extraParameters,
+      // A non-streamed call's first byte is its response head (a stream's is its first event).
+      onResponseHead: streamed ? undefined : () => clock.gotFirstByte(),
+      timing,
     },
     commit() {
       committed = true;
-      const waitedMs = meter.elapsedMs();
-      deps.routing.stats.recordLatency(target.deployment.id, streamed, waitedMs);
-      spec.commit(waitedMs);
+      deps.routing.stats.recordLatency(target.deployment.id, streamed, meter.elapsedMs());
+      // The upstream's own time: from the request going out to its first event (a stream) or to
+      // the last byte of its answer (whole); adapters without HTTP stamp nothing: all of it.
+      const sentAt = timing.sentAt || meter.started;
+      spec.commit((streamed || !timing.bodyAt ? performance.now() : timing.bodyAt) - sentAt);
     },
     end(outcome) {
       if (ended) return Promise.resolve();

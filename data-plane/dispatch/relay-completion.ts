@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type ChatCompletion, withRequiredChoiceFields } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import type { AttemptRun } from '../request/attempt.ts';
@@ -16,16 +17,23 @@ export interface WholeShape<TBody> {
 export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody>): Promise<void> {
   const { exchange, meter, clock } = run;
   const result = await clock.race(shape.call(run));
+  clock.gotFirstByte();
+  // Adapters without HTTP stamp nothing: their whole call counts as the upstream's time.
+  const { timing } = run.call;
+  if (timing && !timing.bodyAt) timing.bodyAt = performance.now();
   meter.answered(result.status);
   meter.observeAnswer(result.body);
   const texts = shape.texts(result.body);
   if (result.usage) meter.reportUsage(result.usage);
   else for (const text of texts) meter.countText(text);
   if (run.output) for (const text of texts) run.output(text);
-  run.commit();
   // Usage first, then the answer: a process killed in between loses a response, never its usage.
   await run.end('ok');
-  exchange.sendJson(200, shape.withUsage ? shape.withUsage(result.body, meter.tokens('ok').tokens) : result.body);
+  // Committed last, right before the one write, so x-tollgate-overhead-ms counts all the
+  // gateway's own time, the usage handover included.
+  const body = shape.withUsage ? shape.withUsage(result.body, meter.tokens('ok').tokens) : result.body;
+  run.commit();
+  exchange.sendJson(200, body);
 }
 
 /** Chat completions (`/v1/chat/completions` without `stream`). */

@@ -52,21 +52,31 @@ async function relay<TChunk>(run: AttemptRun, shape: StreamShape<TChunk>, first:
   let usageSent = false;
 
   let event: RelayedEvent<TChunk> | null = first;
-  while (event !== null && !exchange.signal.aborted) {
-    if (event.type === 'chunk') {
-      shape.seen(event.chunk, meter, run.output);
-      lastChunk = event.chunk;
-      await stream.send(event.raw ?? JSON.stringify(event.chunk));
-    } else {
-      meter.reportUsage(event.usage);
-      if (clientWantsUsage) {
-        await stream.send(JSON.stringify(event.chunk ?? shape.usageChunk(lastChunk, call.upstreamModel, event.usage)));
-        usageSent = true;
+  try {
+    while (event !== null && !exchange.signal.aborted) {
+      if (event.type === 'chunk') {
+        shape.seen(event.chunk, meter, run.output);
+        lastChunk = event.chunk;
+        await stream.send(event.raw ?? JSON.stringify(event.chunk));
+      } else {
+        meter.reportUsage(event.usage);
+        if (clientWantsUsage) {
+          await stream.send(JSON.stringify(event.chunk ?? shape.usageChunk(lastChunk, call.upstreamModel, event.usage)));
+          usageSent = true;
+        }
       }
+      if (exchange.signal.aborted) break;
+      const next: IteratorResult<RelayedEvent<TChunk>> = await clock.race(events.next(), true);
+      event = next.done ? null : next.value;
     }
-    if (exchange.signal.aborted) break;
-    const next: IteratorResult<RelayedEvent<TChunk>> = await clock.race(events.next(), true);
-    event = next.done ? null : next.value;
+  } catch (error) {
+    // Cut mid-stream (upstream error, dropped connection, deadline): a client that asked for
+    // usage still gets the usage chunk, with the estimate its usage event carries, and then
+    // the error event (rendered by the exchange), never a `[DONE]`.
+    if (clientWantsUsage && !usageSent && !exchange.signal.aborted) {
+      await stream.send(JSON.stringify(shape.usageChunk(lastChunk, call.upstreamModel, meter.tokens('upstream_error').tokens))).catch(() => {});
+    }
+    throw error;
   }
   if (exchange.signal.aborted) return; // the attempt reports itself aborted
   if (clientWantsUsage && !usageSent) {

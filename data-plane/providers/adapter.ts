@@ -36,6 +36,23 @@ export interface UpstreamCall {
    * vLLM server...): OpenAI-wire adapters forward these and drop every other unknown field.
    */
   extraParameters?: readonly string[];
+  /**
+   * Called by HTTP adapters when the upstream's response head arrives (set by the attempt for
+   * non-streamed calls, whose first-byte deadline ends there).
+   */
+  onResponseHead?: () => void;
+  /**
+   * Where HTTP adapters stamp the upstream's own time (performance.now()): when the request went
+   * out and when the last byte of a whole answer came in. The attempt subtracts it from the
+   * gateway's overhead (`x-tollgate-overhead-ms`); parsing and mapping stay the gateway's.
+   */
+  timing?: UpstreamTiming;
+}
+
+/** See UpstreamCall.timing; 0 until stamped. */
+export interface UpstreamTiming {
+  sentAt: number;
+  bodyAt: number;
 }
 
 export interface CompletionResult {

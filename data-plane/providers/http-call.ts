@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { type Dispatcher, request } from 'undici';
 import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -32,18 +33,20 @@ export interface HttpCallOptions {
  */
 export async function sendUpstream(
   agents: UpstreamAgents,
-  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs' | 'traceHeaders'>,
+  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs' | 'traceHeaders' | 'onResponseHead' | 'timing'>,
   wire: WireRequest,
   options: HttpCallOptions = {},
 ): Promise<Dispatcher.ResponseData> {
   const providerName = call.provider.name;
   const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
   let response: Dispatcher.ResponseData;
+  if (call.timing) call.timing.sentAt = performance.now();
   try {
     response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'), method: wire.method ?? 'POST', headers, body: wire.body, signal: call.signal });
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
   }
+  call.onResponseHead?.();
   if (response.statusCode >= 400) {
     const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES).catch(() => '');
     throw upstreamHttpError({
@@ -58,9 +61,11 @@ export async function sendUpstream(
 }
 
 /** The whole body of an accepted response as text; transport failures mapped. */
-export async function readBodyText(response: Dispatcher.ResponseData, call: Pick<UpstreamCall, 'provider' | 'signal'>): Promise<string> {
+export async function readBodyText(response: Dispatcher.ResponseData, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timing'>): Promise<string> {
   try {
-    return await response.body.text();
+    const text = await response.body.text();
+    if (call.timing) call.timing.bodyAt = performance.now();
+    return text;
   } catch (error) {
     throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
   }

@@ -30,7 +30,8 @@ export type AttemptOutcome = UsageEvent['outcome'];
  */
 export class AttemptMeter {
   private readonly startedAt = new Date();
-  private readonly started = performance.now();
+  /** performance.now() when the attempt started. */
+  readonly started = performance.now();
   private status = 0;
   private ttfbMs: number | null = null;
   private usage: TokenCounts | null = null;

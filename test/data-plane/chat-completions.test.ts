@@ -22,6 +22,26 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     for (const event of events) expect(event.requestId).toMatch(/^sdk-retry-1~[0-9a-f]{12}$/);
   });
 
+  it('counts every millisecond that is not the upstream in x-tollgate-overhead-ms, the usage handover included', async () => {
+    const original = h.bus.publishUsageBatch;
+    // A usage handover that takes 120 ms: gateway time before the last byte, not upstream time.
+    h.bus.publishUsageBatch = async (events) => {
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      return original.call(h.bus, events);
+    };
+    try {
+      const started = performance.now();
+      const response = await h.chat(chatBody());
+      await response.text();
+      const outside = performance.now() - started;
+      const overhead = Number(response.headers.get('x-tollgate-overhead-ms'));
+      expect(overhead).toBeGreaterThanOrEqual(115);
+      expect(overhead).toBeLessThanOrEqual(outside);
+    } finally {
+      h.bus.publishUsageBatch = original;
+    }
+  });
+
   it('relays a completion, mapping the model and sealing nothing but the credential', async () => {
     const response = await h.chat(chatBody({ temperature: 0.2, metadata: { app: 'tests' }, user: 'end-user-7' }), {
       headers: { 'x-request-id': 'client-req-1' },

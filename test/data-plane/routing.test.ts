@@ -129,6 +129,19 @@ describe('retries and fallbacks before the first byte', () => {
     expect(events[0]).toMatchObject({ outcome: 'timeout', deploymentId: 'dep-primary' });
   });
 
+  it('cuts a non-streamed call whose upstream hangs before its headers at firstByteMs, not totalMs', async () => {
+    h.upstream.enqueue({ kind: 'reply', delayMs: 5_000 }, { kind: 'reply', delayMs: 5_000 }, { kind: 'reply', delayMs: 5_000 });
+    const started = Date.now();
+    const response = await h.chat(chatBody({ model: 'primary' }), { headers: { 'x-request-id': 'whole-first-byte' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-tollgate-model')).toBe('backup');
+    // primary's firstByteMs is 300 and its totalMs 3,000: one total deadline alone would take longer.
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(await h.upstream.requests[0].ended).toBe('aborted');
+    const events = await h.usageOf(response, Number(response.headers.get('x-tollgate-attempts')));
+    expect(events[0]).toMatchObject({ outcome: 'timeout', deploymentId: 'dep-primary' });
+  });
+
   it('falls back on a non-streamed call that exceeds its total deadline', async () => {
     h.upstream.enqueue({ kind: 'reply', delayMs: 5_000 }, { kind: 'reply', delayMs: 5_000 }, { kind: 'reply', delayMs: 5_000 });
     const response = await h.chat(chatBody({ model: 'picky' }), { headers: { 'x-request-id': 'total-deadline' } });
@@ -168,6 +181,23 @@ describe('after the first byte', () => {
     expect(b.requests).toHaveLength(0);
     const [event] = await h.usageOf(response);
     expect(event).toMatchObject({ outcome: 'upstream_error', estimated: true });
+    expect(event.completionTokens).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['cut by the upstream', { kind: 'reply', content: 'alpha beta gamma delta', cutAfterChunks: 2, usage: null }, 'upstream_error'],
+    ['stalled mid-way', { kind: 'reply', content: 'alpha beta gamma delta', hangAfterChunks: 2 }, 'timeout_error'],
+  ] as const)('sends the usage chunk before the error event when a stream that asked for usage is %s', async (_name, behavior, errorType) => {
+    h.upstream.enqueue(behavior);
+    const response = await h.chat(chatBody({ model: 'primary', stream: true, stream_options: { include_usage: true } }));
+    const frames = sseData(await response.text());
+    expect(frames).not.toContain('[DONE]');
+    expect(JSON.parse(frames.at(-1)!).error.type).toBe(errorType);
+    const usageFrame = JSON.parse(frames.at(-2)!);
+    expect(usageFrame.choices).toEqual([]);
+    const [event] = await h.usageOf(response);
+    expect(event.estimated).toBe(true);
+    expect(usageFrame.usage).toMatchObject({ prompt_tokens: event.promptTokens, completion_tokens: event.completionTokens });
     expect(event.completionTokens).toBeGreaterThan(0);
   });
 
