@@ -31,6 +31,8 @@ const ControlPlaneEnv = z.object({
   TOLLGATE_USAGE_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Raw usage events are deleted after this many whole UTC days; unset: kept forever. Counters stay. */
   TOLLGATE_USAGE_RETENTION_DAYS: z.coerce.number().int().min(1).optional(),
+  /** Usage stream entries a replica took and did not acknowledge for this long (it died) are claimed by another. */
+  TOLLGATE_USAGE_CLAIM_IDLE_MS: z.coerce.number().int().min(1000).default(30_000),
   /** How often singleton jobs (retention) tick on the replica holding their lease; a lease lasts three ticks. */
   TOLLGATE_SINGLETON_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
   /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */

@@ -14,6 +14,7 @@ let lastBusError = '';
 const bus = createBus({
   redisUrl: env.REDIS_URL,
   prefix: env.TOLLGATE_BUS_PREFIX,
+  claimIdleMs: env.TOLLGATE_USAGE_CLAIM_IDLE_MS,
   // ioredis reconnects by itself; report each distinct error once instead of every retry.
   onConnectionError: (error) => {
     if (error.message !== lastBusError) console.error(`redis connection error: ${(lastBusError = error.message)}`);
