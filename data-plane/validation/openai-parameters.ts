@@ -1,13 +1,13 @@
 /**
  * The top-level request parameters each OpenAI endpoint defines, generated from the official
  * OpenAPI document (openai/openai-openapi `openapi.json`, info.version 2.3.0, commit
- * f85dbe223d40e1a31cba812ab2d755c7e98a92a3; see /work/shared/specs/SOURCE.md), schemas
+ * f85dbe223d40e1a31cba812ab2d755c7e98a92a3; a copy is test/fixtures/openapi), schemas
  * `CreateChatCompletionRequest`, `CreateCompletionRequest` and `CreateEmbeddingRequest` with their
  * `allOf` parts. Only these reach an upstream; any other top-level field is refused with 400
  * `unknown_parameter` unless the deployment allow-lists it (`extraParameters`).
  *
- * Regenerate after a spec update: collect `Object.keys(properties)` of each schema and its `allOf`
- * parts (following `$ref`s), sorted.
+ * openai-parameters.test.ts fails when the spec fixture and these lists disagree: after a spec
+ * update, copy the lists it prints.
  */
 
 export const CHAT_COMPLETION_PARAMETERS: readonly string[] = [
