@@ -12,6 +12,7 @@ import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
 import { createSubscriptionGuard } from './auth/subscription-guard.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import { createAlertNotifier } from './alerts/alert-notifier.ts';
 import { createConsoleHandler } from './console/serve-console.ts';
 import { createPlaygroundProxy } from './console/playground-proxy.ts';
 import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
@@ -166,7 +167,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   });
 
   const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
-  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined));
+  const alerts = createAlertNotifier({ prisma, secretBox });
+  alerts.watchFleet(fleet.changes());
+  const ingest = metrics.instrumentIngest(
+    createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined, (created) => alerts.budgetAlerts(created)),
+  );
   const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
 
   // Retention runs on one replica at a time: whichever holds its lease (handed over when it dies).

@@ -1,6 +1,7 @@
 import { type CatalogueEntry, lookupCatalogue } from '../domain/catalogue/catalogue.ts';
 import { requirePlatformAdmin } from '../domain/access.ts';
 import { builder } from './builder.ts';
+import { withDomainErrors } from './errors.ts';
 import { ProviderKind } from './provider.ts';
 
 const CatalogueModel = builder.objectRef<CatalogueEntry>('CatalogueModel').implement({
@@ -24,9 +25,10 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Platform admin. The catalogue entry for a model of a provider kind, as `createModel(fromCatalogue: true)` would use it.',
     args: { kind: t.arg({ type: ProviderKind, required: true }), model: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      requirePlatformAdmin(ctx.principal);
-      return lookupCatalogue(args.kind as never, args.model);
-    },
+    resolve: (_root, args, ctx) =>
+      withDomainErrors(async () => {
+        requirePlatformAdmin(ctx.principal);
+        return lookupCatalogue(args.kind as never, args.model);
+      }),
   }),
 }));

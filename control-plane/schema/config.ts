@@ -1,7 +1,7 @@
 import { applyConfig, exportConfig } from '../domain/config/apply-config.ts';
 import { ConfigFileError } from '../domain/config/parse-config.ts';
 import { builder } from './builder.ts';
-import { ErrorInterface } from './errors.ts';
+import { ErrorInterface, withDomainErrors } from './errors.ts';
 
 const ConfigIssue = builder.objectRef<{ line: number; column: number; path: string; message: string }>('ConfigIssue').implement({
   description: 'A problem in a config file, at its place in the text.',
@@ -45,7 +45,7 @@ const ApplyConfigInput = builder.inputType('ApplyConfigInput', {
 builder.queryFields((t) => ({
   exportConfig: t.string({
     description: 'Platform admin. The whole configuration as a config file (YAML); credentials as ${ENV_VAR} references.',
-    resolve: (_root, _args, ctx) => exportConfig(ctx),
+    resolve: (_root, _args, ctx) => withDomainErrors(() => exportConfig(ctx)),
   }),
 }));
 

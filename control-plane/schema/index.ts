@@ -22,6 +22,7 @@ import './usage-rollup.ts';
 import './snapshot.ts';
 import './config.ts';
 import './catalogue.ts';
+import './alert-channel.ts';
 import './fleet.ts';
 
 /** The whole GraphQL schema, built once per process. */

@@ -1,4 +1,4 @@
-import type { UsageEvent as UsageRow, PrismaClient } from '../../generated/prisma/client.ts';
+import type { BudgetAlert, UsageEvent as UsageRow, PrismaClient } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { recordBudgetAlerts } from '../domain/budgets/budget-alerts.ts';
 import { storeBatch, touchKeys } from './ledger-sql.ts';
@@ -16,7 +16,13 @@ import { usageRow } from './usage-row.ts';
  * batch set off. `onStored` (the usage webhook) gets the events this batch newly stored, after
  * the commit; it must not throw nor wait.
  */
-export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void) {
+export function createUsageIngestor(
+  prisma: PrismaClient,
+  live: LiveEvents,
+  onStored?: (events: UsageEvent[]) => void,
+  /** New budget alerts, after their insert (alert channels); must not throw nor wait. */
+  onAlerts?: (alerts: BudgetAlert[]) => void,
+) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     const inserted = await storeBatch(prisma, unique);
@@ -33,9 +39,9 @@ export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onSt
     for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
     // Alerts for every team of the batch, not only of the new rows: a batch redelivered after a
     // failure here inserts nothing new, yet its alerts must still be recorded (they are unique).
-    for (const alert of await recordBudgetAlerts(prisma, [...new Set(unique.map((e) => e.teamId))])) {
-      live.publish('budgetAlert', alert.teamId, alert);
-    }
+    const alerts = await recordBudgetAlerts(prisma, [...new Set(unique.map((e) => e.teamId))]);
+    for (const alert of alerts) live.publish('budgetAlert', alert.teamId, alert);
+    if (onAlerts && alerts.length > 0) onAlerts(alerts);
   };
 }
 

@@ -19,10 +19,12 @@ import { matrixRows, NESTED_TRAVERSALS, type Fixture, type Row } from './authori
 const TEAM_OWNED = new Set([
   'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetAlert', 'BudgetStatus', 'BudgetUsage',
   'CreditTransaction', 'CreditBalance', 'UsageEvent', 'UsageRollupRow', 'AuditLogEntry', 'CreatedApiKey', 'MemberWithToken', 'Plan',
+  'AlertChannel',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */
 const NOT_TEAM_OWNED = new Set([
   'Model', 'ModelPrice', 'ModelCapabilities', 'FallbackChain', 'RoutingProfile', 'Limits', 'Timeouts', 'BudgetTemplate',
+  'ConfigIssue', 'ConfigFileError', 'ConfigApplyResult', 'CatalogueModel',
   'SnapshotInfo', 'Viewer', 'PageInfo', 'Fleet', 'FleetDataPlane', 'RefusedSnapshot', 'FieldIssue', 'ConflictError', 'ForbiddenError', 'NotFoundError', 'ValidationError',
 ]);
 const ROOTS = ['Query', 'Mutation', 'Subscription'];
@@ -112,6 +114,7 @@ forEachDatabase((target) => {
     const deploymentB = await admin.ok('createDeployment', { input: { modelId: demoId, providerId: providerB.id, upstreamModel: 'b-upstream' } });
     const budgetKeyB = await admin.ok('setBudget', { input: { scope: 'KEY', scopeId: keyB.apiKey.id, amount: 100, period: 'DAILY' } });
     const budgetTeamB = await admin.ok('setBudget', { input: { scope: 'TEAM', scopeId: teamB.id, amount: 1000, period: 'MONTHLY', alertThresholds: [50] } });
+    const channelB = await admin.ok('createAlertChannel', { input: { teamId: teamB.id, name: 'b-alerts', kind: 'SLACK', url: 'http://127.0.0.1:9/b-secret-hook', events: ['BUDGET'] } });
     const creditB = await admin.ok('grantCredits', { input: { teamId: teamB.id, amount: 42, reason: 'b-grant' } });
     const eventB = usageEvent(teamB.id, keyB.apiKey.id, { endUser: 'b-end-user' });
     await cp.bus.publishUsage(eventB);
@@ -125,13 +128,13 @@ forEachDatabase((target) => {
       demoId, chainId: chain.id, profileId: profile.id, planAId: planA.id, planBId: planB.id,
       teamAId: teamA.id, teamBId: teamB.id, keyAId: keyA.apiKey.id, keyBId: keyB.apiKey.id,
       memberBId: memberB.member.id, providerBId: providerB.id, deploymentBId: deploymentB.id,
-      budgetKeyBId: budgetKeyB.id, budgetTeamBId: budgetTeamB.id,
+      budgetKeyBId: budgetKeyB.id, budgetTeamBId: budgetTeamB.id, alertChannelBId: channelB.id,
       ownerToken: ownerA.token, viewerToken: viewerA.token,
     };
     fingerprints = [
       teamB.id, 'team-b', 'Team B', keyB.apiKey.id, keyB.apiKey.prefix, 'b-key', memberB.member.id, 'admin-b@example.com',
       providerB.id, 'b-own', deploymentB.id, 'b-upstream', budgetKeyB.id, budgetTeamB.id, creditB.id, 'b-grant',
-      eventB.id, 'b-end-user', alertB.id, planB.id, 'b-plan', memberB.token, keyB.secret, 'sk-b-own-secret',
+      eventB.id, 'b-end-user', alertB.id, planB.id, 'b-plan', memberB.token, keyB.secret, 'sk-b-own-secret', channelB.id, 'b-alerts', 'b-secret-hook',
     ];
   });
   afterAll(async () => cp?.close());

@@ -24,6 +24,7 @@ export interface Fixture {
   deploymentBId: string;
   budgetKeyBId: string;
   budgetTeamBId: string;
+  alertChannelBId: string;
   ownerToken: string;
   viewerToken: string;
 }
@@ -117,6 +118,11 @@ export function matrixRows(f: Fixture): Row[] {
     q('routingProfile', { id: f.profileId }, 'id', allowed),
     q('routingProfiles', {}, connection('id'), allowed),
     q('currentSnapshot', {}, 'version hash', allowed),
+    q('alertChannels', { teamId: f.teamBId }, 'id name', (body, label) => expect(body.data.result, label).toEqual([])),
+    q('alertChannels', {}, 'id name', refusedWith('FORBIDDEN')),
+    // The whole configuration, and the catalogue lookup: the platform admin's.
+    q('exportConfig', {}, '', refusedWith('FORBIDDEN')),
+    q('catalogueModel', { kind: 'OPENAI', model: 'gpt-4o' }, 'model', refusedWith('FORBIDDEN')),
     q('viewer', {}, 'kind team { id } member { id }', (body, label) => expect(body.data.result.team.id, label).toBe(f.teamAId)),
 
     // ---- mutations on B's objects: not found, exactly like a missing id ----
@@ -140,6 +146,8 @@ export function matrixRows(f: Fixture): Row[] {
     m('deleteBudget', { id: f.budgetKeyBId }, notFound),
     m('deleteBudget', { id: f.budgetTeamBId }, notFound),
     m('grantCredits', { input: { teamId: f.teamBId, amount: 1, reason: 'x' } }, notFound),
+    m('createAlertChannel', { input: { teamId: f.teamBId, name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, notFound),
+    m('deleteAlertChannel', { id: f.alertChannelBId }, notFound),
 
     // ---- platform mutations: forbidden to every team, whatever the id ----
     m('createTeam', { input: { name: 'x', slug: 'x' } }, forbidden),
@@ -161,6 +169,8 @@ export function matrixRows(f: Fixture): Row[] {
     m('updateRoutingProfile', { input: { id: f.profileId, strategy: 'LATENCY' } }, forbidden),
     m('deleteRoutingProfile', { id: f.profileId }, forbidden),
     m('resealProviderCredentials', {}, forbidden),
+    m('applyConfig', { input: { yaml: 'version: 1\nteams: [{ slug: team-b, name: pwned }]\n' } }, forbidden),
+    m('createAlertChannel', { input: { name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, forbidden),
 
     // ---- subscriptions ----
     {

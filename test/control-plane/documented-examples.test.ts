@@ -80,4 +80,11 @@ describe('documented configuration examples', () => {
       expect(second.data.applyConfig).toEqual({ __typename: 'MutationApplyConfigSuccess', data: { changes: [], applied: false } });
     }
   });
+
+  it('docs/operations.md: the alert channel examples run as written', async () => {
+    cp = await startControlPlaneHarness();
+    const operations = graphqlOperations(read('docs/operations.md')).filter((operation) => operation.includes('AlertChannel'));
+    expect(operations.length).toBeGreaterThanOrEqual(1);
+    await runInOrder(operations);
+  });
 });
