@@ -1,9 +1,9 @@
-import type { Dispatcher } from 'undici';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletion, ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../shared/openai/embeddings.ts';
 import type { TextCompletion, TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
+import type { UpstreamResponse } from './upstream-response.ts';
 import type { CompiledProvider } from '../snapshot/compiled-snapshot.ts';
 
 /**
@@ -155,7 +155,7 @@ export interface ProviderAdapter {
    * The provider's own API, body passed through losslessly; only where a client protocol is the
    * provider's own (Anthropic). Resolves with the accepted (2xx) response; errors as `complete`.
    */
-  native?(call: NativeCall): Promise<Dispatcher.ResponseData>;
+  native?(call: NativeCall): Promise<UpstreamResponse>;
   /** Releases connections; called when the data plane stops. */
   close?(): Promise<void>;
 }

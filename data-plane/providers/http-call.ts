@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, request } from 'undici';
 import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamCall } from './adapter.ts';
 import type { UpstreamAgents } from './upstream-agent.ts';
+import { dispatchUpstream, type UpstreamResponse } from './upstream-response.ts';
 import { parseRetryAfter, redactSecret, upstreamHttpError, upstreamTransportError } from './upstream-errors.ts';
 
 /** An error body larger than this is not read further: we only want its message. */
@@ -36,13 +36,18 @@ export async function sendUpstream(
   call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs' | 'traceHeaders' | 'onResponseHead' | 'timing'>,
   wire: WireRequest,
   options: HttpCallOptions = {},
-): Promise<Dispatcher.ResponseData> {
+): Promise<UpstreamResponse> {
   const providerName = call.provider.name;
   const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
-  let response: Dispatcher.ResponseData;
+  let response: UpstreamResponse;
   if (call.timing) call.timing.sentAt = performance.now();
   try {
-    response = await request(wire.url, { dispatcher: agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'), method: wire.method ?? 'POST', headers, body: wire.body, signal: call.signal });
+    const url = new URL(wire.url);
+    response = await dispatchUpstream(
+      agents.forConnectTimeout(call.connectTimeoutMs),
+      { origin: url.origin, path: url.pathname + url.search, method: wire.method ?? 'POST', headers, body: wire.body },
+      call.signal,
+    );
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
   }
@@ -61,7 +66,7 @@ export async function sendUpstream(
 }
 
 /** The whole body of an accepted response as text; transport failures mapped. */
-export async function readBodyText(response: Dispatcher.ResponseData, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timing'>): Promise<string> {
+export async function readBodyText(response: UpstreamResponse, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timing'>): Promise<string> {
   try {
     const text = await response.body.text();
     if (call.timing) call.timing.bodyAt = performance.now();
@@ -76,7 +81,7 @@ export async function readBodyText(response: Dispatcher.ResponseData, call: Pick
  * the upstream connection is released however the consumer stops (end, error, client gone).
  */
 export async function* guardStream<T>(
-  response: Dispatcher.ResponseData,
+  response: UpstreamResponse,
   call: Pick<UpstreamCall, 'provider' | 'signal'>,
   map: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
 ): AsyncGenerator<T> {
@@ -123,8 +128,8 @@ export function upstreamMisconfigured(providerName: string, what: string) {
   return new GatewayError({ status: 503, type: 'service_unavailable', code: 'provider_misconfigured', message: `Provider ${providerName} ${what}.` });
 }
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
+async function readLimited(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, limit: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of body) {
     chunks.push(chunk);

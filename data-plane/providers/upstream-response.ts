@@ -1,0 +1,142 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+
+/** An upstream's answer as undici's dispatch handler delivers it: no Readable, no web stream. */
+export interface UpstreamResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: UpstreamBody;
+}
+
+/** Chunks held before the upstream read is paused (a slow consumer slows the upstream). */
+const HIGH_WATER_CHUNKS = 16;
+
+/**
+ * A response body fed by undici's handler callbacks: read it whole (`text`) or chunk by chunk
+ * (async iteration, with backpressure: the socket pauses while chunks wait). `destroy` stops the
+ * upstream request; it is a no-op once the body ended.
+ */
+export class UpstreamBody implements AsyncIterable<Uint8Array> {
+  private readonly chunks: Buffer[] = [];
+  private ended = false;
+  private failure: unknown = null;
+  private stopped = false;
+  private waiter: { resolve(result: IteratorResult<Uint8Array>): void; reject(error: unknown): void } | null = null;
+  private collector: { resolve(text: string): void; reject(error: unknown): void } | null = null;
+
+  constructor(private readonly controller: Dispatcher.DispatchController) {}
+
+  /** True once the body ended, failed or was destroyed. */
+  get destroyed(): boolean {
+    return this.ended || this.stopped || this.failure !== null;
+  }
+
+  /** @internal handler side */
+  push(chunk: Buffer): void {
+    if (this.waiter) {
+      const { resolve } = this.waiter;
+      this.waiter = null;
+      resolve({ done: false, value: chunk });
+      return;
+    }
+    this.chunks.push(chunk);
+    if (!this.collector && this.chunks.length >= HIGH_WATER_CHUNKS && !this.controller.paused) this.controller.pause();
+  }
+
+  /** @internal handler side */
+  end(): void {
+    this.ended = true;
+    if (this.collector) this.collector.resolve(this.drainText());
+    else if (this.waiter) this.waiter.resolve({ done: true, value: undefined });
+    this.collector = null;
+    this.waiter = null;
+  }
+
+  /** @internal handler side */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.failure = error;
+    this.collector?.reject(error);
+    this.waiter?.reject(error);
+    this.collector = null;
+    this.waiter = null;
+  }
+
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string> {
+    if (this.ended) return Promise.resolve(this.drainText());
+    if (this.failure !== null) return Promise.reject(this.failure);
+    if (this.controller.paused) this.controller.resume();
+    return new Promise((resolve, reject) => (this.collector = { resolve, reject }));
+  }
+
+  /** Stops reading and cancels the upstream request (nothing happens once the body ended). */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.stopped = true;
+    this.controller.abort(new Error('upstream body no longer read'));
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return {
+      next: () => {
+        const chunk = this.chunks.shift();
+        if (chunk) {
+          if (this.controller.paused && this.chunks.length < HIGH_WATER_CHUNKS / 2) this.controller.resume();
+          return Promise.resolve({ done: false, value: chunk });
+        }
+        if (this.failure !== null) return Promise.reject(this.failure);
+        if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
+        return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+      },
+      return: () => {
+        this.destroy();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+  }
+
+  private drainText(): string {
+    const text = this.chunks.length === 1 ? this.chunks[0].toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
+    this.chunks.length = 0;
+    return text;
+  }
+}
+
+/**
+ * One request through undici's `dispatch` with a handler: resolves at the response head with the
+ * status, headers and a body that the handler feeds. The signal cancels it at any point (its
+ * reason is the error). One listener on the signal, removed when the response ends.
+ */
+export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<UpstreamResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    let controller: Dispatcher.DispatchController | null = null;
+    let body: UpstreamBody | null = null;
+    const onAbort = () => controller?.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const done = () => signal.removeEventListener('abort', onAbort);
+    dispatcher.dispatch(options, {
+      onRequestStart(started) {
+        controller = started;
+        if (signal.aborted) started.abort(signal.reason);
+      },
+      onResponseStart(started, statusCode, headers) {
+        body = new UpstreamBody(started);
+        resolve({ statusCode, headers, body });
+      },
+      onResponseData(_controller, chunk) {
+        body?.push(chunk);
+      },
+      onResponseEnd() {
+        done();
+        body?.end();
+      },
+      onResponseError(_controller, error) {
+        done();
+        if (body) body.fail(error);
+        else reject(error);
+      },
+    });
+  });
+}
