@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -103,5 +103,29 @@ describe('migration runner', { timeout: 120_000 }, () => {
       await db.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!postgresUp)('migrations by replicas starting together', { timeout: 120_000 }, () => {
+  const schema = `mig_${randomBytes(6).toString('hex')}`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('run once, under an advisory lock: three at once on a fresh schema all succeed, and each migration is applied once', async () => {
+    const results = await Promise.allSettled([0, 1, 2].map(() => applyMigrations({ kind: 'postgres', url: pgUrl, schema })));
+    expect(results.map((r) => r.status), JSON.stringify(results.filter((r) => r.status === 'rejected'))).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    // Each migration applied by exactly one of them; the others found nothing to do.
+    expect(applied.sort()).toEqual(names);
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    const rows = await client.query(`SELECT migration_name FROM "${schema}"._prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`);
+    await client.end();
+    expect(rows.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(names);
   });
 });

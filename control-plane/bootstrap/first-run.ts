@@ -25,6 +25,24 @@ export async function ensureFirstRun(prisma: PrismaClient, configuredAdminKey: s
 
   const adminKey = configuredAdminKey ?? generateApiKey('tga').secret;
   const demoKey = generateApiKey();
+  try {
+    await seed(prisma, adminKey, demoKey);
+  } catch (error) {
+    // Replicas starting together on a fresh database: the one whose seed committed first wins
+    // (the setting is unique); the others start as on a later start.
+    if ((error as { code?: string }).code === 'P2002' && (await prisma.setting.findUnique({ where: { key: ADMIN_KEY_SETTING } }))) {
+      return ensureFirstRun(prisma, configuredAdminKey);
+    }
+    throw error;
+  }
+  return {
+    adminKeyHash: hashSecret(adminKey),
+    createdAdminKey: configuredAdminKey ? null : adminKey,
+    createdDemoKey: demoKey.secret,
+  };
+}
+
+async function seed(prisma: PrismaClient, adminKey: string, demoKey: ReturnType<typeof generateApiKey>): Promise<void> {
   await prisma.$transaction([
     prisma.setting.create({ data: { key: ADMIN_KEY_SETTING, value: hashSecret(adminKey) } }),
     prisma.team.create({
@@ -59,9 +77,4 @@ export async function ensureFirstRun(prisma: PrismaClient, configuredAdminKey: s
       },
     }),
   ]);
-  return {
-    adminKeyHash: hashSecret(adminKey),
-    createdAdminKey: configuredAdminKey ? null : adminKey,
-    createdDemoKey: demoKey.secret,
-  };
 }

@@ -1,9 +1,17 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../context.ts';
+import { takeConfigVersion } from '../snapshot/config-version.ts';
 import { writeAudit, type AuditRecord } from './audit/audit.ts';
 import { ConflictError } from './errors.ts';
 
 export type Tx = Prisma.TransactionClient;
+
+/**
+ * Mutations queue on the config version row (one at a time across replicas, each for the end of
+ * its transaction only): a burst must wait for a connection and the lock longer than Prisma's
+ * 2 s default allows, rather than fail.
+ */
+const MUTATION_TRANSACTION = { maxWait: 15_000, timeout: 20_000 } as const;
 
 export interface MutationOutcome<T> {
   result: T;
@@ -25,9 +33,11 @@ export async function runMutation<T>(ctx: GraphQLContext, action: string, work: 
   try {
     outcome = await ctx.prisma.$transaction(async (tx) => {
       const out = await work(tx);
-      await writeAudit(tx, ctx.principal, action, Array.isArray(out.audit) ? out.audit : [out.audit]);
+      // Last, so the version row is locked only for the end of the transaction.
+      const configVersion = out.snapshot === false ? null : await takeConfigVersion(tx);
+      await writeAudit(tx, ctx.principal, action, Array.isArray(out.audit) ? out.audit : [out.audit], configVersion);
       return out;
-    });
+    }, MUTATION_TRANSACTION);
   } catch (error) {
     throw asConflict(error);
   }

@@ -5,6 +5,7 @@ import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schem
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
+import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
 import { judgeStoredSnapshot, type HealReason } from './stored-snapshot-check.ts';
 
 // setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
@@ -118,27 +119,58 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     return true;
   }
 
+  /**
+   * One consistent state and its config version: the repeatable-read transaction sees every
+   * mutation up to the version it reads and none after (each mutation takes its version in its own
+   * transaction, under the version row's lock), so equal versions always compile equal content,
+   * on any replica.
+   */
+  async function compileAtVersion(now: Date) {
+    return prisma.$transaction(async (tx) => ({ version: await readConfigVersion(tx), content: await compileSnapshot(tx, now) }), { isolationLevel: 'RepeatableRead', maxWait: 15_000, timeout: 30_000 });
+  }
+
   async function run(): Promise<PublishedSnapshot> {
-    const now = new Date();
-    // One repeatable-read transaction: every row read belongs to the same committed state, so a
-    // transaction committing mid-compile is either wholly in this snapshot or wholly in the next.
-    const content = await prisma.$transaction((tx) => compileSnapshot(tx, now), { isolationLevel: 'RepeatableRead' });
-    await scheduleNext(now);
-    const hash = hashSnapshotContent(content);
-    const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' } });
-    if (latest && latest.hash === hash && latest.version > versionFloor) {
-      // Nothing changed; make sure the bus has it anyway (a fresh Redis, say).
-      if (await store(latest)) return latest;
+    for (let round = 0; ; round++) {
+      if (round > 3) throw new Error('the configuration keeps changing without taking a version');
+      const now = new Date();
+      if (versionFloor > 0) {
+        await prisma.$transaction(async (tx) => {
+          if ((await readConfigVersion(tx)) <= versionFloor) await raiseConfigVersion(tx, versionFloor + 1);
+        });
+        versionFloor = 0;
+      }
+      const { version, content } = await compileAtVersion(now);
+      await scheduleNext(now);
+      const hash = hashSnapshotContent(content);
+      const existing = version > 0 ? await prisma.snapshot.findUnique({ where: { version } }) : null;
+      if (existing && existing.hash !== hash) {
+        // Changed without a mutation taking a version (the first start's seed, a price version
+        // taking effect, a hand edit): take one now and compile again.
+        await prisma.$transaction((tx) => takeConfigVersion(tx));
+        continue;
+      }
+      if (version === 0) {
+        await prisma.$transaction((tx) => takeConfigVersion(tx));
+        continue;
+      }
+      let row = existing;
+      if (!row) {
+        const createdAt = new Date();
+        const snapshot: ConfigSnapshot = { ...content, version, hash, createdAt: createdAt.toISOString() };
+        const body = JSON.stringify(snapshot);
+        try {
+          // Stored first: the database is the truth, the bus message only a hint to re-read.
+          row = await prisma.snapshot.create({ data: { version, hash, body, createdAt } });
+          deps.live?.publish('snapshot', { version, hash, createdAt });
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'P2002') throw error;
+          // Another replica stored this version first: its row is the one snapshot of the version.
+          row = await prisma.snapshot.findUniqueOrThrow({ where: { version } });
+        }
+      }
+      if (await store(row)) return row;
+      // A validly signed newer snapshot this database never made: go past it.
     }
-    const version = Math.max(latest?.version ?? 0, versionFloor) + 1;
-    const createdAt = new Date();
-    const snapshot: ConfigSnapshot = { ...content, version, hash, createdAt: createdAt.toISOString() };
-    const json = JSON.stringify(snapshot);
-    // Stored first: the database is the truth, the bus message only a hint to re-read.
-    await prisma.snapshot.create({ data: { version, hash, body: json, createdAt } });
-    if (!(await store({ version, hash, body: json }))) throw new Error('a newer foreign snapshot is stored; publishing past it');
-    deps.live?.publish('snapshot', { version, hash, createdAt });
-    return { version, hash, createdAt };
   }
 
   /** The periodic check: the bus must hold our newest snapshot (or a legitimately newer one). */

@@ -15,6 +15,15 @@ describe('snapshot schema', () => {
     });
   }
 
+  it('reads a 1.1 snapshot (before logPrompts, plan system prompts and extra parameters) with their defaults', () => {
+    const result = parseSnapshot(readFileSync(path.join(fixtures, 'v1.1.json'), 'utf8'));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.snapshot.teams[0].logPrompts).toBe(false);
+    expect(result.snapshot.plans[0].systemPrompt).toBeNull();
+    expect(result.snapshot.models[0].deployments[0].extraParameters).toEqual([]);
+  });
+
   it('refuses an unknown major version, a bad hash and bad JSON', () => {
     const raw = JSON.parse(readFileSync(path.join(fixtures, 'v1.0.json'), 'utf8'));
     expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '2.0' }))).toMatchObject({ ok: false, reason: /major/ });

@@ -3,9 +3,13 @@ import { contentHash } from './canonical-json.ts';
 
 /**
  * Contract 1, control plane -> data plane. `major.minor`: a data plane refuses a snapshot whose
- * major it does not know; minor bumps only add optional fields.
+ * major it does not know; minor bumps only add optional fields (with defaults, so older snapshots
+ * still parse). Every added field bumps the minor; each field says since when it exists.
+ * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
+ * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
+ * `extraParameters`. Fixtures of each in test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.1';
+export const SNAPSHOT_SCHEMA_VERSION = '1.2';
 export const SNAPSHOT_MAJOR = 1;
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
@@ -49,7 +53,7 @@ export const SnapshotTeam = z.object({
   /** Since 1.1. Prepaid credits ever granted, integer micro-USD; spend is counted by the data planes. */
   creditsGrantedMicroUsd: z.number().int().nonnegative().default(0),
   /**
-   * Since 1.1 (added later). Set by the team's admins (updateTeam): the data plane logs each
+   * Since 1.2. Set by the team's admins (updateTeam): the data plane logs each
    * request's prompt and completion, with emails, phone and card numbers masked. Off by default.
    */
   logPrompts: z.boolean().default(false),
@@ -67,7 +71,7 @@ export const SnapshotPlan = z.object({
   markupBasisPoints: z.number().int().nonnegative(),
   billing: z.enum(['prepaid', 'postpaid']),
   /**
-   * Since 1.1 (added later, optional): prepended as a system message to requests of teams on the
+   * Since 1.2: prepended as a system message to requests of teams on the
    * plan that have no system prompt of their own.
    */
   systemPrompt: z.string().nullable().default(null),
@@ -169,7 +173,7 @@ export const SnapshotDeployment = z.object({
     })
     .default({ connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }),
   /**
-   * Since 1.1 (added later). Top-level request fields outside the OpenAI spec this deployment
+   * Since 1.2. Top-level request fields outside the OpenAI spec this deployment
    * accepts and is sent (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`);
    * every other unknown field is refused with 400 `unknown_parameter`. Set by platform admins.
    */

@@ -34,7 +34,8 @@ export interface AuditRecord {
   changes: Record<string, unknown>;
 }
 
-export async function writeAudit(tx: Prisma.TransactionClient, principal: Principal, action: string, records: AuditRecord[]): Promise<void> {
+/** `configVersion`: the config version the mutation's transaction took, when it changed what snapshots carry. */
+export async function writeAudit(tx: Prisma.TransactionClient, principal: Principal, action: string, records: AuditRecord[], configVersion: number | null = null): Promise<void> {
   const { actorKind, actorId } = actorOf(principal);
   await tx.auditLogEntry.createMany({
     data: records.map((record) => ({
@@ -45,6 +46,7 @@ export async function writeAudit(tx: Prisma.TransactionClient, principal: Princi
       entityId: record.entityId,
       teamId: record.teamId,
       changes: maskSecrets(record.changes) as Prisma.InputJsonValue,
+      configVersion,
     })),
   });
 }

@@ -5,6 +5,7 @@ import { writeAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import type { Tx } from '../mutate.ts';
 import { type Change, changeSubject, diffConfig, formatChanges } from './diff-config.ts';
+import { takeConfigVersion } from '../../snapshot/config-version.ts';
 import { openCredential } from '../providers/providers.ts';
 import { executeChanges } from './execute-changes.ts';
 import { ConfigFileError, parseConfig } from './parse-config.ts';
@@ -69,7 +70,7 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
         throw new ConfigFileError([{ ...place, path: change.path.join('.'), message: `${changeSubject(change)}: ${error.message}` }]);
       }
     });
-    await writeAudit(tx, ctx.principal, 'applyConfig', [{ entity: 'Config', entityId: null, teamId: null, changes: { prune: input.prune ?? false, diff: lines } }]);
+    await writeAudit(tx, ctx.principal, 'applyConfig', [{ entity: 'Config', entityId: null, teamId: null, changes: { prune: input.prune ?? false, diff: lines } }], await takeConfigVersion(tx));
     return { changes: lines, applied: true };
   }, TRANSACTION);
   if (result.applied) await ctx.snapshots.publish().catch(() => undefined);
