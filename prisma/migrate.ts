@@ -12,6 +12,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type {
   DiagnoseMigrationHistoryOutput,
@@ -111,11 +112,36 @@ export async function pendingMigrationSql(paths: MigrationPaths = {}): Promise<s
 /** Applies the pending migrations in order. Returns the names of those just applied. */
 export async function applyMigrations(target: MigrationTarget, paths: MigrationPaths = {}): Promise<string[]> {
   const migrationsList = await readMigrationsList(paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  const scope = new AdapterScope();
-  return withEngine(undefined, targetFactory(target, scope), scope, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
-    return out.appliedMigrationNames;
-  });
+  const run = () => {
+    const scope = new AdapterScope();
+    return withEngine(undefined, targetFactory(target, scope), scope, async (engine) => {
+      const out = await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+      return out.appliedMigrationNames;
+    });
+  };
+  return target.kind === 'postgres' ? underStartupLock(target.url, target.schema, run) : run();
+}
+
+/**
+ * Control-plane replicas may start together on a fresh database. The engine takes its own
+ * advisory lock for applying migrations, but creates the schema before it, and two concurrent
+ * `CREATE SCHEMA` fail ("already exists"). So the whole run, schema creation included, holds a
+ * session advisory lock of ours, per schema: the first replica migrates, the others wait, then
+ * find nothing to do.
+ */
+async function underStartupLock<T>(url: string, schema: string | undefined, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    // Two int4 keys: a constant for "tollgate migrations", and the schema's hash.
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [0x7467_6d69, schema ?? 'public']);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema.replace(/"/g, '""')}"`);
+    return await work();
+  } finally {
+    // Closing the session releases the lock too; unlock first so a pooled server frees it at once.
+    await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** `migrate status`: the database's migration history against the folder (no shadow database). */

@@ -49,16 +49,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 async function openPostgres(url: string, schema: string | undefined, migrations?: MigrationPaths): Promise<Database> {
-  if (schema !== undefined) {
-    if (!SCHEMA_NAME.test(schema)) throw new Error(`unsupported Postgres schema name ${JSON.stringify(schema)}`);
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    } finally {
-      await client.end();
-    }
-  }
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`unsupported Postgres schema name ${JSON.stringify(schema)}`);
+  // applyMigrations creates the schema, under the same advisory lock as the migrations.
   const appliedMigrations = await applyMigrations({ kind: 'postgres', url, schema }, migrations);
   // The adapter's `schema` qualifies the client's queries; search_path covers raw SQL as well.
   const config = { connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
