@@ -22,6 +22,7 @@ import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
 import { createGraphQLGate, DEFAULT_MAX_GRAPHQL_BODY_BYTES } from './graphql-gate.ts';
 import { protectionPlugins } from './protection.ts';
+import { redisPersistenceWarning } from './redis-persistence.ts';
 import { listen } from './startup-errors.ts';
 import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
@@ -119,7 +120,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     databaseUp: () => database.isUp(),
     snapshotVersion: () => snapshots.publishedVersion(),
   });
-  const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected() });
+  let consumer: UsageConsumer | null = null;
+  const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected(), usageConsumer: () => consumer?.health?.() });
   const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
   const subscriptionGuard = createSubscriptionGuard({ resolvePrincipal, recheckMs: options.credentialRecheckMs ?? 5_000 });
   const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet, credentialsChanged: () => subscriptionGuard.credentialsChanged() };
@@ -172,7 +174,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const ingest = metrics.instrumentIngest(
     createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined, (created) => alerts.budgetAlerts(created)),
   );
-  const consumer: UsageConsumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, { onDeadLetter: metrics.onDeadLetter });
+  consumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, {
+    onDeadLetter: metrics.onDeadLetter,
+    onGroupRecreated: metrics.onGroupRecreated,
+  });
+  const usageConsumer = consumer;
 
   // Retention runs on one replica at a time: whichever holds its lease (handed over when it dies).
   const singletonIntervalMs = options.singletonIntervalMs ?? RETENTION_INTERVAL_MS;
@@ -193,13 +199,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     await retention.stop();
     database.stop();
     await fleet.stop();
-    await consumer.stop();
+    await usageConsumer.stop();
     await webhook?.close();
     await snapshots.close();
     await fanout?.close();
     subscriptionGuard.close();
     throw error;
   }
+  // Not fatal (a development Redis rarely persists), but exactly-once metering needs AOF: say so once.
+  redisPersistenceWarning(bus).then(
+    (warning) => warning && console.warn(`control plane: ${warning}`),
+    () => undefined,
+  );
   // Made after listen(): ws would re-emit a listen error (a port in use) as its own, and graphql-ws log it as internal.
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const wsCleanup = useServer(
@@ -245,7 +256,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       await retention.stop();
       database.stop();
       await fleet.stop();
-      await consumer.stop();
+      await usageConsumer.stop();
       await webhook?.close();
       await snapshots.close();
       subscriptionGuard.close();

@@ -30,6 +30,7 @@ import { responsesRoute } from './ingress/responses/responses-route.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
 import { createSnapshotFile } from './snapshot/snapshot-file.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
+import type { DegradedMode } from '../shared/events/heartbeat.ts';
 import { createUsagePublisher } from './usage/usage-publisher.ts';
 
 /** Kubernetes' default grace is 30 s: finish streams in 25, keep 5 for the flush and exit. */
@@ -125,6 +126,9 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     ...options.upstream,
   });
   const lifecycle = createLifecycle();
+  // Every degraded state shows in /readyz `degraded` (and the heartbeat): filled in once the money
+  // guard and the usage publisher exist, below.
+  let moneyAndUsageDegraded: () => DegradedMode[] = () => [];
   const heartbeat = createHeartbeat({
     bus: options.bus,
     instanceId,
@@ -142,7 +146,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       };
     },
     onControl: (beat) => snapshots.noteTarget(beat.instanceId, beat.snapshotVersion, beat.intervalMs),
-    extraDegraded: () => (snapshots.status().stale ? ['snapshot_stale'] : []),
+    extraDegraded: () => [...(snapshots.status().stale ? (['snapshot_stale'] as const) : []), ...moneyAndUsageDegraded()],
   });
   const metrics = createDataPlaneMetrics(
     {
@@ -165,6 +169,10 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     localShare: options.limitsLocalShare ?? 1,
     logger,
   });
+  moneyAndUsageDegraded = () => [
+    ...(money.status().degraded ? (['money_local_share'] as const) : []),
+    ...(publisher.spool().spooled > 0 ? (['usage_spooling'] as const) : []),
+  ];
 
   const tracing = options.tracing ? await createTracing({ ...options.tracing, instanceId }) : null;
   const observer: RequestObserver = {

@@ -16,6 +16,8 @@ export interface ControlPlaneMetrics {
    * `tollgate_usage_dead_lettered_total{kind}` (alert on its rate) and logs one error line.
    */
   onDeadLetter(letter: DeadLetter): void;
+  /** The alert when Redis came back without the usage consumer group (re-created): counter + error line. */
+  onGroupRecreated(): void;
   render(): Promise<{ contentType: string; body: string }>;
 }
 
@@ -76,6 +78,11 @@ export function createControlPlaneMetrics(
     name: 'tollgate_usage_dead_lettered_total',
     help: 'Usage events this control plane moved to the dead-letter stream: invalid (unparseable) or failed (store failed repeatedly).',
     labelNames: ['kind'] as const,
+    registers,
+  });
+  const groupRecreated = new Counter({
+    name: 'tollgate_usage_group_recreated_total',
+    help: 'Times this control plane found the usage consumer group gone (Redis restarted empty, failed over, flushed) and created it again.',
     registers,
   });
   const events = new Counter({ name: 'tollgate_usage_ingested_events_total', help: 'Usage events stored (duplicates from redelivery included).', registers });
@@ -189,6 +196,13 @@ export function createControlPlaneMetrics(
       logError(
         `usage event dead-lettered (${letter.kind}): stream id ${letter.sourceId}, event ${letter.eventId ?? 'unparseable'}: ${letter.reason}. ` +
           'It is NOT in the ledger until replayed from the dead-letter stream.',
+      );
+    },
+    onGroupRecreated() {
+      groupRecreated.inc();
+      logError(
+        'the usage consumer group was gone (Redis restarted without persistence, failed over to an empty replica, or was flushed): created again. ' +
+          'Usage events written to the old Redis and not yet stored are lost; see docs/operations.md (Redis persistence).',
       );
     },
     async render() {

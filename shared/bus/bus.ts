@@ -33,6 +33,17 @@ export type UsageHandler = (events: UsageEvent[]) => Promise<void>;
 
 export interface UsageConsumer {
   stop(): Promise<void>;
+  /**
+   * For /readyz: whether the last read failed (Redis unreachable, the group gone...) and when
+   * the consumer group was last re-created after Redis lost it. Absent: always healthy (in-process).
+   */
+  health?(): UsageConsumerHealth;
+}
+
+export interface UsageConsumerHealth {
+  failing: boolean;
+  /** Epoch ms of the last re-creation of the consumer group (Redis came back empty), or null. */
+  groupRecreatedAt: number | null;
 }
 
 /** An event the consumer gave up on and parked in the dead-letter stream. */
@@ -50,6 +61,21 @@ export interface DeadLetter {
 export interface UsageConsumerHooks {
   /** Called once per dead-lettered event, after it is in the dead-letter stream. Must not throw. */
   onDeadLetter?: (letter: DeadLetter) => void;
+  /**
+   * Called when the consumer group had vanished (Redis restarted without persistence, a failover
+   * to an empty replica, FLUSHALL) and was created again, reading the stream from its start.
+   * Whatever the stream held before is lost. Must not throw.
+   */
+  onGroupRecreated?: () => void;
+}
+
+/** Redis's persistence settings as it reports them (INFO persistence, CONFIG GET appendfsync). */
+export interface BusPersistence {
+  aof: boolean;
+  /** `always`, `everysec` or `no`; null when CONFIG is not allowed (managed Redis). */
+  appendfsync: string | null;
+  /** RDB snapshots configured (`save` not empty); null when CONFIG is not allowed. */
+  rdb: boolean | null;
 }
 
 /** The usage stream as the consumer group sees it, for metrics and the degraded-mode view. */
@@ -116,6 +142,11 @@ export interface Bus {
    * every subscriber itself.
    */
   readonly live?: LiveChannel;
+  /**
+   * Redis only: how it persists what it holds. Usage events wait in the stream until a control
+   * plane stores them; without AOF a Redis restart loses them (docs/operations.md).
+   */
+  persistence?(): Promise<BusPersistence>;
   /** Whether the bus's connection is up right now (always true in-process). Cheap: no I/O. */
   isConnected(): boolean;
   close(): Promise<void>;

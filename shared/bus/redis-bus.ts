@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
-import type { Bus, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
+import type { Bus, BusPersistence, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
 
 export interface RedisBusOptions {
   url: string;
@@ -55,11 +55,14 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   const commands = connect();
   const connections: Redis[] = [commands];
 
-  async function ensureGroup() {
+  /** Creates the consumer group (and stream) unless it exists; true when it was created now. */
+  async function ensureGroup(): Promise<boolean> {
     try {
       await commands.xgroup('CREATE', names.usageStream, names.usageGroup, '0', 'MKSTREAM');
+      return true;
     } catch (error) {
       if (!String(error).includes('BUSYGROUP')) throw error;
+      return false;
     }
   }
 
@@ -180,13 +183,31 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         return true;
       }
 
+      let failing = false;
+      let groupRecreatedAt: number | null = null;
       const loop = (async () => {
-        await ensureGroup();
+        // Created here, inside the retry loop, so a Redis that is down at start only delays it.
+        let groupReady = false;
+        let groupLost = false;
         let readPending = true;
         let lastClaim = 0;
         let lastTrim = Date.now();
         while (running) {
           try {
+            if (!groupReady) {
+              const created = await ensureGroup();
+              groupReady = true;
+              if (created && groupLost) {
+                // Redis came back without the group: the stream restarts from what is written now.
+                groupRecreatedAt = Date.now();
+                try {
+                  hooks.onGroupRecreated?.();
+                } catch {
+                  // An alerting hook must never stop the consumer.
+                }
+              }
+              groupLost = false;
+            }
             if (trimIntervalMs > 0 && Date.now() - lastTrim >= trimIntervalMs) {
               lastTrim = Date.now();
               await trimUsageStream();
@@ -214,9 +235,17 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
               readPending = true;
               await sleep(RETRY_DELAY_MS);
             }
+            failing = false;
           } catch (error) {
             if (!running) break;
+            failing = true;
             readPending = true;
+            // NOGROUP: Redis lost the group (and the stream): create it again on the next turn.
+            if (String(error).includes('NOGROUP')) {
+              groupReady = false;
+              groupLost = true;
+              continue;
+            }
             await sleep(RETRY_DELAY_MS);
           }
         }
@@ -228,6 +257,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
           reader.disconnect();
           await loop;
         },
+        health: () => ({ failing, groupRecreatedAt }),
       };
     },
     trimUsageStream,
@@ -281,6 +311,20 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         await subscriber.subscribe(names.liveChannel);
         return async () => void subscriber.disconnect();
       },
+    },
+    async persistence(): Promise<BusPersistence> {
+      const info = await commands.info('persistence');
+      const aof = /^aof_enabled:1\s*$/m.test(info);
+      const config = async (name: string) => {
+        try {
+          const reply = (await commands.config('GET', name)) as string[];
+          return reply[1] ?? null;
+        } catch {
+          return null; // CONFIG disabled (managed Redis): unknown.
+        }
+      };
+      const save = await config('save');
+      return { aof, appendfsync: await config('appendfsync'), rdb: save === null ? null : save.trim() !== '' };
     },
     isConnected: () => commands.status === 'ready',
     async close() {

@@ -7,7 +7,12 @@ export const HEARTBEAT_SCHEMA_VERSION = 1;
  * The declared degraded modes. A data plane reports the ones it is in; each is visible in its
  * /readyz detail, its metrics and the control plane's fleet view.
  */
-export const DEGRADED_MODES = ['redis_down', 'control_plane_down', 'database_down', 'snapshot_stale'] as const;
+/**
+ * A data plane's declared degraded modes. `money_local_share`: Redis does not answer the money
+ * store, limits and hard budgets run on the local share; `usage_spooling`: usage events wait in
+ * the local spool for the bus.
+ */
+export const DEGRADED_MODES = ['redis_down', 'control_plane_down', 'database_down', 'snapshot_stale', 'money_local_share', 'usage_spooling'] as const;
 export type DegradedMode = (typeof DEGRADED_MODES)[number];
 
 /**
