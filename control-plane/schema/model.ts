@@ -12,6 +12,7 @@ builder.prismaObject('ModelPrice', {
     inputPerMillion: t.expose('inputMicroUsdPerMillion', { type: 'MicroUSD' }),
     outputPerMillion: t.expose('outputMicroUsdPerMillion', { type: 'MicroUSD' }),
     cachedInputPerMillion: t.expose('cachedInputMicroUsdPerMillion', { type: 'MicroUSD' }),
+    cacheWritePerMillion: t.expose('cacheWriteMicroUsdPerMillion', { type: 'MicroUSD', nullable: true, description: 'Prompt-cache writes; null: the input price.' }),
     effectiveFrom: t.expose('effectiveFrom', { type: 'DateTime' }),
   }),
 });
@@ -88,11 +89,12 @@ builder.queryFields((t) => ({
 }));
 
 const PriceInput = builder.inputType('PriceInput', {
-  description: 'Integer micro-USD per million tokens. Cached input defaults to the input price.',
+  description: 'Integer micro-USD per million tokens. Cached input and cache writes default to the input price.',
   fields: (t) => ({
     inputPerMillion: t.field({ type: 'MicroUSD', required: true }),
     outputPerMillion: t.field({ type: 'MicroUSD', required: true }),
     cachedInputPerMillion: t.field({ type: 'MicroUSD' }),
+    cacheWritePerMillion: t.field({ type: 'MicroUSD', description: "Prompt-cache writes (Anthropic's cache_creation_input_tokens)." }),
   }),
 });
 

@@ -86,6 +86,8 @@ export function toSnapshotModel(model: Model & { deployments: Deployment[]; pric
           inputPerMillion: Number(price.inputMicroUsdPerMillion),
           outputPerMillion: Number(price.outputMicroUsdPerMillion),
           cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
+          // Only when set: snapshots of models without one keep their content (and hash) as before.
+          ...(price.cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: Number(price.cacheWriteMicroUsdPerMillion) }),
         }
       : null,
     deployments: model.deployments.map((d) => ({

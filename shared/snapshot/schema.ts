@@ -153,6 +153,8 @@ export const SnapshotPrice = z.object({
   inputPerMillion: z.number().int().nonnegative(),
   outputPerMillion: z.number().int().nonnegative(),
   cachedInputPerMillion: z.number().int().nonnegative(),
+  /** Added in 1.1, optional: prompt-cache writes; absent (models without one, older snapshots) means the input price. */
+  cacheWritePerMillion: z.number().int().nonnegative().nullish(),
 });
 
 export const SnapshotDeployment = z.object({

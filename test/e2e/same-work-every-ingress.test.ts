@@ -17,7 +17,7 @@ const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachabl
  * The same work through every ingress costs the same: one prompt sent through chat completions
  * (openai SDK), Anthropic's Messages API (Anthropic SDK) and the Responses API (openai SDK),
  * whole and streamed, to an OpenAI-compatible model and to an Anthropic model whose upstream
- * reports prompt-cache reads and writes. The ledger rows on PostgreSQL (GraphQL usageEvents)
+ * reports prompt-cache reads and writes (each at its own price from the price book). The ledger rows on PostgreSQL (GraphQL usageEvents)
  * carry identical, exact usage and cost for each model, whichever way the request came in.
  */
 
@@ -66,8 +66,8 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
     data = await startDataPlane({ bus: dataBus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024 * 1024 });
 
     const capabilities = { streaming: true, tools: true, embeddings: false };
-    // $1 in, $2 out, $0.50 cached per million tokens: 1, 2 and 0.5 micro-USD a token.
-    const price = { inputPerMillion: '1000000', outputPerMillion: '2000000', cachedInputPerMillion: '500000' };
+    // $1 in, $2 out, $0.50 cached, $1.25 cache writes per million tokens: 1, 2, 0.5 and 1.25 micro-USD a token.
+    const price = { inputPerMillion: '1000000', outputPerMillion: '2000000', cachedInputPerMillion: '500000', cacheWritePerMillion: '1250000' };
     const compatible = await kit.provider({ name: 'compatible', kind: 'OPENAI_COMPATIBLE', baseUrl: `${openaiUpstream.origin}/v1`, apiKey: 'sk-compatible' });
     const claude = await kit.provider({ name: 'claude', kind: 'ANTHROPIC', baseUrl: anthropicUpstream.origin, apiKey: 'sk-ant-claude' });
     await kit.model({ name: 'gpt-like', capabilities, price, deployments: [{ providerId: compatible.id, upstreamModel: 'gpt-4o-mini' }] });
@@ -124,8 +124,8 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
     expect(byModel('gpt-like').filter((row: any) => row.streamed)).toHaveLength(3);
     // 12 in, 15 out: 12 + 2 * 15 = 42 micro-USD, through every ingress, whole or streamed.
     for (const row of byModel('gpt-like')) expect(usage(row)).toEqual({ promptTokens: 12, completionTokens: 15, cachedTokens: 0, cost: '42', providerCost: '42', estimated: false, outcome: 'ok', attempt: 1 });
-    // 130 in of which 100 read from the cache and 20 written: (10 + 20) * 1 + 100 * 0.5 + 15 * 2 = 110 micro-USD.
-    for (const row of byModel('claude-like')) expect(usage(row)).toEqual({ promptTokens: 130, completionTokens: 15, cachedTokens: 100, cost: '110', providerCost: '110', estimated: false, outcome: 'ok', attempt: 1 });
+    // 130 in of which 100 read from the cache and 20 written: 10 * 1 + 20 * 1.25 + 100 * 0.5 + 15 * 2 = 115 micro-USD.
+    for (const row of byModel('claude-like')) expect(usage(row)).toEqual({ promptTokens: 130, completionTokens: 15, cachedTokens: 100, cost: '115', providerCost: '115', estimated: false, outcome: 'ok', attempt: 1 });
     expect(byModel('claude-like').filter((row: any) => row.streamed)).toHaveLength(3);
     // The Messages request reached Anthropic natively, the others through the chat translation.
     expect(anthropicUpstream.requests.map((request) => request.url)).toEqual(Array(6).fill('/v1/messages'));

@@ -68,9 +68,16 @@ export const ConfigPrice = z
     outputPerMillion: microUsd,
     /** Absent: the input price. */
     cachedInputPerMillion: microUsd.nullable().default(null),
+    /** Prompt-cache writes. Absent: the input price. */
+    cacheWritePerMillion: microUsd.nullable().default(null),
   })
   .strict()
-  .transform((price) => ({ ...price, cachedInputPerMillion: price.cachedInputPerMillion ?? price.inputPerMillion }));
+  .transform(({ cacheWritePerMillion, ...price }) => ({
+    ...price,
+    cachedInputPerMillion: price.cachedInputPerMillion ?? price.inputPerMillion,
+    // Only when set, so configs without one diff and export as before.
+    ...(cacheWritePerMillion === null ? {} : { cacheWritePerMillion }),
+  }));
 
 export const ConfigDeployment = z
   .object({

@@ -140,6 +140,7 @@ const priceInput = (price: NonNullable<ConfigModel['price']>) => ({
   inputPerMillion: BigInt(price.inputPerMillion),
   outputPerMillion: BigInt(price.outputPerMillion),
   cachedInputPerMillion: BigInt(price.cachedInputPerMillion),
+  cacheWritePerMillion: price.cacheWritePerMillion === undefined ? null : BigInt(price.cacheWritePerMillion),
 });
 const budgetInput = (budget: ConfigBudget) => ({ amountMicroUsd: BigInt(budget.amountMicroUsd), period: budget.period, hard: budget.hard, alertThresholds: budget.alertThresholds });
 const deploymentInput = (d: ConfigDeployment, providerId: string) => ({ providerId, upstreamModel: d.upstreamModel, weight: d.weight, limits: d.limits, timeouts: d.timeouts });

@@ -69,6 +69,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
               inputPerMillion: num(m.prices[0].inputMicroUsdPerMillion),
               outputPerMillion: num(m.prices[0].outputMicroUsdPerMillion),
               cachedInputPerMillion: num(m.prices[0].cachedInputMicroUsdPerMillion),
+              ...(m.prices[0].cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: num(m.prices[0].cacheWriteMicroUsdPerMillion) }),
             }
           : null,
         deployments: m.deployments

@@ -67,8 +67,7 @@ async function fromCatalogue(tx: Tx, data: z.infer<typeof CreateModelInput>) {
   if (!entry) {
     throw new ValidationError([{ path: 'fromCatalogue', message: `the catalogue has no price for ${provider.kind} model "${first.upstreamModel}"; give a price instead` }]);
   }
-  const { cacheWritePerMillion: _, ...price } = entry.price;
-  return { price: data.price ?? price, contextWindow: data.contextWindow ?? entry.contextWindow };
+  return { price: data.price ?? entry.price, contextWindow: data.contextWindow ?? entry.contextWindow };
 }
 
 /** A catalogue model with its first deployments and, optionally, its first price version. */

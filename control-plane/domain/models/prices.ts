@@ -6,11 +6,12 @@ import { id, microUsd } from '../fields.ts';
 import { runMutation } from '../mutate.ts';
 import { validate } from '../validate.ts';
 
-/** Integer micro-USD per million tokens. Cached input defaults to the input price. */
+/** Integer micro-USD per million tokens. Cached input and cache writes default to the input price. */
 export const PriceInput = z.object({
   inputPerMillion: microUsd,
   outputPerMillion: microUsd,
   cachedInputPerMillion: microUsd.nullish(),
+  cacheWritePerMillion: microUsd.nullish(),
 });
 
 export function priceColumns(price: z.infer<typeof PriceInput>, effectiveFrom?: Date) {
@@ -18,6 +19,7 @@ export function priceColumns(price: z.infer<typeof PriceInput>, effectiveFrom?: 
     inputMicroUsdPerMillion: price.inputPerMillion,
     outputMicroUsdPerMillion: price.outputPerMillion,
     cachedInputMicroUsdPerMillion: price.cachedInputPerMillion ?? price.inputPerMillion,
+    cacheWriteMicroUsdPerMillion: price.cacheWritePerMillion ?? null,
     ...(effectiveFrom ? { effectiveFrom } : {}),
   };
 }

@@ -14,8 +14,8 @@ export interface AnthropicUsage {
 
 /**
  * Anthropic's input_tokens excludes cache reads and writes; OpenAI's prompt_tokens includes its
- * cached part. Cache writes are billed as input here (at the input price, a slight undercount of
- * Anthropic's 1.25x write premium), cache reads as cached input.
+ * cached part. Cache reads are priced as cached input, cache writes at the price book's
+ * cache-write price (the input price when it has none).
  */
 export function anthropicTokenCounts(usage: AnthropicUsage): TokenCounts {
   const cacheRead = usage.cache_read_input_tokens ?? 0;
@@ -23,6 +23,7 @@ export function anthropicTokenCounts(usage: AnthropicUsage): TokenCounts {
     promptTokens: (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cacheRead,
     completionTokens: usage.output_tokens ?? 0,
     cachedTokens: cacheRead,
+    cacheWriteTokens: usage.cache_creation_input_tokens ?? 0,
   };
 }
 

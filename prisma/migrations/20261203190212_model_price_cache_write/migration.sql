@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ModelPrice" ADD COLUMN     "cacheWriteMicroUsdPerMillion" BIGINT;
