@@ -44,7 +44,8 @@ export async function sendUpstream(
   try {
     const url = new URL(wire.url);
     response = await dispatchUpstream(
-      agents.forConnectTimeout(call.connectTimeoutMs),
+      // A team-owned provider connects only to public addresses (address-guard.ts): SSRF guard.
+      agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'),
       { origin: url.origin, path: url.pathname + url.search, method: wire.method ?? 'POST', headers, body: wire.body },
       call.signal,
     );

@@ -13,7 +13,9 @@ let h: Harness;
 let b: FakeOpenAIUpstream;
 
 beforeAll(async () => {
-  h = await startHarness({ publish: false, routing: { random: () => 0 } });
+  // Upstream B is the teams' own provider on loopback: allowed as an operator would
+  // (TOLLGATE_BYOK_ALLOWED_CIDRS); the guard itself is tested in byok-address-guard.test.ts.
+  h = await startHarness({ publish: false, routing: { random: () => 0 }, upstream: { byokAllowedCidrs: ['127.0.0.0/8'] } });
   b = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   await publishSnapshot(h.bus, policySnapshot({ version: 1, upstreamA: h.upstream.baseUrl, upstreamB: b.baseUrl, secretBox: h.secretBox }));
   await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1));

@@ -119,6 +119,9 @@ export async function startMoneyHarness(
     // Money is about what each attempt costs: fast retries, and no cooldown silencing a flaky
     // upstream (the randomized runs make it fail on purpose; routing tests cover cooldowns).
     routing: { retry: { backoffBaseMs: 1, backoffMaxMs: 5 }, cooldown: { failuresToCool: Number.MAX_SAFE_INTEGER } },
+    // The team's own provider (`own`) is the fake upstream on loopback: allowed as an operator would
+    // (TOLLGATE_BYOK_ALLOWED_CIDRS); the guard itself is tested in byok-address-guard.test.ts.
+    upstream: { byokAllowedCidrs: ['127.0.0.0/8'] },
   });
   const url = `http://127.0.0.1:${plane.port}`;
   return {
