@@ -8,7 +8,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { startDataPlane } from '../data-plane/app.ts';
+import { serveBus } from '../shared/bus/port-bus.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
 import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
@@ -19,6 +21,15 @@ export interface GatewayChildConfig {
   redisUrl?: string;
   busPrefix: string;
   upstreamConnections?: number;
+  /** The version the file's snapshot is published at (default 1). */
+  snapshotVersion?: number;
+  /**
+   * The embedded default (npm start's wiring): the real control plane in a worker thread
+   * (control-plane/embedded-worker.ts) on PGlite in `dataDir`, served the in-process bus over a
+   * MessagePort, storing every usage event. Its own snapshot (a lower version) never replaces
+   * the bench's.
+   */
+  embedded?: { dataDir: string; adminKey: string };
 }
 
 /** IPC messages the child understands. */
@@ -32,7 +43,7 @@ export type GatewayCommand =
 const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
 const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
 let usageEvents = 0;
-const consumer = bus.kind === 'memory'
+const consumer = bus.kind === 'memory' && !config.embedded
   ? bus.consumeUsage('bench', async (events) => {
       usageEvents += events.length;
     })
@@ -41,7 +52,27 @@ const consumer = bus.kind === 'memory'
 // Signed as the control plane signs: data planes refuse anything else.
 const signer = createSnapshotSigner(parseSecretKeys(config.secretKey));
 const initial = await readFile(config.snapshotFile, 'utf8');
-await bus.publishSnapshot({ version: 1, json: initial, signature: signer.sign(initial) });
+await bus.publishSnapshot({ version: config.snapshotVersion ?? 1, json: initial, signature: signer.sign(initial) });
+const embedded = config.embedded ? await startEmbeddedControlPlane(config.embedded) : null;
+
+async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: string }) {
+  const channel = new MessageChannel();
+  const served = serveBus(bus, channel.port1);
+  const file = new URL(`../control-plane/embedded-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+  const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: options.dataDir, CONTROL_PLANE_PORT: '0', TOLLGATE_ADMIN_KEY: options.adminKey, TOLLGATE_SECRET_KEY: config.secretKey };
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];
+  const worker = new Worker(file, { workerData: { busPort: channel.port2 }, transferList: [channel.port2], env });
+  const ready = await new Promise<{ type: string; reason?: string }>((resolve) => worker.on('message', (m: { type: string }) => (m.type === 'ready' || m.type === 'failed') && resolve(m)));
+  if (ready.type !== 'ready') throw new Error(`embedded control plane failed: ${ready.reason}`);
+  return {
+    async stop() {
+      const stopped = new Promise((resolve) => worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve(m)));
+      worker.postMessage({ type: 'stop' });
+      await Promise.race([stopped, new Promise((resolve) => worker.once('exit', resolve))]);
+      await served.close();
+    },
+  };
+}
 const plane = await startDataPlane({
   bus,
   host: '127.0.0.1',
@@ -108,6 +139,7 @@ async function apply(file: string, version: number): Promise<void> {
 async function stop(): Promise<void> {
   await plane.close();
   await consumer?.stop();
+  await embedded?.stop();
   await bus.close();
   // process.exit (not a signal) so --cpu-prof writes its profile.
   process.exit(0);

@@ -4,7 +4,9 @@
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
  *     team with a monthly budget (so alerts are checked for every team of every batch).
- *  2. With --ledger-size N (opt-in; PostgreSQL): the same ingestion rate and `budgetStatus`
+ *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N) through the real bus,
+ *     Redis -> PostgreSQL and in-process -> PGlite: p50 / p99 from publish to committed row.
+ *  3. With --ledger-size N (opt-in; PostgreSQL): the same ingestion rate and `budgetStatus`
  *     latency at an empty ledger, then again after N raw events generated in SQL over 30 days
  *     (500 teams, monthly budgets) with their counters. Cost independent of ledger size means
  *     the two figures agree (the goal: within 1.2x).
@@ -18,6 +20,9 @@ import { openDatabase, type Database } from '../control-plane/db/open-database.t
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
 import { EXPECTED_DAILY, EXPECTED_PERIOD_SPEND } from '../control-plane/usage/ledger-recompute.sql.ts';
 import { createLiveEvents } from '../control-plane/usage/live-events.ts';
+import type { Bus } from '../shared/bus/bus.ts';
+import { createMemoryBus } from '../shared/bus/memory-bus.ts';
+import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
 
 const args = process.argv.slice(2);
@@ -43,9 +48,10 @@ let serial = 0;
 function event(run: string, teams: string[]): UsageEvent {
   const i = serial++;
   const teamId = teams[i % teams.length]!;
+  const keysPerTeam = 4;
   return {
     schemaVersion: USAGE_EVENT_SCHEMA_VERSION, id: `${run}-${i}:1`, requestId: `${run}-${i}`, attempt: 1,
-    teamId, apiKeyId: `${teamId}-key-${i % 4}`, model: i % 3 ? 'gpt-4o-mini' : 'claude-haiku', provider: i % 3 ? 'openai' : 'anthropic', providerId: 'p', deploymentId: 'd',
+    teamId, apiKeyId: `${teamId}-key-${Math.floor(i / teams.length) % keysPerTeam}`, model: i % 3 ? 'gpt-4o-mini' : 'claude-haiku', provider: i % 3 ? 'openai' : 'anthropic', providerId: 'p', deploymentId: 'd',
     endUser: null, promptTokens: 120, completionTokens: 40, cachedTokens: 0, costMicroUsd: 42, priceVersion: 'v1',
     estimated: false, status: 200, outcome: 'ok', streamed: false, latencyMs: 300, ttfbMs: 120, snapshotVersion: 1, snapshotHash: 'h',
     startedAt: new Date().toISOString(),
@@ -109,18 +115,84 @@ async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-await withPostgres(async (db) => {
-  const teams = await seedTeams(db);
-  const rate = await ingestionRate(db, teams, flag('--postgres-events', 50_000));
-  console.log(`ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, ${TEAMS} teams with monthly budgets)`);
-});
-{
+/**
+ * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment a data plane would hand
+ * an event to the bus to the commit of its ledger row (the moment subscribers are told), p50 and
+ * p99 in ms. Events go through the real bus (Redis stream + consumer group, or the in-process bus).
+ */
+async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number }> {
+  const ingest = createUsageIngestor(db.prisma, createLiveEvents());
+  const sentAt = new Map<string, number>();
+  const lags: number[] = [];
+  const consumer = bus.consumeUsage('bench-lag', async (events) => {
+    await ingest(events);
+    const now = performance.now();
+    for (const e of events) {
+      const t = sentAt.get(e.id);
+      if (t !== undefined) lags.push(now - t);
+      sentAt.delete(e.id);
+    }
+  });
+  const run = randomBytes(3).toString('hex');
+  const tickMs = 10;
+  const perTick = Math.round((rate * tickMs) / 1000);
+  const started = performance.now();
+  let sent = 0;
+  while (performance.now() - started < seconds * 1000) {
+    const due = Math.floor(((performance.now() - started) / tickMs) * perTick);
+    const events: UsageEvent[] = [];
+    while (sent < due) {
+      const e = event(run, teams);
+      sentAt.set(e.id, performance.now());
+      events.push(e);
+      sent++;
+    }
+    if (events.length > 0) await bus.publishUsageBatch(events);
+    await new Promise((resolve) => setTimeout(resolve, tickMs));
+  }
+  while (sentAt.size > 0 && performance.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
+  await consumer.stop();
+  lags.sort((a, b) => a - b);
+  return { p50: lags[Math.floor(lags.length * 0.5)] ?? NaN, p99: lags[Math.floor(lags.length * 0.99)] ?? NaN, events: lags.length };
+}
+
+// Two traffic shapes: a gateway of 10 busy teams, and every batch spread over all 500 teams
+// (each batch then touches 500 team and 1 000 key counters per period: the worst case).
+for (const spread of [10, TEAMS]) {
+  await withPostgres(async (db) => {
+    const teams = (await seedTeams(db)).slice(0, spread);
+    const rate = await ingestionRate(db, teams, flag('--postgres-events', 50_000));
+    console.log(`ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
+  });
   const db = await openDatabase({ dataDir: 'memory://' });
   try {
-    const teams = await seedTeams(db);
+    const teams = (await seedTeams(db)).slice(0, spread);
     const rate = await ingestionRate(db, teams, flag('--pglite-events', 20_000));
-    console.log(`ingestion into PGlite: ${fmt(rate)} events/s (batches of ${BATCH}, ${TEAMS} teams with monthly budgets)`);
+    console.log(`ingestion into PGlite: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
   } finally {
+    await db.close();
+  }
+}
+if (args.includes('--lag')) {
+  const rate = flag('--lag-rate', 2000);
+  const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+  await withPostgres(async (db) => {
+    const teams = await seedTeams(db);
+    const bus = createRedisBus({ url: redisUrl, prefix: `bench-lag-${randomBytes(4).toString('hex')}` });
+    try {
+      const lag = await ingestionLag(db, bus, teams, rate, 10);
+      console.log(`ingestion lag, Redis stream -> PostgreSQL at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`);
+    } finally {
+      await bus.close();
+    }
+  });
+  const db = await openDatabase({ dataDir: 'memory://' });
+  const bus = createMemoryBus();
+  try {
+    const lag = await ingestionLag(db, bus, await seedTeams(db), rate, 10);
+    console.log(`ingestion lag, in-process bus -> PGlite at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`);
+  } finally {
+    await bus.close();
     await db.close();
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runEmbeddedPhase } from './embedded-phase.ts';
 import { type LoadGenerator, pickLoadGenerator } from './load.ts';
 import { runMatrix } from './load-matrix.ts';
 import { parseOptions } from './options.ts';
@@ -64,6 +65,9 @@ try {
   const phase = (name: string) => !options.skip.has(name) && (log(`\n${name}...`), true);
   const matrix = phase('load') ? await runMatrix({ generator, scratchDir, upstream, gateway }, bench, options.concurrencies, options.seconds, log) : [];
   const gatewayRss = memoryMb(gateway.pid);
+  const embedded = phase('embedded')
+    ? await runEmbeddedPhase({ generator, scratchDir, upstream, snapshotShape, secretKey: BENCH_SECRET_KEY, concurrencies: options.concurrencies, seconds: options.seconds, matrix, log })
+    : null;
   const probes = phase('probes') ? await runProbes(gateway.port, upstream.port, bench, options.quick ? 300 : 2000) : null;
   const apply = phase('apply') ? await runApplyPhase(gateway, snapshotShape, bench, scratchDir, options.quick ? 1 : 3) : null;
   const soak = options.soak ? (log('\nsoak...'), await runSoak({ generator, scratchDir, port: gateway.port, pid: gateway.pid, bench, minutes: options.soakMinutes, log })) : null;
@@ -97,6 +101,7 @@ try {
     ...config,
   };
   report = { ...partial, goals: evaluateGoals(partial) };
+  if (embedded) (report as BenchReport & { embedded?: object }).embedded = embedded;
   if (options.profile) {
     for (const mode of ['plain', 'stream'] as const) {
       const profile = await profileGateway({ generator, scratchDir, resultsDir, gatewayConfig, bench, mode, seconds: options.seconds, root: ROOT });
