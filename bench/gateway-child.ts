@@ -57,7 +57,9 @@ const embedded = config.embedded ? await startEmbeddedControlPlane(config.embedd
 
 async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: string }) {
   const channel = new MessageChannel();
-  const served = serveBus(bus, channel.port1);
+  // The control plane's own (empty) config must not replace the bench's snapshot: its publications
+  // are accepted and dropped; everything else (usage, heartbeats) is the real bus.
+  const served = serveBus({ ...bus, publishSnapshot: async () => true }, channel.port1);
   const file = new URL(`../control-plane/embedded-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
   const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: options.dataDir, CONTROL_PLANE_PORT: '0', TOLLGATE_ADMIN_KEY: options.adminKey, TOLLGATE_SECRET_KEY: config.secretKey };
   for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];

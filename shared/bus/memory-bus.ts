@@ -6,6 +6,8 @@ import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts'
 const RETRY_DELAY_MS = 500;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
 const MAX_BATCH = 1000;
+/** How long the consumer waits after the first event of a batch for more (adds at most this to the lag). */
+const LINGER_MS = 100;
 
 /**
  * The in-process bus for the embedded default: both planes in one process, no Redis. Usage
@@ -54,6 +56,9 @@ export function createMemoryBus(): Bus {
           if (queue.length === 0) {
             await new Promise<void>((resolve) => (wake = resolve));
             wake = null;
+            // Let a few more events arrive: every batch costs the store a fixed few statements,
+            // so under load one batch per LINGER_MS is far cheaper than one per event.
+            if (running && !closed && queue.length < MAX_BATCH) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
             continue;
           }
           const batch = queue.slice(0, MAX_BATCH);

@@ -10,7 +10,7 @@ import { teamsBudgetStatus } from './budget-status.ts';
  * spend counters: its cost depends on the number of teams and budgets, not on the ledger's size.
  */
 export async function recordBudgetAlerts(prisma: PrismaClient, teamIds: readonly string[], now = new Date()): Promise<BudgetAlert[]> {
-  const statuses = await teamsBudgetStatus(prisma, teamIds, now);
+  const statuses = await teamsBudgetStatus(prisma, teamIds, now, { burnRate: false });
   const data = statuses.flatMap((status) =>
     status.budgets.flatMap((usage) =>
       usage.thresholdsReached.map((threshold) => ({
