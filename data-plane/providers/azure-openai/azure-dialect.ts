@@ -20,3 +20,9 @@ export const azureDialect: OpenAIDialect = {
   },
   authHeaders: (provider): Record<string, string> => (provider.credential !== null ? { 'api-key': provider.credential } : {}),
 };
+
+/** The same paths with a Microsoft Entra ID access token (`Authorization: Bearer`) instead of a key. */
+export const azureEntraDialect: OpenAIDialect = {
+  url: azureDialect.url,
+  authHeaders: (provider): Record<string, string> => (provider.credential !== null ? { authorization: `Bearer ${provider.credential}` } : {}),
+};
