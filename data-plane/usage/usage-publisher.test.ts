@@ -30,7 +30,20 @@ describe('usage publisher spool', () => {
   it('is bounded: past its size the oldest event is dropped and counted', async () => {
     const publisher = createUsagePublisher({ publishUsageBatch: async () => Promise.reject(new Error('down')) }, silentLogger, { maxSpooled: 2, retryIntervalMs: 1000 });
     for (const id of ['a', 'b', 'c']) publisher.publish(event(id));
-    await vi.waitFor(() => expect(publisher.spool()).toEqual({ spooled: 2, dropped: 1 }));
+    await vi.waitFor(() => expect(publisher.spool()).toMatchObject({ spooled: 2, dropped: 1 }));
+  });
+
+  it('is bounded in bytes too: large events push the oldest out before the count cap is reached', async () => {
+    const big = (id: string) => ({ id, requestId: id, metadata: { note: 'x'.repeat(10_000) } }) as unknown as UsageEvent;
+    const publisher = createUsagePublisher({ publishUsageBatch: async () => Promise.reject(new Error('down')) }, silentLogger, {
+      maxSpooled: 1_000,
+      maxSpooledBytes: 35_000,
+      retryIntervalMs: 1000,
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) publisher.publish(big(id));
+    await vi.waitFor(() => expect(publisher.spool()).toMatchObject({ spooled: 3, dropped: 2 }));
+    expect(publisher.spool().spooledBytes).toBeLessThanOrEqual(35_000);
+    expect(publisher.spool().spooledBytes).toBeGreaterThan(30_000);
   });
 
   it('sends the events of one event-loop turn in one batch, and resolves every publisher when the bus holds them', async () => {

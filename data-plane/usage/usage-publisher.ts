@@ -19,11 +19,18 @@ export interface UsageSpoolStatus {
   spooled: number;
   /** Events dropped because the spool was full: a metering gap to alert on. */
   dropped: number;
+  /** The spooled events' size as JSON, in bytes (what the byte cap bounds). */
+  spooledBytes: number;
 }
 
 export interface UsagePublisherOptions {
   /** Events kept while the bus is unreachable; past it the oldest is dropped (and counted). */
   maxSpooled?: number;
+  /**
+   * The spool's bound in bytes (events as JSON), whichever of the two caps is reached first: an
+   * event's size varies (metadata, tags, long model names), memory does not stretch. 64 MiB.
+   */
+  maxSpooledBytes?: number;
   /** Retry pace of the spool while the bus is down. */
   retryIntervalMs?: number;
   /**
@@ -50,6 +57,10 @@ export function createUsagePublisher(
   options: UsagePublisherOptions = {},
 ): UsagePublisher & { spool(): UsageSpoolStatus } {
   const maxSpooled = options.maxSpooled ?? 50_000;
+  const maxSpooledBytes = options.maxSpooledBytes ?? 64 * 1024 * 1024;
+  /** Byte size of each spooled event, in spool order (measured once, only while spooling). */
+  const sizes: number[] = [];
+  let spooledBytes = 0;
   const retryIntervalMs = options.retryIntervalMs ?? 500;
   const handoverWaitMs = options.handoverWaitMs ?? 250;
   const sending = new Set<Promise<void>>();
@@ -63,12 +74,16 @@ export function createUsagePublisher(
   let release: () => void = () => {};
 
   function keep(event: UsageEvent) {
-    if (spool.length >= maxSpooled) {
+    const size = Buffer.byteLength(JSON.stringify(event));
+    while (spool.length > 0 && (spool.length >= maxSpooled || spooledBytes + size > maxSpooledBytes)) {
       const lost = spool.shift()!;
+      spooledBytes -= sizes.shift()!;
       dropped++;
       logger.error({ usageEventId: lost.id, requestId: lost.requestId }, 'usage spool full: oldest event dropped');
     }
     spool.push(event);
+    sizes.push(size);
+    spooledBytes += size;
     if (!timer) {
       timer = setInterval(() => void drain(), retryIntervalMs);
       timer.unref();
@@ -102,6 +117,7 @@ export function createUsagePublisher(
           const next = spool.slice(0, DRAIN_BATCH);
           await bus.publishUsageBatch(next);
           spool.splice(0, next.length);
+          for (const size of sizes.splice(0, next.length)) spooledBytes -= size;
         }
         if (timer) clearInterval(timer);
         timer = null;
@@ -135,6 +151,6 @@ export function createUsagePublisher(
       await Promise.all(sending);
       if (spool.length > 0) await drain();
     },
-    spool: () => ({ spooled: spool.length, dropped }),
+    spool: () => ({ spooled: spool.length, dropped, spooledBytes }),
   };
 }
