@@ -42,8 +42,9 @@ function Shell() {
   const access = useAccess();
   const { pathname, search } = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  const allowed = (candidate: (typeof routes)[number]) => (!candidate.adminOnly || access.isAdmin) && (!candidate.managersOnly || access.canManageTeam);
   const route = routes.find((candidate) => candidate.path === pathname);
-  const visible = routes.filter((candidate) => !candidate.adminOnly || access.isAdmin);
+  const visible = routes.filter(allowed);
   const teamQuery = search.get('team') ? `?team=${encodeURIComponent(search.get('team')!)}` : '';
   const who = access.isAdmin ? 'Platform admin' : `${access.viewer.member?.email} · ${access.viewer.role?.toLowerCase()} of ${access.viewer.team?.name}`;
   return (
@@ -75,7 +76,7 @@ function Shell() {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        {route && (!route.adminOnly || access.isAdmin) ? <Page>{route.render()}</Page> : <NotFound />}
+        {route && allowed(route) ? <Page>{route.render()}</Page> : <NotFound />}
       </main>
     </div>
   );

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -24,6 +24,7 @@ for (const target of targets) {
     let browser: ConsoleBrowser;
     let admin: { context: BrowserContext; page: Page };
     let keySecret = '';
+    let acmeTeamId = '';
 
     beforeAll(async () => {
       stack = await startStack(target.options);
@@ -38,7 +39,7 @@ for (const target of targets) {
           await page.screenshot({ path: path.join(os.tmpdir(), `console-failure-${context.task.name.slice(0, 2)}${index}.png`) }).catch(() => undefined);
         }
       }
-      expect(browser.graphqlErrors, 'GraphQL errors seen by the console').toEqual([]);
+      expect(browser.graphqlErrors.splice(0), 'GraphQL errors seen by the console').toEqual([]);
     });
 
     afterAll(async () => {
@@ -70,6 +71,7 @@ for (const target of targets) {
       await page.getByRole('link', { name: 'API keys' }).click();
       await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Acme' });
       await page.getByText('No keys yet.').waitFor();
+      acmeTeamId = new URL(page.url()).searchParams.get('team')!;
       await page.getByLabel('Name', { exact: true }).fill('acme-app');
       await page.getByRole('button', { name: 'Create key' }).click();
       const secret = page.getByTestId('secret');
@@ -112,9 +114,119 @@ for (const target of targets) {
       await overview.close();
     });
 
+    it('3. a hard budget set in the UI burns down as the SDK spends', async () => {
+      const { page } = admin;
+      await page.getByRole('link', { name: 'Budgets & credits' }).click();
+      await page.getByLabel('Amount (USD)', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Set budget' }).click();
+      const remaining = page.getByTestId('budget-TEAM').getByTestId('budget-remaining');
+      await expect.poll(() => remaining.textContent(), { timeout: 5_000 }).toMatch(/^\$0\.99/);
+      const before = await remaining.textContent();
+      const sdk = new OpenAI({ baseURL: stack.dataUrl, apiKey: keySecret, maxRetries: 0 });
+      for (let i = 0; i < 3; i += 1) await sdk.chat.completions.create({ model: 'acme-chat', messages: [{ role: 'user', content: `spend ${i} `.repeat(20) }] });
+      // The budgetStatus subscription pushes after each stored usage batch: no reload.
+      await expect.poll(() => remaining.textContent(), { timeout: 5_000 }).not.toBe(before);
+      const after = Number((await remaining.textContent())!.replace(/[$,]/g, ''));
+      expect(after).toBeLessThan(Number(before!.replace(/[$,]/g, '')));
+      expect(await page.getByTestId('budget-TEAM').textContent()).toContain('hard');
+    });
+
+    it('4. a member of team A sees nothing of team B; a team B URL says not found', async () => {
+      const teams = await stack.gql<{ teams: { edges: { node: { id: string; name: string } }[] } }>('{ teams(first: 20) { edges { node { id name } } } }');
+      const acmeId = teams.teams.edges.find((edge) => edge.node.name === 'Acme')!.node.id;
+      const beta = await stack.gql<any>('mutation { createTeam(input: { name: "Beta", slug: "beta" }) { ... on MutationCreateTeamSuccess { data { id } } } }');
+      const betaId = beta.createTeam.data.id as string;
+      await stack.gql(`mutation { createApiKey(input: { teamId: "${betaId}", name: "beta-secret-key" }) { __typename } }`);
+      const member = await stack.gql<any>(`mutation { createMember(input: { teamId: "${acmeId}", email: "ann@acme.test", role: MEMBER }) { ... on MutationCreateMemberSuccess { data { token } } } }`);
+      const { context, page } = await browser.signedIn(member.createMember.data.token);
+      await expect(page.getByTestId('who').textContent()).resolves.toContain('Acme');
+      for (const path of ['/', '/keys', '/budgets', '/usage', '/teams', '/catalog', '/plans', '/playground']) {
+        await page.goto(path);
+        await signInIfAsked(page, member.createMember.data.token);
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await page.waitForLoadState('networkidle');
+        const text = (await page.locator('main').textContent()) ?? '';
+        expect(text, path).not.toContain('Beta');
+        expect(text, path).not.toContain('beta-secret-key');
+        expect(await page.getByLabel('Team', { exact: true }).count(), `${path}: no team picker for a member`).toBe(0);
+      }
+      for (const path of [`/keys?team=${betaId}`, `/budgets?team=${betaId}`, `/usage?team=${betaId}`, `/?team=${betaId}`, `/teams?team=${betaId}`]) {
+        await page.goto(path);
+        await signInIfAsked(page, member.createMember.data.token);
+        await page.getByRole('heading', { name: 'Team not found' }).waitFor();
+      }
+      await context.close();
+    });
+
+    it('5. a viewer sees no create, rotate or revoke controls, and the API refuses them anyway', async () => {
+      const teams = await stack.gql<{ teams: { edges: { node: { id: string; name: string } }[] } }>('{ teams(first: 20) { edges { node { id name } } } }');
+      const acmeId = teams.teams.edges.find((edge) => edge.node.name === 'Acme')!.node.id;
+      const viewer = await stack.gql<any>(`mutation { createMember(input: { teamId: "${acmeId}", email: "vic@acme.test", role: VIEWER }) { ... on MutationCreateMemberSuccess { data { token } } } }`);
+      const token = viewer.createMember.data.token as string;
+      const { context, page } = await browser.signedIn(token);
+      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.getByTestId('key-acme-app').waitFor();
+      expect(await page.getByRole('button', { name: /Create key|Rotate|Revoke|Block/ }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Teams & members' }).click();
+      await page.getByRole('heading', { name: /Members of Acme/ }).waitFor();
+      expect(await page.getByRole('button', { name: /Invite|Remove|Create team/ }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Budgets & credits' }).click();
+      await page.getByRole('heading', { name: 'Budgets', exact: true }).waitFor();
+      expect(await page.getByRole('button', { name: /Set budget|Grant credits/ }).count()).toBe(0);
+      const attempt = await stack.gql<any>(`mutation { createApiKey(input: { teamId: "${acmeId}", name: "nope" }) { __typename ... on Error { message } } }`, undefined, token);
+      expect(attempt.createApiKey.__typename).toBe('ForbiddenError');
+      await context.close();
+    });
+
+    it('screenshots every page (saved under docs/screenshots by the embedded run)', async () => {
+      const { page } = admin;
+      const teamId = acmeTeamId;
+      const directory = path.resolve(import.meta.dirname, '../../docs/screenshots');
+      mkdirSync(directory, { recursive: true });
+      const shoot = (name: string) => (target.skip || target.options.postgresUrl ? Promise.resolve() : page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true }).then(() => undefined));
+      await page.getByRole('link', { name: 'Playground' }).click();
+      await page.getByLabel('Model').selectOption('acme-chat');
+      await page.getByLabel('System prompt').fill('You are a helpful assistant.');
+      await page.getByLabel('Message').fill('What does Tollgate do?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => page.getByTestId('answer-cost').last().textContent(), { timeout: 5_000 }).toMatch(/^\$/);
+      await shoot('playground');
+      for (const [link, name] of [
+        ['Overview', 'overview'],
+        ['Teams & members', 'teams'],
+        ['API keys', 'keys'],
+        ['Providers & models', 'catalog'],
+        ['Plans', 'plans'],
+        ['Budgets & credits', 'budgets'],
+        ['Usage analytics', 'usage'],
+        ['Audit log', 'audit'],
+        ['Fleet', 'fleet'],
+      ] as const) {
+        await page.getByRole('link', { name: link, exact: true }).click();
+        await page.getByRole('heading', { level: 1, name: new RegExp(link.split(' ')[0]) }).waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.waitForTimeout(300);
+        await shoot(name);
+      }
+      const graphiql = await admin.context.newPage();
+      await graphiql.goto('/graphql');
+      await graphiql.locator('.graphiql-container').first().waitFor({ timeout: 15_000 });
+      await graphiql.waitForTimeout(500);
+      if (!target.options.postgresUrl) await graphiql.screenshot({ path: path.join(directory, 'graphiql.png') });
+      await graphiql.close();
+      const narrow = await browser.signedIn(STACK_ADMIN_KEY, { width: 390, height: 844 });
+      await narrow.page.goto(`/${teamId ? `?team=${teamId}` : ''}`);
+      await narrow.page.getByRole('heading', { name: 'Overview' }).waitFor();
+      await narrow.page.getByRole('button', { name: 'Menu' }).click();
+      await narrow.page.getByRole('link', { name: 'API keys' }).waitFor();
+      if (!target.options.postgresUrl) await narrow.page.screenshot({ path: path.join(directory, 'overview-narrow.png') });
+      await narrow.context.close();
+    });
+
     it('6. revoking a key in the UI makes the data plane refuse it within 2 s', async () => {
       const { page } = admin;
-      await page.getByRole('link', { name: 'API keys' }).click();
+      await page.goto(`/keys?team=${acmeTeamId}`);
+      await signInIfAsked(page, STACK_ADMIN_KEY);
       page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: 'Revoke acme-app' }).click();
       const revokedAt = Date.now();
@@ -135,4 +247,16 @@ for (const target of targets) {
       expect(Date.now() - revokedAt).toBeLessThan(2_000);
     });
   });
+}
+
+/** A new tab (or a reload) keeps no token: sign in again where the console asks. */
+async function signInIfAsked(page: Page, token: string): Promise<void> {
+  const field = page.getByLabel('Admin key or member token');
+  const nav = page.getByRole('button', { name: 'Sign out' });
+  await field.or(nav).first().waitFor();
+  if (await field.isVisible()) {
+    await field.fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await nav.waitFor();
+  }
 }

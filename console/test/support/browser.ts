@@ -45,6 +45,9 @@ export async function launchConsoleBrowser(baseUrl: string): Promise<ConsoleBrow
       context.on('response', async (response) => {
         if (!response.url().endsWith('/graphql') || response.request().method() !== 'POST') return;
         const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
+        const operation = response.request().postDataJSON()?.operationName;
+        // GraphiQL's own schema fetch carries no token: not the console's doing.
+        if (operation === 'IntrospectionQuery') return;
         for (const error of body?.errors ?? []) graphqlErrors.push(`${response.request().postDataJSON()?.operationName ?? '?'}: ${error.message}`);
       });
       const page = await context.newPage();
@@ -62,5 +65,6 @@ export async function signIn(page: Page, token: string, path = '/'): Promise<voi
   await page.goto(path);
   await page.getByLabel('Admin key or member token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Pages' }).waitFor();
+  // The top bar, not the navigation: on a narrow screen the navigation hides behind "Menu".
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
