@@ -19,6 +19,8 @@ const ControlPlaneEnv = z.object({
   /** The platform admin key. Unset: generated on first start and printed once. */
   TOLLGATE_ADMIN_KEY: z.string().min(16, 'TOLLGATE_ADMIN_KEY must be at least 16 characters').optional(),
   NODE_ENV: z.string().default('development'),
+  /** GraphQL POST bodies above this are refused unread with 413 (control-plane/graphql-gate.ts). */
+  TOLLGATE_GRAPHQL_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** The data plane the console's playground sends its chats to (`npm start` knows its own). */
   TOLLGATE_DATA_PLANE_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** This process's id in heartbeats. Unset: host name + pid. */

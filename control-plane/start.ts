@@ -40,6 +40,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, p
       production: env.NODE_ENV === 'production',
       instanceId: env.TOLLGATE_INSTANCE_ID,
       heartbeatIntervalMs: env.TOLLGATE_HEARTBEAT_INTERVAL_MS,
+      maxGraphQLBodyBytes: env.TOLLGATE_GRAPHQL_MAX_BODY_BYTES,
       usageRetentionDays: env.TOLLGATE_USAGE_RETENTION_DAYS,
       singletonIntervalMs: env.TOLLGATE_SINGLETON_INTERVAL_MS,
       snapshotCheckIntervalMs: env.TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS,
