@@ -77,6 +77,20 @@ describe('model catalogue', () => {
     expect(Math.abs(Number(exact) - catalogue.total_price * 1_000_000)).toBeLessThan(1);
   });
 
+  it('takes prompt-cache write prices where the catalogue has them (Anthropic)', async () => {
+    const provider = ok(await control.gql('mutation { createProvider(input: { name: "anthropic-cat", kind: ANTHROPIC, apiKey: "sk-ant-x" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }'), 'createProvider');
+    const model = ok(
+      await control.gql(
+        `mutation($p: ID!) { createModel(input: { name: "claude-cat", fromCatalogue: true, deployments: [{ providerId: $p, upstreamModel: "claude-sonnet-4-5" }] }) {
+          __typename ... on MutationCreateModelSuccess { data { contextWindow currentPrice { inputPerMillion outputPerMillion cachedInputPerMillion cacheWritePerMillion } } } } }`,
+        { p: provider.id },
+      ),
+      'createModel',
+    );
+    // genai-prices: $3 / $15 per million, cache reads $0.30, cache writes $3.75 (base tier).
+    expect(model).toEqual({ contextWindow: 200000, currentPrice: { inputPerMillion: '3000000', outputPerMillion: '15000000', cachedInputPerMillion: '300000', cacheWritePerMillion: '3750000' } });
+  });
+
   it('a model the catalogue does not know is refused, not left unpriced', async () => {
     const providers = await control.gql('{ providers(kind: OPENAI) { edges { node { id } } } }');
     const body = await control.gql(
