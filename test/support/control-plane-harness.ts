@@ -40,7 +40,7 @@ export interface HarnessOptions {
 }
 
 /** The migrated PGlite dump made by the global setup (or here, when run without it). */
-async function pgliteTemplate(): Promise<Blob> {
+export async function pgliteTemplate(): Promise<Blob> {
   let file: string | undefined;
   try {
     file = inject('pgliteTemplatePath');
