@@ -1,6 +1,7 @@
 import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
+import { diffSnapshots } from '../../shared/snapshot/delta.ts';
 import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
@@ -68,6 +69,8 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   let versionFloor = 0;
   // The signature of the newest stored version, so the periodic check need not re-read its body.
   let lastSigned: { version: number; signature: string } | null = null;
+  // The last snapshot stored with a delta: the base of the next delta.
+  let lastStored: ConfigSnapshot | null = null;
 
   function alert(reason: HealReason, detail: Record<string, unknown>) {
     heals.set(reason, (heals.get(reason) ?? 0) + 1);
@@ -88,6 +91,17 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     timer.unref();
   }
 
+  /**
+   * The delta from the snapshot this publisher stored last to `stored` (shared/snapshot/delta.ts),
+   * signed like the snapshot: a data plane serving the previous version applies it instead of
+   * reading and compiling the full snapshot.
+   */
+  function attachDelta(stored: StoredSnapshot): StoredSnapshot {
+    if (!lastStored || lastStored.version >= stored.version) return stored;
+    const json = JSON.stringify(diffSnapshots(lastStored, JSON.parse(stored.json) as ConfigSnapshot));
+    return { ...stored, delta: { json, signature: signer.sign(json) } };
+  }
+
   function signed(row: { version: number; body: string }): StoredSnapshot {
     const signature = lastSigned?.version === row.version ? lastSigned.signature : signer.sign(row.body);
     lastSigned = { version: row.version, signature };
@@ -99,9 +113,13 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
    * holds it or a legitimately newer one. Returns false when the version must move past the
    * stored one (a new run is needed).
    */
-  async function store(row: { version: number; hash: string; body: string }): Promise<boolean> {
+  async function store(row: { version: number; hash: string; body: string }, withDelta = false): Promise<boolean> {
     const ours = signed(row);
-    if (await bus.publishSnapshot(ours)) return true;
+    const full = withDelta ? attachDelta(ours) : ours;
+    if (await bus.publishSnapshot(full)) {
+      if (withDelta) lastStored = JSON.parse(row.body) as ConfigSnapshot;
+      return true;
+    }
     const stored = await bus.loadSnapshot();
     const verdict = await judgeStoredSnapshot(stored, row, {
       verifier: signer,
@@ -168,7 +186,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
           row = await prisma.snapshot.findUniqueOrThrow({ where: { version } });
         }
       }
-      if (await store(row)) return row;
+      if (await store(row, true)) return row;
       // A validly signed newer snapshot this database never made: go past it.
     }
   }

@@ -36,6 +36,7 @@ export function readyzRoute(deps: ReadyzDeps): RouteHandler {
       lastRefused: status.lastRefused,
       // Refused stored snapshots by kind since start; `signature` counts forged or unsigned ones.
       snapshotRefused: status.refused,
+      snapshotLoads: status.loads,
       /** The version the control plane published last; behind it too long is `snapshot_stale`. */
       snapshotTarget: status.targetVersion,
       degraded: deps.degraded?.() ?? [],

@@ -1,6 +1,7 @@
-import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
+import type { Bus, StoredDelta, StoredSnapshot } from '../../shared/bus/bus.ts';
+import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
-import { parseSnapshot } from '../../shared/snapshot/schema.ts';
+import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';
 import { compileSnapshot } from './compile-snapshot.ts';
@@ -27,6 +28,8 @@ export interface SnapshotStatus {
   refusedCount: number;
   /** Refusals by kind: `signature` counts unsigned or wrongly signed (forged) snapshots. */
   refused: Record<RefusalKind, number>;
+  /** Snapshots swapped in from a full read, from a delta; deltas that did not apply (full read instead). */
+  loads: { full: number; delta: number; deltaMisses: number };
   /** The newest version a live control plane says it published; null when none said. */
   targetVersion: number | null;
   /** Behind the target for longer than allowed: reported as the `snapshot_stale` degraded mode. */
@@ -47,7 +50,7 @@ export interface SnapshotStore {
 }
 
 export interface SnapshotStoreOptions {
-  bus: Pick<Bus, 'loadSnapshot' | 'onSnapshotAnnounced'>;
+  bus: Pick<Bus, 'loadSnapshot' | 'loadSnapshotDelta' | 'onSnapshotAnnounced'>;
   /** Opens provider credentials; its keys also verify the control plane's signature. */
   secretBox: Pick<SecretBox, 'open' | 'keys'>;
   logger: Logger;
@@ -69,6 +72,11 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   const { bus, secretBox, logger } = options;
   const verifier = createSnapshotSigner(secretBox.keys);
   let compiled: CompiledSnapshot | null = null;
+  // The parsed snapshot `compiled` was built from: the base deltas apply to.
+  let base: ConfigSnapshot | null = null;
+  let deltasApplied = 0;
+  let deltaMisses = 0;
+  let fullLoads = 0;
   const convergence = createConvergence({ served: () => compiled?.version ?? null, staleAfterMs: options.staleAfterMs ?? DEFAULT_SNAPSHOT_STALE_AFTER_MS });
   let loadedAt: string | null = null;
   let lastRefused: SnapshotStatus['lastRefused'] = null;
@@ -84,8 +92,46 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let poller: NodeJS.Timeout | null = null;
 
   async function loadOnce(): Promise<void> {
+    if (compiled && base) {
+      // Cheap first: the stored version and its delta, not the full body.
+      const head = await bus.loadSnapshotDelta();
+      if (head && head.version === compiled.version && source === 'disk') source = 'bus';
+      if (!head || head.version === compiled.version) return;
+      if (head.delta && applyStoredDelta(head.version, head.delta)) return;
+    }
     const stored = await bus.loadSnapshot();
     if (stored) accept(stored, 'bus');
+  }
+
+  /**
+   * The delta path: a signed delta from the version we serve, whose result has the announced
+   * content hash, is applied and compiled without reading the full snapshot. Anything else (a
+   * delta from another version: one was lost or we were behind; a hash mismatch) returns false,
+   * and the full snapshot is read instead. The last good snapshot on disk is written from full
+   * snapshots only (it keeps the control plane's own signature), so after a restart a plane may
+   * boot from an older one and catch up from the bus.
+   */
+  function applyStoredDelta(version: number, stored: StoredDelta): boolean {
+    if (!compiled || !base) return false;
+    if (verifier.check(stored.json, stored.signature) !== null) return false;
+    let delta: SnapshotDelta;
+    try {
+      delta = JSON.parse(stored.json) as SnapshotDelta;
+    } catch {
+      return false;
+    }
+    if (delta.to !== version || delta.from !== compiled.version) {
+      deltaMisses++;
+      return false;
+    }
+    const next = applyDelta(base, delta);
+    if (!next) {
+      deltaMisses++;
+      return false;
+    }
+    swapIn(next, 'bus');
+    deltasApplied++;
+    return true;
   }
 
   function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): void {
@@ -107,14 +153,20 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       // went back (a Redis restored from an old dump, a control plane on an old database).
       return refuse(parsed.snapshot.version, 'older', `older than the current version ${compiled.version}`, fingerprint);
     }
-    const result = compileSnapshot(parsed.snapshot, secretBox);
-    for (const warning of result.warnings) logger.warn({ snapshotVersion: parsed.snapshot.version }, `snapshot: ${warning}`);
+    swapIn(parsed.snapshot, from);
+    fullLoads++;
+    if (from === 'bus' && options.file) persist(options.file, stored);
+  }
+
+  function swapIn(snapshot: ConfigSnapshot, from: 'bus' | 'disk'): void {
+    const result = compileSnapshot(snapshot, secretBox);
+    for (const warning of result.warnings) logger.warn({ snapshotVersion: snapshot.version }, `snapshot: ${warning}`);
     // The one swap: the snapshot and everything derived from it change together.
     compiled = result.compiled;
+    base = snapshot;
     loadedAt = new Date().toISOString();
     source = from;
     logger.info({ snapshotVersion: compiled.version, snapshotHash: compiled.hash, source: from }, 'snapshot loaded');
-    if (from === 'bus' && options.file) persist(options.file, stored);
   }
 
   /** Writes in the background, in order; a failed write is logged (the bus still has the truth). */
@@ -180,6 +232,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       lastRefused,
       refusedCount,
       refused: { ...refusedByKind },
+      loads: { full: fullLoads, delta: deltasApplied, deltaMisses },
       targetVersion: convergence.target(),
       stale: convergence.stale(),
     }),

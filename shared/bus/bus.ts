@@ -7,6 +7,13 @@ export interface StoredSnapshot {
   json: string;
   /** The control plane's signature of `json` (shared/snapshot/signature.ts); null when absent. */
   signature: string | null;
+  /** The delta from the previous version to this one (shared/snapshot/delta.ts), signed the same way. */
+  delta?: StoredDelta | null;
+}
+
+export interface StoredDelta {
+  json: string;
+  signature: string;
 }
 
 /** What identifies the stored snapshot, without its (large) body. */
@@ -115,6 +122,8 @@ export interface Bus {
   loadSnapshot(): Promise<StoredSnapshot | null>;
   /** Control plane: the stored snapshot's version and signature, without its body. */
   loadSnapshotHead(): Promise<StoredSnapshotHead | null>;
+  /** Data plane: the stored version and its delta from the previous one, without the full body. */
+  loadSnapshotDelta(): Promise<{ version: number; delta: StoredDelta | null } | null>;
   /** Data plane: called with the version of every announcement. Announcements are hints. */
   onSnapshotAnnounced(listener: (version: number) => void): Promise<() => Promise<void>>;
   /** Data plane: hand one usage event to the bus. Resolves once the bus holds it durably. */

@@ -33,6 +33,9 @@ export function createMemoryBus(): Bus {
     async loadSnapshot() {
       return stored && { ...stored };
     },
+    async loadSnapshotDelta() {
+      return stored && { version: stored.version, delta: stored.delta ?? null };
+    },
     async loadSnapshotHead() {
       return stored && { version: stored.version, signature: stored.signature };
     },

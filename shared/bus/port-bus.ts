@@ -13,7 +13,7 @@ import { type Bus, type UsageConsumer, type UsageHandler, UsageStoreUnavailable 
  * flight when the other thread dies, is delivered again.
  */
 
-type Method = 'publishSnapshot' | 'loadSnapshot' | 'loadSnapshotHead' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
+type Method = 'publishSnapshot' | 'loadSnapshot' | 'loadSnapshotHead' | 'loadSnapshotDelta' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
 
 type ToServer =
   | { t: 'call'; id: number; method: Method; args: unknown[] }
@@ -180,6 +180,7 @@ export function createPortBus(port: MessagePort): Bus {
     kind: 'memory',
     publishSnapshot: async (snapshot, options) => (await call('publishSnapshot', snapshot, options)) as boolean,
     loadSnapshot: async () => (await call('loadSnapshot')) as Awaited<ReturnType<Bus['loadSnapshot']>>,
+    loadSnapshotDelta: async () => (await call('loadSnapshotDelta')) as Awaited<ReturnType<Bus['loadSnapshotDelta']>>,
     loadSnapshotHead: async () => (await call('loadSnapshotHead')) as Awaited<ReturnType<Bus['loadSnapshotHead']>>,
     onSnapshotAnnounced: (listener) => listen({ t: 'listenSnapshots' }, (version) => listener(version as number)),
     publishUsage: async (event) => void (await call('publishUsage', event)),

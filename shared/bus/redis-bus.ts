@@ -34,6 +34,7 @@ local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
 if ARGV[4] ~= '1' and current >= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2], 'sig', ARGV[3])
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'delta', ARGV[5], 'deltasig', ARGV[6]) end
 redis.call('PUBLISH', KEYS[2], ARGV[1])
 return 1`;
 
@@ -99,12 +100,17 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       const stored = await commands.eval(
         PUBLISH_SNAPSHOT, 2, names.snapshotKey, names.snapshotChannel,
         String(snapshot.version), snapshot.json, snapshot.signature ?? '', publishOptions?.replace ? '1' : '0',
+        snapshot.delta?.json ?? '', snapshot.delta?.signature ?? '',
       );
       return Number(stored) === 1;
     },
     async loadSnapshot() {
       const [version, json, signature] = await commands.hmget(names.snapshotKey, 'version', 'json', 'sig');
       return version && json ? { version: Number(version), json, signature: signature || null } : null;
+    },
+    async loadSnapshotDelta() {
+      const [version, json, signature] = await commands.hmget(names.snapshotKey, 'version', 'delta', 'deltasig');
+      return version ? { version: Number(version), delta: json && signature ? { json, signature } : null } : null;
     },
     async loadSnapshotHead() {
       const [version, signature] = await commands.hmget(names.snapshotKey, 'version', 'sig');

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import { createSecretBox, parseSecretKeys, providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
+import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import { createSnapshotSigner, type SnapshotSigner } from '../../shared/snapshot/signature.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import {
@@ -48,6 +49,14 @@ export function toStored(snapshot: ConfigSnapshot, signer: SnapshotSigner = test
 /** Any JSON stored under `version` with a valid signature (to test what parsing refuses). */
 export function signedStored(version: number, json: string, signer: SnapshotSigner = testSigner): StoredSnapshot {
   return { version, json, signature: signer.sign(json) };
+}
+
+/** `next` as stored with a signed delta from `prev` (as the control plane publishes it). */
+export function toStoredWithDelta(prev: ConfigSnapshot, next: ConfigSnapshot, signer: SnapshotSigner = testSigner, tamper?: (delta: SnapshotDelta) => void): StoredSnapshot {
+  const delta = diffSnapshots(prev, next);
+  tamper?.(delta);
+  const json = JSON.stringify(delta);
+  return { ...toStored(next, signer), delta: { json, signature: signer.sign(json) } };
 }
 
 /** The last-good-snapshot file's content for `stored`: its signature line, then its JSON. */
