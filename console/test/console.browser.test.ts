@@ -191,18 +191,19 @@ for (const target of targets) {
       await page.getByRole('button', { name: 'Send' }).click();
       await expect.poll(() => page.getByTestId('answer-cost').last().textContent(), { timeout: 5_000 }).toMatch(/^\$/);
       await shoot('playground');
-      for (const [link, name] of [
-        ['Overview', 'overview'],
-        ['Teams & members', 'teams'],
-        ['API keys', 'keys'],
-        ['Providers & models', 'catalog'],
-        ['Plans', 'plans'],
-        ['Budgets & credits', 'budgets'],
-        ['Usage analytics', 'usage'],
-        ['Audit log', 'audit'],
-        ['Fleet', 'fleet'],
+      for (const [link, name, route] of [
+        ['Overview', 'overview', '/'],
+        ['Teams & members', 'teams', '/teams'],
+        ['API keys', 'keys', '/keys'],
+        ['Providers & models', 'catalog', '/catalog'],
+        ['Plans', 'plans', '/plans'],
+        ['Budgets & credits', 'budgets', '/budgets'],
+        ['Usage analytics', 'usage', '/usage'],
+        ['Audit log', 'audit', '/audit'],
+        ['Fleet', 'fleet', '/fleet'],
       ] as const) {
-        await page.getByRole('link', { name: link, exact: true }).click();
+        // Team pages show the team the flows above worked in.
+        await page.goto(`${route}?team=${teamId}`);
         await page.getByRole('heading', { level: 1, name: new RegExp(link.split(' ')[0]) }).waitFor();
         await page.waitForLoadState('networkidle');
         await page.waitForTimeout(300);

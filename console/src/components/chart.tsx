@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /** A line chart over time (uPlot): x in unix seconds, one or more series. */
-export function TimeChart({ title, x, series, height = 220 }: { title: string; x: number[]; series: { label: string; values: (number | null)[]; color: string }[]; height?: number }) {
+export function TimeChart({ title, x, series, height = 220, xRange }: { title: string; x: number[]; series: { label: string; values: (number | null)[]; color: string }[]; height?: number; xRange?: [number, number] }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = host.current;
@@ -14,6 +14,8 @@ export function TimeChart({ title, x, series, height = 220 }: { title: string; x
         height,
         series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, points: { show: x.length < 40 } }))],
         axes: [{}, { size: 70 }],
+        // A fixed span (the month) keeps a chart with one point from zooming out to years.
+        scales: xRange ? { x: { time: true, range: () => xRange } } : undefined,
         legend: { show: true },
       },
       [x, ...series.map((s) => s.values)] as uPlot.AlignedData,
@@ -25,7 +27,7 @@ export function TimeChart({ title, x, series, height = 220 }: { title: string; x
       observer.disconnect();
       plot.destroy();
     };
-  }, [x, series, height]);
+  }, [x, series, height, xRange?.[0], xRange?.[1]]);
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>

@@ -96,12 +96,16 @@ function TeamOverview({ teamId }: { teamId: string }) {
 
   const dailyChart = useMemo(() => {
     const x = stats.days.map((row) => Date.parse(`${row.day}T00:00:00Z`) / 1000);
+    const monthStart = Date.parse(variables.monthFrom) / 1000;
+    const now = new Date();
+    const monthEnd = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) / 1000;
     return {
+      range: [monthStart - 43_200, monthEnd] as [number, number],
       x,
       requests: [{ label: 'requests', values: stats.days.map((row) => row.requests), color: '#2563eb' }],
       spend: [{ label: 'spend ($)', values: stats.days.map((row) => Number(row.cost) / 1e6), color: '#16a34a' }],
     };
-  }, [stats.days]);
+  }, [stats.days, variables.monthFrom]);
   const latencyChart = useMemo(() => {
     const sorted = [...stats.events].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
     return { x: sorted.map((event) => Date.parse(event.startedAt) / 1000), series: [{ label: 'latency (ms)', values: sorted.map((event) => event.latencyMs), color: '#9333ea' }] };
@@ -119,8 +123,8 @@ function TeamOverview({ teamId }: { teamId: string }) {
         <Stat label="Latency p50 / p99" value={stats.p50 === null ? '—' : `${stats.p50} / ${stats.p99} ms`} hint="latest 100 attempts today" />
       </section>
       <section className="charts">
-        <TimeChart title="Requests per day (this month)" x={dailyChart.x} series={dailyChart.requests} />
-        <TimeChart title="Spend per day (this month)" x={dailyChart.x} series={dailyChart.spend} />
+        <TimeChart title="Requests per day (this month)" x={dailyChart.x} series={dailyChart.requests} xRange={dailyChart.range} />
+        <TimeChart title="Spend per day (this month)" x={dailyChart.x} series={dailyChart.spend} xRange={dailyChart.range} />
         <TimeChart title="Latency of the latest attempts" x={latencyChart.x} series={latencyChart.series} />
       </section>
       <section aria-labelledby="live-feed-title">
