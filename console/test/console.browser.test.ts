@@ -247,6 +247,27 @@ for (const target of targets) {
       );
       expect(Date.now() - revokedAt).toBeLessThan(2_000);
     });
+
+    it('7. a dropped WebSocket says so, reconnects and says that too', async () => {
+      const page = await admin.context.newPage();
+      let accept = true;
+      const open: { close(): Promise<void> }[] = [];
+      // Between the page and the control plane: forwards while `accept`, refuses otherwise.
+      await page.routeWebSocket(/\/graphql$/, (socket) => {
+        if (!accept) return void socket.close();
+        socket.connectToServer();
+        open.push(socket);
+      });
+      await signIn(page, STACK_ADMIN_KEY, `/?team=${acmeTeamId}`);
+      const status = page.getByTestId('live-status');
+      await status.getByText('Live', { exact: true }).waitFor();
+      accept = false;
+      await Promise.all(open.splice(0).map((socket) => socket.close()));
+      await status.getByText('Live connection lost: reconnecting…').waitFor();
+      accept = true;
+      await status.getByText('Reconnected').waitFor({ timeout: 15_000 });
+      await page.close();
+    });
   });
 }
 
