@@ -14,9 +14,13 @@ declare module 'vitest' {
 /** Once per test run, before any test file: the PGlite template every harness starts from. */
 export default async function setup(project: TestProject): Promise<void> {
   project.provide('pgliteTemplatePath', await pgliteTemplatePath());
-  // The console's tests serve console/dist: `npm run build` makes it; a fresh clone under `npm test` has none yet.
+  // The console's tests serve console/dist and several tests run `npm start` (which builds first).
+  // A fresh clone under `npm test` has no build yet: make it once here, before test files run in
+  // parallel, so their `npm start`s find it up to date instead of compiling into dist/ together.
   const root = path.resolve(import.meta.dirname, '../..');
-  if (!existsSync(path.join(root, 'console/dist/index.html'))) {
+  if (!existsSync(path.join(root, 'dist/main.js'))) {
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  } else if (!existsSync(path.join(root, 'console/dist/index.html'))) {
     execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   }
 }
