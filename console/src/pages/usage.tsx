@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { PageHeader, QueryError } from '../components/ui.tsx';
 import { count, startOfUtcMonth, usd } from '../format.ts';
+import { toCsv } from '../csv.ts';
 import { graphql, type ResultOf } from '../graphql.ts';
 import { TeamGate, TeamPicker, useSelectedTeamId } from '../viewer.tsx';
 
@@ -14,7 +15,7 @@ const RollupQuery = graphql(`
 `);
 
 type Row = ResultOf<typeof RollupQuery>['usageRollup'][number];
-const DIMENSIONS = [
+export const DIMENSIONS = [
   { value: 'DAY', label: 'Day', column: 'day' },
   { value: 'MODEL', label: 'Model', column: 'model' },
   { value: 'PROVIDER', label: 'Provider', column: 'provider' },
@@ -24,16 +25,6 @@ const DIMENSIONS = [
 type Dimension = (typeof DIMENSIONS)[number]['value'];
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-
-/** CSV with every value quoted where needed (RFC 4180). Money stays exact: integer micro-USD. */
-export function toCsv(rows: Row[], dimensions: Dimension[]): string {
-  const columns = [...DIMENSIONS.filter((d) => dimensions.includes(d.value)).map((d) => d.column), 'requests', 'attempts', 'promptTokens', 'completionTokens', 'cachedTokens', 'costMicroUsd'];
-  const quote = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [columns.join(','), ...rows.map((row) => columns.map((column) => quote(column === 'costMicroUsd' ? row.cost : row[column as keyof Row])).join(','))].join('\n') + '\n';
-}
 
 export function UsagePage() {
   const teamId = useSelectedTeamId();
@@ -58,7 +49,7 @@ function TeamUsage({ teamId }: { teamId: string }) {
     setRange({ from: String(values.get('from')), to: String(values.get('to')), groupBy: values.getAll('groupBy').map(String) as Dimension[] });
   }
   function download() {
-    const url = URL.createObjectURL(new Blob([toCsv(rows, range.groupBy)], { type: 'text/csv' }));
+    const url = URL.createObjectURL(new Blob([toCsv(rows, DIMENSIONS.filter((d) => range.groupBy.includes(d.value)).map((d) => d.column))], { type: 'text/csv' }));
     const link = document.createElement('a');
     link.href = url;
     link.download = `usage-${range.from}-${range.to}.csv`;
