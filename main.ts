@@ -7,12 +7,12 @@
  * worker over a MessagePort (shared/bus/port-bus.ts), or both use Redis.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { readControlPlaneEnv } from './control-plane/env.ts';
 import type { EmbeddedWorkerMessage } from './control-plane/embedded-worker.ts';
+import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
-import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
 import { createLogger } from './data-plane/logger.ts';
+import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
 import { createBus } from './shared/bus/create-bus.ts';
 import { serveBus } from './shared/bus/port-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';

@@ -51,9 +51,8 @@ const controlPlane = await startControlPlane({
   port: 0,
   consumerName: 'bench',
 });
-const inProcess = bus.kind === 'memory'
-  ? await startDataPlane({ bus, host: '127.0.0.1', port: 0, secretBox, maxBodyBytes: 1 << 20, snapshotPollIntervalMs: 0 })
-  : null;
+const inProcess =
+  bus.kind === 'memory' ? await startDataPlane({ bus, host: '127.0.0.1', port: 0, secretBox, maxBodyBytes: 1 << 20, snapshotPollIntervalMs: 0 }) : null;
 process.send!({ type: 'ready', url: controlPlane.url, inProcessDataPlanePort: inProcess?.port ?? null, teamId: team.id });
 
 process.on('message', (message: { type: string; count?: number }) => {

@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHAT_PATH, gatewayVariants, type MatrixRow, measuredRun } from './load-matrix.ts';
 import { type LoadGenerator, runLoad } from './load.ts';
-import { startGateway } from './processes.ts';
+import { CHAT_PATH, gatewayVariants, type MatrixRow, measuredRun } from './load-matrix.ts';
 import { memoryMb } from './proc-stats.ts';
-import { benchSnapshot, type BenchSnapshotOptions } from './snapshot.ts';
+import { startGateway } from './processes.ts';
+import { type BenchSnapshotOptions, benchSnapshot } from './snapshot.ts';
 
 export interface EmbeddedResult {
   rows: { connections: number; rps: number; splitRps: number | null; ratio: number | null; p99Ms: number; cpuMicrosPerRequest: number; errors: number }[];
@@ -49,7 +49,11 @@ export async function runEmbeddedPhase(args: {
   try {
     const variants = gatewayVariants(bench, 'plain');
     const targets = { generator: args.generator, scratchDir: args.scratchDir, upstream: args.upstream, gateway };
-    await runLoad(args.generator, { port: gateway.port, path: CHAT_PATH, variants, connections: 16, seconds: Math.max(1, Math.round(args.seconds / 3)) }, args.scratchDir);
+    await runLoad(
+      args.generator,
+      { port: gateway.port, path: CHAT_PATH, variants, connections: 16, seconds: Math.max(1, Math.round(args.seconds / 3)) },
+      args.scratchDir,
+    );
     const rows: EmbeddedResult['rows'] = [];
     for (const connections of args.concurrencies) {
       const run = await measuredRun(targets, gateway.port, variants, connections, args.seconds, [gateway.pid, args.upstream.pid]);

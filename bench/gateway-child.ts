@@ -10,8 +10,8 @@ import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { startDataPlane } from '../data-plane/app.ts';
-import { serveBus } from '../shared/bus/port-bus.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
+import { serveBus } from '../shared/bus/port-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
 import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
 
@@ -43,11 +43,12 @@ export type GatewayCommand =
 const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
 const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
 let usageEvents = 0;
-const consumer = bus.kind === 'memory' && !config.embedded
-  ? bus.consumeUsage('bench', async (events) => {
-      usageEvents += events.length;
-    })
-  : null;
+const consumer =
+  bus.kind === 'memory' && !config.embedded
+    ? bus.consumeUsage('bench', async (events) => {
+        usageEvents += events.length;
+      })
+    : null;
 
 // Signed as the control plane signs: data planes refuse anything else.
 const signer = createSnapshotSigner(parseSecretKeys(config.secretKey));
@@ -61,10 +62,18 @@ async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: s
   // are accepted and dropped; everything else (usage, heartbeats) is the real bus.
   const served = serveBus({ ...bus, publishSnapshot: async () => true }, channel.port1);
   const file = new URL(`../control-plane/embedded-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-  const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_DATA_DIR: options.dataDir, CONTROL_PLANE_PORT: '0', TOLLGATE_ADMIN_KEY: options.adminKey, TOLLGATE_SECRET_KEY: config.secretKey };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TOLLGATE_DATA_DIR: options.dataDir,
+    CONTROL_PLANE_PORT: '0',
+    TOLLGATE_ADMIN_KEY: options.adminKey,
+    TOLLGATE_SECRET_KEY: config.secretKey,
+  };
   for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];
   const worker = new Worker(file, { workerData: { busPort: channel.port2 }, transferList: [channel.port2], env });
-  const ready = await new Promise<{ type: string; reason?: string }>((resolve) => worker.on('message', (m: { type: string }) => (m.type === 'ready' || m.type === 'failed') && resolve(m)));
+  const ready = await new Promise<{ type: string; reason?: string }>((resolve) =>
+    worker.on('message', (m: { type: string }) => (m.type === 'ready' || m.type === 'failed') && resolve(m)),
+  );
   if (ready.type !== 'ready') throw new Error(`embedded control plane failed: ${ready.reason}`);
   return {
     async stop() {

@@ -15,8 +15,8 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { type Database, openDatabase } from '../control-plane/db/open-database.ts';
 import { teamBudgetStatus } from '../control-plane/domain/budgets/budget-status.ts';
-import { openDatabase, type Database } from '../control-plane/db/open-database.ts';
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
 import { EXPECTED_DAILY, EXPECTED_PERIOD_SPEND } from '../control-plane/usage/ledger-recompute.sql.ts';
 import { createLiveEvents } from '../control-plane/usage/live-events.ts';
@@ -50,10 +50,30 @@ function event(run: string, teams: string[]): UsageEvent {
   const teamId = teams[i % teams.length]!;
   const keysPerTeam = 4;
   return {
-    schemaVersion: USAGE_EVENT_SCHEMA_VERSION, id: `${run}-${i}:1`, requestId: `${run}-${i}`, attempt: 1,
-    teamId, apiKeyId: `${teamId}-key-${Math.floor(i / teams.length) % keysPerTeam}`, model: i % 3 ? 'gpt-4o-mini' : 'claude-haiku', provider: i % 3 ? 'openai' : 'anthropic', providerId: 'p', deploymentId: 'd',
-    endUser: null, promptTokens: 120, completionTokens: 40, cachedTokens: 0, costMicroUsd: 42, priceVersion: 'v1',
-    estimated: false, status: 200, outcome: 'ok', streamed: false, latencyMs: 300, ttfbMs: 120, snapshotVersion: 1, snapshotHash: 'h',
+    schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
+    id: `${run}-${i}:1`,
+    requestId: `${run}-${i}`,
+    attempt: 1,
+    teamId,
+    apiKeyId: `${teamId}-key-${Math.floor(i / teams.length) % keysPerTeam}`,
+    model: i % 3 ? 'gpt-4o-mini' : 'claude-haiku',
+    provider: i % 3 ? 'openai' : 'anthropic',
+    providerId: 'p',
+    deploymentId: 'd',
+    endUser: null,
+    promptTokens: 120,
+    completionTokens: 40,
+    cachedTokens: 0,
+    costMicroUsd: 42,
+    priceVersion: 'v1',
+    estimated: false,
+    status: 200,
+    outcome: 'ok',
+    streamed: false,
+    latencyMs: 300,
+    ttfbMs: 120,
+    snapshotVersion: 1,
+    snapshotHash: 'h',
     startedAt: new Date().toISOString(),
   };
 }
@@ -95,7 +115,9 @@ async function fillLedger(db: Database, n: number): Promise<void> {
   }
   await db.prisma.$executeRawUnsafe(`TRUNCATE "UsageDaily", "UsageSpend"`);
   await db.prisma.$executeRawUnsafe(`INSERT INTO "UsageDaily" SELECT * FROM (${EXPECTED_DAILY}) AS e`, new Date(0).toISOString());
-  await db.prisma.$executeRawUnsafe(`INSERT INTO "UsageSpend" ("scope", "scopeId", "period", "periodStart", "attempts", "costMicroUsd", "creditMicroUsd") SELECT * FROM (${EXPECTED_PERIOD_SPEND}) AS e`);
+  await db.prisma.$executeRawUnsafe(
+    `INSERT INTO "UsageSpend" ("scope", "scopeId", "period", "periodStart", "attempts", "costMicroUsd", "creditMicroUsd") SELECT * FROM (${EXPECTED_PERIOD_SPEND}) AS e`,
+  );
   await db.prisma.$executeRawUnsafe(`ANALYZE`);
 }
 
@@ -162,7 +184,9 @@ for (const spread of [10, TEAMS]) {
   await withPostgres(async (db) => {
     const teams = (await seedTeams(db)).slice(0, spread);
     const rate = await ingestionRate(db, teams, flag('--postgres-events', 50_000));
-    console.log(`ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
+    console.log(
+      `ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`,
+    );
   });
   const db = await openDatabase({ dataDir: 'memory://' });
   try {
@@ -181,7 +205,9 @@ if (args.includes('--lag')) {
     const bus = createRedisBus({ url: redisUrl, prefix: `bench-lag-${randomBytes(4).toString('hex')}` });
     try {
       const lag = await ingestionLag(db, bus, teams, rate, 10);
-      console.log(`ingestion lag, Redis stream -> PostgreSQL at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`);
+      console.log(
+        `ingestion lag, Redis stream -> PostgreSQL at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`,
+      );
     } finally {
       await bus.close();
     }
@@ -190,7 +216,9 @@ if (args.includes('--lag')) {
   const bus = createMemoryBus();
   try {
     const lag = await ingestionLag(db, bus, await seedTeams(db), rate, 10);
-    console.log(`ingestion lag, in-process bus -> PGlite at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`);
+    console.log(
+      `ingestion lag, in-process bus -> PGlite at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`,
+    );
   } finally {
     await bus.close();
     await db.close();
@@ -206,7 +234,9 @@ if (ledgerSize > 0) {
     const full = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
     console.log(`ledger size, PostgreSQL: empty vs ${fmt(ledgerSize)} raw events (30 days, ${TEAMS} teams, monthly budgets)`);
     console.log(`  ingestion:          ${fmt(empty.rate)} vs ${fmt(full.rate)} events/s (ratio ${(empty.rate / full.rate).toFixed(2)})`);
-    console.log(`  budgetStatus p50:   ${empty.status.p50.toFixed(2)} vs ${full.status.p50.toFixed(2)} ms (ratio ${(full.status.p50 / empty.status.p50).toFixed(2)})`);
+    console.log(
+      `  budgetStatus p50:   ${empty.status.p50.toFixed(2)} vs ${full.status.p50.toFixed(2)} ms (ratio ${(full.status.p50 / empty.status.p50).toFixed(2)})`,
+    );
     console.log(`  budgetStatus p99:   ${empty.status.p99.toFixed(2)} vs ${full.status.p99.toFixed(2)} ms`);
   });
 }

@@ -1,8 +1,8 @@
+import { type LoadGenerator, type LoadResult, type RequestVariant, runLoad } from './load.ts';
 import { chatRequestBody } from './payloads.ts';
+import { cpuMicros, machineBusyMicros, memoryMb } from './proc-stats.ts';
 import type { BenchSnapshot } from './snapshot.ts';
 import { UPSTREAM_CREDENTIAL } from './snapshot.ts';
-import { type LoadGenerator, type LoadResult, type RequestVariant, runLoad } from './load.ts';
-import { cpuMicros, machineBusyMicros, memoryMb } from './proc-stats.ts';
 
 export type Mode = 'plain' | 'stream';
 
@@ -64,13 +64,23 @@ export async function measuredRun(targets: Targets, port: number, variants: Requ
 }
 
 /** Warm-up (JIT, connection pools), then direct and gateway back to back at each concurrency. */
-export async function runMatrix(targets: Targets, bench: BenchSnapshot, concurrencies: number[], seconds: number, log: (line: string) => void): Promise<MatrixRow[]> {
+export async function runMatrix(
+  targets: Targets,
+  bench: BenchSnapshot,
+  concurrencies: number[],
+  seconds: number,
+  log: (line: string) => void,
+): Promise<MatrixRow[]> {
   const rows: MatrixRow[] = [];
   const warmupSeconds = Math.max(1, Math.round(seconds / 3));
   for (const mode of ['plain', 'stream'] as const) {
     const gv = gatewayVariants(bench, mode);
     const dv = directVariants(bench, mode);
-    await runLoad(targets.generator, { port: targets.gateway.port, path: CHAT_PATH, variants: gv, connections: 16, seconds: warmupSeconds }, targets.scratchDir);
+    await runLoad(
+      targets.generator,
+      { port: targets.gateway.port, path: CHAT_PATH, variants: gv, connections: 16, seconds: warmupSeconds },
+      targets.scratchDir,
+    );
     for (const connections of concurrencies) {
       const direct = await measuredRun(targets, targets.upstream.port, dv, connections, seconds, [targets.upstream.pid]);
       const gateway = await measuredRun(targets, targets.gateway.port, gv, connections, seconds, [targets.gateway.pid, targets.upstream.pid]);

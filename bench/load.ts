@@ -66,7 +66,9 @@ async function runWrk(spec: LoadSpec, scratchDir: string): Promise<LoadResult> {
   mkdirSync(scratchDir, { recursive: true });
   const variants = spec.variants
     .map((v) => {
-      const headers = Object.entries(v.headers).map(([k, val]) => `[ ${luaString(k)} ] = ${luaString(val)}`).join(', ');
+      const headers = Object.entries(v.headers)
+        .map(([k, val]) => `[ ${luaString(k)} ] = ${luaString(val)}`)
+        .join(', ');
       return `  wrk.format("POST", ${luaString(spec.path)}, {${headers}}, ${luaString(v.body)}),`;
     })
     .join('\n');
@@ -105,7 +107,17 @@ end
   const n = line.split(' ').slice(1).map(Number);
   const [requests, durationUs, connect, read, write, status, timeout, p50, p90, p99, max, mean] = n;
   const seconds = durationUs / 1e6;
-  return { requests, seconds, rps: requests / seconds, p50Ms: p50 / 1000, p90Ms: p90 / 1000, p99Ms: p99 / 1000, maxMs: max / 1000, meanMs: mean / 1000, errors: connect + read + write + status + timeout };
+  return {
+    requests,
+    seconds,
+    rps: requests / seconds,
+    p50Ms: p50 / 1000,
+    p90Ms: p90 / 1000,
+    p99Ms: p99 / 1000,
+    maxMs: max / 1000,
+    meanMs: mean / 1000,
+    errors: connect + read + write + status + timeout,
+  };
 }
 
 /** The fallback when wrk is missing: bench/node-load.ts in its own process. Less efficient than wrk. */

@@ -13,8 +13,8 @@ import { parseOptions } from './options.ts';
 import { runApplyPhase } from './phases-apply.ts';
 import { runConfigPhases } from './phases-config.ts';
 import { runProbes } from './phases-probes.ts';
-import { buildDist, ROOT, startGateway, startUpstream } from './processes.ts';
 import { loadAverage, memoryMb } from './proc-stats.ts';
+import { buildDist, ROOT, startGateway, startUpstream } from './processes.ts';
 import { profileGateway } from './profile.ts';
 import { type BenchReport, evaluateGoals, formatReport } from './report.ts';
 import { BENCH_SECRET_KEY, benchSnapshot } from './snapshot.ts';
@@ -27,7 +27,8 @@ mkdirSync(scratchDir, { recursive: true });
 const log = (line: string) => console.log(line);
 const started = new Date();
 const loadAverageAtStart = loadAverage();
-if (loadAverageAtStart > 0.5) log(`note: load average is ${loadAverageAtStart} before starting: other work on this machine will add noise (see "other cores").`);
+if (loadAverageAtStart > 0.5)
+  log(`note: load average is ${loadAverageAtStart} before starting: other work on this machine will add noise (see "other cores").`);
 
 const generator: LoadGenerator = pickLoadGenerator(options.loader);
 if (generator === 'node' && options.loader === 'node') {
@@ -66,13 +67,26 @@ try {
   const matrix = phase('load') ? await runMatrix({ generator, scratchDir, upstream, gateway }, bench, options.concurrencies, options.seconds, log) : [];
   const gatewayRss = memoryMb(gateway.pid);
   const embedded = phase('embedded')
-    ? await runEmbeddedPhase({ generator, scratchDir, upstream, snapshotShape, secretKey: BENCH_SECRET_KEY, concurrencies: options.concurrencies, seconds: options.seconds, matrix, log })
+    ? await runEmbeddedPhase({
+        generator,
+        scratchDir,
+        upstream,
+        snapshotShape,
+        secretKey: BENCH_SECRET_KEY,
+        concurrencies: options.concurrencies,
+        seconds: options.seconds,
+        matrix,
+        log,
+      })
     : null;
   const probes = phase('probes') ? await runProbes(gateway.port, upstream.port, bench, options.quick ? 300 : 2000) : null;
   const apply = phase('apply') ? await runApplyPhase(gateway, snapshotShape, bench, scratchDir, options.quick ? 1 : 3) : null;
-  const soak = options.soak ? (log('\nsoak...'), await runSoak({ generator, scratchDir, port: gateway.port, pid: gateway.pid, bench, minutes: options.soakMinutes, log })) : null;
+  const soak = options.soak
+    ? (log('\nsoak...'), await runSoak({ generator, scratchDir, port: gateway.port, pid: gateway.pid, bench, minutes: options.soakMinutes, log }))
+    : null;
   const wantConfig = !options.skip.has('propagation') || !options.skip.has('ingestion');
-  if (wantConfig) log(`\nconfig propagation and usage ingestion (${options.redisUrl ? 'Redis: three data plane processes' : 'no REDIS_URL: one in-process data plane'})...`);
+  if (wantConfig)
+    log(`\nconfig propagation and usage ingestion (${options.redisUrl ? 'Redis: three data plane processes' : 'no REDIS_URL: one in-process data plane'})...`);
   const config = wantConfig
     ? await runConfigPhases({
         redisUrl: options.redisUrl,

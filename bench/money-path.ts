@@ -23,10 +23,30 @@ const redisUrl = env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
 function event(i: number): UsageEvent {
   return {
-    schemaVersion: USAGE_EVENT_SCHEMA_VERSION, id: `bench-${i}:1`, requestId: `bench-${i}`, attempt: 1,
-    teamId: `team-${i % 10}`, apiKeyId: `key-${i % 50}`, model: 'gpt-4o-mini', provider: 'openai', providerId: 'p', deploymentId: 'd',
-    endUser: `user-${i % 100}`, promptTokens: 120, completionTokens: 40, cachedTokens: 0, costMicroUsd: 42, priceVersion: 'v1',
-    estimated: false, status: 200, outcome: 'ok', streamed: false, latencyMs: 300, ttfbMs: 120, snapshotVersion: 1, snapshotHash: 'h',
+    schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
+    id: `bench-${i}:1`,
+    requestId: `bench-${i}`,
+    attempt: 1,
+    teamId: `team-${i % 10}`,
+    apiKeyId: `key-${i % 50}`,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    providerId: 'p',
+    deploymentId: 'd',
+    endUser: `user-${i % 100}`,
+    promptTokens: 120,
+    completionTokens: 40,
+    cachedTokens: 0,
+    costMicroUsd: 42,
+    priceVersion: 'v1',
+    estimated: false,
+    status: 200,
+    outcome: 'ok',
+    streamed: false,
+    latencyMs: 300,
+    ttfbMs: 120,
+    snapshotVersion: 1,
+    snapshotHash: 'h',
     startedAt: new Date().toISOString(),
   };
 }
@@ -46,7 +66,9 @@ async function benchIngest(): Promise<void> {
     const dupStarted = performance.now();
     for (let i = 0; i < 2_000; i += batch) await ingest(Array.from({ length: batch }, (_, j) => event(i + j)));
     const dupSeconds = (performance.now() - dupStarted) / 1000;
-    console.log(`usage ingestion into PostgreSQL: ${Math.round(total / seconds)} events/s (${total} events, batches of ${batch}); redelivered duplicates: ${Math.round(2_000 / dupSeconds)} events/s`);
+    console.log(
+      `usage ingestion into PostgreSQL: ${Math.round(total / seconds)} events/s (${total} events, batches of ${batch}); redelivered duplicates: ${Math.round(2_000 / dupSeconds)} events/s`,
+    );
   } finally {
     await database.close();
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -97,14 +119,16 @@ async function benchChecks(name: string, store: MoneyStore, iterations: number):
   // Concurrency: throughput of admit + settle with 64 requests in flight.
   const started = performance.now();
   let done = 0;
-  await Promise.all(Array.from({ length: 64 }, async () => {
-    while (done < iterations) {
-      done++;
-      const a = admission();
-      await store.admit(a);
-      await store.settle(a, { costMicroUsd: 50, creditCostMicroUsd: 50, tokens: 300 });
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (done < iterations) {
+        done++;
+        const a = admission();
+        await store.admit(a);
+        await store.settle(a, { costMicroUsd: 50, creditCostMicroUsd: 50, tokens: 300 });
+      }
+    }),
+  );
   console.log(`  ${name}: ${Math.round(iterations / ((performance.now() - started) / 1000))} admitted+settled requests/s with 64 in flight`);
 }
 

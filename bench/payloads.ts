@@ -56,9 +56,7 @@ export function completionBody(model: string): string {
     object: 'chat.completion',
     created: 1_763_856_000,
     model,
-    choices: [
-      { index: 0, message: { role: 'assistant', content: COMPLETION_TEXT, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' },
-    ],
+    choices: [{ index: 0, message: { role: 'assistant', content: COMPLETION_TEXT, refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
     usage: USAGE,
     service_tier: 'default',
     system_fingerprint: 'fp_bench',
@@ -70,7 +68,14 @@ export function completionBody(model: string): string {
  * asked for (`usage: null` on the others, as the real API does), then `[DONE]`.
  */
 export function streamFrames(model: string, includeUsage: boolean): string[] {
-  const base = { id: 'chatcmpl-bench0000000000000000000000', object: 'chat.completion.chunk', created: 1_763_856_000, model, service_tier: 'default', system_fingerprint: 'fp_bench' };
+  const base = {
+    id: 'chatcmpl-bench0000000000000000000000',
+    object: 'chat.completion.chunk',
+    created: 1_763_856_000,
+    model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_bench',
+  };
   const usageNull = includeUsage ? { usage: null } : {};
   const frame = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...usageNull })}\n\n`;

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAT_PATH, gatewayVariants } from './load-matrix.ts';
-import type { GatewayChild } from './processes.ts';
 import { backgroundSamples, percentile } from './probes.ts';
-import { benchSnapshot, type BenchSnapshotOptions } from './snapshot.ts';
+import type { GatewayChild } from './processes.ts';
+import { type BenchSnapshotOptions, benchSnapshot } from './snapshot.ts';
 
 export interface ApplyResult {
   applies: number;
@@ -22,7 +22,13 @@ export interface ApplyResult {
  * Swaps in new 10,000-key snapshots while four request loops keep the gateway busy, and reports
  * how long each apply took and how long the longest request had to wait because of it.
  */
-export async function runApplyPhase(gateway: GatewayChild, base: Omit<BenchSnapshotOptions, 'version' | 'revision'>, bench: Parameters<typeof gatewayVariants>[0], scratchDir: string, applies: number): Promise<ApplyResult> {
+export async function runApplyPhase(
+  gateway: GatewayChild,
+  base: Omit<BenchSnapshotOptions, 'version' | 'revision'>,
+  bench: Parameters<typeof gatewayVariants>[0],
+  scratchDir: string,
+  applies: number,
+): Promise<ApplyResult> {
   const applyMs: number[] = [];
   const loopBlocks: number[] = [];
   let slowest = 0;
@@ -45,7 +51,13 @@ export async function runApplyPhase(gateway: GatewayChild, base: Omit<BenchSnaps
     loopBlocks.push(applied.maxLoopDelayMs);
     const before = samples.filter((s) => s.startedAt + s.totalMs < started);
     const during = samples.filter((s) => s.startedAt <= ended && s.startedAt + s.totalMs >= started);
-    baselineP99 = Math.max(baselineP99, percentile(before.map((s) => s.totalMs), 99));
+    baselineP99 = Math.max(
+      baselineP99,
+      percentile(
+        before.map((s) => s.totalMs),
+        99,
+      ),
+    );
     slowest = Math.max(slowest, ...during.map((s) => s.totalMs));
   }
   return {

@@ -1,8 +1,8 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { freePort, ROOT, TSX, waitForMessage } from './processes.ts';
 import { percentile } from './probes.ts';
+import { freePort, ROOT, TSX, waitForMessage } from './processes.ts';
 
 export interface PropagationResult {
   dataPlanes: number;
@@ -47,7 +47,14 @@ export async function runConfigPhases(args: {
   skipIngestion: boolean;
   log: (line: string) => void;
 }): Promise<{ propagation: PropagationResult | null; ingestion: IngestionResult | null }> {
-  const config = { adminKey: ADMIN_KEY, secretKey: args.secretKey, busPrefix: `${args.busPrefix}-cp`, keys: args.keys, redisUrl: args.redisUrl, databaseUrl: args.databaseUrl };
+  const config = {
+    adminKey: ADMIN_KEY,
+    secretKey: args.secretKey,
+    busPrefix: `${args.busPrefix}-cp`,
+    keys: args.keys,
+    redisUrl: args.redisUrl,
+    databaseUrl: args.databaseUrl,
+  };
   const controlPlane = fork(path.join(ROOT, 'bench/control-plane-child.ts'), [], {
     cwd: ROOT,
     execArgv: TSX,
@@ -66,7 +73,14 @@ export async function runConfigPhases(args: {
         dataPlanes.push(
           spawn(process.execPath, [path.join(ROOT, 'dist/data-plane/main.js')], {
             cwd: ROOT,
-            env: { ...process.env, DATA_PLANE_PORT: String(port), REDIS_URL: args.redisUrl, TOLLGATE_BUS_PREFIX: config.busPrefix, TOLLGATE_SECRET_KEY: args.secretKey, LOG_LEVEL: 'warn' },
+            env: {
+              ...process.env,
+              DATA_PLANE_PORT: String(port),
+              REDIS_URL: args.redisUrl,
+              TOLLGATE_BUS_PREFIX: config.busPrefix,
+              TOLLGATE_SECRET_KEY: args.secretKey,
+              LOG_LEVEL: 'warn',
+            },
             stdio: ['ignore', 'ignore', 'inherit'],
           }),
         );
@@ -84,7 +98,10 @@ export async function runConfigPhases(args: {
         const response = await fetch(ready.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
-          body: JSON.stringify({ query: `mutation($slug: String!) { createTeam(input: { name: $slug, slug: $slug }) { __typename } }`, variables: { slug: `prop-${i}-${Date.now()}` } }),
+          body: JSON.stringify({
+            query: `mutation($slug: String!) { createTeam(input: { name: $slug, slug: $slug }) { __typename } }`,
+            variables: { slug: `prop-${i}-${Date.now()}` },
+          }),
         });
         const body = (await response.json()) as { data?: { createTeam?: { __typename: string } } };
         if (body.data?.createTeam?.__typename !== 'MutationCreateTeamSuccess') throw new Error(`createTeam failed: ${JSON.stringify(body)}`);
@@ -106,7 +123,9 @@ export async function runConfigPhases(args: {
         maxMs: Math.max(...total),
         mutationP50Ms: percentile(mutation, 50),
       };
-      args.log(`  propagation over ${ports.length} data plane(s), ${args.keys} keys: p50 ${propagation.p50Ms.toFixed(1)} ms, p99 ${propagation.p99Ms.toFixed(1)} ms (mutation itself p50 ${propagation.mutationP50Ms.toFixed(1)} ms)`);
+      args.log(
+        `  propagation over ${ports.length} data plane(s), ${args.keys} keys: p50 ${propagation.p50Ms.toFixed(1)} ms, p99 ${propagation.p99Ms.toFixed(1)} ms (mutation itself p50 ${propagation.mutationP50Ms.toFixed(1)} ms)`,
+      );
     }
 
     let ingestion: IngestionResult | null = null;
@@ -116,7 +135,9 @@ export async function runConfigPhases(args: {
         controlPlane.send({ type: 'ingest', count: args.ingestEvents });
       });
       ingestion = { ...result, events: args.ingestEvents, bus: args.redisUrl ? 'redis' : 'memory', database: args.databaseUrl ? 'postgres' : 'pglite' };
-      args.log(`  usage ingestion: ${args.ingestEvents} events stored in ${result.totalMs.toFixed(0)} ms = ${result.eventsPerSecond.toFixed(0)} events/s (${ingestion.bus} bus, ${ingestion.database})`);
+      args.log(
+        `  usage ingestion: ${args.ingestEvents} events stored in ${result.totalMs.toFixed(0)} ms = ${result.eventsPerSecond.toFixed(0)} events/s (${ingestion.bus} bus, ${ingestion.database})`,
+      );
     }
     return { propagation, ingestion };
   } finally {

@@ -35,7 +35,15 @@ export async function runProbes(gatewayPort: number, upstreamPort: number, bench
   const ttfbGateway = gatewayStream.map((s) => s.ttfbMs);
   return {
     samples: count,
-    outsideAddedP50Ms: percentile(gateway.map((s) => s.totalMs), 50) - percentile(direct.map((s) => s.totalMs), 50),
+    outsideAddedP50Ms:
+      percentile(
+        gateway.map((s) => s.totalMs),
+        50,
+      ) -
+      percentile(
+        direct.map((s) => s.totalMs),
+        50,
+      ),
     outsideAddedMeanMs: mean(gateway.map((s) => s.totalMs)) - mean(direct.map((s) => s.totalMs)),
     headerP50Ms: percentile(headers, 50),
     headerMeanMs: mean(headers),

@@ -18,22 +18,25 @@ export function timedRequest(agent: Agent, port: number, path: string, variant: 
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     let ttfb = -1;
-    const req = request({ agent, host: '127.0.0.1', port, path, method: 'POST', headers: { ...variant.headers, 'content-length': Buffer.byteLength(variant.body) } }, (res) => {
-      res.on('data', () => {
-        if (ttfb < 0) ttfb = performance.now() - startedAt;
-      });
-      res.on('end', () => {
-        const header = res.headers['x-tollgate-overhead-ms'];
-        resolve({
-          startedAt,
-          totalMs: performance.now() - startedAt,
-          ttfbMs: ttfb < 0 ? performance.now() - startedAt : ttfb,
-          status: res.statusCode ?? 0,
-          overheadHeaderMs: typeof header === 'string' ? Number(header) : null,
+    const req = request(
+      { agent, host: '127.0.0.1', port, path, method: 'POST', headers: { ...variant.headers, 'content-length': Buffer.byteLength(variant.body) } },
+      (res) => {
+        res.on('data', () => {
+          if (ttfb < 0) ttfb = performance.now() - startedAt;
         });
-      });
-      res.on('error', reject);
-    });
+        res.on('end', () => {
+          const header = res.headers['x-tollgate-overhead-ms'];
+          resolve({
+            startedAt,
+            totalMs: performance.now() - startedAt,
+            ttfbMs: ttfb < 0 ? performance.now() - startedAt : ttfb,
+            status: res.statusCode ?? 0,
+            overheadHeaderMs: typeof header === 'string' ? Number(header) : null,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(variant.body);
   });

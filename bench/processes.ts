@@ -40,7 +40,12 @@ export async function startUpstream(env: { latencyMs: number; chunkMs: number })
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('fake upstream exited at start'); })])) as [string];
+  const [line] = (await Promise.race([
+    once(lines, 'line'),
+    once(child, 'exit').then(() => {
+      throw new Error('fake upstream exited at start');
+    }),
+  ])) as [string];
   const { port } = JSON.parse(line) as { port: number };
   return { process: child, pid: child.pid!, port, stop: () => stopChild(child) };
 }

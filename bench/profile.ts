@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runLoad, type LoadGenerator } from './load.ts';
+import { type LoadGenerator, runLoad } from './load.ts';
 import { CHAT_PATH, gatewayVariants, type Mode } from './load-matrix.ts';
 import { startGateway } from './processes.ts';
-import { formatProfile, summariseProfile, type ProfileSummary } from './profile-summary.ts';
+import { formatProfile, type ProfileSummary, summariseProfile } from './profile-summary.ts';
 import type { BenchSnapshot } from './snapshot.ts';
 
 /**

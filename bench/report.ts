@@ -1,7 +1,7 @@
+import type { MatrixRow } from './load-matrix.ts';
 import type { ApplyResult } from './phases-apply.ts';
 import type { IngestionResult, PropagationResult } from './phases-config.ts';
 import type { ProbeResult } from './phases-probes.ts';
-import type { MatrixRow } from './load-matrix.ts';
 
 export interface SoakResult {
   minutes: number;
@@ -46,13 +46,23 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
   const c64 = row('plain', 64);
   const goals: Goal[] = [];
   const add = (goal: string, target: string, value: number | undefined, limit: number, unit: string, digits = 2) =>
-    goals.push({ goal, target: `<= ${limit} ${unit}`, measured: value === undefined ? 'not measured' : `${f(value, digits)} ${unit}`, met: value === undefined ? null : value <= limit });
+    goals.push({
+      goal,
+      target: `<= ${limit} ${unit}`,
+      measured: value === undefined ? 'not measured' : `${f(value, digits)} ${unit}`,
+      met: value === undefined ? null : value <= limit,
+    });
   add('added latency p99, c=16 (non-streamed)', '', c16?.addedP99Ms, 1, 'ms');
   add('added latency p50, c=1 (non-streamed)', '', c1?.addedP50Ms, 0.5, 'ms');
   add('gateway CPU per non-streamed request at saturation (c=64)', '', c64?.gatewayCpuMicrosPerRequest, 40, 'us', 0);
   add('gateway RSS with 10,000 keys (after load)', '', r.soak ? r.soak.rssMaxMb : r.gatewayRss.rssMb, 150, 'MB', 0);
   if (r.soak) {
-    goals.push({ goal: `RSS flat over a ${r.soak.minutes}-minute soak`, target: 'end within 10 % of start', measured: `${f(r.soak.rssStartMb, 0)} -> ${f(r.soak.rssEndMb, 0)} MB`, met: r.soak.rssEndMb <= r.soak.rssStartMb * 1.1 });
+    goals.push({
+      goal: `RSS flat over a ${r.soak.minutes}-minute soak`,
+      target: 'end within 10 % of start',
+      measured: `${f(r.soak.rssStartMb, 0)} -> ${f(r.soak.rssEndMb, 0)} MB`,
+      met: r.soak.rssEndMb <= r.soak.rssStartMb * 1.1,
+    });
   } else {
     goals.push({ goal: 'RSS flat over 10 minutes', target: 'run --soak', measured: 'not run', met: null });
   }
@@ -73,8 +83,14 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
 export function formatReport(r: BenchReport): string {
   const out: string[] = [];
   out.push('');
-  out.push(`Tollgate bench, ${r.startedAt}: ${r.machine.cpus} cores, load average at start ${r.machine.loadAverageAtStart}, node ${r.machine.node}, load generator ${r.loadGenerator}`);
-  out.push(`features: ${Object.entries(r.features).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push(
+    `Tollgate bench, ${r.startedAt}: ${r.machine.cpus} cores, load average at start ${r.machine.loadAverageAtStart}, node ${r.machine.node}, load generator ${r.loadGenerator}`,
+  );
+  out.push(
+    `features: ${Object.entries(r.features)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}`,
+  );
   out.push('');
   out.push('mode    conc | direct rps  p50 ms  p99 ms | gateway rps  p50 ms  p99 ms | added p50  added p99 | ratio | gw CPU us/req | gw RSS MB | other cores');
   for (const m of r.matrix) {
@@ -88,22 +104,33 @@ export function formatReport(r: BenchReport): string {
   out.push(`gateway RSS ${f(r.gatewayRss.rssMb, 0)} MB (peak ${f(r.gatewayRss.peakRssMb, 0)} MB)`);
   if (r.probes) {
     const p = r.probes;
-    out.push(`sequential probe (${p.samples} each): added p50 ${f(p.outsideAddedP50Ms, 3)} ms from outside; x-tollgate-overhead-ms p50 ${f(p.headerP50Ms, 3)} ms, p99 ${f(p.headerP99Ms, 3)} ms`);
-    out.push(`streaming TTFB: direct p50 ${f(p.ttfbDirectP50Ms, 3)} ms, gateway p50 ${f(p.ttfbGatewayP50Ms, 3)} ms: overhead p50 ${f(p.ttfbOverheadP50Ms, 3)} ms, p99 ${f(p.ttfbOverheadP99Ms, 3)} ms`);
+    out.push(
+      `sequential probe (${p.samples} each): added p50 ${f(p.outsideAddedP50Ms, 3)} ms from outside; x-tollgate-overhead-ms p50 ${f(p.headerP50Ms, 3)} ms, p99 ${f(p.headerP99Ms, 3)} ms`,
+    );
+    out.push(
+      `streaming TTFB: direct p50 ${f(p.ttfbDirectP50Ms, 3)} ms, gateway p50 ${f(p.ttfbGatewayP50Ms, 3)} ms: overhead p50 ${f(p.ttfbOverheadP50Ms, 3)} ms, p99 ${f(p.ttfbOverheadP99Ms, 3)} ms`,
+    );
   }
   if (r.apply) {
     const a = r.apply;
-    out.push(`snapshot apply (${(a.snapshotBytes / 1e6).toFixed(1)} MB, ${a.applies}x under load): ${f(a.applyMsMean, 1)} ms mean, ${f(a.applyMsMax, 1)} ms max; loop blocked up to ${f(a.maxLoopBlockMs, 1)} ms; slowest request ${f(a.slowestRequestMs, 1)} ms (p99 before: ${f(a.baselineP99Ms, 2)} ms)`);
+    out.push(
+      `snapshot apply (${(a.snapshotBytes / 1e6).toFixed(1)} MB, ${a.applies}x under load): ${f(a.applyMsMean, 1)} ms mean, ${f(a.applyMsMax, 1)} ms max; loop blocked up to ${f(a.maxLoopBlockMs, 1)} ms; slowest request ${f(a.slowestRequestMs, 1)} ms (p99 before: ${f(a.baselineP99Ms, 2)} ms)`,
+    );
   }
   if (r.propagation) {
     const p = r.propagation;
-    out.push(`config propagation (${p.dataPlanes} data planes, ${p.topology}, ${p.keysInDatabase} keys, ${p.mutations} mutations): p50 ${f(p.p50Ms, 1)} ms, p99 ${f(p.p99Ms, 1)} ms, max ${f(p.maxMs, 1)} ms`);
+    out.push(
+      `config propagation (${p.dataPlanes} data planes, ${p.topology}, ${p.keysInDatabase} keys, ${p.mutations} mutations): p50 ${f(p.p50Ms, 1)} ms, p99 ${f(p.p99Ms, 1)} ms, max ${f(p.maxMs, 1)} ms`,
+    );
   }
   if (r.ingestion) {
     const i = r.ingestion;
     out.push(`usage ingestion (${i.bus} bus -> ${i.database}): ${i.events} events in ${f(i.totalMs, 0)} ms = ${f(i.eventsPerSecond, 0)} events/s`);
   }
-  if (r.soak) out.push(`soak ${r.soak.minutes} min at c=64: ${f(r.soak.rps, 0)} rps, RSS ${f(r.soak.rssStartMb, 0)} -> ${f(r.soak.rssEndMb, 0)} MB (max ${f(r.soak.rssMaxMb, 0)})`);
+  if (r.soak)
+    out.push(
+      `soak ${r.soak.minutes} min at c=64: ${f(r.soak.rps, 0)} rps, RSS ${f(r.soak.rssStartMb, 0)} -> ${f(r.soak.rssEndMb, 0)} MB (max ${f(r.soak.rssMaxMb, 0)})`,
+    );
   out.push('');
   out.push('goals:');
   for (const g of r.goals) out.push(`  [${g.met === null ? ' ? ' : g.met ? 'met' : 'NOT'}] ${g.goal}: ${g.measured} (target ${g.target})`);

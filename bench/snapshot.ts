@@ -94,10 +94,26 @@ export function benchSnapshot(options: BenchSnapshotOptions): BenchSnapshot {
     limits: i % 4 === 0 ? { rpm: 1_000_000, tpm: null, maxParallel: 1024 } : undefined,
   }));
   const budgets = [
-    ...teams.map((team) => ({ id: `budget-${team.id}`, scope: 'team' as const, scopeId: team.id, amountMicroUsd: 1_000_000_000_000, period: 'monthly' as const, hard: true, alertThresholds: [50, 80, 100] })),
+    ...teams.map((team) => ({
+      id: `budget-${team.id}`,
+      scope: 'team' as const,
+      scopeId: team.id,
+      amountMicroUsd: 1_000_000_000_000,
+      period: 'monthly' as const,
+      hard: true,
+      alertThresholds: [50, 80, 100],
+    })),
     ...apiKeys
       .filter((_, i) => i % 5 === 0)
-      .map((key) => ({ id: `budget-${key.id}`, scope: 'key' as const, scopeId: key.id, amountMicroUsd: 1_000_000_000_000, period: 'daily' as const, hard: true, alertThresholds: [80] })),
+      .map((key) => ({
+        id: `budget-${key.id}`,
+        scope: 'key' as const,
+        scopeId: key.id,
+        amountMicroUsd: 1_000_000_000_000,
+        period: 'daily' as const,
+        hard: true,
+        alertThresholds: [80],
+      })),
   ];
 
   const input: z.input<typeof SnapshotContent> = {

@@ -5,7 +5,15 @@ import type { SoakResult } from './report.ts';
 import type { BenchSnapshot } from './snapshot.ts';
 
 /** Concurrency 64, non-streamed, for `minutes`, in 10-second runs with the gateway's RSS after each. */
-export async function runSoak(args: { generator: LoadGenerator; scratchDir: string; port: number; pid: number; bench: BenchSnapshot; minutes: number; log: (line: string) => void }): Promise<SoakResult> {
+export async function runSoak(args: {
+  generator: LoadGenerator;
+  scratchDir: string;
+  port: number;
+  pid: number;
+  bench: BenchSnapshot;
+  minutes: number;
+  log: (line: string) => void;
+}): Promise<SoakResult> {
   const variants = gatewayVariants(args.bench, 'plain');
   const samples: number[] = [memoryMb(args.pid).rssMb];
   let requests = 0;
@@ -18,5 +26,12 @@ export async function runSoak(args: { generator: LoadGenerator; scratchDir: stri
     samples.push(memoryMb(args.pid).rssMb);
     if (i % 6 === 5) args.log(`  soak ${((i + 1) / 6).toFixed(0)} min: RSS ${samples.at(-1)!.toFixed(0)} MB, ${(result.rps).toFixed(0)} rps`);
   }
-  return { minutes: args.minutes, rssStartMb: samples[1] ?? samples[0], rssEndMb: samples.at(-1)!, rssMaxMb: Math.max(...samples), samples, rps: requests / seconds };
+  return {
+    minutes: args.minutes,
+    rssStartMb: samples[1] ?? samples[0],
+    rssEndMb: samples.at(-1)!,
+    rssMaxMb: Math.max(...samples),
+    samples,
+    rps: requests / seconds,
+  };
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
-import type { FleetRegistry } from './fleet/fleet-registry.ts';
 import type { TeamRole } from './domain/access.ts';
+import type { FleetRegistry } from './fleet/fleet-registry.ts';
 import type { SnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import type { LiveEvents } from './usage/live-events.ts';
 
@@ -9,10 +9,7 @@ import type { LiveEvents } from './usage/live-events.ts';
  * Who is calling, resolved once per request (or per subscription) from the bearer token.
  * The platform admin sees everything; a team member sees its own team, with its role's rights.
  */
-export type Principal =
-  | { kind: 'admin' }
-  | { kind: 'member'; memberId: string; teamId: string; role: TeamRole }
-  | { kind: 'anonymous' };
+export type Principal = { kind: 'admin' } | { kind: 'member'; memberId: string; teamId: string; role: TeamRole } | { kind: 'anonymous' };
 
 /** Long-lived services the resolvers use; built once in server.ts. */
 export interface ControlPlaneServices {

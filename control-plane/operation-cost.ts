@@ -1,8 +1,8 @@
 import {
   type FieldNode,
-  getNamedType,
-  type GraphQLNamedType,
   GraphQLError,
+  type GraphQLNamedType,
+  getNamedType,
   isInterfaceType,
   isObjectType,
   Kind,
@@ -30,11 +30,17 @@ export const MAX_PAGE_SIZE = 100;
  */
 export function operationCost(context: ValidationContext, operation: OperationDefinitionNode): number {
   const schema = context.getSchema();
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root =
+    operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   return root ? selectionCost(context, root, operation.selectionSet, new Set()) : 0;
 }
 
-function selectionCost(context: ValidationContext, parent: GraphQLNamedType | null | undefined, selectionSet: SelectionSetNode, fragments: ReadonlySet<string>): number {
+function selectionCost(
+  context: ValidationContext,
+  parent: GraphQLNamedType | null | undefined,
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlySet<string>,
+): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
@@ -73,10 +79,10 @@ export function operationCostRule(maxCost: number): ValidationRule {
       const cost = operationCost(context, operation);
       if (cost <= maxCost) return;
       context.reportError(
-        new GraphQLError(
-          `Operation too costly: it may load ${cost} objects, the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`,
-          { nodes: operation, extensions: { code: 'OPERATION_TOO_COSTLY', cost, maxCost } },
-        ),
+        new GraphQLError(`Operation too costly: it may load ${cost} objects, the limit is ${maxCost}. Ask for smaller pages (first) or fewer nested lists.`, {
+          nodes: operation,
+          extensions: { code: 'OPERATION_TOO_COSTLY', cost, maxCost },
+        }),
       );
     },
   });

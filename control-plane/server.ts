@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError, type Plugin } from 'graphql-yoga';
@@ -9,30 +9,30 @@ import { WebSocketServer } from 'ws';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { Bus, UsageConsumer } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
+import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
+import { createAlertNotifier } from './alerts/alert-notifier.ts';
 import { bearerToken, createPrincipalResolver } from './auth/principal.ts';
 import { createSubscriptionGuard } from './auth/subscription-guard.ts';
-import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
-import { createAlertNotifier } from './alerts/alert-notifier.ts';
-import { createConsoleHandler } from './console/serve-console.ts';
 import { createPlaygroundProxy } from './console/playground-proxy.ts';
+import { createConsoleHandler } from './console/serve-console.ts';
+import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
 import { createFleetRegistry } from './fleet/fleet-registry.ts';
+import { createLease, runAsSingleton } from './fleet/lease.ts';
+import { createGraphQLGate, DEFAULT_MAX_GRAPHQL_BODY_BYTES } from './graphql-gate.ts';
 import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
-import { createGraphQLGate, DEFAULT_MAX_GRAPHQL_BODY_BYTES } from './graphql-gate.ts';
 import { protectionPlugins } from './protection.ts';
 import { redisPersistenceWarning } from './redis-persistence.ts';
-import { listen } from './startup-errors.ts';
-import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { schema } from './schema/index.ts';
-import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
 import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
+import { listen } from './startup-errors.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
-import { applyRetention, RETENTION_INTERVAL_MS } from './usage/retention.ts';
-import { createLease, runAsSingleton } from './fleet/lease.ts';
 import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
+import { applyRetention, RETENTION_INTERVAL_MS } from './usage/retention.ts';
 import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
 export interface ControlPlaneOptions {
@@ -105,7 +105,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
   const fanout = bus.live ? await openLiveFanout(bus.live) : undefined;
   const live = createLiveEvents(fanout);
-  const snapshots = createSnapshotPublisher({ prisma, bus, live, signer: createSnapshotSigner(secretBox.keys), reconcileIntervalMs: options.snapshotCheckIntervalMs });
+  const snapshots = createSnapshotPublisher({
+    prisma,
+    bus,
+    live,
+    signer: createSnapshotSigner(secretBox.keys),
+    reconcileIntervalMs: options.snapshotCheckIntervalMs,
+  });
   const fleet = createFleetRegistry({ bus });
   const database = createDatabaseHealth(prisma);
   const budgetsRemaining = async (teamId: string) =>
@@ -153,7 +159,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     }),
   });
 
-  const gate = createGraphQLGate({ endpoint: yoga.graphqlEndpoint, maxBodyBytes: options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES, resolvePrincipal });
+  const gate = createGraphQLGate({
+    endpoint: yoga.graphqlEndpoint,
+    maxBodyBytes: options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES,
+    resolvePrincipal,
+  });
   const consolePages = createConsoleHandler();
   const playground = createPlaygroundProxy(options.playgroundTarget ?? (() => undefined));
   const server: Server = createServer((req, res) => {
@@ -182,8 +192,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
 
   // Retention runs on one replica at a time: whichever holds its lease (handed over when it dies).
   const singletonIntervalMs = options.singletonIntervalMs ?? RETENTION_INTERVAL_MS;
-  const retention = runAsSingleton(createLease(prisma, 'retention', `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * singletonIntervalMs), singletonIntervalMs, () =>
-    applyRetention(prisma, options.usageRetentionDays),
+  const retention = runAsSingleton(
+    createLease(prisma, 'retention', `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * singletonIntervalMs),
+    singletonIntervalMs,
+    () => applyRetention(prisma, options.usageRetentionDays),
   );
   await fleet.start();
   database.start();

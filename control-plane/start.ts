@@ -8,7 +8,7 @@ import { openDatabase } from './db/open-database.ts';
 import { applyConfig } from './domain/config/apply-config.ts';
 import { referencedVariables } from './domain/config/parse-config.ts';
 import { type ControlPlaneEnv, readReferencedVariables } from './env.ts';
-import { startControlPlane, type RunningControlPlane } from './server.ts';
+import { type RunningControlPlane, startControlPlane } from './server.ts';
 import { explainDatabaseError } from './startup-errors.ts';
 
 export interface StartedControlPlane {
@@ -20,11 +20,11 @@ export interface StartedControlPlane {
 
 /** Opens the database (migrating it), seeds a first run, and serves GraphQL. */
 export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, playgroundTarget?: () => string | undefined): Promise<StartedControlPlane> {
-  const database = await openDatabase(
-    env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: path.join(env.TOLLGATE_DATA_DIR, 'db') },
-  ).catch((error: unknown) => {
-    throw explainDatabaseError(error, env.DATABASE_URL);
-  });
+  const database = await openDatabase(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: path.join(env.TOLLGATE_DATA_DIR, 'db') }).catch(
+    (error: unknown) => {
+      throw explainDatabaseError(error, env.DATABASE_URL);
+    },
+  );
   let controlPlane: RunningControlPlane;
   let firstRun: FirstRunResult;
   try {
@@ -46,7 +46,9 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, p
       snapshotCheckIntervalMs: env.TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS,
       playgroundTarget: playgroundTarget ?? (() => env.TOLLGATE_DATA_PLANE_URL?.replace(/\/+$/, '').replace(/\/v1$/, '')),
       usageWebhook:
-        env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET } : undefined,
+        env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET
+          ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET }
+          : undefined,
     });
   } catch (error) {
     await database.close();

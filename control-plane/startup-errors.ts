@@ -31,10 +31,15 @@ export function listen(server: Server, port: number, host: string, variable: str
 function listenError(error: NodeJS.ErrnoException, port: number, host: string, variable: string): Error {
   const where = `${host}:${port}`;
   if (error.code === 'EADDRINUSE') {
-    return new StartupError(`cannot listen on ${where}: the port is already in use (EADDRINUSE). Stop the other process or choose another port with ${variable}.`, { cause: error });
+    return new StartupError(
+      `cannot listen on ${where}: the port is already in use (EADDRINUSE). Stop the other process or choose another port with ${variable}.`,
+      { cause: error },
+    );
   }
   if (error.code === 'EACCES') {
-    return new StartupError(`cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges. Choose another port with ${variable}.`, { cause: error });
+    return new StartupError(`cannot listen on ${where}: permission denied (EACCES); ports below 1024 need privileges. Choose another port with ${variable}.`, {
+      cause: error,
+    });
   }
   if (error.code === 'EADDRNOTAVAIL') {
     return new StartupError(`cannot listen on ${where}: no such local address (EADDRNOTAVAIL). Check HOST.`, { cause: error });
@@ -61,7 +66,9 @@ export function explainDatabaseError(error: unknown, databaseUrl: string | undef
   const message = error instanceof Error ? error.message : String(error);
   const hint = (text: string) => new StartupError(`${text} (DATABASE_URL)`, { cause: error });
   if (code === '3D000' || /database .* does not exist/i.test(message)) {
-    return hint(`the database ${JSON.stringify(name)} does not exist on ${target}: create it (createdb ${name || '<name>'}, or CREATE DATABASE) or point DATABASE_URL at an existing one`);
+    return hint(
+      `the database ${JSON.stringify(name)} does not exist on ${target}: create it (createdb ${name || '<name>'}, or CREATE DATABASE) or point DATABASE_URL at an existing one`,
+    );
   }
   if (code === 'ECONNREFUSED' || /ECONNREFUSED|can't reach database server/i.test(message)) {
     return hint(`cannot connect to ${target}: connection refused. Is PostgreSQL running there, and is the host and port right?`);

@@ -1,20 +1,25 @@
 import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
 import type { Bus } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
+import type { DegradedMode } from '../shared/events/heartbeat.ts';
 import type { RequestObserver } from './http/router.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
+import { ANTHROPIC_ERROR_FORMAT } from './ingress/anthropic/anthropic-errors.ts';
+import { countTokensRoute } from './ingress/anthropic/count-tokens-route.ts';
+import { messagesRoute } from './ingress/anthropic/messages-route.ts';
+import { responsesRoute } from './ingress/responses/responses-route.ts';
 import { createLifecycle, type DrainReport } from './lifecycle/drain.ts';
 import { createHeartbeat } from './lifecycle/heartbeat.ts';
-import type { Redis } from 'ioredis';
+import { type Logger, silentLogger } from './logger.ts';
+import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
 import { createMemoryIdempotencyStore, createRedisIdempotencyStore } from './money/idempotency-store.ts';
 import { createMemoryMoneyStore } from './money/memory-money-store.ts';
 import { createMoneyGuard, type MoneyStatus } from './money/money-guard.ts';
 import type { MoneyStore } from './money/money-store.ts';
 import { createRedisMoneyStore } from './money/redis-money-store.ts';
-import { type Logger, silentLogger } from './logger.ts';
-import { createDataPlaneMetrics } from './metrics/data-plane-metrics.ts';
-import { metricsRoute } from './metrics/metrics-route.ts';
 import { createTracing, type TracingOptions } from './observe/tracing.ts';
 import { createProviderAdapters } from './providers/registry.ts';
 import { createUpstreamAgents, type UpstreamAgentOptions } from './providers/upstream-agent.ts';
@@ -23,14 +28,9 @@ import { completionsRoute } from './routes/completions.ts';
 import { embeddingsRoute } from './routes/embeddings.ts';
 import { healthzRoute, notFoundRoute, readyzRoute } from './routes/health.ts';
 import { modelRoute, modelsRoute } from './routes/models.ts';
-import { ANTHROPIC_ERROR_FORMAT } from './ingress/anthropic/anthropic-errors.ts';
-import { countTokensRoute } from './ingress/anthropic/count-tokens-route.ts';
-import { messagesRoute } from './ingress/anthropic/messages-route.ts';
-import { responsesRoute } from './ingress/responses/responses-route.ts';
 import { createRoutingRuntime, type RoutingOptions } from './routing/routing-runtime.ts';
 import { createSnapshotFile } from './snapshot/snapshot-file.ts';
 import { createSnapshotStore } from './snapshot/snapshot-store.ts';
-import type { DegradedMode } from '../shared/events/heartbeat.ts';
 import { createUsagePublisher } from './usage/usage-publisher.ts';
 
 /** Kubernetes' default grace is 30 s: finish streams in 25, keep 5 for the flush and exit. */
@@ -154,7 +154,9 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       degraded: () => heartbeat.degraded(),
       draining: () => lifecycle.draining,
       cooling: () =>
-        (snapshots.current()?.models ?? []).flatMap((model) => model.targets.map((target) => target.deployment.id)).filter((id) => routing.cooldowns.cooling(id) !== null),
+        (snapshots.current()?.models ?? [])
+          .flatMap((model) => model.targets.map((target) => target.deployment.id))
+          .filter((id) => routing.cooldowns.cooling(id) !== null),
     },
     { defaultMetrics: options.defaultMetrics },
   );
@@ -194,7 +196,15 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/healthz', healthzRoute);
   router.get(
     '/readyz',
-    readyzRoute({ snapshots, instanceId, draining: () => lifecycle.draining, degraded: () => heartbeat.degraded(), inFlight: () => lifecycle.inFlight(), money, usage: publisher }),
+    readyzRoute({
+      snapshots,
+      instanceId,
+      draining: () => lifecycle.draining,
+      degraded: () => heartbeat.degraded(),
+      inFlight: () => lifecycle.inFlight(),
+      money,
+      usage: publisher,
+    }),
   );
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));

@@ -70,11 +70,31 @@ describe('parseDataPlaneEnv', () => {
       TOLLGATE_MAX_BODY_BYTES: '1024',
       LOG_LEVEL: 'debug',
     });
-    expect(result).toMatchObject({ ok: true, config: { port: 0, host: '0.0.0.0', redisUrl: 'redis://localhost:6379/0', busPrefix: 'tg-test', secretKey: `k1:${Buffer.alloc(32, 3).toString('base64')}`, byokAllowedCidrs: ['10.1.0.0/16', 'fd00::/8'], dataDir: '/var/lib/tollgate', maxBodyBytes: 1024, logLevel: 'debug', snapshotDir: '/var/lib/tollgate' } });
+    expect(result).toMatchObject({
+      ok: true,
+      config: {
+        port: 0,
+        host: '0.0.0.0',
+        redisUrl: 'redis://localhost:6379/0',
+        busPrefix: 'tg-test',
+        secretKey: `k1:${Buffer.alloc(32, 3).toString('base64')}`,
+        byokAllowedCidrs: ['10.1.0.0/16', 'fd00::/8'],
+        dataDir: '/var/lib/tollgate',
+        maxBodyBytes: 1024,
+        logLevel: 'debug',
+        snapshotDir: '/var/lib/tollgate',
+      },
+    });
   });
 
   it('reports every error at once, and treats empty as unset', () => {
-    const result = parseDataPlaneEnv({ DATA_PLANE_PORT: '99999', REDIS_URL: 'http://nope', TOLLGATE_MAX_BODY_BYTES: '-1', TOLLGATE_BUS_PREFIX: 'a b', HOST: '' });
+    const result = parseDataPlaneEnv({
+      DATA_PLANE_PORT: '99999',
+      REDIS_URL: 'http://nope',
+      TOLLGATE_MAX_BODY_BYTES: '-1',
+      TOLLGATE_BUS_PREFIX: 'a b',
+      HOST: '',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toHaveLength(4);

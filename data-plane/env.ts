@@ -17,7 +17,10 @@ const DataPlaneEnv = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Unset: the in-process bus (only useful when the control plane runs in the same process). */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
-  TOLLGATE_BUS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tollgate'),
+  TOLLGATE_BUS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('tollgate'),
   /**
    * Opens provider credentials in snapshots: `id:base64key[,id:base64key...]`, the same value as
    * the control plane's. Unset: the key file under TOLLGATE_DATA_DIR (shared/crypto/secret-key-file).
@@ -32,12 +35,19 @@ const DataPlaneEnv = z.object({
   TOLLGATE_BYOK_ALLOWED_CIDRS: z.string().optional(),
   /** Share of each limit and hard budget one data plane allows itself while Redis is down (1/N of N planes). */
   TOLLGATE_LIMITS_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(1),
-  TOLLGATE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  TOLLGATE_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** On SIGTERM, how long in-flight requests get to finish before they end with a terminal error. */
   TOLLGATE_DRAIN_TIMEOUT_MS: z.coerce.number().int().nonnegative().default(25_000),
   /** This process's id in the fleet view. Unset: host name + pid (the pod name on Kubernetes). */
-  TOLLGATE_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional(),
+  TOLLGATE_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+    .optional(),
   /** Fleet heartbeat period; 0 sends none. */
   TOLLGATE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().nonnegative().default(5_000),
   /** Serving an older snapshot than the control plane's target this long: degraded `snapshot_stale`. */
@@ -105,7 +115,10 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
   }
   const e = parsed.data;
   const secretProblems = secretSettingsProblems({ secretKey: e.TOLLGATE_SECRET_KEY, kdf: e.TOLLGATE_SECRET_KEY_KDF, production: e.NODE_ENV === 'production' });
-  const byokAllowedCidrs = (e.TOLLGATE_BYOK_ALLOWED_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const byokAllowedCidrs = (e.TOLLGATE_BYOK_ALLOWED_CIDRS ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const rangeProblems = parseAllowedRanges(byokAllowedCidrs).problems.map((problem) => `TOLLGATE_BYOK_ALLOWED_CIDRS: ${problem}`);
   if (secretProblems.length + rangeProblems.length > 0) return { ok: false, errors: [...secretProblems, ...rangeProblems] };
   return {

@@ -3,8 +3,8 @@ import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
-import { dataPlaneOptionsFrom } from './options-from-config.ts';
 import { createLogger } from './logger.ts';
+import { dataPlaneOptionsFrom } from './options-from-config.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {

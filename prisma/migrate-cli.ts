@@ -85,7 +85,9 @@ function fail(message: string): number {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     console.error(e instanceof Error ? e.message : e);
     process.exitCode = 1;

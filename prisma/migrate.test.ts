@@ -1,19 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isReachable, postgresUrl, requireOrSkip } from '../test/support/services.ts';
-import {
-  applyMigrations,
-  checkSchemaHasMigration,
-  createMigration,
-  DEFAULT_MIGRATIONS_DIR,
-  DEFAULT_SCHEMA_PATH,
-  migrationStatus,
-} from './migrate.ts';
+import { applyMigrations, checkSchemaHasMigration, createMigration, DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, migrationStatus } from './migrate.ts';
 
 // Each case builds in-memory PGlite databases through the WASM engine: seconds each, more on a busy machine.
 describe('migrations', { timeout: 120_000 }, () => {
@@ -117,9 +110,18 @@ describe.skipIf(!postgresUp)('migrations by replicas starting together', { timeo
 
   it('run once, under an advisory lock: three at once on a fresh schema all succeed, and each migration is applied once', async () => {
     const results = await Promise.allSettled([0, 1, 2].map(() => applyMigrations({ kind: 'postgres', url: pgUrl, schema })));
-    expect(results.map((r) => r.status), results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason)).join("\n")).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(
+      results.map((r) => r.status),
+      results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String((r as PromiseRejectedResult).reason))
+        .join('\n'),
+    ).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (await readdir(DEFAULT_MIGRATIONS_DIR, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     // Each migration applied by exactly one of them; the others found nothing to do.
     expect(applied.sort()).toEqual(names);
     const client = new pg.Client({ connectionString: pgUrl });

@@ -8,18 +8,13 @@
  * so the native CLI and this runner can take turns on the same database.
  * See shared/notes/prisma.md for how each hazard below was found.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import type {
-  DiagnoseMigrationHistoryOutput,
-  MigrationList,
-  SchemaContainer,
-  SchemaFilter,
-} from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type { DiagnoseMigrationHistoryOutput, MigrationList, SchemaContainer, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import pg from 'pg';
 import { AdapterScope, withEngine } from './schema-engine.ts';
 
 const prismaDir = path.dirname(fileURLToPath(import.meta.url));
@@ -37,7 +32,7 @@ export const DEFAULT_MIGRATIONS_DIR = path.join(prismaDir, 'migrations');
 
 /** A database to migrate. A PGlite is passed open: its owner keeps the one connection it allows. */
 export type MigrationTarget =
-  | { kind: 'postgres'; url: string; /** Postgres schema (namespace); the engine creates it if missing. */ schema?: string }
+  | { kind: 'postgres'; url: string /** Postgres schema (namespace); the engine creates it if missing. */; schema?: string }
   | { kind: 'pglite'; db: PGlite };
 
 /** A migration written to disk by {@link createMigration}. */
@@ -62,7 +57,12 @@ provider = "postgresql"
  * Returns null (and writes nothing) when the schema has no unmigrated change.
  */
 export async function createMigration(name: string, paths: MigrationPaths = {}): Promise<CreatedMigration | null> {
-  const slug = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 200);
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 200);
   if (slug === '') throw new Error(`migration name ${JSON.stringify(name)} has no letters or digits`);
   const migrationsDir = paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const sql = await pendingMigrationSql(paths);
@@ -95,7 +95,10 @@ export async function pendingMigrationSql(paths: MigrationPaths = {}): Promise<s
   const files = await readSchemaFiles(paths.schemaPath ?? DEFAULT_SCHEMA_PATH);
   const scope = new AdapterScope();
   const scratch = await scope.freshPglite();
-  const factory = scope.factory(() => scope.pgliteAdapter(scratch), () => scope.pgliteAdapter(scratch));
+  const factory = scope.factory(
+    () => scope.pgliteAdapter(scratch),
+    () => scope.pgliteAdapter(scratch),
+  );
   return withEngine(files, factory, scope, async (engine) => {
     const result = await engine.diff({
       // Without a lock file the engine cannot tell the connector; ours is always PostgreSQL.
@@ -145,10 +148,7 @@ async function underStartupLock<T>(url: string, schema: string | undefined, work
 }
 
 /** `migrate status`: the database's migration history against the folder (no shadow database). */
-export async function migrationStatus(
-  target: MigrationTarget,
-  paths: MigrationPaths = {},
-): Promise<DiagnoseMigrationHistoryOutput> {
+export async function migrationStatus(target: MigrationTarget, paths: MigrationPaths = {}): Promise<DiagnoseMigrationHistoryOutput> {
   const migrationsList = await readMigrationsList(paths.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   const scope = new AdapterScope();
   return withEngine(undefined, targetFactory(target, scope), scope, (engine) =>
@@ -161,7 +161,10 @@ export async function readMigrationsList(migrationsDir: string): Promise<Migrati
   const baseDir = path.resolve(migrationsDir);
   const lockContent = await readFile(path.join(baseDir, LOCKFILE), 'utf8').catch(() => null);
   const entries = await readdir(baseDir, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b));
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     dirs.map(async (dir) => ({
       path: dir,
@@ -193,7 +196,5 @@ function nextTimestamp(now: Date, newest: string | undefined): string {
 }
 
 function targetFactory(target: MigrationTarget, scope: AdapterScope): SqlMigrationAwareDriverAdapterFactory {
-  return target.kind === 'pglite'
-    ? scope.factory(() => scope.pgliteAdapter(target.db))
-    : scope.factory(() => scope.pgAdapter(target.url, target.schema));
+  return target.kind === 'pglite' ? scope.factory(() => scope.pgliteAdapter(target.db)) : scope.factory(() => scope.pgAdapter(target.url, target.schema));
 }

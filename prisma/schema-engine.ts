@@ -13,8 +13,8 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaContainer, SchemaEngine } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import * as glue from '@prisma/schema-engine-wasm/schema_engine_bg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 /** `@types/node` 20 has no WebAssembly types; these are the two constructors we use. */
@@ -26,8 +26,12 @@ interface WasmApi {
 type EngineClass = typeof glue.SchemaEngine;
 const panicRegistry = {
   message: '',
-  set_message(m: string) { panicRegistry.message = m; },
-  get() { return panicRegistry.message; },
+  set_message(m: string) {
+    panicRegistry.message = m;
+  },
+  get() {
+    return panicRegistry.message;
+  },
 };
 let engineClass: Promise<EngineClass> | undefined;
 
@@ -106,7 +110,11 @@ export class AdapterScope {
   async pgliteAdapter(db: PGlite): Promise<SqlDriverAdapter> {
     const adapter = await new PrismaPGlite(db).connect();
     adapter.executeScript = async (script) => {
-      try { await db.exec(script); } catch (e) { throw asDriverAdapterError(e); }
+      try {
+        await db.exec(script);
+      } catch (e) {
+        throw asDriverAdapterError(e);
+      }
     };
     this.adapters.push(adapter);
     return adapter;
@@ -125,7 +133,11 @@ export class AdapterScope {
     const config = { connectionString: url, max: 1, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
     const adapter = await new PrismaPg(config, schema ? { schema } : undefined).connect();
     adapter.executeScript = async (script) => {
-      try { await adapter.underlyingDriver().query(script); } catch (e) { throw asDriverAdapterError(e); }
+      try {
+        await adapter.underlyingDriver().query(script);
+      } catch (e) {
+        throw asDriverAdapterError(e);
+      }
     };
     this.adapters.push(adapter);
     return adapter;
@@ -140,10 +152,7 @@ export class AdapterScope {
 
   async close(): Promise<void> {
     // Best effort: a failure to release must not hide the engine's own error.
-    await Promise.allSettled([
-      ...this.adapters.splice(0).map((a) => a.dispose()),
-      ...this.scratch.splice(0).map((db) => db.close()),
-    ]);
+    await Promise.allSettled([...this.adapters.splice(0).map((a) => a.dispose()), ...this.scratch.splice(0).map((db) => db.close())]);
   }
 }
 

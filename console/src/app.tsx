@@ -1,11 +1,11 @@
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Provider, useQuery } from 'urql';
 import { createApiClient, useLiveStatus } from './client.ts';
-import { Link, useLocation } from './router.tsx';
-import { setToken, useToken } from './session.ts';
 import { SignInPage } from './pages/sign-in.tsx';
-import { AccessContext, accessFrom, NotFound, useAccess, ViewerQuery } from './viewer.tsx';
+import { Link, useLocation } from './router.tsx';
 import { routes } from './routes.tsx';
+import { setToken, useToken } from './session.ts';
+import { AccessContext, accessFrom, NotFound, useAccess, ViewerQuery } from './viewer.tsx';
 
 export function App() {
   const token = useToken();
@@ -28,7 +28,11 @@ function SignedIn() {
       setToken(null);
       return null;
     }
-    return <p role="alert" className="error">Could not reach the control plane: {error.message}</p>;
+    return (
+      <p role="alert" className="error">
+        Could not reach the control plane: {error.message}
+      </p>
+    );
   }
   if (!access) return <p aria-busy={fetching}>Loading…</p>;
   return (
@@ -49,14 +53,18 @@ function Shell() {
   const who = access.isAdmin ? 'Platform admin' : `${access.viewer.member?.email} · ${access.viewer.role?.toLowerCase()} of ${access.viewer.team?.name}`;
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="nav" onClick={() => setMenuOpen(!menuOpen)}>
           Menu
         </button>
         <span className="brand">Tollgate</span>
         <LiveBanner />
-        <span className="who" data-testid="who">{who}</span>
+        <span className="who" data-testid="who">
+          {who}
+        </span>
         <button type="button" className="secondary" onClick={() => setToken(null)}>
           Sign out
         </button>
@@ -65,13 +73,19 @@ function Shell() {
         <ul>
           {visible.map((item) => (
             <li key={item.path}>
-              <Link href={item.path + (item.teamScoped ? teamQuery : '')} aria-current={item.path === pathname ? 'page' : undefined} onClick={() => setMenuOpen(false)}>
+              <Link
+                href={item.path + (item.teamScoped ? teamQuery : '')}
+                aria-current={item.path === pathname ? 'page' : undefined}
+                onClick={() => setMenuOpen(false)}
+              >
                 {item.title}
               </Link>
             </li>
           ))}
           <li>
-            <a href="/graphql" target="_blank" rel="noreferrer">GraphiQL</a>
+            <a href="/graphql" target="_blank" rel="noreferrer">
+              GraphiQL
+            </a>
           </li>
         </ul>
       </nav>
@@ -99,7 +113,21 @@ function LiveBanner() {
       return () => clearTimeout(timer);
     }
   }, [status, wasDown]);
-  if (status === 'reconnecting') return <span className="live down" role="status" data-testid="live-status">Live connection lost: reconnecting…</span>;
-  if (recovered) return <span className="live up" role="status" data-testid="live-status">Reconnected</span>;
-  return <span className="live" role="status" data-testid="live-status">{status === 'connected' ? 'Live' : 'Connecting…'}</span>;
+  if (status === 'reconnecting')
+    return (
+      <span className="live down" role="status" data-testid="live-status">
+        Live connection lost: reconnecting…
+      </span>
+    );
+  if (recovered)
+    return (
+      <span className="live up" role="status" data-testid="live-status">
+        Reconnected
+      </span>
+    );
+  return (
+    <span className="live" role="status" data-testid="live-status">
+      {status === 'connected' ? 'Live' : 'Connecting…'}
+    </span>
+  );
 }

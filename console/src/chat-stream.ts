@@ -36,7 +36,11 @@ export async function streamChat(
   const result: ChatResult = { status: response.status, headers, requestId: response.headers.get('x-request-id'), usage: null, error: null };
   const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.includes('text/event-stream')) {
-    const body = (await response.json().catch(() => null)) as { error?: { message?: string }; choices?: { message?: { content?: string } }[]; usage?: ChatResult['usage'] } | null;
+    const body = (await response.json().catch(() => null)) as {
+      error?: { message?: string };
+      choices?: { message?: { content?: string } }[];
+      usage?: ChatResult['usage'];
+    } | null;
     if (!response.ok || body?.error) result.error = body?.error?.message ?? `HTTP ${response.status}`;
     else {
       onDelta(body?.choices?.[0]?.message?.content ?? '');

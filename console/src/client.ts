@@ -1,4 +1,4 @@
-import { cacheExchange, Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { useSyncExternalStore } from 'react';
 

@@ -87,7 +87,12 @@ const TeamExistsQuery = graphql(`query TeamExists($id: ID!) { team(id: $id) { id
 export function TeamGate({ teamId, children }: { teamId: string | null; children: (team: { id: string; name: string }) => React.ReactNode }) {
   const [{ data, fetching, error }] = useQuery({ query: TeamExistsQuery, variables: { id: teamId ?? '' }, pause: !teamId });
   if (!teamId) return <p className="empty">No team yet.</p>;
-  if (error) return <p role="alert" className="error">{error.message}</p>;
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error.message}
+      </p>
+    );
   // The previous team's answer may still be here while the new one loads: never render it as this team.
   const current = data?.team && data.team.id === teamId ? data.team : null;
   if (!current && (fetching || (data?.team && data.team.id !== teamId))) return <p aria-busy="true">Loading…</p>;

@@ -4,14 +4,17 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../../test/support/services.ts';
 import { waitUntil } from '../../test/support/processes.ts';
+import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../../test/support/services.ts';
 import { type ConsoleBrowser, launchConsoleBrowser, signIn } from './support/browser.ts';
-import { type Stack, startStack, STACK_ADMIN_KEY } from './support/stack.ts';
+import { STACK_ADMIN_KEY, type Stack, startStack } from './support/stack.ts';
 
 const built = existsSync(path.resolve(import.meta.dirname, '../dist/index.html'));
 if (!built) throw new Error('console/dist is missing: run `npm run build:console` (npm ci runs it) before the browser tests');
-const servicesUp = await requireOrSkip('PostgreSQL and Redis', Promise.all([isReachable(postgresUrl()), isReachable(redisUrl())]).then((up) => up.every(Boolean)));
+const servicesUp = await requireOrSkip(
+  'PostgreSQL and Redis',
+  Promise.all([isReachable(postgresUrl()), isReachable(redisUrl())]).then((up) => up.every(Boolean)),
+);
 
 const targets = [
   { name: 'npm start on PGlite', options: {}, skip: false },
@@ -85,7 +88,11 @@ for (const target of targets) {
 
       // The key works against the data plane with the official SDK.
       const sdk = new OpenAI({ baseURL: stack.dataUrl, apiKey: keySecret, maxRetries: 0 });
-      const answer = await waitUntil(() => sdk.chat.completions.create({ model: 'acme-chat', messages: [{ role: 'user', content: 'ping' }] }), 5_000, 'the new key to reach the data plane');
+      const answer = await waitUntil(
+        () => sdk.chat.completions.create({ model: 'acme-chat', messages: [{ role: 'user', content: 'ping' }] }),
+        5_000,
+        'the new key to reach the data plane',
+      );
       expect(answer.choices[0].message.content).toBeTruthy();
     });
 
@@ -137,7 +144,9 @@ for (const target of targets) {
       const beta = await stack.gql<any>('mutation { createTeam(input: { name: "Beta", slug: "beta" }) { ... on MutationCreateTeamSuccess { data { id } } } }');
       const betaId = beta.createTeam.data.id as string;
       await stack.gql(`mutation { createApiKey(input: { teamId: "${betaId}", name: "beta-secret-key" }) { __typename } }`);
-      const member = await stack.gql<any>(`mutation { createMember(input: { teamId: "${acmeId}", email: "ann@acme.test", role: MEMBER }) { ... on MutationCreateMemberSuccess { data { token } } } }`);
+      const member = await stack.gql<any>(
+        `mutation { createMember(input: { teamId: "${acmeId}", email: "ann@acme.test", role: MEMBER }) { ... on MutationCreateMemberSuccess { data { token } } } }`,
+      );
       const { context, page } = await browser.signedIn(member.createMember.data.token);
       await expect(page.getByTestId('who').textContent()).resolves.toContain('Acme');
       for (const path of ['/', '/keys', '/budgets', '/usage', '/teams', '/catalog', '/plans', '/playground']) {
@@ -161,7 +170,9 @@ for (const target of targets) {
     it('5. a viewer sees no create, rotate or revoke controls, and the API refuses them anyway', async () => {
       const teams = await stack.gql<{ teams: { edges: { node: { id: string; name: string } }[] } }>('{ teams(first: 20) { edges { node { id name } } } }');
       const acmeId = teams.teams.edges.find((edge) => edge.node.name === 'Acme')!.node.id;
-      const viewer = await stack.gql<any>(`mutation { createMember(input: { teamId: "${acmeId}", email: "vic@acme.test", role: VIEWER }) { ... on MutationCreateMemberSuccess { data { token } } } }`);
+      const viewer = await stack.gql<any>(
+        `mutation { createMember(input: { teamId: "${acmeId}", email: "vic@acme.test", role: VIEWER }) { ... on MutationCreateMemberSuccess { data { token } } } }`,
+      );
       const token = viewer.createMember.data.token as string;
       const { context, page } = await browser.signedIn(token);
       await page.getByRole('link', { name: 'API keys' }).click();
@@ -173,7 +184,11 @@ for (const target of targets) {
       await page.getByRole('link', { name: 'Budgets & credits' }).click();
       await page.getByRole('heading', { name: 'Budgets', exact: true }).waitFor();
       expect(await page.getByRole('button', { name: /Set budget|Grant credits/ }).count()).toBe(0);
-      const attempt = await stack.gql<any>(`mutation { createApiKey(input: { teamId: "${acmeId}", name: "nope" }) { __typename ... on Error { message } } }`, undefined, token);
+      const attempt = await stack.gql<any>(
+        `mutation { createApiKey(input: { teamId: "${acmeId}", name: "nope" }) { __typename ... on Error { message } } }`,
+        undefined,
+        token,
+      );
       expect(attempt.createApiKey.__typename).toBe('ForbiddenError');
       await context.close();
     });
@@ -183,7 +198,10 @@ for (const target of targets) {
       const teamId = acmeTeamId;
       const directory = path.resolve(import.meta.dirname, '../../docs/screenshots');
       mkdirSync(directory, { recursive: true });
-      const shoot = (name: string) => (target.skip || target.options.postgresUrl ? Promise.resolve() : page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true }).then(() => undefined));
+      const shoot = (name: string) =>
+        target.skip || target.options.postgresUrl
+          ? Promise.resolve()
+          : page.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true }).then(() => undefined);
       await page.getByRole('link', { name: 'Playground' }).click();
       await page.getByLabel('Model').selectOption('acme-chat');
       await page.getByLabel('System prompt').fill('You are a helpful assistant.');

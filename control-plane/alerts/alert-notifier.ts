@@ -56,7 +56,13 @@ export function createAlertNotifier(deps: { prisma: PrismaClient; secretBox: Sec
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tollgate-alerts' };
     if (channel.kind === 'webhook') {
       headers['x-tollgate-event'] = message.type;
-      if (channel.secretCiphertext) headers['x-tollgate-signature'] = `sha256=${createHmac('sha256', deps.secretBox.open(channel.secretCiphertext, alertChannelBinding(channel.id, 'secret'))).update(body).digest('hex')}`;
+      if (channel.secretCiphertext)
+        headers['x-tollgate-signature'] = `sha256=${createHmac(
+          'sha256',
+          deps.secretBox.open(channel.secretCiphertext, alertChannelBinding(channel.id, 'secret')),
+        )
+          .update(body)
+          .digest('hex')}`;
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -105,28 +111,26 @@ export function createAlertNotifier(deps: { prisma: PrismaClient; secretBox: Sec
     watchFleet(changes) {
       const known = new Map<string, Set<string>>();
       // The watch itself is not tracked by idle(): it lasts as long as the fleet registry.
-      void (
-        (async () => {
-          for await (const view of changes) {
-            for (const member of view.members) {
-              const now = new Set<string>(member.state === 'lost' ? ['lost', ...member.degraded] : member.degraded);
-              const before = known.get(member.instanceId) ?? new Set<string>();
-              known.set(member.instanceId, now);
-              const entered = [...now].filter((mode) => !before.has(mode));
-              if (entered.length === 0) continue;
-              const message: AlertMessage = {
-                schemaVersion: 1,
-                type: 'degraded_mode',
-                teamId: null,
-                text: `Tollgate: data plane ${member.instanceId} is ${entered.includes('lost') ? 'lost (no heartbeat)' : `degraded: ${entered.join(', ')}`}.`,
-                data: { instanceId: member.instanceId, entered, degraded: [...now] },
-                at: new Date().toISOString(),
-              };
-              track(deliver('degraded', null, message));
-            }
+      void (async () => {
+        for await (const view of changes) {
+          for (const member of view.members) {
+            const now = new Set<string>(member.state === 'lost' ? ['lost', ...member.degraded] : member.degraded);
+            const before = known.get(member.instanceId) ?? new Set<string>();
+            known.set(member.instanceId, now);
+            const entered = [...now].filter((mode) => !before.has(mode));
+            if (entered.length === 0) continue;
+            const message: AlertMessage = {
+              schemaVersion: 1,
+              type: 'degraded_mode',
+              teamId: null,
+              text: `Tollgate: data plane ${member.instanceId} is ${entered.includes('lost') ? 'lost (no heartbeat)' : `degraded: ${entered.join(', ')}`}.`,
+              data: { instanceId: member.instanceId, entered, degraded: [...now] },
+              at: new Date().toISOString(),
+            };
+            track(deliver('degraded', null, message));
           }
-        })().catch((error: unknown) => onError(`fleet watch for alerts stopped: ${String(error)}`))
-      );
+        }
+      })().catch((error: unknown) => onError(`fleet watch for alerts stopped: ${String(error)}`));
     },
 
     async idle() {

@@ -90,9 +90,12 @@ export function createSubscriptionGuard(options: { resolvePrincipal: (token: str
         revoke(now) {
           if (finished) return;
           fail(
-            (revokedError = now.kind === 'anonymous'
-              ? new GraphQLError('the credentials of this subscription are no longer valid (member removed or token rotated)', { extensions: { code: 'UNAUTHENTICATED' } })
-              : new GraphQLError('the role or team of this subscription changed: subscribe again', { extensions: { code: 'CREDENTIALS_CHANGED' } })),
+            (revokedError =
+              now.kind === 'anonymous'
+                ? new GraphQLError('the credentials of this subscription are no longer valid (member removed or token rotated)', {
+                    extensions: { code: 'UNAUTHENTICATED' },
+                  })
+                : new GraphQLError('the role or team of this subscription changed: subscribe again', { extensions: { code: 'CREDENTIALS_CHANGED' } })),
           );
           // A rejected next() ends the consumer's loop without calling return(): release the source here.
           void finish();

@@ -34,20 +34,75 @@ export const TIER_PRESETS = {
   'free-plus-pro': {
     profiles: [] as ProfileSeed[],
     plans: [
-      { name: 'free', description: 'Try it out.', limits: { rpm: 20, tpm: 20_000, maxParallel: 2 }, budget: { amount: usd(1), period: 'MONTHLY', hard: true, alertThresholds: [80, 100] }, markupBasisPoints: 0, billing: 'PREPAID' },
-      { name: 'plus', description: 'For individuals and small apps.', limits: { rpm: 200, tpm: 200_000, maxParallel: 10 }, budget: { amount: usd(50), period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] }, markupBasisPoints: 2000, billing: 'PREPAID' },
-      { name: 'pro', description: 'For teams in production.', limits: { rpm: 1000, tpm: 2_000_000, maxParallel: 50 }, budget: { amount: usd(500), period: 'MONTHLY', hard: false, alertThresholds: [50, 80, 100] }, markupBasisPoints: 1500, billing: 'POSTPAID' },
+      {
+        name: 'free',
+        description: 'Try it out.',
+        limits: { rpm: 20, tpm: 20_000, maxParallel: 2 },
+        budget: { amount: usd(1), period: 'MONTHLY', hard: true, alertThresholds: [80, 100] },
+        markupBasisPoints: 0,
+        billing: 'PREPAID',
+      },
+      {
+        name: 'plus',
+        description: 'For individuals and small apps.',
+        limits: { rpm: 200, tpm: 200_000, maxParallel: 10 },
+        budget: { amount: usd(50), period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] },
+        markupBasisPoints: 2000,
+        billing: 'PREPAID',
+      },
+      {
+        name: 'pro',
+        description: 'For teams in production.',
+        limits: { rpm: 1000, tpm: 2_000_000, maxParallel: 50 },
+        budget: { amount: usd(500), period: 'MONTHLY', hard: false, alertThresholds: [50, 80, 100] },
+        markupBasisPoints: 1500,
+        billing: 'POSTPAID',
+      },
     ] as PlanSeed[],
   },
   /** "Power levels": routing profiles eco / balanced / precision, and four tiers that default to them. */
   'eco-enterprise': {
     // The data plane's built-in profiles, made real rows so teams and plans can default to them.
-    profiles: Object.entries(BUILT_IN_PROFILES).map(([name, profile]): ProfileSeed => ({ name, strategy: toGraphQLStrategy(profile.strategy), description: profile.description })),
+    profiles: Object.entries(BUILT_IN_PROFILES).map(
+      ([name, profile]): ProfileSeed => ({ name, strategy: toGraphQLStrategy(profile.strategy), description: profile.description }),
+    ),
     plans: [
-      { name: 'eco', description: 'Lowest cost.', limits: { rpm: 60, tpm: 60_000, maxParallel: 4 }, budget: { amount: usd(10), period: 'MONTHLY', hard: true, alertThresholds: [80, 100] }, markupBasisPoints: 1000, billing: 'PREPAID', routingProfile: 'eco' },
-      { name: 'starter', description: 'Small teams.', limits: { rpm: 300, tpm: 300_000, maxParallel: 10 }, budget: { amount: usd(100), period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] }, markupBasisPoints: 1500, billing: 'PREPAID', routingProfile: 'balanced' },
-      { name: 'professional', description: 'Production workloads.', limits: { rpm: 1500, tpm: 3_000_000, maxParallel: 60 }, budget: { amount: usd(1000), period: 'MONTHLY', hard: false, alertThresholds: [50, 80, 100] }, markupBasisPoints: 1200, billing: 'POSTPAID', routingProfile: 'balanced' },
-      { name: 'enterprise', description: 'Negotiated volume.', limits: { rpm: 10_000, tpm: 20_000_000, maxParallel: 500 }, budget: { amount: usd(20_000), period: 'MONTHLY', hard: false, alertThresholds: [80, 100] }, markupBasisPoints: 800, billing: 'POSTPAID', routingProfile: 'precision' },
+      {
+        name: 'eco',
+        description: 'Lowest cost.',
+        limits: { rpm: 60, tpm: 60_000, maxParallel: 4 },
+        budget: { amount: usd(10), period: 'MONTHLY', hard: true, alertThresholds: [80, 100] },
+        markupBasisPoints: 1000,
+        billing: 'PREPAID',
+        routingProfile: 'eco',
+      },
+      {
+        name: 'starter',
+        description: 'Small teams.',
+        limits: { rpm: 300, tpm: 300_000, maxParallel: 10 },
+        budget: { amount: usd(100), period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] },
+        markupBasisPoints: 1500,
+        billing: 'PREPAID',
+        routingProfile: 'balanced',
+      },
+      {
+        name: 'professional',
+        description: 'Production workloads.',
+        limits: { rpm: 1500, tpm: 3_000_000, maxParallel: 60 },
+        budget: { amount: usd(1000), period: 'MONTHLY', hard: false, alertThresholds: [50, 80, 100] },
+        markupBasisPoints: 1200,
+        billing: 'POSTPAID',
+        routingProfile: 'balanced',
+      },
+      {
+        name: 'enterprise',
+        description: 'Negotiated volume.',
+        limits: { rpm: 10_000, tpm: 20_000_000, maxParallel: 500 },
+        budget: { amount: usd(20_000), period: 'MONTHLY', hard: false, alertThresholds: [80, 100] },
+        markupBasisPoints: 800,
+        billing: 'POSTPAID',
+        routingProfile: 'precision',
+      },
     ] as PlanSeed[],
   },
 } as const;

@@ -19,7 +19,16 @@ export function createPlaygroundProxy(target: () => string | undefined) {
     const base = target();
     if (!base) {
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'No data plane URL is configured for the playground (TOLLGATE_DATA_PLANE_URL).', type: 'service_unavailable', param: null, code: 'playground_unavailable' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'No data plane URL is configured for the playground (TOLLGATE_DATA_PLANE_URL).',
+            type: 'service_unavailable',
+            param: null,
+            code: 'playground_unavailable',
+          },
+        }),
+      );
       return true;
     }
     if (req.method !== 'POST' && req.method !== 'GET') {
@@ -32,7 +41,9 @@ export function createPlaygroundProxy(target: () => string | undefined) {
       size += (chunk as Buffer).length;
       if (size > MAX_BODY_BYTES) {
         res.writeHead(413, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'Playground request body too large.', type: 'invalid_request_error', param: null, code: 'body_too_large' } }));
+        res.end(
+          JSON.stringify({ error: { message: 'Playground request body too large.', type: 'invalid_request_error', param: null, code: 'body_too_large' } }),
+        );
         return true;
       }
       chunks.push(chunk as Buffer);
@@ -55,7 +66,11 @@ export function createPlaygroundProxy(target: () => string | undefined) {
     } catch {
       if (!res.headersSent) {
         res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'The data plane could not be reached.', type: 'service_unavailable', param: null, code: 'data_plane_unreachable' } }));
+        res.end(
+          JSON.stringify({
+            error: { message: 'The data plane could not be reached.', type: 'service_unavailable', param: null, code: 'data_plane_unreachable' },
+          }),
+        );
       }
       return true;
     }

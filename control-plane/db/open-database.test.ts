@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isReachable, postgresUrl, requireOrSkip } from '../../test/support/services.ts';
-import { lockDataDir, openDatabase, type Database } from './open-database.ts';
+import { type Database, lockDataDir, openDatabase } from './open-database.ts';
 
 /** Insert and read back a row through the generated client: proves the tables are there. */
 async function roundTrip(db: Database, slug: string): Promise<void> {

@@ -5,7 +5,10 @@
 export class DomainError extends Error {}
 
 export class NotFoundError extends DomainError {
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     // The same answer for a missing object and for one the caller may not see.
     super(`${entity} ${id} not found`);
     this.name = 'NotFoundError';
@@ -13,7 +16,10 @@ export class NotFoundError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, readonly field: string) {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
     super(message);
     this.name = 'ConflictError';
   }

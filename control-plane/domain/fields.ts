@@ -8,10 +8,7 @@ import type { Tx } from './mutate.ts';
 export const id = z.string().min(1, 'an id is required').max(200);
 
 /** Integer micro-USD, never negative, small enough to stay exact in a JSON number (snapshot). */
-export const microUsd = z
-  .bigint()
-  .nonnegative('amounts cannot be negative')
-  .max(BigInt(Number.MAX_SAFE_INTEGER), 'amount is too large');
+export const microUsd = z.bigint().nonnegative('amounts cannot be negative').max(BigInt(Number.MAX_SAFE_INTEGER), 'amount is too large');
 
 export const positiveMicroUsd = microUsd.refine((v) => v > 0n, 'amount must be greater than zero');
 
@@ -67,9 +64,7 @@ export function providerBaseUrl(kind: string, url: string): { url: string } | { 
 }
 
 /** JSON object metadata, bounded so a key row stays small. */
-export const metadata = z
-  .record(z.string(), z.unknown())
-  .refine((value) => JSON.stringify(value).length <= 8192, 'metadata must be at most 8 KiB of JSON');
+export const metadata = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 8192, 'metadata must be at most 8 KiB of JSON');
 
 /**
  * Checks that optional references point at existing rows; an unknown one is a validation error

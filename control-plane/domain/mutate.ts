@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../context.ts';
 import { takeConfigVersion } from '../snapshot/config-version.ts';
-import { writeAudit, type AuditRecord } from './audit/audit.ts';
+import { type AuditRecord, writeAudit } from './audit/audit.ts';
 import { ConflictError } from './errors.ts';
 
 export type Tx = Prisma.TransactionClient;

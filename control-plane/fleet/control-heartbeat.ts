@@ -5,7 +5,13 @@ import { type ControlPlaneHeartbeat, HEARTBEAT_SCHEMA_VERSION } from '../../shar
  * Tells the data planes this control plane is alive and whether its database answers, so each can
  * report the `control_plane_down` and `database_down` degraded modes (neither affects serving).
  */
-export function createControlHeartbeat(options: { bus: Pick<Bus, 'publishHeartbeat'>; instanceId: string; intervalMs: number; databaseUp: () => boolean; snapshotVersion?: () => number | null }) {
+export function createControlHeartbeat(options: {
+  bus: Pick<Bus, 'publishHeartbeat'>;
+  instanceId: string;
+  intervalMs: number;
+  databaseUp: () => boolean;
+  snapshotVersion?: () => number | null;
+}) {
   let timer: NodeJS.Timeout | null = null;
   let sending: Promise<void> | null = null;
   const beat = () => {

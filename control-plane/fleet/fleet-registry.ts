@@ -43,7 +43,10 @@ const LOST_RETENTION_INTERVALS = 20;
  * The fleet view: in memory on each control plane, fed by data-plane heartbeats over the bus (no
  * database row: a restarted control plane knows the fleet again within one heartbeat interval).
  */
-export function createFleetRegistry(options: { bus: Pick<Bus, 'onHeartbeat' | 'onSnapshotAnnounced' | 'loadSnapshot'>; sweepIntervalMs?: number }): FleetRegistry {
+export function createFleetRegistry(options: {
+  bus: Pick<Bus, 'onHeartbeat' | 'onSnapshotAnnounced' | 'loadSnapshot'>;
+  sweepIntervalMs?: number;
+}): FleetRegistry {
   const { bus } = options;
   const members = new Map<string, { member: FleetMember; intervalMs: number }>();
   const pubsub = createPubSub<{ changed: [view: FleetView] }>();
@@ -60,8 +63,7 @@ export function createFleetRegistry(options: { bus: Pick<Bus, 'onHeartbeat' | 'o
   }
 
   const changed = () => pubsub.publish('changed', view());
-  const signature = (member: FleetMember) =>
-    JSON.stringify([member.state, member.snapshotVersion, member.snapshotSource, member.degraded, member.lastRefused]);
+  const signature = (member: FleetMember) => JSON.stringify([member.state, member.snapshotVersion, member.snapshotSource, member.degraded, member.lastRefused]);
 
   function onHeartbeat(heartbeat: DataPlaneHeartbeat): void {
     const previous = members.get(heartbeat.instanceId)?.member;
@@ -114,7 +116,11 @@ export function createFleetRegistry(options: { bus: Pick<Bus, 'onHeartbeat' | 'o
       stops.push(
         await bus.onSnapshotAnnounced((version) => {
           if (version > 0) onTarget(version);
-          else void bus.loadSnapshot().then((stored) => stored && onTarget(stored.version), () => undefined);
+          else
+            void bus.loadSnapshot().then(
+              (stored) => stored && onTarget(stored.version),
+              () => undefined,
+            );
         }),
       );
       const stored = await bus.loadSnapshot().catch(() => null);

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { type Bus, type DeadLetter, type UsageHandler, UsageStoreUnavailable } from '../../shared/bus/bus.ts';
 import type { FleetRegistry } from '../fleet/fleet-registry.ts';
 import { type DatabaseHealth, isDatabaseUnavailable } from './database-health.ts';
@@ -43,7 +43,7 @@ export function createControlPlaneMetrics(
   const activeTeams = new Set<string>();
   new Gauge({
     name: 'tollgate_budget_remaining_micro_usd',
-    help: "Remaining amount of each budget of the teams with usage, this period, in micro-USD (negative when overspent by a soft budget).",
+    help: 'Remaining amount of each budget of the teams with usage, this period, in micro-USD (negative when overspent by a soft budget).',
     labelNames: ['team', 'budget'] as const,
     registers,
     async collect() {
@@ -59,7 +59,7 @@ export function createControlPlaneMetrics(
 
   new Gauge({
     name: 'tollgate_singleton_held',
-    help: 'Singleton jobs of the control plane replicas: 1 on the replica that holds the job\'s lease (runs it), 0 on the others.',
+    help: "Singleton jobs of the control plane replicas: 1 on the replica that holds the job's lease (runs it), 0 on the others.",
     labelNames: ['job'] as const,
     registers,
     collect() {

@@ -41,7 +41,12 @@ describe('database down', () => {
 
   it('the probe flips to down and back', async () => {
     let fail = true;
-    const health = createDatabaseHealth({ $queryRawUnsafe: (async () => { if (fail) throw new Error('ECONNREFUSED'); return [{ one: 1 }]; }) as any });
+    const health = createDatabaseHealth({
+      $queryRawUnsafe: (async () => {
+        if (fail) throw new Error('ECONNREFUSED');
+        return [{ one: 1 }];
+      }) as any,
+    });
     expect(await health.probe()).toBe(false);
     expect(health.isUp()).toBe(false);
     fail = false;

@@ -63,10 +63,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const candidate = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; originalError?: unknown };
     const code = typeof candidate.code === 'string' ? candidate.code : '';
     if (/^P10(0[0-2]|17)$/.test(code) || /^P2024$/.test(code)) return true;
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003'].includes(code)) return true;
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '08003'].includes(code))
+      return true;
     if (candidate.name === 'PrismaClientInitializationError') return true;
     const message = typeof candidate.message === 'string' ? candidate.message : '';
-    if (/ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?closed|Can't reach database server|timeout exceeded when trying to connect/i.test(message)) return true;
+    if (
+      /ECONNREFUSED|ECONNRESET|Connection terminated|connection (?:is )?closed|Can't reach database server|timeout exceeded when trying to connect/i.test(
+        message,
+      )
+    )
+      return true;
     current = candidate.originalError ?? candidate.cause;
   }
   return false;

@@ -3,8 +3,16 @@ import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
 import { withDomainErrors } from './errors.ts';
 
-const AlertChannelKind = enumFrom('AlertChannelKind', ALERT_CHANNEL_KINDS, 'SLACK: a Slack-compatible incoming webhook (`{"text"}`); WEBHOOK: JSON, signed when it has a secret.');
-const AlertEvent = enumFrom('AlertEvent', ALERT_EVENTS, 'BUDGET: a budget crossed an alert threshold; DEGRADED: a data plane entered a degraded mode or was lost (platform channels).');
+const AlertChannelKind = enumFrom(
+  'AlertChannelKind',
+  ALERT_CHANNEL_KINDS,
+  'SLACK: a Slack-compatible incoming webhook (`{"text"}`); WEBHOOK: JSON, signed when it has a secret.',
+);
+const AlertEvent = enumFrom(
+  'AlertEvent',
+  ALERT_EVENTS,
+  'BUDGET: a budget crossed an alert threshold; DEGRADED: a data plane entered a degraded mode or was lost (platform channels).',
+);
 
 builder.prismaObject('AlertChannel', {
   description: 'Where alerts go. The URL and secret are stored sealed and never returned.',

@@ -16,8 +16,7 @@ builder.prismaObject('ApiKey', {
     prefix: t.exposeString('prefix', { description: 'The first characters of the secret, to tell keys apart.' }),
     status: t.field({
       type: ApiKeyStatus,
-      resolve: (key) =>
-        key.revokedAt ? 'revoked' : key.blocked ? 'blocked' : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active',
+      resolve: (key) => (key.revokedAt ? 'revoked' : key.blocked ? 'blocked' : key.expiresAt && key.expiresAt <= new Date() ? 'expired' : 'active'),
     }),
     allowedModels: t.exposeStringList('allowedModels', { description: "Model names within the plan's; empty means every model the team may use." }),
     limits: t.field({ type: Limits, description: "Overrides the plan's limits where set.", resolve: (key) => key }),

@@ -1,11 +1,11 @@
+import { Repeater } from 'graphql-yoga';
+import { type BudgetUsage, budgetStatusFor, type TeamBudgetStatus, teamBudgetStatus } from '../domain/budgets/budget-status.ts';
 import { BUDGET_SCOPES, deleteBudget, setBudget } from '../domain/budgets/budgets.ts';
-import { budgetStatusFor, teamBudgetStatus, type BudgetUsage, type TeamBudgetStatus } from '../domain/budgets/budget-status.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { readable } from '../domain/visibility.ts';
-import { Repeater } from 'graphql-yoga';
 import { builder } from './builder.ts';
-import { withDomainErrors } from './errors.ts';
 import { enumFrom, type InputFieldBuilder } from './common.ts';
+import { withDomainErrors } from './errors.ts';
 import { BudgetPeriod } from './plan.ts';
 
 export const BudgetScope = enumFrom('BudgetScope', BUDGET_SCOPES, 'KEY and TEAM budgets belong to a team; MODEL budgets cap a model across the platform.');

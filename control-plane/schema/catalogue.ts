@@ -1,5 +1,5 @@
-import { type CatalogueEntry, lookupCatalogue } from '../domain/catalogue/catalogue.ts';
 import { requirePlatformAdmin } from '../domain/access.ts';
+import { type CatalogueEntry, lookupCatalogue } from '../domain/catalogue/catalogue.ts';
 import { builder } from './builder.ts';
 import { withDomainErrors } from './errors.ts';
 import { ProviderKind } from './provider.ts';

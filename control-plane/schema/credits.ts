@@ -1,4 +1,4 @@
-import { grantCredits, type CreditBalance as Balance } from '../domain/credits/credits.ts';
+import { type CreditBalance as Balance, grantCredits } from '../domain/credits/credits.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 
@@ -12,7 +12,7 @@ export const CreditBalance = builder.objectRef<Balance>('CreditBalance').impleme
 });
 
 builder.prismaObject('CreditTransaction', {
-  description: 'One row of a team\'s credit ledger. Append-only.',
+  description: "One row of a team's credit ledger. Append-only.",
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.exposeString('kind', { description: 'grant, spend or adjustment.' }),

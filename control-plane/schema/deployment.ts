@@ -1,10 +1,10 @@
 import { createDeployment, deleteDeployment, updateDeployment } from '../domain/deployments/deployments.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { Limits, LimitsInput, type InputFieldBuilder } from './common.ts';
+import { type InputFieldBuilder, Limits, LimitsInput } from './common.ts';
 
 const EXTRA_PARAMETERS_DESCRIPTION =
-  'Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server\'s `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.';
+  "Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.";
 
 type TimeoutColumns = { connectTimeoutMs: number | null; firstByteTimeoutMs: number | null; totalTimeoutMs: number | null; idleTimeoutMs: number | null };
 
@@ -24,7 +24,7 @@ export const TimeoutsInput = builder.inputType('TimeoutsInput', {
 });
 
 builder.prismaObject('Deployment', {
-  description: 'A model served by a provider under the provider\'s own model id; a model\'s deployments form its model group.',
+  description: "A model served by a provider under the provider's own model id; a model's deployments form its model group.",
   fields: (t) => ({
     id: t.exposeID('id'),
     upstreamModel: t.exposeString('upstreamModel'),

@@ -6,7 +6,8 @@ import { builder } from './builder.ts';
 
 /** The fleet is platform-wide operational data: the platform admin's only (checked on subscribe too). */
 function requireAdmin(ctx: GraphQLContext): void {
-  if (ctx.principal.kind !== 'admin') throw new GraphQLError('the fleet view needs the platform admin', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  if (ctx.principal.kind !== 'admin')
+    throw new GraphQLError('the fleet view needs the platform admin', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 const DataPlaneState = builder.enumType('DataPlaneState', {
@@ -16,7 +17,10 @@ const DataPlaneState = builder.enumType('DataPlaneState', {
 
 const DegradedMode = builder.enumType('DegradedMode', {
   description: 'Declared degraded modes. None stops serving: REDIS_DOWN serves from the snapshot with local limits; the others do not touch serving.',
-  values: Object.fromEntries(DEGRADED_MODES.map((mode) => [mode.toUpperCase(), { value: mode }])) as Record<Uppercase<(typeof DEGRADED_MODES)[number]>, { value: (typeof DEGRADED_MODES)[number] }>,
+  values: Object.fromEntries(DEGRADED_MODES.map((mode) => [mode.toUpperCase(), { value: mode }])) as Record<
+    Uppercase<(typeof DEGRADED_MODES)[number]>,
+    { value: (typeof DEGRADED_MODES)[number] }
+  >,
 });
 
 const SnapshotSource = builder.enumType('SnapshotSource', {

@@ -12,20 +12,22 @@ builder.prismaObject('ModelPrice', {
     inputPerMillion: t.expose('inputMicroUsdPerMillion', { type: 'MicroUSD' }),
     outputPerMillion: t.expose('outputMicroUsdPerMillion', { type: 'MicroUSD' }),
     cachedInputPerMillion: t.expose('cachedInputMicroUsdPerMillion', { type: 'MicroUSD' }),
-    cacheWritePerMillion: t.expose('cacheWriteMicroUsdPerMillion', { type: 'MicroUSD', nullable: true, description: 'Prompt-cache writes; null: the input price.' }),
+    cacheWritePerMillion: t.expose('cacheWriteMicroUsdPerMillion', {
+      type: 'MicroUSD',
+      nullable: true,
+      description: 'Prompt-cache writes; null: the input price.',
+    }),
     effectiveFrom: t.expose('effectiveFrom', { type: 'DateTime' }),
   }),
 });
 
-const Capabilities = builder
-  .objectRef<{ supportsStreaming: boolean; supportsTools: boolean; supportsEmbeddings: boolean }>('ModelCapabilities')
-  .implement({
-    fields: (t) => ({
-      streaming: t.exposeBoolean('supportsStreaming'),
-      tools: t.exposeBoolean('supportsTools'),
-      embeddings: t.exposeBoolean('supportsEmbeddings'),
-    }),
-  });
+const Capabilities = builder.objectRef<{ supportsStreaming: boolean; supportsTools: boolean; supportsEmbeddings: boolean }>('ModelCapabilities').implement({
+  fields: (t) => ({
+    streaming: t.exposeBoolean('supportsStreaming'),
+    tools: t.exposeBoolean('supportsTools'),
+    embeddings: t.exposeBoolean('supportsEmbeddings'),
+  }),
+});
 
 builder.prismaObject('Model', {
   description: 'A public model name clients ask for, served by its deployments (its model group).',
@@ -122,7 +124,8 @@ const CreateModelInput = builder.inputType('CreateModelInput', {
     ...modelDetailFields(t),
     price: t.field({ type: PriceInput }),
     fromCatalogue: t.boolean({
-      description: 'Take the price and context window from the model catalogue (@pydantic/genai-prices), looked up by the first deployment\'s provider kind and upstream model. Explicit `price` and `contextWindow` win.',
+      description:
+        "Take the price and context window from the model catalogue (@pydantic/genai-prices), looked up by the first deployment's provider kind and upstream model. Explicit `price` and `contextWindow` win.",
     }),
     deployments: t.field({ type: [DeploymentInput], required: true }),
   }),

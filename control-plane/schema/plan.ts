@@ -2,7 +2,7 @@ import { BUDGET_PERIODS } from '../../shared/snapshot/schema.ts';
 import { BILLING_MODES, createPlan, deletePlan, updatePlan } from '../domain/plans/plans.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { enumFrom, Limits, LimitsInput, SEARCH_DESCRIPTION, type InputFieldBuilder } from './common.ts';
+import { enumFrom, type InputFieldBuilder, Limits, LimitsInput, SEARCH_DESCRIPTION } from './common.ts';
 
 export const Billing = enumFrom('Billing', BILLING_MODES, 'PREPAID draws on credits; POSTPAID is invoiced afterwards.');
 export const BudgetPeriod = enumFrom('BudgetPeriod', BUDGET_PERIODS, 'Calendar-aligned in UTC (weeks start on Monday); TOTAL never resets.');
@@ -33,7 +33,9 @@ builder.prismaObject('Plan', {
     allowedModels: t.exposeStringList('allowedModels', { description: 'Model names; empty means every model.' }),
     limits: t.field({ type: Limits, resolve: (plan) => plan }),
     budget: t.field({ type: BudgetTemplate, nullable: true, resolve: (plan) => (plan.budgetAmountMicroUsd === null ? null : plan) }),
-    markupBasisPoints: t.exposeInt('markupBasisPoints', { description: 'Markup on provider cost: 1500 = 15 %. Never applied to bring-your-own-key providers.' }),
+    markupBasisPoints: t.exposeInt('markupBasisPoints', {
+      description: 'Markup on provider cost: 1500 = 15 %. Never applied to bring-your-own-key providers.',
+    }),
     billing: t.field({ type: Billing, resolve: (plan) => plan.billing }),
     routingProfile: t.relation('routingProfile', { nullable: true }),
     fallbackChain: t.relation('fallbackChain', { nullable: true }),

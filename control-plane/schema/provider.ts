@@ -1,14 +1,14 @@
+import { PROVIDER_PRESET_NAMES } from '../../shared/providers/presets.ts';
 import { PROVIDER_KINDS } from '../../shared/snapshot/schema.ts';
 import { createProvider, deleteProvider, resealProviderCredentials, updateProvider } from '../domain/providers/providers.ts';
 import { readable } from '../domain/visibility.ts';
-import { PROVIDER_PRESET_NAMES } from '../../shared/providers/presets.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
 
 export const ProviderKind = enumFrom('ProviderKind', PROVIDER_KINDS);
 
 builder.prismaObject('Provider', {
-  description: 'An upstream provider account. With a team it is that team\'s own (bring your own key): no markup, no credits.',
+  description: "An upstream provider account. With a team it is that team's own (bring your own key): no markup, no credits.",
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -34,7 +34,7 @@ builder.queryFields((t) => ({
     args: {
       teamId: t.arg.id(),
       kind: t.arg({ type: ProviderKind }),
-      platformOnly: t.arg.boolean({ description: 'Only the platform\'s providers (not bring-your-own-key).' }),
+      platformOnly: t.arg.boolean({ description: "Only the platform's providers (not bring-your-own-key)." }),
     },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.provider.findMany({
@@ -52,7 +52,8 @@ builder.queryFields((t) => ({
     type: 'Provider',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.prisma.provider.findFirst({ ...query, where: { AND: [readable.provider(ctx.principal), { id: String(args.id) }] } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.provider.findFirst({ ...query, where: { AND: [readable.provider(ctx.principal), { id: String(args.id) }] } }),
   }),
 }));
 

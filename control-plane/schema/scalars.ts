@@ -12,8 +12,7 @@ builder.scalarType('DateTime', {
 });
 
 builder.scalarType('MicroUSD', {
-  description:
-    'Money in integer micro-USD (1 USD = 1,000,000), as a decimal string so it stays exact past 2^53. Inputs accept a string or an integer.',
+  description: 'Money in integer micro-USD (1 USD = 1,000,000), as a decimal string so it stays exact past 2^53. Inputs accept a string or an integer.',
   serialize: (value) => String(value),
   parseValue: (value) => {
     if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);

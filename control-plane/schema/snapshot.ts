@@ -13,8 +13,7 @@ builder.queryFields((t) => ({
   currentSnapshot: t.field({
     type: SnapshotInfo,
     nullable: true,
-    resolve: (_root, _args, ctx) =>
-      ctx.prisma.snapshot.findFirst({ orderBy: { version: 'desc' }, select: { version: true, hash: true, createdAt: true } }),
+    resolve: (_root, _args, ctx) => ctx.prisma.snapshot.findFirst({ orderBy: { version: 'desc' }, select: { version: true, hash: true, createdAt: true } }),
   }),
 }));
 

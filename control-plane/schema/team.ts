@@ -1,5 +1,5 @@
-import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../domain/teams/teams.ts';
 import { creditBalance } from '../domain/credits/credits.ts';
+import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../domain/teams/teams.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { SEARCH_DESCRIPTION } from './common.ts';
@@ -24,7 +24,10 @@ builder.prismaObject('Team', {
     apiKeys: t.relatedConnection('apiKeys', { cursor: 'id', query: { orderBy: { createdAt: 'asc' } } }),
     members: t.relatedConnection('members', { cursor: 'id', query: { orderBy: { createdAt: 'asc' } } }),
     providers: t.relation('providers', { description: 'Bring-your-own-key providers of the team.', query: { orderBy: { name: 'asc' } } }),
-    budgets: t.relation('budgets', { description: 'Budgets stored for the team and its keys (a plan template is in budgetStatus).', query: { orderBy: { createdAt: 'asc' } } }),
+    budgets: t.relation('budgets', {
+      description: 'Budgets stored for the team and its keys (a plan template is in budgetStatus).',
+      query: { orderBy: { createdAt: 'asc' } },
+    }),
     credits: t.field({ type: CreditBalance, resolve: (team, _args, ctx) => creditBalance(ctx.prisma, team.id) }),
     creditTransactions: t.relatedConnection('credits', { cursor: 'id', query: { orderBy: { createdAt: 'desc' } } }),
   }),

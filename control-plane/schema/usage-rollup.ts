@@ -1,7 +1,7 @@
-import { builder } from './builder.ts';
 import { findTeamOrThrow } from '../domain/teams/teams.ts';
+import { USAGE_DIMENSIONS, type UsageDimension, type UsageRollupRow as UsageRollupRowData, usageRollup } from '../usage/usage-rollup.ts';
+import { builder } from './builder.ts';
 import { withDomainErrors } from './errors.ts';
-import { USAGE_DIMENSIONS, type UsageDimension, usageRollup, type UsageRollupRow as UsageRollupRowData } from '../usage/usage-rollup.ts';
 
 const UsageDimensionEnum = builder.enumType('UsageDimension', {
   description: 'What usage rollups are grouped by. DAY is the UTC day the attempt started.',
@@ -28,7 +28,8 @@ const UsageRollupRow = builder.objectRef<UsageRollupRowData>('UsageRollupRow').i
 builder.queryFields((t) => ({
   usageRollup: t.field({
     type: [UsageRollupRow],
-    description: "The team's usage over the UTC days that overlap [from, to), grouped by the given dimensions, from the daily usage counters (kept after raw events expire).",
+    description:
+      "The team's usage over the UTC days that overlap [from, to), grouped by the given dimensions, from the daily usage counters (kept after raw events expire).",
     args: {
       teamId: t.arg.id({ required: true }),
       groupBy: t.arg({ type: [UsageDimensionEnum], required: true }),

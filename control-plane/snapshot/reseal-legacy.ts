@@ -10,7 +10,11 @@ import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.
  * A value that does not open with our keys is left as it is (the provider stays unusable, as it
  * was) and reported.
  */
-export async function resealLegacyCredentials(prisma: Pick<PrismaClient, 'provider'>, box: SecretBox, log: (message: string) => void = console.warn): Promise<number> {
+export async function resealLegacyCredentials(
+  prisma: Pick<PrismaClient, 'provider'>,
+  box: SecretBox,
+  log: (message: string) => void = console.warn,
+): Promise<number> {
   const rows = await prisma.provider.findMany({
     where: { credentialCiphertext: { startsWith: 'v1.' } },
     select: { id: true, name: true, baseUrl: true, credentialCiphertext: true },

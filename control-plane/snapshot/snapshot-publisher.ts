@@ -2,12 +2,12 @@ import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import { diffSnapshots } from '../../shared/snapshot/delta.ts';
-import { ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
+import { type ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
 import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
-import { judgeStoredSnapshot, type HealReason } from './stored-snapshot-check.ts';
+import { type HealReason, judgeStoredSnapshot } from './stored-snapshot-check.ts';
 
 // setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
 const MAX_TIMER_MS = 2_147_000_000;
@@ -84,10 +84,13 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     if (timer) clearTimeout(timer);
     timer = null;
     if (!next || closed) return;
-    timer = setTimeout(() => {
-      timer = null;
-      publish().catch((error: unknown) => console.error('scheduled snapshot publication failed', error));
-    }, Math.min(Math.max(next.getTime() - Date.now(), 0) + 5, MAX_TIMER_MS));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        publish().catch((error: unknown) => console.error('scheduled snapshot publication failed', error));
+      },
+      Math.min(Math.max(next.getTime() - Date.now(), 0) + 5, MAX_TIMER_MS),
+    );
     timer.unref();
   }
 
@@ -144,7 +147,11 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
    * on any replica.
    */
   async function compileAtVersion(now: Date) {
-    return prisma.$transaction(async (tx) => ({ version: await readConfigVersion(tx), content: await compileSnapshot(tx, now) }), { isolationLevel: 'RepeatableRead', maxWait: 15_000, timeout: 30_000 });
+    return prisma.$transaction(async (tx) => ({ version: await readConfigVersion(tx), content: await compileSnapshot(tx, now) }), {
+      isolationLevel: 'RepeatableRead',
+      maxWait: 15_000,
+      timeout: 30_000,
+    });
   }
 
   async function run(): Promise<PublishedSnapshot> {

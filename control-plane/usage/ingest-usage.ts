@@ -1,4 +1,4 @@
-import type { BudgetAlert, UsageEvent as UsageRow, PrismaClient } from '../../generated/prisma/client.ts';
+import type { BudgetAlert, PrismaClient, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { recordBudgetAlerts } from '../domain/budgets/budget-alerts.ts';
 import { storeBatch, touchKeys } from './ledger-sql.ts';

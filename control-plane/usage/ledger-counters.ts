@@ -11,4 +11,3 @@ const MINUTE_MS = 60_000;
 export function spendPeriodStart(period: SpendPeriod, at: number): Date {
   return period === 'minute' ? new Date(Math.floor(at / MINUTE_MS) * MINUTE_MS) : periodStart(period, at);
 }
-

@@ -1,7 +1,6 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { DAILY_KEY, DAILY_VALUES, EXPECTED_DAILY, EXPECTED_MINUTE_SPEND, EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES } from './ledger-recompute.sql.ts';
-import { rawEventsKeptFrom, minuteCountersKeptFrom } from './retention.ts';
-
+import { minuteCountersKeptFrom, rawEventsKeptFrom } from './retention.ts';
 
 /** One counter row that differs from its recompute; a missing side is null. */
 export interface CounterDifference {
@@ -63,7 +62,8 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
       const minuteFrom = new Date(Math.max(minuteCountersKeptFrom(now).getTime(), rawFrom.getTime()));
       const dailyWhere = `"day" >= ($1::timestamptz AT TIME ZONE 'UTC')`;
       const daily = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
-        differenceSql('UsageDaily', EXPECTED_DAILY, DAILY_KEY, DAILY_VALUES, dailyWhere), rawFrom.toISOString(),
+        differenceSql('UsageDaily', EXPECTED_DAILY, DAILY_KEY, DAILY_VALUES, dailyWhere),
+        rawFrom.toISOString(),
       );
       const differences = toDifferences('UsageDaily', daily, DAILY_KEY, DAILY_VALUES);
       if (options.fix && daily.length > 0) {
@@ -72,10 +72,13 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
       }
       // After the daily rows are right: the period counters derive from them.
       const periodWhere = `"period" <> 'minute'`;
-      const periods = await tx.$queryRawUnsafe<Record<string, string | null>[]>(differenceSql('UsageSpend', EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES, periodWhere));
+      const periods = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
+        differenceSql('UsageSpend', EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES, periodWhere),
+      );
       const minuteWhere = `"period" = 'minute' AND "periodStart" >= ($1::timestamptz AT TIME ZONE 'UTC')`;
       const minutes = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
-        differenceSql('UsageSpend', EXPECTED_MINUTE_SPEND, SPEND_KEY, SPEND_VALUES, minuteWhere), minuteFrom.toISOString(),
+        differenceSql('UsageSpend', EXPECTED_MINUTE_SPEND, SPEND_KEY, SPEND_VALUES, minuteWhere),
+        minuteFrom.toISOString(),
       );
       differences.push(...toDifferences('UsageSpend', [...periods, ...minutes], SPEND_KEY, SPEND_VALUES));
       if (options.fix && periods.length > 0) {

@@ -44,7 +44,11 @@ export async function applyRetention(prisma: PrismaClient, days: number | undefi
   const cutoff = retentionCutoff(days, now);
   const recorded = await rawEventsKeptFrom(prisma);
   if (cutoff > recorded) {
-    await prisma.setting.upsert({ where: { key: RAW_FROM_SETTING }, create: { key: RAW_FROM_SETTING, value: cutoff.toISOString() }, update: { value: cutoff.toISOString() } });
+    await prisma.setting.upsert({
+      where: { key: RAW_FROM_SETTING },
+      create: { key: RAW_FROM_SETTING, value: cutoff.toISOString() },
+      update: { value: cutoff.toISOString() },
+    });
   }
   let deleted = 0;
   for (;;) {

@@ -44,13 +44,15 @@ export async function usageRollup(
   const groupBy = dims.length > 0 ? `GROUP BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
   const orderBy = dims.length > 0 ? `ORDER BY ${dims.map((_, i) => i + 1).join(', ')}` : '';
   const sql = `
-    SELECT ${[...select,
+    SELECT ${[
+      ...select,
       'COALESCE(SUM("requests"), 0)::bigint AS "requests"',
       'COALESCE(SUM("attempts"), 0)::bigint AS "attempts"',
       'COALESCE(SUM("promptTokens"), 0)::bigint AS "promptTokens"',
       'COALESCE(SUM("completionTokens"), 0)::bigint AS "completionTokens"',
       'COALESCE(SUM("cachedTokens"), 0)::bigint AS "cachedTokens"',
-      'COALESCE(SUM("costMicroUsd"), 0)::bigint AS "cost"'].join(', ')}
+      'COALESCE(SUM("costMicroUsd"), 0)::bigint AS "cost"',
+    ].join(', ')}
     FROM "UsageDaily"
     WHERE "teamId" = $1 AND "day" > ($2::timestamptz AT TIME ZONE 'UTC') AND "day" < ($3::timestamptz AT TIME ZONE 'UTC')
     ${groupBy} ${orderBy}`;

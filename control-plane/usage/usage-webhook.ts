@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
-import { scrubSecrets } from '../../shared/logging/redaction.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { scrubSecrets } from '../../shared/logging/redaction.ts';
 
 /** Bump with any breaking change to the webhook body. */
 export const USAGE_WEBHOOK_SCHEMA_VERSION = 1;
@@ -103,7 +103,9 @@ export function createUsageWebhook(options: UsageWebhookOptions): UsageWebhook {
         } catch (error) {
           if (attempt >= maxAttempts || closed) {
             counter.inc({ result: 'failed' }, batch.length);
-            onError(`usage webhook: ${batch.length} events given up after ${attempt} attempts: ${scrubSecrets(error instanceof Error ? error.message : String(error))}`);
+            onError(
+              `usage webhook: ${batch.length} events given up after ${attempt} attempts: ${scrubSecrets(error instanceof Error ? error.message : String(error))}`,
+            );
             break;
           }
           const backoff = Math.min(30_000, retryBaseMs * 2 ** (attempt - 1));

@@ -3,16 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { Exchange } from '../http/exchange.ts';
-import type { ProviderAdapters } from '../providers/registry.ts';
-import { checkContextWindow, PromptSize } from '../routing/context-window.ts';
-import { orderTargets } from '../routing/order-targets.ts';
-import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
-import type { RoutedRequest, RouteStep } from '../request/routed-request.ts';
-import type { RoutingRuntime } from '../routing/routing-runtime.ts';
-import type { CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
 import type { RequestTracing } from '../observe/tracing.ts';
+import type { ProviderAdapters } from '../providers/registry.ts';
+import type { RoutedRequest, RouteStep } from '../request/routed-request.ts';
+import { checkContextWindow, PromptSize } from '../routing/context-window.ts';
+import { orderTargets } from '../routing/order-targets.ts';
+import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
+import type { RoutingRuntime } from '../routing/routing-runtime.ts';
+import type { CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
 import { runAttempt } from './attempt-run.ts';
 
@@ -56,7 +56,13 @@ export async function runAttempts(exchange: Exchange, plan: RoutedRequest, deps:
     plan.apiKey.team.logPrompts && deps.logger
       ? new PromptLog(
           deps.logger,
-          { requestId: exchange.requestId, teamId: plan.apiKey.team.id, apiKeyId: plan.apiKey.key.id, model: plan.route.steps[0].model.model.name, streamed: request.stream === true },
+          {
+            requestId: exchange.requestId,
+            teamId: plan.apiKey.team.id,
+            apiKeyId: plan.apiKey.key.id,
+            model: plan.route.steps[0].model.model.name,
+            streamed: request.stream === true,
+          },
           request.messages,
         )
       : null;
@@ -93,7 +99,8 @@ async function runPlan(exchange: Exchange, plan: RoutedRequest, deps: DispatchDe
     const ordered = index === 0 ? plan.firstTargets : undefined;
     if ((await tryModel(exchange, plan, deps, step, state, ordered)) === 'done') return;
   }
-  const error = state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
+  const error =
+    state.last?.trigger === 'context_window' && state.contextError ? state.contextError : (state.last?.error ?? noUsableDeployment(plan.route.steps[0]));
   setRoutingHeaders(exchange, plan.route.steps[0].model, state, 0);
   throw error;
 }
@@ -183,7 +190,10 @@ async function tryModel(
   }
   if (onThisModel === 0 && !refusedByLimit && !exchange.signal.aborted) {
     // Nothing was even tried: every deployment is cooling down.
-    state.last = coolingDown(step, ordered.map((target) => cooldowns.cooling(target.deployment.id)));
+    state.last = coolingDown(
+      step,
+      ordered.map((target) => cooldowns.cooling(target.deployment.id)),
+    );
   }
   return 'next';
 }

@@ -1,8 +1,8 @@
 import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
-import type { AttemptMeter } from '../usage/attempt-meter.ts';
 import type { AttemptRun } from '../request/attempt.ts';
+import type { AttemptMeter } from '../usage/attempt-meter.ts';
 
 /** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent). */
 export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null };
@@ -43,7 +43,12 @@ export async function relayStream<TChunk extends { id: string; created: number; 
   }
 }
 
-async function relay<TChunk>(run: AttemptRun, shape: StreamShape<TChunk>, first: RelayedEvent<TChunk>, events: AsyncIterator<RelayedEvent<TChunk>>): Promise<void> {
+async function relay<TChunk>(
+  run: AttemptRun,
+  shape: StreamShape<TChunk>,
+  first: RelayedEvent<TChunk>,
+  events: AsyncIterator<RelayedEvent<TChunk>>,
+): Promise<void> {
   const { exchange, meter, clock, call } = run;
   const stream = exchange.openEventStream();
   // The client's own choice: we always ask the upstream for usage, but forward it only on request.

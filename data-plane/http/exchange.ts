@@ -1,7 +1,7 @@
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logger.ts';
 import { FramingCheck } from './framing.ts';

@@ -36,13 +36,20 @@ export class FramingCheck {
       // uWS closes such requests before we see them; refused here too should that change.
       return framingError(400, 'invalid_transfer_encoding', 'The request has both Content-Length and Transfer-Encoding.');
     }
-    const codings = this.transferEncoding.split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== '');
+    const codings = this.transferEncoding
+      .split(',')
+      .map((coding) => coding.trim().toLowerCase())
+      .filter((coding) => coding !== '');
     if (codings.at(-1) !== 'chunked') {
       // Without chunked last the body length cannot be determined: 400 and close (RFC 9112 6.3).
       return framingError(400, 'invalid_transfer_encoding', 'The request Transfer-Encoding must end with chunked.');
     }
     if (codings.length > 1) {
-      return framingError(501, 'unsupported_transfer_encoding', `Transfer-Encoding ${codings.slice(0, -1).join(', ')} is not supported; send the body uncompressed, chunked or with a Content-Length.`);
+      return framingError(
+        501,
+        'unsupported_transfer_encoding',
+        `Transfer-Encoding ${codings.slice(0, -1).join(', ')} is not supported; send the body uncompressed, chunked or with a Content-Length.`,
+      );
     }
     return null;
   }

@@ -16,10 +16,14 @@ export function readBody(res: HttpResponse, limitBytes: number, declaredLength: 
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    signal.addEventListener('abort', () => {
-      settled = true;
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        settled = true;
+        reject(signal.reason);
+      },
+      { once: true },
+    );
     res.onData((chunk, isLast) => {
       if (settled) return;
       total += chunk.byteLength;

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
-import uWS from 'uWebSockets.js';
 import type { TemplatedApp, us_listen_socket, us_socket } from 'uWebSockets.js';
+import uWS from 'uWebSockets.js';
+import { createServer } from 'node:net';
 import { assertNativeUws } from './uws-native.ts';
 
 /** The native module exports this flag at top level; the typings only as an enum member. */

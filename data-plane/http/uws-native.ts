@@ -1,6 +1,6 @@
+import uWS from 'uWebSockets.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import uWS from 'uWebSockets.js';
 
 /**
  * uWebSockets.js silently falls back to a slow pure-JS implementation when its native binary

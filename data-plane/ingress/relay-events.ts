@@ -1,5 +1,5 @@
-import type { AttemptRun } from '../request/attempt.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
+import type { AttemptRun } from '../request/attempt.ts';
 
 /** One SSE frame of a named-event protocol (Anthropic's Messages stream, the Responses API's). */
 export interface Frame {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DEGRADED_MODES, type DegradedMode } from '../../shared/events/heartbeat.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { FinishedExchange } from '../http/exchange.ts';
@@ -52,8 +52,16 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
     registers,
   });
   const inFlight = new Gauge({ name: 'tollgate_requests_in_flight', help: 'HTTP requests being served.', labelNames: ['route'] as const, registers });
-  const rateLimited = new Counter({ name: 'tollgate_rate_limited_total', help: 'Requests refused by a rate limit (status 429, code other than a budget one).', registers });
-  const budgetRejected = new Counter({ name: 'tollgate_budget_rejected_total', help: 'Requests refused because a hard budget or the prepaid credits are spent (429 insufficient_quota).', registers });
+  const rateLimited = new Counter({
+    name: 'tollgate_rate_limited_total',
+    help: 'Requests refused by a rate limit (status 429, code other than a budget one).',
+    registers,
+  });
+  const budgetRejected = new Counter({
+    name: 'tollgate_budget_rejected_total',
+    help: 'Requests refused because a hard budget or the prepaid credits are spent (429 insufficient_quota).',
+    registers,
+  });
   new Gauge({
     name: 'tollgate_deployments_cooling',
     help: 'Deployments skipped by routing right now, cooling down after failures or a 429 retry-after (1 per cooling deployment).',
@@ -208,7 +216,11 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
     return {
       latency: latency.labels({ model, provider }),
       ttfb: { true: ttfb.labels({ model, provider, streamed: 'true' }), false: ttfb.labels({ model, provider, streamed: 'false' }) },
-      tokens: { prompt: tokens.labels({ model, provider, direction: 'prompt' }), completion: tokens.labels({ model, provider, direction: 'completion' }), cached: tokens.labels({ model, provider, direction: 'cached' }) },
+      tokens: {
+        prompt: tokens.labels({ model, provider, direction: 'prompt' }),
+        completion: tokens.labels({ model, provider, direction: 'completion' }),
+        cached: tokens.labels({ model, provider, direction: 'cached' }),
+      },
       cost: cost.labels({ model, provider }),
       /** By `status outcome`, made on first use. */
       attempts: new Map<string, Child>(),
@@ -219,7 +231,11 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   function makeTeamChildren(team: string) {
     return {
       attempts: new Map<string, Child>(),
-      tokens: { prompt: teamTokens.labels({ team, direction: 'prompt' }), completion: teamTokens.labels({ team, direction: 'completion' }), cached: teamTokens.labels({ team, direction: 'cached' }) },
+      tokens: {
+        prompt: teamTokens.labels({ team, direction: 'prompt' }),
+        completion: teamTokens.labels({ team, direction: 'completion' }),
+        cached: teamTokens.labels({ team, direction: 'cached' }),
+      },
       cost: teamCost.labels({ team }),
     };
   }
@@ -262,8 +278,16 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
     if (kind) childOf(m.errors, kind, () => upstreamErrors.labels({ provider, kind })).inc();
   }
 
-  const routeChildren = new Map<string, { inFlight: ReturnType<typeof inFlight.labels>; duration: ReturnType<typeof httpDuration.labels>; requests: Map<string, Child> }>();
-  const routeOf = (route: string) => childOf(routeChildren, route, () => ({ inFlight: inFlight.labels({ route }), duration: httpDuration.labels({ route }), requests: new Map<string, Child>() }));
+  const routeChildren = new Map<
+    string,
+    { inFlight: ReturnType<typeof inFlight.labels>; duration: ReturnType<typeof httpDuration.labels>; requests: Map<string, Child> }
+  >();
+  const routeOf = (route: string) =>
+    childOf(routeChildren, route, () => ({
+      inFlight: inFlight.labels({ route }),
+      duration: httpDuration.labels({ route }),
+      requests: new Map<string, Child>(),
+    }));
 
   const observer: RequestObserver = {
     started(_exchange, route) {

@@ -4,11 +4,7 @@ import { redisReady } from './redis-ready.ts';
 /** A completed response as it is replayed: JSON, or the SSE frames in order. */
 export type StoredResponse = { kind: 'json'; status: number; body: unknown } | { kind: 'sse'; frames: string[] };
 
-export type BeginResult =
-  | { state: 'new' }
-  | { state: 'replay'; response: StoredResponse }
-  | { state: 'in_progress' }
-  | { state: 'body_mismatch' };
+export type BeginResult = { state: 'new' } | { state: 'replay'; response: StoredResponse } | { state: 'in_progress' } | { state: 'body_mismatch' };
 
 /**
  * Idempotency-Key records: the body hash and, once the request succeeded, its response, for

@@ -29,7 +29,13 @@ export function beginIdempotency(exchange: Exchange, store: IdempotencyStore, te
   const header = exchange.headers['idempotency-key'];
   if (header === undefined) return null;
   if (!KEY_PATTERN.test(header)) {
-    throw new GatewayError({ status: 400, type: 'invalid_request_error', code: 'invalid_idempotency_key', param: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.' });
+    throw new GatewayError({
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_idempotency_key',
+      param: 'Idempotency-Key',
+      message: 'Idempotency-Key must be 1 to 255 visible ASCII characters.',
+    });
   }
   return claim(exchange, store, `${teamId}:${createHash('sha256').update(header).digest('hex')}`);
 }
@@ -53,7 +59,10 @@ async function claim(exchange: Exchange, store: IdempotencyStore, key: string): 
   // Stored before the last byte goes out, so a client that retries at once already finds it.
   const recorder = new RecordingExchange(exchange, async (response) => {
     if (Buffer.byteLength(JSON.stringify(response)) > MAX_STORED_BYTES) return;
-    await store.complete(key, bodyHash, response, IDEMPOTENCY_TTL_MS).then(() => (stored = true), () => {});
+    await store.complete(key, bodyHash, response, IDEMPOTENCY_TTL_MS).then(
+      () => (stored = true),
+      () => {},
+    );
   });
   return {
     exchange: recorder,
@@ -88,14 +97,30 @@ class RecordingExchange implements Exchange {
     private readonly persist: (response: StoredResponse) => Promise<void>,
   ) {}
 
-  get requestId() { return this.inner.requestId; }
-  get meterId() { return this.inner.meterId; }
-  get method() { return this.inner.method; }
-  get path() { return this.inner.path; }
-  get headers() { return this.inner.headers; }
-  get body() { return this.inner.body; }
-  get receivedAt() { return this.inner.receivedAt; }
-  get signal() { return this.inner.signal; }
+  get requestId() {
+    return this.inner.requestId;
+  }
+  get meterId() {
+    return this.inner.meterId;
+  }
+  get method() {
+    return this.inner.method;
+  }
+  get path() {
+    return this.inner.path;
+  }
+  get headers() {
+    return this.inner.headers;
+  }
+  get body() {
+    return this.inner.body;
+  }
+  get receivedAt() {
+    return this.inner.receivedAt;
+  }
+  get signal() {
+    return this.inner.signal;
+  }
 
   setHeader(name: string, value: string): void {
     this.inner.setHeader(name, value);

@@ -21,13 +21,17 @@ export class RateLimitedError extends GatewayError {
 /** 429 `rate_limit_exceeded`, worded like OpenAI's, with retry-after. */
 export function rateLimited(check: RateCheck, retryAfterMs: number, headers: readonly [string, string][] = []): RateLimitedError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new RateLimitedError({
-    status: 429,
-    type: check.kind === 'tpm' ? 'tokens' : 'requests',
-    code: 'rate_limit_exceeded',
-    message: `Rate limit reached for ${check.scope} on ${WHAT[check.kind]}: Limit ${check.limit}. Please try again in ${seconds}s.`,
-    retryAfterSeconds: seconds,
-  }, headers, check.scope);
+  return new RateLimitedError(
+    {
+      status: 429,
+      type: check.kind === 'tpm' ? 'tokens' : 'requests',
+      code: 'rate_limit_exceeded',
+      message: `Rate limit reached for ${check.scope} on ${WHAT[check.kind]}: Limit ${check.limit}. Please try again in ${seconds}s.`,
+      retryAfterSeconds: seconds,
+    },
+    headers,
+    check.scope,
+  );
 }
 
 /** A 429 `insufficient_quota`; `draws` tells a spent budget (`all`) from spent prepaid credits. */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { Logger } from '../logger.ts';
 import type { PlannedRequest } from '../request/routed-request.ts';
+import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { createMemoryMoneyStore } from './memory-money-store.ts';
 import { insufficientQuota, RateLimitedError, rateLimited } from './money-errors.ts';
 import type { Admission, MoneyStore, Settlement } from './money-store.ts';
-import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { type AdmissionInput, deploymentAdmission, planAdmission } from './plan-admission.ts';
 import { rateLimitHeaders } from './rate-headers.ts';
 import { admitRequest, type RequestMoney } from './request-money.ts';
@@ -220,7 +220,8 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     },
 
     async admit(input) {
-      const plan = (deployment: CompiledTarget | undefined) => planAdmission({ ...input, deployment, admissionId: randomUUID(), now: Date.now(), reservationTtlMs }).admission;
+      const plan = (deployment: CompiledTarget | undefined) =>
+        planAdmission({ ...input, deployment, admissionId: randomUUID(), now: Date.now(), reservationTtlMs }).admission;
       let deploymentAdmitted = input.deployment ?? null;
       let admitted;
       try {

@@ -54,7 +54,7 @@ export interface RateState {
 }
 
 export type AdmitResult =
-  | { ok: true; rates: RateState[]; /** spent + reserved per budget counter before this request. */ used: Record<string, number> }
+  | { ok: true; rates: RateState[] /** spent + reserved per budget counter before this request. */; used: Record<string, number> }
   | { ok: false; reason: 'rate_limited'; check: RateCheck; retryAfterMs: number; rates: RateState[] }
   | { ok: false; reason: 'quota_exceeded'; check: BudgetCheck };
 

@@ -1,3 +1,4 @@
+import { periodOf } from '../../shared/budgets/periods.ts';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
@@ -5,7 +6,6 @@ import type { SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schem
 import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
 import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store.ts';
-import { periodOf } from '../../shared/budgets/periods.ts';
 
 /** Output reserved when neither the request (max_tokens) nor the model caps it. */
 export const DEFAULT_OUTPUT_RESERVE = 4096;

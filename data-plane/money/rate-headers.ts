@@ -6,7 +6,10 @@ import type { RateState } from './money-store.ts';
  */
 export function rateLimitHeaders(states: readonly RateState[]): [string, string][] {
   const headers: [string, string][] = [];
-  for (const [kind, suffix] of [['rpm', 'requests'], ['tpm', 'tokens']] as const) {
+  for (const [kind, suffix] of [
+    ['rpm', 'requests'],
+    ['tpm', 'tokens'],
+  ] as const) {
     let tightest: RateState | null = null;
     for (const state of states) {
       if (state.check.kind === kind && (tightest === null || state.remaining < tightest.remaining)) tightest = state;

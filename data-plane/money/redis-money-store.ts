@@ -1,16 +1,8 @@
 import { Redis } from 'ioredis';
-import {
-  type Admission,
-  type AdmitResult,
-  type BudgetCounter,
-  type MoneyStore,
-  type RateState,
-  type Settlement,
-  settledAmount,
-} from './money-store.ts';
 import { perTurn } from '../batching/per-turn.ts';
-import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.ts';
+import { type Admission, type AdmitResult, type BudgetCounter, type MoneyStore, type RateState, type Settlement, settledAmount } from './money-store.ts';
 import { redisReady } from './redis-ready.ts';
+import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.ts';
 
 export interface RedisMoneyStoreOptions {
   url: string;

@@ -3,8 +3,8 @@ import type { ChatCompletion, ChatCompletionChunk } from '../../shared/openai/ch
 import type { EmbeddingRequest, EmbeddingResponse } from '../../shared/openai/embeddings.ts';
 import type { TextCompletion, TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
-import type { UpstreamResponse } from './upstream-response.ts';
 import type { CompiledProvider } from '../snapshot/compiled-snapshot.ts';
+import type { UpstreamResponse } from './upstream-response.ts';
 
 /**
  * One upstream attempt as the gateway asks for it, in OpenAI terms. Each adapter maps it to its

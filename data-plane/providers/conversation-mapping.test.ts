@@ -10,8 +10,18 @@ const conversation: ChatCompletionRequest = {
   model: 'm',
   messages: [
     { role: 'system', content: 'Be brief.' },
-    { role: 'user', content: [{ type: 'text', text: 'Weather here?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Weather here?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }],
+    },
     { role: 'tool', tool_call_id: 'call_1', content: '{"temp":21}' },
     { role: 'user', content: 'Thanks. In Fahrenheit?' },
   ],
@@ -21,8 +31,22 @@ const conversation: ChatCompletionRequest = {
   max_tokens: 100,
 };
 
-const provider = (kind: CompiledProvider['kind']): CompiledProvider => ({ id: 'p', name: 'p', kind, baseUrl: null, apiVersion: null, credential: 'k', teamId: null, unusableReason: null });
-const call = (kind: CompiledProvider['kind']): UpstreamCall => ({ request: conversation, upstreamModel: 'up', provider: provider(kind), signal: new AbortController().signal });
+const provider = (kind: CompiledProvider['kind']): CompiledProvider => ({
+  id: 'p',
+  name: 'p',
+  kind,
+  baseUrl: null,
+  apiVersion: null,
+  credential: 'k',
+  teamId: null,
+  unusableReason: null,
+});
+const call = (kind: CompiledProvider['kind']): UpstreamCall => ({
+  request: conversation,
+  upstreamModel: 'up',
+  provider: provider(kind),
+  signal: new AbortController().signal,
+});
 
 describe('conversation mapping', () => {
   it('anthropic: system on top, tool_use and tool_result blocks, merged user turns', () => {
@@ -34,10 +58,22 @@ describe('conversation mapping', () => {
       system: [{ type: 'text', text: 'Be brief.' }],
       stop_sequences: ['END'],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Weather here?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather here?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'call_1', name: 'get_weather', input: { location: 'Paris' } }] },
         // The tool result and the next user message are one user turn.
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '{"temp":21}' }, { type: 'text', text: 'Thanks. In Fahrenheit?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'call_1', content: '{"temp":21}' },
+            { type: 'text', text: 'Thanks. In Fahrenheit?' },
+          ],
+        },
       ],
       tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
       tool_choice: { type: 'any' },

@@ -3,8 +3,8 @@ import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamCall } from './adapter.ts';
 import type { UpstreamAgents } from './upstream-agent.ts';
-import { dispatchUpstream, type UpstreamResponse } from './upstream-response.ts';
 import { parseRetryAfter, redactSecret, upstreamHttpError, upstreamTransportError } from './upstream-errors.ts';
+import { dispatchUpstream, type UpstreamResponse } from './upstream-response.ts';
 
 /** An error body larger than this is not read further: we only want its message. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;

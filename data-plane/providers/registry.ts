@@ -1,4 +1,3 @@
-import type { UpstreamAgents } from './upstream-agent.ts';
 import type { ProviderKind } from '../../shared/snapshot/schema.ts';
 import type { ProviderAdapter } from './adapter.ts';
 import { createAnthropicAdapter } from './anthropic/adapter.ts';
@@ -8,6 +7,7 @@ import { createGeminiAdapter } from './gemini/adapter.ts';
 import { createMistralAdapter } from './mistral/adapter.ts';
 import { createMockAdapter } from './mock/adapter.ts';
 import { createOpenAICompatibleAdapter } from './openai-compatible/adapter.ts';
+import type { UpstreamAgents } from './upstream-agent.ts';
 
 export type ProviderAdapters = Readonly<Record<ProviderKind, ProviderAdapter>>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser, type SseEvent } from './sse-parser.ts';
+import { type SseEvent, SseParser } from './sse-parser.ts';
 
 const encoder = new TextEncoder();
 
@@ -34,12 +34,21 @@ describe('SseParser', () => {
 
   it('gives the same events fed one byte at a time', () => {
     const bytes = encoder.encode(wire);
-    expect(parseInPieces(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))).toEqual(expected);
+    expect(
+      parseInPieces(
+        bytes,
+        Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(expected);
   });
 
   it('accepts CRLF and CR line endings, also when CR and LF arrive apart', () => {
     const bytes = encoder.encode('data: one\r\n\r\ndata: two\r\rdata: three\n\n');
-    const events = [{ event: null, data: 'one' }, { event: null, data: 'two' }, { event: null, data: 'three' }];
+    const events = [
+      { event: null, data: 'one' },
+      { event: null, data: 'two' },
+      { event: null, data: 'three' },
+    ];
     for (let cut = 1; cut < bytes.length; cut++) expect(parseInPieces(bytes, [cut])).toEqual(events);
   });
 

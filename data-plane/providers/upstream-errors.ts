@@ -1,5 +1,5 @@
-import { GatewayError, UpstreamError } from '../errors/gateway-error.ts';
 import type { GatewayErrorType } from '../errors/gateway-error.ts';
+import { GatewayError, UpstreamError } from '../errors/gateway-error.ts';
 
 const MAX_MESSAGE_CHARS = 1000;
 
@@ -32,10 +32,12 @@ export function upstreamHttpError(args: {
   }
   if (status === 429) return make(429, 'rate_limit_error', 'upstream_rate_limited', `Provider ${providerName} is rate limiting${upstreamSays}`);
   if (status === 408 || status === 504) return make(504, 'timeout_error', 'upstream_timeout', `Provider ${providerName} timed out${upstreamSays}`, 'timeout');
-  if (status === 503 || status === 529) return make(503, 'service_unavailable', 'upstream_unavailable', `Provider ${providerName} is unavailable${upstreamSays}`);
+  if (status === 503 || status === 529)
+    return make(503, 'service_unavailable', 'upstream_unavailable', `Provider ${providerName} is unavailable${upstreamSays}`);
   if (status >= 400 && status < 500) {
     // 404 from the upstream is about the upstream model id, a configuration problem of ours.
-    if (status === 404) return make(502, 'upstream_error', 'upstream_model_not_found', `Provider ${providerName} does not know the deployed model${upstreamSays}`);
+    if (status === 404)
+      return make(502, 'upstream_error', 'upstream_model_not_found', `Provider ${providerName} does not know the deployed model${upstreamSays}`);
     return make(status, 'invalid_request_error', 'upstream_rejected_request', `Provider ${providerName} rejected the request${upstreamSays}`);
   }
   return make(502, 'upstream_error', 'upstream_error', `Provider ${providerName} failed with status ${status}${upstreamSays}`);

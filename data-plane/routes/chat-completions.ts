@@ -3,9 +3,9 @@ import { streamAttempt } from '../dispatch/relay-stream.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { applySystemPrompt } from '../policy/team-policy.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
+import { chatCompletionValidator } from '../validation/endpoint-validators.ts';
 import { parseRequestBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
-import { chatCompletionValidator } from '../validation/endpoint-validators.ts';
 
 /** `POST /v1/chat/completions`, whole or streamed (SSE), on every provider kind. */
 export function chatCompletionsRoute(deps: RoutedDeps): RouteHandler {

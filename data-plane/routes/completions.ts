@@ -3,9 +3,9 @@ import { completeTextAttempt, streamTextAttempt } from '../dispatch/relay-text.t
 import { invalidRequest } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
+import { textCompletionValidator } from '../validation/endpoint-validators.ts';
 import { parseRequestBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
-import { textCompletionValidator } from '../validation/endpoint-validators.ts';
 
 /**
  * `POST /v1/completions` (legacy text completions): passed through to deployments whose provider
@@ -49,5 +49,9 @@ function withSystemPrompt(request: TextCompletionRequest, systemPrompt: string |
   const prefix = (text: string) => `${systemPrompt}\n\n${text}`;
   if (typeof request.prompt === 'string') return { ...request, prompt: prefix(request.prompt) };
   if (request.prompt.every((item): item is string => typeof item === 'string')) return { ...request, prompt: request.prompt.map(prefix) };
-  throw invalidRequest('Token-array prompts cannot be sent by this team: its system prompt applies to every request. Send the prompt as text.', 'prompt', 'unsupported_parameter');
+  throw invalidRequest(
+    'Token-array prompts cannot be sent by this team: its system prompt applies to every request. Send the prompt as text.',
+    'prompt',
+    'unsupported_parameter',
+  );
 }

@@ -2,9 +2,9 @@ import { embeddingInputs } from '../../shared/openai/embeddings.ts';
 import { embedAttempt } from '../dispatch/relay-embeddings.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { embeddingsCapabilityGap } from '../routing/check-capabilities.ts';
+import { embeddingValidator } from '../validation/endpoint-validators.ts';
 import { parseRequestBody } from './parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from './routed-route.ts';
-import { embeddingValidator } from '../validation/endpoint-validators.ts';
 
 /**
  * `POST /v1/embeddings`: for models with the `embeddings` capability, on deployments whose provider

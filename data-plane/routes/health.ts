@@ -2,8 +2,8 @@ import type { DegradedMode } from '../../shared/events/heartbeat.ts';
 import { routeNotFound } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
-import type { UsageSpoolStatus } from '../usage/usage-publisher.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
+import type { UsageSpoolStatus } from '../usage/usage-publisher.ts';
 
 /** `GET /healthz`: the process is up and its event loop answers. Nothing else is checked. */
 export const healthzRoute: RouteHandler = (exchange) => exchange.sendJson(200, { status: 'ok' });

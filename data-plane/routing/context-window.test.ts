@@ -4,7 +4,11 @@ import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
 import { checkContextWindow, PromptSize } from './context-window.ts';
 
 const modelWith = (contextWindow: number | null) => ({ model: { name: 'm', contextWindow } }) as unknown as CompiledModel;
-const request = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({ model: 'm', messages: [{ role: 'user', content }], ...extra });
+const request = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
+  model: 'm',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 describe('context window', () => {
   it('counts with the tokenizer (o200k_base) plus chat framing', () => {

@@ -5,8 +5,25 @@ import { orderTargets, weightedOrder } from './order-targets.ts';
 
 function target(id: string, weight = 1, extra: { teamId?: string | null; unusable?: boolean } = {}): CompiledTarget {
   return {
-    deployment: { id, providerId: 'p', upstreamModel: id, weight, limits: { rpm: null, tpm: null, maxParallel: null }, timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }, extraParameters: [] },
-    provider: { id: 'p', name: 'p', kind: 'mock', baseUrl: null, credential: null, teamId: extra.teamId ?? null, apiVersion: null, unusableReason: extra.unusable ? 'broken' : null },
+    deployment: {
+      id,
+      providerId: 'p',
+      upstreamModel: id,
+      weight,
+      limits: { rpm: null, tpm: null, maxParallel: null },
+      timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null },
+      extraParameters: [],
+    },
+    provider: {
+      id: 'p',
+      name: 'p',
+      kind: 'mock',
+      baseUrl: null,
+      credential: null,
+      teamId: extra.teamId ?? null,
+      apiVersion: null,
+      unusableReason: extra.unusable ? 'broken' : null,
+    },
   };
 }
 
@@ -27,7 +44,15 @@ describe('orderTargets', () => {
   it('leaves out unusable and drained (weight 0) deployments, unless every weight is 0', () => {
     const order = orderTargets([target('drained', 0), target('ok'), target('broken', 5, { unusable: true })], 'weighted', context());
     expect(ids(order)).toEqual(['ok']);
-    expect(ids(orderTargets([target('a', 0), target('b', 0)], 'weighted', context(undefined, () => 0)))).toEqual(['a', 'b']);
+    expect(
+      ids(
+        orderTargets(
+          [target('a', 0), target('b', 0)],
+          'weighted',
+          context(undefined, () => 0),
+        ),
+      ),
+    ).toEqual(['a', 'b']);
   });
 
   it('puts the first pick proportional to weight (3:1 within 2 points over 20,000 draws)', () => {
@@ -65,8 +90,12 @@ describe('orderTargets', () => {
     expect(stats.latencyOf('fast', true)).toBeNull();
   });
 
-  it('cost prefers the team\'s own provider (no plan markup)', () => {
-    const order = orderTargets([target('shared', 10), target('own', 1, { teamId: 't1' })], 'cost', context(undefined, () => 0));
+  it("cost prefers the team's own provider (no plan markup)", () => {
+    const order = orderTargets(
+      [target('shared', 10), target('own', 1, { teamId: 't1' })],
+      'cost',
+      context(undefined, () => 0),
+    );
     expect(ids(order)).toEqual(['own', 'shared']);
   });
 });

@@ -49,7 +49,8 @@ export function classifyFailure(error: unknown): FailureClass | null {
     }
     if (error.status >= 500) return { trigger: 'server_error', tryOtherDeployment: true, retrySameDeployment: true, countsAsFailure: true };
     // The request itself was refused: the same request fails the same way on any deployment.
-    if (CONTEXT_EXCEEDED.test(error.message)) return { trigger: 'context_window', tryOtherDeployment: false, retrySameDeployment: false, countsAsFailure: false };
+    if (CONTEXT_EXCEEDED.test(error.message))
+      return { trigger: 'context_window', tryOtherDeployment: false, retrySameDeployment: false, countsAsFailure: false };
     if (CONTENT_POLICY.test(error.message)) return { trigger: 'content_policy', tryOtherDeployment: false, retrySameDeployment: false, countsAsFailure: false };
     return { trigger: null, tryOtherDeployment: false, retrySameDeployment: false, countsAsFailure: false };
   }

@@ -1,6 +1,6 @@
+import { DEFAULT_PROFILE } from '../../shared/routing/built-in-profiles.ts';
 import type { RoutingStrategy } from '../../shared/snapshot/schema.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
-import { DEFAULT_PROFILE } from '../../shared/routing/built-in-profiles.ts';
 import type { CompiledApiKey, CompiledSnapshot } from '../snapshot/compiled-snapshot.ts';
 
 export { BUILT_IN_PROFILES, DEFAULT_PROFILE } from '../../shared/routing/built-in-profiles.ts';

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../shared/crypto/secret-box.ts';
-import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
+import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, team } from '../../test/support/snapshot-fixture.ts';
 import { compileSnapshot } from './compile-snapshot.ts';
 
@@ -25,7 +25,14 @@ function compile() {
     ],
     models: [
       model({ id: 'm-big', name: 'big', aliases: ['small', 'large'], deployments: [deployment({ id: 'd1', providerId: 'p-ok', upstreamModel: 'u1' })] }),
-      model({ id: 'm-small', name: 'small', deployments: [deployment({ id: 'd2', providerId: 'p-bad', upstreamModel: 'u2' }), deployment({ id: 'd3', providerId: 'p-missing', upstreamModel: 'u3' })] }),
+      model({
+        id: 'm-small',
+        name: 'small',
+        deployments: [
+          deployment({ id: 'd2', providerId: 'p-bad', upstreamModel: 'u2' }),
+          deployment({ id: 'd3', providerId: 'p-missing', upstreamModel: 'u3' }),
+        ],
+      }),
     ],
   });
   return compileSnapshot(snapshot, box);
@@ -119,9 +126,22 @@ describe('routing tables', () => {
     const snapshot = buildSnapshot({
       version: 4,
       plans: [
-        { id: 'plan-pro', name: 'pro', allowedModels: [], limits: { rpm: null, tpm: null, maxParallel: null }, markupBasisPoints: 0, billing: 'postpaid', systemPrompt: 'Plan prompt', fallbackChainId: 'chain-plan', routingProfile: 'eco' },
+        {
+          id: 'plan-pro',
+          name: 'pro',
+          allowedModels: [],
+          limits: { rpm: null, tpm: null, maxParallel: null },
+          markupBasisPoints: 0,
+          billing: 'postpaid',
+          systemPrompt: 'Plan prompt',
+          fallbackChainId: 'chain-plan',
+          routingProfile: 'eco',
+        },
       ],
-      teams: [team({ id: 't-plan', planId: 'plan-pro' }), team({ id: 't-own', planId: 'plan-pro', systemPrompt: 'Team prompt', fallbackChainId: 'chain-team', routingProfile: 'fast-lane' })],
+      teams: [
+        team({ id: 't-plan', planId: 'plan-pro' }),
+        team({ id: 't-own', planId: 'plan-pro', systemPrompt: 'Team prompt', fallbackChainId: 'chain-team', routingProfile: 'fast-lane' }),
+      ],
       apiKeys: [
         apiKey('s-plan', { id: 'k-plan', teamId: 't-plan' }),
         apiKey('s-team', { id: 'k-team', teamId: 't-own' }),
@@ -138,7 +158,10 @@ describe('routing tables', () => {
         { id: 'chain-team', name: 'team', modelIds: ['m-a'], triggers: ['timeout'] },
         { id: 'chain-key', name: 'key', modelIds: [], triggers: [] },
       ],
-      routingProfiles: [{ name: 'fast-lane', strategy: 'least-busy' }, { name: 'eco', strategy: 'latency' }],
+      routingProfiles: [
+        { name: 'fast-lane', strategy: 'least-busy' },
+        { name: 'eco', strategy: 'latency' },
+      ],
     });
     return compileSnapshot(snapshot, box);
   }

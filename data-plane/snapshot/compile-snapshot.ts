@@ -1,6 +1,6 @@
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
-import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
+import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import type {
   CompiledApiKey,
   CompiledFallbackChain,

@@ -1,6 +1,6 @@
 import type { Bus, StoredDelta, StoredSnapshot } from '../../shared/bus/bus.ts';
-import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
+import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';

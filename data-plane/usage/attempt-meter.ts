@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
 import type { ChatMessage } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
-import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
@@ -137,7 +137,8 @@ export class AttemptMeter {
    */
   private estimate(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
     const accepted = this.status >= 200 && this.status < 300;
-    if (!this.delivered || (outcome === 'upstream_error' && !accepted)) return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
+    if (!this.delivered || (outcome === 'upstream_error' && !accepted))
+      return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };
     return {
       tokens: {
         promptTokens: tokenizedPromptTokens(this.identity.messages),

@@ -28,7 +28,10 @@ describe('usage publisher spool', () => {
   });
 
   it('is bounded: past its size the oldest event is dropped and counted', async () => {
-    const publisher = createUsagePublisher({ publishUsageBatch: async () => Promise.reject(new Error('down')) }, silentLogger, { maxSpooled: 2, retryIntervalMs: 1000 });
+    const publisher = createUsagePublisher({ publishUsageBatch: async () => Promise.reject(new Error('down')) }, silentLogger, {
+      maxSpooled: 2,
+      retryIntervalMs: 1000,
+    });
     for (const id of ['a', 'b', 'c']) publisher.publish(event(id));
     await vi.waitFor(() => expect(publisher.spool()).toMatchObject({ spooled: 2, dropped: 1 }));
   });
@@ -58,7 +61,10 @@ describe('usage publisher spool', () => {
   it('does not hold a response while the bus hangs: the handover resolves after its cap, the event is not lost', async () => {
     let finish: () => void = () => {};
     const published: string[] = [];
-    const bus = { publishUsageBatch: (events: readonly UsageEvent[]) => new Promise<void>((resolve) => (finish = () => (published.push(...events.map((e) => e.id)), resolve()))) };
+    const bus = {
+      publishUsageBatch: (events: readonly UsageEvent[]) =>
+        new Promise<void>((resolve) => (finish = () => (published.push(...events.map((e) => e.id)), resolve()))),
+    };
     const publisher = createUsagePublisher(bus, silentLogger, { handoverWaitMs: 20 });
     const started = Date.now();
     await publisher.publish(event('a'));

@@ -2,8 +2,8 @@ import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts'
 import type { EmbeddingRequest } from '../../shared/openai/embeddings.ts';
 import type { TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import { CHAT_COMPLETION_PARAMETERS, EMBEDDING_PARAMETERS, TEXT_COMPLETION_PARAMETERS } from './openai-parameters.ts';
-import { createRequestValidator } from './request-validator.ts';
 import { chatCompletionSchema, embeddingSchema, textCompletionSchema } from './request-schemas.ts';
+import { createRequestValidator } from './request-validator.ts';
 
 /** One validator per endpoint, compiled when the data plane loads. */
 export const chatCompletionValidator = createRequestValidator<ChatCompletionRequest>(chatCompletionSchema, CHAT_COMPLETION_PARAMETERS);

@@ -17,7 +17,7 @@ describe('exceedsJsonDepth', () => {
   it('does not count brackets inside strings, escaped quotes included', () => {
     expect(exceedsJsonDepth(bytes(JSON.stringify({ text: '['.repeat(10_000) })))).toBe(false);
     expect(exceedsJsonDepth(bytes(JSON.stringify({ text: `\\"${'['.repeat(100)}"\\` })))).toBe(false);
-    expect(exceedsJsonDepth(bytes(JSON.stringify({ text: 'ünïcødé [[[[ "' , list: [[[1]]] })))).toBe(false);
+    expect(exceedsJsonDepth(bytes(JSON.stringify({ text: 'ünïcødé [[[[ "', list: [[[1]]] })))).toBe(false);
   });
 
   it('counts depth, not the number of containers', () => {

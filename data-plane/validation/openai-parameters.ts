@@ -71,10 +71,4 @@ export const TEXT_COMPLETION_PARAMETERS: readonly string[] = [
   'user',
 ];
 
-export const EMBEDDING_PARAMETERS: readonly string[] = [
-  'dimensions',
-  'encoding_format',
-  'input',
-  'model',
-  'user',
-];
+export const EMBEDDING_PARAMETERS: readonly string[] = ['dimensions', 'encoding_format', 'input', 'model', 'user'];

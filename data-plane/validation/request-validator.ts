@@ -60,7 +60,15 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-const TYPE_NAMES: Record<string, string> = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'a boolean', array: 'an array', object: 'an object', null: 'null' };
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  array: 'an array',
+  object: 'an object',
+  null: 'null',
+};
 
 /** The first schema error as OpenAI words it (codes as in its own 400s). */
 function toOpenAIError(error: ErrorObject | undefined): GatewayError {
@@ -76,17 +84,33 @@ function toOpenAIError(error: ErrorObject | undefined): GatewayError {
     }
     case 'type': {
       const expected = ([] as string[]).concat((error.params as { type: string | string[] }).type).map((type) => TYPE_NAMES[type] ?? type);
-      return invalidRequest(`Invalid type for '${label}': expected ${expected.join(' or ')}, but got ${describe(data)} instead.`, param || null, 'invalid_type');
+      return invalidRequest(
+        `Invalid type for '${label}': expected ${expected.join(' or ')}, but got ${describe(data)} instead.`,
+        param || null,
+        'invalid_type',
+      );
     }
     case 'anyOf':
-      return invalidRequest(`Invalid type for '${label}': expected a string, an array of strings, an array of integers or an array of integer arrays.`, param || null, 'invalid_type');
+      return invalidRequest(
+        `Invalid type for '${label}': expected a string, an array of strings, an array of integers or an array of integer arrays.`,
+        param || null,
+        'invalid_type',
+      );
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.filter((value) => value !== null);
-      return invalidRequest(`Invalid value: ${JSON.stringify(data)}. Supported values are: ${allowed.map((value) => `'${String(value)}'`).join(', ')}.`, param || null, 'invalid_value');
+      return invalidRequest(
+        `Invalid value: ${JSON.stringify(data)}. Supported values are: ${allowed.map((value) => `'${String(value)}'`).join(', ')}.`,
+        param || null,
+        'invalid_value',
+      );
     }
     case 'minItems':
       return limit === 1
-        ? invalidRequest(`Invalid '${label}': empty array. Expected an array with minimum length 1, but got an empty array instead.`, param || null, 'empty_array')
+        ? invalidRequest(
+            `Invalid '${label}': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
+            param || null,
+            'empty_array',
+          )
         : invalidRequest(`Invalid '${label}': array too short. Expected an array with minimum length ${limit}.`, param || null, 'array_below_min_length');
     case 'maxItems':
       return invalidRequest(
@@ -95,11 +119,19 @@ function toOpenAIError(error: ErrorObject | undefined): GatewayError {
         'array_above_max_length',
       );
     case 'minLength':
-      return invalidRequest(`Invalid '${label}': empty string. Expected a string with minimum length ${limit}, but got an empty string instead.`, param || null, 'empty_string');
+      return invalidRequest(
+        `Invalid '${label}': empty string. Expected a string with minimum length ${limit}, but got an empty string instead.`,
+        param || null,
+        'empty_string',
+      );
     case 'maxLength': {
       const key = (error as { propertyName?: string }).propertyName;
       if (key !== undefined) {
-        return invalidRequest(`Invalid '${label}': key too long. Expected keys with maximum length ${limit}, but got a key with length ${key.length} instead.`, param || null, 'string_above_max_length');
+        return invalidRequest(
+          `Invalid '${label}': key too long. Expected keys with maximum length ${limit}, but got a key with length ${key.length} instead.`,
+          param || null,
+          'string_above_max_length',
+        );
       }
       return invalidRequest(
         `Invalid '${label}': string too long. Expected a string with maximum length ${limit}, but got a string with length ${(data as string).length} instead.`,
@@ -108,9 +140,17 @@ function toOpenAIError(error: ErrorObject | undefined): GatewayError {
       );
     }
     case 'maximum':
-      return invalidRequest(`Invalid '${label}': integer above maximum value. Expected a value <= ${limit}, but got ${String(data)} instead.`, param || null, 'integer_above_max_value');
+      return invalidRequest(
+        `Invalid '${label}': integer above maximum value. Expected a value <= ${limit}, but got ${String(data)} instead.`,
+        param || null,
+        'integer_above_max_value',
+      );
     case 'minimum':
-      return invalidRequest(`Invalid '${label}': integer below minimum value. Expected a value >= ${limit}, but got ${String(data)} instead.`, param || null, 'integer_below_min_value');
+      return invalidRequest(
+        `Invalid '${label}': integer below minimum value. Expected a value >= ${limit}, but got ${String(data)} instead.`,
+        param || null,
+        'integer_below_min_value',
+      );
     case 'maxProperties':
       return invalidRequest(
         `Invalid '${label}': too many properties. Expected an object with at most ${limit} properties, but got an object with ${Object.keys(data as object).length} properties instead.`,

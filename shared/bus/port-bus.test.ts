@@ -1,20 +1,30 @@
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { usageEvent } from '../../test/support/usage-events.ts';
+import type { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
 import { createMemoryBus } from './memory-bus.ts';
 import { createPortBus, serveBus } from './port-bus.ts';
 
-import type { Heartbeat } from '../events/heartbeat.ts';
-
 const at = new Date(0).toISOString();
 const dataBeat: Heartbeat = {
-  schemaVersion: 1, plane: 'data', instanceId: 'data-1', snapshotVersion: null, snapshotHash: null, snapshotSource: null,
-  lastRefused: null, state: 'ready', degraded: [], inFlight: 0, startedAt: at, sentAt: at, intervalMs: 1000,
+  schemaVersion: 1,
+  plane: 'data',
+  instanceId: 'data-1',
+  snapshotVersion: null,
+  snapshotHash: null,
+  snapshotSource: null,
+  lastRefused: null,
+  state: 'ready',
+  degraded: [],
+  inFlight: 0,
+  startedAt: at,
+  sentAt: at,
+  intervalMs: 1000,
 };
 const controlBeat: Heartbeat = { schemaVersion: 1, plane: 'control', instanceId: 'control-1', databaseUp: true, sentAt: at, intervalMs: 1000 };
 
-describe('the cross-thread bus (the embedded default\'s control plane in a worker)', () => {
+describe("the cross-thread bus (the embedded default's control plane in a worker)", () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) await cleanup();

@@ -13,7 +13,15 @@ import { type Bus, type UsageConsumer, type UsageHandler, UsageStoreUnavailable 
  * flight when the other thread dies, is delivered again.
  */
 
-type Method = 'publishSnapshot' | 'loadSnapshot' | 'loadSnapshotHead' | 'loadSnapshotDelta' | 'publishUsage' | 'publishUsageBatch' | 'usageBacklog' | 'publishHeartbeat';
+type Method =
+  | 'publishSnapshot'
+  | 'loadSnapshot'
+  | 'loadSnapshotHead'
+  | 'loadSnapshotDelta'
+  | 'publishUsage'
+  | 'publishUsageBatch'
+  | 'usageBacklog'
+  | 'publishHeartbeat';
 
 type ToServer =
   | { t: 'call'; id: number; method: Method; args: unknown[] }
@@ -51,19 +59,25 @@ export function serveBus(bus: Bus, port: MessagePort): { close(): Promise<void> 
         return;
       }
       case 'listenSnapshots':
-        void bus.onSnapshotAnnounced((version) => send({ t: 'event', id: message.id, value: version })).then((off) => {
-          unlisteners.set(message.id, off);
-          send({ t: 'result', id: message.id });
-        });
+        void bus
+          .onSnapshotAnnounced((version) => send({ t: 'event', id: message.id, value: version }))
+          .then((off) => {
+            unlisteners.set(message.id, off);
+            send({ t: 'result', id: message.id });
+          });
         return;
       case 'listenHeartbeats':
-        void bus.onHeartbeat(message.plane, (heartbeat) => send({ t: 'event', id: message.id, value: heartbeat })).then((off) => {
-          unlisteners.set(message.id, off);
-          send({ t: 'result', id: message.id });
-        });
+        void bus
+          .onHeartbeat(message.plane, (heartbeat) => send({ t: 'event', id: message.id, value: heartbeat }))
+          .then((off) => {
+            unlisteners.set(message.id, off);
+            send({ t: 'result', id: message.id });
+          });
         return;
       case 'unlisten':
-        void unlisteners.get(message.id)?.().finally(() => send({ t: 'result', id: message.id }));
+        void unlisteners
+          .get(message.id)?.()
+          .finally(() => send({ t: 'result', id: message.id }));
         unlisteners.delete(message.id);
         return;
       case 'consume': {
@@ -146,10 +160,17 @@ export function createPortBus(port: MessagePort): Bus {
           port.postMessage({
             t: 'ack',
             batch: message.batch,
-            error: error === undefined ? undefined : { message: String(error), storeUnavailable: (error as { storeUnavailable?: unknown }).storeUnavailable === true },
+            error:
+              error === undefined
+                ? undefined
+                : { message: String(error), storeUnavailable: (error as { storeUnavailable?: unknown }).storeUnavailable === true },
           } satisfies ToServer);
         if (!handler) ack(new Error('no such consumer'));
-        else handler(message.events).then(() => ack(), (error: unknown) => ack(error ?? new Error('failed')));
+        else
+          handler(message.events).then(
+            () => ack(),
+            (error: unknown) => ack(error ?? new Error('failed')),
+          );
         return;
       }
     }

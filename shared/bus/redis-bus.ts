@@ -98,9 +98,16 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     kind: 'redis',
     async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
       const stored = await commands.eval(
-        PUBLISH_SNAPSHOT, 2, names.snapshotKey, names.snapshotChannel,
-        String(snapshot.version), snapshot.json, snapshot.signature ?? '', publishOptions?.replace ? '1' : '0',
-        snapshot.delta?.json ?? '', snapshot.delta?.signature ?? '',
+        PUBLISH_SNAPSHOT,
+        2,
+        names.snapshotKey,
+        names.snapshotChannel,
+        String(snapshot.version),
+        snapshot.json,
+        snapshot.signature ?? '',
+        publishOptions?.replace ? '1' : '0',
+        snapshot.delta?.json ?? '',
+        snapshot.delta?.signature ?? '',
       );
       return Number(stored) === 1;
     },
@@ -220,17 +227,26 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
             }
             if (Date.now() - lastClaim > claimIdleMs / 2) {
               lastClaim = Date.now();
-              const [, claimed] = (await commands.xautoclaim(
-                names.usageStream, names.usageGroup, consumerName, claimIdleMs, '0', 'COUNT', BATCH,
-              )) as [string, StreamEntries];
+              const [, claimed] = (await commands.xautoclaim(names.usageStream, names.usageGroup, consumerName, claimIdleMs, '0', 'COUNT', BATCH)) as [
+                string,
+                StreamEntries,
+              ];
               if (claimed.length > 0 && !(await handle(claimed.filter((e) => e[1] !== null)))) {
                 await sleep(RETRY_DELAY_MS);
               }
             }
             // '0' re-reads this consumer's own unacknowledged events; '>' reads new ones.
             const result = (await reader.xreadgroup(
-              'GROUP', names.usageGroup, consumerName, 'COUNT', BATCH, 'BLOCK', BLOCK_MS,
-              'STREAMS', names.usageStream, readPending ? '0' : '>',
+              'GROUP',
+              names.usageGroup,
+              consumerName,
+              'COUNT',
+              BATCH,
+              'BLOCK',
+              BLOCK_MS,
+              'STREAMS',
+              names.usageStream,
+              readPending ? '0' : '>',
             )) as [string, StreamEntries][] | null;
             const entries = result?.[0]?.[1] ?? [];
             if (readPending && entries.length === 0) {

@@ -35,12 +35,16 @@ export function secretSettingsProblems(settings: { secretKey?: string; kdf: Secr
     if (keyProblems.length === 0 && settings.production && settings.kdf === 'none') {
       const published = parseSecretKeys(settings.secretKey).filter((k) => isPublishedKey(k.key));
       for (const key of published) {
-        problems.push(`TOLLGATE_SECRET_KEY: key ${JSON.stringify(key.id)} is the publicly known example from this repository; generate your own (openssl rand -base64 32) before running in production`);
+        problems.push(
+          `TOLLGATE_SECRET_KEY: key ${JSON.stringify(key.id)} is the publicly known example from this repository; generate your own (openssl rand -base64 32) before running in production`,
+        );
       }
     }
   }
   if (settings.adminKey && settings.production && isPublishedAdminKey(settings.adminKey)) {
-    problems.push('TOLLGATE_ADMIN_KEY: this is the publicly known example value; choose your own (e.g. tga_ + openssl rand -base64 30) before running in production');
+    problems.push(
+      'TOLLGATE_ADMIN_KEY: this is the publicly known example value; choose your own (e.g. tga_ + openssl rand -base64 30) before running in production',
+    );
   }
   return problems;
 }

@@ -79,7 +79,11 @@ export function withRequiredChoiceFields(completion: ChatCompletion): ChatComple
     ...completion,
     choices: completion.choices.map((choice) => {
       const message = (choice as { message?: Record<string, unknown> }).message;
-      return { ...choice, logprobs: (choice as { logprobs?: unknown }).logprobs ?? null, ...(message ? { message: { ...message, refusal: message.refusal ?? null } } : {}) };
+      return {
+        ...choice,
+        logprobs: (choice as { logprobs?: unknown }).logprobs ?? null,
+        ...(message ? { message: { ...message, refusal: message.refusal ?? null } } : {}),
+      };
     }),
   };
 }

@@ -7,12 +7,7 @@ import { z } from 'zod';
 export const EmbeddingRequest = z.looseObject({
   model: z.string().min(1),
   /** A string, strings, or token arrays (OpenAI accepts both token forms). */
-  input: z.union([
-    z.string(),
-    z.array(z.string()).min(1),
-    z.array(z.number().int()).min(1),
-    z.array(z.array(z.number().int()).min(1)).min(1),
-  ]),
+  input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.number().int()).min(1), z.array(z.array(z.number().int()).min(1)).min(1)]),
   encoding_format: z.enum(['float', 'base64']).nullish(),
   dimensions: z.number().int().positive().nullish(),
   user: z.string().nullish(),

@@ -18,9 +18,6 @@ export interface OpenAIErrorBody {
 
 /** What we read from an upstream's error body: only the message, the rest is ours to decide. */
 export const UpstreamErrorBody = z.looseObject({
-  error: z.union([
-    z.looseObject({ message: z.string().optional(), type: z.string().nullish(), code: z.unknown().optional() }),
-    z.string(),
-  ]),
+  error: z.union([z.looseObject({ message: z.string().optional(), type: z.string().nullish(), code: z.unknown().optional() }), z.string()]),
 });
 export type UpstreamErrorBody = z.infer<typeof UpstreamErrorBody>;

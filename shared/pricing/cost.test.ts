@@ -11,7 +11,7 @@ describe('costMicroUsd', () => {
   it('prices cached prompt tokens at the cached rate', () => {
     expect(costMicroUsd(price, { promptTokens: 1000, completionTokens: 0, cachedTokens: 400 })).toBe(1500 + 500);
   });
-  it("prices prompt-cache writes at the cache-write rate, or the input rate when the price book has none", () => {
+  it('prices prompt-cache writes at the cache-write rate, or the input rate when the price book has none', () => {
     // 1000 in: 100 fresh, 300 written at $3.125/M, 600 read at $1.25/M.
     const tokens = { promptTokens: 1000, completionTokens: 0, cachedTokens: 600, cacheWriteTokens: 300 };
     // 250 + 937.5 + 750, rounded up once.

@@ -15,7 +15,10 @@ const MILLION = 1_000_000n;
  * Cost of one attempt in integer micro-USD. Computed in bigint and rounded up once, at the end,
  * so a priced model never costs 0 for work it did and no float ever touches money.
  */
-export function costMicroUsd(price: (Omit<SnapshotPrice, 'cacheWritePerMillion'> & { cacheWritePerMillion?: number | null }) | null, tokens: TokenCounts): number {
+export function costMicroUsd(
+  price: (Omit<SnapshotPrice, 'cacheWritePerMillion'> & { cacheWritePerMillion?: number | null }) | null,
+  tokens: TokenCounts,
+): number {
   if (!price) return 0;
   const cachedCount = Math.min(tokens.cachedTokens, tokens.promptTokens);
   const cached = BigInt(cachedCount);

@@ -191,9 +191,7 @@ export const SnapshotModel = z.object({
   price: SnapshotPrice.nullable(),
   deployments: z.array(SnapshotDeployment),
   /** Since 1.1. What the model can do; a request needing more is refused with 400. */
-  capabilities: z
-    .object({ streaming: z.boolean(), tools: z.boolean(), embeddings: z.boolean() })
-    .default({ streaming: true, tools: true, embeddings: false }),
+  capabilities: z.object({ streaming: z.boolean(), tools: z.boolean(), embeddings: z.boolean() }).default({ streaming: true, tools: true, embeddings: false }),
   fallbackChainId: z.string().nullable().default(null),
 });
 
@@ -241,9 +239,7 @@ export function hashSnapshotContent(content: object): string {
   return contentHash(rest);
 }
 
-export type SnapshotParseResult =
-  | { ok: true; snapshot: ConfigSnapshot }
-  | { ok: false; reason: string };
+export type SnapshotParseResult = { ok: true; snapshot: ConfigSnapshot } | { ok: false; reason: string };
 
 /**
  * Validates a stored snapshot: JSON, known major version, schema, and a hash that matches the

@@ -2,10 +2,10 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDataPlane, type DataPlane } from '../../data-plane/app.ts';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { HEARTBEAT_SCHEMA_VERSION } from '../../shared/events/heartbeat.ts';
-import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 
 // Alert channels: a budget alert reaches a fake Slack incoming webhook within 5 s of the request
 // whose usage crossed the threshold; a generic platform webhook gets the same alert signed; a
@@ -37,7 +37,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   control = await startControlPlaneHarness();
-  data = await startDataPlane({ bus: control.bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024 * 1024 });
+  data = await startDataPlane({
+    bus: control.bus,
+    host: '127.0.0.1',
+    port: 0,
+    secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+    maxBodyBytes: 1024 * 1024,
+  });
 });
 afterAll(async () => {
   await data?.close();
@@ -61,10 +67,17 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promis
 describe('alert channels', () => {
   it('a budget alert reaches a Slack webhook within 5 s of the usage that crossed it, and a signed platform webhook', async () => {
     const demo = await control.database.prisma.team.findUniqueOrThrow({ where: { slug: 'demo' } });
-    const slack = await control.gql(CREATE, { input: { teamId: demo.id, name: 'demo alerts', kind: 'SLACK', url: `${receiverUrl}/slack/T000/B000/XXXX`, events: ['BUDGET'] } });
-    expect(slack.data.createAlertChannel).toMatchObject({ __typename: 'MutationCreateAlertChannelSuccess', data: { kind: 'SLACK', events: ['BUDGET'], signed: false, teamId: demo.id } });
+    const slack = await control.gql(CREATE, {
+      input: { teamId: demo.id, name: 'demo alerts', kind: 'SLACK', url: `${receiverUrl}/slack/T000/B000/XXXX`, events: ['BUDGET'] },
+    });
+    expect(slack.data.createAlertChannel).toMatchObject({
+      __typename: 'MutationCreateAlertChannelSuccess',
+      data: { kind: 'SLACK', events: ['BUDGET'], signed: false, teamId: demo.id },
+    });
     const secret = 'whsec-0123456789abcdef';
-    const hook = await control.gql(CREATE, { input: { name: 'platform', kind: 'WEBHOOK', url: `${receiverUrl}/hook`, secret, events: ['BUDGET', 'DEGRADED'] } });
+    const hook = await control.gql(CREATE, {
+      input: { name: 'platform', kind: 'WEBHOOK', url: `${receiverUrl}/hook`, secret, events: ['BUDGET', 'DEGRADED'] },
+    });
     expect(hook.data.createAlertChannel.data).toMatchObject({ signed: true, teamId: null, events: ['BUDGET', 'DEGRADED'] });
     // Team channels carry budget alerts only; the URL never comes back.
     const refused = await control.gql(CREATE, { input: { teamId: demo.id, name: 'x', kind: 'SLACK', url: `${receiverUrl}/x`, events: ['DEGRADED'] } });
@@ -72,7 +85,10 @@ describe('alert channels', () => {
     expect(JSON.stringify(await control.gql('{ alertChannels { id name } }'))).not.toContain(receiverUrl);
 
     // A budget so small that one demo request crosses 50 %.
-    const budget = await control.gql(`mutation($id: ID!) { setBudget(input: { scope: TEAM, scopeId: $id, amount: "20", period: MONTHLY, hard: false, alertThresholds: [50] }) { __typename } }`, { id: demo.id });
+    const budget = await control.gql(
+      `mutation($id: ID!) { setBudget(input: { scope: TEAM, scopeId: $id, amount: "20", period: MONTHLY, hard: false, alertThresholds: [50] }) { __typename } }`,
+      { id: demo.id },
+    );
     expect(budget.data?.setBudget.__typename, JSON.stringify(budget)).toBe('MutationSetBudgetSuccess');
     await control.controlPlane.services.snapshots.publish();
 
@@ -96,7 +112,12 @@ describe('alert channels', () => {
 
     const hookPost = await waitFor(() => received.find((post) => post.path === '/hook' && post.headers['x-tollgate-event'] === 'budget_alert'), 5_000);
     expect(hookPost.headers['x-tollgate-signature']).toBe(`sha256=${createHmac('sha256', secret).update(hookPost.raw).digest('hex')}`);
-    expect(JSON.parse(hookPost.raw)).toMatchObject({ schemaVersion: 1, type: 'budget_alert', teamId: demo.id, data: { team: 'demo', threshold: 50, amountMicroUsd: '20' } });
+    expect(JSON.parse(hookPost.raw)).toMatchObject({
+      schemaVersion: 1,
+      type: 'budget_alert',
+      teamId: demo.id,
+      data: { team: 'demo', threshold: 50, amountMicroUsd: '20' },
+    });
     // Once per threshold and period: more usage sends nothing new.
     await fetch(`http://127.0.0.1:${data.port}/v1/chat/completions`, {
       method: 'POST',
@@ -128,7 +149,12 @@ describe('alert channels', () => {
     await beat([]);
     await beat(['redis_down']);
     const post = await waitFor(() => received.find((p) => p.path === '/hook' && p.headers['x-tollgate-event'] === 'degraded_mode'), 5_000);
-    expect(JSON.parse(post.raw)).toMatchObject({ type: 'degraded_mode', teamId: null, text: 'Tollgate: data plane dp-alert-test is degraded: redis_down.', data: { entered: ['redis_down'] } });
+    expect(JSON.parse(post.raw)).toMatchObject({
+      type: 'degraded_mode',
+      teamId: null,
+      text: 'Tollgate: data plane dp-alert-test is degraded: redis_down.',
+      data: { entered: ['redis_down'] },
+    });
     // The team's Slack channel does not get platform alerts.
     expect(received.filter((p) => p.path.startsWith('/slack/') && p.raw.includes('dp-alert-test'))).toHaveLength(0);
   });

@@ -1,12 +1,12 @@
-import { getNamedType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo, type GraphQLNamedType } from 'graphql';
+import { type GraphQLNamedType, getNamedType, isObjectType, parse, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../control-plane/schema/index.ts';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit, mutationDocument, operationDocument } from '../support/gql-kit.ts';
 import { usageEvent } from '../support/usage-events.ts';
 import { nextWithin, subscribe, wsClient } from '../support/ws-client.ts';
-import { matrixRows, NESTED_TRAVERSALS, type Fixture, type Row } from './authorization-rows.ts';
+import { type Fixture, matrixRows, NESTED_TRAVERSALS, type Row } from './authorization-rows.ts';
 
 /**
  * The cross-team matrix: every root query, mutation and subscription, and every nested field that
@@ -17,15 +17,50 @@ import { matrixRows, NESTED_TRAVERSALS, type Fixture, type Row } from './authori
 
 /** Object types whose rows belong to one team (or, for plans, to the teams on them). */
 const TEAM_OWNED = new Set([
-  'Team', 'ApiKey', 'Member', 'Provider', 'Deployment', 'Budget', 'BudgetAlert', 'BudgetStatus', 'BudgetUsage',
-  'CreditTransaction', 'CreditBalance', 'UsageEvent', 'UsageRollupRow', 'AuditLogEntry', 'CreatedApiKey', 'MemberWithToken', 'Plan',
+  'Team',
+  'ApiKey',
+  'Member',
+  'Provider',
+  'Deployment',
+  'Budget',
+  'BudgetAlert',
+  'BudgetStatus',
+  'BudgetUsage',
+  'CreditTransaction',
+  'CreditBalance',
+  'UsageEvent',
+  'UsageRollupRow',
+  'AuditLogEntry',
+  'CreatedApiKey',
+  'MemberWithToken',
+  'Plan',
   'AlertChannel',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */
 const NOT_TEAM_OWNED = new Set([
-  'Model', 'ModelPrice', 'ModelCapabilities', 'FallbackChain', 'RoutingProfile', 'Limits', 'Timeouts', 'BudgetTemplate',
-  'ConfigIssue', 'ConfigFileError', 'ConfigApplyResult', 'CatalogueModel',
-  'SnapshotInfo', 'Viewer', 'PageInfo', 'Fleet', 'FleetDataPlane', 'RefusedSnapshot', 'FieldIssue', 'ConflictError', 'ForbiddenError', 'NotFoundError', 'ValidationError',
+  'Model',
+  'ModelPrice',
+  'ModelCapabilities',
+  'FallbackChain',
+  'RoutingProfile',
+  'Limits',
+  'Timeouts',
+  'BudgetTemplate',
+  'ConfigIssue',
+  'ConfigFileError',
+  'ConfigApplyResult',
+  'CatalogueModel',
+  'SnapshotInfo',
+  'Viewer',
+  'PageInfo',
+  'Fleet',
+  'FleetDataPlane',
+  'RefusedSnapshot',
+  'FieldIssue',
+  'ConflictError',
+  'ForbiddenError',
+  'NotFoundError',
+  'ValidationError',
 ]);
 const ROOTS = ['Query', 'Mutation', 'Subscription'];
 const isWrapper = (name: string) => /^Mutation\w+(Result|Success)$/.test(name) || /Connection(Edge)?$/.test(name);
@@ -114,27 +149,66 @@ forEachDatabase((target) => {
     const deploymentB = await admin.ok('createDeployment', { input: { modelId: demoId, providerId: providerB.id, upstreamModel: 'b-upstream' } });
     const budgetKeyB = await admin.ok('setBudget', { input: { scope: 'KEY', scopeId: keyB.apiKey.id, amount: 100, period: 'DAILY' } });
     const budgetTeamB = await admin.ok('setBudget', { input: { scope: 'TEAM', scopeId: teamB.id, amount: 1000, period: 'MONTHLY', alertThresholds: [50] } });
-    const channelB = await admin.ok('createAlertChannel', { input: { teamId: teamB.id, name: 'b-alerts', kind: 'SLACK', url: 'http://127.0.0.1:9/b-secret-hook', events: ['BUDGET'] } });
+    const channelB = await admin.ok('createAlertChannel', {
+      input: { teamId: teamB.id, name: 'b-alerts', kind: 'SLACK', url: 'http://127.0.0.1:9/b-secret-hook', events: ['BUDGET'] },
+    });
     const creditB = await admin.ok('grantCredits', { input: { teamId: teamB.id, amount: 42, reason: 'b-grant' } });
     const eventB = usageEvent(teamB.id, keyB.apiKey.id, { endUser: 'b-end-user' });
     await cp.bus.publishUsage(eventB);
     await cp.bus.publishUsage(usageEvent(teamA.id, keyA.apiKey.id));
     for (let i = 0; i < 200 && (await cp.database.prisma.usageEvent.count()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
     // B's usage spent its team budget past 50 %: B has a budget alert for the matrix to hide.
-    for (let i = 0; i < 200 && (await cp.database.prisma.budgetAlert.count({ where: { teamId: teamB.id } })) < 1; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && (await cp.database.prisma.budgetAlert.count({ where: { teamId: teamB.id } })) < 1; i++)
+      await new Promise((r) => setTimeout(r, 25));
     const alertB = await cp.database.prisma.budgetAlert.findFirstOrThrow({ where: { teamId: teamB.id } });
 
     f = {
-      demoId, chainId: chain.id, profileId: profile.id, planAId: planA.id, planBId: planB.id,
-      teamAId: teamA.id, teamBId: teamB.id, keyAId: keyA.apiKey.id, keyBId: keyB.apiKey.id,
-      memberBId: memberB.member.id, providerBId: providerB.id, deploymentBId: deploymentB.id,
-      budgetKeyBId: budgetKeyB.id, budgetTeamBId: budgetTeamB.id, alertChannelBId: channelB.id,
-      ownerToken: ownerA.token, viewerToken: viewerA.token,
+      demoId,
+      chainId: chain.id,
+      profileId: profile.id,
+      planAId: planA.id,
+      planBId: planB.id,
+      teamAId: teamA.id,
+      teamBId: teamB.id,
+      keyAId: keyA.apiKey.id,
+      keyBId: keyB.apiKey.id,
+      memberBId: memberB.member.id,
+      providerBId: providerB.id,
+      deploymentBId: deploymentB.id,
+      budgetKeyBId: budgetKeyB.id,
+      budgetTeamBId: budgetTeamB.id,
+      alertChannelBId: channelB.id,
+      ownerToken: ownerA.token,
+      viewerToken: viewerA.token,
     };
     fingerprints = [
-      teamB.id, 'team-b', 'Team B', keyB.apiKey.id, keyB.apiKey.prefix, 'b-key', memberB.member.id, 'admin-b@example.com',
-      providerB.id, 'b-own', deploymentB.id, 'b-upstream', budgetKeyB.id, budgetTeamB.id, creditB.id, 'b-grant',
-      eventB.id, 'b-end-user', alertB.id, planB.id, 'b-plan', memberB.token, keyB.secret, 'sk-b-own-secret', channelB.id, 'b-alerts', 'b-secret-hook',
+      teamB.id,
+      'team-b',
+      'Team B',
+      keyB.apiKey.id,
+      keyB.apiKey.prefix,
+      'b-key',
+      memberB.member.id,
+      'admin-b@example.com',
+      providerB.id,
+      'b-own',
+      deploymentB.id,
+      'b-upstream',
+      budgetKeyB.id,
+      budgetTeamB.id,
+      creditB.id,
+      'b-grant',
+      eventB.id,
+      'b-end-user',
+      alertB.id,
+      planB.id,
+      'b-plan',
+      memberB.token,
+      keyB.secret,
+      'sk-b-own-secret',
+      channelB.id,
+      'b-alerts',
+      'b-secret-hook',
     ];
   });
   afterAll(async () => cp?.close());
@@ -192,7 +266,7 @@ forEachDatabase((target) => {
     };
   }
 
-  it('team A never gets team B\'s data, and a foreign id answers like a missing one', async () => {
+  it("team A never gets team B's data, and a foreign id answers like a missing one", async () => {
     const before = JSON.stringify(await stateOfB());
     for (const row of matrixRows(f)) {
       const label = `${row.kind} ${row.field} ${JSON.stringify(row.variables)}`;

@@ -67,8 +67,20 @@ const subscriptionRefused = (body: any, label: string) => {
   expect(body.errors?.[0]?.message, label).toMatch(/not found/);
 };
 
-const q = (field: string, variables: Record<string, unknown>, selection: string, check = nothing): Row => ({ kind: 'query', field, variables, selection, expect: check });
-const m = (field: string, variables: Record<string, unknown>, check: Row['expect'], selection?: string): Row => ({ kind: 'mutation', field, variables, selection, expect: check });
+const q = (field: string, variables: Record<string, unknown>, selection: string, check = nothing): Row => ({
+  kind: 'query',
+  field,
+  variables,
+  selection,
+  expect: check,
+});
+const m = (field: string, variables: Record<string, unknown>, check: Row['expect'], selection?: string): Row => ({
+  kind: 'mutation',
+  field,
+  variables,
+  selection,
+  expect: check,
+});
 const connection = (inner: string) => `edges { node { ${inner} } }`;
 
 export function matrixRows(f: Fixture): Row[] {
@@ -77,13 +89,19 @@ export function matrixRows(f: Fixture): Row[] {
     // ---- queries ----
     q('team', { id: f.teamBId }, 'id name'),
     q('teams', {}, connection('id slug'), (body, label) => {
-      expect(body.data.result.edges.map((e: any) => e.node.id), label).toEqual([f.teamAId]);
+      expect(
+        body.data.result.edges.map((e: any) => e.node.id),
+        label,
+      ).toEqual([f.teamAId]);
     }),
     q('teams', { slug: 'team-b' }, connection('id')),
     q('apiKey', { id: f.keyBId }, keyFields),
     q('apiKeys', { teamId: f.teamBId }, connection(keyFields)),
     q('apiKeys', {}, connection(keyFields), (body, label) => {
-      expect(body.data.result.edges.map((e: any) => e.node.id), label).toEqual([f.keyAId]);
+      expect(
+        body.data.result.edges.map((e: any) => e.node.id),
+        label,
+      ).toEqual([f.keyAId]);
     }),
     q('member', { id: f.memberBId }, 'id email team { id }'),
     q('members', { teamId: f.teamBId }, connection('id email')),
@@ -99,7 +117,12 @@ export function matrixRows(f: Fixture): Row[] {
     q('budgetAlerts', { teamId: f.teamBId }, connection('id budgetId teamId threshold spent')),
     q('creditTransactions', { teamId: f.teamBId }, connection('id reason')),
     q('usageEvents', { teamId: f.teamBId }, connection('id endUser')),
-    q('usageRollup', { teamId: f.teamBId, groupBy: ['DAY', 'END_USER'], from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' }, 'day endUser requests cost', refusedWith('NOT_FOUND')),
+    q(
+      'usageRollup',
+      { teamId: f.teamBId, groupBy: ['DAY', 'END_USER'], from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' },
+      'day endUser requests cost',
+      refusedWith('NOT_FOUND'),
+    ),
     // Platform operations data: the admin's only.
     q('fleet', {}, 'converged dataPlanes { instanceId }', refusedWith('FORBIDDEN')),
     q('auditLog', { teamId: f.teamBId }, connection('id changes')),
@@ -109,7 +132,10 @@ export function matrixRows(f: Fixture): Row[] {
     { ...q('auditLog', {}, connection('id')), token: 'viewer' },
     q('plan', { id: f.planBId }, 'id name teams { edges { node { id } } }'),
     q('plans', {}, connection('id name teams { edges { node { id } } }'), (body, label) => {
-      expect(body.data.result.edges.map((e: any) => e.node.id), label).toEqual([f.planAId]);
+      expect(
+        body.data.result.edges.map((e: any) => e.node.id),
+        label,
+      ).toEqual([f.planAId]);
     }),
     q('model', { id: f.demoId }, 'id deployments { id provider { id } }', allowed),
     q('models', {}, connection('id deployments { id }'), allowed),
@@ -214,7 +240,8 @@ export function matrixRows(f: Fixture): Row[] {
       variables: {},
       selection: 'version hash',
       // Any change publishes a snapshot; subscribers learn only its version and hash.
-      trigger: (cp) => cp.gql('mutation($id: ID!, $p: String) { updateTeam(input: { id: $id, systemPrompt: $p }) { __typename } }', { id: f.teamAId, p: `${Math.random()}` }),
+      trigger: (cp) =>
+        cp.gql('mutation($id: ID!, $p: String) { updateTeam(input: { id: $id, systemPrompt: $p }) { __typename } }', { id: f.teamAId, p: `${Math.random()}` }),
       expect: (body, label) => expect(Object.keys(body.data.result).sort(), label).toEqual(['hash', 'version']),
     },
   ];

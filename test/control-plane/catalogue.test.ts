@@ -1,10 +1,10 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDataPlane, type DataPlane } from '../../data-plane/app.ts';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
-import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 
 // The model catalogue (@pydantic/genai-prices, bundled: no network): a model created with
 // fromCatalogue bills a real request, through the data plane, exactly at the catalogue's price.
@@ -16,10 +16,19 @@ let upstream: FakeOpenAIUpstream;
 beforeAll(async () => {
   upstream = await startFakeOpenAIUpstream({
     apiKey: 'sk-catalogue',
-    defaultReply: { content: 'priced', usage: { prompt_tokens: 12_345, completion_tokens: 678, total_tokens: 13_023, prompt_tokens_details: { cached_tokens: 2_000 } } as never },
+    defaultReply: {
+      content: 'priced',
+      usage: { prompt_tokens: 12_345, completion_tokens: 678, total_tokens: 13_023, prompt_tokens_details: { cached_tokens: 2_000 } } as never,
+    },
   });
   control = await startControlPlaneHarness();
-  data = await startDataPlane({ bus: control.bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024 * 1024 });
+  data = await startDataPlane({
+    bus: control.bus,
+    host: '127.0.0.1',
+    port: 0,
+    secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+    maxBodyBytes: 1024 * 1024,
+  });
 });
 afterAll(async () => {
   await data?.close();
@@ -35,7 +44,9 @@ const ok = (body: any, field: string) => {
 
 describe('model catalogue', () => {
   it('catalogueModel shows what the catalogue has, in integer micro-USD', async () => {
-    const body = await control.gql('{ catalogueModel(kind: OPENAI, model: "gpt-4o") { provider model contextWindow inputPerMillion outputPerMillion cachedInputPerMillion } }');
+    const body = await control.gql(
+      '{ catalogueModel(kind: OPENAI, model: "gpt-4o") { provider model contextWindow inputPerMillion outputPerMillion cachedInputPerMillion } }',
+    );
     expect(body.data.catalogueModel).toEqual({
       provider: 'openai',
       model: 'gpt-4o',
@@ -49,7 +60,10 @@ describe('model catalogue', () => {
 
   it('a model created from the catalogue bills a request exactly as the catalogue prices it', async () => {
     const provider = ok(
-      await control.gql(`mutation($url: String!) { createProvider(input: { name: "openai-cat", kind: OPENAI, baseUrl: $url, apiKey: "sk-catalogue" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }`, { url: upstream.baseUrl }),
+      await control.gql(
+        `mutation($url: String!) { createProvider(input: { name: "openai-cat", kind: OPENAI, baseUrl: $url, apiKey: "sk-catalogue" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }`,
+        { url: upstream.baseUrl },
+      ),
       'createProvider',
     );
     const model = ok(
@@ -60,9 +74,21 @@ describe('model catalogue', () => {
       ),
       'createModel',
     );
-    expect(model).toEqual({ contextWindow: 128000, currentPrice: { inputPerMillion: '2500000', outputPerMillion: '10000000', cachedInputPerMillion: '1250000' } });
-    const team = ok(await control.gql('mutation { createTeam(input: { name: "Cat", slug: "cat" }) { __typename ... on MutationCreateTeamSuccess { data { id } } } }'), 'createTeam');
-    const key = ok(await control.gql('mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "k" }) { __typename ... on MutationCreateApiKeySuccess { data { secret } } } }', { t: team.id }), 'createApiKey');
+    expect(model).toEqual({
+      contextWindow: 128000,
+      currentPrice: { inputPerMillion: '2500000', outputPerMillion: '10000000', cachedInputPerMillion: '1250000' },
+    });
+    const team = ok(
+      await control.gql('mutation { createTeam(input: { name: "Cat", slug: "cat" }) { __typename ... on MutationCreateTeamSuccess { data { id } } } }'),
+      'createTeam',
+    );
+    const key = ok(
+      await control.gql(
+        'mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "k" }) { __typename ... on MutationCreateApiKeySuccess { data { secret } } } }',
+        { t: team.id },
+      ),
+      'createApiKey',
+    );
 
     const client = new OpenAI({ baseURL: `http://127.0.0.1:${data.port}/v1`, apiKey: key.secret, maxRetries: 0 });
     await waitFor(async () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'price me' }] }).catch(() => undefined));
@@ -78,7 +104,12 @@ describe('model catalogue', () => {
   });
 
   it('takes prompt-cache write prices where the catalogue has them (Anthropic)', async () => {
-    const provider = ok(await control.gql('mutation { createProvider(input: { name: "anthropic-cat", kind: ANTHROPIC, apiKey: "sk-ant-x" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }'), 'createProvider');
+    const provider = ok(
+      await control.gql(
+        'mutation { createProvider(input: { name: "anthropic-cat", kind: ANTHROPIC, apiKey: "sk-ant-x" }) { __typename ... on MutationCreateProviderSuccess { data { id } } } }',
+      ),
+      'createProvider',
+    );
     const model = ok(
       await control.gql(
         `mutation($p: ID!) { createModel(input: { name: "claude-cat", fromCatalogue: true, deployments: [{ providerId: $p, upstreamModel: "claude-sonnet-4-5" }] }) {
@@ -88,7 +119,10 @@ describe('model catalogue', () => {
       'createModel',
     );
     // genai-prices: $3 / $15 per million, cache reads $0.30, cache writes $3.75 (base tier).
-    expect(model).toEqual({ contextWindow: 200000, currentPrice: { inputPerMillion: '3000000', outputPerMillion: '15000000', cachedInputPerMillion: '300000', cacheWritePerMillion: '3750000' } });
+    expect(model).toEqual({
+      contextWindow: 200000,
+      currentPrice: { inputPerMillion: '3000000', outputPerMillion: '15000000', cachedInputPerMillion: '300000', cacheWritePerMillion: '3750000' },
+    });
   });
 
   it('a model the catalogue does not know is refused, not left unpriced', async () => {
@@ -97,7 +131,10 @@ describe('model catalogue', () => {
       `mutation($p: ID!) { createModel(input: { name: "mystery", fromCatalogue: true, deployments: [{ providerId: $p, upstreamModel: "mystery-model-9000" }] }) { __typename ... on ValidationError { issues { path message } } } }`,
       { p: providers.data.providers.edges[0].node.id },
     );
-    expect(body.data.createModel).toEqual({ __typename: 'ValidationError', issues: [{ path: 'fromCatalogue', message: 'the catalogue has no price for openai model "mystery-model-9000"; give a price instead' }] });
+    expect(body.data.createModel).toEqual({
+      __typename: 'ValidationError',
+      issues: [{ path: 'fromCatalogue', message: 'the catalogue has no price for openai model "mystery-model-9000"; give a price instead' }],
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { parseSnapshot } from '../../shared/snapshot/schema.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 
 const CREATE_TEAM = `mutation($input: CreateTeamInput!) { createTeam(input: $input) {
   __typename ... on MutationCreateTeamSuccess { data { id slug name } } ... on Error { message }
@@ -59,7 +59,12 @@ describe('control plane configuration API', () => {
     const provider = await cp.gql(CREATE_PROVIDER, {
       input: { name: 'upstream-a', kind: 'OPENAI_COMPATIBLE', baseUrl: 'http://127.0.0.1:9/v1/', apiKey: 'sk-upstream-secret' },
     });
-    expect(provider.data.createProvider.data).toMatchObject({ name: 'upstream-a', kind: 'OPENAI_COMPATIBLE', baseUrl: 'http://127.0.0.1:9/v1', hasCredential: true });
+    expect(provider.data.createProvider.data).toMatchObject({
+      name: 'upstream-a',
+      kind: 'OPENAI_COMPATIBLE',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      hasCredential: true,
+    });
     expect(JSON.stringify(provider)).not.toContain('sk-upstream-secret');
     const row = await cp.database.prisma.provider.findUniqueOrThrow({ where: { name: 'upstream-a' } });
     expect(row.credentialCiphertext).toBeTruthy();

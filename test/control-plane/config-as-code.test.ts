@@ -10,7 +10,7 @@ import { readControlPlaneEnv } from '../../control-plane/env.ts';
 import { startControlPlaneFromEnv } from '../../control-plane/start.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { providerBinding } from '../../shared/crypto/secret-box.ts';
-import { pgliteTemplate, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, pgliteTemplate, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 
 // Config as code (docs/config-as-code.md): export -> apply into an empty database -> export gives
@@ -134,14 +134,19 @@ forEachDatabase((target) => {
   it('--dry-run prints the exact diff and changes nothing; the same apply then makes exactly it', async () => {
     const before = await exportConfig(a);
     const changed = FULL.replace('inputPerMillion: 2500000', 'inputPerMillion: 2000000')
-      .replace('- { slug: blocked-co, name: Blocked Co, blocked: true, plan: free, fallbackChain: to-demo }', '- { slug: blocked-co, name: Blocked Co, plan: pro }')
-      .replace("budgets: [{ period: daily, amountMicroUsd: 1000000 }]", 'budgets: [{ period: weekly, amountMicroUsd: 5000000 }]')
+      .replace(
+        '- { slug: blocked-co, name: Blocked Co, blocked: true, plan: free, fallbackChain: to-demo }',
+        '- { slug: blocked-co, name: Blocked Co, plan: pro }',
+      )
+      .replace('budgets: [{ period: daily, amountMicroUsd: 1000000 }]', 'budgets: [{ period: weekly, amountMicroUsd: 5000000 }]')
       .replace('  - { name: free, allowedModels: [demo] }\n', '')
       .replace('teams:\n', 'teams:\n  - { slug: newco, name: New Co }\n')
       .replace('"${OPENAI_KEY}"', '"${OPENAI_KEY_2}"')
       // What the first start made stays (it is not in FULL, and --prune would delete it).
       .replace('providers:\n', 'providers:\n  - { name: mock, kind: mock }\n')
-      .replace('models:\n', `models:
+      .replace(
+        'models:\n',
+        `models:
   - name: demo
     description: Deterministic answers from the built-in mock provider.
     contextWindow: 8192
@@ -149,7 +154,8 @@ forEachDatabase((target) => {
     capabilities: { embeddings: true }
     price: { inputPerMillion: 500000, outputPerMillion: 1500000, cachedInputPerMillion: 250000 }
     deployments: [{ provider: mock, upstreamModel: mock-1 }]
-`)
+`,
+      )
       .replace('teams:\n', 'teams:\n  - { slug: demo, name: Demo team }\n');
     const body = await a.gql(APPLY, { input: { yaml: changed, env: [{ name: 'OPENAI_KEY_2', value: 'sk-two' }], dryRun: true, prune: true } });
     const diff = body.data.applyConfig.data;
@@ -255,7 +261,11 @@ describe('config file tooling', () => {
       await writeFile(file, 'version: 1\nproviders: [{ name: gitops, kind: openai, apiKey: "${GITOPS_TEST_KEY}" }]\nteams: [{ slug: gitops, name: GitOps }]\n');
       const started = await startControlPlaneFromEnv(env(), bus);
       const body = await (
-        await fetch(started.controlPlane.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` }, body: JSON.stringify({ query: '{ exportConfig }' }) })
+        await fetch(started.controlPlane.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+          body: JSON.stringify({ query: '{ exportConfig }' }),
+        })
       ).json();
       expect(body.data.exportConfig).toContain('slug: gitops');
       expect(body.data.exportConfig).toContain('apiKey: ${TOLLGATE_PROVIDER_GITOPS_API_KEY}');

@@ -57,7 +57,11 @@ describe('control plane serves the console, GraphiQL and the playground pass-thr
   });
 
   it('keeps /graphql for GraphQL and serves a bundled GraphiQL that needs no CDN', async () => {
-    const query = await fetch(harness.controlPlane.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ viewer { kind } }"}' });
+    const query = await fetch(harness.controlPlane.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ viewer { kind } }"}',
+    });
     expect(query.status).toBe(401);
     const page = await fetch(harness.controlPlane.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);

@@ -24,7 +24,7 @@ function sealV1(plaintext: string): string {
 
 describe.skipIf(!up)('credential sealing', () => {
   let cp: ControlPlaneHarness;
-  const row = async (id: string) => (await cp.database.prisma.provider.findUniqueOrThrow({ where: { id } }));
+  const row = async (id: string) => await cp.database.prisma.provider.findUniqueOrThrow({ where: { id } });
   beforeAll(async () => {
     cp = await startControlPlaneHarness({ postgresUrl: postgresUrl() });
   });
@@ -49,7 +49,15 @@ describe.skipIf(!up)('credential sealing', () => {
     // Its own in-process bus: the memory bus serves one usage consumer.
     const bus = createMemoryBus();
     const replica = await startControlPlane({
-      prisma: cp.database.prisma, bus, secretBox: box, adminKeyHash: 'x', host: '127.0.0.1', port: 0, defaultMetrics: false, heartbeatIntervalMs: 0, snapshotCheckIntervalMs: 0,
+      prisma: cp.database.prisma,
+      bus,
+      secretBox: box,
+      adminKeyHash: 'x',
+      host: '127.0.0.1',
+      port: 0,
+      defaultMetrics: false,
+      heartbeatIntervalMs: 0,
+      snapshotCheckIntervalMs: 0,
     });
     try {
       const resealed = await row(id);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 
 // CRUD of the platform catalogue through GraphQL: routing profiles, fallback chains, plans,
 // providers, models with their prices, deployments. Each runs against PGlite and PostgreSQL.
@@ -54,7 +54,11 @@ forEachDatabase((target) => {
     const duplicate = await k.mutate('createFallbackChain', { input: { name: 'dup', models: ['demo', 'demo'], triggers: ['TIMEOUT'] } });
     expect(duplicate.typename).toBe('ValidationError');
 
-    const updated = await k.ok('updateFallbackChain', { input: { id: chain.id, models: ['fb-a'], triggers: ['CONTENT_POLICY', 'CONTEXT_WINDOW'] } }, 'triggers models { name }');
+    const updated = await k.ok(
+      'updateFallbackChain',
+      { input: { id: chain.id, models: ['fb-a'], triggers: ['CONTENT_POLICY', 'CONTEXT_WINDOW'] } },
+      'triggers models { name }',
+    );
     expect(updated).toEqual({ triggers: ['CONTENT_POLICY', 'CONTEXT_WINDOW'], models: [{ name: 'fb-a' }] });
 
     const model = await k.query('model', { name: 'fb-b' }, 'id');
@@ -101,7 +105,11 @@ forEachDatabase((target) => {
     expect((await k.mutate('createPlan', { input: { name: 'neg2', markupBasisPoints: -1 } })).typename).toBe('ValidationError');
     expect((await k.mutate('createPlan', { input: { name: 'pro' } })).typename).toBe('ConflictError');
 
-    const updated = await k.ok('updatePlan', { input: { id: plan.id, limits: null, budget: null, billing: 'POSTPAID' } }, 'limits { rpm } budget { amount } billing markupBasisPoints');
+    const updated = await k.ok(
+      'updatePlan',
+      { input: { id: plan.id, limits: null, budget: null, billing: 'POSTPAID' } },
+      'limits { rpm } budget { amount } billing markupBasisPoints',
+    );
     expect(updated).toEqual({ limits: { rpm: null }, budget: null, billing: 'POSTPAID', markupBasisPoints: 1500 });
 
     const team = await k.team({ slug: 'on-pro', planId: plan.id });
@@ -122,15 +130,31 @@ forEachDatabase((target) => {
       { input: { name: 'azure-eu', kind: 'AZURE_OPENAI', baseUrl: 'https://eu.example.com/openai', apiKey: 'az-secret-1', apiVersion: '2024-10-21' } },
       'id kind baseUrl apiVersion hasCredential credentialKeyId team { id }',
     );
-    expect(azure).toMatchObject({ kind: 'AZURE_OPENAI', baseUrl: 'https://eu.example.com/openai', apiVersion: '2024-10-21', hasCredential: true, credentialKeyId: 'test', team: null });
-    expect((await k.mutate('createProvider', { input: { name: 'az2', kind: 'AZURE_OPENAI', baseUrl: 'https://x.example.com' } })).error.issues[0].path).toBe('apiVersion');
+    expect(azure).toMatchObject({
+      kind: 'AZURE_OPENAI',
+      baseUrl: 'https://eu.example.com/openai',
+      apiVersion: '2024-10-21',
+      hasCredential: true,
+      credentialKeyId: 'test',
+      team: null,
+    });
+    expect((await k.mutate('createProvider', { input: { name: 'az2', kind: 'AZURE_OPENAI', baseUrl: 'https://x.example.com' } })).error.issues[0].path).toBe(
+      'apiVersion',
+    );
     const malformed = await k.mutate('createProvider', { input: { name: 'bad-url', kind: 'OPENAI_COMPATIBLE', baseUrl: 'not a url' } });
     expect(malformed).toMatchObject({ typename: 'ValidationError', error: { issues: [{ path: 'baseUrl', message: 'must be an http(s) URL' }] } });
 
-    const own = await k.ok('createProvider', { input: { name: 'byok-openai', kind: 'OPENAI', apiKey: 'sk-team-own', teamId: byokTeam.id } }, 'id baseUrl team { slug }');
+    const own = await k.ok(
+      'createProvider',
+      { input: { name: 'byok-openai', kind: 'OPENAI', apiKey: 'sk-team-own', teamId: byokTeam.id } },
+      'id baseUrl team { slug }',
+    );
     expect(own).toMatchObject({ baseUrl: 'https://api.openai.com/v1', team: { slug: 'byok' } });
     expect((await k.query('providers', { teamId: byokTeam.id }, 'edges { node { name } }')).result.edges).toEqual([{ node: { name: 'byok-openai' } }]);
-    expect((await k.query('providers', { platformOnly: true }, 'edges { node { name } }')).result.edges.map((e: any) => e.node.name)).toEqual(['mock', 'azure-eu']);
+    expect((await k.query('providers', { platformOnly: true }, 'edges { node { name } }')).result.edges.map((e: any) => e.node.name)).toEqual([
+      'mock',
+      'azure-eu',
+    ]);
 
     const updated = await k.ok('updateProvider', { input: { id: azure.id, apiKey: null, baseUrl: 'https://eu2.example.com/' } }, 'baseUrl hasCredential');
     expect(updated).toEqual({ baseUrl: 'https://eu2.example.com', hasCredential: false });
@@ -168,16 +192,24 @@ forEachDatabase((target) => {
       currentPrice: { inputPerMillion: '2500000', cachedInputPerMillion: '1250000' },
       deployments: [{ weight: 3 }],
     });
-    expect((await k.mutate('createModel', { input: { name: '4o', deployments: [{ providerId: mockProviderId, upstreamModel: 'x' }] } })).typename).toBe('ConflictError');
+    expect((await k.mutate('createModel', { input: { name: '4o', deployments: [{ providerId: mockProviderId, upstreamModel: 'x' }] } })).typename).toBe(
+      'ConflictError',
+    );
     expect((await k.mutate('createModel', { input: { name: 'no-deployments', deployments: [] } })).typename).toBe('ValidationError');
 
-    const updated = await k.ok('updateModel', { input: { id: model.id, aliases: ['omni'], tags: ['chat'], capabilities: { embeddings: true } } }, 'aliases tags capabilities { embeddings tools }');
+    const updated = await k.ok(
+      'updateModel',
+      { input: { id: model.id, aliases: ['omni'], tags: ['chat'], capabilities: { embeddings: true } } },
+      'aliases tags capabilities { embeddings tools }',
+    );
     expect(updated).toEqual({ aliases: ['omni'], tags: ['chat'], capabilities: { embeddings: true, tools: true } });
     expect((await k.query('models', { tag: 'chat' }, 'edges { node { name } }')).result.edges).toEqual([{ node: { name: 'gpt-4o' } }]);
 
     const future = new Date(Date.now() + 3_600_000).toISOString();
     await k.ok('setModelPrice', { input: { modelId: model.id, price: { inputPerMillion: 2_000_000, outputPerMillion: 8_000_000 }, effectiveFrom: future } });
-    const past = await k.mutate('setModelPrice', { input: { modelId: model.id, price: { inputPerMillion: 1, outputPerMillion: 1 }, effectiveFrom: '2020-01-01T00:00:00Z' } });
+    const past = await k.mutate('setModelPrice', {
+      input: { modelId: model.id, price: { inputPerMillion: 1, outputPerMillion: 1 }, effectiveFrom: '2020-01-01T00:00:00Z' },
+    });
     expect(past.typename).toBe('ValidationError');
     const prices = await k.query('model', { id: model.id }, 'prices { inputPerMillion effectiveFrom } currentPrice { inputPerMillion }');
     expect(prices.result.prices.map((p: any) => p.inputPerMillion)).toEqual(['2000000', '2500000']);
@@ -188,14 +220,32 @@ forEachDatabase((target) => {
     const model = await k.query('model', { name: 'demo' }, 'id');
     const created = await k.ok(
       'createDeployment',
-      { input: { modelId: model.result.id, providerId: mockProviderId, upstreamModel: 'mock-2', weight: 2, limits: { rpm: 100 }, timeouts: { totalMs: 30000 } } },
+      {
+        input: { modelId: model.result.id, providerId: mockProviderId, upstreamModel: 'mock-2', weight: 2, limits: { rpm: 100 }, timeouts: { totalMs: 30000 } },
+      },
       'id upstreamModel weight limits { rpm tpm } timeouts { totalMs connectMs } provider { name } model { name }',
     );
-    expect(created).toMatchObject({ upstreamModel: 'mock-2', weight: 2, limits: { rpm: 100, tpm: null }, timeouts: { totalMs: 30000, connectMs: null }, provider: { name: 'mock' }, model: { name: 'demo' } });
-    expect((await k.mutate('createDeployment', { input: { modelId: model.result.id, providerId: mockProviderId, upstreamModel: 'x', timeouts: { totalMs: 5 } } })).typename).toBe('ValidationError');
-    expect((await k.mutate('createDeployment', { input: { modelId: 'missing', providerId: mockProviderId, upstreamModel: 'x' } })).typename).toBe('NotFoundError');
+    expect(created).toMatchObject({
+      upstreamModel: 'mock-2',
+      weight: 2,
+      limits: { rpm: 100, tpm: null },
+      timeouts: { totalMs: 30000, connectMs: null },
+      provider: { name: 'mock' },
+      model: { name: 'demo' },
+    });
+    expect(
+      (await k.mutate('createDeployment', { input: { modelId: model.result.id, providerId: mockProviderId, upstreamModel: 'x', timeouts: { totalMs: 5 } } }))
+        .typename,
+    ).toBe('ValidationError');
+    expect((await k.mutate('createDeployment', { input: { modelId: 'missing', providerId: mockProviderId, upstreamModel: 'x' } })).typename).toBe(
+      'NotFoundError',
+    );
 
-    const updated = await k.ok('updateDeployment', { input: { id: created.id, weight: 0, limits: { tpm: 5000 }, timeouts: null } }, 'weight limits { rpm tpm } timeouts { totalMs } extraParameters');
+    const updated = await k.ok(
+      'updateDeployment',
+      { input: { id: created.id, weight: 0, limits: { tpm: 5000 }, timeouts: null } },
+      'weight limits { rpm tpm } timeouts { totalMs } extraParameters',
+    );
     expect(updated).toEqual({ weight: 0, limits: { rpm: null, tpm: 5000 }, timeouts: { totalMs: null }, extraParameters: [] });
 
     // Extra request parameters a vLLM/TGI server takes: set, kept when omitted, never one that picks the upstream.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 import { usageEvent } from '../support/usage-events.ts';
 
 // CRUD of what belongs to teams through GraphQL: teams, members, API keys, budgets, credits,
@@ -28,11 +28,17 @@ forEachDatabase((target) => {
 
   it('teams: create, read, filter, update, plan, block, delete; slugs unique and well-formed', async () => {
     const plan = await k.plan({ name: 'starter' });
-    const team = await k.ok('createTeam', { input: { name: 'Search', slug: 'search', systemPrompt: 'Be brief.', planId: plan.id } }, 'id slug systemPrompt plan { name }');
+    const team = await k.ok(
+      'createTeam',
+      { input: { name: 'Search', slug: 'search', systemPrompt: 'Be brief.', planId: plan.id } },
+      'id slug systemPrompt plan { name }',
+    );
     expect(team).toMatchObject({ slug: 'search', systemPrompt: 'Be brief.', plan: { name: 'starter' } });
     expect((await k.mutate('createTeam', { input: { name: 'Again', slug: 'search' } })).error).toMatchObject({ __typename: 'ConflictError', field: 'slug' });
     expect((await k.mutate('createTeam', { input: { name: 'X', slug: 'Not A Slug' } })).error.issues[0].path).toBe('slug');
-    expect((await k.mutate('createTeam', { input: { name: 'X', slug: 'x', planId: 'nope' } })).error.issues).toEqual([{ path: 'planId', message: 'unknown plan' }]);
+    expect((await k.mutate('createTeam', { input: { name: 'X', slug: 'x', planId: 'nope' } })).error.issues).toEqual([
+      { path: 'planId', message: 'unknown plan' },
+    ]);
 
     expect((await k.query('teams', { planId: plan.id }, 'edges { node { slug } }')).result.edges).toEqual([{ node: { slug: 'search' } }]);
     expect((await k.query('teams', { search: 'SEAR' }, 'edges { node { slug } }')).result.edges).toEqual([{ node: { slug: 'search' } }]);
@@ -52,7 +58,11 @@ forEachDatabase((target) => {
 
   it('members: create with a one-time token that works, change role, rotate token, remove', async () => {
     const team = await k.team({ slug: 'people' });
-    const created = await k.ok('createMember', { input: { teamId: team.id, email: 'Ada@Example.com', name: 'Ada', role: 'ADMIN' } }, 'member { id email role tokenPrefix } token');
+    const created = await k.ok(
+      'createMember',
+      { input: { teamId: team.id, email: 'Ada@Example.com', name: 'Ada', role: 'ADMIN' } },
+      'member { id email role tokenPrefix } token',
+    );
     expect(created.member).toMatchObject({ email: 'ada@example.com', role: 'ADMIN' });
     expect(created.token).toMatch(/^tgm_/);
     expect(created.token.startsWith(created.member.tokenPrefix)).toBe(true);
@@ -60,11 +70,19 @@ forEachDatabase((target) => {
     expect((await k.mutate('createMember', { input: { teamId: team.id, email: 'not-an-email', role: 'VIEWER' } })).typename).toBe('ValidationError');
 
     const asAda = gqlKit(cp, created.token);
-    expect((await asAda.query('viewer', {}, 'kind role team { slug } member { email }')).result).toEqual({ kind: 'member', role: 'ADMIN', team: { slug: 'people' }, member: { email: 'ada@example.com' } });
+    expect((await asAda.query('viewer', {}, 'kind role team { slug } member { email }')).result).toEqual({
+      kind: 'member',
+      role: 'ADMIN',
+      team: { slug: 'people' },
+      member: { email: 'ada@example.com' },
+    });
 
     const viewer = await asAda.member(team.id, 'VIEWER');
     expect((await k.query('members', { teamId: team.id, role: 'VIEWER' }, 'edges { node { id } }')).result.edges).toEqual([{ node: { id: viewer.member.id } }]);
-    expect(await asAda.ok('updateMember', { input: { id: viewer.member.id, role: 'MEMBER', name: 'Bob' } }, 'role name')).toEqual({ role: 'MEMBER', name: 'Bob' });
+    expect(await asAda.ok('updateMember', { input: { id: viewer.member.id, role: 'MEMBER', name: 'Bob' } }, 'role name')).toEqual({
+      role: 'MEMBER',
+      name: 'Bob',
+    });
 
     const rotated = await asAda.ok('rotateMemberToken', { id: created.member.id }, 'token');
     const stale = await cp.gql('{ viewer { kind } }', {}, created.token);
@@ -85,7 +103,9 @@ forEachDatabase((target) => {
     const notInPlan = await k.mutate('createApiKey', { input: { teamId: team.id, name: 'k', allowedModels: ['premium'] } });
     expect(notInPlan.error.issues).toEqual([{ path: 'allowedModels', message: 'not in plan "keys-plan": premium' }]);
     expect((await k.mutate('createApiKey', { input: { teamId: team.id, name: 'k', expiresAt: '2020-01-01T00:00:00Z' } })).typename).toBe('ValidationError');
-    expect((await k.mutate('createApiKey', { input: { teamId: team.id, name: 'k', budget: { amount: '-1', period: 'DAILY' } } })).typename).toBe('ValidationError');
+    expect((await k.mutate('createApiKey', { input: { teamId: team.id, name: 'k', budget: { amount: '-1', period: 'DAILY' } } })).typename).toBe(
+      'ValidationError',
+    );
 
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const created = await k.ok(
@@ -113,7 +133,11 @@ forEachDatabase((target) => {
       budgets: [{ amount: '5000000', period: 'DAILY', hard: true, alertThresholds: [80] }],
     });
 
-    const updated = await k.ok('updateApiKey', { input: { id, name: 'ci-2', limits: null, metadata: null, blocked: true } }, 'name status limits { rpm } metadata');
+    const updated = await k.ok(
+      'updateApiKey',
+      { input: { id, name: 'ci-2', limits: null, metadata: null, blocked: true } },
+      'name status limits { rpm } metadata',
+    );
     expect(updated).toEqual({ name: 'ci-2', status: 'BLOCKED', limits: { rpm: null }, metadata: null });
     expect((await k.query('apiKeys', { teamId: team.id, status: 'BLOCKED' }, 'edges { node { id } }')).result.edges).toEqual([{ node: { id } }]);
     await k.ok('updateApiKey', { input: { id, blocked: false } });
@@ -138,16 +162,35 @@ forEachDatabase((target) => {
     expect(negative).toMatchObject({ typename: 'ValidationError', error: { issues: [{ path: 'amountMicroUsd', message: 'amounts cannot be negative' }] } });
     expect((await k.mutate('setBudget', { input: { scope: 'KEY', scopeId: 'missing', amount: 1, period: 'DAILY' } })).typename).toBe('NotFoundError');
 
-    const teamBudget = await k.ok('setBudget', { input: { scope: 'TEAM', scopeId: team.id, amount: '100000000', period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] } }, 'id scope scopeId amount period hard alertThresholds team { slug }');
-    expect(teamBudget).toMatchObject({ scope: 'TEAM', scopeId: team.id, amount: '100000000', period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100], team: { slug: 'budgeted' } });
+    const teamBudget = await k.ok(
+      'setBudget',
+      { input: { scope: 'TEAM', scopeId: team.id, amount: '100000000', period: 'MONTHLY', hard: true, alertThresholds: [50, 80, 100] } },
+      'id scope scopeId amount period hard alertThresholds team { slug }',
+    );
+    expect(teamBudget).toMatchObject({
+      scope: 'TEAM',
+      scopeId: team.id,
+      amount: '100000000',
+      period: 'MONTHLY',
+      hard: true,
+      alertThresholds: [50, 80, 100],
+      team: { slug: 'budgeted' },
+    });
     const replaced = await k.ok('setBudget', { input: { scope: 'TEAM', scopeId: team.id, amount: 7, period: 'MONTHLY', hard: false } }, 'id amount hard');
     expect(replaced).toEqual({ id: teamBudget.id, amount: '7', hard: false });
     const keyBudget = await k.ok('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1000, period: 'WEEKLY' } }, 'id apiKey { id }');
     expect(keyBudget.apiKey.id).toBe(key.apiKey.id);
-    const modelBudget = await k.ok('setBudget', { input: { scope: 'MODEL', scopeId: demo.id, amount: 1000, period: 'TOTAL' } }, 'id model { name } team { id }');
+    const modelBudget = await k.ok(
+      'setBudget',
+      { input: { scope: 'MODEL', scopeId: demo.id, amount: 1000, period: 'TOTAL' } },
+      'id model { name } team { id }',
+    );
     expect(modelBudget).toMatchObject({ model: { name: 'demo' }, team: null });
 
-    expect((await k.query('budgets', { teamId: team.id }, 'edges { node { scope } }')).result.edges.map((e: any) => e.node.scope).sort()).toEqual(['KEY', 'TEAM']);
+    expect((await k.query('budgets', { teamId: team.id }, 'edges { node { scope } }')).result.edges.map((e: any) => e.node.scope).sort()).toEqual([
+      'KEY',
+      'TEAM',
+    ]);
     expect((await k.query('budget', { id: modelBudget.id }, 'scope')).result).toEqual({ scope: 'MODEL' });
     expect(await k.ok('deleteBudget', { id: modelBudget.id })).toBe(modelBudget.id);
     expect((await k.query('budget', { id: modelBudget.id }, 'id')).result).toBeNull();
@@ -209,9 +252,22 @@ forEachDatabase((target) => {
     expect(usage.result.edges.map((e: any) => e.node.cost).sort()).toEqual(['2000', '3000']);
     expect((await k.query('apiKey', { id: key.apiKey.id }, 'lastUsedAt')).result.lastUsedAt).not.toBeNull();
 
-    const status = await k.query('budgetStatus', { teamId: team.id }, 'teamId budgets { scope fromPlan amount spent remaining burnRatePerDay thresholdsReached exhausted period periodStart hard }');
+    const status = await k.query(
+      'budgetStatus',
+      { teamId: team.id },
+      'teamId budgets { scope fromPlan amount spent remaining burnRatePerDay thresholdsReached exhausted period periodStart hard }',
+    );
     const byScope = Object.fromEntries(status.result.budgets.map((b: any) => [b.scope, b]));
-    expect(byScope.TEAM).toMatchObject({ fromPlan: true, amount: '10000', spent: '5000', remaining: '5000', burnRatePerDay: '120000', thresholdsReached: [50], exhausted: false, period: 'MONTHLY' });
+    expect(byScope.TEAM).toMatchObject({
+      fromPlan: true,
+      amount: '10000',
+      spent: '5000',
+      remaining: '5000',
+      burnRatePerDay: '120000',
+      thresholdsReached: [50],
+      exhausted: false,
+      period: 'MONTHLY',
+    });
     expect(byScope.KEY).toMatchObject({ fromPlan: false, amount: '2500', spent: '5000', remaining: '-2500', exhausted: true, hard: false });
   });
 });

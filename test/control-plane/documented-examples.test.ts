@@ -58,12 +58,18 @@ describe('documented configuration examples', () => {
     expect(inputs.length).toBeGreaterThanOrEqual(6);
     const created: { name: string; kind: string }[] = [];
     for (const input of inputs) {
-      const result = await cp.gql(`mutation { createProvider(input: ${input}) { __typename ... on MutationCreateProviderSuccess { data { name kind } } ... on Error { message } } }`, {}, TEST_ADMIN_KEY);
+      const result = await cp.gql(
+        `mutation { createProvider(input: ${input}) { __typename ... on MutationCreateProviderSuccess { data { name kind } } ... on Error { message } } }`,
+        {},
+        TEST_ADMIN_KEY,
+      );
       expect(result.errors, input).toBeUndefined();
       expect(result.data.createProvider.__typename, `${input}: ${result.data.createProvider.message}`).toBe('MutationCreateProviderSuccess');
       created.push(result.data.createProvider.data);
     }
-    expect(new Set(created.map((provider) => provider.kind))).toEqual(new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'MOCK']));
+    expect(new Set(created.map((provider) => provider.kind))).toEqual(
+      new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'MOCK']),
+    );
   });
 
   it('docs/config-as-code.md: the example file applies as written, then again without changes', async () => {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_GRAPHQL_BODY_BYTES } from '../../control-plane/graphql-gate.ts';
-import { startControlPlaneHarness, TEST_ADMIN_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
 // GraphQL over HTTP authenticates before reading a body, and caps it: an anonymous or oversized
 // POST is answered from its headers alone, and the connection closed, whatever the body is.
@@ -17,7 +17,11 @@ afterAll(async () => cp?.close());
  * bytes; returns the status line and headers the server answers with (or null if it waits for
  * the rest, as a server reading the body first would), and whether it closed the connection.
  */
-function headOnly(headers: Record<string, string>, declared: number | null, sent = 16 * 1024): Promise<{ status: number | null; closed: boolean; raw: string }> {
+function headOnly(
+  headers: Record<string, string>,
+  declared: number | null,
+  sent = 16 * 1024,
+): Promise<{ status: number | null; closed: boolean; raw: string }> {
   const { port } = new URL(cp.controlPlane.url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), '127.0.0.1');
@@ -51,7 +55,11 @@ describe('GraphQL body gate', () => {
   const MB20 = 20 * 1024 * 1024;
 
   it('answers an anonymous 20 MB POST with 401 before reading it, and closes', async () => {
-    for (const headers of <Record<string, string>[]>[{}, { Authorization: 'Bearer tgm_not-a-real-token-000000000000000000' }, { Authorization: 'Basic Zm9vOmJhcg==' }]) {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { Authorization: 'Bearer tgm_not-a-real-token-000000000000000000' },
+      { Authorization: 'Basic Zm9vOmJhcg==' },
+    ]) {
       const answer = await headOnly(headers, MB20);
       expect(answer.status, JSON.stringify(headers)).toBe(401);
       expect(answer.closed).toBe(true);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit } from '../support/gql-kit.ts';
 
@@ -21,7 +21,10 @@ forEachDatabase(({ options }) => {
     const team = await newTeam();
     const owner = await admin.member(team.id, 'OWNER');
     const self = gqlKit(cp, owner.token);
-    for (const [who, kit] of [['self', self], ['platform admin', admin]] as const) {
+    for (const [who, kit] of [
+      ['self', self],
+      ['platform admin', admin],
+    ] as const) {
       for (const role of ['ADMIN', 'MEMBER', 'VIEWER']) {
         const demoted = await kit.mutate('updateMember', { input: { id: owner.member.id, role } }, 'id role');
         expect(demoted.typename, `${who} -> ${role}`).toBe('ConflictError');
@@ -31,7 +34,9 @@ forEachDatabase(({ options }) => {
       expect(removed.typename, who).toBe('ConflictError');
     }
     // Renaming the last owner, or keeping the role, is fine.
-    expect((await self.mutate('updateMember', { input: { id: owner.member.id, name: 'Still owner', role: 'OWNER' } }, 'id role')).data).toMatchObject({ role: 'OWNER' });
+    expect((await self.mutate('updateMember', { input: { id: owner.member.id, name: 'Still owner', role: 'OWNER' } }, 'id role')).data).toMatchObject({
+      role: 'OWNER',
+    });
   });
 
   it('with two owners, one may step down, and then the other is the last', async () => {
@@ -56,7 +61,10 @@ forEachDatabase(({ options }) => {
       ]);
       const typenames = answers.map((answer) => answer.typename).sort();
       // The loser is refused either as the last owner or because it no longer is an owner itself.
-      expect(typenames.filter((name) => name.endsWith('Success')), JSON.stringify(answers)).toHaveLength(1);
+      expect(
+        typenames.filter((name) => name.endsWith('Success')),
+        JSON.stringify(answers),
+      ).toHaveLength(1);
       const owners = await admin.query('team', { id: team.id }, 'members { edges { node { role } } }');
       expect(owners.result.members.edges.filter((edge: any) => edge.node.role === 'OWNER')).toHaveLength(1);
     }

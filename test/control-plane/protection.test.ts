@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_LIMITS } from '../../control-plane/protection.ts';
-import { startControlPlaneHarness, TEST_ADMIN_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
 // Protection of the GraphQL endpoint: depth, cost, alias and token limits (graphql-armor),
 // batching off, and in production mode no introspection and no field suggestions.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 import { usageEvent } from '../support/usage-events.ts';
 import { nextWithin, subscribe, wsClient } from '../support/ws-client.ts';
 
@@ -38,12 +38,14 @@ describe('team roles', () => {
 
   it('member manages API keys, not the team, budgets or members', async () => {
     const key = await as.member.apiKey({ teamId });
-    expect((await as.member.ok('updateApiKey', { input: { id: key.apiKey.id, name: 'renamed' } }, 'name'))).toEqual({ name: 'renamed' });
+    expect(await as.member.ok('updateApiKey', { input: { id: key.apiKey.id, name: 'renamed' } }, 'name')).toEqual({ name: 'renamed' });
     expect((await as.member.mutate('rotateApiKey', { id: key.apiKey.id })).typename).toBe('MutationRotateApiKeySuccess');
-    expect((await as.member.mutate('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1, period: 'DAILY' } })).typename).toBe('ForbiddenError');
+    expect((await as.member.mutate('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1, period: 'DAILY' } })).typename).toBe(
+      'ForbiddenError',
+    );
     expect((await as.member.mutate('updateTeam', { input: { id: teamId, name: 'x' } })).typename).toBe('ForbiddenError');
     expect((await as.member.mutate('createMember', { input: { teamId, email: 'x@example.com', role: 'VIEWER' } })).typename).toBe('ForbiddenError');
-    expect((await as.member.ok('revokeApiKey', { id: key.apiKey.id }, 'status'))).toEqual({ status: 'REVOKED' });
+    expect(await as.member.ok('revokeApiKey', { id: key.apiKey.id }, 'status')).toEqual({ status: 'REVOKED' });
   });
 
   it('admin manages the team, its own providers, key budgets and members below owner', async () => {
@@ -54,14 +56,24 @@ describe('team roles', () => {
     const deployment = await as.admin.ok('createDeployment', { input: { modelId: demo, providerId: provider.id, upstreamModel: 'gpt-4o-mini' } }, 'id');
     expect((await as.admin.query('model', { id: demo }, 'deployments { id }')).result.deployments).toEqual([{ id: deployment.id }]);
     const key = await as.admin.apiKey({ teamId });
-    expect((await as.admin.mutate('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 10, period: 'DAILY' } })).typename).toBe('MutationSetBudgetSuccess');
+    expect((await as.admin.mutate('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 10, period: 'DAILY' } })).typename).toBe(
+      'MutationSetBudgetSuccess',
+    );
     expect((await as.admin.mutate('setBudget', { input: { scope: 'TEAM', scopeId: teamId, amount: 10, period: 'DAILY' } })).typename).toBe('ForbiddenError');
     expect((await as.admin.mutate('grantCredits', { input: { teamId, amount: 10, reason: 'self-service' } })).typename).toBe('ForbiddenError');
     expect((await as.admin.mutate('setTeamPlan', { teamId, planId: null })).typename).toBe('ForbiddenError');
-    expect((await as.admin.mutate('createMember', { input: { teamId, email: 'new@example.com', role: 'ADMIN' } })).typename).toBe('MutationCreateMemberSuccess');
+    expect((await as.admin.mutate('createMember', { input: { teamId, email: 'new@example.com', role: 'ADMIN' } })).typename).toBe(
+      'MutationCreateMemberSuccess',
+    );
     expect((await as.admin.mutate('createMember', { input: { teamId, email: 'boss@example.com', role: 'OWNER' } })).typename).toBe('ForbiddenError');
     expect((await as.admin.mutate('updateMember', { input: { id: memberIds.owner, role: 'VIEWER' } })).typename).toBe('ForbiddenError');
-    expect((await as.admin.mutate('updateProvider', { input: { id: (await as.admin.query('providers', { kind: 'MOCK' }, 'edges { node { id } }')).result.edges[0]?.node.id ?? 'none', name: 'x' } })).typename).toBe('NotFoundError');
+    expect(
+      (
+        await as.admin.mutate('updateProvider', {
+          input: { id: (await as.admin.query('providers', { kind: 'MOCK' }, 'edges { node { id } }')).result.edges[0]?.node.id ?? 'none', name: 'x' },
+        })
+      ).typename,
+    ).toBe('NotFoundError');
     expect((await as.admin.query('auditLog', {}, 'edges { node { action } }')).result.edges.length).toBeGreaterThan(3);
   });
 
@@ -114,14 +126,24 @@ describe('subscriptions of a team, seen by its members', () => {
     const token = (await admin.member(teamId, 'VIEWER', 'budget-watch@example.com')).token;
     const client = wsClient(cp.controlPlane.url, token);
     try {
-      const statuses = subscribe(client, 'subscription($t: ID!) { budgetStatus(teamId: $t) { teamId budgets { budgetId spent remaining thresholdsReached burnRatePerDay } } }', { t: teamId });
+      const statuses = subscribe(
+        client,
+        'subscription($t: ID!) { budgetStatus(teamId: $t) { teamId budgets { budgetId spent remaining thresholdsReached burnRatePerDay } } }',
+        { t: teamId },
+      );
       const initial = (await nextWithin(statuses)).value.data.budgetStatus;
       expect(initial.teamId).toBe(teamId);
       const before = initial.budgets.find((b: any) => b.remaining === '10000');
       expect(before).toMatchObject({ spent: '0', thresholdsReached: [] });
       await cp.bus.publishUsage(usageEvent(teamId, key.apiKey.id, { costMicroUsd: 6000 }));
       const updated = (await nextWithin(statuses)).value.data.budgetStatus;
-      expect(updated.budgets.find((b: any) => b.budgetId === before.budgetId)).toEqual({ budgetId: before.budgetId, spent: '6000', remaining: '4000', thresholdsReached: [50], burnRatePerDay: '144000' });
+      expect(updated.budgets.find((b: any) => b.budgetId === before.budgetId)).toEqual({
+        budgetId: before.budgetId,
+        spent: '6000',
+        remaining: '4000',
+        thresholdsReached: [50],
+        burnRatePerDay: '144000',
+      });
       await statuses.return?.();
     } finally {
       await client.dispose();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
-import { startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit } from '../support/gql-kit.ts';
 
@@ -38,7 +38,9 @@ forEachDatabase((target) => {
     secrets.providerCredential = 'sk-provider-CLEARTEXT-1';
     secrets.rotatedCredential = 'sk-provider-CLEARTEXT-2';
     secrets.byokCredential = 'sk-byok-CLEARTEXT-3';
-    const provider = record(await k.ok('createProvider', { input: { name: 'upstream', kind: 'OPENAI', apiKey: secrets.providerCredential } }, 'id hasCredential credentialKeyId'));
+    const provider = record(
+      await k.ok('createProvider', { input: { name: 'upstream', kind: 'OPENAI', apiKey: secrets.providerCredential } }, 'id hasCredential credentialKeyId'),
+    );
     record(await k.ok('updateProvider', { input: { id: provider.id, apiKey: secrets.rotatedCredential } }, 'id hasCredential'));
     record(await k.ok('createProvider', { input: { name: 'byok', kind: 'ANTHROPIC', apiKey: secrets.byokCredential, teamId: team.id } }, 'id'));
     // A refused input that carried a credential: the error answer must not echo it either.
@@ -60,7 +62,8 @@ forEachDatabase((target) => {
       '{ members(teamId: "' + team.id + '") { edges { node { id email tokenPrefix } } } }',
       '{ auditLog { edges { node { action entity changes } } } }',
       '{ currentSnapshot { version hash } }',
-    ]) responses.push(JSON.stringify(await cp.gql(query)));
+    ])
+      responses.push(JSON.stringify(await cp.gql(query)));
   });
   afterAll(async () => {
     await cp?.close();
@@ -68,7 +71,9 @@ forEachDatabase((target) => {
   });
 
   it('keeps provider credentials sealed in the database, under the current key id', async () => {
-    const rows = await cp.database.prisma.$queryRawUnsafe<{ id: string; name: string; baseUrl: string | null; credentialCiphertext: string }[]>('SELECT id, name, "baseUrl", "credentialCiphertext" FROM "Provider" WHERE "credentialCiphertext" IS NOT NULL');
+    const rows = await cp.database.prisma.$queryRawUnsafe<{ id: string; name: string; baseUrl: string | null; credentialCiphertext: string }[]>(
+      'SELECT id, name, "baseUrl", "credentialCiphertext" FROM "Provider" WHERE "credentialCiphertext" IS NOT NULL',
+    );
     expect(rows.map((r) => r.name).sort()).toEqual(['byok', 'upstream']);
     const box = createSecretBox(parseSecretKeys(TEST_SECRET_KEY));
     for (const row of rows) {

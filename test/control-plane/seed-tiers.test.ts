@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedTiers } from '../../control-plane/bootstrap/seed-tiers.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 
 let cp: ControlPlaneHarness;
 beforeAll(async () => {
@@ -18,8 +18,13 @@ const admin = async (query: string, variables?: Record<string, unknown>) => {
 it('seeds both tier presets through the API, once', async () => {
   expect(await seedTiers(admin, 'free-plus-pro')).toEqual(['plan free', 'plan plus', 'plan pro']);
   expect(await seedTiers(admin, 'eco-enterprise')).toEqual([
-    'routing profile eco', 'routing profile balanced', 'routing profile precision',
-    'plan eco', 'plan starter', 'plan professional', 'plan enterprise',
+    'routing profile eco',
+    'routing profile balanced',
+    'routing profile precision',
+    'plan eco',
+    'plan starter',
+    'plan professional',
+    'plan enterprise',
   ]);
   expect(await seedTiers(admin, 'eco-enterprise')).toEqual([]);
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hashSecret } from '../../shared/keys/api-key.ts';
-import { parseSnapshot, type ConfigSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
-import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { hashSecret } from '../../shared/keys/api-key.ts';
+import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 
 // Every entity change reaches the next snapshot, with the right values, in one publication.
 
@@ -32,7 +32,16 @@ forEachDatabase((target) => {
       name: 'cheap',
       capabilities: { tools: false, embeddings: true },
       price: { inputPerMillion: 100, outputPerMillion: 200 },
-      deployments: [{ providerId: mock, upstreamModel: 'cheap-1', weight: 5, limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 }, extraParameters: ['top_k', 'guided_json', 'top_k'] }],
+      deployments: [
+        {
+          providerId: mock,
+          upstreamModel: 'cheap-1',
+          weight: 5,
+          limits: { rpm: 10, tpm: 1000, maxParallel: 2 },
+          timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
+          extraParameters: ['top_k', 'guided_json', 'top_k'],
+        },
+      ],
     });
     const chain = await k.ok('createFallbackChain', { input: { name: 'to-cheap', models: ['cheap', 'demo'], triggers: ['SERVER_ERROR', 'RATE_LIMIT'] } });
     await k.ok('updateModel', { input: { id: cheap.id, fallbackChainId: chain.id } });
@@ -49,23 +58,61 @@ forEachDatabase((target) => {
     const team = await k.team({ slug: 'compiled', systemPrompt: 'House rules.', planId: plan.id, routingProfileId: profile.id, fallbackChainId: chain.id });
     await k.ok('grantCredits', { input: { teamId: team.id, amount: 7_000_000, reason: 'a' } });
     await k.ok('grantCredits', { input: { teamId: team.id, amount: 3_000_000, reason: 'b' } });
-    const key = await k.apiKey({ teamId: team.id, allowedModels: ['cheap'], limits: { rpm: 5, maxParallel: 1 }, routingProfileId: profile.id, fallbackChainId: chain.id });
-    const keyBudget = await k.ok('setBudget', { input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1000, period: 'DAILY', hard: false, alertThresholds: [50] } });
+    const key = await k.apiKey({
+      teamId: team.id,
+      allowedModels: ['cheap'],
+      limits: { rpm: 5, maxParallel: 1 },
+      routingProfileId: profile.id,
+      fallbackChainId: chain.id,
+    });
+    const keyBudget = await k.ok('setBudget', {
+      input: { scope: 'KEY', scopeId: key.apiKey.id, amount: 1000, period: 'DAILY', hard: false, alertThresholds: [50] },
+    });
     const modelBudget = await k.ok('setBudget', { input: { scope: 'MODEL', scopeId: cheap.id, amount: 99, period: 'TOTAL' } });
-    const azure = await k.provider({ name: 'az', kind: 'AZURE_OPENAI', baseUrl: 'https://az.example.com', apiKey: 'az-credential', apiVersion: '2024-10-21', teamId: team.id });
+    const azure = await k.provider({
+      name: 'az',
+      kind: 'AZURE_OPENAI',
+      baseUrl: 'https://az.example.com',
+      apiKey: 'az-credential',
+      apiVersion: '2024-10-21',
+      teamId: team.id,
+    });
 
     const s = await snapshot();
     expect(s.teams.find((t) => t.id === team.id)).toEqual({
-      id: team.id, slug: 'compiled', name: 'compiled', blocked: false, systemPrompt: 'House rules.',
-      planId: plan.id, creditsGrantedMicroUsd: 10_000_000, logPrompts: false, fallbackChainId: chain.id, routingProfile: 'balanced',
+      id: team.id,
+      slug: 'compiled',
+      name: 'compiled',
+      blocked: false,
+      systemPrompt: 'House rules.',
+      planId: plan.id,
+      creditsGrantedMicroUsd: 10_000_000,
+      logPrompts: false,
+      fallbackChainId: chain.id,
+      routingProfile: 'balanced',
     });
     expect(s.plans.find((p) => p.id === plan.id)).toEqual({
-      id: plan.id, name: 'plus', allowedModels: ['cheap', 'demo'], limits: { rpm: 100, tpm: 50_000, maxParallel: null },
-      markupBasisPoints: 2500, billing: 'prepaid', fallbackChainId: chain.id, routingProfile: 'balanced', systemPrompt: null,
+      id: plan.id,
+      name: 'plus',
+      allowedModels: ['cheap', 'demo'],
+      limits: { rpm: 100, tpm: 50_000, maxParallel: null },
+      markupBasisPoints: 2500,
+      billing: 'prepaid',
+      fallbackChainId: chain.id,
+      routingProfile: 'balanced',
+      systemPrompt: null,
     });
     expect(s.budgets).toEqual(
       expect.arrayContaining([
-        { id: `plan:${plan.id}:team:${team.id}`, scope: 'team', scopeId: team.id, amountMicroUsd: 20_000_000, period: 'monthly', hard: true, alertThresholds: [80, 100] },
+        {
+          id: `plan:${plan.id}:team:${team.id}`,
+          scope: 'team',
+          scopeId: team.id,
+          amountMicroUsd: 20_000_000,
+          period: 'monthly',
+          hard: true,
+          alertThresholds: [80, 100],
+        },
         { id: keyBudget.id, scope: 'key', scopeId: key.apiKey.id, amountMicroUsd: 1000, period: 'daily', hard: false, alertThresholds: [50] },
         { id: modelBudget.id, scope: 'model', scopeId: cheap.id, amountMicroUsd: 99, period: 'total', hard: true, alertThresholds: [] },
       ]),
@@ -73,21 +120,41 @@ forEachDatabase((target) => {
     expect(s.fallbackChains).toEqual([{ id: chain.id, name: 'to-cheap', modelIds: [cheap.id, expect.any(String)], triggers: ['rate_limit', 'server_error'] }]);
     expect(s.routingProfiles).toEqual([{ name: 'balanced', strategy: 'least-busy' }]);
     expect(s.apiKeys.find((a) => a.id === key.apiKey.id)).toEqual({
-      id: key.apiKey.id, teamId: team.id, hash: hashSecret(key.secret), prefix: key.apiKey.prefix, allowedModels: ['cheap'],
-      expiresAt: null, revoked: false, blocked: false, limits: { rpm: 5, tpm: null, maxParallel: 1 }, previousHash: null, previousHashExpiresAt: null,
-      fallbackChainId: chain.id, routingProfile: 'balanced',
+      id: key.apiKey.id,
+      teamId: team.id,
+      hash: hashSecret(key.secret),
+      prefix: key.apiKey.prefix,
+      allowedModels: ['cheap'],
+      expiresAt: null,
+      revoked: false,
+      blocked: false,
+      limits: { rpm: 5, tpm: null, maxParallel: 1 },
+      previousHash: null,
+      previousHashExpiresAt: null,
+      fallbackChainId: chain.id,
+      routingProfile: 'balanced',
     });
     const provider = s.providers.find((p) => p.id === azure.id)!;
     expect(provider).toMatchObject({ name: 'az', kind: 'azure-openai', baseUrl: 'https://az.example.com', teamId: team.id, apiVersion: '2024-10-21' });
     expect(createSecretBox(parseSecretKeys(TEST_SECRET_KEY)).open(provider.credential!, providerBinding(provider))).toBe('az-credential');
     expect(s.models.find((m) => m.id === cheap.id)).toEqual({
-      id: cheap.id, name: 'cheap', aliases: [], contextWindow: null, maxOutputTokens: null,
+      id: cheap.id,
+      name: 'cheap',
+      aliases: [],
+      contextWindow: null,
+      maxOutputTokens: null,
       price: { version: expect.any(String), inputPerMillion: 100, outputPerMillion: 200, cachedInputPerMillion: 100 },
-      deployments: [{
-        id: cheap.deployments[0].id, providerId: mock, upstreamModel: 'cheap-1', weight: 5,
-        limits: { rpm: 10, tpm: 1000, maxParallel: 2 }, timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
-        extraParameters: ['top_k', 'guided_json'],
-      }],
+      deployments: [
+        {
+          id: cheap.deployments[0].id,
+          providerId: mock,
+          upstreamModel: 'cheap-1',
+          weight: 5,
+          limits: { rpm: 10, tpm: 1000, maxParallel: 2 },
+          timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
+          extraParameters: ['top_k', 'guided_json'],
+        },
+      ],
       capabilities: { streaming: true, tools: false, embeddings: true },
       fallbackChainId: chain.id,
     });
@@ -107,7 +174,9 @@ forEachDatabase((target) => {
     expect(await k.ok('updateTeam', { input: { id: team, logPrompts: null, name: 'compiled' } }, 'logPrompts')).toEqual({ logPrompts: true });
     await k.ok('updateTeam', { input: { id: team, logPrompts: false } });
     const teamBudgets = after.budgets.filter((b) => b.scope === 'team' && b.scopeId === team);
-    expect(teamBudgets).toEqual([{ id: `plan:${eco.id}:team:${team}`, scope: 'team', scopeId: team, amountMicroUsd: 1_000_000, period: 'daily', hard: true, alertThresholds: [] }]);
+    expect(teamBudgets).toEqual([
+      { id: `plan:${eco.id}:team:${team}`, scope: 'team', scopeId: team, amountMicroUsd: 1_000_000, period: 'daily', hard: true, alertThresholds: [] },
+    ]);
 
     // A team's own budget for the same period replaces the plan's template.
     await k.ok('setBudget', { input: { scope: 'TEAM', scopeId: team, amount: 5, period: 'DAILY' } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
-import { gqlKit } from '../support/gql-kit.ts';
 import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { gqlKit } from '../support/gql-kit.ts';
 import { waitUntil } from '../support/processes.ts';
 import { wsClient } from '../support/ws-client.ts';
 
@@ -41,7 +41,10 @@ function track(client: Client, query: string, variables: Record<string, unknown>
   const values: any[] = [];
   let settle!: (outcome: { error?: unknown; completed?: true }) => void;
   const ended = new Promise<{ error?: unknown; completed?: true }>((resolve) => (settle = resolve));
-  client.subscribe({ query, variables }, { next: (value) => void values.push(value), error: (error) => settle({ error }), complete: () => settle({ completed: true }) });
+  client.subscribe(
+    { query, variables },
+    { next: (value) => void values.push(value), error: (error) => settle({ error }), complete: () => settle({ completed: true }) },
+  );
   return { values, ended };
 }
 

@@ -41,7 +41,9 @@ describe('client aborts', () => {
 
   it('stop a mock provider waiting out its latency', async () => {
     const controller = new AbortController();
-    const pending = h.chat(chatBody({ model: 'echo-slow' }), { signal: controller.signal, headers: { 'x-request-id': 'abort-mock-1' } }).catch((error: Error) => error);
+    const pending = h
+      .chat(chatBody({ model: 'echo-slow' }), { signal: controller.signal, headers: { 'x-request-id': 'abort-mock-1' } })
+      .catch((error: Error) => error);
     await sleep(50);
     controller.abort();
     expect(await pending).toBeInstanceOf(Error);

@@ -25,7 +25,11 @@ describe('data plane boundaries', () => {
 
   it('imports no Prisma, GraphQL, Pothos or control-plane code', () => {
     const forbidden = /(^@prisma|^prisma$|^graphql|^@pothos|^graphql-yoga|control-plane|generated\/)/;
-    const offending = files.flatMap((file) => importsOf(file).filter((spec) => forbidden.test(spec)).map((spec) => `${file} -> ${spec}`));
+    const offending = files.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => forbidden.test(spec))
+        .map((spec) => `${file} -> ${spec}`),
+    );
     expect(offending).toEqual([]);
   });
 
@@ -87,13 +91,21 @@ describe('control plane and shared boundaries', () => {
   });
 
   it('control-plane/ imports no data-plane code and no uWebSockets.js', () => {
-    const offending = control.flatMap((file) => importsOf(file).filter((spec) => /data-plane|uWebSockets/.test(spec)).map((spec) => `${file} -> ${spec}`));
+    const offending = control.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => /data-plane|uWebSockets/.test(spec))
+        .map((spec) => `${file} -> ${spec}`),
+    );
     expect(offending).toEqual([]);
   });
 
   it('shared/ imports neither plane, nor uWS, Prisma or GraphQL', () => {
     const forbidden = /(data-plane|control-plane|uWebSockets|^@prisma|^prisma$|^graphql|^@pothos|generated\/)/;
-    const offending = shared.flatMap((file) => importsOf(file).filter((spec) => forbidden.test(spec)).map((spec) => `${file} -> ${spec}`));
+    const offending = shared.flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => forbidden.test(spec))
+        .map((spec) => `${file} -> ${spec}`),
+    );
     expect(offending).toEqual([]);
   });
 });

@@ -18,10 +18,22 @@ afterEach(async () => {
 async function publishByok(h: Harness, baseUrls: string[]) {
   const base = contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox }));
   const providers = baseUrls.map((baseUrl, i) =>
-    provider({ id: `prov-byok-${i}`, name: `byok-${i}`, kind: 'openai-compatible', baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY }, teamId: 'other' }),
+    provider({
+      id: `prov-byok-${i}`,
+      name: `byok-${i}`,
+      kind: 'openai-compatible',
+      baseUrl,
+      seal: { box: h.secretBox, secret: UPSTREAM_KEY },
+      teamId: 'other',
+    }),
   );
   const models = baseUrls.map((_, i) =>
-    model({ id: `model-byok-${i}`, name: `byok-${i}`, price: MINI_PRICE, deployments: [deployment({ id: `dep-byok-${i}`, providerId: `prov-byok-${i}`, upstreamModel: 'gpt-4o-mini' })] }),
+    model({
+      id: `model-byok-${i}`,
+      name: `byok-${i}`,
+      price: MINI_PRICE,
+      deployments: [deployment({ id: `dep-byok-${i}`, providerId: `prov-byok-${i}`, upstreamModel: 'gpt-4o-mini' })],
+    }),
   );
   await publishSnapshot(h.bus, buildSnapshot({ ...base, providers: [...base.providers, ...providers], models: [...base.models, ...models], version: 2 }));
   await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
@@ -68,7 +80,26 @@ describe('team-owned providers reach public addresses only', () => {
 
   it('classifies addresses: special-purpose ranges refused, public unicast allowed, allowed ranges win', () => {
     const none = parseAllowedRanges([]).list;
-    for (const address of ['0.0.0.0', '127.1.2.3', '10.255.0.1', '172.31.255.255', '192.168.0.10', '169.254.169.254', '100.100.100.200', '198.18.0.1', '224.0.0.1', '255.255.255.255', '::', '::1', 'fe80::1', 'fc00::1', '::ffff:10.0.0.1', '64:ff9b::a00:1', '2002:a00:1::1', 'ff02::1']) {
+    for (const address of [
+      '0.0.0.0',
+      '127.1.2.3',
+      '10.255.0.1',
+      '172.31.255.255',
+      '192.168.0.10',
+      '169.254.169.254',
+      '100.100.100.200',
+      '198.18.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::',
+      '::1',
+      'fe80::1',
+      'fc00::1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::a00:1',
+      '2002:a00:1::1',
+      'ff02::1',
+    ]) {
       expect(isAllowedAddress(address, none), address).toBe(false);
     }
     for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {

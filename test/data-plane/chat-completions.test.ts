@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 beforeEach(() => {
   h.upstream.reset();
-  });
+});
 
 describe('POST /v1/chat/completions through an openai-compatible provider', () => {
   it('bills a client that reuses its x-request-id once per request, not once in all', async () => {
@@ -152,14 +152,18 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     const content = 'Grüße aus Köln — 東京から 👋 done';
     h.upstream.enqueue({ kind: 'reply', chunks: ['Grüße aus ', 'Köln — 東京', 'から 👋', ' done'], sliceBytes: 3 });
     const response = await h.chat(chatBody({ stream: true }));
-    const chunks = sseData(await response.text()).slice(0, -1).map((frame) => JSON.parse(frame));
+    const chunks = sseData(await response.text())
+      .slice(0, -1)
+      .map((frame) => JSON.parse(frame));
     expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('')).toBe(content);
   });
 
   it('estimates usage, and says so, when the upstream reports none', async () => {
     h.upstream.enqueue({ kind: 'reply', content: 'abcdefgh', usage: null });
     const response = await h.chat(chatBody({ stream: true, stream_options: { include_usage: true } }));
-    const chunks = sseData(await response.text()).slice(0, -1).map((frame) => JSON.parse(frame));
+    const chunks = sseData(await response.text())
+      .slice(0, -1)
+      .map((frame) => JSON.parse(frame));
     // Counted with the o200k_base tokenizer: "Say hello" = 2 tokens + 4 for the message + 3 to
     // prime the reply; "abcdefgh" = 1 token (a characters / 4 rule said 7 and 2).
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 9, completion_tokens: 1, total_tokens: 10 } });
@@ -192,7 +196,9 @@ describe('POST /v1/chat/completions through the mock provider', () => {
   });
 
   it('streams in several chunks', async () => {
-    const response = await h.chat(chatBody({ model: 'echo', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three four five six' }] }));
+    const response = await h.chat(
+      chatBody({ model: 'echo', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three four five six' }] }),
+    );
     const frames = sseData(await response.text());
     expect(frames.at(-1)).toBe('[DONE]');
     const chunks = frames.slice(0, -1).map((frame) => JSON.parse(frame));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { buildSnapshot, contentOf, provider, publishSnapshot } from '../support/snapshot-fixture.ts';
 import { chatBody, type Harness, scenarioSnapshot, startHarness } from './harness.ts';
 
@@ -41,7 +41,10 @@ describe('credential binding', () => {
       // Same URL, another id: the sealed value names the original provider.
       provider({ id: 'prov-copy', name: 'fake-openai', kind: 'openai-compatible', baseUrl: evil.baseUrl, credential: stolen }),
     ];
-    const models = content.models.map((m) => ({ ...m, deployments: m.deployments.map((d) => (d.providerId === 'prov-fake' ? { ...d, providerId: 'prov-copy' } : d)) }));
+    const models = content.models.map((m) => ({
+      ...m,
+      deployments: m.deployments.map((d) => (d.providerId === 'prov-fake' ? { ...d, providerId: 'prov-copy' } : d)),
+    }));
     await publishSnapshot(h.bus, buildSnapshot({ ...content, version: 3, providers, models }));
     await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(3));
     expect((await h.chat(chatBody())).status).toBe(503);

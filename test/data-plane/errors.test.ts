@@ -59,7 +59,11 @@ describe('client errors', () => {
   it('refuses what the model cannot do before calling it', async () => {
     const stream = await expectError(await h.chat(chatBody({ model: 'basic', stream: true })), 400, 'unsupported_capability');
     expect(stream.param).toBe('stream');
-    const tools = await expectError(await h.chat(chatBody({ model: 'basic', tools: [{ type: 'function', function: { name: 'f' } }] })), 400, 'unsupported_capability');
+    const tools = await expectError(
+      await h.chat(chatBody({ model: 'basic', tools: [{ type: 'function', function: { name: 'f' } }] })),
+      400,
+      'unsupported_capability',
+    );
     expect(tools.param).toBe('tools');
     expect((await h.chat(chatBody({ model: 'basic' }))).status).toBe(200);
   });
@@ -70,7 +74,7 @@ describe('client errors', () => {
     await stillServes();
   });
 
-  it('refuses a model outside the key allow-list, or another team\'s private model, as not found', async () => {
+  it("refuses a model outside the key allow-list, or another team's private model, as not found", async () => {
     await expectError(await h.chat(chatBody({ model: 'echo' }), { key: KEYS.acmeLimited }), 404, 'model_not_found');
     await expectError(await h.chat(chatBody({ model: 'other-private' })), 404, 'model_not_found');
     expect((await h.chat(chatBody({ model: 'other-private' }), { key: KEYS.other })).status).toBe(200);
@@ -124,7 +128,7 @@ describe('start-up', () => {
     await stillServes();
   });
 
-  it('says why it cannot listen on an address that is not this machine\'s', async () => {
+  it("says why it cannot listen on an address that is not this machine's", async () => {
     const elsewhere = startDataPlane({ bus: h.bus, host: '192.0.2.1', port: 0, secretBox: h.secretBox, maxBodyBytes: 1024, snapshotPollIntervalMs: 0 });
     await expect(elsewhere).rejects.toThrow(/could not listen on 192\.0\.2\.1:0: .*EADDRNOTAVAIL/);
   });
@@ -132,7 +136,13 @@ describe('start-up', () => {
 
 describe('upstream errors', () => {
   it('keeps a 429 with its retry-after and the upstream message', async () => {
-    h.upstream.enqueue({ kind: 'error', status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached for requests', headers: { 'retry-after': '7' } });
+    h.upstream.enqueue({
+      kind: 'error',
+      status: 429,
+      code: 'rate_limit_exceeded',
+      message: 'Rate limit reached for requests',
+      headers: { 'retry-after': '7' },
+    });
     const response = await h.chat(chatBody());
     expect(response.headers.get('retry-after')).toBe('7');
     expect(response.headers.get('x-tollgate-provider')).toBe('fake-openai');
@@ -219,12 +229,16 @@ describe('upstream errors', () => {
 function chunkedPost(path: string, body: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, h.url);
-    const req = httpRequest(url, { method: 'POST', headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on('error', reject);
     const half = Math.floor(body.length / 2);
     req.write(body.slice(0, half));

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { vi } from 'vitest';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../data-plane/app.ts';
+import { type CooldownStore, createMemoryCooldownStore } from '../../data-plane/routing/cooldown.ts';
+import type { RoutingOptions } from '../../data-plane/routing/routing-runtime.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
-import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../data-plane/app.ts';
-import { type CooldownStore, createMemoryCooldownStore } from '../../data-plane/routing/cooldown.ts';
-import type { RoutingOptions } from '../../data-plane/routing/routing-runtime.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team, testSecretBox } from '../support/snapshot-fixture.ts';
 
@@ -35,7 +35,12 @@ export const MINI_PRICE = price({ version: 'mini-2026-11', inputPerMillion: 150_
  * mock provider, `echo-slow` on a mock answering after 10 s, `basic` without streaming or tools,
  * `other-private` only on the other team's provider.
  */
-export function scenarioSnapshot(args: { version: number; upstreamBaseUrl: string; secretBox: SecretBox; extraModels?: ConfigSnapshot['models'] }): ConfigSnapshot {
+export function scenarioSnapshot(args: {
+  version: number;
+  upstreamBaseUrl: string;
+  secretBox: SecretBox;
+  extraModels?: ConfigSnapshot['models'];
+}): ConfigSnapshot {
   return buildSnapshot({
     version: args.version,
     teams: [team({ id: 'acme' }), team({ id: 'blocked-team', blocked: true }), team({ id: 'other' })],
@@ -49,7 +54,13 @@ export function scenarioSnapshot(args: { version: number; upstreamBaseUrl: strin
       apiKey(KEYS.other, { id: 'key-other', teamId: 'other' }),
     ],
     providers: [
-      provider({ id: 'prov-fake', name: 'fake-openai', kind: 'openai-compatible', baseUrl: args.upstreamBaseUrl, seal: { box: args.secretBox, secret: UPSTREAM_KEY } }),
+      provider({
+        id: 'prov-fake',
+        name: 'fake-openai',
+        kind: 'openai-compatible',
+        baseUrl: args.upstreamBaseUrl,
+        seal: { box: args.secretBox, secret: UPSTREAM_KEY },
+      }),
       provider({ id: 'prov-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }),
       provider({ id: 'prov-mock-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?latency_ms=10000' }),
       provider({ id: 'prov-other-byok', name: 'other-byok', kind: 'mock', baseUrl: 'mock://', teamId: 'other' }),
@@ -62,10 +73,28 @@ export function scenarioSnapshot(args: { version: number; upstreamBaseUrl: strin
         price: MINI_PRICE,
         deployments: [deployment({ id: 'dep-mini', providerId: 'prov-fake', upstreamModel: 'gpt-4o-mini-2024-07-18' })],
       }),
-      model({ id: 'model-echo', name: 'echo', price: price({ version: 'echo-1', inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 }), deployments: [deployment({ id: 'dep-echo', providerId: 'prov-mock', upstreamModel: 'echo-1' })] }),
-      model({ id: 'model-echo-slow', name: 'echo-slow', deployments: [deployment({ id: 'dep-echo-slow', providerId: 'prov-mock-slow', upstreamModel: 'echo-1' })] }),
-      model({ id: 'model-basic', name: 'basic', capabilities: { streaming: false, tools: false, embeddings: false }, deployments: [deployment({ id: 'dep-basic', providerId: 'prov-mock', upstreamModel: 'basic-1' })] }),
-      model({ id: 'model-private', name: 'other-private', deployments: [deployment({ id: 'dep-private', providerId: 'prov-other-byok', upstreamModel: 'private-1' })] }),
+      model({
+        id: 'model-echo',
+        name: 'echo',
+        price: price({ version: 'echo-1', inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 }),
+        deployments: [deployment({ id: 'dep-echo', providerId: 'prov-mock', upstreamModel: 'echo-1' })],
+      }),
+      model({
+        id: 'model-echo-slow',
+        name: 'echo-slow',
+        deployments: [deployment({ id: 'dep-echo-slow', providerId: 'prov-mock-slow', upstreamModel: 'echo-1' })],
+      }),
+      model({
+        id: 'model-basic',
+        name: 'basic',
+        capabilities: { streaming: false, tools: false, embeddings: false },
+        deployments: [deployment({ id: 'dep-basic', providerId: 'prov-mock', upstreamModel: 'basic-1' })],
+      }),
+      model({
+        id: 'model-private',
+        name: 'other-private',
+        deployments: [deployment({ id: 'dep-private', providerId: 'prov-other-byok', upstreamModel: 'private-1' })],
+      }),
       ...(args.extraModels ?? []),
     ],
   });
@@ -93,7 +122,8 @@ export const TEST_ROUTING: RoutingOptions = {
   timeouts: { connectMs: 1_000, firstByteMs: 2_000, totalMs: 10_000, idleMs: 2_000 },
 };
 
-export interface HarnessOptions extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing' | 'upstream'>> {
+export interface HarnessOptions
+  extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing' | 'upstream'>> {
   maxBodyBytes?: number;
   publish?: boolean;
   routing?: RoutingOptions;

@@ -69,7 +69,9 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 section 6)', () => {
       expect(statusLines(answer.text)).toEqual(['HTTP/1.1 200 OK']);
     }
     for (const coding of ['chunked', 'Chunked']) {
-      const answer = await exchange([`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: ${coding}\r\n\r\n${chunked}`]);
+      const answer = await exchange([
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nTransfer-Encoding: ${coding}\r\n\r\n${chunked}`,
+      ]);
       expect(statusLines(answer.text)).toEqual(['HTTP/1.1 200 OK']);
     }
   });
@@ -80,9 +82,21 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 section 6)', () => {
     ['Transfer-Encoding xchunked', 'Transfer-Encoding: xchunked\r\n', '5\r\nhello\r\n0\r\n\r\n', 400, 'invalid_transfer_encoding'],
     ['Transfer-Encoding identity', 'Transfer-Encoding: identity\r\n', '5\r\nhello\r\n0\r\n\r\n', 400, 'invalid_transfer_encoding'],
     ['Transfer-Encoding chunked, gzip', 'Transfer-Encoding: chunked, gzip\r\n', '5\r\nhello\r\n0\r\n\r\n', 400, 'invalid_transfer_encoding'],
-    ['Transfer-Encoding chunked then foo as two headers', 'Transfer-Encoding: chunked\r\nTransfer-Encoding: foo\r\n', '5\r\nhello\r\n0\r\n\r\n', 400, 'invalid_transfer_encoding'],
+    [
+      'Transfer-Encoding chunked then foo as two headers',
+      'Transfer-Encoding: chunked\r\nTransfer-Encoding: foo\r\n',
+      '5\r\nhello\r\n0\r\n\r\n',
+      400,
+      'invalid_transfer_encoding',
+    ],
     ['Transfer-Encoding gzip, chunked', 'Transfer-Encoding: gzip, chunked\r\n', '5\r\nhello\r\n0\r\n\r\n', 501, 'unsupported_transfer_encoding'],
-    ['Transfer-Encoding chunked twice', 'Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n', '5\r\nhello\r\n0\r\n\r\n', 501, 'unsupported_transfer_encoding'],
+    [
+      'Transfer-Encoding chunked twice',
+      'Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n',
+      '5\r\nhello\r\n0\r\n\r\n',
+      501,
+      'unsupported_transfer_encoding',
+    ],
   ])('refuses %s and closes, and never serves a request hidden behind it', async (_name, framing, payload, status, code) => {
     const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\n${framing}\r\n`;
     // Alone: the refusal, then the connection closes.

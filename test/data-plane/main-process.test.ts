@@ -22,7 +22,12 @@ async function exitCode(child: ChildProcess): Promise<number | null> {
 
 describe('data-plane/main.ts', () => {
   it('starts on port 0, serves health, and stops cleanly on SIGTERM', async () => {
-    const { child, output } = startMain({ DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: 'k1:test-passphrase-of-enough-length', TOLLGATE_SECRET_KEY_KDF: 'scrypt', LOG_LEVEL: 'info' });
+    const { child, output } = startMain({
+      DATA_PLANE_PORT: '0',
+      TOLLGATE_SECRET_KEY: 'k1:test-passphrase-of-enough-length',
+      TOLLGATE_SECRET_KEY_KDF: 'scrypt',
+      LOG_LEVEL: 'info',
+    });
     let port = 0;
     const deadline = Date.now() + 20_000;
     while (!port && Date.now() < deadline && child.exitCode === null) {

@@ -19,7 +19,12 @@ describe('the openai SDK against the data plane', () => {
   });
 
   it('streams, with usage', async () => {
-    const stream = await client.chat.completions.create({ model: 'echo', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'a b c' }] });
+    const stream = await client.chat.completions.create({
+      model: 'echo',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'a b c' }],
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
     for await (const chunk of stream) {

@@ -9,8 +9,8 @@ import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { scrubSecrets } from '../../shared/logging/redaction.ts';
-import { contentOf, buildSnapshot, parseSnapshotFile, publishSnapshot, signedStored, snapshotFileText, toStored } from '../support/snapshot-fixture.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
+import { buildSnapshot, contentOf, parseSnapshotFile, publishSnapshot, signedStored, snapshotFileText, toStored } from '../support/snapshot-fixture.ts';
 import { chatBody, type Harness, KEYS, scenarioSnapshot, sseData, startHarness, UPSTREAM_KEY } from './harness.ts';
 
 const dirs: string[] = [];
@@ -129,7 +129,10 @@ describe('last good snapshot on disk', () => {
     const file = path.join(dir, 'snapshot.json');
     await expect.poll(() => parseSnapshotFile(readFileSync(file, 'utf8')).version).toBe(1);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const next = buildSnapshot({ ...contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox })), version: 2 });
+    const next = buildSnapshot({
+      ...contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox })),
+      version: 2,
+    });
     await publishSnapshot(harness.bus, next);
     await expect.poll(() => parseSnapshotFile(readFileSync(file, 'utf8')).version).toBe(2);
   });
@@ -140,7 +143,17 @@ describe('last good snapshot on disk', () => {
     const good = scenarioSnapshot({ version: 7, upstreamBaseUrl: 'http://127.0.0.1:9/v1', secretBox });
     const unreachable: Bus = { ...createMemoryBus(), loadSnapshot: () => Promise.reject(new Error('ECONNREFUSED')), isConnected: () => false };
     const start = (snapshotDir: string) =>
-      startDataPlane({ bus: unreachable, host: '127.0.0.1', port: 0, secretBox, maxBodyBytes: 65_536, snapshotDir, snapshotPollIntervalMs: 0, heartbeatIntervalMs: 0, defaultMetrics: false });
+      startDataPlane({
+        bus: unreachable,
+        host: '127.0.0.1',
+        port: 0,
+        secretBox,
+        maxBodyBytes: 65_536,
+        snapshotDir,
+        snapshotPollIntervalMs: 0,
+        heartbeatIntervalMs: 0,
+        defaultMetrics: false,
+      });
 
     const withGood = tempDir();
     writeFileSync(path.join(withGood, 'snapshot.json'), snapshotFileText(toStored(good, signer)));

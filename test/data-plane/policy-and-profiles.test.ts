@@ -145,7 +145,13 @@ describe('cost strategy and bring-your-own-key', () => {
     expect(h.upstream.requests).toHaveLength(0);
     expect(b.requests.map((request) => request.body.model)).toEqual(['dual-own']);
     const [event] = await h.usageOf(response);
-    expect(event).toMatchObject({ deploymentId: 'dep-dual-own', providerId: 'prov-plain-b', byok: true, costMicroUsd: providerCost, providerCostMicroUsd: providerCost });
+    expect(event).toMatchObject({
+      deploymentId: 'dep-dual-own',
+      providerId: 'prov-plain-b',
+      byok: true,
+      costMicroUsd: providerCost,
+      providerCostMicroUsd: providerCost,
+    });
   });
 
   it('balanced takes the shared provider first, marked up by the plan', async () => {

@@ -7,7 +7,7 @@ import { chatBody, type Harness, KEYS, scenarioSnapshot, startHarness } from './
 const PII = 'Mail jane.doe@example.com, call +1 (415) 555-2671, card 4111 1111 1111 1111';
 
 /** One of each credential shape a user might paste into a prompt (made up, never real). */
-export const KEY_SHAPED = [
+const KEY_SHAPED = [
   'tg_Zx8aQ2mN4pL6rT0vW3yB5cD7eF9gH1jK2lM4nP6q',
   'tga_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1x',
   'sk-abcdefghijklmnopqrstuvwxyz0123456789ABCD',
@@ -53,7 +53,9 @@ describe('prompt and completion logging', () => {
     expect(plain.status).toBe(200);
     const streamed = await harness.chat(chatBody({ model: 'echo', stream: true, messages: [{ role: 'user', content: PII }] }));
     await streamed.text();
-    const otherTeam = await harness.chat(chatBody({ model: 'echo', messages: [{ role: 'user', content: 'other team secret jane@example.com' }] }), { key: KEYS.other });
+    const otherTeam = await harness.chat(chatBody({ model: 'echo', messages: [{ role: 'user', content: 'other team secret jane@example.com' }] }), {
+      key: KEYS.other,
+    });
     expect(otherTeam.status).toBe(200);
     await harness.plane.drain(1_000);
 

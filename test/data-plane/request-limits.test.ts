@@ -23,7 +23,9 @@ beforeAll(async () => {
           id: 'm-vllm',
           name: 'vllm-llama',
           capabilities: { streaming: true, tools: true, embeddings: true },
-          deployments: [deployment({ id: 'd-vllm', providerId: 'p-vllm', upstreamModel: 'llama', extraParameters: ['top_k', 'repetition_penalty', 'guided_json'] })],
+          deployments: [
+            deployment({ id: 'd-vllm', providerId: 'p-vllm', upstreamModel: 'llama', extraParameters: ['top_k', 'repetition_penalty', 'guided_json'] }),
+          ],
         }),
       ],
     }),
@@ -41,7 +43,12 @@ const tool = (i: number) => ({ type: 'function', function: { name: `f${i}`, para
 async function expectRefused(path: string, body: unknown, param: string | null, code: string) {
   const response = await h.post(path, body);
   const { error } = (await response.json()) as { error: { code: string; param: string | null; type: string; message: string } };
-  expect({ status: response.status, code: error.code, param: error.param, type: error.type }).toEqual({ status: 400, code, param, type: 'invalid_request_error' });
+  expect({ status: response.status, code: error.code, param: error.param, type: error.type }).toEqual({
+    status: 400,
+    code,
+    param,
+    type: 'invalid_request_error',
+  });
   expect(h.upstream.requests).toHaveLength(0);
   return error.message;
 }
@@ -50,7 +57,13 @@ describe('bounded counts and sizes, at the bound and one over', () => {
   // [what, body at the bound, body one over, param, code]
   const chatCases: [string, Record<string, unknown>, Record<string, unknown>, string, string][] = [
     ['n', chat({ n: L.choices }), chat({ n: L.choices + 1 }), 'n', 'integer_above_max_value'],
-    ['messages', chat({ messages: repeat(L.messages, () => ({ role: 'user', content: 'hi' })) }), chat({ messages: repeat(L.messages + 1, () => ({ role: 'user', content: 'hi' })) }), 'messages', 'array_above_max_length'],
+    [
+      'messages',
+      chat({ messages: repeat(L.messages, () => ({ role: 'user', content: 'hi' })) }),
+      chat({ messages: repeat(L.messages + 1, () => ({ role: 'user', content: 'hi' })) }),
+      'messages',
+      'array_above_max_length',
+    ],
     [
       'content parts',
       chat({ messages: [{ role: 'user', content: repeat(L.contentParts, () => ({ type: 'text', text: 'a' })) }] }),
@@ -60,23 +73,96 @@ describe('bounded counts and sizes, at the bound and one over', () => {
     ],
     [
       'tool calls of a message',
-      chat({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'ok', tool_calls: repeat(L.toolCallsPerMessage, (i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } })) }, { role: 'user', content: 'hi' }] }),
-      chat({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'ok', tool_calls: repeat(L.toolCallsPerMessage + 1, (i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } })) }] }),
+      chat({
+        messages: [
+          { role: 'user', content: 'hi' },
+          {
+            role: 'assistant',
+            content: 'ok',
+            tool_calls: repeat(L.toolCallsPerMessage, (i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } })),
+          },
+          { role: 'user', content: 'hi' },
+        ],
+      }),
+      chat({
+        messages: [
+          { role: 'user', content: 'hi' },
+          {
+            role: 'assistant',
+            content: 'ok',
+            tool_calls: repeat(L.toolCallsPerMessage + 1, (i) => ({ id: `c${i}`, type: 'function', function: { name: 'f', arguments: '{}' } })),
+          },
+        ],
+      }),
       'messages[1].tool_calls',
       'array_above_max_length',
     ],
     ['tools', chat({ tools: repeat(L.tools, tool) }), chat({ tools: repeat(L.tools + 1, tool) }), 'tools', 'array_above_max_length'],
-    ['functions', chat({ functions: repeat(L.tools, (i) => tool(i).function) }), chat({ functions: repeat(L.tools + 1, (i) => tool(i).function) }), 'functions', 'array_above_max_length'],
-    ['stop', chat({ stop: repeat(L.stopSequences, (i) => `s${i}`) }), chat({ stop: repeat(L.stopSequences + 1, (i) => `s${i}`) }), 'stop', 'array_above_max_length'],
-    ['logit_bias', chat({ logit_bias: entries(L.logitBiasEntries, () => 1) }), chat({ logit_bias: entries(L.logitBiasEntries + 1, () => 1) }), 'logit_bias', 'object_above_max_properties'],
+    [
+      'functions',
+      chat({ functions: repeat(L.tools, (i) => tool(i).function) }),
+      chat({ functions: repeat(L.tools + 1, (i) => tool(i).function) }),
+      'functions',
+      'array_above_max_length',
+    ],
+    [
+      'stop',
+      chat({ stop: repeat(L.stopSequences, (i) => `s${i}`) }),
+      chat({ stop: repeat(L.stopSequences + 1, (i) => `s${i}`) }),
+      'stop',
+      'array_above_max_length',
+    ],
+    [
+      'logit_bias',
+      chat({ logit_bias: entries(L.logitBiasEntries, () => 1) }),
+      chat({ logit_bias: entries(L.logitBiasEntries + 1, () => 1) }),
+      'logit_bias',
+      'object_above_max_properties',
+    ],
     ['user', chat({ user: text(L.userChars) }), chat({ user: text(L.userChars + 1) }), 'user', 'string_above_max_length'],
-    ['safety_identifier', chat({ safety_identifier: text(L.safetyIdentifierChars) }), chat({ safety_identifier: text(L.safetyIdentifierChars + 1) }), 'safety_identifier', 'string_above_max_length'],
-    ['metadata pairs', chat({ metadata: entries(L.metadataPairs, () => 'v') }), chat({ metadata: entries(L.metadataPairs + 1, () => 'v') }), 'metadata', 'object_above_max_properties'],
-    ['a metadata key', chat({ metadata: { [text(L.metadataKeyChars)]: 'v' } }), chat({ metadata: { [text(L.metadataKeyChars + 1)]: 'v' } }), 'metadata', 'string_above_max_length'],
-    ['a metadata value', chat({ metadata: { k: text(L.metadataValueChars) } }), chat({ metadata: { k: text(L.metadataValueChars + 1) } }), 'metadata.k', 'string_above_max_length'],
-    ['top_logprobs', chat({ logprobs: true, top_logprobs: L.topLogprobs }), chat({ logprobs: true, top_logprobs: L.topLogprobs + 1 }), 'top_logprobs', 'integer_above_max_value'],
+    [
+      'safety_identifier',
+      chat({ safety_identifier: text(L.safetyIdentifierChars) }),
+      chat({ safety_identifier: text(L.safetyIdentifierChars + 1) }),
+      'safety_identifier',
+      'string_above_max_length',
+    ],
+    [
+      'metadata pairs',
+      chat({ metadata: entries(L.metadataPairs, () => 'v') }),
+      chat({ metadata: entries(L.metadataPairs + 1, () => 'v') }),
+      'metadata',
+      'object_above_max_properties',
+    ],
+    [
+      'a metadata key',
+      chat({ metadata: { [text(L.metadataKeyChars)]: 'v' } }),
+      chat({ metadata: { [text(L.metadataKeyChars + 1)]: 'v' } }),
+      'metadata',
+      'string_above_max_length',
+    ],
+    [
+      'a metadata value',
+      chat({ metadata: { k: text(L.metadataValueChars) } }),
+      chat({ metadata: { k: text(L.metadataValueChars + 1) } }),
+      'metadata.k',
+      'string_above_max_length',
+    ],
+    [
+      'top_logprobs',
+      chat({ logprobs: true, top_logprobs: L.topLogprobs }),
+      chat({ logprobs: true, top_logprobs: L.topLogprobs + 1 }),
+      'top_logprobs',
+      'integer_above_max_value',
+    ],
     ['max_tokens', chat({ max_tokens: L.maxTokens }), chat({ max_tokens: L.maxTokens + 1 }), 'max_tokens', 'integer_above_max_value'],
-    ['max_completion_tokens', chat({ max_completion_tokens: L.maxTokens }), chat({ max_completion_tokens: L.maxTokens + 1 }), 'max_completion_tokens', 'integer_above_max_value'],
+    [
+      'max_completion_tokens',
+      chat({ max_completion_tokens: L.maxTokens }),
+      chat({ max_completion_tokens: L.maxTokens + 1 }),
+      'max_completion_tokens',
+      'integer_above_max_value',
+    ],
   ];
 
   it.each(chatCases)('chat %s', async (_what, atBound, over, param, code) => {
@@ -108,7 +194,13 @@ describe('bounded counts and sizes, at the bound and one over', () => {
     ['prompt items', { prompt: repeat(L.inputItems, () => 'a') }, { prompt: repeat(L.inputItems + 1, () => 'a') }, 'prompt', 'array_above_max_length'],
     ['token prompts', { prompt: repeat(L.inputItems, () => [1, 2]) }, { prompt: repeat(L.inputItems + 1, () => [1, 2]) }, 'prompt', 'array_above_max_length'],
     ['stop', { stop: repeat(L.stopSequences, String) }, { stop: repeat(L.stopSequences + 1, String) }, 'stop', 'array_above_max_length'],
-    ['logit_bias', { logit_bias: entries(L.logitBiasEntries, () => 1) }, { logit_bias: entries(L.logitBiasEntries + 1, () => 1) }, 'logit_bias', 'object_above_max_properties'],
+    [
+      'logit_bias',
+      { logit_bias: entries(L.logitBiasEntries, () => 1) },
+      { logit_bias: entries(L.logitBiasEntries + 1, () => 1) },
+      'logit_bias',
+      'object_above_max_properties',
+    ],
     ['user', { user: text(L.userChars) }, { user: text(L.userChars + 1) }, 'user', 'string_above_max_length'],
     ['max_tokens', { max_tokens: L.maxTokens }, { max_tokens: L.maxTokens + 1 }, 'max_tokens', 'integer_above_max_value'],
   ];
@@ -144,12 +236,20 @@ describe('bounded counts and sizes, at the bound and one over', () => {
 describe('nesting depth', () => {
   const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
   const raw = (path: string, body: string) =>
-    fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer tg_providers_key_00000000000000000000000` }, body });
+    fetch(`${h.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer tg_providers_key_00000000000000000000000` },
+      body,
+    });
 
   it.each([
     ['an unknown field', (depth: number) => `{"model":"echo","messages":[{"role":"user","content":"hi"}],"x":${nested(depth)}}`],
     ['a message part', (depth: number) => `{"model":"echo","messages":[{"role":"user","content":[{"type":"text","text":"hi","x":${nested(depth)}}]}]}`],
-    ['a tool schema', (depth: number) => `{"model":"echo","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${nested(depth)}}}]}`],
+    [
+      'a tool schema',
+      (depth: number) =>
+        `{"model":"echo","messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":${nested(depth)}}}]}`,
+    ],
   ])('refuses 100,000 levels in %s with a 400, and keeps serving', async (_where, body) => {
     for (const depth of [65, 100_000]) {
       const response = await raw('/v1/chat/completions', body(depth));
@@ -169,11 +269,28 @@ describe('nesting depth', () => {
 });
 
 describe('unknown top-level parameters', () => {
-  const smuggled = ['extra_body', 'extra_query', 'litellm_params', 'mock_response', 'fallbacks', 'provider', 'deployment_id', 'engine', 'apiBase', 'baseURL', 'top_k'];
+  const smuggled = [
+    'extra_body',
+    'extra_query',
+    'litellm_params',
+    'mock_response',
+    'fallbacks',
+    'provider',
+    'deployment_id',
+    'engine',
+    'apiBase',
+    'baseURL',
+    'top_k',
+  ];
 
-  it.each(smuggled)('refuses %s on every endpoint with OpenAI\'s unknown_parameter', async (name) => {
+  it.each(smuggled)("refuses %s on every endpoint with OpenAI's unknown_parameter", async (name) => {
     const value = { any: 'thing' };
-    const chatMessage = await expectRefused('/v1/chat/completions', { model: 'openai', messages: [{ role: 'user', content: 'hi' }], [name]: value }, name, 'unknown_parameter');
+    const chatMessage = await expectRefused(
+      '/v1/chat/completions',
+      { model: 'openai', messages: [{ role: 'user', content: 'hi' }], [name]: value },
+      name,
+      'unknown_parameter',
+    );
     expect(chatMessage).toBe(`Unrecognized request argument supplied: ${name}`);
     await expectRefused('/v1/completions', { model: 'openai', prompt: 'hi', [name]: value }, name, 'unknown_parameter');
     await expectRefused('/v1/embeddings', { model: 'openai', input: 'hi', [name]: value }, name, 'unknown_parameter');
@@ -181,21 +298,37 @@ describe('unknown top-level parameters', () => {
 
   it('forwards what the spec defines, nothing else', async () => {
     h.upstream.enqueue({ file: 'openai/text.json' });
-    const response = await h.post('/v1/chat/completions', { model: 'openai', messages: [{ role: 'user', content: 'hi' }], seed: 7, service_tier: 'auto', metadata: { a: 'b' } });
+    const response = await h.post('/v1/chat/completions', {
+      model: 'openai',
+      messages: [{ role: 'user', content: 'hi' }],
+      seed: 7,
+      service_tier: 'auto',
+      metadata: { a: 'b' },
+    });
     expect(response.status).toBe(200);
     expect(h.upstream.requests[0].body).toMatchObject({ seed: 7, service_tier: 'auto', metadata: { a: 'b' } });
   });
 
-  it('accepts and forwards a deployment\'s allow-listed extras, and still refuses the rest', async () => {
+  it("accepts and forwards a deployment's allow-listed extras, and still refuses the rest", async () => {
     h.upstream.enqueue({ file: 'openai/text.json' });
     const extras = { top_k: 40, repetition_penalty: 1.1, guided_json: { type: 'object' } };
     const response = await h.post('/v1/chat/completions', { model: 'vllm-llama', messages: [{ role: 'user', content: 'hi' }], ...extras });
     expect(response.status).toBe(200);
     expect(h.upstream.requests[0].body).toMatchObject({ model: 'llama', ...extras });
     h.upstream.reset();
-    await expectRefused('/v1/chat/completions', { model: 'vllm-llama', messages: [{ role: 'user', content: 'hi' }], top_k: 40, litellm_params: {} }, 'litellm_params', 'unknown_parameter');
+    await expectRefused(
+      '/v1/chat/completions',
+      { model: 'vllm-llama', messages: [{ role: 'user', content: 'hi' }], top_k: 40, litellm_params: {} },
+      'litellm_params',
+      'unknown_parameter',
+    );
     // An allow-list never opens the fields that pick the upstream.
-    await expectRefused('/v1/chat/completions', { model: 'vllm-llama', messages: [{ role: 'user', content: 'hi' }], api_base: 'http://evil.example' }, 'api_base', 'forbidden_parameter');
+    await expectRefused(
+      '/v1/chat/completions',
+      { model: 'vllm-llama', messages: [{ role: 'user', content: 'hi' }], api_base: 'http://evil.example' },
+      'api_base',
+      'forbidden_parameter',
+    );
   });
 
   it('allows the extras on embeddings and legacy completions too', async () => {

@@ -24,7 +24,13 @@ beforeAll(async () => {
       version: 2,
       providers: [
         ...content.providers,
-        provider({ id: 'prov-a', name: 'upstream-a', kind: 'openai-compatible', baseUrl: h.upstream.baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY } }),
+        provider({
+          id: 'prov-a',
+          name: 'upstream-a',
+          kind: 'openai-compatible',
+          baseUrl: h.upstream.baseUrl,
+          seal: { box: h.secretBox, secret: UPSTREAM_KEY },
+        }),
         provider({ id: 'prov-b', name: 'upstream-b', kind: 'openai-compatible', baseUrl: b.baseUrl, seal: { box: h.secretBox, secret: UPSTREAM_KEY } }),
         provider({ id: 'prov-quick', name: 'mock-quick', kind: 'mock', baseUrl: 'mock://?latency_ms=5' }),
         provider({ id: 'prov-sluggish', name: 'mock-sluggish', kind: 'mock', baseUrl: 'mock://?latency_ms=60' }),
@@ -39,15 +45,56 @@ beforeAll(async () => {
             deployment({ id: 'dep-duo-b', providerId: 'prov-b', upstreamModel: 'duo-b', weight: 3, timeouts: FAST }),
           ],
         }),
-        model({ id: 'm-primary', name: 'primary', fallbackChainId: 'chain-backup', deployments: [deployment({ id: 'dep-primary', providerId: 'prov-a', upstreamModel: 'primary-a', timeouts: FAST })] }),
-        model({ id: 'm-backup', name: 'backup', deployments: [deployment({ id: 'dep-backup', providerId: 'prov-b', upstreamModel: 'backup-b', timeouts: FAST })] }),
-        model({ id: 'm-picky', name: 'picky', fallbackChainId: 'chain-rate-only', deployments: [deployment({ id: 'dep-picky', providerId: 'prov-a', upstreamModel: 'picky-a', timeouts: { ...FAST, totalMs: 400 } })] }),
+        model({
+          id: 'm-primary',
+          name: 'primary',
+          fallbackChainId: 'chain-backup',
+          deployments: [deployment({ id: 'dep-primary', providerId: 'prov-a', upstreamModel: 'primary-a', timeouts: FAST })],
+        }),
+        model({
+          id: 'm-backup',
+          name: 'backup',
+          deployments: [deployment({ id: 'dep-backup', providerId: 'prov-b', upstreamModel: 'backup-b', timeouts: FAST })],
+        }),
+        model({
+          id: 'm-picky',
+          name: 'picky',
+          fallbackChainId: 'chain-rate-only',
+          deployments: [deployment({ id: 'dep-picky', providerId: 'prov-a', upstreamModel: 'picky-a', timeouts: { ...FAST, totalMs: 400 } })],
+        }),
         model({ id: 'm-solo', name: 'solo', deployments: [deployment({ id: 'dep-solo', providerId: 'prov-a', upstreamModel: 'solo-a', timeouts: FAST })] }),
         // No timeout of its own for 10 s: only the client's abort can end its hanging stream sooner.
-        model({ id: 'm-patient', name: 'patient', deployments: [deployment({ id: 'dep-patient', providerId: 'prov-a', upstreamModel: 'patient-a', timeouts: { connectMs: null, firstByteMs: 10_000, totalMs: 30_000, idleMs: 10_000 } })] }),
-        model({ id: 'm-small', name: 'small-window', contextWindow: 60, fallbackChainId: 'chain-big', deployments: [deployment({ id: 'dep-small', providerId: 'prov-a', upstreamModel: 'small-a' })] }),
-        model({ id: 'm-big', name: 'big-window', contextWindow: 100_000, deployments: [deployment({ id: 'dep-big', providerId: 'prov-b', upstreamModel: 'big-b' })] }),
-        model({ id: 'm-tiny', name: 'tiny-window', contextWindow: 60, deployments: [deployment({ id: 'dep-tiny', providerId: 'prov-a', upstreamModel: 'tiny-a' })] }),
+        model({
+          id: 'm-patient',
+          name: 'patient',
+          deployments: [
+            deployment({
+              id: 'dep-patient',
+              providerId: 'prov-a',
+              upstreamModel: 'patient-a',
+              timeouts: { connectMs: null, firstByteMs: 10_000, totalMs: 30_000, idleMs: 10_000 },
+            }),
+          ],
+        }),
+        model({
+          id: 'm-small',
+          name: 'small-window',
+          contextWindow: 60,
+          fallbackChainId: 'chain-big',
+          deployments: [deployment({ id: 'dep-small', providerId: 'prov-a', upstreamModel: 'small-a' })],
+        }),
+        model({
+          id: 'm-big',
+          name: 'big-window',
+          contextWindow: 100_000,
+          deployments: [deployment({ id: 'dep-big', providerId: 'prov-b', upstreamModel: 'big-b' })],
+        }),
+        model({
+          id: 'm-tiny',
+          name: 'tiny-window',
+          contextWindow: 60,
+          deployments: [deployment({ id: 'dep-tiny', providerId: 'prov-a', upstreamModel: 'tiny-a' })],
+        }),
         model({
           id: 'm-lat',
           name: 'lat',

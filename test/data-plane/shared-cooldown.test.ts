@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { busNames } from '../../shared/events/bus-names.ts';
 import { silentLogger } from '../../data-plane/logger.ts';
 import type { CooldownStore } from '../../data-plane/routing/cooldown.ts';
 import { createRedisCooldownStore } from '../../data-plane/routing/redis-cooldown-store.ts';
+import { busNames } from '../../shared/events/bus-names.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const available = await requireOrSkip('Redis', isReachable(redisUrl()));

@@ -37,7 +37,9 @@ describe('snapshots', () => {
       version: 2,
       upstreamBaseUrl: h.upstream.baseUrl,
       secretBox: h.secretBox,
-      extraModels: [model({ id: 'model-new', name: 'brand-new', deployments: [deployment({ id: 'dep-new', providerId: 'prov-mock', upstreamModel: 'new-1' })] })],
+      extraModels: [
+        model({ id: 'model-new', name: 'brand-new', deployments: [deployment({ id: 'dep-new', providerId: 'prov-mock', upstreamModel: 'new-1' })] }),
+      ],
     });
     await publishSnapshot(h.bus, v2);
     await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));

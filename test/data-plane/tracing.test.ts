@@ -116,12 +116,16 @@ describe('OpenTelemetry traces', () => {
     attempts.forEach((attempt, index) => {
       expect(attempt.spanContext().traceId).toBe(CALLER.traceId);
       // The upstream hangs under the attempt that called it, not under the request or the caller.
-      expect(traceparentOf(upstreamRequests[index].headers.traceparent)).toEqual({ traceId: CALLER.traceId, parentId: attempt.spanContext().spanId, flags: '01' });
+      expect(traceparentOf(upstreamRequests[index].headers.traceparent)).toEqual({
+        traceId: CALLER.traceId,
+        parentId: attempt.spanContext().spanId,
+        flags: '01',
+      });
       expect(upstreamRequests[index].headers.tracestate).toBe(CALLER_TRACESTATE);
     });
   });
 
-  it("honours an unsampled caller: nothing is exported and the upstream is told it is unsampled", async () => {
+  it('honours an unsampled caller: nothing is exported and the upstream is told it is unsampled', async () => {
     const exporter = collectingExporter();
     harness = await startHarness({ tracing: { exporter } });
     const response = await harness.chat(chatBody({ stream: true }), { headers: { traceparent: `00-${CALLER.traceId}-${CALLER.spanId}-00` } });
@@ -190,8 +194,16 @@ describe('OpenTelemetry traces', () => {
   it('traces embeddings like chat: a request span and its attempts', async () => {
     const exporter = collectingExporter();
     harness = await startHarness({ tracing: { exporter } });
-    const embedder = model({ id: 'model-embed', name: 'embed', capabilities: { streaming: false, tools: false, embeddings: true }, deployments: [deployment({ id: 'dep-embed', providerId: 'prov-mock', upstreamModel: 'embed-1' })] });
-    await publishSnapshot(harness.bus, scenarioSnapshot({ version: 2, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox, extraModels: [embedder] }));
+    const embedder = model({
+      id: 'model-embed',
+      name: 'embed',
+      capabilities: { streaming: false, tools: false, embeddings: true },
+      deployments: [deployment({ id: 'dep-embed', providerId: 'prov-mock', upstreamModel: 'embed-1' })],
+    });
+    await publishSnapshot(
+      harness.bus,
+      scenarioSnapshot({ version: 2, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox, extraModels: [embedder] }),
+    );
     await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2));
     const response = await fetch(`${harness.url}/v1/embeddings`, {
       method: 'POST',
@@ -237,7 +249,9 @@ describe('OpenTelemetry traces', () => {
       await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0));
       // OTLP/JSON attributes ({ key, value: { stringValue | intValue | doubleValue | arrayValue } }) as a plain object.
       const plainValue = (value: any): unknown =>
-        value.arrayValue ? value.arrayValue.values.map(plainValue) : (value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue)));
+        value.arrayValue
+          ? value.arrayValue.values.map(plainValue)
+          : (value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue)));
       const spans = posts.flatMap((post) => post.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
       const attributes = (span: any) => Object.fromEntries(span.attributes.map((a: any) => [a.key, plainValue(a.value)]));
       const servers = spans.filter((span: any) => span.name === 'POST /v1/chat/completions');

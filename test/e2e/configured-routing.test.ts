@@ -8,7 +8,7 @@ import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../support/fake-fixture-upstream.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -56,9 +56,17 @@ describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and R
     const capabilities = { streaming: true, tools: true, embeddings: true };
     const price = { inputPerMillion: '1000000', outputPerMillion: '2000000' };
     await kit.model({ name: 'backup', capabilities, price, deployments: [{ providerId: b.id, upstreamModel: 'backup-b' }] });
-    const chain = await kit.ok('createFallbackChain', { input: { name: 'to-backup', models: ['backup'], triggers: ['SERVER_ERROR', 'TIMEOUT', 'RATE_LIMIT'] } });
+    const chain = await kit.ok('createFallbackChain', {
+      input: { name: 'to-backup', models: ['backup'], triggers: ['SERVER_ERROR', 'TIMEOUT', 'RATE_LIMIT'] },
+    });
     await kit.model({ name: 'primary', capabilities, price, fallbackChainId: chain.id, deployments: [{ providerId: a.id, upstreamModel: 'primary-a' }] });
-    await kit.model({ name: 'far-away', capabilities, price, fallbackChainId: chain.id, deployments: [{ providerId: dead.id, upstreamModel: 'never', timeouts: { connectMs: 200 } }] });
+    await kit.model({
+      name: 'far-away',
+      capabilities,
+      price,
+      fallbackChainId: chain.id,
+      deployments: [{ providerId: dead.id, upstreamModel: 'never', timeouts: { connectMs: 200 } }],
+    });
     teamId = (await kit.team({ slug: 'routing' })).id;
     const { secret } = await kit.apiKey({ teamId });
     client = new OpenAI({ baseURL: `http://127.0.0.1:${data.port}/v1`, apiKey: secret, maxRetries: 0, timeout: 20_000 });
@@ -83,7 +91,9 @@ describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and R
   it('chat falls back from the failing model to the chain', async () => {
     failThrice();
     healthy.enqueue({ file: 'openai/text.json' });
-    const { data: completion, response } = await client.chat.completions.create({ model: 'primary', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'primary', messages: [{ role: 'user', content: 'Hi' }] })
+      .withResponse();
     expect(completion.choices[0].message.content).toBe('Hello! Grüße aus 東京 👋');
     expect(served(response)).toEqual({ model: 'backup', provider: 'steady' });
     expect(healthy.requests.at(-1)).toMatchObject({ url: '/v1/chat/completions', body: { model: 'backup-b' } });
@@ -120,7 +130,11 @@ describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and R
     expect(attemptsSeen).toHaveLength(4);
     const rows = await vi.waitFor(
       async () => {
-        const { result } = await kit.query('usageEvents', { teamId, first: 100 }, 'edges { node { attempt model provider outcome status promptTokens completionTokens cost } }');
+        const { result } = await kit.query(
+          'usageEvents',
+          { teamId, first: 100 },
+          'edges { node { attempt model provider outcome status promptTokens completionTokens cost } }',
+        );
         const nodes = result.edges.map((edge: any) => edge.node);
         expect(nodes).toHaveLength(expected);
         return nodes;

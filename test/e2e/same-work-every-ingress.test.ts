@@ -8,7 +8,7 @@ import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../support/fake-fixture-upstream.ts';
-import { gqlKit, type GqlKit } from '../support/gql-kit.ts';
+import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -34,7 +34,22 @@ const ANTHROPIC_MESSAGE = JSON.stringify({
   usage: CACHED_USAGE,
 });
 const ANTHROPIC_STREAM = [
-  ['message_start', { type: 'message_start', message: { id: 'msg_01CacheHit', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], stop_reason: null, stop_sequence: null, usage: { ...CACHED_USAGE, output_tokens: 1 } } }],
+  [
+    'message_start',
+    {
+      type: 'message_start',
+      message: {
+        id: 'msg_01CacheHit',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-sonnet-4-5-20250929',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...CACHED_USAGE, output_tokens: 1 },
+      },
+    },
+  ],
   ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
   ['ping', { type: 'ping' }],
   ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello ' } }],
@@ -63,7 +78,13 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
     control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }) });
     kit = gqlKit(control);
     dataBus = createRedisBus({ url: redisUrl(), prefix });
-    data = await startDataPlane({ bus: dataBus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024 * 1024 });
+    data = await startDataPlane({
+      bus: dataBus,
+      host: '127.0.0.1',
+      port: 0,
+      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+      maxBodyBytes: 1024 * 1024,
+    });
 
     const capabilities = { streaming: true, tools: true, embeddings: false };
     // $1 in, $2 out, $0.50 cached, $1.25 cache writes per million tokens: 1, 2, 0.5 and 1.25 micro-USD a token.
@@ -77,7 +98,10 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
     const baseURL = `http://127.0.0.1:${data.port}`;
     openai = new OpenAI({ baseURL: `${baseURL}/v1`, apiKey: secret, maxRetries: 0 });
     anthropic = new Anthropic({ baseURL, apiKey: secret, maxRetries: 0 });
-    await vi.waitFor(async () => expect((await openai.models.list()).data.map((model) => model.id)).toEqual(expect.arrayContaining(['gpt-like', 'claude-like'])), { timeout: 5_000, interval: 50 });
+    await vi.waitFor(
+      async () => expect((await openai.models.list()).data.map((model) => model.id)).toEqual(expect.arrayContaining(['gpt-like', 'claude-like'])),
+      { timeout: 5_000, interval: 50 },
+    );
   });
 
   afterAll(async () => {
@@ -105,27 +129,63 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
   };
 
   it('six requests per model, one ledger row each, usage and cost identical per model', async () => {
-    await sendAll('gpt-like', { whole: () => openaiUpstream.enqueue({ file: 'openai/text.json' }), streamed: () => openaiUpstream.enqueue({ file: 'openai/text.sse' }) });
+    await sendAll('gpt-like', {
+      whole: () => openaiUpstream.enqueue({ file: 'openai/text.json' }),
+      streamed: () => openaiUpstream.enqueue({ file: 'openai/text.sse' }),
+    });
     await sendAll('claude-like', {
       whole: () => anthropicUpstream.enqueue({ body: ANTHROPIC_MESSAGE }),
       streamed: () => anthropicUpstream.enqueue({ body: ANTHROPIC_STREAM, headers: { 'content-type': 'text/event-stream' } }),
     });
     const rows = await vi.waitFor(
       async () => {
-        const { result } = await kit.query('usageEvents', { teamId, first: 100 }, 'edges { node { model promptTokens completionTokens cachedTokens cost providerCost estimated streamed outcome attempt } }');
+        const { result } = await kit.query(
+          'usageEvents',
+          { teamId, first: 100 },
+          'edges { node { model promptTokens completionTokens cachedTokens cost providerCost estimated streamed outcome attempt } }',
+        );
         const nodes = result.edges.map((edge: any) => edge.node);
         expect(nodes).toHaveLength(12);
         return nodes;
       },
       { timeout: 10_000, interval: 100 },
     );
-    const usage = (row: any) => ({ promptTokens: row.promptTokens, completionTokens: row.completionTokens, cachedTokens: row.cachedTokens, cost: row.cost, providerCost: row.providerCost, estimated: row.estimated, outcome: row.outcome, attempt: row.attempt });
+    const usage = (row: any) => ({
+      promptTokens: row.promptTokens,
+      completionTokens: row.completionTokens,
+      cachedTokens: row.cachedTokens,
+      cost: row.cost,
+      providerCost: row.providerCost,
+      estimated: row.estimated,
+      outcome: row.outcome,
+      attempt: row.attempt,
+    });
     const byModel = (model: string) => rows.filter((row: any) => row.model === model);
     expect(byModel('gpt-like').filter((row: any) => row.streamed)).toHaveLength(3);
     // 12 in, 15 out: 12 + 2 * 15 = 42 micro-USD, through every ingress, whole or streamed.
-    for (const row of byModel('gpt-like')) expect(usage(row)).toEqual({ promptTokens: 12, completionTokens: 15, cachedTokens: 0, cost: '42', providerCost: '42', estimated: false, outcome: 'ok', attempt: 1 });
+    for (const row of byModel('gpt-like'))
+      expect(usage(row)).toEqual({
+        promptTokens: 12,
+        completionTokens: 15,
+        cachedTokens: 0,
+        cost: '42',
+        providerCost: '42',
+        estimated: false,
+        outcome: 'ok',
+        attempt: 1,
+      });
     // 130 in of which 100 read from the cache and 20 written: 10 * 1 + 20 * 1.25 + 100 * 0.5 + 15 * 2 = 115 micro-USD.
-    for (const row of byModel('claude-like')) expect(usage(row)).toEqual({ promptTokens: 130, completionTokens: 15, cachedTokens: 100, cost: '115', providerCost: '115', estimated: false, outcome: 'ok', attempt: 1 });
+    for (const row of byModel('claude-like'))
+      expect(usage(row)).toEqual({
+        promptTokens: 130,
+        completionTokens: 15,
+        cachedTokens: 100,
+        cost: '115',
+        providerCost: '115',
+        estimated: false,
+        outcome: 'ok',
+        attempt: 1,
+      });
     expect(byModel('claude-like').filter((row: any) => row.streamed)).toHaveLength(3);
     // The Messages request reached Anthropic natively, the others through the chat translation.
     expect(anthropicUpstream.requests.map((request) => request.url)).toEqual(Array(6).fill('/v1/messages'));

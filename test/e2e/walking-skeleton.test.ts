@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
+import { type Client, createClient } from 'graphql-ws';
 import OpenAI from 'openai';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDataPlane, type DataPlane } from '../../data-plane/app.ts';
+import WebSocket from 'ws';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
-import { startFakeOpenAIUpstream, type FakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -109,13 +109,19 @@ describe.each([
       { providerId: provider.data.createProvider.data.id },
     );
     expect(model.data.createModel.data.id).toBeTruthy();
-    const key = await control.gql(`mutation($teamId: ID!) { createApiKey(input: { teamId: $teamId, name: "app" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`, { teamId });
+    const key = await control.gql(
+      `mutation($teamId: ID!) { createApiKey(input: { teamId: $teamId, name: "app" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`,
+      { teamId },
+    );
     const secret: string = key.data.createApiKey.data.secret;
 
     const received: any[] = [];
     const subscribed = new Promise<void>((resolve, reject) => {
       ws.subscribe(
-        { query: `subscription($teamId: ID!) { usage(teamId: $teamId) { id model provider promptTokens completionTokens cost providerCost priceVersion outcome streamed estimated } }`, variables: { teamId } },
+        {
+          query: `subscription($teamId: ID!) { usage(teamId: $teamId) { id model provider promptTokens completionTokens cost providerCost priceVersion outcome streamed estimated } }`,
+          variables: { teamId },
+        },
         { next: (message) => received.push(message.data?.usage ?? message), error: reject, complete: () => undefined },
       );
       // graphql-ws has no "subscribed" ack; the server registers on its next tick.
@@ -138,14 +144,28 @@ describe.each([
     expect(seen.headers.authorization).toBe('Bearer sk-fake-upstream-key');
     expect(seen.body.model).toBe('gpt-4o-mini-2024-07-18');
 
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     for await (const _chunk of stream) void _chunk;
 
     await waitFor(async () => received.length >= 2);
     expect(received).toHaveLength(2);
     for (const event of received) {
       // The fake reports 21 prompt and 7 completion tokens: 21 * 0.15 + 7 * 0.60 = 7.35 -> 8 micro-USD.
-      expect(event).toMatchObject({ model: 'gpt-4o-mini', provider: 'fake-openai', promptTokens: 21, completionTokens: 7, cost: '8', providerCost: '8', outcome: 'ok', estimated: false });
+      expect(event).toMatchObject({
+        model: 'gpt-4o-mini',
+        provider: 'fake-openai',
+        promptTokens: 21,
+        completionTokens: 7,
+        cost: '8',
+        providerCost: '8',
+        outcome: 'ok',
+        estimated: false,
+      });
       expect(event.priceVersion).toBeTruthy();
     }
     expect(received.map((event) => event.streamed).sort()).toEqual([false, true]);

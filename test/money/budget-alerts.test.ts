@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startControlPlaneHarness, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { gqlKit } from '../support/gql-kit.ts';
 import { usageEvent } from '../support/usage-events.ts';
@@ -49,7 +49,10 @@ forEachDatabase((target) => {
       await cp.bus.publishUsage(again);
       await cp.bus.publishUsage(again);
       await stored(6);
-      const racing = nextWithin(alerts, 500).then(() => 'another alert', () => 'none');
+      const racing = nextWithin(alerts, 500).then(
+        () => 'another alert',
+        () => 'none',
+      );
       expect(await racing).toBe('none');
       await alerts.return?.();
 

@@ -103,7 +103,13 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
       if (random() < 0.2) setTimeout(() => controller.abort(), Math.floor(random() * 40));
       try {
         const response = await harness.chat(
-          { model: random() < 0.8 ? 'm' : 'byok-m', messages: [{ role: 'user', content: `question ${i}` }], max_tokens: 50, stream: random() < 0.5, user: `user-${i % 3}` },
+          {
+            model: random() < 0.8 ? 'm' : 'byok-m',
+            messages: [{ role: 'user', content: `question ${i}` }],
+            max_tokens: 50,
+            stream: random() < 0.5,
+            user: `user-${i % 3}`,
+          },
           { signal: controller.signal },
         );
         await response.text();
@@ -115,12 +121,15 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
 
     // Every request has settled on the data plane and its events are on the stream.
     await harness.plane.moneyIdle();
-    await vi.waitFor(async () => {
-      await harness.plane.moneyIdle();
-      const month = new Date().toISOString().slice(0, 7);
-      const counter = await redis.hmget(`${prefix}:budget:team:t:monthly:${month}`, 'reserved');
-      expect(Number(counter[0] ?? 0)).toBe(0);
-    }, { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        await harness.plane.moneyIdle();
+        const month = new Date().toISOString().slice(0, 7);
+        const counter = await redis.hmget(`${prefix}:budget:team:t:monthly:${month}`, 'reserved');
+        expect(Number(counter[0] ?? 0)).toBe(0);
+      },
+      { timeout: 10_000 },
+    );
 
     // Consumer B: its first batch fails inside the transaction (rolled back), then it works and
     // reclaims what consumer A left pending.
@@ -147,12 +156,15 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
       const event = UsageEvent.parse(JSON.parse(fields[1]));
       events.set(event.id, event);
     }
-    await vi.waitFor(async () => {
-      expect(await database.prisma.usageEvent.count()).toBe(events.size);
-      const pending = (await redis.xpending(names.usageStream, names.usageGroup)) as [number, ...unknown[]];
-      // Only A's stuck batch may remain pending until B reclaimed and acknowledged it.
-      expect(pending[0]).toBe(0);
-    }, { timeout: 15_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        expect(await database.prisma.usageEvent.count()).toBe(events.size);
+        const pending = (await redis.xpending(names.usageStream, names.usageGroup)) as [number, ...unknown[]];
+        // Only A's stuck batch may remain pending until B reclaimed and acknowledged it.
+        expect(pending[0]).toBe(0);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
 
     const sum = (list: UsageEvent[], f: (e: UsageEvent) => number) => list.reduce((s, e) => s + f(e), 0);
     const all = [...events.values()];
@@ -165,7 +177,9 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
     const counter = async (name: string) => Number((await redis.hget(`${prefix}:${name}`, 'spent')) ?? 0);
 
     const cost = sum(all, (e) => e.costMicroUsd);
-    console.log(`conservation seed ${seed}: ${all.length} events (${entries.length} stream entries), ${cost} micro-USD, A committed ${aCommitted} before dying`);
+    console.log(
+      `conservation seed ${seed}: ${all.length} events (${entries.length} stream entries), ${cost} micro-USD, A committed ${aCommitted} before dying`,
+    );
     expect(aCommitted).toBeGreaterThan(0);
     expect(failedOnce).toBe(true);
     expect(all.length).toBeGreaterThan(total / 2);
@@ -176,9 +190,13 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
     expect(ledger._sum.cachedTokens).toBe(sum(all, (e) => e.cachedTokens));
     expect(await counter(`budget:team:t:monthly:${month}`)).toBe(cost);
     expect(await counter(`budget:key:k:daily:${day}`)).toBe(cost);
-    expect(await counter('credits:team:t')).toBe(sum(all.filter((e) => !e.byok), (e) => e.costMicroUsd));
+    expect(await counter('credits:team:t')).toBe(
+      sum(
+        all.filter((e) => !e.byok),
+        (e) => e.costMicroUsd,
+      ),
+    );
     // Every attempt that reached a priced model and may have been billed was charged something.
     for (const e of all) if (e.outcome !== 'upstream_error' || e.status === 200) expect(e.costMicroUsd).toBeGreaterThan(0);
   });
 });
-

@@ -51,7 +51,9 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
       { url: upstream.baseUrl },
     );
     providerId = provider.createProvider.data.id;
-    await mutate(`mutation($p: ID!) { createModel(input: { name: "echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, { p: providerId });
+    await mutate(`mutation($p: ID!) { createModel(input: { name: "echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, {
+      p: providerId,
+    });
     const createKey = `mutation($t: ID!, $n: String!, $l: LimitsInput) { createApiKey(input: { teamId: $t, name: $n, limits: $l }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`;
     loadKey = (await mutate(createKey, { t: teamId, n: 'load' })).createApiKey.data.secret;
     limitedKey = (await mutate(createKey, { t: teamId, n: 'limited', l: { rpm: RPM } })).createApiKey.data.secret;
@@ -110,13 +112,26 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
       `mutation($p: ID!) { createModel(input: { name: "priced", price: { inputPerMillion: "1000000", outputPerMillion: "2000000" }, deployments: [{ providerId: $p, upstreamModel: "priced-1" }] }) { __typename } }`,
       { p: providerId },
     );
-    const created = await mutate(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "budgeted" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`, { t: teamId });
+    const created = await mutate(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "budgeted" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`,
+      { t: teamId },
+    );
     const { secret, apiKey } = created.createApiKey.data;
     const BUDGET = 35 * 10;
-    await mutate(`mutation($k: ID!, $a: MicroUSD!) { setBudget(input: { scope: KEY, scopeId: $k, amount: $a, period: MONTHLY, hard: true }) { __typename } }`, { k: apiKey.id, a: String(BUDGET) });
+    await mutate(`mutation($k: ID!, $a: MicroUSD!) { setBudget(input: { scope: KEY, scopeId: $k, amount: $a, period: MONTHLY, hard: true }) { __typename } }`, {
+      k: apiKey.id,
+      a: String(BUDGET),
+    });
     // Every process serves the new model and knows the budget before the burst.
     for (const plane of planes) {
-      await waitUntil(async () => (await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.json())).data?.some((m: { id: string }) => m.id === 'priced'), 10_000, `${plane.url} serves priced`);
+      await waitUntil(
+        async () =>
+          (await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.json())).data?.some(
+            (m: { id: string }) => m.id === 'priced',
+          ),
+        10_000,
+        `${plane.url} serves priced`,
+      );
     }
 
     const statuses = await Promise.all(
@@ -168,7 +183,8 @@ describe.skipIf(!servicesUp)('money across data plane processes', () => {
     expect(cut, 'requests in flight when the process died').toBeGreaterThan(0);
 
     // Every received response has its usage event in the ledger, exactly once.
-    const count = () => control.database.prisma.usageEvent.groupBy({ by: ['requestId'], where: { requestId: { in: succeeded }, status: 200 }, _count: { _all: true } });
+    const count = () =>
+      control.database.prisma.usageEvent.groupBy({ by: ['requestId'], where: { requestId: { in: succeeded }, status: 200 }, _count: { _all: true } });
     await waitUntil(async () => (await count()).length === succeeded.length, 10_000, `${succeeded.length} usage events stored`);
     const rows = await count();
     expect(rows.every((row) => row._count._all === 1)).toBe(true);

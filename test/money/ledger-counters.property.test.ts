@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { teamBudgetStatus } from '../../control-plane/domain/budgets/budget-status.ts';
 import { creditBalance } from '../../control-plane/domain/credits/credits.ts';
 import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
@@ -14,6 +13,7 @@ import { repairLedger } from '../../control-plane/usage/ledger-repair.ts';
 import { createLiveEvents } from '../../control-plane/usage/live-events.ts';
 import { burnWindowStart } from '../../control-plane/usage/spend-counters.ts';
 import { usageRollup } from '../../control-plane/usage/usage-rollup.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { periodStart } from '../../shared/budgets/periods.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
@@ -56,7 +56,8 @@ function crashing(prisma: PrismaClient, crashAt: number): PrismaClient {
     new Proxy(client, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
-        if (prop === '$transaction') return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) => (value as Function).call(target, (tx: object) => fn(wrap(tx)), opts);
+        if (prop === '$transaction')
+          return (fn: (tx: unknown) => Promise<unknown>, opts?: unknown) => (value as Function).call(target, (tx: object) => fn(wrap(tx)), opts);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           if (++count === crashAt) throw new Error('crash');
@@ -78,7 +79,17 @@ forEachDatabase((target) => {
     const prisma = h.database.prisma;
     const ingest = createUsageIngestor(prisma, createLiveEvents());
     const step = fc.record({
-      events: fc.array(fc.record({ n: fc.nat(40), key: fc.nat(2), ageMs: fc.oneof(fc.nat(3_600_000), fc.nat(45 * DAY)), cost: fc.nat(5_000), byok: fc.boolean(), attempt: fc.integer({ min: 1, max: 2 }) }), { minLength: 1, maxLength: 25 }),
+      events: fc.array(
+        fc.record({
+          n: fc.nat(40),
+          key: fc.nat(2),
+          ageMs: fc.oneof(fc.nat(3_600_000), fc.nat(45 * DAY)),
+          cost: fc.nat(5_000),
+          byok: fc.boolean(),
+          attempt: fc.integer({ min: 1, max: 2 }),
+        }),
+        { minLength: 1, maxLength: 25 },
+      ),
       redeliver: fc.boolean(),
       crashAt: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
     });
@@ -86,19 +97,31 @@ forEachDatabase((target) => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
         const run = randomBytes(4).toString('hex');
         const team = await prisma.team.create({ data: { name: run, slug: `t-${run}` } });
-        const keys = await Promise.all([0, 1, 2].map((i) =>
-          prisma.apiKey.create({ data: { teamId: team.id, name: `k${i}`, prefix: `p${run}${i}`, hash: `h${run}${i}`, allowedModels: [] } })));
-        await prisma.budget.createMany({ data: [
-          { scope: 'team', scopeId: team.id, teamId: team.id, period: 'monthly', amountMicroUsd: 60_000n, alertThresholds: [50, 80, 100] },
-          { scope: 'team', scopeId: team.id, teamId: team.id, period: 'daily', amountMicroUsd: 9_000n, alertThresholds: [50] },
-          { scope: 'key', scopeId: keys[0]!.id, teamId: team.id, apiKeyId: keys[0]!.id, period: 'weekly', amountMicroUsd: 20_000n, alertThresholds: [90] },
-          { scope: 'key', scopeId: keys[1]!.id, teamId: team.id, apiKeyId: keys[1]!.id, period: 'total', amountMicroUsd: 30_000n, alertThresholds: [] },
-        ] });
-        // The same n is the same event (same id, same content): a duplicate, whichever batch carries it.
-        const event = (e: { n: number; key: number; ageMs: number; cost: number; byok: boolean; attempt: number }): UsageEvent => usageEvent(team.id, keys[e.key]!.id, {
-          id: `${run}-${e.n}:${e.attempt}`, requestId: `${run}-${e.n}`, attempt: e.attempt, costMicroUsd: e.cost, byok: e.byok,
-          model: e.n % 2 ? 'm-a' : 'm-b', endUser: e.n % 3 ? null : 'u', startedAt: new Date(NOW.getTime() - e.ageMs).toISOString(),
+        const keys = await Promise.all(
+          [0, 1, 2].map((i) =>
+            prisma.apiKey.create({ data: { teamId: team.id, name: `k${i}`, prefix: `p${run}${i}`, hash: `h${run}${i}`, allowedModels: [] } }),
+          ),
+        );
+        await prisma.budget.createMany({
+          data: [
+            { scope: 'team', scopeId: team.id, teamId: team.id, period: 'monthly', amountMicroUsd: 60_000n, alertThresholds: [50, 80, 100] },
+            { scope: 'team', scopeId: team.id, teamId: team.id, period: 'daily', amountMicroUsd: 9_000n, alertThresholds: [50] },
+            { scope: 'key', scopeId: keys[0]!.id, teamId: team.id, apiKeyId: keys[0]!.id, period: 'weekly', amountMicroUsd: 20_000n, alertThresholds: [90] },
+            { scope: 'key', scopeId: keys[1]!.id, teamId: team.id, apiKeyId: keys[1]!.id, period: 'total', amountMicroUsd: 30_000n, alertThresholds: [] },
+          ],
         });
+        // The same n is the same event (same id, same content): a duplicate, whichever batch carries it.
+        const event = (e: { n: number; key: number; ageMs: number; cost: number; byok: boolean; attempt: number }): UsageEvent =>
+          usageEvent(team.id, keys[e.key]!.id, {
+            id: `${run}-${e.n}:${e.attempt}`,
+            requestId: `${run}-${e.n}`,
+            attempt: e.attempt,
+            costMicroUsd: e.cost,
+            byok: e.byok,
+            model: e.n % 2 ? 'm-a' : 'm-b',
+            endUser: e.n % 3 ? null : 'u',
+            startedAt: new Date(NOW.getTime() - e.ageMs).toISOString(),
+          });
         const content = new Map<string, UsageEvent>();
         const delivered: UsageEvent[][] = [];
         for (const s of steps) {
@@ -143,8 +166,12 @@ forEachDatabase((target) => {
     await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'monthly'`, team.id);
     await prisma.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE "teamId" = $1`, team.id);
     const found = await repairLedger(prisma, { fix: true, now: NOW });
-    expect(found.differences.map((d) => [d.table, d.key.period ?? 'day', d.stored?.costMicroUsd ?? null, d.expected?.costMicroUsd ?? null]))
-      .toEqual(expect.arrayContaining([['UsageDaily', 'day', null, '700'], ['UsageSpend', 'monthly', '701', '700']]));
+    expect(found.differences.map((d) => [d.table, d.key.period ?? 'day', d.stored?.costMicroUsd ?? null, d.expected?.costMicroUsd ?? null])).toEqual(
+      expect.arrayContaining([
+        ['UsageDaily', 'day', null, '700'],
+        ['UsageSpend', 'monthly', '701', '700'],
+      ]),
+    );
     expect((await repairLedger(prisma, { fix: false, now: NOW })).differences).toEqual([]);
     expect((await teamBudgetStatus(prisma, team.id, NOW)).budgets).toEqual([]);
     expect((await usageRollup(prisma, { teamId: team.id, groupBy: [], from: new Date(0), to: new Date(NOW.getTime() + DAY) }))[0]?.cost).toBe(700n);

@@ -27,7 +27,10 @@ forEachDatabase((target) => {
     const team = await prisma.team.create({ data: { name: run, slug: `ret-${run}` } });
     await prisma.budget.create({ data: { scope: 'team', scopeId: team.id, teamId: team.id, period: 'monthly', amountMicroUsd: 10_000n, alertThresholds: [] } });
     const at = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * DAY).toISOString();
-    await createUsageIngestor(prisma, createLiveEvents())([
+    await createUsageIngestor(
+      prisma,
+      createLiveEvents(),
+    )([
       usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: at(40) }),
       usageEvent(team.id, 'k', { costMicroUsd: 200, startedAt: at(10) }),
       usageEvent(team.id, 'k', { costMicroUsd: 300, startedAt: at(2) }),
@@ -39,7 +42,12 @@ forEachDatabase((target) => {
     expect(await prisma.usageEvent.count({ where: { teamId: team.id } })).toBe(2);
     // What the counters answer is unchanged: all history, at day resolution.
     const rollup = await usageRollup(prisma, { teamId: team.id, groupBy: ['DAY'], from: new Date(0), to: NOW });
-    expect(rollup.map((r) => [r.day, r.cost])).toEqual([['2026-05-06', 100n], ['2026-06-05', 200n], ['2026-06-13', 300n], ['2026-06-15', 400n]]);
+    expect(rollup.map((r) => [r.day, r.cost])).toEqual([
+      ['2026-05-06', 100n],
+      ['2026-06-05', 200n],
+      ['2026-06-13', 300n],
+      ['2026-06-15', 400n],
+    ]);
     expect((await teamBudgetStatus(prisma, team.id, NOW)).budgets[0]?.spentMicroUsd).toBe(900n);
     expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(1000n);
     // Repair recomputes only what raw events still cover: no false differences for expired days.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisMoneyStore } from '../../data-plane/money/redis-money-store.ts';
 import { createMemoryMoneyStore } from '../../data-plane/money/memory-money-store.ts';
 import type { MoneyStore } from '../../data-plane/money/money-store.ts';
+import { createRedisMoneyStore } from '../../data-plane/money/redis-money-store.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
 import { type MoneyHarness, type MoneyScenario, startMoneyHarness } from './money-harness.ts';
 
@@ -63,13 +63,15 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
   it.skipIf(skip)('caps parallel requests per deployment', async () => {
     const { h } = await start({ deploymentLimits: { maxParallel: 2 } });
     h.upstream.enqueue({ kind: 'reply', usage: FULL_USAGE as never, delayMs: 300 }, { kind: 'reply', usage: FULL_USAGE as never, delayMs: 300 });
-    const statuses = await Promise.all([h.chat(BODY), h.chat(BODY), new Promise((r) => setTimeout(r, 100)).then(() => h.chat(BODY))].map(async (p) => (await p).status));
+    const statuses = await Promise.all(
+      [h.chat(BODY), h.chat(BODY), new Promise((r) => setTimeout(r, 100)).then(() => h.chat(BODY))].map(async (p) => (await p).status),
+    );
     expect(statuses.sort()).toEqual([200, 200, 429]);
     await h.settled(2);
     expect((await h.chat(BODY)).status).toBe(200);
   });
 
-  it.skipIf(skip)("routes past a deployment whose own rpm is spent to one with room, and refuses only when none has", async () => {
+  it.skipIf(skip)('routes past a deployment whose own rpm is spent to one with room, and refuses only when none has', async () => {
     const { h } = await start({ deploymentLimits: { rpm: 2 }, secondDeploymentLimits: { rpm: 2 } });
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await h.chat(BODY)).status);

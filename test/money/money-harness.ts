@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { vi } from 'vitest';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
+import type { MoneyStore } from '../../data-plane/money/money-store.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { ConfigSnapshot, SnapshotBudget, SnapshotLimits, SnapshotPlan } from '../../shared/snapshot/schema.ts';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import type { MoneyStore } from '../../data-plane/money/money-store.ts';
 import { type FakeOpenAIUpstream, type FakeUpstreamOptions, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, price, provider, publishSnapshot, team, testSecretBox } from '../support/snapshot-fixture.ts';
 
@@ -60,13 +60,28 @@ export function moneySnapshot(args: { version: number; baseUrl: string; secretBo
       provider({ id: 'own', name: 'own', kind: 'openai-compatible', baseUrl: args.baseUrl, seal, teamId: 't' }),
     ],
     models: [
-      model({ id: 'm', name: 'm', price: PRICE, fallbackChainId: args.priceyFallback ? 'chain' : null, deployments: [
+      model({
+        id: 'm',
+        name: 'm',
+        price: PRICE,
+        fallbackChainId: args.priceyFallback ? 'chain' : null,
+        deployments: [
           deployment({ id: 'dep-m', providerId: 'fake', upstreamModel: 'up-m', limits: { ...NO_LIMITS, ...args.deploymentLimits } }),
-          ...(args.secondDeploymentLimits ? [deployment({ id: 'dep-m2', providerId: 'fake', upstreamModel: 'up-m2', limits: { ...NO_LIMITS, ...args.secondDeploymentLimits } })] : []),
-        ] }),
+          ...(args.secondDeploymentLimits
+            ? [deployment({ id: 'dep-m2', providerId: 'fake', upstreamModel: 'up-m2', limits: { ...NO_LIMITS, ...args.secondDeploymentLimits } })]
+            : []),
+        ],
+      }),
       model({ id: 'byok-m', name: 'byok-m', price: PRICE, deployments: [deployment({ id: 'dep-own', providerId: 'own', upstreamModel: 'up-m' })] }),
       ...(args.priceyFallback
-        ? [model({ id: 'm-pricey', name: 'm-pricey', price: price({ version: 'p-10', inputPerMillion: 10_000_000, outputPerMillion: 20_000_000 }), deployments: [deployment({ id: 'dep-pricey', providerId: 'fake', upstreamModel: 'up-pricey' })] })]
+        ? [
+            model({
+              id: 'm-pricey',
+              name: 'm-pricey',
+              price: price({ version: 'p-10', inputPerMillion: 10_000_000, outputPerMillion: 20_000_000 }),
+              deployments: [deployment({ id: 'dep-pricey', providerId: 'fake', upstreamModel: 'up-pricey' })],
+            }),
+          ]
         : []),
     ],
     fallbackChains: args.priceyFallback ? [{ id: 'chain', name: 'to-pricey', modelIds: ['m-pricey'], triggers: ['server_error'] }] : [],
@@ -139,9 +154,12 @@ export async function startMoneyHarness(
       });
     },
     async settled(count) {
-      await vi.waitFor(() => {
-        if (usageEvents.length < count) throw new Error(`${usageEvents.length} of ${count} usage events`);
-      }, { timeout: 10_000 });
+      await vi.waitFor(
+        () => {
+          if (usageEvents.length < count) throw new Error(`${usageEvents.length} of ${count} usage events`);
+        },
+        { timeout: 10_000 },
+      );
       await plane.moneyIdle();
     },
     async close() {

@@ -16,7 +16,11 @@ describe('Redis unreachable', () => {
     const statuses = [];
     for (let i = 0; i < 6; i++) statuses.push((await harness.chat({ model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    const ready = (await (await fetch(`${harness.url}/readyz`)).json()) as { status: string; degraded: string[]; money: { degraded: boolean; localShare: number; pendingSettles: number } };
+    const ready = (await (await fetch(`${harness.url}/readyz`)).json()) as {
+      status: string;
+      degraded: string[];
+      money: { degraded: boolean; localShare: number; pendingSettles: number };
+    };
     expect(ready.status).toBe('ready');
     // Every degraded state shows in `degraded`, not only in its own section.
     expect(ready.degraded).toContain('money_local_share');

@@ -16,7 +16,9 @@ describe.skipIf(!redisUp)('limits across three data planes', () => {
     // Three planes, each with its own Redis connection, as three processes would have.
     const prefix = `tg-3p-${randomBytes(4).toString('hex')}`;
     for (let i = 0; i < 3; i++) {
-      planes.push(await startMoneyHarness({ keyLimits: { rpm: 30 }, planLimits: { tpm: 100_000 } }, { store: createRedisMoneyStore({ url: redisUrl(), prefix }) }));
+      planes.push(
+        await startMoneyHarness({ keyLimits: { rpm: 30 }, planLimits: { tpm: 100_000 } }, { store: createRedisMoneyStore({ url: redisUrl(), prefix }) }),
+      );
     }
     const body = { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5 };
     const started = Date.now();

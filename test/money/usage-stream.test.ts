@@ -58,7 +58,10 @@ describe.skipIf(!redisUp)('usage stream on Redis', () => {
       await bus.publishUsage(event);
       await redis.xadd(names.usageStream, '*', 'event', '{not json');
       await until(() => letters.length === 2);
-      expect(letters.map((l) => [l.kind, l.eventId]).sort()).toEqual([['failed', event.id], ['invalid', null]]);
+      expect(letters.map((l) => [l.kind, l.eventId]).sort()).toEqual([
+        ['failed', event.id],
+        ['invalid', null],
+      ]);
       expect(await redis.xlen(names.usageDeadLetterStream)).toBe(2);
       const text = (await metrics.render()).body;
       expect(text).toContain('tollgate_usage_dead_lettered_total{kind="failed"} 1');

@@ -65,7 +65,10 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     // The first replica makes the first-run rows; the other two then start together.
     controls = [await spawnPlane('control-plane/main.ts', controlEnv('cp-1'), 60_000)];
     controls.push(...(await Promise.all(['cp-2', 'cp-3'].map((id) => spawnPlane('control-plane/main.ts', controlEnv(id), 60_000)))));
-    const team = await gql(controls[0], `mutation { createTeam(input: { name: "Failover", slug: "failover" }) { ... on MutationCreateTeamSuccess { data { id } } } }`);
+    const team = await gql(
+      controls[0],
+      `mutation { createTeam(input: { name: "Failover", slug: "failover" }) { ... on MutationCreateTeamSuccess { data { id } } } }`,
+    );
     teamId = team.createTeam.data.id;
     const provider = await gql(
       controls[1],
@@ -77,28 +80,40 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
       `mutation($p: ID!) { createModel(input: { name: "echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }], price: { inputPerMillion: "1000000", outputPerMillion: "2000000" } }) { __typename } }`,
       { p: provider.createProvider.data.id },
     );
-    const key = await gql(controls[0], `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "load" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`, { t: teamId });
+    const key = await gql(
+      controls[0],
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "load" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`,
+      { t: teamId },
+    );
     appKey = key.createApiKey.data.secret;
     datas = await Promise.all(
       ['dp-1', 'dp-2', 'dp-3'].map((id) => {
         const dir = mkdtempSync(path.join(tmpdir(), `tollgate-${id}-`));
         dirs.push(dir);
-        return spawnPlane('data-plane/main.ts', {
-          DATA_PLANE_PORT: '0',
-          REDIS_URL: redisUrl(),
-          TOLLGATE_BUS_PREFIX: prefix,
-          TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
-          TOLLGATE_DATA_DIR: dir,
-          TOLLGATE_INSTANCE_ID: id,
-          TOLLGATE_HEARTBEAT_INTERVAL_MS: '500',
-        }, 60_000);
+        return spawnPlane(
+          'data-plane/main.ts',
+          {
+            DATA_PLANE_PORT: '0',
+            REDIS_URL: redisUrl(),
+            TOLLGATE_BUS_PREFIX: prefix,
+            TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
+            TOLLGATE_DATA_DIR: dir,
+            TOLLGATE_INSTANCE_ID: id,
+            TOLLGATE_HEARTBEAT_INTERVAL_MS: '500',
+          },
+          60_000,
+        );
       }),
     );
     for (const plane of datas) {
-      await waitUntil(async () => {
-        const response = await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${appKey}` } });
-        return response.ok && ((await response.json()) as { data: { id: string }[] }).data.some((m) => m.id === 'echo');
-      }, 20_000, `${plane.url} serves the model`);
+      await waitUntil(
+        async () => {
+          const response = await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${appKey}` } });
+          return response.ok && ((await response.json()) as { data: { id: string }[] }).data.some((m) => m.id === 'echo');
+        },
+        20_000,
+        `${plane.url} serves the model`,
+      );
     }
   }, 180_000);
 
@@ -135,10 +150,14 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     });
     // Both subscriptions are live once a request's usage reaches both.
     const client = (plane: PlaneProcess) => new OpenAI({ baseURL: `${plane.url}/v1`, apiKey: appKey, maxRetries: 0 });
-    await waitUntil(async () => {
-      await client(datas[0]).chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'warm up' }] });
-      return onSurvivor.length > 0 && onMoved.before.length > 0;
-    }, 20_000, 'subscriptions live');
+    await waitUntil(
+      async () => {
+        await client(datas[0]).chat.completions.create({ model: 'echo', messages: [{ role: 'user', content: 'warm up' }] });
+        return onSurvivor.length > 0 && onMoved.before.length > 0;
+      },
+      20_000,
+      'subscriptions live',
+    );
 
     const served = new Set<string>();
     const failures: string[] = [];
@@ -159,7 +178,10 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     const mutating = (async () => {
       while (Date.now() - started < LOAD_MS) {
         const through = controls[1 + (mutations % 2)];
-        await gql(through, `mutation($t: ID!, $n: String!) { createApiKey(input: { teamId: $t, name: $n }) { __typename } }`, { t: teamId, n: `k${mutations}` });
+        await gql(through, `mutation($t: ID!, $n: String!) { createApiKey(input: { teamId: $t, name: $n }) { __typename } }`, {
+          t: teamId,
+          n: `k${mutations}`,
+        });
         mutations++;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -182,10 +204,14 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     try {
       const ledger = async () =>
         (await db.query<{ id: string; requestId: string }>(`SELECT "id", "requestId" FROM "UsageEvent" WHERE "teamId" = $1`, [teamId])).rows;
-      await waitUntil(async () => {
-        const rows = await ledger();
-        return [...served].every((id) => rows.some((row) => row.requestId === id)) ? rows : undefined;
-      }, 30_000, 'every served request in the ledger');
+      await waitUntil(
+        async () => {
+          const rows = await ledger();
+          return [...served].every((id) => rows.some((row) => row.requestId === id)) ? rows : undefined;
+        },
+        30_000,
+        'every served request in the ledger',
+      );
       const rows = await ledger();
       expect(new Set(rows.map((row) => row.id)).size).toBe(rows.length);
       const loadRows = rows.filter((row) => served.has(row.requestId));
@@ -204,11 +230,17 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     }
 
     // Every data plane ends on the survivors' last snapshot version.
-    await waitUntil(async () => {
-      const { fleet } = await gql(survivor, `{ fleet { converged targetSnapshotVersion dataPlanes { instanceId snapshotVersion } } }`);
-      const ours = fleet.dataPlanes.filter((plane: { instanceId: string }) => plane.instanceId.startsWith('dp-'));
-      return fleet.converged && ours.length === 3 && ours.every((plane: { snapshotVersion: number }) => plane.snapshotVersion === fleet.targetSnapshotVersion);
-    }, 10_000, 'data planes converged');
+    await waitUntil(
+      async () => {
+        const { fleet } = await gql(survivor, `{ fleet { converged targetSnapshotVersion dataPlanes { instanceId snapshotVersion } } }`);
+        const ours = fleet.dataPlanes.filter((plane: { instanceId: string }) => plane.instanceId.startsWith('dp-'));
+        return (
+          fleet.converged && ours.length === 3 && ours.every((plane: { snapshotVersion: number }) => plane.snapshotVersion === fleet.targetSnapshotVersion)
+        );
+      },
+      10_000,
+      'data planes converged',
+    );
 
     for (const listening of [survivorListening, movedListening]) void listening.then((c) => c.dispose());
   }, 180_000);

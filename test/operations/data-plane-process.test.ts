@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
+import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
@@ -23,7 +23,9 @@ function snapshot(version: number) {
     version,
     teams: [team({ id: 'ops' })],
     apiKeys: [apiKey(KEY, { id: 'key-ops', teamId: 'ops' })],
-    providers: [provider({ id: 'p-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }), provider({ id: 'p-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?chunk_delay_ms=250' }),
+    providers: [
+      provider({ id: 'p-mock', name: 'mock', kind: 'mock', baseUrl: 'mock://' }),
+      provider({ id: 'p-slow', name: 'mock-slow', kind: 'mock', baseUrl: 'mock://?chunk_delay_ms=250' }),
       provider({ id: 'p-failing', name: 'mock-failing', kind: 'mock', baseUrl: 'mock://?fail_status=500' }),
       provider({ id: 'p-sluggish', name: 'mock-sluggish', kind: 'mock', baseUrl: 'mock://?latency_ms=5000' }),
     ],
@@ -120,10 +122,14 @@ describe.skipIf(!redisUp)('data plane process operations (real Redis)', () => {
     expect(existsSync(path.join(dataDir, 'snapshot.json'))).toBe(true);
     const offline = await spawnPlane('data-plane/main.ts', env({ REDIS_URL: 'redis://127.0.0.1:1' }));
     try {
-      const readyz = await waitUntil(async () => {
-        const response = await fetch(`${offline.url}/readyz`);
-        return response.ok ? response.json() : undefined;
-      }, 15_000, 'ready from disk');
+      const readyz = await waitUntil(
+        async () => {
+          const response = await fetch(`${offline.url}/readyz`);
+          return response.ok ? response.json() : undefined;
+        },
+        15_000,
+        'ready from disk',
+      );
       expect(readyz).toMatchObject({ status: 'ready', snapshot: { version: 1, source: 'disk' }, degraded: ['redis_down'] });
       const answer = await chat(offline.url, { model: 'echo' });
       expect(answer.status).toBe(200);

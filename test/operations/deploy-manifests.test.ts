@@ -16,7 +16,11 @@ function loadYaml(file: string): any[] {
 }
 
 const files = readdirSync(dir).filter((name) => name.endsWith('.yaml'));
-const docs = files.flatMap((name) => loadYaml(path.join(dir, name)).filter(Boolean).map((doc) => ({ file: name, doc })));
+const docs = files.flatMap((name) =>
+  loadYaml(path.join(dir, name))
+    .filter(Boolean)
+    .map((doc) => ({ file: name, doc })),
+);
 const find = (kind: string, name: string) => docs.find(({ doc }) => doc.kind === kind && doc.metadata?.name === name)?.doc;
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
 
@@ -86,7 +90,11 @@ describe('deploy/kubernetes manifests', () => {
     expect(config.NODE_ENV).toBe('production');
     const refused = parseDataPlaneEnv({ ...config, ...shipped });
     expect(refused.ok ? [] : refused.errors).toEqual([expect.stringMatching(/TOLLGATE_SECRET_KEY: key "k1" is the publicly known example/)]);
-    const secret = { ...shipped, TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 0xa7).toString('base64')}`, TOLLGATE_ADMIN_KEY: 'tga_operator-chosen-admin-key-1234' };
+    const secret = {
+      ...shipped,
+      TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 0xa7).toString('base64')}`,
+      TOLLGATE_ADMIN_KEY: 'tga_operator-chosen-admin-key-1234',
+    };
     const env = { ...config, ...secret, TOLLGATE_INSTANCE_ID: 'tollgate-data-plane-abc12' };
     const data = parseDataPlaneEnv(env);
     expect(data.ok ? [] : data.errors).toEqual([]);

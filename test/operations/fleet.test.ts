@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createRedisBus } from '../../shared/bus/redis-bus.ts';
@@ -22,7 +22,11 @@ describe.skipIf(!redisUp)('fleet view over Redis', () => {
   let ws: Client;
 
   beforeAll(async () => {
-    control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }), controlPlane: { heartbeatIntervalMs: 100 } });
+    control = await startControlPlaneHarness({
+      postgresUrl: postgresUrl(),
+      bus: createRedisBus({ url: redisUrl(), prefix }),
+      controlPlane: { heartbeatIntervalMs: 100 },
+    });
     for (const id of ['dp-a', 'dp-b', 'dp-c']) {
       const bus = createRedisBus({ url: redisUrl(), prefix });
       const plane = await startDataPlane({
@@ -37,7 +41,11 @@ describe.skipIf(!redisUp)('fleet view over Redis', () => {
       });
       planes.push({ plane, bus });
     }
-    ws = createClient({ url: control.controlPlane.url.replace('http://', 'ws://'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+    ws = createClient({
+      url: control.controlPlane.url.replace('http://', 'ws://'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    });
   });
 
   afterAll(async () => {
@@ -51,10 +59,14 @@ describe.skipIf(!redisUp)('fleet view over Redis', () => {
   });
 
   it('lists every data plane with its snapshot version and health, and shows convergence', async () => {
-    const fleet = await waitUntil(async () => {
-      const { data } = await control.gql(FLEET);
-      return data?.fleet.live === 3 && data.fleet.converged ? data.fleet : undefined;
-    }, 5_000, 'three converged data planes');
+    const fleet = await waitUntil(
+      async () => {
+        const { data } = await control.gql(FLEET);
+        return data?.fleet.live === 3 && data.fleet.converged ? data.fleet : undefined;
+      },
+      5_000,
+      'three converged data planes',
+    );
     expect(fleet.targetSnapshotVersion).toBeGreaterThan(0);
     expect(fleet.dataPlanes.map((p: any) => p.instanceId)).toEqual(['dp-a', 'dp-b', 'dp-c']);
     for (const plane of fleet.dataPlanes) {
@@ -97,21 +109,40 @@ describe.skipIf(!redisUp)('fleet view over Redis', () => {
     unsubscribe();
   });
 
-  it('is the platform admin\'s only', async () => {
+  it("is the platform admin's only", async () => {
     const anonymous = await control.gql(FLEET, undefined, null);
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('data planes report control_plane_down when the control plane goes silent', async () => {
     const bus = createRedisBus({ url: redisUrl(), prefix: `${prefix}-lonely` });
-    const plane = await startDataPlane({ bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 1024, heartbeatIntervalMs: 100, defaultMetrics: false });
+    const plane = await startDataPlane({
+      bus,
+      host: '127.0.0.1',
+      port: 0,
+      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+      maxBodyBytes: 1024,
+      heartbeatIntervalMs: 100,
+      defaultMetrics: false,
+    });
     try {
       // A control plane on this prefix whose database is down beats a few times, then goes silent.
       const readyz = async () => (await (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).json()).degraded;
-      await waitUntil(async () => {
-        await bus.publishHeartbeat({ schemaVersion: 1, plane: 'control', instanceId: 'cp-gone', databaseUp: false, sentAt: new Date().toISOString(), intervalMs: 100 });
-        return (await readyz()).includes('database_down');
-      }, 2_000, 'database_down');
+      await waitUntil(
+        async () => {
+          await bus.publishHeartbeat({
+            schemaVersion: 1,
+            plane: 'control',
+            instanceId: 'cp-gone',
+            databaseUp: false,
+            sentAt: new Date().toISOString(),
+            intervalMs: 100,
+          });
+          return (await readyz()).includes('database_down');
+        },
+        2_000,
+        'database_down',
+      );
       await waitUntil(async () => (await readyz()).includes('control_plane_down'), 2_000, 'control_plane_down');
     } finally {
       await plane.close();

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDataPlane, type DataPlane } from '../../data-plane/app.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import { createRedisBus, type RedisBus } from '../../shared/bus/redis-bus.ts';
-import { startControlPlaneHarness, TEST_SECRET_KEY, type ControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { waitUntil } from '../support/processes.ts';
 import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts';
 
@@ -114,10 +114,14 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     // Without persistence, what Redis holds unread is lost by design (docs/operations.md): kill it
     // at a moment the consumer has caught up, then keep the load on through the outage.
     paused = true;
-    await waitUntil(async () => {
-      const backlog = await controlBus.usageBacklog();
-      return backlog.pending + (backlog.lag ?? 0) === 0;
-    }, 10_000, 'the consumer to catch up');
+    await waitUntil(
+      async () => {
+        const backlog = await controlBus.usageBacklog();
+        return backlog.pending + (backlog.lag ?? 0) === 0;
+      },
+      10_000,
+      'the consumer to catch up',
+    );
     await stopRedis(redis);
     paused = false;
     const okBefore = ok;

@@ -45,7 +45,7 @@ describe.skipIf(!up)('control-plane replicas: start-up and config versions', () 
       await bus.close();
     }
     if (process.env.DEBUG_REPLICAS) for (const r of replicas) console.log(r.output().slice(-6000));
-    await Promise.all(replicas.map((replica) => replica.stop("SIGKILL")));
+    await Promise.all(replicas.map((replica) => replica.stop('SIGKILL')));
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     const client = await admin(postgresUrl());
     await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -57,17 +57,21 @@ describe.skipIf(!up)('control-plane replicas: start-up and config versions', () 
       ['cp-a', 'cp-b'].map((id) => {
         const dir = mkdtempSync(path.join(tmpdir(), `tollgate-${id}-`));
         dirs.push(dir);
-        return spawnPlane('control-plane/main.ts', {
-          CONTROL_PLANE_PORT: '0',
-          DATABASE_URL: databaseUrl(),
-          REDIS_URL: redisUrl(),
-          TOLLGATE_BUS_PREFIX: prefix,
-          TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
-          TOLLGATE_ADMIN_KEY: TEST_ADMIN_KEY,
-          TOLLGATE_DATA_DIR: dir,
-          TOLLGATE_INSTANCE_ID: id,
-          TOLLGATE_HEARTBEAT_INTERVAL_MS: '200',
-        }, 60_000);
+        return spawnPlane(
+          'control-plane/main.ts',
+          {
+            CONTROL_PLANE_PORT: '0',
+            DATABASE_URL: databaseUrl(),
+            REDIS_URL: redisUrl(),
+            TOLLGATE_BUS_PREFIX: prefix,
+            TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
+            TOLLGATE_ADMIN_KEY: TEST_ADMIN_KEY,
+            TOLLGATE_DATA_DIR: dir,
+            TOLLGATE_INSTANCE_ID: id,
+            TOLLGATE_HEARTBEAT_INTERVAL_MS: '200',
+          },
+          60_000,
+        );
       }),
     );
     const client = await admin(databaseUrl());
@@ -81,7 +85,14 @@ describe.skipIf(!up)('control-plane replicas: start-up and config versions', () 
     for (const id of ['dp-1', 'dp-2']) {
       const bus = createRedisBus({ url: redisUrl(), prefix });
       const plane = await startDataPlane({
-        bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 65_536, instanceId: id, heartbeatIntervalMs: 200, defaultMetrics: false,
+        bus,
+        host: '127.0.0.1',
+        port: 0,
+        secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+        maxBodyBytes: 65_536,
+        instanceId: id,
+        heartbeatIntervalMs: 200,
+        defaultMetrics: false,
       });
       planes.push({ plane, bus });
     }
@@ -97,7 +108,7 @@ describe.skipIf(!up)('control-plane replicas: start-up and config versions', () 
         return (await response.json()) as { data?: { createTeam: { __typename: string } } };
       }),
     );
-    expect(answers.map((a) => a.data?.createTeam.__typename ?? JSON.stringify(a).slice(0, 300)).filter((t) => t !== "MutationCreateTeamSuccess")).toEqual([]);
+    expect(answers.map((a) => a.data?.createTeam.__typename ?? JSON.stringify(a).slice(0, 300)).filter((t) => t !== 'MutationCreateTeamSuccess')).toEqual([]);
 
     const audit = await client.query(`SELECT "configVersion" AS v FROM "AuditLogEntry" WHERE action = 'createTeam' ORDER BY "configVersion"`);
     const versions = audit.rows.map((r: { v: number }) => r.v);

@@ -39,7 +39,11 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
     });
 
   beforeAll(async () => {
-    control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }), controlPlane: { heartbeatIntervalMs: 200 } });
+    control = await startControlPlaneHarness({
+      postgresUrl: postgresUrl(),
+      bus: createRedisBus({ url: redisUrl(), prefix }),
+      controlPlane: { heartbeatIntervalMs: 200 },
+    });
     const team = await mutate(`mutation { createTeam(input: { name: "Scale", slug: "scale" }) { ... on MutationCreateTeamSuccess { data { id } } } }`);
     teamId = team.createTeam.data.id;
     // A real OpenAI wire format, 20 ms to answer and 10 ms between streamed frames.
@@ -49,8 +53,13 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
       { url: upstream.baseUrl },
     );
     providerId = provider.createProvider.data.id;
-    await mutate(`mutation($p: ID!) { createModel(input: { name: "slow-echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, { p: providerId });
-    const key = await mutate(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "load" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`, { t: teamId });
+    await mutate(`mutation($p: ID!) { createModel(input: { name: "slow-echo", deployments: [{ providerId: $p, upstreamModel: "echo-1" }] }) { __typename } }`, {
+      p: providerId,
+    });
+    const key = await mutate(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "load" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`,
+      { t: teamId },
+    );
     appKey = key.createApiKey.data.secret;
 
     planes = await Promise.all(
@@ -83,29 +92,44 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
 
   it('a config change reaches all three, and the fleet view shows them converged', async () => {
     const started = Date.now();
-    await mutate(`mutation($p: ID!) { createModel(input: { name: "new-model", deployments: [{ providerId: $p, upstreamModel: "echo-2" }] }) { __typename } }`, { p: providerId });
+    await mutate(`mutation($p: ID!) { createModel(input: { name: "new-model", deployments: [{ providerId: $p, upstreamModel: "echo-2" }] }) { __typename } }`, {
+      p: providerId,
+    });
     for (const plane of planes) {
-      await waitUntil(async () => {
-        const models = await (await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${appKey}` } })).json();
-        return models.data?.some((model: { id: string }) => model.id === 'new-model');
-      }, 2_000, `new-model on ${plane.url}`);
+      await waitUntil(
+        async () => {
+          const models = await (await fetch(`${plane.url}/v1/models`, { headers: { authorization: `Bearer ${appKey}` } })).json();
+          return models.data?.some((model: { id: string }) => model.id === 'new-model');
+        },
+        2_000,
+        `new-model on ${plane.url}`,
+      );
     }
     expect(Date.now() - started).toBeLessThan(2_000);
-    const fleet = await waitUntil(async () => {
-      const { data } = await control.gql(`{ fleet { live converged targetSnapshotVersion dataPlanes { instanceId snapshotVersion } } }`);
-      return data?.fleet.live === 3 && data.fleet.converged ? data.fleet : undefined;
-    }, 3_000, 'converged fleet');
+    const fleet = await waitUntil(
+      async () => {
+        const { data } = await control.gql(`{ fleet { live converged targetSnapshotVersion dataPlanes { instanceId snapshotVersion } } }`);
+        return data?.fleet.live === 3 && data.fleet.converged ? data.fleet : undefined;
+      },
+      3_000,
+      'converged fleet',
+    );
     expect(fleet.dataPlanes.map((p: { instanceId: string }) => p.instanceId)).toEqual(['dp-1', 'dp-2', 'dp-3']);
   });
 
   it('a revoked key is refused by every data plane within 2 seconds', async () => {
-    const created = await mutate(`mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "doomed" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`, { t: teamId });
+    const created = await mutate(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "doomed" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`,
+      { t: teamId },
+    );
     const { secret, apiKey } = created.createApiKey.data;
     for (const plane of planes) await waitUntil(async () => (await chat(plane, secret, { model: 'slow-echo' })).status === 200, 2_000, 'new key accepted');
 
     const revokedAt = Date.now();
     await mutate(`mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`, { id: apiKey.id });
-    await Promise.all(planes.map((plane) => waitUntil(async () => (await chat(plane, secret, { model: 'slow-echo' })).status === 401, 2_000, `revoked on ${plane.url}`)));
+    await Promise.all(
+      planes.map((plane) => waitUntil(async () => (await chat(plane, secret, { model: 'slow-echo' })).status === 401, 2_000, `revoked on ${plane.url}`)),
+    );
     expect(Date.now() - revokedAt).toBeLessThan(2_000);
   });
 
@@ -154,10 +178,14 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
     expect(before).toBeGreaterThan(3);
     expect(succeeded.length).toBeGreaterThan(before);
     // Every successful response's usage reaches the database (the stopped plane's included).
-    await waitUntil(async () => {
-      const stored = await control.database.prisma.usageEvent.count({ where: { requestId: { in: succeeded }, status: 200 } });
-      return stored === succeeded.length;
-    }, 10_000, `${succeeded.length} usage events stored`);
+    await waitUntil(
+      async () => {
+        const stored = await control.database.prisma.usageEvent.count({ where: { requestId: { in: succeeded }, status: 200 } });
+        return stored === succeeded.length;
+      },
+      10_000,
+      `${succeeded.length} usage events stored`,
+    );
     const deadLetters = await control.bus.usageBacklog();
     expect(deadLetters.deadLetters).toBe(0);
   });

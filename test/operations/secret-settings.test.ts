@@ -81,12 +81,19 @@ describe('secret settings', () => {
   });
 
   it('outside production the published values pass the environment check (tests and demos use them)', async () => {
-    const development = await run('control-plane/main.ts', { TOLLGATE_SECRET_KEY: PUBLISHED_KEY, TOLLGATE_ADMIN_KEY: PUBLISHED_ADMIN, DATABASE_URL: 'postgresql://127.0.0.1:1/x' });
+    const development = await run('control-plane/main.ts', {
+      TOLLGATE_SECRET_KEY: PUBLISHED_KEY,
+      TOLLGATE_ADMIN_KEY: PUBLISHED_ADMIN,
+      DATABASE_URL: 'postgresql://127.0.0.1:1/x',
+    });
     expect(development.output).not.toMatch(/publicly known|TOLLGATE_SECRET_KEY/);
   });
 
   it('data plane: starts with 32 random bytes, and with a long passphrase behind the KDF flag', async () => {
-    for (const env of <Record<string, string>[]>[{ TOLLGATE_SECRET_KEY: GOOD_KEY, NODE_ENV: 'production' }, { TOLLGATE_SECRET_KEY: 'k1:correct horse battery staple 42', TOLLGATE_SECRET_KEY_KDF: 'scrypt' }]) {
+    for (const env of <Record<string, string>[]>[
+      { TOLLGATE_SECRET_KEY: GOOD_KEY, NODE_ENV: 'production' },
+      { TOLLGATE_SECRET_KEY: 'k1:correct horse battery staple 42', TOLLGATE_SECRET_KEY_KDF: 'scrypt' },
+    ]) {
       const { code, output } = await run('data-plane/main.ts', { ...env, REDIS_URL: '' });
       expect(code, output).toBeNull();
       expect(output).not.toContain('correct horse');

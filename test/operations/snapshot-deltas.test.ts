@@ -20,7 +20,16 @@ describe.skipIf(!up)('snapshot deltas over Redis', () => {
     control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }) });
     for (const id of ['dp-1', 'dp-2', 'dp-3']) {
       const bus = createRedisBus({ url: redisUrl(), prefix });
-      const plane = await startDataPlane({ bus, host: '127.0.0.1', port: 0, secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)), maxBodyBytes: 65_536, instanceId: id, heartbeatIntervalMs: 0, defaultMetrics: false });
+      const plane = await startDataPlane({
+        bus,
+        host: '127.0.0.1',
+        port: 0,
+        secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+        maxBodyBytes: 65_536,
+        instanceId: id,
+        heartbeatIntervalMs: 0,
+        defaultMetrics: false,
+      });
       planes.push({ plane, bus, url: `http://127.0.0.1:${plane.port}` });
     }
   });

@@ -99,11 +99,19 @@ describe.skipIf(!up)('snapshot integrity over Redis', () => {
     const version = await publishedVersion();
     const minted = `tg_minted${randomBytes(12).toString('hex')}`;
     await forge(version + 1, await withMintedKey(minted, version + 1));
-    const refused = await waitUntil(async () => {
-      const body = await readyz();
-      return body.snapshotRefused.signature >= 1 ? body : undefined;
-    }, 3_000, 'the forgery refused');
-    expect(refused).toMatchObject({ status: 'ready', snapshot: { version }, lastRefused: { version: version + 1, kind: 'signature', reason: 'snapshot is not signed' } });
+    const refused = await waitUntil(
+      async () => {
+        const body = await readyz();
+        return body.snapshotRefused.signature >= 1 ? body : undefined;
+      },
+      3_000,
+      'the forgery refused',
+    );
+    expect(refused).toMatchObject({
+      status: 'ready',
+      snapshot: { version },
+      lastRefused: { version: version + 1, kind: 'signature', reason: 'snapshot is not signed' },
+    });
     expect((await chat(minted)).status).toBe(401);
 
     // Signed, but not with our key: refused the same way.
@@ -144,10 +152,14 @@ describe.skipIf(!up)('snapshot integrity over Redis', () => {
   it('a data plane that cannot follow the control plane (not our signing key) reports snapshot_stale; a following one does not', async () => {
     const lost = await startPlane(`test:${randomBytes(32).toString('base64')}`, 'dp-wrong-key');
     const lostUrl = `http://127.0.0.1:${lost.port}`;
-    const body = await waitUntil(async () => {
-      const answer = await readyz(lostUrl);
-      return answer.degraded.includes('snapshot_stale') ? answer : undefined;
-    }, 5_000, 'snapshot_stale reported');
+    const body = await waitUntil(
+      async () => {
+        const answer = await readyz(lostUrl);
+        return answer.degraded.includes('snapshot_stale') ? answer : undefined;
+      },
+      5_000,
+      'snapshot_stale reported',
+    );
     expect(body).toMatchObject({ status: 'not_ready', snapshotTarget: await publishedVersion(), lastRefused: { kind: 'signature' } });
     const following = await readyz();
     expect(following.degraded).not.toContain('snapshot_stale');

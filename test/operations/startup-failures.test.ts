@@ -43,7 +43,11 @@ describe.skipIf(!servicesUp)('control-plane start-up failures', () => {
 
   const url = new URL(postgresUrl());
   const cases: [string, string, RegExp][] = [
-    ['a missing database', Object.assign(new URL(url), { pathname: '/tollgate_missing_db_x' }).toString(), /database "tollgate_missing_db_x" does not exist .*createdb tollgate_missing_db_x/],
+    [
+      'a missing database',
+      Object.assign(new URL(url), { pathname: '/tollgate_missing_db_x' }).toString(),
+      /database "tollgate_missing_db_x" does not exist .*createdb tollgate_missing_db_x/,
+    ],
     ['nothing listening', Object.assign(new URL(url), { port: '1' }).toString(), /cannot connect to PostgreSQL at 127\.0\.0\.1:1: connection refused/],
   ];
   for (const [name, databaseUrl, hint] of cases) {

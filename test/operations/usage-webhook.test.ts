@@ -93,7 +93,10 @@ describe('usage webhook', () => {
     for (const event of events) await h.bus.publishUsage(event);
     await vi.waitFor(async () => expect(await h!.database.prisma.usageEvent.count({ where: { teamId: 'team-d' } })).toBe(3), { timeout: 5_000 });
     await vi.waitFor(
-      async () => expect(await (await fetch(h!.controlPlane.url.replace('/graphql', '/metrics'))).text()).toContain('tollgate_usage_webhook_events_total{result="failed"} 3'),
+      async () =>
+        expect(await (await fetch(h!.controlPlane.url.replace('/graphql', '/metrics'))).text()).toContain(
+          'tollgate_usage_webhook_events_total{result="failed"} 3',
+        ),
       { timeout: 5_000 },
     );
   });

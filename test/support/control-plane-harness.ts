@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { inject } from 'vitest';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../control-plane/db/open-database.ts';
+import { inject } from 'vitest';
 import { ensureFirstRun } from '../../control-plane/bootstrap/first-run.ts';
-import { type ControlPlaneOptions, startControlPlane, type RunningControlPlane } from '../../control-plane/server.ts';
+import { type Database, openDatabase } from '../../control-plane/db/open-database.ts';
+import { type ControlPlaneOptions, type RunningControlPlane, startControlPlane } from '../../control-plane/server.ts';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { pgliteTemplatePath } from './pglite-template.ts';
 
 export const TEST_ADMIN_KEY = 'tga_test-admin-key-0123456789';
+
 import { TEST_SECRET_KEY } from './test-keys.ts';
 
 export { TEST_SECRET_KEY };
@@ -23,7 +24,11 @@ export interface ControlPlaneHarness {
   bus: Bus;
   demoKey: string | null;
   /** POSTs a GraphQL operation; returns the parsed body. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<{ data?: T; errors?: { message: string; extensions?: any }[] }>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<{ data?: T; errors?: { message: string; extensions?: any }[] }>;
   close(): Promise<void>;
 }
 
@@ -34,7 +39,20 @@ export interface HarnessOptions {
   joinSchema?: string;
   bus?: Bus;
   /** Heartbeat period, instance id... (defaults as in production, process metrics off). */
-  controlPlane?: Partial<Pick<ControlPlaneOptions, 'heartbeatIntervalMs' | 'instanceId' | 'consumerName' | 'defaultMetrics' | 'usageWebhook' | 'credentialRecheckMs' | 'snapshotCheckIntervalMs' | 'singletonIntervalMs' | 'playgroundTarget'>>;
+  controlPlane?: Partial<
+    Pick<
+      ControlPlaneOptions,
+      | 'heartbeatIntervalMs'
+      | 'instanceId'
+      | 'consumerName'
+      | 'defaultMetrics'
+      | 'usageWebhook'
+      | 'credentialRecheckMs'
+      | 'snapshotCheckIntervalMs'
+      | 'singletonIntervalMs'
+      | 'playgroundTarget'
+    >
+  >;
   /** Production mode: no introspection, no field suggestions, no GraphiQL. */
   production?: boolean;
 }

@@ -143,7 +143,12 @@ export async function startFakeOpenAIUpstream(options: FakeUpstreamOptions = {})
     const id = `chatcmpl-fake${++sequence}`;
     res.setHeader('x-request-id', `req_fake_${sequence}`);
     if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
-      return sendError(res, { kind: 'error', status: 401, code: 'invalid_api_key', message: `Incorrect API key provided: ${maskKey(req.headers.authorization)}.` });
+      return sendError(res, {
+        kind: 'error',
+        status: 401,
+        code: 'invalid_api_key',
+        message: `Incorrect API key provided: ${maskKey(req.headers.authorization)}.`,
+      });
     }
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
       return sendError(res, { kind: 'error', status: 404, code: 'unknown_url', message: `Unknown request URL: ${req.method} ${req.url}.` });
@@ -240,7 +245,9 @@ async function streamReply(res: ServerResponse, reply: FakeReply, id: string, mo
     // Flush what was written first, so the reader sees the chunks and then the cut.
     if (reply.cutAfterChunks === index) return void res.write('', () => res.destroy());
     if (reply.failAfterChunks === index) {
-      await write(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`);
+      await write(
+        `data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`,
+      );
       return void res.end();
     }
     await write(frame({ content: piece }, null));

@@ -1,4 +1,4 @@
-import { getNamedType, isLeafType, type GraphQLArgument, type GraphQLField } from 'graphql';
+import { type GraphQLArgument, type GraphQLField, getNamedType, isLeafType } from 'graphql';
 import { schema } from '../../control-plane/schema/index.ts';
 import type { ControlPlaneHarness } from './control-plane-harness.ts';
 
@@ -81,7 +81,8 @@ export function gqlKit(cp: ControlPlaneHarness, token?: string | null) {
     provider: (input: Record<string, unknown>) => kit.ok<{ id: string }>('createProvider', { input }, 'id'),
     model: (input: Record<string, unknown>) => kit.ok<{ id: string; deployments: { id: string }[] }>('createModel', { input }, 'id deployments { id }'),
     plan: (input: Record<string, unknown>) => kit.ok<{ id: string }>('createPlan', { input }, 'id'),
-    apiKey: (input: Record<string, unknown>) => kit.ok<{ apiKey: { id: string; prefix: string }; secret: string }>('createApiKey', { input: { name: 'key', ...input } }, 'apiKey { id prefix } secret'),
+    apiKey: (input: Record<string, unknown>) =>
+      kit.ok<{ apiKey: { id: string; prefix: string }; secret: string }>('createApiKey', { input: { name: 'key', ...input } }, 'apiKey { id prefix } secret'),
   };
   return kit;
 }

@@ -19,7 +19,11 @@ export interface PlaneProcess {
  * Runs a plane's main.ts as a real process with only the given environment (plus PATH), and waits
  * for its "listening" line (JSON logs) to learn the port.
  */
-export async function spawnPlane(entry: 'data-plane/main.ts' | 'control-plane/main.ts', env: Record<string, string>, timeoutMs = 30_000): Promise<PlaneProcess> {
+export async function spawnPlane(
+  entry: 'data-plane/main.ts' | 'control-plane/main.ts',
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<PlaneProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -55,7 +59,11 @@ export async function spawnPlane(entry: 'data-plane/main.ts' | 'control-plane/ma
 }
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5_000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 5_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

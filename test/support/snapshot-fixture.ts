@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import { createSecretBox, parseSecretKeys, providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
-import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
-import { createSnapshotSigner, type SnapshotSigner } from '../../shared/snapshot/signature.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
+import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import {
   type ConfigSnapshot,
   hashSnapshotContent,
@@ -16,6 +15,7 @@ import {
   SnapshotProvider,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
+import { createSnapshotSigner, type SnapshotSigner } from '../../shared/snapshot/signature.ts';
 import { TEST_SECRET_KEY } from './test-keys.ts';
 
 /** The secret box of TEST_SECRET_KEY: harnesses give it to their data planes. */
@@ -52,7 +52,12 @@ export function signedStored(version: number, json: string, signer: SnapshotSign
 }
 
 /** `next` as stored with a signed delta from `prev` (as the control plane publishes it). */
-export function toStoredWithDelta(prev: ConfigSnapshot, next: ConfigSnapshot, signer: SnapshotSigner = testSigner, tamper?: (delta: SnapshotDelta) => void): StoredSnapshot {
+export function toStoredWithDelta(
+  prev: ConfigSnapshot,
+  next: ConfigSnapshot,
+  signer: SnapshotSigner = testSigner,
+  tamper?: (delta: SnapshotDelta) => void,
+): StoredSnapshot {
   const delta = diffSnapshots(prev, next);
   tamper?.(delta);
   const json = JSON.stringify(delta);

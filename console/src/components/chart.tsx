@@ -3,7 +3,19 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 /** A line chart over time (uPlot): x in unix seconds, one or more series. */
-export function TimeChart({ title, x, series, height = 220, xRange }: { title: string; x: number[]; series: { label: string; values: (number | null)[]; color: string }[]; height?: number; xRange?: [number, number] }) {
+export function TimeChart({
+  title,
+  x,
+  series,
+  height = 220,
+  xRange,
+}: {
+  title: string;
+  x: number[];
+  series: { label: string; values: (number | null)[]; color: string }[];
+  height?: number;
+  xRange?: [number, number];
+}) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = host.current;

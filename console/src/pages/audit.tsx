@@ -30,15 +30,28 @@ export function AuditPage() {
       <PageHeader title="Audit log" />
       <form className="card" onSubmit={apply} aria-label="Audit filters">
         <div className="form-grid">
-          <div className="field"><label htmlFor="audit-action">Action</label><input id="audit-action" name="action" placeholder="createApiKey" /></div>
-          <div className="field"><label htmlFor="audit-entity">Entity</label><input id="audit-entity" name="entity" placeholder="ApiKey" /></div>
-          <div className="field"><label htmlFor="audit-entity-id">Entity id</label><input id="audit-entity-id" name="entityId" /></div>
+          <div className="field">
+            <label htmlFor="audit-action">Action</label>
+            <input id="audit-action" name="action" placeholder="createApiKey" />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-entity">Entity</label>
+            <input id="audit-entity" name="entity" placeholder="ApiKey" />
+          </div>
+          <div className="field">
+            <label htmlFor="audit-entity-id">Entity id</label>
+            <input id="audit-entity-id" name="entityId" />
+          </div>
           {access.isAdmin ? (
             <div className="field">
               <label htmlFor="audit-team">Team</label>
               <select id="audit-team" name="teamId" defaultValue="">
                 <option value="">every team</option>
-                {access.teams.map((team) => <option key={team.id} value={team.id}>{team.name}</option>)}
+                {access.teams.map((team) => (
+                  <option key={team.id} value={team.id}>
+                    {team.name}
+                  </option>
+                ))}
               </select>
             </div>
           ) : null}
@@ -48,15 +61,30 @@ export function AuditPage() {
       <QueryError error={error} />
       <div className="table-wrap">
         <table aria-label="Audit log">
-          <thead><tr><th>When</th><th>Action</th><th>Entity</th><th>By</th><th>Changes</th></tr></thead>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Action</th>
+              <th>Entity</th>
+              <th>By</th>
+              <th>Changes</th>
+            </tr>
+          </thead>
           <tbody>
             {data?.auditLog.edges.map(({ node: entry }) => (
               <tr key={entry.id}>
                 <td>{when(entry.createdAt)}</td>
                 <td>{entry.action}</td>
-                <td>{entry.entity} <code>{entry.entityId?.slice(0, 8)}</code></td>
-                <td>{entry.actorKind}{entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}</td>
-                <td><code>{JSON.stringify(entry.changes).slice(0, 160)}</code></td>
+                <td>
+                  {entry.entity} <code>{entry.entityId?.slice(0, 8)}</code>
+                </td>
+                <td>
+                  {entry.actorKind}
+                  {entry.actorId ? ` ${entry.actorId.slice(0, 8)}` : ''}
+                </td>
+                <td>
+                  <code>{JSON.stringify(entry.changes).slice(0, 160)}</code>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -64,7 +92,9 @@ export function AuditPage() {
       </div>
       {data?.auditLog.edges.length === 0 ? <p className="empty">No entries match.</p> : null}
       {data?.auditLog.pageInfo.hasNextPage ? (
-        <button type="button" className="secondary" onClick={() => setFilters({ ...filters, after: data.auditLog.pageInfo.endCursor ?? undefined })}>Older entries</button>
+        <button type="button" className="secondary" onClick={() => setFilters({ ...filters, after: data.auditLog.pageInfo.endCursor ?? undefined })}>
+          Older entries
+        </button>
       ) : null}
     </>
   );

@@ -22,8 +22,14 @@ const BudgetsQuery = graphql(
   [StatusFields],
 );
 const LiveStatus = graphql(`subscription LiveBudgetStatus($teamId: ID!) { budgetStatus(teamId: $teamId) { ...StatusFields } }`, [StatusFields]);
-const SetBudget = graphql(`mutation SetBudget($input: SetBudgetInput!) { setBudget(input: $input) { __typename ... on MutationSetBudgetSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const GrantCredits = graphql(`mutation GrantCredits($input: GrantCreditsInput!) { grantCredits(input: $input) { __typename ... on MutationGrantCreditsSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
+const SetBudget = graphql(
+  `mutation SetBudget($input: SetBudgetInput!) { setBudget(input: $input) { __typename ... on MutationSetBudgetSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const GrantCredits = graphql(
+  `mutation GrantCredits($input: GrantCreditsInput!) { grantCredits(input: $input) { __typename ... on MutationGrantCreditsSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
 type Status = ResultOf<typeof StatusFields>;
 
@@ -82,9 +88,19 @@ function TeamBudgets({ teamId }: { teamId: string }) {
       return setBudget.setErrors({ fields: { amount: (problem as Error).message } });
     }
     const scope = String(values.get('scope')) as 'TEAM' | 'KEY';
-    const thresholds = String(values.get('alertThresholds') ?? '').split(',').map((item) => Number(item.trim())).filter((item) => item > 0);
+    const thresholds = String(values.get('alertThresholds') ?? '')
+      .split(',')
+      .map((item) => Number(item.trim()))
+      .filter((item) => item > 0);
     const done = await setBudget.execute({
-      input: { scope, scopeId: scope === 'TEAM' ? teamId : String(values.get('scopeId') ?? ''), amount, period: String(values.get('period')) as 'MONTHLY', hard: values.get('hard') === 'on', alertThresholds: thresholds.length ? thresholds : undefined },
+      input: {
+        scope,
+        scopeId: scope === 'TEAM' ? teamId : String(values.get('scopeId') ?? ''),
+        amount,
+        period: String(values.get('period')) as 'MONTHLY',
+        hard: values.get('hard') === 'on',
+        alertThresholds: thresholds.length ? thresholds : undefined,
+      },
     });
     if (done) refetch({ requestPolicy: 'network-only' });
   }
@@ -112,19 +128,39 @@ function TeamBudgets({ teamId }: { teamId: string }) {
       <h2>Budgets</h2>
       <div className="table-wrap">
         <table aria-label="Budgets">
-          <thead><tr><th>Scope</th><th>Period</th><th>Kind</th><th>Amount</th><th>Spent</th><th>Remaining</th><th>Burn rate / day</th><th>Alerts reached</th><th>Period</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Scope</th>
+              <th>Period</th>
+              <th>Kind</th>
+              <th>Amount</th>
+              <th>Spent</th>
+              <th>Remaining</th>
+              <th>Burn rate / day</th>
+              <th>Alerts reached</th>
+              <th>Period</th>
+            </tr>
+          </thead>
           <tbody>
             {latest?.budgets.map((budget) => (
               <tr key={budget.budgetId} data-testid={`budget-${budget.scope}`}>
-                <td>{budget.scope.toLowerCase()}{budget.fromPlan ? ' (plan)' : ''}</td>
+                <td>
+                  {budget.scope.toLowerCase()}
+                  {budget.fromPlan ? ' (plan)' : ''}
+                </td>
                 <td>{budget.period.toLowerCase()}</td>
-                <td>{budget.hard ? 'hard' : 'soft'}{budget.exhausted ? ', exhausted' : ''}</td>
+                <td>
+                  {budget.hard ? 'hard' : 'soft'}
+                  {budget.exhausted ? ', exhausted' : ''}
+                </td>
                 <td>{usd(budget.amount)}</td>
                 <td data-testid="budget-spent">{usd(budget.spent, 6)}</td>
                 <td data-testid="budget-remaining">{usd(budget.remaining, 6)}</td>
                 <td>{usd(budget.burnRatePerDay, 6)}</td>
                 <td>{budget.thresholdsReached.map((threshold) => `${threshold}%`).join(', ') || '—'}</td>
-                <td>{when(budget.periodStart)} → {when(budget.periodEnd)}</td>
+                <td>
+                  {when(budget.periodStart)} → {when(budget.periodEnd)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -135,12 +171,30 @@ function TeamBudgets({ teamId }: { teamId: string }) {
         <form className="card" onSubmit={submitBudget} aria-labelledby="set-budget-title" noValidate>
           <h3 id="set-budget-title">Set a budget</h3>
           <div className="form-grid">
-            <FieldSelect label="Scope" name="scope" options={[{ value: 'TEAM', label: 'this team' }, { value: 'KEY', label: 'one key' }]} errors={setBudget.errors} />
+            <FieldSelect
+              label="Scope"
+              name="scope"
+              options={[
+                { value: 'TEAM', label: 'this team' },
+                { value: 'KEY', label: 'one key' },
+              ]}
+              errors={setBudget.errors}
+            />
             <FieldInput label="Key id (scope: one key)" name="scopeId" errors={setBudget.errors} />
             <FieldInput label="Amount (USD)" name="amount" required errors={setBudget.errors} />
-            <FieldSelect label="Period" name="period" defaultValue="MONTHLY" options={['DAILY', 'WEEKLY', 'MONTHLY', 'TOTAL'].map((value) => ({ value, label: value.toLowerCase() }))} errors={setBudget.errors} />
+            <FieldSelect
+              label="Period"
+              name="period"
+              defaultValue="MONTHLY"
+              options={['DAILY', 'WEEKLY', 'MONTHLY', 'TOTAL'].map((value) => ({ value, label: value.toLowerCase() }))}
+              errors={setBudget.errors}
+            />
             <FieldInput label="Alert thresholds (%)" name="alertThresholds" placeholder="50, 80, 100" errors={setBudget.errors} />
-            <div className="field"><label><input type="checkbox" name="hard" defaultChecked /> Hard (refuse requests when spent)</label></div>
+            <div className="field">
+              <label>
+                <input type="checkbox" name="hard" defaultChecked /> Hard (refuse requests when spent)
+              </label>
+            </div>
           </div>
           <FormError errors={setBudget.errors} />
           <button type="submit">Set budget</button>
@@ -149,12 +203,16 @@ function TeamBudgets({ teamId }: { teamId: string }) {
       <h2>Alerts</h2>
       <ul aria-label="Budget alerts">
         {data?.budgetAlerts.edges.map(({ node: alert }) => (
-          <li key={alert.id}>{when(alert.createdAt)}: {alert.threshold}% reached ({usd(alert.spent)} of {usd(alert.amount)})</li>
+          <li key={alert.id}>
+            {when(alert.createdAt)}: {alert.threshold}% reached ({usd(alert.spent)} of {usd(alert.amount)})
+          </li>
         ))}
       </ul>
       {data?.budgetAlerts.edges.length === 0 ? <p className="empty">No alerts.</p> : null}
       <h2>Credits</h2>
-      <p data-testid="credit-balance">Balance {usd(data?.team?.credits.balance)} (granted {usd(data?.team?.credits.granted)}, spent {usd(data?.team?.credits.spent)})</p>
+      <p data-testid="credit-balance">
+        Balance {usd(data?.team?.credits.balance)} (granted {usd(data?.team?.credits.granted)}, spent {usd(data?.team?.credits.spent)})
+      </p>
       {access.isAdmin ? (
         <form className="card" onSubmit={submitGrant} aria-labelledby="grant-title" noValidate>
           <h3 id="grant-title">Grant credits</h3>
@@ -168,10 +226,24 @@ function TeamBudgets({ teamId }: { teamId: string }) {
       ) : null}
       <div className="table-wrap">
         <table aria-label="Credit transactions">
-          <thead><tr><th>When</th><th>Kind</th><th>Amount</th><th>Reason</th><th>By</th></tr></thead>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Kind</th>
+              <th>Amount</th>
+              <th>Reason</th>
+              <th>By</th>
+            </tr>
+          </thead>
           <tbody>
             {data?.team?.creditTransactions.edges.map(({ node: transaction }) => (
-              <tr key={transaction.id}><td>{when(transaction.createdAt)}</td><td>{transaction.kind}</td><td>{usd(transaction.amount)}</td><td>{transaction.reason}</td><td>{transaction.actor}</td></tr>
+              <tr key={transaction.id}>
+                <td>{when(transaction.createdAt)}</td>
+                <td>{transaction.kind}</td>
+                <td>{usd(transaction.amount)}</td>
+                <td>{transaction.reason}</td>
+                <td>{transaction.actor}</td>
+              </tr>
             ))}
           </tbody>
         </table>

@@ -15,13 +15,32 @@ export const ModelsQuery = graphql(`
     }
   }
 `);
-const CreateModel = graphql(`mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { __typename ... on MutationCreateModelSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const UpdateModel = graphql(`mutation UpdateModelAliases($input: UpdateModelInput!) { updateModel(input: $input) { __typename ... on MutationUpdateModelSuccess { data { id aliases } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteModel = graphql(`mutation DeleteModel($id: ID!) { deleteModel(id: $id) { __typename ... on MutationDeleteModelSuccess { data } ...MutationErrors } }`, [MutationErrors]);
-const CreateDeployment = graphql(`mutation CreateDeployment($input: CreateDeploymentInput!) { createDeployment(input: $input) { __typename ... on MutationCreateDeploymentSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteDeployment = graphql(`mutation DeleteDeployment($id: ID!) { deleteDeployment(id: $id) { __typename ... on MutationDeleteDeploymentSuccess { data } ...MutationErrors } }`, [MutationErrors]);
+const CreateModel = graphql(
+  `mutation CreateModel($input: CreateModelInput!) { createModel(input: $input) { __typename ... on MutationCreateModelSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const UpdateModel = graphql(
+  `mutation UpdateModelAliases($input: UpdateModelInput!) { updateModel(input: $input) { __typename ... on MutationUpdateModelSuccess { data { id aliases } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteModel = graphql(
+  `mutation DeleteModel($id: ID!) { deleteModel(id: $id) { __typename ... on MutationDeleteModelSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const CreateDeployment = graphql(
+  `mutation CreateDeployment($input: CreateDeploymentInput!) { createDeployment(input: $input) { __typename ... on MutationCreateDeploymentSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteDeployment = graphql(
+  `mutation DeleteDeployment($id: ID!) { deleteDeployment(id: $id) { __typename ... on MutationDeleteDeploymentSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
-const list = (text: FormDataEntryValue | null) => String(text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: FormDataEntryValue | null) =>
+  String(text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 /** Models with their deployments and aliases (platform admin writes; everyone reads the catalogue). */
 export function ModelsSection() {
@@ -71,18 +90,41 @@ export function ModelsSection() {
             <FieldInput label="Aliases" name="aliases" hint="Comma-separated" errors={create.errors} />
             <FieldSelect label="Provider" name="providerId" options={providerOptions} errors={create.errors} />
             <FieldInput label="Upstream model" name="upstreamModel" required placeholder="mock-1, gpt-4o-mini…" errors={create.errors} />
-            <FieldInput label="Input price (USD per million tokens)" name="inputPrice" placeholder="0.15" errors={{ fields: { inputPrice: create.errors.fields.inputPerMillion } }} />
-            <FieldInput label="Output price (USD per million tokens)" name="outputPrice" placeholder="0.60" errors={{ fields: { outputPrice: create.errors.fields.outputPerMillion } }} />
+            <FieldInput
+              label="Input price (USD per million tokens)"
+              name="inputPrice"
+              placeholder="0.15"
+              errors={{ fields: { inputPrice: create.errors.fields.inputPerMillion } }}
+            />
+            <FieldInput
+              label="Output price (USD per million tokens)"
+              name="outputPrice"
+              placeholder="0.60"
+              errors={{ fields: { outputPrice: create.errors.fields.outputPerMillion } }}
+            />
           </div>
           <FormError errors={create.errors} />
           <button type="submit">Create model</button>
         </form>
       ) : null}
       <QueryError error={error} />
-      {rowError ? <p className="error" role="alert">{rowError}</p> : null}
+      {rowError ? (
+        <p className="error" role="alert">
+          {rowError}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="Models">
-          <thead><tr><th>Name</th><th>Aliases</th><th>Deployments</th><th>Price in / out per M</th><th>Fallback</th>{access.isAdmin ? <th>Actions</th> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Aliases</th>
+              <th>Deployments</th>
+              <th>Price in / out per M</th>
+              <th>Fallback</th>
+              {access.isAdmin ? <th>Actions</th> : null}
+            </tr>
+          </thead>
           <tbody>
             {data?.models.edges.map(({ node: model }) => (
               <tr key={model.id}>
@@ -93,10 +135,17 @@ export function ModelsSection() {
                     <div key={deployment.id} className="row">
                       {deployment.provider.name} → <code>{deployment.upstreamModel}</code> (weight {deployment.weight})
                       {access.isAdmin ? (
-                        <button type="button" className="secondary" aria-label={`Delete deployment ${deployment.upstreamModel} of ${model.name}`} onClick={async () => {
-                          await removeDeployment.execute({ id: deployment.id });
-                          reload();
-                        }}>×</button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          aria-label={`Delete deployment ${deployment.upstreamModel} of ${model.name}`}
+                          onClick={async () => {
+                            await removeDeployment.execute({ id: deployment.id });
+                            reload();
+                          }}
+                        >
+                          ×
+                        </button>
                       ) : null}
                     </div>
                   ))}
@@ -105,23 +154,46 @@ export function ModelsSection() {
                 <td>{model.fallbackChain?.name ?? '—'}</td>
                 {access.isAdmin ? (
                   <td className="row">
-                    <button type="button" className="secondary" aria-label={`Add a deployment to ${model.name}`} onClick={async () => {
-                      const upstreamModel = window.prompt(`Upstream model for a new deployment of ${model.name} (on ${providerOptions[0]?.label ?? 'the first provider'}):`);
-                      if (!upstreamModel || !providerOptions[0]) return;
-                      await addDeployment.execute({ input: { modelId: model.id, providerId: providerOptions[0].value, upstreamModel } });
-                      reload();
-                    }}>Add deployment</button>
-                    <button type="button" className="secondary" aria-label={`Edit aliases of ${model.name}`} onClick={async () => {
-                      const aliases = window.prompt(`Aliases of ${model.name}, comma-separated:`, model.aliases.join(', '));
-                      if (aliases === null) return;
-                      await update.execute({ input: { id: model.id, aliases: list(aliases) } });
-                      reload();
-                    }}>Aliases</button>
-                    <button type="button" className="danger" aria-label={`Delete model ${model.name}`} onClick={async () => {
-                      if (!window.confirm(`Delete ${model.name}?`)) return;
-                      await remove.execute({ id: model.id });
-                      reload();
-                    }}>Delete</button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Add a deployment to ${model.name}`}
+                      onClick={async () => {
+                        const upstreamModel = window.prompt(
+                          `Upstream model for a new deployment of ${model.name} (on ${providerOptions[0]?.label ?? 'the first provider'}):`,
+                        );
+                        if (!upstreamModel || !providerOptions[0]) return;
+                        await addDeployment.execute({ input: { modelId: model.id, providerId: providerOptions[0].value, upstreamModel } });
+                        reload();
+                      }}
+                    >
+                      Add deployment
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Edit aliases of ${model.name}`}
+                      onClick={async () => {
+                        const aliases = window.prompt(`Aliases of ${model.name}, comma-separated:`, model.aliases.join(', '));
+                        if (aliases === null) return;
+                        await update.execute({ input: { id: model.id, aliases: list(aliases) } });
+                        reload();
+                      }}
+                    >
+                      Aliases
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete model ${model.name}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Delete ${model.name}?`)) return;
+                        await remove.execute({ id: model.id });
+                        reload();
+                      }}
+                    >
+                      Delete
+                    </button>
                   </td>
                 ) : null}
               </tr>

@@ -5,10 +5,21 @@ import { firstError, useAction } from '../components/use-action.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
 
-export const ProvidersQuery = graphql(`query Providers { providers(first: 25) { edges { node { id name kind baseUrl apiVersion hasCredential team { id name } deployments { id } } } } }`);
-const CreateProvider = graphql(`mutation CreateProvider($input: CreateProviderInput!) { createProvider(input: $input) { __typename ... on MutationCreateProviderSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const UpdateProvider = graphql(`mutation UpdateProvider($input: UpdateProviderInput!) { updateProvider(input: $input) { __typename ... on MutationUpdateProviderSuccess { data { id hasCredential } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteProvider = graphql(`mutation DeleteProvider($id: ID!) { deleteProvider(id: $id) { __typename ... on MutationDeleteProviderSuccess { data } ...MutationErrors } }`, [MutationErrors]);
+export const ProvidersQuery = graphql(
+  `query Providers { providers(first: 25) { edges { node { id name kind baseUrl apiVersion hasCredential team { id name } deployments { id } } } } }`,
+);
+const CreateProvider = graphql(
+  `mutation CreateProvider($input: CreateProviderInput!) { createProvider(input: $input) { __typename ... on MutationCreateProviderSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const UpdateProvider = graphql(
+  `mutation UpdateProvider($input: UpdateProviderInput!) { updateProvider(input: $input) { __typename ... on MutationUpdateProviderSuccess { data { id hasCredential } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteProvider = graphql(
+  `mutation DeleteProvider($id: ID!) { deleteProvider(id: $id) { __typename ... on MutationDeleteProviderSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
 const KINDS = ['MOCK', 'OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI'] as const;
 
@@ -50,7 +61,13 @@ export function ProvidersSection() {
         <form className="card" onSubmit={submit} aria-label="Create a provider" noValidate>
           <div className="form-grid">
             <FieldInput label="Provider name" name="name" required errors={create.errors} />
-            <FieldSelect label="Kind" name="kind" defaultValue="MOCK" options={KINDS.map((kind) => ({ value: kind, label: kind.toLowerCase().replace('_', '-') }))} errors={create.errors} />
+            <FieldSelect
+              label="Kind"
+              name="kind"
+              defaultValue="MOCK"
+              options={KINDS.map((kind) => ({ value: kind, label: kind.toLowerCase().replace('_', '-') }))}
+              errors={create.errors}
+            />
             <FieldInput label="Preset" name="preset" hint="openai, anthropic, gemini, groq… (fills kind and URL)" errors={create.errors} />
             <FieldInput label="Base URL" name="baseUrl" placeholder="mock:// or https://…" errors={create.errors} />
             <FieldInput label="Provider API key" name="apiKey" type="password" hint="Stored encrypted, never shown again" errors={create.errors} />
@@ -61,10 +78,24 @@ export function ProvidersSection() {
         </form>
       ) : null}
       <QueryError error={error} />
-      {rowError ? <p className="error" role="alert">{rowError}</p> : null}
+      {rowError ? (
+        <p className="error" role="alert">
+          {rowError}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="Providers">
-          <thead><tr><th>Name</th><th>Kind</th><th>Base URL</th><th>Credential</th><th>Owner</th><th>Deployments</th>{access.canManageTeam ? <th>Actions</th> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Kind</th>
+              <th>Base URL</th>
+              <th>Credential</th>
+              <th>Owner</th>
+              <th>Deployments</th>
+              {access.canManageTeam ? <th>Actions</th> : null}
+            </tr>
+          </thead>
           <tbody>
             {data?.providers.edges.map(({ node: provider }) => (
               <tr key={provider.id}>
@@ -76,17 +107,31 @@ export function ProvidersSection() {
                 <td>{provider.deployments.length}</td>
                 {access.canManageTeam ? (
                   <td className="row">
-                    <button type="button" className="secondary" aria-label={`Replace the credential of ${provider.name}`} onClick={async () => {
-                      const apiKey = window.prompt(`New API key for ${provider.name} (stored encrypted, never shown):`);
-                      if (!apiKey) return;
-                      await update.execute({ input: { id: provider.id, apiKey } });
-                      reload();
-                    }}>Set key</button>
-                    <button type="button" className="danger" aria-label={`Delete provider ${provider.name}`} onClick={async () => {
-                      if (!window.confirm(`Delete ${provider.name}?`)) return;
-                      await remove.execute({ id: provider.id });
-                      reload();
-                    }}>Delete</button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Replace the credential of ${provider.name}`}
+                      onClick={async () => {
+                        const apiKey = window.prompt(`New API key for ${provider.name} (stored encrypted, never shown):`);
+                        if (!apiKey) return;
+                        await update.execute({ input: { id: provider.id, apiKey } });
+                        reload();
+                      }}
+                    >
+                      Set key
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete provider ${provider.name}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Delete ${provider.name}?`)) return;
+                        await remove.execute({ id: provider.id });
+                        reload();
+                      }}
+                    >
+                      Delete
+                    </button>
                   </td>
                 ) : null}
               </tr>

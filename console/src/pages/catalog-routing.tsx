@@ -11,10 +11,22 @@ const RoutingQuery = graphql(`
     routingProfiles(first: 15) { edges { node { id name description strategy } } }
   }
 `);
-const CreateChain = graphql(`mutation CreateChain($input: CreateFallbackChainInput!) { createFallbackChain(input: $input) { __typename ... on MutationCreateFallbackChainSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteChain = graphql(`mutation DeleteChain($id: ID!) { deleteFallbackChain(id: $id) { __typename ... on MutationDeleteFallbackChainSuccess { data } ...MutationErrors } }`, [MutationErrors]);
-const CreateProfile = graphql(`mutation CreateProfile($input: CreateRoutingProfileInput!) { createRoutingProfile(input: $input) { __typename ... on MutationCreateRoutingProfileSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteProfile = graphql(`mutation DeleteProfile($id: ID!) { deleteRoutingProfile(id: $id) { __typename ... on MutationDeleteRoutingProfileSuccess { data } ...MutationErrors } }`, [MutationErrors]);
+const CreateChain = graphql(
+  `mutation CreateChain($input: CreateFallbackChainInput!) { createFallbackChain(input: $input) { __typename ... on MutationCreateFallbackChainSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteChain = graphql(
+  `mutation DeleteChain($id: ID!) { deleteFallbackChain(id: $id) { __typename ... on MutationDeleteFallbackChainSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const CreateProfile = graphql(
+  `mutation CreateProfile($input: CreateRoutingProfileInput!) { createRoutingProfile(input: $input) { __typename ... on MutationCreateRoutingProfileSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteProfile = graphql(
+  `mutation DeleteProfile($id: ID!) { deleteRoutingProfile(id: $id) { __typename ... on MutationDeleteRoutingProfileSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
 const TRIGGERS = ['RATE_LIMIT', 'SERVER_ERROR', 'TIMEOUT', 'CONTEXT_WINDOW', 'CONTENT_POLICY'] as const;
 const STRATEGIES = ['WEIGHTED', 'LATENCY', 'COST', 'LEAST_BUSY'] as const;
@@ -35,7 +47,10 @@ export function RoutingSection() {
     const created = await createChain.execute({
       input: {
         name: String(values.get('name') ?? ''),
-        models: String(values.get('models') ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+        models: String(values.get('models') ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
         triggers: values.getAll('triggers').map(String) as (typeof TRIGGERS)[number][],
       },
     });
@@ -49,7 +64,11 @@ export function RoutingSection() {
     const form = event.currentTarget;
     const values = new FormData(form);
     const created = await createProfile.execute({
-      input: { name: String(values.get('name') ?? ''), strategy: String(values.get('strategy')) as (typeof STRATEGIES)[number], description: String(values.get('description') ?? '') || undefined },
+      input: {
+        name: String(values.get('name') ?? ''),
+        strategy: String(values.get('strategy')) as (typeof STRATEGIES)[number],
+        description: String(values.get('description') ?? '') || undefined,
+      },
     });
     if (created) {
       form.reset();
@@ -70,10 +89,15 @@ export function RoutingSection() {
                 <legend>Triggers</legend>
                 {TRIGGERS.map((trigger) => (
                   <label key={trigger}>
-                    <input type="checkbox" name="triggers" value={trigger} defaultChecked={trigger === 'RATE_LIMIT' || trigger === 'SERVER_ERROR'} /> {trigger.toLowerCase().replace('_', ' ')}
+                    <input type="checkbox" name="triggers" value={trigger} defaultChecked={trigger === 'RATE_LIMIT' || trigger === 'SERVER_ERROR'} />{' '}
+                    {trigger.toLowerCase().replace('_', ' ')}
                   </label>
                 ))}
-                {createChain.errors.fields.triggers ? <small className="field-error" role="alert">{createChain.errors.fields.triggers}</small> : null}
+                {createChain.errors.fields.triggers ? (
+                  <small className="field-error" role="alert">
+                    {createChain.errors.fields.triggers}
+                  </small>
+                ) : null}
               </fieldset>
             </div>
             <FormError errors={createChain.errors} />
@@ -81,10 +105,21 @@ export function RoutingSection() {
           </form>
         ) : null}
         <QueryError error={error} />
-        {rowError ? <p className="error" role="alert">{rowError}</p> : null}
+        {rowError ? (
+          <p className="error" role="alert">
+            {rowError}
+          </p>
+        ) : null}
         <div className="table-wrap">
           <table aria-label="Fallback chains">
-            <thead><tr><th>Name</th><th>Models</th><th>Triggers</th>{access.isAdmin ? <th>Actions</th> : null}</tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Models</th>
+                <th>Triggers</th>
+                {access.isAdmin ? <th>Actions</th> : null}
+              </tr>
+            </thead>
             <tbody>
               {data?.fallbackChains.edges.map(({ node: chain }) => (
                 <tr key={chain.id}>
@@ -92,10 +127,19 @@ export function RoutingSection() {
                   <td>{chain.models.map((model) => model.name).join(' → ')}</td>
                   <td>{chain.triggers.map((trigger) => trigger.toLowerCase()).join(', ')}</td>
                   {access.isAdmin ? (
-                    <td><button type="button" className="danger" aria-label={`Delete chain ${chain.name}`} onClick={async () => {
-                      await deleteChain.execute({ id: chain.id });
-                      reload();
-                    }}>Delete</button></td>
+                    <td>
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete chain ${chain.name}`}
+                        onClick={async () => {
+                          await deleteChain.execute({ id: chain.id });
+                          reload();
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </td>
                   ) : null}
                 </tr>
               ))}
@@ -109,7 +153,12 @@ export function RoutingSection() {
           <form className="card" onSubmit={submitProfile} aria-label="Create a routing profile" noValidate>
             <div className="form-grid">
               <FieldInput label="Profile name" name="name" required errors={createProfile.errors} />
-              <FieldSelect label="Strategy" name="strategy" options={STRATEGIES.map((strategy) => ({ value: strategy, label: strategy.toLowerCase().replace('_', ' ') }))} errors={createProfile.errors} />
+              <FieldSelect
+                label="Strategy"
+                name="strategy"
+                options={STRATEGIES.map((strategy) => ({ value: strategy, label: strategy.toLowerCase().replace('_', ' ') }))}
+                errors={createProfile.errors}
+              />
               <FieldInput label="Description" name="description" errors={createProfile.errors} />
             </div>
             <FormError errors={createProfile.errors} />
@@ -118,7 +167,14 @@ export function RoutingSection() {
         ) : null}
         <div className="table-wrap">
           <table aria-label="Routing profiles">
-            <thead><tr><th>Name</th><th>Strategy</th><th>Description</th>{access.isAdmin ? <th>Actions</th> : null}</tr></thead>
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Strategy</th>
+                <th>Description</th>
+                {access.isAdmin ? <th>Actions</th> : null}
+              </tr>
+            </thead>
             <tbody>
               {data?.routingProfiles.edges.map(({ node: profile }) => (
                 <tr key={profile.id}>
@@ -126,10 +182,19 @@ export function RoutingSection() {
                   <td>{profile.strategy.toLowerCase()}</td>
                   <td>{profile.description ?? '—'}</td>
                   {access.isAdmin ? (
-                    <td><button type="button" className="danger" aria-label={`Delete profile ${profile.name}`} onClick={async () => {
-                      await deleteProfile.execute({ id: profile.id });
-                      reload();
-                    }}>Delete</button></td>
+                    <td>
+                      <button
+                        type="button"
+                        className="danger"
+                        aria-label={`Delete profile ${profile.name}`}
+                        onClick={async () => {
+                          await deleteProfile.execute({ id: profile.id });
+                          reload();
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </td>
                   ) : null}
                 </tr>
               ))}

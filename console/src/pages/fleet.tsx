@@ -24,20 +24,44 @@ export function FleetPage() {
       <QueryError error={error} />
       {fleet ? (
         <p data-testid="fleet-summary">
-          {fleet.live} live data plane(s), {fleet.convergedCount} on the target snapshot v{fleet.targetSnapshotVersion ?? '—'}: {fleet.converged ? 'converged' : 'not converged'}.
-          {data?.currentSnapshot ? <> Current snapshot <code>{data.currentSnapshot.hash.slice(0, 12)}</code> published {when(data.currentSnapshot.createdAt)}.</> : null}
+          {fleet.live} live data plane(s), {fleet.convergedCount} on the target snapshot v{fleet.targetSnapshotVersion ?? '—'}:{' '}
+          {fleet.converged ? 'converged' : 'not converged'}.
+          {data?.currentSnapshot ? (
+            <>
+              {' '}
+              Current snapshot <code>{data.currentSnapshot.hash.slice(0, 12)}</code> published {when(data.currentSnapshot.createdAt)}.
+            </>
+          ) : null}
         </p>
       ) : null}
       <div className="table-wrap">
         <table aria-label="Data planes">
-          <thead><tr><th>Instance</th><th>State</th><th>Snapshot</th><th>Hash</th><th>Source</th><th>Degraded</th><th>In flight</th><th>Last seen</th><th>Refused</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Instance</th>
+              <th>State</th>
+              <th>Snapshot</th>
+              <th>Hash</th>
+              <th>Source</th>
+              <th>Degraded</th>
+              <th>In flight</th>
+              <th>Last seen</th>
+              <th>Refused</th>
+            </tr>
+          </thead>
           <tbody>
             {fleet?.dataPlanes.map((plane) => (
               <tr key={plane.instanceId}>
-                <td><code>{plane.instanceId}</code></td>
-                <td><span className={`badge ${plane.state}`}>{plane.state.toLowerCase().replace('_', ' ')}</span></td>
+                <td>
+                  <code>{plane.instanceId}</code>
+                </td>
+                <td>
+                  <span className={`badge ${plane.state}`}>{plane.state.toLowerCase().replace('_', ' ')}</span>
+                </td>
                 <td>v{plane.snapshotVersion ?? '—'}</td>
-                <td><code>{plane.snapshotHash?.slice(0, 12) ?? '—'}</code></td>
+                <td>
+                  <code>{plane.snapshotHash?.slice(0, 12) ?? '—'}</code>
+                </td>
                 <td>{plane.snapshotSource?.toLowerCase() ?? '—'}</td>
                 <td>{plane.degradedModes.map((mode) => mode.toLowerCase().replaceAll('_', ' ')).join(', ') || 'none'}</td>
                 <td>{plane.inFlight}</td>

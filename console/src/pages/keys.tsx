@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { FieldInput, FieldSelect, type FormErrors, FormError, formErrors, PageHeader, QueryError, SecretOnce } from '../components/ui.tsx';
+import { FieldInput, FieldSelect, FormError, type FormErrors, formErrors, PageHeader, QueryError, SecretOnce } from '../components/ui.tsx';
 import { toMicroUsd, when } from '../format.ts';
 import { graphql, MutationErrors, readFragment } from '../graphql.ts';
 import { rememberSecret } from '../secrets.ts';
@@ -14,10 +14,7 @@ const KeyFields = graphql(`
   }
 `);
 
-const KeysQuery = graphql(
-  `query Keys($teamId: ID!) { apiKeys(teamId: $teamId, first: 15) { edges { node { ...KeyFields } } } }`,
-  [KeyFields],
-);
+const KeysQuery = graphql(`query Keys($teamId: ID!) { apiKeys(teamId: $teamId, first: 15) { edges { node { ...KeyFields } } } }`, [KeyFields]);
 
 const CreateKey = graphql(
   `mutation CreateKey($input: CreateApiKeyInput!) {
@@ -97,7 +94,10 @@ function TeamKeys({ teamId }: { teamId: string }) {
       local.fields.budget = (problem as Error).message;
     }
     if (Object.keys(local.fields).length) return setErrors(local);
-    const models = String(form.get('allowedModels') ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+    const models = String(form.get('allowedModels') ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const expires = String(form.get('expiresAt') ?? '');
     const result = await createKey({
       input: {
@@ -126,7 +126,9 @@ function TeamKeys({ teamId }: { teamId: string }) {
     if (kind === 'revoke' && !window.confirm(`Revoke ${name} for good? Requests with it are refused within seconds.`)) return;
     const result =
       kind === 'rotate' ? await rotateKey({ id }) : kind === 'revoke' ? await revokeKey({ id }) : await updateKey({ input: { id, blocked: kind === 'block' } });
-    const payload = (result.data as Record<string, { __typename: string } | undefined> | undefined)?.[kind === 'rotate' ? 'rotateApiKey' : kind === 'revoke' ? 'revokeApiKey' : 'updateApiKey'];
+    const payload = (result.data as Record<string, { __typename: string } | undefined> | undefined)?.[
+      kind === 'rotate' ? 'rotateApiKey' : kind === 'revoke' ? 'revokeApiKey' : 'updateApiKey'
+    ];
     const found = formErrors(payload ? readFragment(MutationErrors, payload as never) : null, result.error);
     if (found.form || Object.keys(found.fields).length) setActionError(found.form ?? Object.values(found.fields)[0]);
     if (kind === 'rotate' && payload?.__typename === 'MutationRotateApiKeySuccess') {
@@ -149,7 +151,12 @@ function TeamKeys({ teamId }: { teamId: string }) {
             <FieldInput label="Requests per minute" name="rpm" type="number" errors={errors} />
             <FieldInput label="Tokens per minute" name="tpm" type="number" errors={errors} />
             <FieldInput label="Budget (USD)" name="budget" hint="Optional, e.g. 25.00" errors={errors} />
-            <FieldSelect label="Budget period" name="budgetPeriod" defaultValue="MONTHLY" options={['DAILY', 'WEEKLY', 'MONTHLY', 'TOTAL'].map((value) => ({ value, label: value.toLowerCase() }))} />
+            <FieldSelect
+              label="Budget period"
+              name="budgetPeriod"
+              defaultValue="MONTHLY"
+              options={['DAILY', 'WEEKLY', 'MONTHLY', 'TOTAL'].map((value) => ({ value, label: value.toLowerCase() }))}
+            />
             <div className="field">
               <label>
                 <input type="checkbox" name="budgetHard" defaultChecked /> Hard budget (refuse when spent)
@@ -163,7 +170,11 @@ function TeamKeys({ teamId }: { teamId: string }) {
         </form>
       ) : null}
       <QueryError error={error} />
-      {actionError ? <p className="error" role="alert">{actionError}</p> : null}
+      {actionError ? (
+        <p className="error" role="alert">
+          {actionError}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="API keys">
           <thead>
@@ -183,13 +194,20 @@ function TeamKeys({ teamId }: { teamId: string }) {
             {keys.map((key) => (
               <tr key={key.id} data-testid={`key-${key.name}`}>
                 <td>{key.name}</td>
-                <td><code>{key.prefix}</code></td>
-                <td><span className={`badge ${key.status}`}>{key.status.toLowerCase()}</span></td>
+                <td>
+                  <code>{key.prefix}</code>
+                </td>
+                <td>
+                  <span className={`badge ${key.status}`}>{key.status.toLowerCase()}</span>
+                </td>
                 <td>{key.allowedModels.length ? key.allowedModels.join(', ') : 'plan'}</td>
                 <td>
                   {key.limits.rpm ?? '—'} rpm · {key.limits.tpm ?? '—'} tpm
                   {key.budgets.map((budget) => (
-                    <div key={budget.id}>budget ${(Number(budget.amount) / 1e6).toFixed(2)} {budget.period.toLowerCase()}{budget.hard ? ' (hard)' : ''}</div>
+                    <div key={budget.id}>
+                      budget ${(Number(budget.amount) / 1e6).toFixed(2)} {budget.period.toLowerCase()}
+                      {budget.hard ? ' (hard)' : ''}
+                    </div>
                   ))}
                 </td>
                 <td>{when(key.expiresAt)}</td>
@@ -199,11 +217,20 @@ function TeamKeys({ teamId }: { teamId: string }) {
                   <td>
                     {key.status === 'REVOKED' ? null : (
                       <div className="row">
-                        <button type="button" className="secondary" onClick={() => act('rotate', key.id, key.name)} aria-label={`Rotate ${key.name}`}>Rotate</button>
-                        <button type="button" className="secondary" onClick={() => act(key.blocked ? 'unblock' : 'block', key.id, key.name)} aria-label={`${key.blocked ? 'Unblock' : 'Block'} ${key.name}`}>
+                        <button type="button" className="secondary" onClick={() => act('rotate', key.id, key.name)} aria-label={`Rotate ${key.name}`}>
+                          Rotate
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() => act(key.blocked ? 'unblock' : 'block', key.id, key.name)}
+                          aria-label={`${key.blocked ? 'Unblock' : 'Block'} ${key.name}`}
+                        >
                           {key.blocked ? 'Unblock' : 'Block'}
                         </button>
-                        <button type="button" className="danger" onClick={() => act('revoke', key.id, key.name)} aria-label={`Revoke ${key.name}`}>Revoke</button>
+                        <button type="button" className="danger" onClick={() => act('revoke', key.id, key.name)} aria-label={`Revoke ${key.name}`}>
+                          Revoke
+                        </button>
                       </div>
                     )}
                   </td>

@@ -108,7 +108,10 @@ function TeamOverview({ teamId }: { teamId: string }) {
   }, [stats.days, variables.monthFrom]);
   const latencyChart = useMemo(() => {
     const sorted = [...stats.events].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
-    return { x: sorted.map((event) => Date.parse(event.startedAt) / 1000), series: [{ label: 'latency (ms)', values: sorted.map((event) => event.latencyMs), color: '#9333ea' }] };
+    return {
+      x: sorted.map((event) => Date.parse(event.startedAt) / 1000),
+      series: [{ label: 'latency (ms)', values: sorted.map((event) => event.latencyMs), color: '#9333ea' }],
+    };
   }, [stats.events]);
 
   return (
@@ -119,7 +122,11 @@ function TeamOverview({ teamId }: { teamId: string }) {
         <Stat label="Tokens today" value={count(stats.tokensToday)} hint={`${count(stats.tokensMonth)} this month`} />
         <Stat label="Spend today" value={usd(stats.spendToday)} />
         <Stat label="Spend this month" value={usd(stats.spendMonth)} />
-        <Stat label="Error rate today" value={stats.errorRate === null ? '—' : `${(stats.errorRate * 100).toFixed(1)}%`} hint="latest 100 attempts today, not ok" />
+        <Stat
+          label="Error rate today"
+          value={stats.errorRate === null ? '—' : `${(stats.errorRate * 100).toFixed(1)}%`}
+          hint="latest 100 attempts today, not ok"
+        />
         <Stat label="Latency p50 / p99" value={stats.p50 === null ? '—' : `${stats.p50} / ${stats.p99} ms`} hint="latest 100 attempts today" />
       </section>
       <section className="charts">
@@ -148,7 +155,9 @@ function TeamOverview({ teamId }: { teamId: string }) {
               {feed.map((event) => (
                 <tr key={event.id}>
                   <td>{when(event.startedAt)}</td>
-                  <td><code>{event.requestId}</code></td>
+                  <td>
+                    <code>{event.requestId}</code>
+                  </td>
                   <td>{event.model}</td>
                   <td>{event.provider}</td>
                   <td>{count(event.promptTokens + event.completionTokens)}</td>

@@ -9,9 +9,17 @@ import { useAccess } from '../viewer.tsx';
 const PlansQuery = graphql(`
   query Plans { plans(first: 20) { edges { node { id name description allowedModels markupBasisPoints billing limits { rpm tpm maxParallel } budget { amount period hard } } } } }
 `);
-const CreatePlan = graphql(`mutation CreatePlan($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on MutationCreatePlanSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
-const DeletePlan = graphql(`mutation DeletePlan($id: ID!) { deletePlan(id: $id) { __typename ... on MutationDeletePlanSuccess { data } ...MutationErrors } }`, [MutationErrors]);
-const SetTeamPlan = graphql(`mutation SetTeamPlan($teamId: ID!, $planId: ID) { setTeamPlan(teamId: $teamId, planId: $planId) { __typename ... on MutationSetTeamPlanSuccess { data { id } } ...MutationErrors } }`, [MutationErrors]);
+const CreatePlan = graphql(
+  `mutation CreatePlan($input: CreatePlanInput!) { createPlan(input: $input) { __typename ... on MutationCreatePlanSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeletePlan = graphql(`mutation DeletePlan($id: ID!) { deletePlan(id: $id) { __typename ... on MutationDeletePlanSuccess { data } ...MutationErrors } }`, [
+  MutationErrors,
+]);
+const SetTeamPlan = graphql(
+  `mutation SetTeamPlan($teamId: ID!, $planId: ID) { setTeamPlan(teamId: $teamId, planId: $planId) { __typename ... on MutationSetTeamPlanSuccess { data { id } } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
 const optionalInt = (value: FormDataEntryValue | null) => (String(value ?? '').trim() === '' ? undefined : Number(value));
 
@@ -39,7 +47,10 @@ export function PlansPage() {
       input: {
         name: String(values.get('name') ?? ''),
         description: String(values.get('description') ?? '') || undefined,
-        allowedModels: String(values.get('allowedModels') ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+        allowedModels: String(values.get('allowedModels') ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
         limits: { rpm: optionalInt(values.get('rpm')), tpm: optionalInt(values.get('tpm')) },
         markupBasisPoints: optionalInt(values.get('markupBasisPoints')),
         billing: String(values.get('billing')) as 'POSTPAID' | 'PREPAID',
@@ -71,32 +82,68 @@ export function PlansPage() {
             <FieldInput label="Tokens per minute" name="tpm" type="number" errors={create.errors} />
             <FieldInput label="Markup (basis points)" name="markupBasisPoints" type="number" hint="100 = 1%" errors={create.errors} />
             <FieldInput label="Monthly hard budget per team (USD)" name="budget" errors={create.errors} />
-            <FieldSelect label="Billing" name="billing" options={[{ value: 'POSTPAID', label: 'postpaid' }, { value: 'PREPAID', label: 'prepaid (credits)' }]} errors={create.errors} />
+            <FieldSelect
+              label="Billing"
+              name="billing"
+              options={[
+                { value: 'POSTPAID', label: 'postpaid' },
+                { value: 'PREPAID', label: 'prepaid (credits)' },
+              ]}
+              errors={create.errors}
+            />
           </div>
           <FormError errors={create.errors} />
           <button type="submit">Create plan</button>
         </form>
       ) : null}
       <QueryError error={error} />
-      {rowError ? <p className="error" role="alert">{rowError}</p> : null}
+      {rowError ? (
+        <p className="error" role="alert">
+          {rowError}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="Plans">
-          <thead><tr><th>Name</th><th>Models</th><th>Limits</th><th>Budget</th><th>Markup</th><th>Billing</th>{access.isAdmin ? <th>Actions</th> : null}</tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Models</th>
+              <th>Limits</th>
+              <th>Budget</th>
+              <th>Markup</th>
+              <th>Billing</th>
+              {access.isAdmin ? <th>Actions</th> : null}
+            </tr>
+          </thead>
           <tbody>
             {plans.map((plan) => (
               <tr key={plan.id}>
-                <td>{plan.name}<div className="meta">{plan.description}</div></td>
+                <td>
+                  {plan.name}
+                  <div className="meta">{plan.description}</div>
+                </td>
                 <td>{plan.allowedModels.join(', ') || 'every model'}</td>
-                <td>{plan.limits.rpm ?? '—'} rpm · {plan.limits.tpm ?? '—'} tpm</td>
+                <td>
+                  {plan.limits.rpm ?? '—'} rpm · {plan.limits.tpm ?? '—'} tpm
+                </td>
                 <td>{plan.budget ? `${usd(plan.budget.amount)} ${plan.budget.period.toLowerCase()}${plan.budget.hard ? ' (hard)' : ''}` : '—'}</td>
                 <td>{(plan.markupBasisPoints / 100).toFixed(2)}%</td>
                 <td>{plan.billing.toLowerCase()}</td>
                 {access.isAdmin ? (
-                  <td><button type="button" className="danger" aria-label={`Delete plan ${plan.name}`} onClick={async () => {
-                    if (!window.confirm(`Delete ${plan.name}?`)) return;
-                    await remove.execute({ id: plan.id });
-                    reload();
-                  }}>Delete</button></td>
+                  <td>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Delete plan ${plan.name}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Delete ${plan.name}?`)) return;
+                        await remove.execute({ id: plan.id });
+                        reload();
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </td>
                 ) : null}
               </tr>
             ))}
@@ -107,8 +154,18 @@ export function PlansPage() {
         <form className="card" onSubmit={submitAssign} aria-labelledby="assign-title">
           <h2 id="assign-title">Put a team on a plan</h2>
           <div className="form-grid">
-            <FieldSelect label="Team to assign" name="teamId" options={access.teams.map((team) => ({ value: team.id, label: team.name }))} errors={assign.errors} />
-            <FieldSelect label="Plan to assign" name="planId" options={[{ value: '', label: 'no plan' }, ...plans.map((plan) => ({ value: plan.id, label: plan.name }))]} errors={assign.errors} />
+            <FieldSelect
+              label="Team to assign"
+              name="teamId"
+              options={access.teams.map((team) => ({ value: team.id, label: team.name }))}
+              errors={assign.errors}
+            />
+            <FieldSelect
+              label="Plan to assign"
+              name="planId"
+              options={[{ value: '', label: 'no plan' }, ...plans.map((plan) => ({ value: plan.id, label: plan.name }))]}
+              errors={assign.errors}
+            />
           </div>
           <FormError errors={assign.errors} />
           <button type="submit">Assign</button>

@@ -29,11 +29,14 @@ export function PlaygroundPage() {
   const [costs, setCosts] = useState<Record<string, ResultOf<typeof PlaygroundUsage>['usage'][]>>({});
   const abort = useRef<AbortController | null>(null);
   const busy = exchanges.some((exchange) => exchange.pending);
-  useSubscription({ query: PlaygroundUsage, variables: { teamId: teamId ?? '' }, pause: !teamId }, (_previous: unknown, response: ResultOf<typeof PlaygroundUsage>) => {
-    const event = response.usage;
-    setCosts((current) => ({ ...current, [event.requestId]: [...(current[event.requestId] ?? []), event] }));
-    return response;
-  });
+  useSubscription(
+    { query: PlaygroundUsage, variables: { teamId: teamId ?? '' }, pause: !teamId },
+    (_previous: unknown, response: ResultOf<typeof PlaygroundUsage>) => {
+      const event = response.usage;
+      setCosts((current) => ({ ...current, [event.requestId]: [...(current[event.requestId] ?? []), event] }));
+      return response;
+    },
+  );
 
   async function send(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -51,10 +54,17 @@ export function PlaygroundPage() {
     setExchanges((current) => [...current, { question, answer: '', pending: true }]);
     (event.currentTarget.elements.namedItem('message') as HTMLTextAreaElement).value = '';
     abort.current = new AbortController();
-    const update = (patch: (exchange: Exchange) => Exchange) => setExchanges((current) => current.map((exchange, i) => (i === index ? patch(exchange) : exchange)));
+    const update = (patch: (exchange: Exchange) => Exchange) =>
+      setExchanges((current) => current.map((exchange, i) => (i === index ? patch(exchange) : exchange)));
     try {
       const result = await streamChat(
-        { apiKey, model: String(form.get('model')), messages, temperature: temperatureText === '' ? undefined : Number(temperatureText), stream: form.get('stream') === 'on' },
+        {
+          apiKey,
+          model: String(form.get('model')),
+          messages,
+          temperature: temperatureText === '' ? undefined : Number(temperatureText),
+          stream: form.get('stream') === 'on',
+        },
         (text) => update((exchange) => ({ ...exchange, answer: exchange.answer + text })),
         abort.current.signal,
       );
@@ -73,13 +83,30 @@ export function PlaygroundPage() {
         <div className="form-grid">
           <div className="field">
             <label htmlFor={ids.key}>API key</label>
-            <input id={ids.key} name="apiKey" type="password" autoComplete="off" value={apiKey} onChange={(event) => setApiKey(event.target.value)} list={`${ids.key}-recent`} required aria-describedby={`${ids.key}-hint`} />
-            <small id={`${ids.key}-hint`}>A key's secret (shown once at creation{recentSecrets.length ? '; the newest one from this tab is filled in' : ''}). Cost and usage are the key's team's (pick that team above).</small>
+            <input
+              id={ids.key}
+              name="apiKey"
+              type="password"
+              autoComplete="off"
+              value={apiKey}
+              onChange={(event) => setApiKey(event.target.value)}
+              list={`${ids.key}-recent`}
+              required
+              aria-describedby={`${ids.key}-hint`}
+            />
+            <small id={`${ids.key}-hint`}>
+              A key's secret (shown once at creation{recentSecrets.length ? '; the newest one from this tab is filled in' : ''}). Cost and usage are the key's
+              team's (pick that team above).
+            </small>
           </div>
           <div className="field">
             <label htmlFor={ids.model}>Model</label>
             <select id={ids.model} name="model">
-              {models?.models.edges.flatMap(({ node }) => [node.name, ...node.aliases]).map((name) => <option key={name}>{name}</option>)}
+              {models?.models.edges
+                .flatMap(({ node }) => [node.name, ...node.aliases])
+                .map((name) => (
+                  <option key={name}>{name}</option>
+                ))}
             </select>
           </div>
           <div className="field">
@@ -98,15 +125,31 @@ export function PlaygroundPage() {
         </div>
         <div className="field">
           <label htmlFor={ids.message}>Message</label>
-          <textarea id={ids.message} name="message" rows={3} required onKeyDown={(event) => {
-            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
-          }} />
+          <textarea
+            id={ids.message}
+            name="message"
+            rows={3}
+            required
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) event.currentTarget.form?.requestSubmit();
+            }}
+          />
           <small>Ctrl+Enter sends.</small>
         </div>
         <div className="row">
-          <button type="submit" disabled={busy}>Send</button>
-          {busy ? <button type="button" className="secondary" onClick={() => abort.current?.abort()}>Stop</button> : null}
-          {exchanges.length ? <button type="button" className="secondary" disabled={busy} onClick={() => setExchanges([])}>Clear</button> : null}
+          <button type="submit" disabled={busy}>
+            Send
+          </button>
+          {busy ? (
+            <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
+              Stop
+            </button>
+          ) : null}
+          {exchanges.length ? (
+            <button type="button" className="secondary" disabled={busy} onClick={() => setExchanges([])}>
+              Clear
+            </button>
+          ) : null}
         </div>
       </form>
       <section className="chat" aria-label="Conversation" aria-live="polite">
@@ -128,7 +171,11 @@ function AnswerMeta({ result, events }: { result: ChatResult; events?: ResultOf<
   const cost = events?.reduce((total, event) => total + BigInt(event.cost), 0n);
   return (
     <div className="meta" data-testid="answer-meta">
-      {result.error ? <p className="error" role="alert">HTTP {result.status}: {result.error}</p> : null}
+      {result.error ? (
+        <p className="error" role="alert">
+          HTTP {result.status}: {result.error}
+        </p>
+      ) : null}
       <p>
         Tokens: {result.usage ? `${count(result.usage.prompt_tokens)} in, ${count(result.usage.completion_tokens)} out` : '—'} · Cost:{' '}
         <span data-testid="answer-cost">{cost === undefined ? 'waiting for the ledger…' : usd(cost.toString(), 6)}</span>

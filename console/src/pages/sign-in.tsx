@@ -32,7 +32,16 @@ export function SignInPage() {
         <h1 id="sign-in-title">Tollgate console</h1>
         <div className="field">
           <label htmlFor="token">Admin key or member token</label>
-          <input id="token" name="token" type="password" autoComplete="current-password" required aria-invalid={error ? true : undefined} aria-describedby={error ? 'sign-in-error' : undefined} autoFocus />
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'sign-in-error' : undefined}
+            autoFocus
+          />
         </div>
         {error ? (
           <p id="sign-in-error" className="error" role="alert">

@@ -8,12 +8,29 @@ import { Link } from '../router.tsx';
 import { TeamGate, TeamPicker, useAccess, useSelectedTeamId } from '../viewer.tsx';
 
 const TeamsQuery = graphql(`query TeamsList { teams(first: 40) { edges { node { id name slug blocked createdAt plan { id name } } } } }`);
-const CreateTeam = graphql(`mutation CreateTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on MutationCreateTeamSuccess { data { id name } } ...MutationErrors } }`, [MutationErrors]);
-const BlockTeam = graphql(`mutation BlockTeam($teamId: ID!, $blocked: Boolean!) { setTeamBlocked(teamId: $teamId, blocked: $blocked) { __typename ... on MutationSetTeamBlockedSuccess { data { id blocked } } ...MutationErrors } }`, [MutationErrors]);
-const MembersQuery = graphql(`query TeamMembers($teamId: ID!) { members(teamId: $teamId, first: 40) { edges { node { id email name role tokenPrefix createdAt } } } }`);
-const CreateMember = graphql(`mutation CreateMember($input: CreateMemberInput!) { createMember(input: $input) { __typename ... on MutationCreateMemberSuccess { data { token member { id email } } } ...MutationErrors } }`, [MutationErrors]);
-const UpdateMember = graphql(`mutation UpdateMember($input: UpdateMemberInput!) { updateMember(input: $input) { __typename ... on MutationUpdateMemberSuccess { data { id role } } ...MutationErrors } }`, [MutationErrors]);
-const DeleteMember = graphql(`mutation DeleteMember($id: ID!) { deleteMember(id: $id) { __typename ... on MutationDeleteMemberSuccess { data } ...MutationErrors } }`, [MutationErrors]);
+const CreateTeam = graphql(
+  `mutation CreateTeam($input: CreateTeamInput!) { createTeam(input: $input) { __typename ... on MutationCreateTeamSuccess { data { id name } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const BlockTeam = graphql(
+  `mutation BlockTeam($teamId: ID!, $blocked: Boolean!) { setTeamBlocked(teamId: $teamId, blocked: $blocked) { __typename ... on MutationSetTeamBlockedSuccess { data { id blocked } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const MembersQuery = graphql(
+  `query TeamMembers($teamId: ID!) { members(teamId: $teamId, first: 40) { edges { node { id email name role tokenPrefix createdAt } } } }`,
+);
+const CreateMember = graphql(
+  `mutation CreateMember($input: CreateMemberInput!) { createMember(input: $input) { __typename ... on MutationCreateMemberSuccess { data { token member { id email } } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const UpdateMember = graphql(
+  `mutation UpdateMember($input: UpdateMemberInput!) { updateMember(input: $input) { __typename ... on MutationUpdateMemberSuccess { data { id role } } ...MutationErrors } }`,
+  [MutationErrors],
+);
+const DeleteMember = graphql(
+  `mutation DeleteMember($id: ID!) { deleteMember(id: $id) { __typename ... on MutationDeleteMemberSuccess { data } ...MutationErrors } }`,
+  [MutationErrors],
+);
 
 const ROLES = ['OWNER', 'ADMIN', 'MEMBER', 'VIEWER'] as const;
 
@@ -58,25 +75,45 @@ function AllTeams() {
       </form>
       <h2 id="teams-title">All teams</h2>
       <QueryError error={error} />
-      {firstError(block.errors) ? <p className="error" role="alert">{firstError(block.errors)}</p> : null}
+      {firstError(block.errors) ? (
+        <p className="error" role="alert">
+          {firstError(block.errors)}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="Teams">
           <thead>
-            <tr><th>Name</th><th>Slug</th><th>Plan</th><th>Status</th><th>Created</th><th>Actions</th></tr>
+            <tr>
+              <th>Name</th>
+              <th>Slug</th>
+              <th>Plan</th>
+              <th>Status</th>
+              <th>Created</th>
+              <th>Actions</th>
+            </tr>
           </thead>
           <tbody>
             {data?.teams.edges.map(({ node: team }) => (
               <tr key={team.id}>
-                <td><Link href={`/teams?team=${team.id}`}>{team.name}</Link></td>
+                <td>
+                  <Link href={`/teams?team=${team.id}`}>{team.name}</Link>
+                </td>
                 <td>{team.slug}</td>
                 <td>{team.plan?.name ?? '—'}</td>
-                <td><span className={`badge ${team.blocked ? 'BLOCKED' : 'ACTIVE'}`}>{team.blocked ? 'blocked' : 'active'}</span></td>
+                <td>
+                  <span className={`badge ${team.blocked ? 'BLOCKED' : 'ACTIVE'}`}>{team.blocked ? 'blocked' : 'active'}</span>
+                </td>
                 <td>{when(team.createdAt)}</td>
                 <td>
-                  <button type="button" className="secondary" aria-label={`${team.blocked ? 'Unblock' : 'Block'} team ${team.name}`} onClick={async () => {
-                    await block.execute({ teamId: team.id, blocked: !team.blocked });
-                    refetch({ requestPolicy: 'network-only' });
-                  }}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    aria-label={`${team.blocked ? 'Unblock' : 'Block'} team ${team.name}`}
+                    onClick={async () => {
+                      await block.execute({ teamId: team.id, blocked: !team.blocked });
+                      refetch({ requestPolicy: 'network-only' });
+                    }}
+                  >
                     {team.blocked ? 'Unblock' : 'Block'}
                   </button>
                 </td>
@@ -102,7 +139,12 @@ function Members({ teamId, teamName }: { teamId: string; teamName: string }) {
     const form = event.currentTarget;
     const values = new FormData(form);
     const created = await invite.execute({
-      input: { teamId, email: String(values.get('email')), name: String(values.get('name') || '') || undefined, role: String(values.get('role')) as (typeof ROLES)[number] },
+      input: {
+        teamId,
+        email: String(values.get('email')),
+        name: String(values.get('name') || '') || undefined,
+        role: String(values.get('role')) as (typeof ROLES)[number],
+      },
     });
     if (created) {
       setToken({ email: created.member.email, token: created.token });
@@ -121,18 +163,35 @@ function Members({ teamId, teamName }: { teamId: string; teamName: string }) {
           <div className="form-grid">
             <FieldInput label="Email" name="email" type="email" required errors={invite.errors} />
             <FieldInput label="Name" name="name" errors={invite.errors} />
-            <FieldSelect label="Role" name="role" defaultValue="MEMBER" options={ROLES.map((role) => ({ value: role, label: role.toLowerCase() }))} errors={invite.errors} />
+            <FieldSelect
+              label="Role"
+              name="role"
+              defaultValue="MEMBER"
+              options={ROLES.map((role) => ({ value: role, label: role.toLowerCase() }))}
+              errors={invite.errors}
+            />
           </div>
           <FormError errors={invite.errors} />
           <button type="submit">Invite (create member and token)</button>
         </form>
       ) : null}
       <QueryError error={error} />
-      {rowError ? <p className="error" role="alert">{rowError}</p> : null}
+      {rowError ? (
+        <p className="error" role="alert">
+          {rowError}
+        </p>
+      ) : null}
       <div className="table-wrap">
         <table aria-label="Members">
           <thead>
-            <tr><th>Email</th><th>Name</th><th>Role</th><th>Token</th><th>Since</th>{access.canManageTeam ? <th>Actions</th> : null}</tr>
+            <tr>
+              <th>Email</th>
+              <th>Name</th>
+              <th>Role</th>
+              <th>Token</th>
+              <th>Since</th>
+              {access.canManageTeam ? <th>Actions</th> : null}
+            </tr>
           </thead>
           <tbody>
             {data?.members.edges.map(({ node: member }) => (
@@ -141,23 +200,42 @@ function Members({ teamId, teamName }: { teamId: string; teamName: string }) {
                 <td>{member.name ?? '—'}</td>
                 <td>
                   {access.canManageTeam ? (
-                    <select aria-label={`Role of ${member.email}`} value={member.role} onChange={async (event) => {
-                      await update.execute({ input: { id: member.id, role: event.target.value as (typeof ROLES)[number] } });
-                      reload();
-                    }}>
-                      {ROLES.map((role) => <option key={role} value={role}>{role.toLowerCase()}</option>)}
+                    <select
+                      aria-label={`Role of ${member.email}`}
+                      value={member.role}
+                      onChange={async (event) => {
+                        await update.execute({ input: { id: member.id, role: event.target.value as (typeof ROLES)[number] } });
+                        reload();
+                      }}
+                    >
+                      {ROLES.map((role) => (
+                        <option key={role} value={role}>
+                          {role.toLowerCase()}
+                        </option>
+                      ))}
                     </select>
-                  ) : member.role.toLowerCase()}
+                  ) : (
+                    member.role.toLowerCase()
+                  )}
                 </td>
-                <td><code>{member.tokenPrefix}…</code></td>
+                <td>
+                  <code>{member.tokenPrefix}…</code>
+                </td>
                 <td>{when(member.createdAt)}</td>
                 {access.canManageTeam ? (
                   <td>
-                    <button type="button" className="danger" aria-label={`Remove ${member.email}`} onClick={async () => {
-                      if (!window.confirm(`Remove ${member.email} from ${teamName}?`)) return;
-                      await remove.execute({ id: member.id });
-                      reload();
-                    }}>Remove</button>
+                    <button
+                      type="button"
+                      className="danger"
+                      aria-label={`Remove ${member.email}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Remove ${member.email} from ${teamName}?`)) return;
+                        await remove.execute({ id: member.id });
+                        reload();
+                      }}
+                    >
+                      Remove
+                    </button>
                   </td>
                 ) : null}
               </tr>

@@ -24,7 +24,10 @@ export const CreateAlertChannelInput = z.object({
   url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(2048),
   /** Generic webhooks: the HMAC-SHA256 key receivers verify `x-tollgate-signature` with. */
   secret: z.string().min(16, 'secret must be at least 16 characters').max(256).nullish(),
-  events: z.array(z.enum(ALERT_EVENTS)).min(1, 'name at least one event').transform((list) => [...new Set(list)].sort()),
+  events: z
+    .array(z.enum(ALERT_EVENTS))
+    .min(1, 'name at least one event')
+    .transform((list) => [...new Set(list)].sort()),
 });
 
 /**
@@ -39,7 +42,8 @@ export async function createAlertChannel(ctx: GraphQLContext, input: unknown) {
   if (data.teamId && data.events.includes('degraded')) {
     throw new ValidationError([{ path: 'events', message: 'degraded-mode alerts are platform alerts: create the channel without teamId' }]);
   }
-  if (data.kind === 'slack' && data.secret) throw new ValidationError([{ path: 'secret', message: 'Slack incoming webhooks are not signed; the URL is the secret' }]);
+  if (data.kind === 'slack' && data.secret)
+    throw new ValidationError([{ path: 'secret', message: 'Slack incoming webhooks are not signed; the URL is the secret' }]);
   return runMutation(ctx, 'createAlertChannel', async (tx) => {
     if (data.teamId && !(await tx.team.findUnique({ where: { id: data.teamId }, select: { id: true } }))) throw new NotFoundError('Team', data.teamId);
     const channelId = randomUUID();
@@ -54,7 +58,11 @@ export async function createAlertChannel(ctx: GraphQLContext, input: unknown) {
         events: data.events,
       },
     });
-    return { result: channel, audit: { entity: 'AlertChannel', entityId: channel.id, teamId: channel.teamId, changes: { ...data, url: '[redacted]' } }, snapshot: false };
+    return {
+      result: channel,
+      audit: { entity: 'AlertChannel', entityId: channel.id, teamId: channel.teamId, changes: { ...data, url: '[redacted]' } },
+      snapshot: false,
+    };
   });
 }
 
@@ -65,7 +73,11 @@ export async function deleteAlertChannel(ctx: GraphQLContext, channelId: string)
     if (channel.teamId) requireTeamRole(ctx.principal, channel.teamId, 'admin', 'AlertChannel', channelId);
     else if (ctx.principal.kind !== 'admin') throw new NotFoundError('AlertChannel', channelId);
     await tx.alertChannel.delete({ where: { id: channelId } });
-    return { result: channelId, audit: { entity: 'AlertChannel', entityId: channelId, teamId: channel.teamId, changes: { name: channel.name } }, snapshot: false };
+    return {
+      result: channelId,
+      audit: { entity: 'AlertChannel', entityId: channelId, teamId: channel.teamId, changes: { name: channel.name } },
+      snapshot: false,
+    };
   });
 }
 

@@ -3,13 +3,16 @@ import { Prisma } from '../../../generated/prisma/client.ts';
 import { generateApiKey } from '../../../shared/keys/api-key.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { requireTeamRole } from '../access.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
-import { checkModelNames, checkReferences, defined, displayName, id, limitColumns, Limits, metadata, modelName } from '../fields.ts';
-import { runMutation, type Tx } from '../mutate.ts';
 import { BudgetFields } from '../budgets/budgets.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { checkModelNames, checkReferences, defined, displayName, id, Limits, limitColumns, metadata, modelName } from '../fields.ts';
+import { runMutation, type Tx } from '../mutate.ts';
 import { validate } from '../validate.ts';
 
-const allowedModels = z.array(modelName).max(500).transform((list) => [...new Set(list)]);
+const allowedModels = z
+  .array(modelName)
+  .max(500)
+  .transform((list) => [...new Set(list)]);
 const expiresAt = z.date().refine((d) => d.getTime() > Date.now(), 'expiresAt must be in the future');
 
 export const CreateApiKeyInput = z.object({
@@ -79,7 +82,15 @@ export async function createApiKey(ctx: GraphQLContext, input: unknown) {
     if (data.budget) {
       const { budget } = data;
       await tx.budget.create({
-        data: { scope: 'key', scopeId: apiKey.id, teamId: apiKey.teamId, apiKeyId: apiKey.id, ...budget, alertThresholds: budget.alertThresholds ?? [], hard: budget.hard ?? true },
+        data: {
+          scope: 'key',
+          scopeId: apiKey.id,
+          teamId: apiKey.teamId,
+          apiKeyId: apiKey.id,
+          ...budget,
+          alertThresholds: budget.alertThresholds ?? [],
+          hard: budget.hard ?? true,
+        },
       });
     }
     return { result: { apiKey, secret }, audit: { entity: 'ApiKey', entityId: apiKey.id, teamId: apiKey.teamId, changes: { ...data, prefix } } };
@@ -95,7 +106,11 @@ export async function updateApiKey(ctx: GraphQLContext, input: unknown) {
     const { id: keyId, limits, metadata: meta, ...rest } = data;
     const apiKey = await tx.apiKey.update({
       where: { id: keyId },
-      data: { ...defined(rest), ...limitColumns(limits), ...(meta === undefined ? {} : { metadata: meta === null ? Prisma.DbNull : (meta as Prisma.InputJsonValue) }) },
+      data: {
+        ...defined(rest),
+        ...limitColumns(limits),
+        ...(meta === undefined ? {} : { metadata: meta === null ? Prisma.DbNull : (meta as Prisma.InputJsonValue) }),
+      },
     });
     return { result: apiKey, audit: { entity: 'ApiKey', entityId: apiKey.id, teamId: apiKey.teamId, changes: data } };
   });
@@ -121,7 +136,10 @@ export async function rotateApiKey(ctx: GraphQLContext, input: { id: string; gra
         previousHashExpiresAt: grace > 0 ? new Date(Date.now() + grace * 1000) : null,
       },
     });
-    return { result: { apiKey, secret }, audit: { entity: 'ApiKey', entityId: apiKey.id, teamId: apiKey.teamId, changes: { gracePeriodSeconds: grace, prefix } } };
+    return {
+      result: { apiKey, secret },
+      audit: { entity: 'ApiKey', entityId: apiKey.id, teamId: apiKey.teamId, changes: { gracePeriodSeconds: grace, prefix } },
+    };
   });
 }
 

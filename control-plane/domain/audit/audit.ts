@@ -35,7 +35,13 @@ export interface AuditRecord {
 }
 
 /** `configVersion`: the config version the mutation's transaction took, when it changed what snapshots carry. */
-export async function writeAudit(tx: Prisma.TransactionClient, principal: Principal, action: string, records: AuditRecord[], configVersion: number | null = null): Promise<void> {
+export async function writeAudit(
+  tx: Prisma.TransactionClient,
+  principal: Principal,
+  action: string,
+  records: AuditRecord[],
+  configVersion: number | null = null,
+): Promise<void> {
   const { actorKind, actorId } = actorOf(principal);
   await tx.auditLogEntry.createMany({
     data: records.map((record) => ({

@@ -60,7 +60,10 @@ export async function teamsBudgetStatus(
   ]);
   const perTeam = ids.map((teamId) => {
     const team = teams.find((t) => t.id === teamId);
-    const budgets = effectiveBudgets(rows.filter((r) => r.teamId === teamId), team ? [team] : []);
+    const budgets = effectiveBudgets(
+      rows.filter((r) => r.teamId === teamId),
+      team ? [team] : [],
+    );
     return { teamId, budgets: budgets.map((budget) => ({ budget, cell: cellOf(budget, teamId, now) })) };
   });
   const cells = perTeam.flatMap((t) => t.budgets.map((b) => b.cell));

@@ -79,6 +79,9 @@ export async function deleteBudget(ctx: GraphQLContext, budgetId: string) {
       throw error;
     }
     await tx.budget.delete({ where: { id: budgetId } });
-    return { result: budgetId, audit: { entity: 'Budget', entityId: budgetId, teamId: budget.teamId, changes: { scope: budget.scope, scopeId: budget.scopeId, period: budget.period } } };
+    return {
+      result: budgetId,
+      audit: { entity: 'Budget', entityId: budgetId, teamId: budget.teamId, changes: { scope: budget.scope, scopeId: budget.scopeId, period: budget.period } },
+    };
   });
 }

@@ -1,12 +1,12 @@
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { takeConfigVersion } from '../../snapshot/config-version.ts';
 import { requirePlatformAdmin } from '../access.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
 import type { Tx } from '../mutate.ts';
-import { type Change, changeSubject, diffConfig, formatChanges } from './diff-config.ts';
-import { takeConfigVersion } from '../../snapshot/config-version.ts';
 import { openCredential } from '../providers/providers.ts';
+import { type Change, changeSubject, diffConfig, formatChanges } from './diff-config.ts';
 import { executeChanges } from './execute-changes.ts';
 import { ConfigFileError, parseConfig } from './parse-config.ts';
 import { configToYaml, readConfig } from './read-config.ts';
@@ -49,7 +49,10 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
   const parsed = parseConfig(input.yaml, { env: input.env, allowLiteralSecrets: input.allowLiteralSecrets });
   const result = await ctx.prisma.$transaction(async (tx) => {
     const current = await readConfig(tx);
-    const stored = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, name: true, baseUrl: true, credentialCiphertext: true } });
+    const stored = await tx.provider.findMany({
+      where: { credentialCiphertext: { not: null } },
+      select: { id: true, name: true, baseUrl: true, credentialCiphertext: true },
+    });
     const changes = diffConfig({
       current,
       desired: parsed.config,
@@ -70,7 +73,13 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
         throw new ConfigFileError([{ ...place, path: change.path.join('.'), message: `${changeSubject(change)}: ${error.message}` }]);
       }
     });
-    await writeAudit(tx, ctx.principal, 'applyConfig', [{ entity: 'Config', entityId: null, teamId: null, changes: { prune: input.prune ?? false, diff: lines } }], await takeConfigVersion(tx));
+    await writeAudit(
+      tx,
+      ctx.principal,
+      'applyConfig',
+      [{ entity: 'Config', entityId: null, teamId: null, changes: { prune: input.prune ?? false, diff: lines } }],
+      await takeConfigVersion(tx),
+    );
     return { changes: lines, applied: true };
   }, TRANSACTION);
   if (result.applied) await ctx.snapshots.publish().catch(() => undefined);

@@ -35,18 +35,17 @@ const Timeouts = z
   .strict();
 const NO_TIMEOUTS = { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null };
 
-const alertThresholds = z.array(z.number().int().min(1).max(1000)).default([]).transform((list) => [...new Set(list)].sort((a, b) => a - b));
+const alertThresholds = z
+  .array(z.number().int().min(1).max(1000))
+  .default([])
+  .transform((list) => [...new Set(list)].sort((a, b) => a - b));
 
-const Budget = z
-  .object({ period: z.enum(BUDGET_PERIODS), amountMicroUsd: microUsd, hard: z.boolean().default(true), alertThresholds })
-  .strict();
+const Budget = z.object({ period: z.enum(BUDGET_PERIODS), amountMicroUsd: microUsd, hard: z.boolean().default(true), alertThresholds }).strict();
 
 /** `${NAME}`: the value of an environment variable where the file is applied. */
 export const ENV_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
-export const ConfigRoutingProfile = z
-  .object({ name, strategy: z.enum(ROUTING_STRATEGIES), description: nullableText })
-  .strict();
+export const ConfigRoutingProfile = z.object({ name, strategy: z.enum(ROUTING_STRATEGIES), description: nullableText }).strict();
 
 export const ConfigProvider = z
   .object({
@@ -115,7 +114,10 @@ export const ConfigFallbackChain = z
     name,
     description: nullableText,
     models: z.array(name).min(1),
-    triggers: z.array(z.enum(FALLBACK_TRIGGERS)).min(1).transform((list) => [...new Set(list)].sort()),
+    triggers: z
+      .array(z.enum(FALLBACK_TRIGGERS))
+      .min(1)
+      .transform((list) => [...new Set(list)].sort()),
   })
   .strict();
 
@@ -124,7 +126,10 @@ export const ConfigPlan = z
     name,
     description: nullableText,
     /** Empty: every model. */
-    allowedModels: z.array(name).default([]).transform((list) => [...new Set(list)].sort()),
+    allowedModels: z
+      .array(name)
+      .default([])
+      .transform((list) => [...new Set(list)].sort()),
     limits: Limits.default(NO_LIMITS),
     /** The budget template every team on the plan gets. */
     budget: Budget.nullable().default(null),

@@ -8,8 +8,25 @@ export type FieldChange = [field: string, before: unknown, after: unknown];
 /** What applying a file does to one object. `path` is the object's place in the file (for errors). */
 export type Change =
   | { op: 'create' | 'update' | 'delete'; target: 'object'; section: Section; key: string; path: (string | number)[]; fields: FieldChange[]; item: any }
-  | { op: 'create' | 'update' | 'delete'; target: 'deployment'; model: string; key: string; path: (string | number)[]; fields: FieldChange[]; item: ConfigDeployment }
-  | { op: 'create' | 'update' | 'delete'; target: 'budget'; scope: 'team' | 'model'; owner: string; key: string; path: (string | number)[]; fields: FieldChange[]; item: ConfigBudget };
+  | {
+      op: 'create' | 'update' | 'delete';
+      target: 'deployment';
+      model: string;
+      key: string;
+      path: (string | number)[];
+      fields: FieldChange[];
+      item: ConfigDeployment;
+    }
+  | {
+      op: 'create' | 'update' | 'delete';
+      target: 'budget';
+      scope: 'team' | 'model';
+      owner: string;
+      key: string;
+      path: (string | number)[];
+      fields: FieldChange[];
+      item: ConfigBudget;
+    };
 
 const LABEL: Record<Section, string> = {
   routingProfiles: 'routing profile',
@@ -55,7 +72,8 @@ export function diffConfig(input: DiffInput): Change[] {
         if (fields.length > 0) changes.push({ op: 'update', target: 'object', section, key, path, fields, item });
       }
       if (section === 'models') nestedModelChanges(changes, old as ConfigModel | undefined, item as ConfigModel, path, prune);
-      if (section === 'teams') budgetChanges(changes, 'team', key, (old as ConfigTeam | undefined)?.budgets ?? [], (item as ConfigTeam).budgets, [...path, 'budgets'], prune);
+      if (section === 'teams')
+        budgetChanges(changes, 'team', key, (old as ConfigTeam | undefined)?.budgets ?? [], (item as ConfigTeam).budgets, [...path, 'budgets'], prune);
     });
     if (prune) for (const [key, item] of before) changes.push({ op: 'delete', target: 'object', section, key, path: [section], fields: [], item });
   }
@@ -108,7 +126,15 @@ function nestedModelChanges(changes: Change[], old: ConfigModel | undefined, mod
   budgetChanges(changes, 'model', model.name, old?.budgets ?? [], model.budgets, [...path, 'budgets'], prune);
 }
 
-function budgetChanges(changes: Change[], scope: 'team' | 'model', owner: string, old: ConfigBudget[], budgets: ConfigBudget[], path: (string | number)[], prune: boolean) {
+function budgetChanges(
+  changes: Change[],
+  scope: 'team' | 'model',
+  owner: string,
+  old: ConfigBudget[],
+  budgets: ConfigBudget[],
+  path: (string | number)[],
+  prune: boolean,
+) {
   const before = new Map(old.map((b) => [b.period as string, b]));
   budgets.forEach((budget, index) => {
     const existing = before.get(budget.period);

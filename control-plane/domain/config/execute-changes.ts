@@ -22,29 +22,50 @@ type ObjectChange = Extract<Change, { target: 'object' }>;
  * `ctx` is bound to one transaction (apply-config.ts); `onError` turns a domain error into one
  * that names the object's place in the file.
  */
-export async function executeChanges(ctx: GraphQLContext, tx: Tx, changes: Change[], secrets: Map<string, string>, run: (change: Change, work: () => Promise<unknown>) => Promise<void>) {
+export async function executeChanges(
+  ctx: GraphQLContext,
+  tx: Tx,
+  changes: Change[],
+  secrets: Map<string, string>,
+  run: (change: Change, work: () => Promise<unknown>) => Promise<void>,
+) {
   const ids = createLookup(tx);
-  const objects = (section: Section, op: Change['op']) => changes.filter((c): c is ObjectChange => c.target === 'object' && c.section === section && c.op === op);
+  const objects = (section: Section, op: Change['op']) =>
+    changes.filter((c): c is ObjectChange => c.target === 'object' && c.section === section && c.op === op);
   const isTeamProvider = (c: ObjectChange) => (c.item as ConfigProvider).team !== null;
   const withModel = new Set<Change>();
 
   for (const c of objects('routingProfiles', 'create')) await run(c, () => createRoutingProfile(ctx, c.item));
-  for (const c of objects('routingProfiles', 'update')) await run(c, async () => updateRoutingProfile(ctx, { id: await ids.profile(c.key), strategy: c.item.strategy, description: c.item.description }));
+  for (const c of objects('routingProfiles', 'update'))
+    await run(c, async () => updateRoutingProfile(ctx, { id: await ids.profile(c.key), strategy: c.item.strategy, description: c.item.description }));
 
   const providerChange = async (c: ObjectChange) => {
     const item = c.item as ConfigProvider;
     const apiKey = secrets.get(item.name) ?? null;
-    if (c.op === 'create') return void (await createProvider(ctx, { ...providerFields(item, apiKey), name: item.name, kind: item.kind, teamId: item.team ? await ids.team(item.team) : null }));
+    if (c.op === 'create')
+      return void (await createProvider(ctx, {
+        ...providerFields(item, apiKey),
+        name: item.name,
+        kind: item.kind,
+        teamId: item.team ? await ids.team(item.team) : null,
+      }));
     const unchangeable = c.fields.find(([field]) => field === 'kind' || field === 'team');
-    if (unchangeable) throw new ValidationError([{ path: unchangeable[0], message: `a provider's ${unchangeable[0]} cannot change; delete it (--prune) and create it under a new name` }]);
+    if (unchangeable)
+      throw new ValidationError([
+        { path: unchangeable[0], message: `a provider's ${unchangeable[0]} cannot change; delete it (--prune) and create it under a new name` },
+      ]);
     await updateProvider(ctx, { id: await ids.provider(item.name), ...providerFields(item, apiKey) });
   };
-  for (const c of [...objects('providers', 'create'), ...objects('providers', 'update')].filter((c) => !isTeamProvider(c))) await run(c, () => providerChange(c));
+  for (const c of [...objects('providers', 'create'), ...objects('providers', 'update')].filter((c) => !isTeamProvider(c)))
+    await run(c, () => providerChange(c));
 
   for (const c of objects('models', 'create')) {
     const model = c.item as ConfigModel;
     const own = await teamProviderNames(tx, changes);
-    const inline = changes.filter((d): d is Extract<Change, { target: 'deployment' }> => d.target === 'deployment' && d.op === 'create' && d.model === model.name && !own.has(d.item.provider));
+    const inline = changes.filter(
+      (d): d is Extract<Change, { target: 'deployment' }> =>
+        d.target === 'deployment' && d.op === 'create' && d.model === model.name && !own.has(d.item.provider),
+    );
     await run(c, async () =>
       createModel(ctx, {
         ...modelFields(model),
@@ -57,7 +78,8 @@ export async function executeChanges(ctx: GraphQLContext, tx: Tx, changes: Chang
   }
 
   for (const c of objects('fallbackChains', 'create')) await run(c, () => createFallbackChain(ctx, chainFields(c.item)));
-  for (const c of objects('fallbackChains', 'update')) await run(c, async () => updateFallbackChain(ctx, { ...chainFields(c.item), name: undefined, id: await ids.chain(c.key) }));
+  for (const c of objects('fallbackChains', 'update'))
+    await run(c, async () => updateFallbackChain(ctx, { ...chainFields(c.item), name: undefined, id: await ids.chain(c.key) }));
 
   for (const c of [...objects('models', 'create'), ...objects('models', 'update')]) {
     const model = c.item as ConfigModel;
@@ -65,7 +87,8 @@ export async function executeChanges(ctx: GraphQLContext, tx: Tx, changes: Chang
     await run(c, async () => {
       const id = await ids.model(model.name);
       if (c.op === 'create') return void (await updateModel(ctx, { id, fallbackChainId: await ids.chain(model.fallbackChain!) }));
-      if (c.fields.some(([field]) => field !== 'price')) await updateModel(ctx, { id, ...modelFields(model), fallbackChainId: model.fallbackChain ? await ids.chain(model.fallbackChain) : null });
+      if (c.fields.some(([field]) => field !== 'price'))
+        await updateModel(ctx, { id, ...modelFields(model), fallbackChainId: model.fallbackChain ? await ids.chain(model.fallbackChain) : null });
       if (model.price && c.fields.some(([field]) => field === 'price')) await setModelPrice(ctx, { modelId: id, price: priceInput(model.price) });
     });
   }
@@ -76,10 +99,14 @@ export async function executeChanges(ctx: GraphQLContext, tx: Tx, changes: Chang
   for (const c of [...objects('teams', 'create'), ...objects('teams', 'update')]) {
     const team = c.item as ConfigTeam;
     await run(c, async () => {
-      const refs = { routingProfileId: team.routingProfile ? await ids.profile(team.routingProfile) : null, fallbackChainId: team.fallbackChain ? await ids.chain(team.fallbackChain) : null };
+      const refs = {
+        routingProfileId: team.routingProfile ? await ids.profile(team.routingProfile) : null,
+        fallbackChainId: team.fallbackChain ? await ids.chain(team.fallbackChain) : null,
+      };
       const planId = team.plan ? await ids.plan(team.plan) : null;
       let id: string;
-      if (c.op === 'create') id = ((await createTeam(ctx, { name: team.name, slug: team.slug, systemPrompt: team.systemPrompt, planId, ...refs })) as { id: string }).id;
+      if (c.op === 'create')
+        id = ((await createTeam(ctx, { name: team.name, slug: team.slug, systemPrompt: team.systemPrompt, planId, ...refs })) as { id: string }).id;
       else id = await ids.team(team.slug);
       const changed = (field: string) => c.op === 'create' || c.fields.some(([name]) => name === field);
       const settings = c.op === 'create' ? team.logPrompts : c.fields.some(([name]) => name !== 'plan' && name !== 'blocked');
@@ -103,13 +130,16 @@ export async function executeChanges(ctx: GraphQLContext, tx: Tx, changes: Chang
 
   for (const c of changes) {
     if (c.target !== 'budget' || c.op === 'delete') continue;
-    await run(c, async () => setBudget(ctx, { scope: c.scope, scopeId: c.scope === 'team' ? await ids.team(c.owner) : await ids.model(c.owner), ...budgetInput(c.item) }));
+    await run(c, async () =>
+      setBudget(ctx, { scope: c.scope, scopeId: c.scope === 'team' ? await ids.team(c.owner) : await ids.model(c.owner), ...budgetInput(c.item) }),
+    );
   }
 
   // Deletions (only with --prune), the most dependent first.
   for (const c of changes) {
     if (c.op !== 'delete') continue;
-    if (c.target === 'budget') await run(c, async () => deleteBudget(ctx, await ids.budget(c.scope, c.scope === 'team' ? await ids.team(c.owner) : await ids.model(c.owner), c.key)));
+    if (c.target === 'budget')
+      await run(c, async () => deleteBudget(ctx, await ids.budget(c.scope, c.scope === 'team' ? await ids.team(c.owner) : await ids.model(c.owner), c.key)));
     if (c.target === 'deployment') await run(c, async () => deleteDeployment(ctx, await ids.deployment(c.model, c.item)));
   }
   const deletions: [Section, (id: string) => Promise<unknown>, (key: string) => Promise<string>][] = [
@@ -142,8 +172,19 @@ const priceInput = (price: NonNullable<ConfigModel['price']>) => ({
   cachedInputPerMillion: BigInt(price.cachedInputPerMillion),
   cacheWritePerMillion: price.cacheWritePerMillion === undefined ? null : BigInt(price.cacheWritePerMillion),
 });
-const budgetInput = (budget: ConfigBudget) => ({ amountMicroUsd: BigInt(budget.amountMicroUsd), period: budget.period, hard: budget.hard, alertThresholds: budget.alertThresholds });
-const deploymentInput = (d: ConfigDeployment, providerId: string) => ({ providerId, upstreamModel: d.upstreamModel, weight: d.weight, limits: d.limits, timeouts: d.timeouts });
+const budgetInput = (budget: ConfigBudget) => ({
+  amountMicroUsd: BigInt(budget.amountMicroUsd),
+  period: budget.period,
+  hard: budget.hard,
+  alertThresholds: budget.alertThresholds,
+});
+const deploymentInput = (d: ConfigDeployment, providerId: string) => ({
+  providerId,
+  upstreamModel: d.upstreamModel,
+  weight: d.weight,
+  limits: d.limits,
+  timeouts: d.timeouts,
+});
 const chainFields = (chain: ConfigFallbackChain) => ({ name: chain.name, description: chain.description, models: chain.models, triggers: chain.triggers });
 
 function modelFields(model: ConfigModel) {

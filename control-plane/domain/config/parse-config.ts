@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { DomainError } from '../errors.ts';
 import { ConfigFile, ENV_REFERENCE, KEY_FIELD, SECTIONS } from './config-schema.ts';
 

@@ -14,7 +14,12 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
 const num = (value: bigint) => Number(value);
 
 function budgetOf(row: { period: string; amountMicroUsd: bigint; hard: boolean; alertThresholds: number[] }): ConfigBudget {
-  return { period: row.period as ConfigBudget['period'], amountMicroUsd: num(row.amountMicroUsd), hard: row.hard, alertThresholds: [...row.alertThresholds].sort((a, b) => a - b) };
+  return {
+    period: row.period as ConfigBudget['period'],
+    amountMicroUsd: num(row.amountMicroUsd),
+    hard: row.hard,
+    alertThresholds: [...row.alertThresholds].sort((a, b) => a - b),
+  };
 }
 
 /**
@@ -39,7 +44,10 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
     db.budget.findMany({ where: { scope: { in: ['team', 'model'] } } }),
   ]);
   const budgetsOf = (scope: string, scopeId: string) =>
-    budgets.filter((b) => b.scope === scope && b.scopeId === scopeId).map(budgetOf).sort((a, b) => a.period.localeCompare(b.period));
+    budgets
+      .filter((b) => b.scope === scope && b.scopeId === scopeId)
+      .map(budgetOf)
+      .sort((a, b) => a.period.localeCompare(b.period));
 
   return {
     version: CONFIG_FILE_VERSION,

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { creditSpend } from '../../usage/spend-counters.ts';
 import { actorOf, requirePlatformAdmin, requireTeamRole } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { id, positiveMicroUsd } from '../fields.ts';
 import { runMutation } from '../mutate.ts';
 import { validate } from '../validate.ts';
-import { creditSpend } from '../../usage/spend-counters.ts';
 
 export const GrantCreditsInput = z.object({
   teamId: id,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FORBIDDEN_REQUEST_FIELDS } from '../../../shared/openai/chat-request.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { NotFoundError } from '../errors.ts';
-import { defined, id, limitColumns, Limits } from '../fields.ts';
+import { defined, id, Limits, limitColumns } from '../fields.ts';
 import { runMutation, type Tx } from '../mutate.ts';
 import { findProviderForChange } from '../providers/providers.ts';
 import { validate } from '../validate.ts';
@@ -96,7 +96,12 @@ export async function updateDeployment(ctx: GraphQLContext, input: unknown) {
     const { id: deploymentId, limits, timeouts, extraParameters, ...rest } = data;
     const deployment = await tx.deployment.update({
       where: { id: deploymentId },
-      data: { ...defined(rest), ...limitColumns(limits), ...timeoutColumns(timeouts), ...(extraParameters === undefined ? {} : { extraParameters: extraParameters ?? [] }) },
+      data: {
+        ...defined(rest),
+        ...limitColumns(limits),
+        ...timeoutColumns(timeouts),
+        ...(extraParameters === undefined ? {} : { extraParameters: extraParameters ?? [] }),
+      },
     });
     return { result: deployment, audit: { entity: 'Deployment', entityId: deployment.id, teamId: provider.teamId, changes: data } };
   });

@@ -13,7 +13,10 @@ const models = z
   .min(1, 'a fallback chain needs at least one model')
   .max(16)
   .refine((list) => new Set(list).size === list.length, 'a model may appear only once in a chain');
-const triggers = z.array(z.enum(FALLBACK_TRIGGERS)).min(1, 'name at least one trigger').transform((list) => [...new Set(list)].sort());
+const triggers = z
+  .array(z.enum(FALLBACK_TRIGGERS))
+  .min(1, 'name at least one trigger')
+  .transform((list) => [...new Set(list)].sort());
 
 export const CreateFallbackChainInput = z.object({ name: slug, description: z.string().max(2000).nullish(), models, triggers });
 export const UpdateFallbackChainInput = z.object({

@@ -19,7 +19,10 @@ const role = z.enum(TEAM_ROLES);
 
 export const CreateMemberInput = z.object({
   teamId: id,
-  email: z.email('email must be an email address').max(320).transform((e) => e.toLowerCase()),
+  email: z
+    .email('email must be an email address')
+    .max(320)
+    .transform((e) => e.toLowerCase()),
   name: z.string().trim().max(200).nullish(),
   role,
 });
@@ -48,37 +51,54 @@ export async function createMember(ctx: GraphQLContext, input: unknown) {
 /** Changes a member's name or role. Owners (and what makes an owner) are for owners. */
 export async function updateMember(ctx: GraphQLContext, input: unknown) {
   const data = validate(UpdateMemberInput, input);
-  return credentialsChanged(ctx, runMutation(ctx, 'updateMember', async (tx) => {
-    const existing = await findMemberIn(ctx, tx, data.id, 'admin');
-    requireAssignable(ctx, existing.role);
-    if (data.role) requireAssignable(ctx, data.role);
-    await keepAnOwner(tx, existing, data.role ?? existing.role);
-    const { id: memberId, ...changes } = data;
-    const member = await tx.member.update({ where: { id: memberId }, data: defined(changes) });
-    return { result: member, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes }, snapshot: false };
-  }));
+  return credentialsChanged(
+    ctx,
+    runMutation(ctx, 'updateMember', async (tx) => {
+      const existing = await findMemberIn(ctx, tx, data.id, 'admin');
+      requireAssignable(ctx, existing.role);
+      if (data.role) requireAssignable(ctx, data.role);
+      await keepAnOwner(tx, existing, data.role ?? existing.role);
+      const { id: memberId, ...changes } = data;
+      const member = await tx.member.update({ where: { id: memberId }, data: defined(changes) });
+      return { result: member, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes }, snapshot: false };
+    }),
+  );
 }
 
 /** A new management token; the old one stops working at once. Members may rotate their own. */
 export async function rotateMemberToken(ctx: GraphQLContext, memberId: string) {
   const { token, prefix, hash } = generateManagementToken();
-  return credentialsChanged(ctx, runMutation(ctx, 'rotateMemberToken', async (tx) => {
-    const self = ctx.principal.kind === 'member' && ctx.principal.memberId === memberId;
-    const existing = await findMemberIn(ctx, tx, memberId, self ? 'viewer' : 'admin');
-    if (!self) requireAssignable(ctx, existing.role);
-    const member = await tx.member.update({ where: { id: memberId }, data: { tokenPrefix: prefix, tokenHash: hash } });
-    return { result: { member, token }, audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes: { token: 'rotated' } }, snapshot: false };
-  }));
+  return credentialsChanged(
+    ctx,
+    runMutation(ctx, 'rotateMemberToken', async (tx) => {
+      const self = ctx.principal.kind === 'member' && ctx.principal.memberId === memberId;
+      const existing = await findMemberIn(ctx, tx, memberId, self ? 'viewer' : 'admin');
+      if (!self) requireAssignable(ctx, existing.role);
+      const member = await tx.member.update({ where: { id: memberId }, data: { tokenPrefix: prefix, tokenHash: hash } });
+      return {
+        result: { member, token },
+        audit: { entity: 'Member', entityId: member.id, teamId: member.teamId, changes: { token: 'rotated' } },
+        snapshot: false,
+      };
+    }),
+  );
 }
 
 export async function deleteMember(ctx: GraphQLContext, memberId: string) {
-  return credentialsChanged(ctx, runMutation(ctx, 'deleteMember', async (tx) => {
-    const existing = await findMemberIn(ctx, tx, memberId, 'admin');
-    requireAssignable(ctx, existing.role);
-    await keepAnOwner(tx, existing, null);
-    await tx.member.delete({ where: { id: memberId } });
-    return { result: memberId, audit: { entity: 'Member', entityId: memberId, teamId: existing.teamId, changes: { email: existing.email } }, snapshot: false };
-  }));
+  return credentialsChanged(
+    ctx,
+    runMutation(ctx, 'deleteMember', async (tx) => {
+      const existing = await findMemberIn(ctx, tx, memberId, 'admin');
+      requireAssignable(ctx, existing.role);
+      await keepAnOwner(tx, existing, null);
+      await tx.member.delete({ where: { id: memberId } });
+      return {
+        result: memberId,
+        audit: { entity: 'Member', entityId: memberId, teamId: existing.teamId, changes: { email: existing.email } },
+        snapshot: false,
+      };
+    }),
+  );
 }
 
 /**

@@ -1,14 +1,14 @@
 import { z } from 'zod';
+import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin } from '../access.ts';
+import { lookupCatalogue } from '../catalogue/catalogue.ts';
+import { DeploymentFields, deploymentColumns } from '../deployments/deployments.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { checkReferences, defined, id, modelName } from '../fields.ts';
-import { deploymentColumns, DeploymentFields } from '../deployments/deployments.ts';
 import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
-import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
-import { lookupCatalogue } from '../catalogue/catalogue.ts';
 import { PriceInput, priceColumns } from './prices.ts';
 
 const Capabilities = z.object({ streaming: z.boolean().nullish(), tools: z.boolean().nullish(), embeddings: z.boolean().nullish() });
@@ -65,7 +65,9 @@ async function fromCatalogue(tx: Tx, data: z.infer<typeof CreateModelInput>) {
   const provider = await tx.provider.findUniqueOrThrow({ where: { id: first.providerId }, select: { kind: true } });
   const entry = lookupCatalogue(provider.kind as ProviderKind, first.upstreamModel);
   if (!entry) {
-    throw new ValidationError([{ path: 'fromCatalogue', message: `the catalogue has no price for ${provider.kind} model "${first.upstreamModel}"; give a price instead` }]);
+    throw new ValidationError([
+      { path: 'fromCatalogue', message: `the catalogue has no price for ${provider.kind} model "${first.upstreamModel}"; give a price instead` },
+    ]);
   }
   return { price: data.price ?? entry.price, contextWindow: data.contextWindow ?? entry.contextWindow };
 }

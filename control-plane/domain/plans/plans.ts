@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin } from '../access.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { alertThresholds, budgetPeriod, checkModelNames, checkReferences, defined, id, limitColumns, Limits, microUsd, modelName, slug } from '../fields.ts';
+import { alertThresholds, budgetPeriod, checkModelNames, checkReferences, defined, id, Limits, limitColumns, microUsd, modelName, slug } from '../fields.ts';
 import { runMutation } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
@@ -75,7 +75,17 @@ export async function createPlan(ctx: GraphQLContext, input: unknown) {
     await checkReferences(tx, data);
     const { name, ...rest } = data;
     const plan = await withConflictCheck('name', `a plan named "${name}" already exists`, () =>
-      tx.plan.create({ data: { name, ...planColumns({ ...rest, allowedModels: rest.allowedModels ?? [], markupBasisPoints: rest.markupBasisPoints ?? 0, billing: rest.billing ?? 'postpaid' }) } }),
+      tx.plan.create({
+        data: {
+          name,
+          ...planColumns({
+            ...rest,
+            allowedModels: rest.allowedModels ?? [],
+            markupBasisPoints: rest.markupBasisPoints ?? 0,
+            billing: rest.billing ?? 'postpaid',
+          }),
+        },
+      }),
     );
     return { result: plan, audit: { entity: 'Plan', entityId: plan.id, teamId: null, changes: data } };
   });

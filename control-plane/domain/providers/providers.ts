@@ -11,10 +11,17 @@ import { runMutation, type Tx } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
 
-const providerName = z.string().trim().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'name must be letters, digits, dot, dash or underscore');
+const providerName = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}$/, 'name must be letters, digits, dot, dash or underscore');
 const credential = z.string().min(1).max(4096);
 const baseUrl = z.string().trim().min(1).max(2048);
-const apiVersion = z.string().trim().regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21').nullish();
+const apiVersion = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21')
+  .nullish();
 
 /** Kinds that have a well-known endpoint; the others need a baseUrl (or a preset). */
 export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
@@ -106,7 +113,8 @@ export async function updateProvider(ctx: GraphQLContext, input: unknown) {
   return runMutation(ctx, 'updateProvider', async (tx) => {
     const existing = await findProviderForChange(ctx, tx, data.id);
     const { id: providerId, apiKey, ...rest } = data;
-    if (existing.kind === 'azure-openai' && rest.apiVersion === null) throw new ValidationError([{ path: 'apiVersion', message: 'azure-openai needs an apiVersion' }]);
+    if (existing.kind === 'azure-openai' && rest.apiVersion === null)
+      throw new ValidationError([{ path: 'apiVersion', message: 'azure-openai needs an apiVersion' }]);
     if (rest.baseUrl) {
       const checked = providerBaseUrl(existing.kind, rest.baseUrl);
       if ('issue' in checked) throw new ValidationError([{ path: 'baseUrl', message: checked.issue }]);
@@ -148,7 +156,10 @@ export async function deleteProvider(ctx: GraphQLContext, providerId: string) {
 export async function resealProviderCredentials(ctx: GraphQLContext) {
   requirePlatformAdmin(ctx.principal);
   return runMutation(ctx, 'resealProviderCredentials', async (tx) => {
-    const rows = await tx.provider.findMany({ where: { credentialCiphertext: { not: null } }, select: { id: true, baseUrl: true, credentialCiphertext: true } });
+    const rows = await tx.provider.findMany({
+      where: { credentialCiphertext: { not: null } },
+      select: { id: true, baseUrl: true, credentialCiphertext: true },
+    });
     let resealed = 0;
     for (const row of rows) {
       if (row.credentialCiphertext!.split('.')[1] === ctx.secretBox.currentKeyId && !ctx.secretBox.isLegacy(row.credentialCiphertext!)) continue;

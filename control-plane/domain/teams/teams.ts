@@ -24,7 +24,10 @@ export const UpdateTeamInput = z.object({
   name: displayName.optional(),
   systemPrompt,
   /** Null leaves it as it is (the column is not nullable). */
-  logPrompts: z.boolean().nullish().transform((value) => value ?? undefined),
+  logPrompts: z
+    .boolean()
+    .nullish()
+    .transform((value) => value ?? undefined),
   routingProfileId: id.nullish(),
   fallbackChainId: id.nullish(),
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors/gateway-error.ts';
 import { anthropicError } from './anthropic-errors.ts';
 
-const error = (status: number, type: ConstructorParameters<typeof GatewayError>[0]['type'] = 'invalid_request_error') => new GatewayError({ status, type, code: 'c', message: 'm' });
+const error = (status: number, type: ConstructorParameters<typeof GatewayError>[0]['type'] = 'invalid_request_error') =>
+  new GatewayError({ status, type, code: 'c', message: 'm' });
 
 describe("the gateway's errors in Anthropic's shape", () => {
   it.each([

@@ -26,7 +26,9 @@ export function anthropicError(error: GatewayError): { status: number; body: { t
   // A spent budget or prepaid credit (OpenAI's 429 insufficient_quota) is Anthropic's 402: its
   // SDKs retry a 429, and waiting does not refill a budget.
   const [status, type] =
-    error.type === 'insufficient_quota' ? [402, 'billing_error'] : (BY_STATUS[error.status] ?? (error.status >= 500 ? [500, 'api_error'] : [error.status, 'invalid_request_error']));
+    error.type === 'insufficient_quota'
+      ? [402, 'billing_error']
+      : (BY_STATUS[error.status] ?? (error.status >= 500 ? [500, 'api_error'] : [error.status, 'invalid_request_error']));
   return { status, body: { type: 'error', error: { type, message: error.message } } };
 }
 

@@ -1,18 +1,18 @@
 import { authenticate } from '../../auth/authenticate.ts';
 import { snapshotNotLoaded } from '../../errors/client-errors.ts';
 import type { RouteHandler } from '../../http/router.ts';
+import { applySystemPrompt } from '../../policy/team-policy.ts';
 import { readBodyText } from '../../providers/http-call.ts';
 import type { ProviderAdapters } from '../../providers/registry.ts';
 import { upstreamInvalidResponse } from '../../providers/upstream-errors.ts';
-import { applySystemPrompt } from '../../policy/team-policy.ts';
 import { parseRequestBody } from '../../routes/parse-json-body.ts';
-import { refuseUnknownParameters, withoutUnlisted } from '../../validation/extra-parameters.ts';
 import { resolveModel } from '../../routing/resolve-model.ts';
 import type { RoutingRuntime } from '../../routing/routing-runtime.ts';
 import type { SnapshotStore } from '../../snapshot/snapshot-store.ts';
 import { estimatePromptTokens, estimateTextTokens } from '../../usage/estimate-tokens.ts';
-import { countTokensValidator } from './messages-validator.ts';
+import { refuseUnknownParameters, withoutUnlisted } from '../../validation/extra-parameters.ts';
 import { withSystemPrompt } from './messages-route.ts';
+import { countTokensValidator } from './messages-validator.ts';
 import { messagesToChat } from './to-chat.ts';
 
 /**
@@ -39,7 +39,12 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
       const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
       // Anthropic refuses a count with the generation-only fields a client may leave in.
       const { max_tokens: _maxTokens, stream: _stream, ...counted } = withSystemPrompt(request, apiKey) as Record<string, unknown>;
-      const response = await adapter.native({ ...call, path: '/v1/messages/count_tokens', body: withoutUnlisted({ ...counted, model: target.deployment.upstreamModel }, countTokensValidator.known, target.deployment.extraParameters), headers });
+      const response = await adapter.native({
+        ...call,
+        path: '/v1/messages/count_tokens',
+        body: withoutUnlisted({ ...counted, model: target.deployment.upstreamModel }, countTokensValidator.known, target.deployment.extraParameters),
+        headers,
+      });
       const text = await readBodyText(response, call);
       let answer: unknown;
       try {

@@ -109,7 +109,10 @@ export class ChatToMessageEvents {
   /** The closing frames, `message_stop` last. */
   end(tokens: TokenCounts, upstreamModel: string): Frame[] {
     const frames = [...this.start('tollgate', upstreamModel), ...this.closeBlock()];
-    frames.push(frame({ type: 'message_delta', delta: { stop_reason: this.stopReason, stop_sequence: null }, usage: anthropicUsage(tokens) }), frame({ type: 'message_stop' }));
+    frames.push(
+      frame({ type: 'message_delta', delta: { stop_reason: this.stopReason, stop_sequence: null }, usage: anthropicUsage(tokens) }),
+      frame({ type: 'message_stop' }),
+    );
     return frames;
   }
 
@@ -123,7 +126,16 @@ export class ChatToMessageEvents {
     return [
       frame({
         type: 'message_start',
-        message: { id: messageId(id), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
+        message: {
+          id: messageId(id),
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0 },
+        },
       }),
       frame({ type: 'ping' }),
     ];

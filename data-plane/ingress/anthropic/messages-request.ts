@@ -34,7 +34,9 @@ export const MessagesRequest = z.looseObject({
   stop_sequences: z.array(z.string()).optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
   tools: z.array(AnthropicTool).optional(),
-  tool_choice: z.looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() }).optional(),
+  tool_choice: z
+    .looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() })
+    .optional(),
 });
 
 /** `POST /v1/messages/count_tokens`: the request without the output bound. */

@@ -1,9 +1,9 @@
-import type { CompiledApiKey } from '../../snapshot/compiled-snapshot.ts';
 import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
 import { parseRequestBody } from '../../routes/parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
+import type { CompiledApiKey } from '../../snapshot/compiled-snapshot.ts';
 import type { MessagesRequest } from './messages-request.ts';
 import { messagesValidator } from './messages-validator.ts';
 import { type NativeRequest, nativeMessage, nativeStream } from './native-relay.ts';

@@ -54,7 +54,11 @@ const properties = {
   tools: {
     type: 'array',
     maxItems: L.tools,
-    items: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1 }, type: { type: 'string' }, description: { type: 'string' }, input_schema: { type: 'object' } } },
+    items: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1 }, type: { type: 'string' }, description: { type: 'string' }, input_schema: { type: 'object' } },
+    },
   },
   tool_choice: {
     type: 'object',
@@ -64,7 +68,13 @@ const properties = {
   thinking: typed,
 } as const;
 
-export const messagesValidator = createRequestValidator<MessagesRequest>({ type: 'object', required: ['model', 'messages', 'max_tokens'], properties }, MESSAGES_PARAMETERS);
+export const messagesValidator = createRequestValidator<MessagesRequest>(
+  { type: 'object', required: ['model', 'messages', 'max_tokens'], properties },
+  MESSAGES_PARAMETERS,
+);
 
 /** `count_tokens` takes the same body without the output bound. */
-export const countTokensValidator = createRequestValidator<CountTokensRequest>({ type: 'object', required: ['model', 'messages'], properties }, MESSAGES_PARAMETERS);
+export const countTokensValidator = createRequestValidator<CountTokensRequest>(
+  { type: 'object', required: ['model', 'messages'], properties },
+  MESSAGES_PARAMETERS,
+);

@@ -1,9 +1,9 @@
-import type { AttemptRun } from '../../request/attempt.ts';
 import { relayWhole } from '../../dispatch/relay-completion.ts';
 import { type AnthropicUsage, anthropicTokenCounts } from '../../providers/anthropic/map-response.ts';
 import { guardStream, readBodyText, upstreamErrorMessage } from '../../providers/http-call.ts';
 import { readSseEvents, type SseEvent } from '../../providers/sse-parser.ts';
 import { upstreamInvalidResponse, upstreamStreamError } from '../../providers/upstream-errors.ts';
+import type { AttemptRun } from '../../request/attempt.ts';
 import { withoutUnlisted } from '../../validation/extra-parameters.ts';
 import { type Frame, relayEvents } from '../relay-events.ts';
 

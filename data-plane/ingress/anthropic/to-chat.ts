@@ -32,7 +32,8 @@ export function messagesToChat(request: MessagesRequest | CountTokensRequest): T
   };
 
   const messages: ChatMessage[] = [];
-  const system = typeof request.system === 'string' ? request.system : (request.system ?? []).map((block, index) => textOf(block, `system[${index}]`, refuse)).join('\n');
+  const system =
+    typeof request.system === 'string' ? request.system : (request.system ?? []).map((block, index) => textOf(block, `system[${index}]`, refuse)).join('\n');
   if (system) messages.push({ role: 'system', content: system });
 
   request.messages.forEach((message, index) => {
@@ -43,17 +44,23 @@ export function messagesToChat(request: MessagesRequest | CountTokensRequest): T
       const toolCalls: Record<string, unknown>[] = [];
       blocks.forEach((block, blockIndex) => {
         if (block.type === 'text') text += String(block.text ?? '');
-        else if (block.type === 'tool_use') toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
+        else if (block.type === 'tool_use')
+          toolCalls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
         else if (block.type === 'thinking' || block.type === 'redacted_thinking') return;
         else refuse(at(blockIndex), `A \`${block.type}\` block`);
       });
-      messages.push({ role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+      messages.push({
+        role: 'assistant',
+        content: text === '' && toolCalls.length > 0 ? null : text,
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      });
       return;
     }
     // A user turn: its tool results answer the previous assistant turn's calls, so they go first.
     const parts: object[] = [];
     blocks.forEach((block, blockIndex) => {
-      if (block.type === 'tool_result') messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: toolResultText(block, at(blockIndex), refuse) });
+      if (block.type === 'tool_result')
+        messages.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: toolResultText(block, at(blockIndex), refuse) });
       else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
       else if (block.type === 'image') parts.push(imagePart(block, at(blockIndex), refuse));
       else refuse(at(blockIndex), `A \`${block.type}\` block`);
@@ -74,7 +81,14 @@ export function messagesToChat(request: MessagesRequest | CountTokensRequest): T
   if (request.tools && request.tools.length > 0) {
     chat.tools = request.tools.map((tool, index) => {
       if (tool.type !== undefined && tool.type !== 'custom') refuse(`tools[${index}]`, `The server tool \`${tool.type}\``);
-      return { type: 'function', function: { name: tool.name, ...(tool.description ? { description: tool.description } : {}), parameters: tool.input_schema ?? { type: 'object', properties: {} } } };
+      return {
+        type: 'function',
+        function: {
+          name: tool.name,
+          ...(tool.description ? { description: tool.description } : {}),
+          parameters: tool.input_schema ?? { type: 'object', properties: {} },
+        },
+      };
     });
   }
   const choice = request.tool_choice;
@@ -97,7 +111,12 @@ function textOf(block: AnthropicBlock, param: string, refuse: (param: string, wh
 
 function toolResultText(block: AnthropicBlock, param: string, refuse: (param: string, what: string) => void): string {
   const content = block.content;
-  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((part, index) => textOf(part as AnthropicBlock, `${param}.content[${index}]`, refuse)).join('') : '';
+  const text =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? content.map((part, index) => textOf(part as AnthropicBlock, `${param}.content[${index}]`, refuse)).join('')
+        : '';
   // Chat has no error flag on a tool result: the model reads it in the text.
   return block.is_error === true ? `Error: ${text}` : text;
 }

@@ -1,7 +1,7 @@
 import type { ChatCompletion } from '../../../shared/openai/chat-response.ts';
-import type { AttemptRun } from '../../request/attempt.ts';
 import { relayWhole } from '../../dispatch/relay-completion.ts';
 import type { StreamEvent } from '../../providers/adapter.ts';
+import type { AttemptRun } from '../../request/attempt.ts';
 import { relayEvents } from '../relay-events.ts';
 import { anthropicUsage, ChatToMessageEvents, chatToMessage } from './from-chat.ts';
 
@@ -12,7 +12,11 @@ export function translatedMessage(run: AttemptRun): Promise<void> {
   return relayWhole<Message>(run, {
     async call(attempt) {
       const result = await attempt.adapter.complete(attempt.call);
-      return { status: result.status, body: chatToMessage(result.completion as ChatCompletion, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }), usage: result.usage };
+      return {
+        status: result.status,
+        body: chatToMessage(result.completion as ChatCompletion, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }),
+        usage: result.usage,
+      };
     },
     texts: (message) => message.content.flatMap((block) => ('text' in block ? [String(block.text)] : 'input' in block ? [JSON.stringify(block.input)] : [])),
     // The usage the event carries (reported, or estimated when the provider sent none).

@@ -81,11 +81,14 @@ export class ResponseShell {
   /** A whole chat.completion as a completed (or, cut by the output bound, incomplete) response. */
   fromCompletion(completion: ChatCompletion, tokens: TokenCounts) {
     this.model = completion.model;
-    const choice = completion.choices[0] as { message?: { content?: unknown; tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] }; finish_reason?: string } | undefined;
+    const choice = completion.choices[0] as
+      | { message?: { content?: unknown; tool_calls?: { id?: string; function?: { name?: string; arguments?: string } }[] }; finish_reason?: string }
+      | undefined;
     const output: OutputItem[] = [];
     const text = choice?.message?.content;
     if (typeof text === 'string' && text !== '') output.push(messageItem(newId('msg'), text, 'completed'));
-    for (const call of choice?.message?.tool_calls ?? []) output.push(functionCallItem(newId('fc'), call.id ?? newId('call'), call.function?.name ?? '', call.function?.arguments ?? '', 'completed'));
+    for (const call of choice?.message?.tool_calls ?? [])
+      output.push(functionCallItem(newId('fc'), call.id ?? newId('call'), call.function?.name ?? '', call.function?.arguments ?? '', 'completed'));
     const incomplete = choice?.finish_reason === 'length';
     return this.response(incomplete ? 'incomplete' : 'completed', output, { usage: tokens, incomplete });
   }
@@ -140,7 +143,9 @@ export class ChatToResponseEvents {
         if (this.open?.item.type !== 'message') frames.push(...this.openItem(messageItem(newId('msg'), '', 'in_progress')));
         const open = this.open!;
         open.text += delta.content;
-        frames.push(this.event('response.output_text.delta', { item_id: open.item.id, output_index: open.index, content_index: 0, delta: delta.content, logprobs: [] }));
+        frames.push(
+          this.event('response.output_text.delta', { item_id: open.item.id, output_index: open.index, content_index: 0, delta: delta.content, logprobs: [] }),
+        );
       }
       for (const call of (delta.tool_calls ?? []) as { index?: number; id?: string; function?: { name?: string; arguments?: string } }[]) {
         const toolIndex = call.index ?? 0;
@@ -181,7 +186,8 @@ export class ChatToResponseEvents {
     const index = this.output.length;
     this.open = { item, index, text: '', toolIndex };
     frames.push(this.event('response.output_item.added', { output_index: index, item }));
-    if (item.type === 'message') frames.push(this.event('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part: textPart('') }));
+    if (item.type === 'message')
+      frames.push(this.event('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part: textPart('') }));
     return frames;
   }
 

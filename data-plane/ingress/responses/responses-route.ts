@@ -5,9 +5,9 @@ import { applySystemPrompt } from '../../policy/team-policy.ts';
 import type { StreamEvent } from '../../providers/adapter.ts';
 import type { AttemptRun } from '../../request/attempt.ts';
 import { parseRequestBody } from '../../routes/parse-json-body.ts';
-import { unknownParameter } from '../../validation/request-validator.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
+import { unknownParameter } from '../../validation/request-validator.ts';
 import { relayEvents } from '../relay-events.ts';
 import { ChatToResponseEvents, ResponseShell } from './from-chat.ts';
 import { responsesValidator } from './responses-validator.ts';
@@ -61,7 +61,10 @@ function wholeResponse(run: AttemptRun, shell: ResponseShell): Promise<void> {
       completion = result.completion;
       return { status: result.status, body: shell.fromCompletion(completion, { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }), usage: result.usage };
     },
-    texts: (response) => response.output.flatMap((item) => (item.type === 'message' ? [String((item.content as { text: string }[])[0]?.text ?? '')] : [String(item.arguments ?? '')])),
+    texts: (response) =>
+      response.output.flatMap((item) =>
+        item.type === 'message' ? [String((item.content as { text: string }[])[0]?.text ?? '')] : [String(item.arguments ?? '')],
+      ),
     // The usage the event carries (reported, or estimated when the provider sent none).
     withUsage: (_response, tokens) => shell.fromCompletion(completion, tokens),
   });

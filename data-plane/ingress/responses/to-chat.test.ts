@@ -10,7 +10,14 @@ describe('Responses -> chat', () => {
       instructions: 'Be brief.',
       input: [
         { role: 'developer', content: 'Use tools.' },
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'See ' }, { type: 'input_image', image_url: 'https://x.test/a.png', detail: 'low' }] },
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'See ' },
+            { type: 'input_image', image_url: 'https://x.test/a.png', detail: 'low' },
+          ],
+        },
         { type: 'reasoning', id: 'rs_1', summary: [] },
         { type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'f', arguments: '{"a":1}', status: 'completed' },
         { type: 'function_call', id: 'fc_2', call_id: 'c2', name: 'g', arguments: '{}' },
@@ -22,8 +29,21 @@ describe('Responses -> chat', () => {
     expect(chat.messages).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'developer', content: 'Use tools.' },
-      { role: 'user', content: [{ type: 'text', text: 'See ' }, { type: 'image_url', image_url: { url: 'https://x.test/a.png', detail: 'low' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }, { id: 'c2', type: 'function', function: { name: 'g', arguments: '{}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'See ' },
+          { type: 'image_url', image_url: { url: 'https://x.test/a.png', detail: 'low' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+          { id: 'c2', type: 'function', function: { name: 'g', arguments: '{}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'one' },
       { role: 'tool', tool_call_id: 'c2', content: 'two' },
       { role: 'assistant', content: 'Done.' },

@@ -5,7 +5,8 @@ import { IGNORED_FIELDS, type ResponsesItem, ResponsesRequest } from './response
 /** What this translation serves (the schema's fields) and accepts without sending (IGNORED_FIELDS). */
 const SUPPORTED = new Set<string>([...Object.keys(ResponsesRequest.shape), ...IGNORED_FIELDS]);
 
-const unsupported = (param: string, what: string) => invalidRequest(`${what} is not supported by this gateway's /v1/responses.`, param, 'unsupported_parameter');
+const unsupported = (param: string, what: string) =>
+  invalidRequest(`${what} is not supported by this gateway's /v1/responses.`, param, 'unsupported_parameter');
 
 /**
  * Responses API -> chat completions (docs/providers.md, "The /v1/responses ingress"):
@@ -20,8 +21,18 @@ const unsupported = (param: string, what: string) => invalidRequest(`${what} is 
  */
 export function responsesToChat(request: ResponsesRequest): ChatCompletionRequest {
   for (const field of Object.keys(request)) if (!SUPPORTED.has(field)) throw unsupported(field, `\`${field}\``);
-  if (request.store === true) throw invalidRequest('`store: true` is not supported: Tollgate is stateless and keeps no responses. Send `store: false` (or leave it out) and pass the conversation as `input` items.', 'store', 'unsupported_parameter');
-  if (request.previous_response_id) throw invalidRequest('`previous_response_id` is not supported: Tollgate is stateless and keeps no responses. Pass the earlier turns as `input` items.', 'previous_response_id', 'unsupported_parameter');
+  if (request.store === true)
+    throw invalidRequest(
+      '`store: true` is not supported: Tollgate is stateless and keeps no responses. Send `store: false` (or leave it out) and pass the conversation as `input` items.',
+      'store',
+      'unsupported_parameter',
+    );
+  if (request.previous_response_id)
+    throw invalidRequest(
+      '`previous_response_id` is not supported: Tollgate is stateless and keeps no responses. Pass the earlier turns as `input` items.',
+      'previous_response_id',
+      'unsupported_parameter',
+    );
   const include = (request as { include?: unknown }).include;
   if (Array.isArray(include) && include.length > 0) throw unsupported('include', '`include`');
 
@@ -45,7 +56,15 @@ export function responsesToChat(request: ResponsesRequest): ChatCompletionReques
       if (tool.type !== 'function') throw unsupported(`tools[${index}].type`, `The built-in tool \`${tool.type}\``);
       const { name, description, parameters, strict } = tool as { name?: unknown; description?: unknown; parameters?: unknown; strict?: unknown };
       if (typeof name !== 'string' || !name) throw invalidRequest('A function tool needs a name.', `tools[${index}].name`, 'missing_required_parameter');
-      return { type: 'function', function: { name, ...(description ? { description } : {}), parameters: parameters ?? { type: 'object', properties: {} }, ...(strict != null ? { strict } : {}) } };
+      return {
+        type: 'function',
+        function: {
+          name,
+          ...(description ? { description } : {}),
+          parameters: parameters ?? { type: 'object', properties: {} },
+          ...(strict != null ? { strict } : {}),
+        },
+      };
     });
   }
   const choice = request.tool_choice;
@@ -59,8 +78,12 @@ export function responsesToChat(request: ResponsesRequest): ChatCompletionReques
   if (format?.type === 'json_object') chat.response_format = { type: 'json_object' };
   else if (format?.type === 'json_schema') {
     const { name, schema, strict, description } = format as { name?: unknown; schema?: unknown; strict?: unknown; description?: unknown };
-    if (typeof name !== 'string' || schema === undefined) throw invalidRequest('`text.format` of type `json_schema` needs `name` and `schema`.', 'text.format', 'missing_required_parameter');
-    chat.response_format = { type: 'json_schema', json_schema: { name, schema, ...(strict != null ? { strict } : {}), ...(description ? { description } : {}) } };
+    if (typeof name !== 'string' || schema === undefined)
+      throw invalidRequest('`text.format` of type `json_schema` needs `name` and `schema`.', 'text.format', 'missing_required_parameter');
+    chat.response_format = {
+      type: 'json_schema',
+      json_schema: { name, schema, ...(strict != null ? { strict } : {}), ...(description ? { description } : {}) },
+    };
   }
   return chat;
 }
@@ -69,13 +92,15 @@ function addItem(messages: ChatMessage[], item: ResponsesItem, param: string): v
   const type = item.type ?? 'message';
   if (type === 'message') {
     const role = item.role;
-    if (role !== 'user' && role !== 'assistant' && role !== 'system' && role !== 'developer') throw invalidRequest(`Invalid role \`${String(role)}\`.`, `${param}.role`, 'invalid_value');
+    if (role !== 'user' && role !== 'assistant' && role !== 'system' && role !== 'developer')
+      throw invalidRequest(`Invalid role \`${String(role)}\`.`, `${param}.role`, 'invalid_value');
     messages.push({ role, content: content(item.content, `${param}.content`) });
     return;
   }
   if (type === 'function_call') {
     const { call_id, name, arguments: args } = item as { call_id?: unknown; name?: unknown; arguments?: unknown };
-    if (typeof call_id !== 'string' || typeof name !== 'string') throw invalidRequest('A function_call item needs call_id and name.', param, 'missing_required_parameter');
+    if (typeof call_id !== 'string' || typeof name !== 'string')
+      throw invalidRequest('A function_call item needs call_id and name.', param, 'missing_required_parameter');
     const call = { id: call_id, type: 'function', function: { name, arguments: typeof args === 'string' ? args : '{}' } };
     // Parallel calls of one turn are consecutive items: one assistant message carries them all.
     const last = messages.at(-1);
@@ -99,7 +124,8 @@ function content(value: unknown, param: string): ChatMessage['content'] {
   if (!Array.isArray(value)) throw invalidRequest('Message content must be a string or an array of parts.', param, 'invalid_value');
   const parts = value.map((part: { type?: string; text?: unknown; image_url?: unknown; detail?: unknown }, index) => {
     if (part.type === 'input_text' || part.type === 'output_text') return { type: 'text', text: String(part.text ?? '') };
-    if (part.type === 'input_image' && typeof part.image_url === 'string') return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
+    if (part.type === 'input_image' && typeof part.image_url === 'string')
+      return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
     throw unsupported(`${param}[${index}]`, `The content part \`${String(part.type)}\``);
   });
   return parts.every((part) => part.type === 'text') ? parts.map((part) => (part as { text: string }).text).join('') : parts;

@@ -1,6 +1,6 @@
-import type { UpstreamAgents } from '../upstream-agent.ts';
 import type { ProviderAdapter } from '../adapter.ts';
 import { guardStream, readBodyText, sendUpstream } from '../http-call.ts';
+import type { UpstreamAgents } from '../upstream-agent.ts';
 import { ANTHROPIC_VERSION, anthropicUrl, toAnthropicRequest } from './map-request.ts';
 import { toCompletionResult } from './map-response.ts';
 import { toStreamEvents } from './map-stream.ts';

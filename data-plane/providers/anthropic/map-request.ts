@@ -98,7 +98,8 @@ function textBlocks(message: ChatMessage, index: number): Block[] {
   if (message.content == null || message.content === '') return [];
   if (typeof message.content === 'string') return [{ type: 'text', text: message.content }];
   return message.content.map((part, partIndex) => {
-    if (part.type !== 'text') throw unsupportedParameter('anthropic', `messages[${index}].content[${partIndex}]`, `Content part \`${part.type}\` in a ${message.role} message`);
+    if (part.type !== 'text')
+      throw unsupportedParameter('anthropic', `messages[${index}].content[${partIndex}]`, `Content part \`${part.type}\` in a ${message.role} message`);
     return { type: 'text', text: String(part.text ?? '') };
   });
 }

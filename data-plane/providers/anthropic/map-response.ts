@@ -81,7 +81,12 @@ export function toCompletionResult(status: number, text: string, providerName: s
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: content === '' && toolCalls.length > 0 ? null : content, refusal: null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: content === '' && toolCalls.length > 0 ? null : content,
+          refusal: null,
+          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: toFinishReason(message.stop_reason),
       },

@@ -45,11 +45,26 @@ export function createEntraTokens(agents: UpstreamAgents) {
   const pending = new Map<string, Promise<string>>();
 
   async function fetchToken(credential: EntraCredential, call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>, key: string): Promise<string> {
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: credential.clientId, client_secret: credential.clientSecret, scope: credential.scope });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credential.clientId,
+      client_secret: credential.clientSecret,
+      scope: credential.scope,
+    });
     const url = `${credential.authorityHost.replace(/\/+$/, '')}/${credential.tenantId}/oauth2/v2.0/token`;
     // The client secret must never reach a message: the provider's "credential" for redaction is the secret.
-    const tokenCall = { ...call, provider: { ...call.provider, credential: credential.clientSecret }, traceHeaders: undefined, onResponseHead: undefined, timing: undefined };
-    const response = await sendUpstream(agents, tokenCall, { url, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: body.toString() });
+    const tokenCall = {
+      ...call,
+      provider: { ...call.provider, credential: credential.clientSecret },
+      traceHeaders: undefined,
+      onResponseHead: undefined,
+      timing: undefined,
+    };
+    const response = await sendUpstream(agents, tokenCall, {
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: body.toString(),
+    });
     const text = await readBodyText(response, tokenCall);
     const parsed = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number().positive() }).safeParse(safeJson(text));
     if (!parsed.success) throw upstreamInvalidResponse(call.provider.name, response.statusCode, 'the Entra ID token response has no access_token');

@@ -38,7 +38,8 @@ export function toCohereRequest(call: UpstreamCall, stream: boolean): WireReques
     else throw unsupportedParameter('cohere', 'tool_choice', 'a forced named tool_choice');
   }
   if (request.response_format?.type === 'json_object') body.response_format = { type: 'json_object' };
-  else if (request.response_format?.type === 'json_schema') body.response_format = { type: 'json_object', json_schema: request.response_format.json_schema?.schema };
+  else if (request.response_format?.type === 'json_schema')
+    body.response_format = { type: 'json_object', json_schema: request.response_format.json_schema?.schema };
   return { url: `${baseUrlOf(call, COHERE_BASE_URL)}/v2/chat`, headers: headersFor(call, stream), body: JSON.stringify(body) };
 }
 
@@ -48,7 +49,10 @@ function toCohereMessage(message: ChatMessage, index: number): Record<string, un
     case 'developer':
       return { role: 'system', content: textOf(message, index) };
     case 'user':
-      return { role: 'user', content: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part, p) => userPart(part, index, p)) };
+      return {
+        role: 'user',
+        content: typeof message.content === 'string' ? message.content : (message.content ?? []).map((part, p) => userPart(part, index, p)),
+      };
     case 'assistant': {
       const out: Record<string, unknown> = { role: 'assistant' };
       const text = textOf(message, index);

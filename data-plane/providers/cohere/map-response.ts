@@ -57,7 +57,10 @@ function parse<T>(text: string, status: number, providerName: string): T {
 export function toCompletionResult(status: number, text: string, providerName: string, model: string): CompletionResult {
   const response = parse<CohereChatResponse>(text, status, providerName);
   if (!response.message) throw upstreamInvalidResponse(providerName, status, 'the body has no message');
-  const content = (response.message.content ?? []).filter((part) => part.type === 'text').map((part) => part.text ?? '').join('');
+  const content = (response.message.content ?? [])
+    .filter((part) => part.type === 'text')
+    .map((part) => part.text ?? '')
+    .join('');
   const toolCalls = (response.message.tool_calls ?? []).map((call) => ({
     id: call.id ?? '',
     type: 'function' as const,
@@ -72,7 +75,12 @@ export function toCompletionResult(status: number, text: string, providerName: s
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: content || (toolCalls.length ? null : ''), refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: content || (toolCalls.length ? null : ''),
+          refusal: null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: toFinishReason(response.finish_reason),
       },

@@ -48,7 +48,9 @@ export async function* toStreamEvents(body: AsyncIterable<Uint8Array>, context: 
         const call = message.tool_calls ?? {};
         const index = toolIndex.size;
         toolIndex.set(Number(data.index ?? index), index);
-        yield chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function?.name, arguments: call.function?.arguments ?? '' } }] });
+        yield chunk({
+          tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function?.name, arguments: call.function?.arguments ?? '' } }],
+        });
         break;
       }
       case 'tool-call-delta': {

@@ -1,6 +1,6 @@
-import type { UpstreamAgents } from '../upstream-agent.ts';
 import type { ProviderAdapter } from '../adapter.ts';
 import { guardStream, readBodyText, sendUpstream } from '../http-call.ts';
+import type { UpstreamAgents } from '../upstream-agent.ts';
 import { toEmbeddingResult, toGeminiEmbedRequest } from './embed.ts';
 import { toGeminiRequest } from './map-request.ts';
 import { toCompletionResult } from './map-response.ts';
@@ -28,7 +28,12 @@ export function createGeminiAdapter(options: { agents: UpstreamAgents }): Provid
 
     async stream(call) {
       const response = await sendUpstream(agents, call, toGeminiRequest(call, true), { effectiveStatus });
-      const context = { providerName: call.provider.name, status: response.statusCode, credential: call.provider.credential, upstreamModel: call.upstreamModel };
+      const context = {
+        providerName: call.provider.name,
+        status: response.statusCode,
+        credential: call.provider.credential,
+        upstreamModel: call.upstreamModel,
+      };
       return { status: response.statusCode, events: guardStream(response, call, (body) => toStreamEvents(body, context)) };
     },
 

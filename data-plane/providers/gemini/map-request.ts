@@ -58,7 +58,8 @@ export function toGeminiRequest(call: UpstreamCall, stream: boolean): WireReques
       push('model', [...parts(message, index, false), ...calls]);
     } else if (message.role === 'tool') {
       const name = toolNames.get(message.tool_call_id ?? '');
-      if (!name) throw invalidRequest('A tool message must answer a tool call of an earlier assistant message.', `messages[${index}].tool_call_id`, 'invalid_value');
+      if (!name)
+        throw invalidRequest('A tool message must answer a tool call of an earlier assistant message.', `messages[${index}].tool_call_id`, 'invalid_value');
       push('user', [{ functionResponse: { name, response: toolResponse(message) } }]);
     } else throw invalidRequest('The `function` role is deprecated; use `tool`.', `messages[${index}].role`, 'unsupported_parameter');
   });

@@ -72,7 +72,10 @@ export function toolCallsOf(parts: GeminiPart[], firstIndex: number, idPrefix: s
 }
 
 export function textOf(parts: GeminiPart[]): string {
-  return parts.filter((part) => typeof part.text === 'string' && !part.thought).map((part) => part.text).join('');
+  return parts
+    .filter((part) => typeof part.text === 'string' && !part.thought)
+    .map((part) => part.text)
+    .join('');
 }
 
 export function parseGeminiJson(text: string, status: number, providerName: string): GeminiResponse {
@@ -105,7 +108,12 @@ export function toCompletionResult(status: number, text: string, providerName: s
           const content = textOf(parts);
           return {
             index: candidate.index ?? position,
-            message: { role: 'assistant', content: content === '' && toolCalls.length > 0 ? null : content, refusal: null, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+            message: {
+              role: 'assistant',
+              content: content === '' && toolCalls.length > 0 ? null : content,
+              refusal: null,
+              ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+            },
             logprobs: null,
             finish_reason: toFinishReason(candidate.finishReason, toolCalls.length > 0),
           };

@@ -30,7 +30,11 @@ export async function* toStreamEvents(body: AsyncIterable<Uint8Array>, context: 
       throw upstreamInvalidResponse(context.providerName, context.status, 'a stream frame is not JSON');
     }
     if (frame?.error !== undefined) {
-      throw upstreamStreamError(context.providerName, context.status, upstreamErrorMessage(event.data, context.credential) ?? 'the upstream sent an error frame');
+      throw upstreamStreamError(
+        context.providerName,
+        context.status,
+        upstreamErrorMessage(event.data, context.credential) ?? 'the upstream sent an error frame',
+      );
     }
     base ??= {
       id: frame.responseId ?? `gemini-${Date.now().toString(36)}`,

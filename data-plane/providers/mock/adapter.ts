@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChatCompletion, type ChatCompletionChunk, toCompletionUsage } from '../../../shared/openai/chat-response.ts';
-import type { OpenedStream, ProviderAdapter, StreamEvent, UpstreamCall } from '../adapter.ts';
 import { estimateTextTokens } from '../../usage/estimate-tokens.ts';
+import type { OpenedStream, ProviderAdapter, StreamEvent, UpstreamCall } from '../adapter.ts';
 import { upstreamHttpError, upstreamStreamError } from '../upstream-errors.ts';
 import { mockAnswer, splitForStream, splitIntoWords } from './mock-answer.ts';
 import { mockEmbeddings } from './mock-embeddings.ts';
@@ -44,7 +44,12 @@ export function createMockAdapter(options: { random?: () => number } = {}): Prov
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: call.upstreamModel,
-        choices: Array.from({ length: choices }, (_, index) => ({ index, message: { role: 'assistant', content: text }, logprobs: null, finish_reason: 'stop' })),
+        choices: Array.from({ length: choices }, (_, index) => ({
+          index,
+          message: { role: 'assistant', content: text },
+          logprobs: null,
+          finish_reason: 'stop',
+        })),
         usage: toCompletionUsage(usage),
       };
       return { status: 200, completion, usage };
@@ -53,7 +58,12 @@ export function createMockAdapter(options: { random?: () => number } = {}): Prov
     async stream(call): Promise<OpenedStream> {
       const { text, choices, usage } = mockAnswer(call.request);
       const { settings, failAfterChunks } = await begin(call);
-      const base = { id: `chatcmpl-mock-${randomUUID()}`, object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: call.upstreamModel };
+      const base = {
+        id: `chatcmpl-mock-${randomUUID()}`,
+        object: 'chat.completion.chunk' as const,
+        created: Math.floor(Date.now() / 1000),
+        model: call.upstreamModel,
+      };
       // With n > 1 every choice gets the same piece in one chunk (OpenAI may interleave them any way).
       const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finishReason: string | null): ChatCompletionChunk => ({
         ...base,

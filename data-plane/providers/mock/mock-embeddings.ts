@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { embeddingInputs } from '../../../shared/openai/embeddings.ts';
-import type { EmbeddingCall, EmbeddingResult } from '../adapter.ts';
 import { estimateTextTokens } from '../../usage/estimate-tokens.ts';
+import type { EmbeddingCall, EmbeddingResult } from '../adapter.ts';
 
 const DEFAULT_DIMENSIONS = 8;
 

@@ -16,7 +16,9 @@ describe('mockSettings', () => {
 
   it('defaults to instant success, ignoring invalid values', () => {
     expect(mockSettings(null)).toEqual(DEFAULTS);
-    expect(mockSettings('mock://?latency_ms=-5&fail_status=200&chunk_delay_ms=abc&fail_after_chunks=-1&tokens_per_second=x&fail_probability=')).toEqual(DEFAULTS);
+    expect(mockSettings('mock://?latency_ms=-5&fail_status=200&chunk_delay_ms=abc&fail_after_chunks=-1&tokens_per_second=x&fail_probability=')).toEqual(
+      DEFAULTS,
+    );
     expect(mockSettings('mock://?fail_probability=7').failProbability).toBe(1);
   });
 });

@@ -37,7 +37,8 @@ export function mockSettings(baseUrl: string | null): MockSettings {
   const failAfter = params.get('fail_after_chunks');
   const failAfterChunks = failAfter !== null && /^\d+$/.test(failAfter) ? Number(failAfter) : null;
   const probability = params.get('fail_probability');
-  const failProbability = probability !== null && Number.isFinite(Number(probability)) && probability.trim() !== '' ? Math.min(1, Math.max(0, Number(probability))) : 1;
+  const failProbability =
+    probability !== null && Number.isFinite(Number(probability)) && probability.trim() !== '' ? Math.min(1, Math.max(0, Number(probability))) : 1;
   return {
     latencyMs: Math.floor(positive('latency_ms')),
     chunkDelayMs: Math.floor(positive('chunk_delay_ms')),

@@ -1,6 +1,6 @@
-import type { UpstreamAgents } from '../upstream-agent.ts';
 import type { ProviderAdapter } from '../adapter.ts';
 import { guardStream, readBodyText, sendUpstream } from '../http-call.ts';
+import type { UpstreamAgents } from '../upstream-agent.ts';
 import { type OpenAIDialect, openAIDialect, toWireRequest } from './map-request.ts';
 import { toCompletionResult, toEmbeddingResult, toTextCompletionResult } from './map-response.ts';
 import { toStreamEvents, toTextStreamEvents } from './map-stream.ts';

@@ -1,8 +1,8 @@
 import type { CompiledProvider } from '../../snapshot/compiled-snapshot.ts';
-import type { UpstreamCall } from '../adapter.ts';
-import { baseUrlOf, type WireRequest } from '../http-call.ts';
 import { chatCompletionValidator, embeddingValidator, textCompletionValidator } from '../../validation/endpoint-validators.ts';
 import { withoutUnlisted } from '../../validation/extra-parameters.ts';
+import type { UpstreamCall } from '../adapter.ts';
+import { baseUrlOf, type WireRequest } from '../http-call.ts';
 
 /** The OpenAI REST endpoints Tollgate forwards. */
 export type OpenAIEndpoint = 'chat/completions' | 'completions' | 'embeddings';

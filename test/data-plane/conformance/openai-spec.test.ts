@@ -53,7 +53,11 @@ async function conformingChunks(response: Response, schema: string, asValidated:
 function asWholeTextCompletion(frame: any): any {
   for (const choice of frame.choices) expect(choice.finish_reason === null || typeof choice.finish_reason === 'string').toBe(true);
   const { usage, ...rest } = frame;
-  return { ...rest, ...(usage === null ? {} : { usage }), choices: frame.choices.map((choice: any) => ({ ...choice, finish_reason: choice.finish_reason ?? 'stop' })) };
+  return {
+    ...rest,
+    ...(usage === null ? {} : { usage }),
+    choices: frame.choices.map((choice: any) => ({ ...choice, finish_reason: choice.finish_reason ?? 'stop' })),
+  };
 }
 
 describe('chat completions conform to CreateChatCompletionResponse and its stream chunks', () => {
@@ -72,11 +76,20 @@ describe('chat completions conform to CreateChatCompletionResponse and its strea
 
   it('the mock provider, whole and streamed', async () => {
     await conformingJson(await h.post('/v1/chat/completions', { model: 'mock', messages }), 'CreateChatCompletionResponse');
-    await conformingChunks(await h.post('/v1/chat/completions', { model: 'mock', messages, stream: true, stream_options: { include_usage: true } }), 'CreateChatCompletionStreamResponse');
+    await conformingChunks(
+      await h.post('/v1/chat/completions', { model: 'mock', messages, stream: true, stream_options: { include_usage: true } }),
+      'CreateChatCompletionStreamResponse',
+    );
   });
 
   it('an OpenAI-compatible upstream that omits `refusal` still answers with `refusal: null`', async () => {
-    const body = { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }] };
+    const body = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    };
     h.upstream.enqueue({ body: JSON.stringify(body) });
     const answer = await conformingJson(await h.post('/v1/chat/completions', { model: 'openai-compatible', messages }), 'CreateChatCompletionResponse');
     expect(answer.choices[0].message).toEqual({ role: 'assistant', content: 'hi', refusal: null });
@@ -102,12 +115,23 @@ describe('responses conform to Response and the ResponseStreamEvent family, on e
 
   it.each([...CHAT_FIXTURES, ['mock', null, null]] as const)('%s: %s', async (model, json, sse) => {
     if (json) h.upstream.enqueue({ file: json });
-    const whole = await h.post('/v1/responses', { model, input: 'Hello', tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }] });
+    const whole = await h.post('/v1/responses', {
+      model,
+      input: 'Hello',
+      tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }],
+    });
     expect(whole.status).toBe(200);
     await conformingJson(whole, 'Response');
 
     if (sse) h.upstream.enqueue({ file: sse, sliceBytes: 7 });
-    const events = await namedEvents(await h.post('/v1/responses', { model, input: 'Hello', stream: true, tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }] }));
+    const events = await namedEvents(
+      await h.post('/v1/responses', {
+        model,
+        input: 'Hello',
+        stream: true,
+        tools: [{ type: 'function', name: 'get_weather', parameters: WEATHER_TOOL.function.parameters }],
+      }),
+    );
     for (const event of events) expect(specErrors(RESPONSE_EVENT_SCHEMAS[event.type] ?? 'unknown', event), JSON.stringify(event)).toEqual([]);
     expect(events.at(-1).type).toBe('response.completed');
     expect(events.at(-1).response.usage.total_tokens).toBeGreaterThan(0);
@@ -135,7 +159,11 @@ describe('embeddings, legacy completions and models conform', () => {
     await conformingJson(await h.post('/v1/completions', { model: 'openai-compatible', prompt: 'Say this is a test' }), 'CreateCompletionResponse');
     h.upstream.enqueue({ file: 'openai/text-completion.sse', sliceBytes: 5 });
     // The stream's frames have the same schema as the whole answer (the spec has no chunk type).
-    await conformingChunks(await h.post('/v1/completions', { model: 'openai-compatible', prompt: 'Say this', stream: true }), 'CreateCompletionResponse', asWholeTextCompletion);
+    await conformingChunks(
+      await h.post('/v1/completions', { model: 'openai-compatible', prompt: 'Say this', stream: true }),
+      'CreateCompletionResponse',
+      asWholeTextCompletion,
+    );
   });
 
   it('the models list and one model', async () => {
@@ -149,7 +177,11 @@ describe('embeddings, legacy completions and models conform', () => {
 
 describe('every error body conforms to ErrorResponse', () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${h.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it.each([
     ['no key', () => post('/v1/chat/completions', { model: 'mock', messages }), 401],
@@ -172,7 +204,11 @@ describe('every error body conforms to ErrorResponse', () => {
   });
 
   it('upstream errors, and the final SSE error event of a stream that fails midway', async () => {
-    for (const [file, status] of [['openai/error-429.json', 429], ['openai/error-500.json', 500], ['anthropic/error-529.json', 529]] as const) {
+    for (const [file, status] of [
+      ['openai/error-429.json', 429],
+      ['openai/error-500.json', 500],
+      ['anthropic/error-529.json', 529],
+    ] as const) {
       h.upstream.enqueue({ file, status });
       const response = await h.post('/v1/chat/completions', { model: file.startsWith('anthropic') ? 'anthropic' : 'openai-compatible', messages });
       expect(response.status).toBeGreaterThanOrEqual(400);

@@ -15,7 +15,10 @@ let client: Anthropic;
 beforeAll(async () => {
   h = await startProviderHarness({
     mocks: { mock: 'mock://' },
-    extra: () => ({ teams: [team({ id: 'policy', systemPrompt: 'Answer in French.' })], apiKeys: [apiKey(POLICY_KEY, { id: 'key-policy', teamId: 'policy' })] }),
+    extra: () => ({
+      teams: [team({ id: 'policy', systemPrompt: 'Answer in French.' })],
+      apiKeys: [apiKey(POLICY_KEY, { id: 'key-policy', teamId: 'policy' })],
+    }),
   });
   client = new Anthropic({ apiKey: KEY, baseURL: h.url, maxRetries: 0 });
 });
@@ -31,7 +34,11 @@ const POLICY_KEY = 'tg_policy_key_000000000000000000000000000';
 const WEATHER_TOOL = {
   name: 'get_weather',
   description: 'Get the current weather in a given location',
-  input_schema: { type: 'object' as const, properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+  input_schema: {
+    type: 'object' as const,
+    properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    required: ['location'],
+  },
 };
 const WEATHER_INPUT = { location: 'San Francisco, CA', unit: 'celsius' };
 
@@ -45,7 +52,12 @@ describe('an Anthropic upstream: passed through natively', () => {
   it('messages.create: the recorded answer comes back unchanged; the upstream got the client body with its own model', async () => {
     h.upstream.enqueue({ file: 'anthropic/recorded/text.json' });
     const { data: message, response } = await client.messages
-      .create({ model: 'anthropic', max_tokens: 64, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'Hello' }] })
+      .create({
+        model: 'anthropic',
+        max_tokens: 64,
+        system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+        messages: [{ role: 'user', content: 'Hello' }],
+      })
       .withResponse();
     expect(message).toEqual(JSON.parse(fixture('anthropic/recorded/text.json')));
     const [request] = h.upstream.requests;
@@ -65,7 +77,12 @@ describe('an Anthropic upstream: passed through natively', () => {
 
   it('stream() and finalMessage(): the recorded events reach the client byte for byte, thinking and signatures included', async () => {
     h.upstream.enqueue({ file: 'anthropic/recorded/thinking.sse', sliceBytes: 17 });
-    const stream = client.messages.stream({ model: 'anthropic', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'Think.' }] });
+    const stream = client.messages.stream({
+      model: 'anthropic',
+      max_tokens: 2048,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: [{ role: 'user', content: 'Think.' }],
+    });
     const final = await stream.finalMessage();
     expect(final.content.map((block) => block.type)).toEqual(['thinking', 'text']);
     expect((final.content[0] as { signature: string }).signature.length).toBeGreaterThan(20);
@@ -79,7 +96,11 @@ describe('an Anthropic upstream: passed through natively', () => {
     });
     expect(raw.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     // Same events, same data; only the framing's optional space and line ends are normalised.
-    const normalise = (text: string) => text.replaceAll('\r\n', '\n').replace(/^(event|data):\s?/gm, '$1: ').trim();
+    const normalise = (text: string) =>
+      text
+        .replaceAll('\r\n', '\n')
+        .replace(/^(event|data):\s?/gm, '$1: ')
+        .trim();
     expect(normalise(await raw.text())).toBe(normalise(fixture('anthropic/recorded/thinking.sse')));
     const event = await lastUsage(raw.headers.get('x-request-id'));
     expect(event.estimated).toBe(false);
@@ -93,7 +114,10 @@ describe('an Anthropic upstream: passed through natively', () => {
     expect(first.stop_reason).toBe('tool_use');
     const use = first.content.find((block) => block.type === 'tool_use')!;
     expect(use).toMatchObject({ name: 'get_weather', input: WEATHER_INPUT });
-    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: '15 °C, fog' }] });
+    messages.push(
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: '15 °C, fog' }] },
+    );
     const second = await client.messages.create({ model: 'anthropic', max_tokens: 256, tools: [WEATHER_TOOL], messages });
     expect(second.stop_reason).toBe('end_turn');
     expect(h.upstream.requests[1].body.messages).toEqual(JSON.parse(JSON.stringify(messages)));
@@ -113,11 +137,22 @@ describe('an Anthropic upstream: passed through natively', () => {
     const raw = await fetch(`${h.url}/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'anthropic', max_tokens: 1024, stream: true, tools: [{ type: 'code_execution_20250825', name: 'code_execution' }], messages: [{ role: 'user', content: 'Run it' }] }),
+      body: JSON.stringify({
+        model: 'anthropic',
+        max_tokens: 1024,
+        stream: true,
+        tools: [{ type: 'code_execution_20250825', name: 'code_execution' }],
+        messages: [{ role: 'user', content: 'Run it' }],
+      }),
     });
     const text = await raw.text();
     expect(text).toContain('server_tool_use');
-    const events = text.split('\n\n').flatMap((frame) => frame.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5))));
+    const events = text.split('\n\n').flatMap((frame) =>
+      frame
+        .split('\n')
+        .filter((line) => line.startsWith('data:'))
+        .map((line) => JSON.parse(line.slice(5))),
+    );
     const start = events.find((event) => event.type === 'message_start').message.usage;
     const last = { ...start, ...events.filter((event) => event.type === 'message_delta').at(-1).usage };
     expect(last.cache_read_input_tokens + last.cache_creation_input_tokens).toBeGreaterThan(0);
@@ -130,14 +165,33 @@ describe('an Anthropic upstream: passed through natively', () => {
 describe('an OpenAI-compatible upstream: translated both ways', () => {
   it('messages.create', async () => {
     h.upstream.enqueue({ file: 'openai/text.json' });
-    const { data: message, response } = await client.messages.create({ model: 'openai-compatible', max_tokens: 64, system: 'Be brief.', messages: [{ role: 'user', content: 'Hello' }], stop_sequences: ['END'], metadata: { user_id: 'u-1' } }).withResponse();
-    expect(message).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'text', text: TEXT }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 12, output_tokens: 15 } });
+    const { data: message, response } = await client.messages
+      .create({
+        model: 'openai-compatible',
+        max_tokens: 64,
+        system: 'Be brief.',
+        messages: [{ role: 'user', content: 'Hello' }],
+        stop_sequences: ['END'],
+        metadata: { user_id: 'u-1' },
+      })
+      .withResponse();
+    expect(message).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'text', text: TEXT }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 12, output_tokens: 15 },
+    });
     expect(message.id).toMatch(/^msg_/);
     const [request] = h.upstream.requests;
     expect(request.url).toBe('/v1/chat/completions');
     expect(request.body).toMatchObject({
       model: UPSTREAM_MODELS['openai-compatible'],
-      messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello' }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hello' },
+      ],
       max_tokens: 64,
       stop: ['END'],
       user: 'u-1',
@@ -156,10 +210,23 @@ describe('an OpenAI-compatible upstream: translated both ways', () => {
     expect(final.stop_reason).toBe('end_turn');
     const deltas = types.filter((type) => type === 'content_block_delta').length;
     expect(deltas).toBeGreaterThan(1);
-    expect(types).toEqual(['message_start', 'content_block_start', ...Array(deltas).fill('content_block_delta'), 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(types).toEqual([
+      'message_start',
+      'content_block_start',
+      ...Array(deltas).fill('content_block_delta'),
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
 
     h.upstream.enqueue({ file: 'openai/text.sse' });
-    const raw = await (await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'openai-compatible', max_tokens: 9, stream: true, messages: [{ role: 'user', content: 'Hi' }] }) })).text();
+    const raw = await (
+      await fetch(`${h.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY },
+        body: JSON.stringify({ model: 'openai-compatible', max_tokens: 9, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      })
+    ).text();
     const frames = raw.trimEnd().split('\n\n');
     expect(frames.slice(0, 2)).toEqual([expect.stringMatching(/^event: message_start\ndata: \{"type":"message_start"/), 'event: ping\ndata: {"type":"ping"}']);
     expect(frames.at(-1)).toBe('event: message_stop\ndata: {"type":"message_stop"}');
@@ -168,18 +235,36 @@ describe('an OpenAI-compatible upstream: translated both ways', () => {
   it('tool use over two turns, streamed and whole', async () => {
     h.upstream.enqueue({ file: 'openai/tool-call.sse', sliceBytes: 11 }, { file: 'openai/text.json' });
     const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in San Francisco?' }];
-    const first = await client.messages.stream({ model: 'openai-compatible', max_tokens: 256, tools: [WEATHER_TOOL], tool_choice: { type: 'any' }, messages }).finalMessage();
+    const first = await client.messages
+      .stream({ model: 'openai-compatible', max_tokens: 256, tools: [WEATHER_TOOL], tool_choice: { type: 'any' }, messages })
+      .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const use = first.content.find((block) => block.type === 'tool_use')!;
     expect(use).toMatchObject({ type: 'tool_use', id: 'call_Dq0mB2sJ8bUx1kZ7tH3fP9wE', name: 'get_weather', input: WEATHER_INPUT });
-    expect(h.upstream.requests[0].body).toMatchObject({ tool_choice: 'required', tools: [{ type: 'function', function: { name: 'get_weather', parameters: WEATHER_TOOL.input_schema } }] });
+    expect(h.upstream.requests[0].body).toMatchObject({
+      tool_choice: 'required',
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: WEATHER_TOOL.input_schema } }],
+    });
 
-    messages.push({ role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: '15 °C, fog' }, { type: 'text', text: 'Thanks' }] });
+    messages.push(
+      { role: 'assistant', content: first.content },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: use.id, content: '15 °C, fog' },
+          { type: 'text', text: 'Thanks' },
+        ],
+      },
+    );
     const second = await client.messages.create({ model: 'openai-compatible', max_tokens: 256, tools: [WEATHER_TOOL], messages });
     expect(second.content).toEqual([{ type: 'text', text: TEXT }]);
     expect(h.upstream.requests[1].body.messages).toEqual([
       { role: 'user', content: 'Weather in San Francisco?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: use.id, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(WEATHER_INPUT) } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: use.id, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(WEATHER_INPUT) } }],
+      },
       { role: 'tool', tool_call_id: use.id, content: '15 °C, fog' },
       { role: 'user', content: 'Thanks' },
     ]);
@@ -192,7 +277,11 @@ describe('an OpenAI-compatible upstream: translated both ways', () => {
   });
 
   it('what a chat upstream cannot take is refused with 400 before it is sent', async () => {
-    const refused = client.messages.create({ model: 'openai-compatible', max_tokens: 64, messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }] });
+    const refused = client.messages.create({
+      model: 'openai-compatible',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }] }],
+    });
     await expect(refused).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { type: 'invalid_request_error' } } });
     expect(h.upstream.requests).toEqual([]);
   });
@@ -218,12 +307,24 @@ describe('every other kind, by the same translation', () => {
 describe("errors in Anthropic's shape and statuses", () => {
   it('a bad key, an unknown model, an invalid body', async () => {
     const bad = new Anthropic({ apiKey: 'tg_wrong', baseURL: h.url, maxRetries: 0 });
-    await expect(bad.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.AuthenticationError);
-    await expect(client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
-    const invalid = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'anthropic', messages: [{ role: 'user', content: 'x' }] }) });
+    await expect(bad.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      Anthropic.AuthenticationError,
+    );
+    await expect(client.messages.create({ model: 'nope', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      Anthropic.NotFoundError,
+    );
+    const invalid = await fetch(`${h.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY },
+      body: JSON.stringify({ model: 'anthropic', messages: [{ role: 'user', content: 'x' }] }),
+    });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('max_tokens') } });
-    const unknown = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], frobnicate: true }) });
+    const unknown = await fetch(`${h.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY },
+      body: JSON.stringify({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], frobnicate: true }),
+    });
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('frobnicate') } });
     expect(h.upstream.requests).toEqual([]);
@@ -231,13 +332,24 @@ describe("errors in Anthropic's shape and statuses", () => {
 
   it('upstream 429 and 529 keep their meaning; a mid-stream error is an SSE `error` event', async () => {
     h.upstream.enqueue({ file: 'anthropic/error-429.json', status: 429 });
-    await expect(client.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(Anthropic.RateLimitError);
+    await expect(client.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      Anthropic.RateLimitError,
+    );
     h.cooldowns.clear();
     h.upstream.enqueue({ file: 'anthropic/error-529.json', status: 529 });
-    await expect(client.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 529, error: { error: { type: 'overloaded_error' } } });
+    await expect(client.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+      status: 529,
+      error: { error: { type: 'overloaded_error' } },
+    });
     h.cooldowns.clear();
     h.upstream.enqueue({ file: 'anthropic/mid-stream-error.sse' });
-    const raw = await (await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: 'anthropic', max_tokens: 9, stream: true, messages: [{ role: 'user', content: 'Hi' }] }) })).text();
+    const raw = await (
+      await fetch(`${h.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY },
+        body: JSON.stringify({ model: 'anthropic', max_tokens: 9, stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      })
+    ).text();
     const last = raw.trimEnd().split('\n\n').at(-1)!;
     expect(last).toMatch(/^event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"[^"]+"\}\}$/);
     h.cooldowns.clear();
@@ -249,37 +361,68 @@ describe("errors in Anthropic's shape and statuses", () => {
 describe("the team's system prompt applies as on every endpoint", () => {
   const withPolicy = () => new Anthropic({ apiKey: POLICY_KEY, baseURL: h.url, maxRetries: 0 });
 
-  it('natively: first in `system`, the client\'s blocks after it with their cache_control', async () => {
+  it("natively: first in `system`, the client's blocks after it with their cache_control", async () => {
     h.upstream.enqueue({ file: 'anthropic/recorded/text.json' });
-    await withPolicy().messages.create({ model: 'anthropic', max_tokens: 32, system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'hi' }] });
-    expect(h.upstream.requests[0].body.system).toEqual([{ type: 'text', text: 'Answer in French.' }, { type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }]);
+    await withPolicy().messages.create({
+      model: 'anthropic',
+      max_tokens: 32,
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(h.upstream.requests[0].body.system).toEqual([
+      { type: 'text', text: 'Answer in French.' },
+      { type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } },
+    ]);
   });
 
   it('translated: the first system message', async () => {
     h.upstream.enqueue({ file: 'openai/text.json' });
     await withPolicy().messages.create({ model: 'openai-compatible', max_tokens: 32, system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }] });
-    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'system', content: 'Be brief.' }]);
+    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([
+      { role: 'system', content: 'Answer in French.' },
+      { role: 'system', content: 'Be brief.' },
+    ]);
   });
 
   it('on /v1/responses too', async () => {
     h.upstream.enqueue({ file: 'openai/text.json' });
-    const response = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${POLICY_KEY}` }, body: JSON.stringify({ model: 'openai-compatible', input: 'hi', instructions: 'Be brief.' }) });
+    const response = await fetch(`${h.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${POLICY_KEY}` },
+      body: JSON.stringify({ model: 'openai-compatible', input: 'hi', instructions: 'Be brief.' }),
+    });
     expect(response.status).toBe(200);
-    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([{ role: 'system', content: 'Answer in French.' }, { role: 'system', content: 'Be brief.' }]);
+    expect(h.upstream.requests[0].body.messages.slice(0, 2)).toEqual([
+      { role: 'system', content: 'Answer in French.' },
+      { role: 'system', content: 'Be brief.' },
+    ]);
   });
 });
 
 describe('as Claude Code calls it', () => {
   it('?beta=true on the path, Authorization: Bearer, anthropic-beta passed to Anthropic', async () => {
     h.upstream.enqueue({ file: 'anthropic/recorded/text.json' }, { body: '{"input_tokens":3}' });
-    const headers = { authorization: `Bearer ${KEY}`, 'anthropic-version': '2023-06-01', 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14' };
-    const body = JSON.stringify({ model: 'anthropic', max_tokens: 32, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: 'user_abc_session_1' } });
+    const headers = {
+      authorization: `Bearer ${KEY}`,
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14',
+    };
+    const body = JSON.stringify({
+      model: 'anthropic',
+      max_tokens: 32,
+      messages: [{ role: 'user', content: 'hi' }],
+      metadata: { user_id: 'user_abc_session_1' },
+    });
     const answer = await fetch(`${h.url}/v1/messages?beta=true`, { method: 'POST', headers, body });
     expect(answer.status).toBe(200);
     expect(h.upstream.requests[0].headers['anthropic-beta']).toBe(headers['anthropic-beta']);
     const counted = await fetch(`${h.url}/v1/messages/count_tokens?beta=true`, { method: 'POST', headers, body });
     expect(await counted.json()).toEqual({ input_tokens: 3 });
-    expect(h.upstream.requests[1].body).toEqual({ model: UPSTREAM_MODELS.anthropic, messages: [{ role: 'user', content: 'hi' }], metadata: { user_id: 'user_abc_session_1' } });
+    expect(h.upstream.requests[1].body).toEqual({
+      model: UPSTREAM_MODELS.anthropic,
+      messages: [{ role: 'user', content: 'hi' }],
+      metadata: { user_id: 'user_abc_session_1' },
+    });
   });
 });
 

@@ -15,12 +15,22 @@ afterAll(() => h.close());
 beforeEach(() => h.upstream.reset());
 
 const INGRESSES = [
-  { path: '/v1/messages', body: { model: 'gpt-4o-mini', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Hi' }] }, end: 'event: message_stop', error: 'event: error' },
+  {
+    path: '/v1/messages',
+    body: { model: 'gpt-4o-mini', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'Hi' }] },
+    end: 'event: message_stop',
+    error: 'event: error',
+  },
   { path: '/v1/responses', body: { model: 'gpt-4o-mini', stream: true, input: 'Hi' }, end: 'event: response.completed', error: 'event: response.failed' },
 ] as const;
 
 const post = (path: string, body: unknown, signal?: AbortSignal) =>
-  fetch(`${h.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  fetch(`${h.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
 
 describe.each(INGRESSES)('$path', ({ path, body, end, error }) => {
   it('a client that leaves cuts the upstream; the attempt is metered as aborted', async () => {

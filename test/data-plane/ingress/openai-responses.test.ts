@@ -26,7 +26,11 @@ const WEATHER_TOOL = {
   type: 'function' as const,
   name: 'get_weather',
   description: 'Get the current weather in a given location',
-  parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+  parameters: {
+    type: 'object',
+    properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+    required: ['location'],
+  },
   strict: false,
 };
 const WEATHER_INPUT = { location: 'San Francisco, CA', unit: 'celsius' };
@@ -50,7 +54,11 @@ async function streamEvents(params: OpenAI.Responses.ResponseCreateParamsStreami
 }
 
 const KINDS = [
-  { model: 'openai-compatible', text: { json: 'openai/text.json', sse: 'openai/text.sse', content: TEXT, usage: [12, 15], sseUsage: [12, 15] }, tool: { json: 'openai/tool-call.json', sse: 'openai/tool-call.sse' } },
+  {
+    model: 'openai-compatible',
+    text: { json: 'openai/text.json', sse: 'openai/text.sse', content: TEXT, usage: [12, 15], sseUsage: [12, 15] },
+    tool: { json: 'openai/tool-call.json', sse: 'openai/tool-call.sse' },
+  },
   {
     model: 'anthropic',
     // Two different recordings: the whole answer and the stream have their own counts.
@@ -62,7 +70,9 @@ const KINDS = [
 describe.each(KINDS)('$model upstream', ({ model, text, tool }) => {
   it('responses.create: input string and instructions', async () => {
     h.upstream.enqueue({ file: text.json });
-    const { data: response, response: raw } = await client.responses.create({ model, input: 'Hello', instructions: 'Be brief.', max_output_tokens: 64, temperature: 0.2 }).withResponse();
+    const { data: response, response: raw } = await client.responses
+      .create({ model, input: 'Hello', instructions: 'Be brief.', max_output_tokens: 64, temperature: 0.2 })
+      .withResponse();
     conforms(response);
     expect(response.status).toBe('completed');
     if (text.content) expect(response.output_text).toBe(text.content);
@@ -70,9 +80,22 @@ describe.each(KINDS)('$model upstream', ({ model, text, tool }) => {
     expect(response.usage).toMatchObject({ input_tokens: text.usage[0], output_tokens: text.usage[1], total_tokens: text.usage[0] + text.usage[1] });
     const body = h.upstream.requests[0].body;
     if (model === 'openai-compatible') {
-      expect(body).toMatchObject({ model: UPSTREAM_MODELS[model], messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello' }], max_completion_tokens: 64, temperature: 0.2 });
+      expect(body).toMatchObject({
+        model: UPSTREAM_MODELS[model],
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hello' },
+        ],
+        max_completion_tokens: 64,
+        temperature: 0.2,
+      });
     } else {
-      expect(body).toMatchObject({ model: UPSTREAM_MODELS[model], system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }], max_tokens: 64 });
+      expect(body).toMatchObject({
+        model: UPSTREAM_MODELS[model],
+        system: [{ type: 'text', text: 'Be brief.' }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }],
+        max_tokens: 64,
+      });
     }
     const [event] = await h.usageOf(raw);
     expect(event).toMatchObject({ promptTokens: text.usage[0], completionTokens: text.usage[1], estimated: false });
@@ -95,7 +118,10 @@ describe.each(KINDS)('$model upstream', ({ model, text, tool }) => {
       'response.completed',
     ]);
     const completed = events.at(-1).response;
-    const joined = events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta).join('');
+    const joined = events
+      .filter((event) => event.type === 'response.output_text.delta')
+      .map((event) => event.delta)
+      .join('');
     expect(completed.output[0].content[0].text).toBe(joined);
     if (text.content) expect(joined).toBe(text.content);
     expect(completed.usage).toMatchObject({ input_tokens: text.sseUsage[0], output_tokens: text.sseUsage[1] });
@@ -124,7 +150,11 @@ describe.each(KINDS)('$model upstream', ({ model, text, tool }) => {
     const sent = h.upstream.requests[1].body;
     if (model === 'openai-compatible') {
       expect(sent.messages.slice(-2)).toEqual([
-        { role: 'assistant', content: null, tool_calls: [{ id: callId, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(WEATHER_INPUT) } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ id: callId, type: 'function', function: { name: 'get_weather', arguments: JSON.stringify(WEATHER_INPUT) } }],
+        },
         { role: 'tool', tool_call_id: callId, content: '15 °C, fog' },
       ]);
     } else {
@@ -135,10 +165,22 @@ describe.each(KINDS)('$model upstream', ({ model, text, tool }) => {
 });
 
 describe('text.format with a JSON schema', () => {
-  const format = { type: 'json_schema' as const, name: 'city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }, strict: true };
+  const format = {
+    type: 'json_schema' as const,
+    name: 'city',
+    schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    strict: true,
+  };
 
   it('OpenAI-compatible: sent as response_format, the JSON comes back as output_text', async () => {
-    const completion = { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '{"city":"Paris"}' }, finish_reason: 'stop' }], usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 } };
+    const completion = {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: '{"city":"Paris"}' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 9, completion_tokens: 5, total_tokens: 14 },
+    };
     h.upstream.enqueue({ body: JSON.stringify(completion) });
     const response = await client.responses.create({ model: 'openai-compatible', input: 'Capital of France?', text: { format } });
     conforms(response);
@@ -148,7 +190,11 @@ describe('text.format with a JSON schema', () => {
   });
 
   it('Anthropic has no JSON schema mode: 400 unsupported_parameter, nothing sent', async () => {
-    await expect(client.responses.create({ model: 'anthropic', input: 'Capital of France?', text: { format } })).rejects.toMatchObject({ status: 400, code: 'unsupported_parameter', param: 'response_format' });
+    await expect(client.responses.create({ model: 'anthropic', input: 'Capital of France?', text: { format } })).rejects.toMatchObject({
+      status: 400,
+      code: 'unsupported_parameter',
+      param: 'response_format',
+    });
     expect(h.upstream.requests).toEqual([]);
   });
 });
@@ -160,7 +206,9 @@ describe('stateless: what needs stored responses is refused', () => {
     [{ tools: [{ type: 'web_search' }] }, 'tools[0].type'],
     [{ conversation: 'conv_1' }, 'conversation'],
   ])('%j', async (extra, param) => {
-    const error = await client.responses.create({ model: 'openai-compatible', input: 'Hi', ...(extra as object) } as OpenAI.Responses.ResponseCreateParamsNonStreaming).catch((caught) => caught);
+    const error = await client.responses
+      .create({ model: 'openai-compatible', input: 'Hi', ...(extra as object) } as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+      .catch((caught) => caught);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect(error).toMatchObject({ status: 400, param });
     expect(specErrors('ErrorResponse', { error: error.error })).toEqual([]);
@@ -177,7 +225,11 @@ describe('stateless: what needs stored responses is refused', () => {
 describe('a stream that fails midway', () => {
   it('ends with response.failed, never response.completed', async () => {
     h.upstream.enqueue({ file: 'openai/mid-stream-error.sse' });
-    const raw = await fetch(`${h.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai-compatible', input: 'Hi', stream: true }) });
+    const raw = await fetch(`${h.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai-compatible', input: 'Hi', stream: true }),
+    });
     const frames = (await raw.text()).trimEnd().split('\n\n');
     const events = frames.map((frame) => JSON.parse(frame.split('\n')[1].slice('data: '.length)));
     const last = events.at(-1);

@@ -29,7 +29,10 @@ beforeAll(async () => {
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
       tokenRequests.push({ path: req.url ?? '', form: new URLSearchParams(raw) });
-      const body = tokenAnswer.status === 200 ? { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `eyJ0eXAiOiJKV1Qi.token-${++issued}` } : tokenAnswer.body;
+      const body =
+        tokenAnswer.status === 200
+          ? { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `eyJ0eXAiOiJKV1Qi.token-${++issued}` }
+          : tokenAnswer.body;
       res.writeHead(tokenAnswer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
     });
   });
@@ -38,8 +41,23 @@ beforeAll(async () => {
   const entraCredential = JSON.stringify({ tenantId: TENANT, clientId: 'a1b2c3d4-0000-4000-8000-000000000001', clientSecret: CLIENT_SECRET, authorityHost });
   h = await startProviderHarness({
     extra: (origin, credential) => ({
-      providers: [provider({ id: 'prov-azure-entra', name: 'azure-entra', kind: 'azure-openai', baseUrl: origin, apiVersion: '2024-10-21', seal: { ...credential, secret: entraCredential } })],
-      models: [model({ id: 'model-azure-entra', name: 'azure-entra', deployments: [deployment({ id: 'dep-azure-entra', providerId: 'prov-azure-entra', upstreamModel: 'prod-gpt4o' })] })],
+      providers: [
+        provider({
+          id: 'prov-azure-entra',
+          name: 'azure-entra',
+          kind: 'azure-openai',
+          baseUrl: origin,
+          apiVersion: '2024-10-21',
+          seal: { ...credential, secret: entraCredential },
+        }),
+      ],
+      models: [
+        model({
+          id: 'model-azure-entra',
+          name: 'azure-entra',
+          deployments: [deployment({ id: 'dep-azure-entra', providerId: 'prov-azure-entra', upstreamModel: 'prod-gpt4o' })],
+        }),
+      ],
     }),
   });
 });
@@ -88,16 +106,34 @@ describe('azure-openai with Entra ID client credentials', () => {
             name: 'azure-bad',
             kind: 'azure-openai',
             baseUrl: origin,
-            seal: { ...credential, secret: JSON.stringify({ tenantId: TENANT, clientId: 'bad-client', clientSecret: CLIENT_SECRET, authorityHost: `http://127.0.0.1:${(entra.address() as AddressInfo).port}` }) },
+            seal: {
+              ...credential,
+              secret: JSON.stringify({
+                tenantId: TENANT,
+                clientId: 'bad-client',
+                clientSecret: CLIENT_SECRET,
+                authorityHost: `http://127.0.0.1:${(entra.address() as AddressInfo).port}`,
+              }),
+            },
           }),
         ],
-        models: [model({ id: 'model-azure-bad', name: 'azure-bad', deployments: [deployment({ id: 'dep-azure-bad', providerId: 'prov-azure-bad', upstreamModel: 'prod-gpt4o' })] })],
+        models: [
+          model({
+            id: 'model-azure-bad',
+            name: 'azure-bad',
+            deployments: [deployment({ id: 'dep-azure-bad', providerId: 'prov-azure-bad', upstreamModel: 'prod-gpt4o' })],
+          }),
+        ],
       }),
     });
     try {
       tokenAnswer = {
         status: 401,
-        body: { error: 'invalid_client', error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent is ${CLIENT_SECRET}.`, error_codes: [7000215] },
+        body: {
+          error: 'invalid_client',
+          error_description: `AADSTS7000215: Invalid client secret provided. Ensure the secret being sent is ${CLIENT_SECRET}.`,
+          error_codes: [7000215],
+        },
       };
       const response = await harness.post('/v1/chat/completions', { model: 'azure-bad', messages });
       expect(response.status).toBe(502);

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { RecordedFixtureRequest } from '../../support/fake-fixture-upstream.ts';
-import { accumulate, type ProviderHarness, readChatStream, sseFrames, startProviderHarness, UPSTREAM_KEY, UPSTREAM_MODELS, WEATHER_TOOL } from './provider-harness.ts';
+import {
+  accumulate,
+  type ProviderHarness,
+  readChatStream,
+  sseFrames,
+  startProviderHarness,
+  UPSTREAM_KEY,
+  UPSTREAM_MODELS,
+  WEATHER_TOOL,
+} from './provider-harness.ts';
 
 /**
  * The provider contract: every HTTP adapter, through the real uWS data plane, against its
@@ -46,7 +55,13 @@ const openAIWire = (request: RecordedFixtureRequest, stream: boolean, model: str
 };
 
 const openAIErrors = (dir: string): ErrorCase[] => [
-  { file: `${dir}/error-400.json`, wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: dir === 'openai' ? "Invalid value for 'temperature'" : 'content management policy' },
+  {
+    file: `${dir}/error-400.json`,
+    wireStatus: 400,
+    status: 400,
+    code: 'upstream_rejected_request',
+    says: dir === 'openai' ? "Invalid value for 'temperature'" : 'content management policy',
+  },
   { file: `${dir}/error-401.json`, wireStatus: 401, status: 502, code: 'upstream_auth_failed' },
   { file: `${dir}/error-429.json`, wireStatus: 429, status: 429, code: 'upstream_rate_limited', says: 'rate limit' },
   { file: `${dir}/error-500.json`, wireStatus: 500, status: 502, code: 'upstream_error', says: 'The server had an error' },
@@ -91,12 +106,17 @@ const CASES: ContractCase[] = [
       expect(request.url).toBe('/v1/messages');
       expect(request.headers['x-api-key']).toBe(UPSTREAM_KEY);
       expect(request.headers['anthropic-version']).toBe('2023-06-01');
-      expect(request.body).toMatchObject({ model: UPSTREAM_MODELS.anthropic, system: [{ type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }] });
+      expect(request.body).toMatchObject({
+        model: UPSTREAM_MODELS.anthropic,
+        system: [{ type: 'text', text: 'Be brief.' }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }],
+      });
       expect(request.body.max_tokens).toBeGreaterThan(0);
       // Anthropic always streams usage (message_start / message_delta): nothing to ask for.
       expect(request.body.stream).toBe(stream ? true : undefined);
     },
-    wireTools: (body) => expect(body.tools).toEqual([{ name: 'get_weather', description: WEATHER_TOOL.function.description, input_schema: WEATHER_TOOL.function.parameters }]),
+    wireTools: (body) =>
+      expect(body.tools).toEqual([{ name: 'get_weather', description: WEATHER_TOOL.function.description, input_schema: WEATHER_TOOL.function.parameters }]),
   },
   {
     kind: 'gemini',
@@ -112,10 +132,19 @@ const CASES: ContractCase[] = [
     wire(request, stream) {
       expect(request.url).toBe(stream ? '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse' : '/v1beta/models/gemini-2.5-flash:generateContent');
       expect(request.headers['x-goog-api-key']).toBe(UPSTREAM_KEY);
-      expect(request.body).toMatchObject({ systemInstruction: { parts: [{ text: 'Be brief.' }] }, contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }] });
+      expect(request.body).toMatchObject({
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }],
+      });
     },
     wireTools: (body) =>
-      expect(body.tools).toEqual([{ functionDeclarations: [{ name: 'get_weather', description: WEATHER_TOOL.function.description, parametersJsonSchema: WEATHER_TOOL.function.parameters }] }]),
+      expect(body.tools).toEqual([
+        {
+          functionDeclarations: [
+            { name: 'get_weather', description: WEATHER_TOOL.function.description, parametersJsonSchema: WEATHER_TOOL.function.parameters },
+          ],
+        },
+      ]),
   },
   {
     kind: 'mistral',
@@ -151,7 +180,14 @@ const CASES: ContractCase[] = [
     wire(request, stream) {
       expect(request.url).toBe('/v2/chat');
       expect(request.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
-      expect(request.body).toEqual({ model: UPSTREAM_MODELS.cohere, stream, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hello' }] });
+      expect(request.body).toEqual({
+        model: UPSTREAM_MODELS.cohere,
+        stream,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Say hello' },
+        ],
+      });
     },
     wireTools: (body) => expect(body.tools).toEqual([WEATHER_TOOL]),
   },
@@ -190,7 +226,11 @@ describe.each(CASES)('provider contract: $kind', (c) => {
     const response = await h.post('/v1/chat/completions', { model: c.kind, messages, stream: true, stream_options: { include_usage: true } });
     const chunks = await readChatStream(response);
     const usageChunk = chunks.pop();
-    expect(usageChunk).toMatchObject({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: c.text.usage.promptTokens, completion_tokens: c.text.usage.completionTokens } });
+    expect(usageChunk).toMatchObject({
+      object: 'chat.completion.chunk',
+      choices: [],
+      usage: { prompt_tokens: c.text.usage.promptTokens, completion_tokens: c.text.usage.completionTokens },
+    });
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
     const { content, finishReasons } = accumulate(chunks);
     expect(content).toBe(TEXT);

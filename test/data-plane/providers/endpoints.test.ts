@@ -38,7 +38,11 @@ describe('POST /v1/embeddings', () => {
       { object: 'embedding', index: 1, embedding: [-0.0111, 0.0222, -0.0333] },
     ]);
     expect(h.upstream.requests[0].url).toBe('/v1beta/models/gemini-2.5-flash:batchEmbedContents');
-    expect(h.upstream.requests[0].body.requests[1]).toEqual({ model: 'models/gemini-2.5-flash', content: { parts: [{ text: 'world' }] }, outputDimensionality: 3 });
+    expect(h.upstream.requests[0].body.requests[1]).toEqual({
+      model: 'models/gemini-2.5-flash',
+      content: { parts: [{ text: 'world' }] },
+      outputDimensionality: 3,
+    });
     expect((await h.usageOf(response))[0]).toMatchObject({ completionTokens: 0, estimated: true });
   });
 
@@ -130,15 +134,36 @@ describe('features a provider cannot serve', () => {
 
   it('gemini maps n and JSON mode to candidateCount and responseMimeType', async () => {
     h.upstream.enqueue({ file: 'gemini/text.json' });
-    const response = await h.post('/v1/chat/completions', { model: 'gemini', messages, n: 2, response_format: { type: 'json_object' }, max_tokens: 50, stop: 'END' });
+    const response = await h.post('/v1/chat/completions', {
+      model: 'gemini',
+      messages,
+      n: 2,
+      response_format: { type: 'json_object' },
+      max_tokens: 50,
+      stop: 'END',
+    });
     expect(response.status).toBe(200);
-    expect(h.upstream.requests[0].body.generationConfig).toEqual({ candidateCount: 2, responseMimeType: 'application/json', maxOutputTokens: 50, stopSequences: ['END'] });
+    expect(h.upstream.requests[0].body.generationConfig).toEqual({
+      candidateCount: 2,
+      responseMimeType: 'application/json',
+      maxOutputTokens: 50,
+      stopSequences: ['END'],
+    });
   });
 });
 
 describe('GET /v1/models', () => {
   it('lists what the key may use, whatever the provider kind', async () => {
     const body = await (await h.get('/v1/models')).json();
-    expect(body.data.map((entry: { id: string }) => entry.id).sort()).toEqual(['anthropic', 'azure-openai', 'cohere', 'gemini', 'mistral', 'mock', 'openai', 'openai-compatible']);
+    expect(body.data.map((entry: { id: string }) => entry.id).sort()).toEqual([
+      'anthropic',
+      'azure-openai',
+      'cohere',
+      'gemini',
+      'mistral',
+      'mock',
+      'openai',
+      'openai-compatible',
+    ]);
   });
 });

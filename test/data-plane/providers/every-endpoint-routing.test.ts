@@ -1,5 +1,5 @@
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiKey, deployment, model, provider, team } from '../../support/snapshot-fixture.ts';
@@ -36,9 +36,25 @@ beforeAll(async () => {
         provider({ id: 'p-silent', name: 'silent', kind: 'openai-compatible', baseUrl: `https://127.0.0.1:${silentPort}/v1`, seal: credential }),
       ],
       models: [
-        model({ id: 'm-embed', name: 'embed-primary', capabilities: CAPS, fallbackChainId: 'c-embed', deployments: [deployment({ id: 'd-embed', providerId: 'p-oa', upstreamModel: 'embed-a' })] }),
-        model({ id: 'm-embed-b', name: 'embed-backup', capabilities: CAPS, deployments: [deployment({ id: 'd-embed-b', providerId: 'p-oa', upstreamModel: 'embed-b' })] }),
-        model({ id: 'm-chat-only', name: 'chat-only', capabilities: { ...CAPS, embeddings: false }, deployments: [deployment({ id: 'd-chat-only', providerId: 'p-oa', upstreamModel: 'chat-only' })] }),
+        model({
+          id: 'm-embed',
+          name: 'embed-primary',
+          capabilities: CAPS,
+          fallbackChainId: 'c-embed',
+          deployments: [deployment({ id: 'd-embed', providerId: 'p-oa', upstreamModel: 'embed-a' })],
+        }),
+        model({
+          id: 'm-embed-b',
+          name: 'embed-backup',
+          capabilities: CAPS,
+          deployments: [deployment({ id: 'd-embed-b', providerId: 'p-oa', upstreamModel: 'embed-b' })],
+        }),
+        model({
+          id: 'm-chat-only',
+          name: 'chat-only',
+          capabilities: { ...CAPS, embeddings: false },
+          deployments: [deployment({ id: 'd-chat-only', providerId: 'p-oa', upstreamModel: 'chat-only' })],
+        }),
         model({
           id: 'm-mixed',
           name: 'mixed',
@@ -49,16 +65,39 @@ beforeAll(async () => {
             deployment({ id: 'd-mixed-oa', providerId: 'p-oa', upstreamModel: 'mixed-oa', weight: 1 }),
           ],
         }),
-        model({ id: 'm-text', name: 'text-primary', capabilities: CAPS, fallbackChainId: 'c-text', deployments: [deployment({ id: 'd-text', providerId: 'p-oa', upstreamModel: 'text-a', timeouts: QUICK })] }),
-        model({ id: 'm-text-b', name: 'text-backup', capabilities: CAPS, deployments: [deployment({ id: 'd-text-b', providerId: 'p-oa', upstreamModel: 'text-b', timeouts: QUICK })] }),
+        model({
+          id: 'm-text',
+          name: 'text-primary',
+          capabilities: CAPS,
+          fallbackChainId: 'c-text',
+          deployments: [deployment({ id: 'd-text', providerId: 'p-oa', upstreamModel: 'text-a', timeouts: QUICK })],
+        }),
+        model({
+          id: 'm-text-b',
+          name: 'text-backup',
+          capabilities: CAPS,
+          deployments: [deployment({ id: 'd-text-b', providerId: 'p-oa', upstreamModel: 'text-b', timeouts: QUICK })],
+        }),
         model({
           id: 'm-connect',
           name: 'connect-primary',
           capabilities: CAPS,
           fallbackChainId: 'c-connect',
-          deployments: [deployment({ id: 'd-connect', providerId: 'p-silent', upstreamModel: 'never', timeouts: { connectMs: 200, firstByteMs: null, totalMs: null, idleMs: null } })],
+          deployments: [
+            deployment({
+              id: 'd-connect',
+              providerId: 'p-silent',
+              upstreamModel: 'never',
+              timeouts: { connectMs: 200, firstByteMs: null, totalMs: null, idleMs: null },
+            }),
+          ],
         }),
-        model({ id: 'm-connect-b', name: 'connect-backup', capabilities: CAPS, deployments: [deployment({ id: 'd-connect-b', providerId: 'p-oa', upstreamModel: 'reachable' })] }),
+        model({
+          id: 'm-connect-b',
+          name: 'connect-backup',
+          capabilities: CAPS,
+          deployments: [deployment({ id: 'd-connect-b', providerId: 'p-oa', upstreamModel: 'reachable' })],
+        }),
       ],
       fallbackChains: [
         { id: 'c-embed', name: 'embeddings backup', modelIds: ['m-chat-only', 'm-embed-b'], triggers: [...TRIGGERS] },
@@ -131,8 +170,18 @@ describe('POST /v1/completions through the attempt loop', () => {
   });
 
   it('falls back when a stream hangs before its first byte (first-byte deadline), then streams intact', async () => {
-    h.upstream.enqueue({ file: 'openai/text-completion.sse', delayMs: 5_000 }, { file: 'openai/text-completion.sse', delayMs: 5_000 }, { file: 'openai/text-completion.sse', delayMs: 5_000 }, { file: 'openai/text-completion.sse', sliceBytes: 5 });
-    const response = await h.post('/v1/completions', { model: 'text-primary', prompt: 'Say this is a test', stream: true, stream_options: { include_usage: true } });
+    h.upstream.enqueue(
+      { file: 'openai/text-completion.sse', delayMs: 5_000 },
+      { file: 'openai/text-completion.sse', delayMs: 5_000 },
+      { file: 'openai/text-completion.sse', delayMs: 5_000 },
+      { file: 'openai/text-completion.sse', sliceBytes: 5 },
+    );
+    const response = await h.post('/v1/completions', {
+      model: 'text-primary',
+      prompt: 'Say this is a test',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-tollgate-model')).toBe('text-backup');
     const frames = sseFrames(await response.text());
@@ -148,7 +197,11 @@ describe('POST /v1/completions through the attempt loop', () => {
   it("puts the team's system prompt before each text prompt, and refuses token prompts while one is set", async () => {
     h.upstream.enqueue({ file: 'openai/text-completion.json' });
     const post = (body: object) =>
-      fetch(`${h.url}/v1/completions`, { method: 'POST', headers: { authorization: `Bearer ${POLICED_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${h.url}/v1/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${POLICED_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ model: 'text-primary', prompt: ['Say this is a test', 'And this'] })).status).toBe(200);
     expect(h.upstream.requests[0].body.prompt).toEqual(['Stay on topic.\n\nSay this is a test', 'Stay on topic.\n\nAnd this']);
     const tokens = await post({ model: 'text-primary', prompt: [1, 2, 3] });
@@ -176,7 +229,16 @@ describe("a deployment's own connect timeout", () => {
     const attempts = Number(response.headers.get('x-tollgate-attempts'));
     const events = await h.usageOf(response, attempts);
     // Never connected: nothing reached the provider, so nothing is billed (no estimate either).
-    for (const event of events.slice(0, -1)) expect(event).toMatchObject({ deploymentId: 'd-connect', outcome: 'timeout', status: 0, promptTokens: 0, completionTokens: 0, estimated: false, costMicroUsd: 0 });
+    for (const event of events.slice(0, -1))
+      expect(event).toMatchObject({
+        deploymentId: 'd-connect',
+        outcome: 'timeout',
+        status: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        estimated: false,
+        costMicroUsd: 0,
+      });
     expect(events.at(-1)).toMatchObject({ deploymentId: 'd-connect-b', outcome: 'ok' });
   });
 });

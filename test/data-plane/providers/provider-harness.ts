@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect, vi } from 'vitest';
+import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../../data-plane/app.ts';
+import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
+import type { RoutingOptions } from '../../../data-plane/routing/routing-runtime.ts';
 import { createMemoryBus } from '../../../shared/bus/memory-bus.ts';
 import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
 import type { ProviderKind, SnapshotContent, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
-import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../../data-plane/app.ts';
-import { type CooldownStore, createMemoryCooldownStore } from '../../../data-plane/routing/cooldown.ts';
-import type { RoutingOptions } from '../../../data-plane/routing/routing-runtime.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, type SealSpec, team, testSecretBox } from '../../support/snapshot-fixture.ts';
 
@@ -74,11 +74,20 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
   const capabilities = { streaming: true, tools: true, embeddings: true };
   for (const [kind, baseUrl] of Object.entries(baseUrls) as [Exclude<ProviderKind, 'mock'>, string][]) {
     providers.push(provider({ id: `prov-${kind}`, name: kind, kind, baseUrl, seal: credential, apiVersion: kind === 'azure-openai' ? '2024-10-21' : null }));
-    models.push(model({ id: `model-${kind}`, name: kind, capabilities, deployments: [deployment({ id: `dep-${kind}`, providerId: `prov-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] })] }));
+    models.push(
+      model({
+        id: `model-${kind}`,
+        name: kind,
+        capabilities,
+        deployments: [deployment({ id: `dep-${kind}`, providerId: `prov-${kind}`, upstreamModel: UPSTREAM_MODELS[kind] })],
+      }),
+    );
   }
   for (const [name, baseUrl] of Object.entries(options.mocks ?? {})) {
     providers.push(provider({ id: `prov-${name}`, name, kind: 'mock', baseUrl }));
-    models.push(model({ id: `model-${name}`, name, capabilities, deployments: [deployment({ id: `dep-${name}`, providerId: `prov-${name}`, upstreamModel: 'echo-1' })] }));
+    models.push(
+      model({ id: `model-${name}`, name, capabilities, deployments: [deployment({ id: `dep-${name}`, providerId: `prov-${name}`, upstreamModel: 'echo-1' })] }),
+    );
   }
   const extra = options.extra?.(upstream.origin, credential);
   await publishSnapshot(
@@ -193,6 +202,10 @@ export const WEATHER_TOOL = {
   function: {
     name: 'get_weather',
     description: 'Get the current weather in a given location',
-    parameters: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['location'] },
+    parameters: {
+      type: 'object',
+      properties: { location: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+      required: ['location'],
+    },
   },
 };

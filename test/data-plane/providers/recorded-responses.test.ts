@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accumulate, type AccumulatedToolCall, KEY, type ProviderHarness, readChatStream, startProviderHarness, UPSTREAM_KEY } from './provider-harness.ts';
+import { type AccumulatedToolCall, accumulate, KEY, type ProviderHarness, readChatStream, startProviderHarness, UPSTREAM_KEY } from './provider-harness.ts';
 
 /**
  * Responses recorded from the live Anthropic and Gemini APIs by other open-source projects
@@ -67,19 +67,64 @@ const WHOLE: RecordedCase[] = [
     id: 'msg_01VdEjxAP5ahtHKrrRdNBteQ',
     model: 'claude-sonnet-4-5-20250929',
   },
-  { kind: 'anthropic', file: 'anthropic/recorded/tool-use.json', content: null, finishReason: 'tool_calls', toolCalls: [{ name: 'json', args: { elements: FORECAST }, id: 'toolu_01Q9ExVZnzZj7E2QQYHYtNUa' }], usage: usage(1151, 87) },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/tool-use.json',
+    content: null,
+    finishReason: 'tool_calls',
+    toolCalls: [{ name: 'json', args: { elements: FORECAST }, id: 'toolu_01Q9ExVZnzZj7E2QQYHYtNUa' }],
+    usage: usage(1151, 87),
+  },
   // The thinking block is not passed on; its tokens are already inside output_tokens.
-  { kind: 'anthropic', file: 'anthropic/recorded/thinking-tool-use.json', content: null, finishReason: 'tool_calls', toolCalls: [{ name: 'checkSandboxErrors', args: {}, id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9' }], usage: usage(599, 59) },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/thinking-tool-use.json',
+    content: null,
+    finishReason: 'tool_calls',
+    toolCalls: [{ name: 'checkSandboxErrors', args: {}, id: 'toolu_017R7ACrx7NF7sLDDtvdQ1u9' }],
+    usage: usage(599, 59),
+  },
   // thoughtsTokenCount is billed as output: 9 candidates + 34 thoughts.
-  { kind: 'gemini', file: 'gemini/recorded/text.json', content: 'Hello! How can I help you today?', finishReason: 'stop', usage: usage(9, 43), id: 'bzlXaa_EE_aHqtsPi_zw8Ao', model: 'gemini-2.5-flash' },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/text.json',
+    content: 'Hello! How can I help you today?',
+    finishReason: 'stop',
+    usage: usage(9, 43),
+    id: 'bzlXaa_EE_aHqtsPi_zw8Ao',
+    model: 'gemini-2.5-flash',
+  },
   { kind: 'gemini', file: 'gemini/recorded/max-tokens.json', content: 'The capital of France is', finishReason: 'length', usage: usage(15, 5) },
   // Gemini says STOP for a function call: the call is what makes it tool_calls.
-  { kind: 'gemini', file: 'gemini/recorded/tool-call.json', content: null, finishReason: 'tool_calls', toolCalls: [{ name: 'weather', args: { location: 'San Francisco' } }], usage: usage(29, 15 + 893), model: 'gemini-3-pro-preview' },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/tool-call.json',
+    content: null,
+    finishReason: 'tool_calls',
+    toolCalls: [{ name: 'weather', args: { location: 'San Francisco' } }],
+    usage: usage(29, 15 + 893),
+    model: 'gemini-3-pro-preview',
+  },
 ];
 
 const STREAMED: RecordedCase[] = [
-  { kind: 'anthropic', file: 'anthropic/recorded/text.sse', content: '- Captain\n- Scoop', finishReason: 'stop', usage: usage(17, 10), id: 'msg_014Z12bJxZvKUjLkhBzUz358', model: 'claude-sonnet-4-5-20250929' },
-  { kind: 'anthropic', file: 'anthropic/recorded/thinking.sse', content: 'Scoop and Beaky', finishReason: 'stop', usage: usage(45, 94), model: 'claude-3-7-sonnet-20250219' },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/text.sse',
+    content: '- Captain\n- Scoop',
+    finishReason: 'stop',
+    usage: usage(17, 10),
+    id: 'msg_014Z12bJxZvKUjLkhBzUz358',
+    model: 'claude-sonnet-4-5-20250929',
+  },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/thinking.sse',
+    content: 'Scoop and Beaky',
+    finishReason: 'stop',
+    usage: usage(45, 94),
+    model: 'claude-3-7-sonnet-20250219',
+  },
   {
     kind: 'anthropic',
     file: 'anthropic/recorded/tool-use.sse',
@@ -101,19 +146,76 @@ const STREAMED: RecordedCase[] = [
   },
   // Server-side tool blocks (code execution) are Anthropic's business, not client tool calls.
   // message_delta's cumulative cache counts win over message_start's: 6 + 3337 written + 6289 read.
-  { kind: 'anthropic', file: 'anthropic/recorded/prompt-cache-server-tools.sse', content: 'The sum of the squares of the numbers 1 through 12 is **650**.', finishReason: 'stop', usage: usage(9632, 198, 6289) },
-  { kind: 'gemini', file: 'gemini/recorded/text-one-frame.sse', content: 'The capital of France is **Paris**.', finishReason: 'stop', usage: usage(15, 8 + 16), id: 'ezh8aaKTCYSnqtsP-qXkqQI', model: 'gemini-2.5-flash' },
-  { kind: 'gemini', file: 'gemini/recorded/text.sse', content: 'Hello', finishReason: 'stop', usage: usage(4, 1 + 27), id: 'wHLSaf7JDd-jjMcPlsyKsAc', model: 'gemini-3-flash-preview' },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/prompt-cache-server-tools.sse',
+    content: 'The sum of the squares of the numbers 1 through 12 is **650**.',
+    finishReason: 'stop',
+    usage: usage(9632, 198, 6289),
+  },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/text-one-frame.sse',
+    content: 'The capital of France is **Paris**.',
+    finishReason: 'stop',
+    usage: usage(15, 8 + 16),
+    id: 'ezh8aaKTCYSnqtsP-qXkqQI',
+    model: 'gemini-2.5-flash',
+  },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/text.sse',
+    content: 'Hello',
+    finishReason: 'stop',
+    usage: usage(4, 1 + 27),
+    id: 'wHLSaf7JDd-jjMcPlsyKsAc',
+    model: 'gemini-3-flash-preview',
+  },
   // The first frame says 10 prompt tokens, the last 9: the last usageMetadata is the one that counts.
-  { kind: 'gemini', file: 'gemini/recorded/text-gemini-1.5.sse', content: 'Percy\n', finishReason: 'stop', usage: usage(9, 2), model: 'gemini-1.5-flash-latest' },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/text-gemini-1.5.sse',
+    content: 'Percy\n',
+    finishReason: 'stop',
+    usage: usage(9, 2),
+    model: 'gemini-1.5-flash-latest',
+  },
   // The thought summary (`thought: true`) is not part of the answer.
-  { kind: 'gemini', file: 'gemini/recorded/tool-call-with-thought.sse', content: '', finishReason: 'tool_calls', toolCalls: [{ name: 'pelican_name_generator', args: {} }], usage: usage(32, 12 + 42) },
-  { kind: 'gemini', file: 'gemini/recorded/tool-call.sse', content: '', finishReason: 'tool_calls', toolCalls: [{ name: 'weather', args: { location: 'San Francisco' } }], usage: usage(29, 15 + 45) },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/tool-call-with-thought.sse',
+    content: '',
+    finishReason: 'tool_calls',
+    toolCalls: [{ name: 'pelican_name_generator', args: {} }],
+    usage: usage(32, 12 + 42),
+  },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/tool-call.sse',
+    content: '',
+    finishReason: 'tool_calls',
+    toolCalls: [{ name: 'weather', args: { location: 'San Francisco' } }],
+    usage: usage(29, 15 + 45),
+  },
 ];
 
 const ERRORS = [
-  { kind: 'anthropic', file: 'anthropic/recorded/error-400-invalid-request.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'tools.0.custom.input_schema.type: Field required' },
-  { kind: 'gemini', file: 'gemini/recorded/error-400-invalid-argument.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'Thinking level MINIMAL is not supported' },
+  {
+    kind: 'anthropic',
+    file: 'anthropic/recorded/error-400-invalid-request.json',
+    wireStatus: 400,
+    status: 400,
+    code: 'upstream_rejected_request',
+    says: 'tools.0.custom.input_schema.type: Field required',
+  },
+  {
+    kind: 'gemini',
+    file: 'gemini/recorded/error-400-invalid-argument.json',
+    wireStatus: 400,
+    status: 400,
+    code: 'upstream_rejected_request',
+    says: 'Thinking level MINIMAL is not supported',
+  },
 ] as const;
 
 let h: ProviderHarness;
@@ -144,7 +246,12 @@ async function expectUsageEvent(response: Response, c: RecordedCase, streamed: b
   expect(event).toMatchObject({ ...c.usage, estimated: false, status: 200, outcome: 'ok', streamed });
 }
 
-const wireUsage = (u: Usage) => ({ prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens, prompt_tokens_details: { cached_tokens: u.cachedTokens } });
+const wireUsage = (u: Usage) => ({
+  prompt_tokens: u.promptTokens,
+  completion_tokens: u.completionTokens,
+  total_tokens: u.promptTokens + u.completionTokens,
+  prompt_tokens_details: { cached_tokens: u.cachedTokens },
+});
 
 describe.each(WHOLE)('recorded $file', (c) => {
   it('answers as a chat.completion with the provider usage', async () => {
@@ -152,7 +259,10 @@ describe.each(WHOLE)('recorded $file', (c) => {
     const response = await h.post('/v1/chat/completions', { model: c.kind, messages });
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: c.content }, finish_reason: c.finishReason }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      choices: [{ index: 0, message: { role: 'assistant', content: c.content }, finish_reason: c.finishReason }],
+    });
     expect(body.choices).toHaveLength(1);
     if (c.id) expect(body.id).toBe(c.id);
     if (c.model) expect(body.model).toBe(c.model);
