@@ -177,7 +177,7 @@ for (const target of targets) {
       const { context, page } = await browser.signedIn(token);
       await page.getByRole('link', { name: 'API keys' }).click();
       await page.getByTestId('key-acme-app').waitFor();
-      expect(await page.getByRole('button', { name: /Create key|Rotate|Revoke|Block/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Create key|Edit|Rotate|Revoke|Block/ }).count()).toBe(0);
       await page.getByRole('link', { name: 'Teams & members' }).click();
       await page.getByRole('heading', { name: /Members of Acme/ }).waitFor();
       expect(await page.getByRole('button', { name: /Invite|Remove|Create team/ }).count()).toBe(0);
@@ -240,6 +240,47 @@ for (const target of targets) {
       await narrow.page.getByRole('link', { name: 'API keys' }).waitFor();
       if (!target.options.postgresUrl) await narrow.page.screenshot({ path: path.join(directory, 'overview-narrow.png') });
       await narrow.context.close();
+    });
+
+    it("8. a key's rpm and a provider's base URL edited in the UI take effect through the API", async () => {
+      const { page } = admin;
+      await page.goto(`/keys?team=${acmeTeamId}`);
+      await signInIfAsked(page, STACK_ADMIN_KEY);
+      await page.getByRole('button', { name: 'Edit acme-app' }).click();
+      const keyForm = page.getByRole('form', { name: 'Edit acme-app' });
+      const rpm = keyForm.getByLabel('Requests per minute');
+      await expect.poll(() => rpm.evaluate((field) => field === document.activeElement || field.form?.contains(document.activeElement))).toBe(true);
+      await rpm.fill('-1');
+      await keyForm.getByRole('button', { name: 'Save' }).click();
+      // The typed ValidationError lands next to the field.
+      await keyForm.getByRole('alert').filter({ hasText: 'positive integer' }).waitFor();
+      await rpm.fill('2');
+      await rpm.press('Enter');
+      await page.getByTestId('key-acme-app').getByText('2 rpm').waitFor();
+      const keys = await stack.gql<any>(`{ apiKeys(teamId: "${acmeTeamId}", first: 5) { edges { node { name limits { rpm } } } } }`);
+      expect(keys.apiKeys.edges.find((edge: any) => edge.node.name === 'acme-app').node.limits.rpm).toBe(2);
+      const sdk = new OpenAI({ baseURL: stack.dataUrl, apiKey: keySecret, maxRetries: 0 });
+      await waitUntil(
+        async () => {
+          try {
+            await sdk.chat.completions.create({ model: 'acme-chat', messages: [{ role: 'user', content: 'rpm?' }] });
+            return false;
+          } catch (error) {
+            return (error as { code?: string }).code === 'rate_limit_exceeded';
+          }
+        },
+        5_000,
+        'the data plane to apply the new rpm of the key',
+      );
+
+      await page.getByRole('link', { name: 'Providers & models' }).click();
+      await page.getByRole('button', { name: 'Edit provider mock-a' }).click();
+      const providerForm = page.getByRole('form', { name: 'Edit provider mock-a' });
+      await providerForm.getByLabel('Base URL').fill('mock://?latency_ms=1');
+      await providerForm.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('table', { name: 'Providers' }).getByRole('cell', { name: 'mock://?latency_ms=1' }).waitFor();
+      const providers = await stack.gql<any>('{ providers(first: 10) { edges { node { name baseUrl } } } }');
+      expect(providers.providers.edges.find((edge: any) => edge.node.name === 'mock-a').node.baseUrl).toBe('mock://?latency_ms=1');
     });
 
     it('6. revoking a key in the UI makes the data plane refuse it within 2 s', async () => {

@@ -1,17 +1,18 @@
-import type { FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { toMicroUsd, usd } from '../format.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
+import { DeploymentForm } from './catalog-deployments.tsx';
 import { ProvidersQuery } from './catalog-providers.tsx';
 
 export const ModelsQuery = graphql(`
   query CatalogModels {
     models(first: 15) {
       edges { node { id name aliases tags currentPrice { inputPerMillion outputPerMillion } fallbackChain { id name }
-        deployments { id upstreamModel weight provider { id name } } } }
+        deployments { id upstreamModel weight provider { id name } limits { rpm tpm maxParallel } timeouts { connectMs firstByteMs idleMs totalMs } } } }
     }
   }
 `);
@@ -25,10 +26,6 @@ const UpdateModel = graphql(
 );
 const DeleteModel = graphql(
   `mutation DeleteModel($id: ID!) { deleteModel(id: $id) { __typename ... on MutationDeleteModelSuccess { data } ...MutationErrors } }`,
-  [MutationErrors],
-);
-const CreateDeployment = graphql(
-  `mutation CreateDeployment($input: CreateDeploymentInput!) { createDeployment(input: $input) { __typename ... on MutationCreateDeploymentSuccess { data { id } } ...MutationErrors } }`,
   [MutationErrors],
 );
 const DeleteDeployment = graphql(
@@ -50,9 +47,10 @@ export function ModelsSection() {
   const create = useAction(CreateModel);
   const update = useAction(UpdateModel);
   const remove = useAction(DeleteModel);
-  const addDeployment = useAction(CreateDeployment);
   const removeDeployment = useAction(DeleteDeployment);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // The deployment form open: on a model (add) or on one of its deployments (edit).
+  const [deploymentForm, setDeploymentForm] = useState<{ modelId: string; deploymentId?: string } | null>(null);
   const providerOptions = providers?.providers.edges.map(({ node }) => ({ value: node.id, label: node.name })) ?? [];
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -79,7 +77,7 @@ export function ModelsSection() {
       reload();
     }
   }
-  const rowError = firstError(update.errors) ?? firstError(remove.errors) ?? firstError(addDeployment.errors) ?? firstError(removeDeployment.errors);
+  const rowError = firstError(update.errors) ?? firstError(remove.errors) ?? firstError(removeDeployment.errors);
   return (
     <section aria-labelledby="models-title">
       <h2 id="models-title">Models, deployments and aliases</h2>
@@ -107,6 +105,22 @@ export function ModelsSection() {
           <button type="submit">Create model</button>
         </form>
       ) : null}
+      {access.isAdmin && deploymentForm
+        ? data?.models.edges
+            .filter(({ node }) => node.id === deploymentForm.modelId)
+            .map(({ node: model }) => (
+              <DeploymentForm
+                key={`${model.id}-${deploymentForm.deploymentId ?? 'new'}`}
+                model={model}
+                providers={providerOptions}
+                deployment={model.deployments.find((deployment) => deployment.id === deploymentForm.deploymentId)}
+                onDone={(saved) => {
+                  setDeploymentForm(null);
+                  if (saved) reload();
+                }}
+              />
+            ))
+        : null}
       <QueryError error={error} />
       {rowError ? (
         <p className="error" role="alert">
@@ -138,6 +152,16 @@ export function ModelsSection() {
                         <button
                           type="button"
                           className="secondary"
+                          aria-label={`Edit deployment ${deployment.upstreamModel} of ${model.name}`}
+                          onClick={() => setDeploymentForm({ modelId: model.id, deploymentId: deployment.id })}
+                        >
+                          Edit
+                        </button>
+                      ) : null}
+                      {access.isAdmin ? (
+                        <button
+                          type="button"
+                          className="secondary"
                           aria-label={`Delete deployment ${deployment.upstreamModel} of ${model.name}`}
                           onClick={async () => {
                             await removeDeployment.execute({ id: deployment.id });
@@ -158,14 +182,7 @@ export function ModelsSection() {
                       type="button"
                       className="secondary"
                       aria-label={`Add a deployment to ${model.name}`}
-                      onClick={async () => {
-                        const upstreamModel = window.prompt(
-                          `Upstream model for a new deployment of ${model.name} (on ${providerOptions[0]?.label ?? 'the first provider'}):`,
-                        );
-                        if (!upstreamModel || !providerOptions[0]) return;
-                        await addDeployment.execute({ input: { modelId: model.id, providerId: providerOptions[0].value, upstreamModel } });
-                        reload();
-                      }}
+                      onClick={() => setDeploymentForm({ modelId: model.id })}
                     >
                       Add deployment
                     </button>

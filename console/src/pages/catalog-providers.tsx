@@ -1,4 +1,4 @@
-import type { FormEvent } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
 import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
@@ -31,6 +31,7 @@ export function ProvidersSection() {
   const update = useAction(UpdateProvider);
   const remove = useAction(DeleteProvider);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [editing, setEditing] = useState<string | null>(null);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
@@ -77,6 +78,18 @@ export function ProvidersSection() {
           <button type="submit">Create provider</button>
         </form>
       ) : null}
+      {data?.providers.edges
+        .filter(({ node }) => access.canManageTeam && node.id === editing)
+        .map(({ node }) => (
+          <ProviderEditForm
+            key={node.id}
+            provider={node}
+            onDone={(saved) => {
+              setEditing(null);
+              if (saved) reload();
+            }}
+          />
+        ))}
       <QueryError error={error} />
       {rowError ? (
         <p className="error" role="alert">
@@ -107,6 +120,9 @@ export function ProvidersSection() {
                 <td>{provider.deployments.length}</td>
                 {access.canManageTeam ? (
                   <td className="row">
+                    <button type="button" className="secondary" aria-label={`Edit provider ${provider.name}`} onClick={() => setEditing(provider.id)}>
+                      Edit
+                    </button>
                     <button
                       type="button"
                       className="secondary"
@@ -140,5 +156,53 @@ export function ProvidersSection() {
         </table>
       </div>
     </section>
+  );
+}
+
+interface EditableProvider {
+  id: string;
+  name: string;
+  kind: string;
+  baseUrl?: string | null;
+  apiVersion?: string | null;
+}
+
+/** Name, base URL, API version and (write-only) credential of an existing provider. */
+function ProviderEditForm({ provider, onDone }: { provider: EditableProvider; onDone: (saved: boolean) => void }) {
+  const save = useAction(UpdateProvider);
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => formRef.current?.querySelector('input')?.focus(), []);
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const values = new FormData(event.currentTarget);
+    const text = (name: string) => String(values.get(name) ?? '').trim();
+    const saved = await save.execute({
+      input: {
+        id: provider.id,
+        name: text('name'),
+        baseUrl: text('baseUrl') || undefined,
+        apiVersion: text('apiVersion') || undefined,
+        apiKey: text('apiKey') || undefined,
+      },
+    });
+    if (saved) onDone(true);
+  }
+  return (
+    <form ref={formRef} className="card" onSubmit={submit} aria-label={`Edit provider ${provider.name}`} noValidate>
+      <h3>Edit {provider.name}</h3>
+      <div className="form-grid">
+        <FieldInput label="Name" name="name" required defaultValue={provider.name} errors={save.errors} />
+        <FieldInput label="Base URL" name="baseUrl" defaultValue={provider.baseUrl ?? ''} placeholder="mock:// or https://…" errors={save.errors} />
+        <FieldInput label="API version" name="apiVersion" defaultValue={provider.apiVersion ?? ''} hint="Azure only" errors={save.errors} />
+        <FieldInput label="New provider API key" name="apiKey" type="password" hint="Empty: keep the stored one (never shown)" errors={save.errors} />
+      </div>
+      <FormError errors={save.errors} />
+      <div className="row">
+        <button type="submit">Save</button>
+        <button type="button" className="secondary" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
   );
 }

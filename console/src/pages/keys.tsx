@@ -5,6 +5,7 @@ import { toMicroUsd, when } from '../format.ts';
 import { graphql, MutationErrors, readFragment } from '../graphql.ts';
 import { rememberSecret } from '../secrets.ts';
 import { TeamGate, TeamPicker, useAccess, useSelectedTeamId } from '../viewer.tsx';
+import { KeyEditForm } from './key-edit.tsx';
 
 const KeyFields = graphql(`
   fragment KeyFields on ApiKey {
@@ -72,6 +73,7 @@ function TeamKeys({ teamId }: { teamId: string }) {
   const [errors, setErrors] = useState<FormErrors>({ fields: {} });
   const [actionError, setActionError] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
   const keys = data?.apiKeys.edges.map((edge) => readFragment(KeyFields, edge.node)) ?? [];
 
   async function create(event: FormEvent<HTMLFormElement>) {
@@ -169,6 +171,20 @@ function TeamKeys({ teamId }: { teamId: string }) {
           <button type="submit">Create key</button>
         </form>
       ) : null}
+      {editing && access.canWrite
+        ? keys
+            .filter((key) => key.id === editing)
+            .map((key) => (
+              <KeyEditForm
+                key={key.id}
+                apiKey={key}
+                onDone={(saved) => {
+                  setEditing(null);
+                  if (saved) refetch({ requestPolicy: 'network-only' });
+                }}
+              />
+            ))
+        : null}
       <QueryError error={error} />
       {actionError ? (
         <p className="error" role="alert">
@@ -217,6 +233,9 @@ function TeamKeys({ teamId }: { teamId: string }) {
                   <td>
                     {key.status === 'REVOKED' ? null : (
                       <div className="row">
+                        <button type="button" className="secondary" onClick={() => setEditing(key.id)} aria-label={`Edit ${key.name}`}>
+                          Edit
+                        </button>
                         <button type="button" className="secondary" onClick={() => act('rotate', key.id, key.name)} aria-label={`Rotate ${key.name}`}>
                           Rotate
                         </button>
