@@ -32,6 +32,7 @@ import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { listen } from './startup-errors.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
+import { reseedMoneyIfUnseeded } from './usage/money-reseed.ts';
 import { applyRetention, RETENTION_INTERVAL_MS } from './usage/retention.ts';
 import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
@@ -58,6 +59,8 @@ export interface ControlPlaneOptions {
   maxGraphQLBodyBytes?: number;
   /** How often the bus is checked for a missing, older or invalid stored snapshot; 0: never. Default 5 s. */
   snapshotCheckIntervalMs?: number;
+  /** How often a Redis bus is checked for a missing money epoch (counters to re-seed from the ledger); default 2 s. */
+  moneyEpochCheckIntervalMs?: number;
   /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
@@ -197,6 +200,24 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     singletonIntervalMs,
     () => applyRetention(prisma, options.usageRetentionDays),
   );
+  // Redis came back empty (or this is its first start): re-seed the money counters from the
+  // ledger, then set the epoch; until then data planes stay on their local share (docs/money.md).
+  const moneyEpoch = bus.moneyEpoch;
+  let reseeding = false;
+  const checkMoneyEpoch = async () => {
+    if (!moneyEpoch || reseeding) return;
+    reseeding = true;
+    try {
+      const written = await reseedMoneyIfUnseeded(prisma, moneyEpoch);
+      if (written !== null) console.warn(`control plane: money epoch missing in Redis: re-seeded ${written} counters from the ledger`);
+    } catch {
+      // Redis or the database is down: the next tick tries again (both report in /readyz).
+    } finally {
+      reseeding = false;
+    }
+  };
+  const moneyEpochTimer = moneyEpoch ? setInterval(() => void checkMoneyEpoch(), options.moneyEpochCheckIntervalMs ?? 2_000).unref() : null;
+  await checkMoneyEpoch();
   await fleet.start();
   database.start();
   heartbeat.start();
@@ -207,6 +228,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     await listen(server, options.port, options.host, 'CONTROL_PLANE_PORT');
   } catch (error) {
     // Nothing may keep the process alive after a failed start: the caller prints the reason and exits.
+    if (moneyEpochTimer) clearInterval(moneyEpochTimer);
     await heartbeat.stop();
     await retention.stop();
     database.stop();
@@ -264,6 +286,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     url: `http://${options.host}:${port}${yoga.graphqlEndpoint}`,
     services,
     async close() {
+      if (moneyEpochTimer) clearInterval(moneyEpochTimer);
       await heartbeat.stop();
       await retention.stop();
       database.stop();

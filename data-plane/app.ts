@@ -164,7 +164,11 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const publisher = createUsagePublisher(options.bus, logger);
   const usage = metrics.instrumentUsage(publisher);
   const keyPrefix = options.keyPrefix ?? 'tollgate';
-  const moneyStore = options.moneyStore ?? (options.redisUrl ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix }) : createMemoryMoneyStore());
+  const moneyStore =
+    options.moneyStore ??
+    (options.redisUrl
+      ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis' })
+      : createMemoryMoneyStore());
   const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as Redis, keyPrefix) : createMemoryIdempotencyStore();
   const money = createMoneyGuard({
     store: moneyStore,

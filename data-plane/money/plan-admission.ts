@@ -1,4 +1,5 @@
 import { periodOf } from '../../shared/budgets/periods.ts';
+import { budgetCounterName, creditsCounterName } from '../../shared/money/money-counters.ts';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
@@ -103,7 +104,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.model.model.id)) {
     const scopeId = budget.scopeId;
     const period = periodOf(budget.period, input.now);
-    const counter = `budget:${budget.scope}:${scopeId}:${budget.period}:${period.key}`;
+    const counter = budgetCounterName(budget.scope, scopeId, budget.period, period.key);
     const limit = budget.hard ? budget.amountMicroUsd : null;
     const existing = byCounter.get(counter);
     if (existing && (limit === null || (existing.limit !== null && existing.limit <= limit))) continue;
@@ -120,7 +121,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   // Prepaid teams spend credits; bring-your-own-key providers draw none (the team pays them).
   if (apiKey.plan?.billing === 'prepaid' && !bounds.byok) {
     budgets.push({
-      counter: `credits:team:${apiKey.team.id}`,
+      counter: creditsCounterName(apiKey.team.id),
       label: `prepaid credits of team ${apiKey.team.id}`,
       limit: apiKey.team.creditsGrantedMicroUsd,
       amount: bounds.maxCostMicroUsd,

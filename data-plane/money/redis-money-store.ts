@@ -10,6 +10,19 @@ export interface RedisMoneyStoreOptions {
   prefix: string;
   /** A command that takes longer fails, so the caller can fall back instead of waiting. */
   commandTimeoutMs?: number;
+  /**
+   * Refuse to admit (MoneyUnseededError: the guard falls back to its local share) while the
+   * control plane has not seeded the counters since Redis came back empty (the epoch key).
+   * On when a control plane shares the Redis (data-plane/app.ts with a Redis bus).
+   */
+  requireEpoch?: boolean;
+}
+
+/** The epoch key is missing: the counters restarted from zero and the ledger's spend is not in them yet. */
+export class MoneyUnseededError extends Error {
+  constructor() {
+    super('the money counters in Redis are not seeded (no epoch): Redis restarted empty?');
+  }
 }
 
 interface AdmitReply {
@@ -22,7 +35,7 @@ interface AdmitReply {
 }
 
 type ScriptRedis = Redis & {
-  moneyAdmit(prefix: string, json: string): Promise<string>;
+  moneyAdmit(prefix: string, json: string, requireEpoch: string): Promise<string>;
   moneySettle(prefix: string, json: string): Promise<number>;
 };
 
@@ -50,9 +63,12 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   redis.defineCommand('moneyAdmit', { numberOfKeys: 0, lua: ADMIT_SCRIPT });
   redis.defineCommand('moneySettle', { numberOfKeys: 0, lua: SETTLE_SCRIPT });
 
+  const epochFlag = options.requireEpoch ? '1' : '0';
   const admitBatch = perTurn(async (items: object[]): Promise<AdmitReply[]> => {
     if (redis.status !== 'ready') await connected();
-    return JSON.parse(await redis.moneyAdmit(prefix, JSON.stringify(items))) as AdmitReply[];
+    const reply = JSON.parse(await redis.moneyAdmit(prefix, JSON.stringify(items), epochFlag)) as AdmitReply[] | { unseeded: true };
+    if (!Array.isArray(reply)) throw new MoneyUnseededError();
+    return reply;
   });
   const settleBatch = perTurn(async (items: object[]): Promise<void[]> => {
     if (redis.status !== 'ready') await connected();

@@ -15,6 +15,10 @@
  *   res:<admission id>                string: the admission is open; settle deletes it (24 h
  *                                     TTL, so only a dead plane's admissions linger)
  *   charged:<id>                      string: a charge (spend replayed after an outage) applied
+ *   money:epoch                       string: the control plane re-seeded the budget counters
+ *                                     from its ledger (shared/money/money-counters.ts); while
+ *                                     it is missing an admit that requires it refuses the whole
+ *                                     batch with {unseeded = true}
  * A single Redis (or a primary with replicas) is assumed: the keys of one request are not
  * hash-tagged into one Cluster slot.
  */
@@ -92,6 +96,9 @@ local function admit(p)
     end
   end
   return ({ok = true, states = states, used = used})
+end
+if ARGV[3] == '1' and redis.call('EXISTS', pre .. 'money:epoch') == 0 then
+  return cjson.encode({unseeded = true})
 end
 local out = {}
 for n, one in ipairs(batch) do out[n] = admit(one) end

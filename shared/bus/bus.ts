@@ -1,5 +1,6 @@
 import type { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
+import type { MoneyEpochStore } from '../money/money-counters.ts';
 
 /** A stored snapshot as the bus hands it over: its version and its JSON, unparsed. */
 export interface StoredSnapshot {
@@ -151,6 +152,11 @@ export interface Bus {
    * every subscriber itself.
    */
   readonly live?: LiveChannel;
+  /**
+   * Redis only: the money counters' epoch, which the control plane re-seeds from its ledger when
+   * Redis came back empty (docs/money.md, "Redis restarted empty"). Absent in-process.
+   */
+  readonly moneyEpoch?: MoneyEpochStore;
   /**
    * Redis only: how it persists what it holds. Usage events wait in the stream until a control
    * plane stores them; without AOF a Redis restart loses them (docs/operations.md).

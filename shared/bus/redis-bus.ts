@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
+import { createRedisMoneyEpoch } from '../money/redis-money-epoch.ts';
 import type { Bus, BusPersistence, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
 
 export interface RedisBusOptions {
@@ -321,6 +322,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       await subscriber.subscribe(channel);
       return async () => void subscriber.disconnect();
     },
+    moneyEpoch: createRedisMoneyEpoch(commands, options.prefix ?? 'tollgate'),
     live: {
       async publish(message) {
         await commands.publish(names.liveChannel, message);

@@ -49,6 +49,7 @@ export interface HarnessOptions {
       | 'usageWebhook'
       | 'credentialRecheckMs'
       | 'snapshotCheckIntervalMs'
+      | 'moneyEpochCheckIntervalMs'
       | 'singletonIntervalMs'
       | 'playgroundTarget'
     >

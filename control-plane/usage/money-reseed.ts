@@ -1,0 +1,46 @@
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
+import { budgetCounterName, creditsCounterName, type MoneyCounterSeed, type MoneyEpochStore } from '../../shared/money/money-counters.ts';
+import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
+import { readSpend, type SpendCell } from './spend-counters.ts';
+
+/** Budget counters outlive their period by this much (the data plane's COUNTER_GRACE_MS). */
+const COUNTER_GRACE_MS = 35 * 86_400_000;
+
+/**
+ * The ledger's spend for every key and team budget's current period, and every team's credit
+ * spend, as the data plane's Redis counters name them. Model budgets have no ledger counter
+ * (UsageSpend counts keys and teams): they are not re-seeded.
+ */
+export async function moneySeeds(prisma: PrismaClient, now: number): Promise<MoneyCounterSeed[]> {
+  const budgets = await prisma.budget.findMany({ where: { scope: { in: ['key', 'team'] } }, select: { scope: true, scopeId: true, period: true } });
+  const cells = new Map<string, SpendCell & { counter: string; expiresAtMs: number | null }>();
+  for (const b of budgets) {
+    const period = b.period as BudgetPeriod;
+    const scope = b.scope as 'key' | 'team';
+    const current = periodOf(period, now);
+    const counter = budgetCounterName(scope, b.scopeId, period, current.key);
+    const expiresAtMs = current.endsAtMs === null ? null : current.endsAtMs + COUNTER_GRACE_MS;
+    cells.set(counter, { scope, scopeId: b.scopeId, period, periodStart: periodStart(period, now), counter, expiresAtMs });
+  }
+  const spend = await readSpend(prisma, [...cells.values()]);
+  const seeds: MoneyCounterSeed[] = [...cells.values()].map((c) => ({ counter: c.counter, spentMicroUsd: Number(spend(c)), expiresAtMs: c.expiresAtMs }));
+  const credits = await prisma.usageSpend.findMany({
+    where: { scope: 'team', period: 'total', periodStart: new Date(0), creditMicroUsd: { gt: 0n } },
+    select: { scopeId: true, creditMicroUsd: true },
+  });
+  for (const c of credits) seeds.push({ counter: creditsCounterName(c.scopeId), spentMicroUsd: Number(c.creditMicroUsd), expiresAtMs: null });
+  return seeds.filter((s) => s.spentMicroUsd > 0);
+}
+
+/**
+ * Re-seeds the money counters from the ledger when the epoch is missing (Redis restarted empty,
+ * or first start): until then the data planes stay on their local share. Resolves the number of
+ * counters written, or null when the epoch was there.
+ */
+export async function reseedMoneyIfUnseeded(prisma: PrismaClient, epoch: MoneyEpochStore, now = Date.now()): Promise<number | null> {
+  if (await epoch.present()) return null;
+  const seeds = await moneySeeds(prisma, now);
+  await epoch.reseed(seeds);
+  return seeds.length;
+}

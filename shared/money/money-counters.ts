@@ -1,0 +1,40 @@
+import type { BudgetPeriod } from '../snapshot/schema.ts';
+
+/**
+ * The names of the money counters in Redis (relative to `<prefix>:`), built here so the data
+ * plane (which takes and settles them) and the control plane (which re-seeds them from its
+ * ledger after Redis came back empty) always agree. Layout: data-plane/money/redis-scripts.ts.
+ */
+export type BudgetScope = 'key' | 'team' | 'model';
+
+/** Hash `spent`, `reserved` (micro-USD) of one budget scope in one period (`periodOf(...).key`). */
+export const budgetCounterName = (scope: BudgetScope, scopeId: string, period: BudgetPeriod, periodKey: string) =>
+  `budget:${scope}:${scopeId}:${period}:${periodKey}`;
+
+/** Hash `spent`, `reserved` of a prepaid team's credits (all time). */
+export const creditsCounterName = (teamId: string) => `credits:team:${teamId}`;
+
+/**
+ * String: set by the control plane once it has written its ledger's spend into the counters.
+ * Missing (Redis restarted empty, failed over, flushed): the counters cannot be trusted, and the
+ * data planes stay on their local share until it is back (docs/money.md, "Redis restarted empty").
+ */
+export const MONEY_EPOCH_KEY = 'money:epoch';
+
+/** One counter the control plane re-seeds: its spend from the ledger, and when it may expire. */
+export interface MoneyCounterSeed {
+  counter: string;
+  spentMicroUsd: number;
+  expiresAtMs: number | null;
+}
+
+/** The control plane's view of the money counters in Redis (a Redis bus only). */
+export interface MoneyEpochStore {
+  /** Whether the epoch key exists (the counters were seeded since Redis last came back empty). */
+  present(): Promise<boolean>;
+  /**
+   * Raises each counter's `spent` to the ledger's value (never lowers it: spend settled in Redis
+   * but not yet in the ledger stays), then sets a new epoch, in one atomic script.
+   */
+  reseed(seeds: readonly MoneyCounterSeed[]): Promise<void>;
+}

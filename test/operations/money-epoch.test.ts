@@ -1,0 +1,181 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reseedMoneyIfUnseeded } from '../../control-plane/usage/money-reseed.ts';
+import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
+import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
+import { createRedisBus, type RedisBus } from '../../shared/bus/redis-bus.ts';
+import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
+import { budgetCounterName } from '../../shared/money/money-counters.ts';
+import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { waitUntil } from '../support/processes.ts';
+import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts';
+
+// Budgets after Redis restarts empty (docs/money.md, "Redis restarted empty"): a Redis of the
+// test's own is killed and started again without its data. The data plane finds no money epoch,
+// stays on its local share of the remainder it last saw (money_local_share in /readyz) until the
+// control plane has written the ledger's spend into the counters and set the epoch; then the hard
+// budget holds with what was spent before the restart.
+
+const servicesUp = await requireOrSkip('PostgreSQL', isReachable(postgresUrl()));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await waitUntil(() => isReachable(`redis://127.0.0.1:${port}`, 200), 5_000, 'redis-server');
+  return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+// The fake upstream answers 21 prompt and 7 completion tokens: 35 µ$ at $1 / $2 per million.
+// The reservation (prompt bound: 53 bytes of messages JSON, + 7 output tokens at 2 µ$) is 67 µ$.
+const COST = 35;
+const BODY = { model: 'priced', max_tokens: 7, messages: [{ role: 'user', content: 'one two three four five' }] };
+// 4 requests (140 µ$) before the restart; the local share then has 240 - (105 + 67) = 68 µ$ left:
+// one request more (175 µ$ in the ledger). After the re-seed 175 + 67 > 240 refuses the next
+// request; without it the counter would hold only the replayed 35 µ$ and admit it.
+const BUDGET = 240;
+
+describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
+  let port = 0;
+  let redis: ChildProcess;
+  let controlBus: RedisBus;
+  let dataBus: RedisBus;
+  let cp: ControlPlaneHarness;
+  let plane: DataPlane;
+  let upstream: FakeOpenAIUpstream;
+  let secret = '';
+  let keyId = '';
+  const prefix = `epoch-${process.pid}`;
+
+  const mutate = async (query: string, variables?: Record<string, unknown>) => {
+    const result = await cp.gql(query, variables);
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data;
+  };
+  const chat = async () => {
+    const response = await fetch(`http://127.0.0.1:${plane.port}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify(BODY),
+    });
+    const body = await response.json();
+    return response.status === 200 ? 200 : `${response.status} ${body.error?.code}`;
+  };
+  const degraded = async () => ((await (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).json()) as { degraded: string[] }).degraded;
+  const ledgerSpend = async () => {
+    const row = await cp.database.prisma.usageSpend.findUnique({
+      where: { scope_scopeId_period_periodStart: { scope: 'key', scopeId: keyId, period: 'monthly', periodStart: periodStart('monthly', Date.now()) } },
+    });
+    return Number(row?.costMicroUsd ?? 0);
+  };
+  const redisCounter = async () => {
+    const client = new Redis(`redis://127.0.0.1:${port}`);
+    try {
+      return Number((await client.hget(`${prefix}:${budgetCounterName('key', keyId, 'monthly', periodOf('monthly', Date.now()).key)}`, 'spent')) ?? 0);
+    } finally {
+      client.disconnect();
+    }
+  };
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    controlBus = createRedisBus({ url, prefix, claimIdleMs: 2_000, onConnectionError: () => undefined });
+    dataBus = createRedisBus({ url, prefix, onConnectionError: () => undefined });
+    // The epoch is checked at start only here, so the test decides when the re-seed happens.
+    cp = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: controlBus, controlPlane: { moneyEpochCheckIntervalMs: 3_600_000 } });
+    upstream = await startFakeOpenAIUpstream({ apiKey: 'sk-epoch-upstream' });
+    const team = await mutate(`mutation { createTeam(input: { name: "Epoch", slug: "epoch" }) { ... on MutationCreateTeamSuccess { data { id } } } }`);
+    const provider = await mutate(
+      `mutation($url: String!) { createProvider(input: { name: "fake-openai", kind: OPENAI_COMPATIBLE, baseUrl: $url, apiKey: "sk-epoch-upstream" }) { ... on MutationCreateProviderSuccess { data { id } } } }`,
+      { url: upstream.baseUrl },
+    );
+    await mutate(
+      `mutation($p: ID!) { createModel(input: { name: "priced", price: { inputPerMillion: "1000000", outputPerMillion: "2000000" }, deployments: [{ providerId: $p, upstreamModel: "priced-1" }] }) { __typename } }`,
+      { p: provider.createProvider.data.id },
+    );
+    const created = await mutate(
+      `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "budgeted" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`,
+      { t: team.createTeam.data.id },
+    );
+    secret = created.createApiKey.data.secret;
+    keyId = created.createApiKey.data.apiKey.id;
+    await mutate(`mutation($k: ID!, $a: MicroUSD!) { setBudget(input: { scope: KEY, scopeId: $k, amount: $a, period: MONTHLY, hard: true }) { __typename } }`, {
+      k: keyId,
+      a: String(BUDGET),
+    });
+    plane = await startDataPlane({
+      bus: dataBus,
+      host: '127.0.0.1',
+      port: 0,
+      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
+      redisUrl: url,
+      keyPrefix: prefix,
+      maxBodyBytes: 64 * 1024,
+      heartbeatIntervalMs: 200,
+      defaultMetrics: false,
+      limitsLocalShare: 1,
+    });
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).ok, 10_000, 'a ready data plane');
+  }, 60_000);
+
+  afterAll(async () => {
+    await plane?.close();
+    await cp?.close();
+    await dataBus?.close();
+    await controlBus?.close();
+    await upstream?.close();
+    if (redis) await stopRedis(redis);
+    vi.restoreAllMocks();
+  });
+
+  it('serves on the local share until the ledger re-seeds the counters, then the hard budget holds', async () => {
+    for (let i = 0; i < 4; i++) expect(await chat()).toBe(200);
+    expect(await degraded()).not.toContain('money_local_share');
+    await waitUntil(async () => (await ledgerSpend()) === 4 * COST, 10_000, 'the ledger to store the spend');
+    await waitUntil(async () => (await redisCounter()) === 4 * COST, 5_000, 'the settles in Redis');
+
+    await stopRedis(redis);
+    redis = await startRedis(port);
+    // Redis answers, but without the epoch: the local share of the remainder last seen.
+    expect(await chat()).toBe(200);
+    expect(await degraded()).toContain('money_local_share');
+    expect(await chat()).toBe('429 insufficient_quota');
+    await waitUntil(async () => (await ledgerSpend()) === 5 * COST, 20_000, 'the ledger to store the outage spend');
+    // The local share's spend is replayed into the unseeded counter (the re-seed keeps the larger).
+    await waitUntil(async () => (await redisCounter()) === COST, 5_000, 'the outage spend replayed');
+
+    // What the control plane does when it notices the missing epoch (its timer, and at start).
+    expect(await reseedMoneyIfUnseeded(cp.database.prisma, controlBus.moneyEpoch!)).toBeGreaterThan(0);
+    expect(await reseedMoneyIfUnseeded(cp.database.prisma, controlBus.moneyEpoch!)).toBeNull();
+    expect(await redisCounter()).toBe(await ledgerSpend());
+    // Back on the shared counters (the next probe), which now hold the period's spend.
+    await waitUntil(
+      async () => (await chat()) === '429 insufficient_quota' && !(await degraded()).includes('money_local_share'),
+      10_000,
+      'shared counters again',
+    );
+    expect(await redisCounter()).toBe(5 * COST);
+    expect(await ledgerSpend()).toBe(5 * COST);
+  }, 60_000);
+});
