@@ -137,6 +137,9 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     expect(metrics).toMatch(/^tollgate_usage_group_recreated_total 1$/m);
     const okAfterRestart = ok;
     await waitUntil(() => ok >= okAfterRestart + 50, 20_000, 'load after the restart');
+    // The money counters came back without their epoch: the data plane stays on its local share
+    // until the control plane has re-seeded them from the ledger, and leaves it on its next admit.
+    await waitUntil(async () => !(await dpReady()).degraded.includes('money_local_share'), 15_000, 'the money counters re-seeded');
 
     running = false;
     await Promise.all(workers);
