@@ -8,6 +8,7 @@ import { insufficientQuota, RateLimitedError, rateLimited } from './money-errors
 import type { Admission, MoneyStore, Settlement } from './money-store.ts';
 import { type AdmissionInput, deploymentAdmission, planAdmission } from './plan-admission.ts';
 import { rateLimitHeaders } from './rate-headers.ts';
+import { MoneyUnseededError } from './redis-money-store.ts';
 import { admitRequest, type RequestMoney } from './request-money.ts';
 
 export interface MoneyGuardOptions {
@@ -109,7 +110,8 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     degradedSince = Date.now();
     // A fresh local store per outage: its counters hold only what this outage spent.
     local = createMemoryMoneyStore();
-    logger.error({ err: error, localShare: share }, 'Redis unreachable: limits and budgets fall back to the local share');
+    const why = error instanceof MoneyUnseededError ? 'Redis money counters not re-seeded yet (no epoch)' : 'Redis unreachable';
+    logger.error({ err: error, localShare: share }, `${why}: limits and budgets fall back to the local share`);
   }
 
   function leaveDegraded() {

@@ -140,6 +140,7 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     // The money counters came back without their epoch: the data plane stays on its local share
     // until the control plane has re-seeded them from the ledger, and leaves it on its next admit.
     await waitUntil(async () => !(await dpReady()).degraded.includes('money_local_share'), 15_000, 'the money counters re-seeded');
+    expect(warnings.join('\n')).toMatch(/money epoch missing in Redis: re-seeded \d+ counters from the ledger/);
 
     running = false;
     await Promise.all(workers);
