@@ -281,6 +281,18 @@ for (const target of targets) {
       await page.getByRole('table', { name: 'Providers' }).getByRole('cell', { name: 'mock://?latency_ms=1' }).waitFor();
       const providers = await stack.gql<any>('{ providers(first: 10) { edges { node { name baseUrl } } } }');
       expect(providers.providers.edges.find((edge: any) => edge.node.name === 'mock-a').node.baseUrl).toBe('mock://?latency_ms=1');
+
+      // "Add deployment" asks for the provider; weight 0 keeps it out of rotation.
+      await page.getByRole('button', { name: 'Add a deployment to acme-chat' }).click();
+      const deploymentForm = page.getByRole('form', { name: 'Add a deployment to acme-chat' });
+      await deploymentForm.getByLabel('Deployment provider').selectOption({ label: 'mock-a' });
+      await deploymentForm.getByLabel('Upstream model').fill('mock-spare');
+      await deploymentForm.getByLabel('Weight').fill('0');
+      await deploymentForm.getByRole('button', { name: 'Add deployment' }).click();
+      await page.getByRole('button', { name: 'Edit deployment mock-spare of acme-chat' }).waitFor();
+      const models = await stack.gql<any>('{ models(first: 10) { edges { node { name deployments { upstreamModel weight provider { name } } } } } }');
+      const spare = models.models.edges.find((edge: any) => edge.node.name === 'acme-chat').node.deployments.find((d: any) => d.upstreamModel === 'mock-spare');
+      expect(spare).toEqual({ upstreamModel: 'mock-spare', weight: 0, provider: { name: 'mock-a' } });
     });
 
     it('6. revoking a key in the UI makes the data plane refuse it within 2 s', async () => {

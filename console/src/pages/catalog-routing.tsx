@@ -1,9 +1,10 @@
-import type { FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
+import { ChainEditForm, ProfileEditForm, STRATEGIES, type TRIGGERS, TriggerFields } from './catalog-routing-edit.tsx';
 
 const RoutingQuery = graphql(`
   query Routing {
@@ -28,9 +29,6 @@ const DeleteProfile = graphql(
   [MutationErrors],
 );
 
-const TRIGGERS = ['RATE_LIMIT', 'SERVER_ERROR', 'TIMEOUT', 'CONTEXT_WINDOW', 'CONTENT_POLICY'] as const;
-const STRATEGIES = ['WEIGHTED', 'LATENCY', 'COST', 'LEAST_BUSY'] as const;
-
 /** Fallback chains and routing profiles (platform admin writes). */
 export function RoutingSection() {
   const access = useAccess();
@@ -40,6 +38,11 @@ export function RoutingSection() {
   const createProfile = useAction(CreateProfile);
   const deleteProfile = useAction(DeleteProfile);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const [editing, setEditing] = useState<string | null>(null);
+  const done = (saved: boolean) => {
+    setEditing(null);
+    if (saved) reload();
+  };
   async function submitChain(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
@@ -85,25 +88,17 @@ export function RoutingSection() {
             <div className="form-grid">
               <FieldInput label="Chain name" name="name" required errors={createChain.errors} />
               <FieldInput label="Models in order" name="models" hint="Comma-separated model names" errors={createChain.errors} />
-              <fieldset className="field">
-                <legend>Triggers</legend>
-                {TRIGGERS.map((trigger) => (
-                  <label key={trigger}>
-                    <input type="checkbox" name="triggers" value={trigger} defaultChecked={trigger === 'RATE_LIMIT' || trigger === 'SERVER_ERROR'} />{' '}
-                    {trigger.toLowerCase().replace('_', ' ')}
-                  </label>
-                ))}
-                {createChain.errors.fields.triggers ? (
-                  <small className="field-error" role="alert">
-                    {createChain.errors.fields.triggers}
-                  </small>
-                ) : null}
-              </fieldset>
+              <TriggerFields checked={(trigger) => trigger === 'RATE_LIMIT' || trigger === 'SERVER_ERROR'} errors={createChain.errors} />
             </div>
             <FormError errors={createChain.errors} />
             <button type="submit">Create chain</button>
           </form>
         ) : null}
+        {data?.fallbackChains.edges
+          .filter(({ node }) => access.isAdmin && node.id === editing)
+          .map(({ node }) => (
+            <ChainEditForm key={node.id} chain={node} onDone={done} />
+          ))}
         <QueryError error={error} />
         {rowError ? (
           <p className="error" role="alert">
@@ -127,7 +122,10 @@ export function RoutingSection() {
                   <td>{chain.models.map((model) => model.name).join(' → ')}</td>
                   <td>{chain.triggers.map((trigger) => trigger.toLowerCase()).join(', ')}</td>
                   {access.isAdmin ? (
-                    <td>
+                    <td className="row">
+                      <button type="button" className="secondary" aria-label={`Edit chain ${chain.name}`} onClick={() => setEditing(chain.id)}>
+                        Edit
+                      </button>
                       <button
                         type="button"
                         className="danger"
@@ -165,6 +163,11 @@ export function RoutingSection() {
             <button type="submit">Create profile</button>
           </form>
         ) : null}
+        {data?.routingProfiles.edges
+          .filter(({ node }) => access.isAdmin && node.id === editing)
+          .map(({ node }) => (
+            <ProfileEditForm key={node.id} profile={node} onDone={done} />
+          ))}
         <div className="table-wrap">
           <table aria-label="Routing profiles">
             <thead>
@@ -182,7 +185,10 @@ export function RoutingSection() {
                   <td>{profile.strategy.toLowerCase()}</td>
                   <td>{profile.description ?? '—'}</td>
                   {access.isAdmin ? (
-                    <td>
+                    <td className="row">
+                      <button type="button" className="secondary" aria-label={`Edit profile ${profile.name}`} onClick={() => setEditing(profile.id)}>
+                        Edit
+                      </button>
                       <button
                         type="button"
                         className="danger"

@@ -1,10 +1,11 @@
-import type { FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
 import { FieldInput, FieldSelect, FormError, PageHeader, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { toMicroUsd, usd } from '../format.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
+import { PlanEditForm } from './plan-edit.tsx';
 
 const PlansQuery = graphql(`
   query Plans { plans(first: 20) { edges { node { id name description allowedModels markupBasisPoints billing limits { rpm tpm maxParallel } budget { amount period hard } } } } }
@@ -32,6 +33,7 @@ export function PlansPage() {
   const assign = useAction(SetTeamPlan);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const plans = data?.plans.edges.map((edge) => edge.node) ?? [];
+  const [editing, setEditing] = useState<string | null>(null);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
@@ -96,6 +98,18 @@ export function PlansPage() {
           <button type="submit">Create plan</button>
         </form>
       ) : null}
+      {plans
+        .filter((plan) => access.isAdmin && plan.id === editing)
+        .map((plan) => (
+          <PlanEditForm
+            key={plan.id}
+            plan={plan}
+            onDone={(saved) => {
+              setEditing(null);
+              if (saved) reload();
+            }}
+          />
+        ))}
       <QueryError error={error} />
       {rowError ? (
         <p className="error" role="alert">
@@ -130,7 +144,10 @@ export function PlansPage() {
                 <td>{(plan.markupBasisPoints / 100).toFixed(2)}%</td>
                 <td>{plan.billing.toLowerCase()}</td>
                 {access.isAdmin ? (
-                  <td>
+                  <td className="row">
+                    <button type="button" className="secondary" aria-label={`Edit plan ${plan.name}`} onClick={() => setEditing(plan.id)}>
+                      Edit
+                    </button>
                     <button
                       type="button"
                       className="danger"
