@@ -242,7 +242,7 @@ for (const target of targets) {
       await narrow.context.close();
     });
 
-    it("8. a key's rpm and a provider's base URL edited in the UI take effect through the API", async () => {
+    it("8. a key's rpm, a provider's base URL, a deployment, a chain, a profile and a plan edited in the UI take effect through the API", async () => {
       const { page } = admin;
       await page.goto(`/keys?team=${acmeTeamId}`);
       await signInIfAsked(page, STACK_ADMIN_KEY);
@@ -293,6 +293,35 @@ for (const target of targets) {
       const models = await stack.gql<any>('{ models(first: 10) { edges { node { name deployments { upstreamModel weight provider { name } } } } } }');
       const spare = models.models.edges.find((edge: any) => edge.node.name === 'acme-chat').node.deployments.find((d: any) => d.upstreamModel === 'mock-spare');
       expect(spare).toEqual({ upstreamModel: 'mock-spare', weight: 0, provider: { name: 'mock-a' } });
+
+      // Fallback chains, routing profiles and plans have edit forms too.
+      await stack.gql('mutation { createFallbackChain(input: { name: "chain-a", models: ["acme-chat"], triggers: [RATE_LIMIT] }) { __typename } }');
+      await stack.gql('mutation { createRoutingProfile(input: { name: "profile-a", strategy: WEIGHTED }) { __typename } }');
+      await stack.gql('mutation { createPlan(input: { name: "plan-a" }) { __typename } }');
+      await page.reload();
+      await signInIfAsked(page, STACK_ADMIN_KEY);
+      await page.getByRole('button', { name: 'Edit chain chain-a' }).click();
+      const chainForm = page.getByRole('form', { name: 'Edit chain chain-a' });
+      await chainForm.getByLabel('timeout').check();
+      await chainForm.getByRole('button', { name: 'Save' }).click();
+      await chainForm.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Edit profile profile-a' }).click();
+      const profileForm = page.getByRole('form', { name: 'Edit profile profile-a' });
+      await profileForm.getByLabel('Strategy').selectOption('COST');
+      await profileForm.getByRole('button', { name: 'Save' }).click();
+      await profileForm.waitFor({ state: 'detached' });
+      await page.getByRole('link', { name: 'Plans' }).click();
+      await page.getByRole('button', { name: 'Edit plan plan-a' }).click();
+      const planForm = page.getByRole('form', { name: 'Edit plan plan-a' });
+      await planForm.getByLabel('Requests per minute').fill('50');
+      await planForm.getByRole('button', { name: 'Save' }).click();
+      await planForm.waitFor({ state: 'detached' });
+      const routing = await stack.gql<any>(
+        '{ fallbackChains(first: 5) { edges { node { name triggers } } } routingProfiles(first: 5) { edges { node { name strategy } } } plans(first: 5) { edges { node { name limits { rpm } } } } }',
+      );
+      expect(routing.fallbackChains.edges.find((edge: any) => edge.node.name === 'chain-a').node.triggers.sort()).toEqual(['RATE_LIMIT', 'TIMEOUT']);
+      expect(routing.routingProfiles.edges.find((edge: any) => edge.node.name === 'profile-a').node.strategy).toBe('COST');
+      expect(routing.plans.edges.find((edge: any) => edge.node.name === 'plan-a').node.limits.rpm).toBe(50);
     });
 
     it('6. revoking a key in the UI makes the data plane refuse it within 2 s', async () => {
