@@ -103,7 +103,8 @@ builder.mutationFields((t) => ({
   }),
   resealProviderCredentials: t.field({
     type: 'Int',
-    description: 'Platform admin. Re-encrypts every credential with the current secret key; returns how many changed.',
+    description:
+      'Platform admin. Re-encrypts every provider credential and alert channel URL and secret with the current secret key; returns how many sealed values changed.',
     errors: {},
     resolve: (_root, _args, ctx) => resealProviderCredentials(ctx),
   }),

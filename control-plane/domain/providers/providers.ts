@@ -5,6 +5,7 @@ import { findProviderPreset, PROVIDER_PRESET_NAMES, PROVIDER_PRESETS } from '../
 import { PROVIDER_KINDS, type ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin, requireTeamRole } from '../access.ts';
+import { alertChannelBinding } from '../alerts/alert-channels.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { defined, id, providerBaseUrl } from '../fields.ts';
 import { runMutation, type Tx } from '../mutate.ts';
@@ -150,24 +151,41 @@ export async function deleteProvider(ctx: GraphQLContext, providerId: string) {
 }
 
 /**
- * Re-seals every credential with the current secret key (the first of TOLLGATE_SECRET_KEY), so
- * an old key can be retired. Data planes need both keys until the new snapshot is out.
+ * Re-seals every secret the database holds under the current secret key (the first of
+ * TOLLGATE_SECRET_KEY), so an old key can be retired: provider credentials, and alert channels'
+ * URLs and signing secrets. Data planes need both keys until the new snapshot is out. Returns how
+ * many sealed values changed.
  */
 export async function resealProviderCredentials(ctx: GraphQLContext) {
   requirePlatformAdmin(ctx.principal);
+  const box = ctx.secretBox;
+  const current = (sealed: string) => sealed.split('.')[1] === box.currentKeyId && !box.isLegacy(sealed);
   return runMutation(ctx, 'resealProviderCredentials', async (tx) => {
-    const rows = await tx.provider.findMany({
+    const providers = await tx.provider.findMany({
       where: { credentialCiphertext: { not: null } },
       select: { id: true, baseUrl: true, credentialCiphertext: true },
     });
     let resealed = 0;
-    for (const row of rows) {
-      if (row.credentialCiphertext!.split('.')[1] === ctx.secretBox.currentKeyId && !ctx.secretBox.isLegacy(row.credentialCiphertext!)) continue;
-      const credentialCiphertext = ctx.secretBox.seal(openCredential(ctx.secretBox, row), providerBinding(row));
+    for (const row of providers) {
+      if (current(row.credentialCiphertext!)) continue;
+      const credentialCiphertext = box.seal(openCredential(box, row), providerBinding(row));
       await tx.provider.update({ where: { id: row.id }, data: { credentialCiphertext } });
       resealed++;
     }
-    return { result: resealed, audit: { entity: 'Provider', entityId: null, teamId: null, changes: { resealed, keyId: ctx.secretBox.currentKeyId } } };
+    const channels = await tx.alertChannel.findMany({ select: { id: true, urlCiphertext: true, secretCiphertext: true } });
+    for (const channel of channels) {
+      const again = (sealed: string, field: 'url' | 'secret') =>
+        box.seal(box.open(sealed, alertChannelBinding(channel.id, field)), alertChannelBinding(channel.id, field));
+      const url = current(channel.urlCiphertext) ? null : again(channel.urlCiphertext, 'url');
+      const secret = channel.secretCiphertext === null || current(channel.secretCiphertext) ? null : again(channel.secretCiphertext, 'secret');
+      if (url === null && secret === null) continue;
+      await tx.alertChannel.update({
+        where: { id: channel.id },
+        data: { ...(url === null ? {} : { urlCiphertext: url }), ...(secret === null ? {} : { secretCiphertext: secret }) },
+      });
+      resealed += (url === null ? 0 : 1) + (secret === null ? 0 : 1);
+    }
+    return { result: resealed, audit: { entity: 'Provider', entityId: null, teamId: null, changes: { resealed, keyId: box.currentKeyId } } };
   });
 }
 
