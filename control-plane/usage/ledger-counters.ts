@@ -3,7 +3,7 @@ import { periodStart } from '../../shared/budgets/periods.ts';
 /** The periods a spend counter is kept for: the budget periods, and minutes for the burn rate. */
 export const SPEND_PERIODS = ['minute', 'daily', 'weekly', 'monthly', 'total'] as const;
 export type SpendPeriod = (typeof SPEND_PERIODS)[number];
-export type SpendScope = 'team' | 'key';
+export type SpendScope = 'team' | 'key' | 'model';
 
 const MINUTE_MS = 60_000;
 

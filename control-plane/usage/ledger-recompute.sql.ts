@@ -27,7 +27,11 @@ export function dailyFrom(source: string, where = 'TRUE'): string {
   GROUP BY 1, 2, 3, 4, 5, 6`;
 }
 
-/** UsageSpend rows of the given periods summed from usage-event rows of `source` matching `where`. */
+/**
+ * UsageSpend rows of the given periods summed from usage-event rows of `source` matching `where`
+ * (which may name the scope `s` and period `p`): per team, per key, and per requested model
+ * (`budgetModelId`, the model budgets' counters; events from before it existed count for none).
+ */
 export function spendFrom(source: string, periods: readonly ('minute' | 'daily' | 'weekly' | 'monthly' | 'total')[], where = 'TRUE'): string {
   const starts = {
     minute: `date_trunc('minute', e."startedAt")`,
@@ -42,9 +46,9 @@ export function spendFrom(source: string, periods: readonly ('minute' | 'daily' 
     SUM(e."costMicroUsd")::bigint AS "costMicroUsd",
     COALESCE(SUM(e."costMicroUsd") FILTER (WHERE NOT e."byok"), 0)::bigint AS "creditMicroUsd"
   FROM ${source} AS e
-  CROSS JOIN LATERAL (VALUES ('team', e."teamId"), ('key', e."apiKeyId")) AS s("scope", "scopeId")
+  CROSS JOIN LATERAL (VALUES ('team', e."teamId"), ('key', e."apiKeyId"), ('model', e."budgetModelId")) AS s("scope", "scopeId")
   CROSS JOIN LATERAL (VALUES ${periods.map((p) => `('${p}', ${starts[p]})`).join(', ')}) AS p("period", "periodStart")
-  WHERE ${where}
+  WHERE s."scopeId" IS NOT NULL AND (${where})
   GROUP BY 1, 2, 3, 4`;
 }
 
@@ -52,8 +56,9 @@ export function spendFrom(source: string, periods: readonly ('minute' | 'daily' 
 export const EXPECTED_DAILY = dailyFrom('"UsageEvent"', `"startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);
 
 /**
- * UsageSpend rows of the budget periods, from the daily counters (kept forever, so this holds
- * after raw events expired): every budget period is a whole number of UTC days.
+ * UsageSpend rows of the budget periods of teams and keys, from the daily counters (kept
+ * forever, so this holds after raw events expired): every budget period is a whole number of UTC
+ * days. Model scopes are not in the daily counters: see EXPECTED_MODEL_SPEND.
  */
 export const EXPECTED_PERIOD_SPEND = `
   SELECT s."scope", s."scopeId", p."period", p."periodStart",
@@ -71,3 +76,13 @@ export const EXPECTED_PERIOD_SPEND = `
 
 /** UsageSpend minute rows (the burn rate's) from the raw events that started at or after $1. */
 export const EXPECTED_MINUTE_SPEND = spendFrom('"UsageEvent"', ['minute'], `e."startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);
+
+/**
+ * UsageSpend budget-period rows of model scopes, from the raw events, for the periods that start
+ * at or after $1 (the first instant whose raw events are all kept): older ones cannot be recomputed.
+ */
+export const EXPECTED_MODEL_SPEND = spendFrom(
+  '"UsageEvent"',
+  ['daily', 'weekly', 'monthly', 'total'],
+  `s."scope" = 'model' AND p."periodStart" >= ($1::timestamptz AT TIME ZONE 'UTC')`,
+);

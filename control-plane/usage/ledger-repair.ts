@@ -1,5 +1,14 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { DAILY_KEY, DAILY_VALUES, EXPECTED_DAILY, EXPECTED_MINUTE_SPEND, EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES } from './ledger-recompute.sql.ts';
+import {
+  DAILY_KEY,
+  DAILY_VALUES,
+  EXPECTED_DAILY,
+  EXPECTED_MINUTE_SPEND,
+  EXPECTED_MODEL_SPEND,
+  EXPECTED_PERIOD_SPEND,
+  SPEND_KEY,
+  SPEND_VALUES,
+} from './ledger-recompute.sql.ts';
 import { minuteCountersKeptFrom, rawEventsKeptFrom } from './retention.ts';
 
 /** One counter row that differs from its recompute; a missing side is null. */
@@ -48,7 +57,8 @@ function toDifferences(table: CounterDifference['table'], rows: Record<string, s
 /**
  * Recomputes the usage counters from the raw events and reports every row that differs: the
  * daily counters of the days whose raw events are all still kept, the budget-period counters
- * from the daily ones (all history), the minute counters of the burn-rate window. With
+ * of teams and keys from the daily ones (all history), those of model budgets from the raw events
+ * (periods whose raw events are all kept), the minute counters of the burn-rate window. With
  * `fix`, rewrites those rows to the recompute in the same transaction. The counter tables are
  * locked meanwhile, so ingestion waits (a batch that already inserted its events adds its
  * counters after the repair commits, on top of a recompute that did not see them: still exact).
@@ -71,7 +81,7 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
         await tx.$executeRawUnsafe(insertAll('UsageDaily', [...DAILY_KEY, ...DAILY_VALUES], EXPECTED_DAILY), rawFrom.toISOString());
       }
       // After the daily rows are right: the period counters derive from them.
-      const periodWhere = `"period" <> 'minute'`;
+      const periodWhere = `"period" <> 'minute' AND "scope" <> 'model'`;
       const periods = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
         differenceSql('UsageSpend', EXPECTED_PERIOD_SPEND, SPEND_KEY, SPEND_VALUES, periodWhere),
       );
@@ -80,7 +90,13 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
         differenceSql('UsageSpend', EXPECTED_MINUTE_SPEND, SPEND_KEY, SPEND_VALUES, minuteWhere),
         minuteFrom.toISOString(),
       );
-      differences.push(...toDifferences('UsageSpend', [...periods, ...minutes], SPEND_KEY, SPEND_VALUES));
+      // Model budgets' counters, for the periods whose raw events are all kept.
+      const modelWhere = `"scope" = 'model' AND "period" <> 'minute' AND "periodStart" >= ($1::timestamptz AT TIME ZONE 'UTC')`;
+      const models = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
+        differenceSql('UsageSpend', EXPECTED_MODEL_SPEND, SPEND_KEY, SPEND_VALUES, modelWhere),
+        rawFrom.toISOString(),
+      );
+      differences.push(...toDifferences('UsageSpend', [...periods, ...minutes, ...models], SPEND_KEY, SPEND_VALUES));
       if (options.fix && periods.length > 0) {
         await tx.$executeRawUnsafe(`DELETE FROM "UsageSpend" WHERE ${periodWhere}`);
         await tx.$executeRawUnsafe(insertAll('UsageSpend', [...SPEND_KEY, ...SPEND_VALUES], EXPECTED_PERIOD_SPEND));
@@ -88,6 +104,10 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
       if (options.fix && minutes.length > 0) {
         await tx.$executeRawUnsafe(`DELETE FROM "UsageSpend" WHERE ${minuteWhere}`, minuteFrom.toISOString());
         await tx.$executeRawUnsafe(insertAll('UsageSpend', [...SPEND_KEY, ...SPEND_VALUES], EXPECTED_MINUTE_SPEND), minuteFrom.toISOString());
+      }
+      if (options.fix && models.length > 0) {
+        await tx.$executeRawUnsafe(`DELETE FROM "UsageSpend" WHERE ${modelWhere}`, rawFrom.toISOString());
+        await tx.$executeRawUnsafe(insertAll('UsageSpend', [...SPEND_KEY, ...SPEND_VALUES], EXPECTED_MODEL_SPEND), rawFrom.toISOString());
       }
       return { rawEventsFrom: rawFrom, differences, repaired: options.fix && differences.length > 0 };
     },

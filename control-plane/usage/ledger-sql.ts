@@ -25,6 +25,7 @@ const EVENT_COLUMNS: Column<UsageEvent>[] = [
   { name: 'teamId', type: 'text', value: (e) => e.teamId },
   { name: 'apiKeyId', type: 'text', value: (e) => e.apiKeyId },
   { name: 'model', type: 'text', value: (e) => e.model },
+  { name: 'budgetModelId', type: 'text', value: (e) => e.budgetModelId ?? null },
   { name: 'provider', type: 'text', value: (e) => e.provider },
   { name: 'deploymentId', type: 'text', value: (e) => e.deploymentId },
   { name: 'endUser', type: 'text', value: (e) => e.endUser },

@@ -8,16 +8,16 @@ import { readSpend, type SpendCell } from './spend-counters.ts';
 const COUNTER_GRACE_MS = 35 * 86_400_000;
 
 /**
- * The ledger's spend for every key and team budget's current period, and every team's credit
- * spend, as the data plane's Redis counters name them. Model budgets have no ledger counter
- * (UsageSpend counts keys and teams): they are not re-seeded.
+ * The ledger's spend for every key, team and model budget's current period, and every team's
+ * credit spend, as the data plane's Redis counters name them. Model budgets count the events of
+ * requests for the model (`budgetModelId`), as the data plane charges them.
  */
 export async function moneySeeds(prisma: PrismaClient, now: number): Promise<MoneyCounterSeed[]> {
-  const budgets = await prisma.budget.findMany({ where: { scope: { in: ['key', 'team'] } }, select: { scope: true, scopeId: true, period: true } });
+  const budgets = await prisma.budget.findMany({ select: { scope: true, scopeId: true, period: true } });
   const cells = new Map<string, SpendCell & { counter: string; expiresAtMs: number | null }>();
   for (const b of budgets) {
     const period = b.period as BudgetPeriod;
-    const scope = b.scope as 'key' | 'team';
+    const scope = b.scope as SpendCell['scope'];
     const current = periodOf(period, now);
     const counter = budgetCounterName(scope, b.scopeId, period, current.key);
     const expiresAtMs = current.endsAtMs === null ? null : current.endsAtMs + COUNTER_GRACE_MS;

@@ -54,6 +54,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     snapshot: request.snapshot,
     apiKey: request.apiKey,
     model: attempt.model,
+    budgetModelId: request.route.steps[0].model.model.id,
     target,
     endUser: endpoint.request.user ?? null,
     streamed,

@@ -17,7 +17,10 @@ export interface AdmissionInput {
   /** Unique per request (not the client's x-request-id, which a client may repeat). */
   admissionId: string;
   apiKey: CompiledApiKey;
+  /** The model the reservation is priced at (the dearest a fallback could reach). */
   model: CompiledModel;
+  /** The requested model's id: whose model budgets the request draws on. Default: `model`'s. */
+  budgetModelId?: string;
   /**
    * The deployment the first attempt goes to, when known: its own limits are taken with the
    * request's, in the same script (the attempt loop then takes only the other attempts' one by one).
@@ -101,7 +104,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
   const byCounter = new Map<string, BudgetCheck>();
-  for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.model.model.id)) {
+  for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.budgetModelId ?? input.model.model.id)) {
     const scopeId = budget.scopeId;
     const period = periodOf(budget.period, input.now);
     const counter = budgetCounterName(budget.scope, scopeId, budget.period, period.key);

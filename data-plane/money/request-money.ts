@@ -26,6 +26,7 @@ export async function admitRequest(guard: MoneyGuard, request: PlannedRequest): 
   const ticket = await guard.admit({
     apiKey,
     model: dearestModel(request, byok),
+    budgetModelId: route.steps[0].model.model.id,
     deployment: request.firstTargets[0],
     byok,
     budgets: request.snapshot.budgets,

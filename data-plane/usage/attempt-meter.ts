@@ -15,6 +15,8 @@ export interface AttemptIdentity {
   snapshot: CompiledSnapshot;
   apiKey: CompiledApiKey;
   model: CompiledModel;
+  /** The requested model's id: its model budgets are the ones the request draws on. */
+  budgetModelId: string;
   target: CompiledTarget;
   endUser: string | null;
   streamed: boolean;
@@ -107,6 +109,7 @@ export class AttemptMeter {
       teamId: identity.apiKey.team.id,
       apiKeyId: identity.apiKey.key.id,
       model: identity.model.model.name,
+      budgetModelId: identity.budgetModelId,
       provider: identity.target.provider.name,
       providerId: identity.target.provider.id,
       deploymentId: identity.target.deployment.id,

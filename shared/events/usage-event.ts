@@ -18,6 +18,11 @@ export const UsageEvent = z.object({
   apiKeyId: z.string(),
   /** Public model name the attempt served (after aliases and fallbacks). */
   model: z.string(),
+  /**
+   * Additive (still v1): the id of the model whose model budgets the request draws on (the model
+   * the client asked for, whatever a fallback served), so the ledger can count model budgets' spend.
+   */
+  budgetModelId: z.string().optional(),
   /** Provider name and id as in the snapshot. */
   provider: z.string(),
   providerId: z.string(),

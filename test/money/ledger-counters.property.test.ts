@@ -119,6 +119,8 @@ forEachDatabase((target) => {
             costMicroUsd: e.cost,
             byok: e.byok,
             model: e.n % 2 ? 'm-a' : 'm-b',
+            // The requested model, whose model budgets the request draws on (none on older events).
+            budgetModelId: e.n % 5 === 0 ? undefined : `${run}-bm${e.n % 3 ? 'a' : 'b'}`,
             endUser: e.n % 3 ? null : 'u',
             startedAt: new Date(NOW.getTime() - e.ageMs).toISOString(),
           });
@@ -149,6 +151,14 @@ forEachDatabase((target) => {
         }
         const stored = await prisma.usageEvent.aggregate({ where: { teamId: team.id }, _sum: { costMicroUsd: true }, _count: true });
         expect(stored._count).toBe(content.size);
+        // Model budgets' counters equal a full scan of the events of requests for the model.
+        for (const budgetModelId of [`${run}-bma`, `${run}-bmb`]) {
+          const scan = await prisma.usageEvent.aggregate({ where: { budgetModelId }, _sum: { costMicroUsd: true } });
+          const counter = await prisma.usageSpend.findUnique({
+            where: { scope_scopeId_period_periodStart: { scope: 'model', scopeId: budgetModelId, period: 'total', periodStart: new Date(0) } },
+          });
+          expect(counter?.costMicroUsd ?? 0n).toBe(scan._sum.costMicroUsd ?? 0n);
+        }
         const credits = await prisma.usageEvent.aggregate({ where: { teamId: team.id, byok: false }, _sum: { costMicroUsd: true } });
         expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(credits._sum.costMicroUsd ?? 0n);
         const rollup = await usageRollup(prisma, { teamId: team.id, groupBy: ['MODEL'], from: new Date(0), to: new Date(NOW.getTime() + DAY) });

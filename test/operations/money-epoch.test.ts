@@ -62,6 +62,7 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
   let upstream: FakeOpenAIUpstream;
   let secret = '';
   let keyId = '';
+  let modelId = '';
   const prefix = `epoch-${process.pid}`;
 
   const mutate = async (query: string, variables?: Record<string, unknown>) => {
@@ -79,16 +80,24 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
     return response.status === 200 ? 200 : `${response.status} ${body.error?.code}`;
   };
   const degraded = async () => ((await (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).json()) as { degraded: string[] }).degraded;
-  const ledgerSpend = async () => {
+  const ledgerSpend = async (scope: 'key' | 'model' = 'key') => {
     const row = await cp.database.prisma.usageSpend.findUnique({
-      where: { scope_scopeId_period_periodStart: { scope: 'key', scopeId: keyId, period: 'monthly', periodStart: periodStart('monthly', Date.now()) } },
+      where: {
+        scope_scopeId_period_periodStart: {
+          scope,
+          scopeId: scope === 'key' ? keyId : modelId,
+          period: 'monthly',
+          periodStart: periodStart('monthly', Date.now()),
+        },
+      },
     });
     return Number(row?.costMicroUsd ?? 0);
   };
-  const redisCounter = async () => {
+  const redisCounter = async (scope: 'key' | 'model' = 'key') => {
     const client = new Redis(`redis://127.0.0.1:${port}`);
     try {
-      return Number((await client.hget(`${prefix}:${budgetCounterName('key', keyId, 'monthly', periodOf('monthly', Date.now()).key)}`, 'spent')) ?? 0);
+      const counter = budgetCounterName(scope, scope === 'key' ? keyId : modelId, 'monthly', periodOf('monthly', Date.now()).key);
+      return Number((await client.hget(`${prefix}:${counter}`, 'spent')) ?? 0);
     } finally {
       client.disconnect();
     }
@@ -110,10 +119,15 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
       `mutation($url: String!) { createProvider(input: { name: "fake-openai", kind: OPENAI_COMPATIBLE, baseUrl: $url, apiKey: "sk-epoch-upstream" }) { ... on MutationCreateProviderSuccess { data { id } } } }`,
       { url: upstream.baseUrl },
     );
-    await mutate(
-      `mutation($p: ID!) { createModel(input: { name: "priced", price: { inputPerMillion: "1000000", outputPerMillion: "2000000" }, deployments: [{ providerId: $p, upstreamModel: "priced-1" }] }) { __typename } }`,
+    const model = await mutate(
+      `mutation($p: ID!) { createModel(input: { name: "priced", price: { inputPerMillion: "1000000", outputPerMillion: "2000000" }, deployments: [{ providerId: $p, upstreamModel: "priced-1" }] }) { ... on MutationCreateModelSuccess { data { id } } } }`,
       { p: provider.createProvider.data.id },
     );
+    modelId = model.createModel.data.id;
+    // A soft model budget (it never refuses here): its counter must be re-seeded too.
+    await mutate(`mutation($m: ID!) { setBudget(input: { scope: MODEL, scopeId: $m, amount: "1000000", period: MONTHLY, hard: false }) { __typename } }`, {
+      m: modelId,
+    });
     const created = await mutate(
       `mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "budgeted" }) { ... on MutationCreateApiKeySuccess { data { secret apiKey { id } } } } }`,
       { t: team.createTeam.data.id },
@@ -154,6 +168,8 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
     expect(await degraded()).not.toContain('money_local_share');
     await waitUntil(async () => (await ledgerSpend()) === 4 * COST, 10_000, 'the ledger to store the spend');
     await waitUntil(async () => (await redisCounter()) === 4 * COST, 5_000, 'the settles in Redis');
+    expect(await ledgerSpend('model')).toBe(4 * COST);
+    expect(await redisCounter('model')).toBe(4 * COST);
 
     await stopRedis(redis);
     redis = await startRedis(port);
@@ -169,6 +185,9 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
     expect(await reseedMoneyIfUnseeded(cp.database.prisma, controlBus.moneyEpoch!)).toBeGreaterThan(0);
     expect(await reseedMoneyIfUnseeded(cp.database.prisma, controlBus.moneyEpoch!)).toBeNull();
     expect(await redisCounter()).toBe(await ledgerSpend());
+    // The model budget's counter too, from the ledger's model spend (requests for the model).
+    expect(await ledgerSpend('model')).toBe(5 * COST);
+    expect(await redisCounter('model')).toBe(5 * COST);
     // Back on the shared counters (the next probe), which now hold the period's spend.
     await waitUntil(
       async () => (await chat()) === '429 insufficient_quota' && !(await degraded()).includes('money_local_share'),
