@@ -127,6 +127,27 @@ export function SecretOnce({ label, secret, onDone }: { label: string; secret: s
   );
 }
 
+/**
+ * A row's destructive action: asks first, then runs it and reloads the page's data. `label` is
+ * the accessible name ("Delete plan pro"), `question` what the confirmation asks.
+ */
+export function DangerButton(props: { label: string; question: string; run: () => Promise<unknown>; reload: () => void; children?: ReactNode }) {
+  return (
+    <button
+      type="button"
+      className="danger"
+      aria-label={props.label}
+      onClick={async () => {
+        if (!window.confirm(props.question)) return;
+        await props.run();
+        props.reload();
+      }}
+    >
+      {props.children ?? 'Delete'}
+    </button>
+  );
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
   return (
     <header className="page-header">

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
-import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
+import { DangerButton, FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { toMicroUsd, usd } from '../format.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
@@ -199,18 +199,12 @@ export function ModelsSection() {
                     >
                       Aliases
                     </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete model ${model.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete ${model.name}?`)) return;
-                        await remove.execute({ id: model.id });
-                        reload();
-                      }}
-                    >
-                      Delete
-                    </button>
+                    <DangerButton
+                      label={`Delete model ${model.name}`}
+                      question={`Delete ${model.name}?`}
+                      run={() => remove.execute({ id: model.id })}
+                      reload={reload}
+                    />
                   </td>
                 ) : null}
               </tr>

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useQuery } from 'urql';
-import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
+import { DangerButton, FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
@@ -136,18 +136,12 @@ export function ProvidersSection() {
                     >
                       Set key
                     </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete provider ${provider.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete ${provider.name}?`)) return;
-                        await remove.execute({ id: provider.id });
-                        reload();
-                      }}
-                    >
-                      Delete
-                    </button>
+                    <DangerButton
+                      label={`Delete provider ${provider.name}`}
+                      question={`Delete ${provider.name}?`}
+                      run={() => remove.execute({ id: provider.id })}
+                      reload={reload}
+                    />
                   </td>
                 ) : null}
               </tr>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
-import { FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
+import { DangerButton, FieldInput, FieldSelect, FormError, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
@@ -126,17 +126,12 @@ export function RoutingSection() {
                       <button type="button" className="secondary" aria-label={`Edit chain ${chain.name}`} onClick={() => setEditing(chain.id)}>
                         Edit
                       </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Delete chain ${chain.name}`}
-                        onClick={async () => {
-                          await deleteChain.execute({ id: chain.id });
-                          reload();
-                        }}
-                      >
-                        Delete
-                      </button>
+                      <DangerButton
+                        label={`Delete chain ${chain.name}`}
+                        question={`Delete ${chain.name}?`}
+                        run={() => deleteChain.execute({ id: chain.id })}
+                        reload={reload}
+                      />
                     </td>
                   ) : null}
                 </tr>
@@ -189,17 +184,12 @@ export function RoutingSection() {
                       <button type="button" className="secondary" aria-label={`Edit profile ${profile.name}`} onClick={() => setEditing(profile.id)}>
                         Edit
                       </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        aria-label={`Delete profile ${profile.name}`}
-                        onClick={async () => {
-                          await deleteProfile.execute({ id: profile.id });
-                          reload();
-                        }}
-                      >
-                        Delete
-                      </button>
+                      <DangerButton
+                        label={`Delete profile ${profile.name}`}
+                        question={`Delete ${profile.name}?`}
+                        run={() => deleteProfile.execute({ id: profile.id })}
+                        reload={reload}
+                      />
                     </td>
                   ) : null}
                 </tr>

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
-import { FieldInput, FieldSelect, FormError, PageHeader, QueryError } from '../components/ui.tsx';
+import { DangerButton, FieldInput, FieldSelect, FormError, PageHeader, QueryError } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { toMicroUsd, usd } from '../format.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
@@ -148,18 +148,12 @@ export function PlansPage() {
                     <button type="button" className="secondary" aria-label={`Edit plan ${plan.name}`} onClick={() => setEditing(plan.id)}>
                       Edit
                     </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Delete plan ${plan.name}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete ${plan.name}?`)) return;
-                        await remove.execute({ id: plan.id });
-                        reload();
-                      }}
-                    >
-                      Delete
-                    </button>
+                    <DangerButton
+                      label={`Delete plan ${plan.name}`}
+                      question={`Delete ${plan.name}?`}
+                      run={() => remove.execute({ id: plan.id })}
+                      reload={reload}
+                    />
                   </td>
                 ) : null}
               </tr>

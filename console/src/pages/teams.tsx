@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { useQuery } from 'urql';
-import { FieldInput, FieldSelect, FormError, PageHeader, QueryError, SecretOnce } from '../components/ui.tsx';
+import { DangerButton, FieldInput, FieldSelect, FormError, PageHeader, QueryError, SecretOnce } from '../components/ui.tsx';
 import { firstError, useAction } from '../components/use-action.ts';
 import { when } from '../format.ts';
 import { graphql, MutationErrors } from '../graphql.ts';
@@ -224,18 +224,14 @@ function Members({ teamId, teamName }: { teamId: string; teamName: string }) {
                 <td>{when(member.createdAt)}</td>
                 {access.canManageTeam ? (
                   <td>
-                    <button
-                      type="button"
-                      className="danger"
-                      aria-label={`Remove ${member.email}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Remove ${member.email} from ${teamName}?`)) return;
-                        await remove.execute({ id: member.id });
-                        reload();
-                      }}
+                    <DangerButton
+                      label={`Remove ${member.email}`}
+                      question={`Remove ${member.email} from ${teamName}?`}
+                      run={() => remove.execute({ id: member.id })}
+                      reload={reload}
                     >
                       Remove
-                    </button>
+                    </DangerButton>
                   </td>
                 ) : null}
               </tr>
