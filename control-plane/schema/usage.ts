@@ -35,7 +35,8 @@ builder.prismaObject('UsageEvent', {
 builder.queryFields((t) => ({
   usageEvents: t.prismaConnection({
     type: 'UsageEvent',
-    cursor: 'id',
+    // The primary key: an event id is unique within its start time (raw events are partitioned by it).
+    cursor: 'id_startedAt',
     args: {
       teamId: t.arg.id({ required: true }),
       apiKeyId: t.arg.id(),

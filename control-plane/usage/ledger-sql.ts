@@ -79,7 +79,7 @@ const STORE_BATCH = `
   WITH ins AS (
     INSERT INTO "UsageEvent" (${list(EVENT_COLUMNS.map((c) => c.name))})
     ${unnestSelect(EVENT_COLUMNS)}
-    ON CONFLICT ("id") DO NOTHING
+    ON CONFLICT ("id", "startedAt") DO NOTHING
     RETURNING *
   ),
   daily AS (${addingTo('UsageDaily', DAILY_KEY, DAILY_VALUES, dailyFrom('ins'))}),

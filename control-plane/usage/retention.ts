@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { periodStart } from '../../shared/budgets/periods.ts';
+import { createPartitionsAhead, dropPartitionsBefore } from './usage-partitions.ts';
 
 const DAY_MS = 86_400_000;
 /** Setting row: raw usage events that started before this instant have been deleted. */
@@ -25,22 +26,31 @@ export function retentionCutoff(days: number, now: Date): Date {
 
 export interface RetentionResult {
   cutoff: Date | null;
+  /** Rows deleted one by one: those of partitions straddling the cutoff. */
   rawEventsDeleted: number;
+  /** Whole days of raw events dropped. */
+  partitionsDropped: string[];
+  /** Day partitions created ahead. */
+  partitionsCreated: string[];
   minuteCountersDeleted: number;
 }
 
 const DELETE_CHUNK = 50_000;
 
 /**
- * Deletes raw usage events older than `days` whole UTC days (unset: raw events are kept forever)
- * and minute counters older than minuteCountersKeptFrom. The daily and period counters are never
- * deleted: rollups, budgets and credit balances keep their history. Records the cutoff first,
- * so `ledger:repair` never recomputes a day whose raw events are partly gone. Deletes in chunks,
- * so ingestion is never blocked for long. Idempotent; safe on several control planes at once.
+ * The ledger's periodic maintenance: creates the raw events' day partitions ahead
+ * (usage-partitions.ts), expires raw usage events older than `days` whole UTC days (unset: raw
+ * events are kept forever) and minute counters older than minuteCountersKeptFrom. The daily and
+ * period counters are never deleted: rollups, budgets and credit balances keep their history.
+ * Records the cutoff first, so `ledger:repair` never recomputes a day whose raw events are
+ * partly gone. Expired days are dropped as whole partitions; only the rows of a partition that
+ * straddles the cutoff (the pre-partitioning history, the default) are deleted, in chunks, so
+ * ingestion is never blocked for long. Idempotent; safe on several control planes at once.
  */
 export async function applyRetention(prisma: PrismaClient, days: number | undefined, now = new Date()): Promise<RetentionResult> {
+  const partitionsCreated = await createPartitionsAhead(prisma, now);
   const minutes = await prisma.usageSpend.deleteMany({ where: { period: 'minute', periodStart: { lt: minuteCountersKeptFrom(now) } } });
-  if (days === undefined) return { cutoff: null, rawEventsDeleted: 0, minuteCountersDeleted: minutes.count };
+  if (days === undefined) return { cutoff: null, rawEventsDeleted: 0, partitionsDropped: [], partitionsCreated, minuteCountersDeleted: minutes.count };
   const cutoff = retentionCutoff(days, now);
   const recorded = await rawEventsKeptFrom(prisma);
   if (cutoff > recorded) {
@@ -50,16 +60,18 @@ export async function applyRetention(prisma: PrismaClient, days: number | undefi
       update: { value: cutoff.toISOString() },
     });
   }
+  const partitionsDropped = await dropPartitionsBefore(prisma, cutoff);
   let deleted = 0;
   for (;;) {
     const count = await prisma.$executeRawUnsafe(
-      `DELETE FROM "UsageEvent" WHERE "id" IN (SELECT "id" FROM "UsageEvent" WHERE "startedAt" < ($1::timestamptz AT TIME ZONE 'UTC') LIMIT ${DELETE_CHUNK})`,
+      `DELETE FROM "UsageEvent" WHERE ("id", "startedAt") IN (
+         SELECT "id", "startedAt" FROM "UsageEvent" WHERE "startedAt" < ($1::timestamptz AT TIME ZONE 'UTC') LIMIT ${DELETE_CHUNK})`,
       cutoff.toISOString(),
     );
     deleted += count;
     if (count < DELETE_CHUNK) break;
   }
-  return { cutoff, rawEventsDeleted: deleted, minuteCountersDeleted: minutes.count };
+  return { cutoff, rawEventsDeleted: deleted, partitionsDropped, partitionsCreated, minuteCountersDeleted: minutes.count };
 }
 
 /** How often the replica holding the retention lease applies retention. */

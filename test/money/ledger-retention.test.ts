@@ -6,6 +6,7 @@ import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
 import { repairLedger } from '../../control-plane/usage/ledger-repair.ts';
 import { createLiveEvents } from '../../control-plane/usage/live-events.ts';
 import { applyRetention } from '../../control-plane/usage/retention.ts';
+import { createPartitionsAhead, usagePartitions } from '../../control-plane/usage/usage-partitions.ts';
 import { usageRollup } from '../../control-plane/usage/usage-rollup.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
@@ -54,5 +55,46 @@ forEachDatabase((target) => {
     expect((await repairLedger(prisma, { fix: false, now: NOW })).differences).toEqual([]);
     // Idempotent.
     expect((await applyRetention(prisma, 7, NOW)).rawEventsDeleted).toBe(0);
+  }, 60_000);
+
+  it('partitions raw events by day: each event once across days, late days filled from the default, expired days dropped whole', async () => {
+    const prisma = h.database.prisma;
+    // Far enough ahead of the clock that these days are this test's own.
+    const now = new Date('2031-03-15T08:00:00.000Z');
+    const run = randomBytes(3).toString('hex');
+    const team = await prisma.team.create({ data: { name: run, slug: `part-${run}` } });
+    const at = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
+    const created = await createPartitionsAhead(prisma, new Date(now.getTime() - 20 * DAY), 24);
+    expect(created[0]).toBe('UsageEvent_p20310223');
+    expect(created.at(-1)).toBe('UsageEvent_p20310319');
+    expect(await createPartitionsAhead(prisma, new Date(now.getTime() - 20 * DAY), 24)).toEqual([]);
+
+    const ingest = createUsageIngestor(prisma, createLiveEvents());
+    // The day after the last partition has none yet: its event waits in the default partition.
+    const batch = [-15, -9, -1, 0, 5].map((days) => usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: at(days) }));
+    await ingest(batch);
+    await ingest(batch); // redelivered: nothing stored twice, whatever the day
+    expect(await prisma.usageEvent.count({ where: { teamId: team.id } })).toBe(5);
+    const where = async (id: string) =>
+      (await prisma.$queryRawUnsafe<{ p: string }[]>(`SELECT tableoid::regclass::text AS p FROM "UsageEvent" WHERE "id" = $1`, id))[0]?.p.replace(/^.*\./, '');
+    expect(await where(batch[0]!.id)).toBe('"UsageEvent_p20310228"');
+    expect(await where(batch[4]!.id)).toBe('"UsageEvent_default"');
+
+    // Creating that day moves its event out of the default, in the same transaction.
+    expect(await createPartitionsAhead(prisma, now, 5)).toEqual(['UsageEvent_p20310320']);
+    expect(await where(batch[4]!.id)).toBe('"UsageEvent_p20310320"');
+    await ingest(batch);
+    expect(await prisma.usageEvent.count({ where: { teamId: team.id } })).toBe(5);
+
+    const result = await applyRetention(prisma, 7, now);
+    expect(result.partitionsDropped).toContain('UsageEvent_p20310228');
+    expect(result.partitionsDropped).toContain('UsageEvent_p20310307');
+    expect(result.partitionsDropped).not.toContain('UsageEvent_p20310308');
+    expect(result.rawEventsDeleted).toBe(0);
+    const left = (await usagePartitions(prisma)).filter((p) => p.from !== null && p.from >= new Date('2031-01-01'));
+    expect(left[0]?.name).toBe('UsageEvent_p20310308');
+    expect(await prisma.usageEvent.count({ where: { teamId: team.id } })).toBe(3);
+    // Budget and credit history outlive the dropped days.
+    expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(500n);
   }, 60_000);
 });
