@@ -19,6 +19,7 @@ CREATE TABLE "UsageEvent" (
     "teamId" TEXT NOT NULL,
     "apiKeyId" TEXT NOT NULL,
     "model" TEXT NOT NULL,
+    "budgetModelId" TEXT,
     "provider" TEXT NOT NULL,
     "deploymentId" TEXT,
     "endUser" TEXT,
