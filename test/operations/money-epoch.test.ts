@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reseedMoneyIfUnseeded } from '../../control-plane/usage/money-reseed.ts';
@@ -11,6 +10,7 @@ import { budgetCounterName } from '../../shared/money/money-counters.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { waitUntil } from '../support/processes.ts';
+import { freePort, startRedisServer, stopRedisServer } from '../support/redis-server.ts';
 import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts';
 
 // Budgets after Redis restarts empty (docs/money.md, "Redis restarted empty"): a Redis of the
@@ -20,28 +20,6 @@ import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts'
 // budget holds with what was spent before the restart.
 
 const servicesUp = await requireOrSkip('PostgreSQL', isReachable(postgresUrl()));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitUntil(() => isReachable(`redis://127.0.0.1:${port}`, 200), 5_000, 'redis-server');
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 // The fake upstream answers 21 prompt and 7 completion tokens: 35 µ$ at $1 / $2 per million.
 // The reservation (prompt bound: 53 bytes of messages JSON, + 7 output tokens at 2 µ$) is 67 µ$.
@@ -105,7 +83,7 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     const url = `redis://127.0.0.1:${port}`;
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -159,7 +137,7 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
     await dataBus?.close();
     await controlBus?.close();
     await upstream?.close();
-    if (redis) await stopRedis(redis);
+    if (redis) await stopRedisServer(redis);
     vi.restoreAllMocks();
   });
 
@@ -171,8 +149,8 @@ describe.skipIf(!servicesUp)('money epoch: Redis restarted empty', () => {
     expect(await ledgerSpend('model')).toBe(4 * COST);
     expect(await redisCounter('model')).toBe(4 * COST);
 
-    await stopRedis(redis);
-    redis = await startRedis(port);
+    await stopRedisServer(redis);
+    redis = await startRedisServer(port);
     // Redis answers, but without the epoch: the local share of the remainder last seen.
     expect(await chat()).toBe(200);
     expect(await degraded()).toContain('money_local_share');

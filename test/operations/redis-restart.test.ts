@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
@@ -7,6 +6,7 @@ import { createRedisBus, type RedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { waitUntil } from '../support/processes.ts';
+import { freePort, startRedisServer, stopRedisServer } from '../support/redis-server.ts';
 import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts';
 
 // A Redis of the test's own (its own port, no persistence: `--save '' --appendonly no`) is killed
@@ -17,28 +17,6 @@ import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts'
 // the ledger holds exactly one event per 200 the client got.
 
 const servicesUp = await requireOrSkip('PostgreSQL', isReachable(postgresUrl()));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitUntil(() => isReachable(`redis://127.0.0.1:${port}`, 200), 5_000, 'redis-server');
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
   let port = 0;
@@ -51,7 +29,7 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     const url = `redis://127.0.0.1:${port}`;
     const prefix = `restart-${process.pid}`;
     vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
@@ -78,7 +56,7 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     await cp?.close();
     await dataBus?.close();
     await controlBus?.close();
-    if (redis) await stopRedis(redis);
+    if (redis) await stopRedisServer(redis);
     vi.restoreAllMocks();
   });
 
@@ -122,7 +100,7 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
       10_000,
       'the consumer to catch up',
     );
-    await stopRedis(redis);
+    await stopRedisServer(redis);
     paused = false;
     const okBefore = ok;
     await waitUntil(() => ok >= okBefore + 30, 20_000, 'serving while Redis is down');
@@ -130,7 +108,7 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     expect(down.degraded).toEqual(expect.arrayContaining(['redis_down']));
     expect((await cpReady()).degraded).toEqual(expect.arrayContaining(['redis_down', 'usage_consumer_failing']));
 
-    redis = await startRedis(port);
+    redis = await startRedisServer(port);
     // The control plane finds the group gone, creates it again, alerts, and says so.
     await waitUntil(async () => (await cpReady()).degraded.includes('usage_stream_reset'), 15_000, 'usage_stream_reset in /readyz');
     const metrics = await (await fetch(`${cp.controlPlane.url.replace('/graphql', '')}/metrics`)).text();
