@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Bus } from '../shared/bus/bus.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import type { DegradedMode } from '../shared/events/heartbeat.ts';
+import { createCacheMetrics } from './cache/cache-metrics.ts';
+import { type CacheStore, createMemoryCacheStore, createRedisCacheStore } from './cache/cache-store.ts';
 import type { RequestObserver } from './http/router.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
@@ -74,6 +76,8 @@ export interface DataPlaneOptions {
   keyPrefix?: string;
   /** Share of each limit this plane allows itself while Redis is unreachable; default 1. */
   limitsLocalShare?: number;
+  /** Bytes the in-process response cache may hold when there is no Redis (TOLLGATE_CACHE_MEMORY_BYTES); default 64 MiB. */
+  cacheMemoryBytes?: number;
   /** Tests: a store of their own (takes precedence over redisUrl). */
   moneyStore?: MoneyStore;
   /** OpenTelemetry traces (request and upstream-attempt spans); off unless an endpoint or exporter is given. */
@@ -104,6 +108,9 @@ export interface DataPlane {
  * Starts the data plane: loads the current snapshot (serving starts either way; /readyz says
  * when it can answer completions), registers the routes, listens. Throws if uWS is not native.
  */
+/** The in-process response cache's bound when TOLLGATE_CACHE_MEMORY_BYTES is not set. */
+const DEFAULT_CACHE_MEMORY_BYTES = 64 * 1024 * 1024;
+
 export async function startDataPlane(options: DataPlaneOptions): Promise<DataPlane> {
   const logger = options.logger ?? silentLogger;
   const instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
@@ -170,6 +177,12 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis' })
       : createMemoryMoneyStore());
   const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as Redis, keyPrefix) : createMemoryIdempotencyStore();
+  // The response cache lives where the money does: shared in Redis, or bounded in this process.
+  const cacheMetrics = createCacheMetrics(metrics.registry, () => cacheStore.bytes());
+  const cacheStore: CacheStore =
+    'redis' in moneyStore
+      ? createRedisCacheStore(moneyStore.redis as Redis, keyPrefix, cacheMetrics)
+      : createMemoryCacheStore(options.cacheMemoryBytes ?? DEFAULT_CACHE_MEMORY_BYTES, cacheMetrics);
   const money = createMoneyGuard({
     store: moneyStore,
     localShare: options.limitsLocalShare ?? 1,
@@ -178,6 +191,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   moneyAndUsageDegraded = () => [
     ...(money.status().degraded ? (['money_local_share'] as const) : []),
     ...(publisher.spool().spooled > 0 ? (['usage_spooling'] as const) : []),
+    ...(cacheStore.unavailable() ? (['cache_bypass'] as const) : []),
   ];
 
   const tracing = options.tracing ? await createTracing({ ...options.tracing, instanceId }) : null;
@@ -213,7 +227,8 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/metrics', metricsRoute(metrics));
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.get('/v1/models/*', modelRoute({ snapshots }));
-  const routed = { snapshots, adapters, usage, routing, money, idempotency, logger, tracing: tracing ?? undefined };
+  const cache = { store: cacheStore, metrics: cacheMetrics, usage };
+  const routed = { snapshots, adapters, usage, routing, money, idempotency, cache, logger, tracing: tracing ?? undefined };
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));

@@ -17,6 +17,7 @@ describe('parseDataPlaneEnv', () => {
         dataDir: '.tollgate',
         maxBodyBytes: 4 * 1024 * 1024,
         limitsLocalShare: 1,
+        cacheMemoryBytes: 64 * 1024 * 1024,
         logLevel: 'info',
         drainTimeoutMs: 25_000,
         instanceId: undefined,

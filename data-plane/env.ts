@@ -35,6 +35,12 @@ const DataPlaneEnv = z.object({
   TOLLGATE_BYOK_ALLOWED_CIDRS: z.string().optional(),
   /** Share of each limit and hard budget one data plane allows itself while Redis is down (1/N of N planes). */
   TOLLGATE_LIMITS_LOCAL_SHARE: z.coerce.number().gt(0).max(1).default(1),
+  /** Bytes the in-process response cache may hold (without Redis); least recently used entries go first. */
+  TOLLGATE_CACHE_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   TOLLGATE_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -85,6 +91,7 @@ export interface DataPlaneConfig {
   dataDir: string;
   maxBodyBytes: number;
   limitsLocalShare: number;
+  cacheMemoryBytes: number;
   logLevel: z.infer<typeof DataPlaneEnv>['LOG_LEVEL'];
   drainTimeoutMs: number;
   instanceId: string | undefined;
@@ -134,6 +141,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       dataDir: e.TOLLGATE_DATA_DIR,
       maxBodyBytes: e.TOLLGATE_MAX_BODY_BYTES,
       limitsLocalShare: e.TOLLGATE_LIMITS_LOCAL_SHARE,
+      cacheMemoryBytes: e.TOLLGATE_CACHE_MEMORY_BYTES,
       logLevel: e.LOG_LEVEL,
       drainTimeoutMs: e.TOLLGATE_DRAIN_TIMEOUT_MS,
       instanceId: e.TOLLGATE_INSTANCE_ID,

@@ -21,6 +21,7 @@ export function dataPlaneOptionsFrom(config: DataPlaneConfig, wiring: { bus: Bus
     redisUrl: config.redisUrl,
     keyPrefix: config.busPrefix,
     limitsLocalShare: config.limitsLocalShare,
+    cacheMemoryBytes: config.cacheMemoryBytes,
     snapshotDir: config.snapshotDir,
     instanceId: config.instanceId,
     heartbeatIntervalMs: config.heartbeatIntervalMs,

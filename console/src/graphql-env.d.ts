@@ -211,6 +211,24 @@ export type introspection_types = {
       };
     };
   };
+  CachePolicy: {
+    kind: 'OBJECT';
+    name: 'CachePolicy';
+    fields: {
+      apiKey: { name: 'apiKey'; type: { kind: 'OBJECT'; name: 'ApiKey'; ofType: null } };
+      createdAt: { name: 'createdAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+      deterministicOnly: { name: 'deterministicOnly'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } } };
+      enabled: { name: 'enabled'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } } };
+      hitPrice: { name: 'hitPrice'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
+      id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
+      scope: { name: 'scope'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'CachePolicyScope'; ofType: null } } };
+      scopeId: { name: 'scopeId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
+      team: { name: 'team'; type: { kind: 'OBJECT'; name: 'Team'; ofType: null } };
+      ttlSeconds: { name: 'ttlSeconds'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      updatedAt: { name: 'updatedAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+    };
+  };
+  CachePolicyScope: { name: 'CachePolicyScope'; enumValues: 'KEY' | 'PLAN' | 'TEAM' };
   CatalogueModel: {
     kind: 'OBJECT';
     name: 'CatalogueModel';
@@ -502,7 +520,7 @@ export type introspection_types = {
   DateTime: unknown;
   DegradedMode: {
     name: 'DegradedMode';
-    enumValues: 'CONTROL_PLANE_DOWN' | 'DATABASE_DOWN' | 'MONEY_LOCAL_SHARE' | 'REDIS_DOWN' | 'SNAPSHOT_STALE' | 'USAGE_SPOOLING';
+    enumValues: 'CACHE_BYPASS' | 'CONTROL_PLANE_DOWN' | 'DATABASE_DOWN' | 'MONEY_LOCAL_SHARE' | 'REDIS_DOWN' | 'SNAPSHOT_STALE' | 'USAGE_SPOOLING';
   };
   Deployment: {
     kind: 'OBJECT';
@@ -634,6 +652,7 @@ export type introspection_types = {
       state: { name: 'state'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'DataPlaneState'; ofType: null } } };
     };
   };
+  Float: unknown;
   ForbiddenError: {
     kind: 'OBJECT';
     name: 'ForbiddenError';
@@ -833,6 +852,10 @@ export type introspection_types = {
         name: 'deleteBudget';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationDeleteBudgetResult'; ofType: null } };
       };
+      deleteCachePolicy: {
+        name: 'deleteCachePolicy';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationDeleteCachePolicyResult'; ofType: null } };
+      };
       deleteDeployment: {
         name: 'deleteDeployment';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationDeleteDeploymentResult'; ofType: null } };
@@ -877,6 +900,10 @@ export type introspection_types = {
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationRotateMemberTokenResult'; ofType: null } };
       };
       setBudget: { name: 'setBudget'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationSetBudgetResult'; ofType: null } } };
+      setCachePolicy: {
+        name: 'setCachePolicy';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationSetCachePolicyResult'; ofType: null } };
+      };
       setModelPrice: {
         name: 'setModelPrice';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationSetModelPriceResult'; ofType: null } };
@@ -1058,6 +1085,17 @@ export type introspection_types = {
     name: 'MutationDeleteBudgetSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } } };
   };
+  MutationDeleteCachePolicyResult: {
+    kind: 'UNION';
+    name: 'MutationDeleteCachePolicyResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationDeleteCachePolicySuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationDeleteCachePolicySuccess: {
+    kind: 'OBJECT';
+    name: 'MutationDeleteCachePolicySuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } } };
+  };
   MutationDeleteDeploymentResult: {
     kind: 'UNION';
     name: 'MutationDeleteDeploymentResult';
@@ -1211,6 +1249,17 @@ export type introspection_types = {
     kind: 'OBJECT';
     name: 'MutationSetBudgetSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Budget'; ofType: null } } } };
+  };
+  MutationSetCachePolicyResult: {
+    kind: 'UNION';
+    name: 'MutationSetCachePolicyResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationSetCachePolicySuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationSetCachePolicySuccess: {
+    kind: 'OBJECT';
+    name: 'MutationSetCachePolicySuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'CachePolicy'; ofType: null } } } };
   };
   MutationSetModelPriceResult: {
     kind: 'UNION';
@@ -1474,6 +1523,10 @@ export type introspection_types = {
       };
       budgetStatus: { name: 'budgetStatus'; type: { kind: 'OBJECT'; name: 'BudgetStatus'; ofType: null } };
       budgets: { name: 'budgets'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryBudgetsConnection'; ofType: null } } };
+      cachePolicies: {
+        name: 'cachePolicies';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryCachePoliciesConnection'; ofType: null } };
+      };
       catalogueModel: { name: 'catalogueModel'; type: { kind: 'OBJECT'; name: 'CatalogueModel'; ofType: null } };
       creditTransactions: {
         name: 'creditTransactions';
@@ -1624,6 +1677,33 @@ export type introspection_types = {
     fields: {
       cursor: { name: 'cursor'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
       node: { name: 'node'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Budget'; ofType: null } } };
+    };
+  };
+  QueryCachePoliciesConnection: {
+    kind: 'OBJECT';
+    name: 'QueryCachePoliciesConnection';
+    fields: {
+      edges: {
+        name: 'edges';
+        type: {
+          kind: 'NON_NULL';
+          name: never;
+          ofType: {
+            kind: 'LIST';
+            name: never;
+            ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryCachePoliciesConnectionEdge'; ofType: null } };
+          };
+        };
+      };
+      pageInfo: { name: 'pageInfo'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'PageInfo'; ofType: null } } };
+    };
+  };
+  QueryCachePoliciesConnectionEdge: {
+    kind: 'OBJECT';
+    name: 'QueryCachePoliciesConnectionEdge';
+    fields: {
+      cursor: { name: 'cursor'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      node: { name: 'node'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'CachePolicy'; ofType: null } } };
     };
   };
   QueryCreditTransactionsConnection: {
@@ -1904,6 +1984,19 @@ export type introspection_types = {
       { name: 'period'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'BudgetPeriod'; ofType: null } }; defaultValue: null },
       { name: 'scope'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'BudgetScope'; ofType: null } }; defaultValue: null },
       { name: 'scopeId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
+    ];
+  };
+  SetCachePolicyInput: {
+    kind: 'INPUT_OBJECT';
+    name: 'SetCachePolicyInput';
+    isOneOf: false;
+    inputFields: [
+      { name: 'deterministicOnly'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'enabled'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'hitPrice'; type: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null }; defaultValue: null },
+      { name: 'scope'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'CachePolicyScope'; ofType: null } }; defaultValue: null },
+      { name: 'scopeId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
+      { name: 'ttlSeconds'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } }; defaultValue: null },
     ];
   };
   SetModelPriceInput: {
@@ -2261,6 +2354,9 @@ export type introspection_types = {
     fields: {
       apiKeyId: { name: 'apiKeyId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null } };
       attempts: { name: 'attempts'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      cacheHitRate: { name: 'cacheHitRate'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Float'; ofType: null } } };
+      cacheHits: { name: 'cacheHits'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      cacheSaved: { name: 'cacheSaved'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
       cachedTokens: { name: 'cachedTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       completionTokens: { name: 'completionTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       cost: { name: 'cost'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };

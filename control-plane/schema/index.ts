@@ -15,6 +15,7 @@ import './fallback-chain.ts';
 import './routing-profile.ts';
 import './budget.ts';
 import './budget-alert.ts';
+import './cache-policy.ts';
 import './api-key.ts';
 import './audit.ts';
 import './usage.ts';

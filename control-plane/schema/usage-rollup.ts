@@ -22,6 +22,15 @@ const UsageRollupRow = builder.objectRef<UsageRollupRowData>('UsageRollupRow').i
     completionTokens: t.exposeInt('completionTokens'),
     cachedTokens: t.exposeInt('cachedTokens'),
     cost: t.expose('cost', { type: 'MicroUSD', description: 'What the team was charged (markup included), integer micro-USD.' }),
+    cacheHits: t.exposeInt('cacheHits', { description: 'Requests answered from the response cache (no upstream attempt).' }),
+    cacheHitRate: t.float({
+      description: 'cacheHits / requests, 0 without requests.',
+      resolve: (row) => (row.requests === 0 ? 0 : row.cacheHits / row.requests),
+    }),
+    cacheSaved: t.expose('cacheSaved', {
+      type: 'MicroUSD',
+      description: "What the cache hits' answers cost when they were stored (markup included): the money the cache saved, integer micro-USD.",
+    }),
   }),
 });
 

@@ -1,8 +1,9 @@
-import type { ApiKey, Deployment, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
+import type { ApiKey, CachePolicy, Deployment, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
 import {
   PROVIDER_KINDS,
   type ProviderKind,
   type SnapshotApiKey,
+  type SnapshotCachePolicy,
   type SnapshotLimits,
   type SnapshotModel,
   type SnapshotPlan,
@@ -116,5 +117,17 @@ export function toSnapshotPlan(plan: Plan & Named): SnapshotPlan {
     routingProfile: plan.routingProfile?.name ?? null,
     // Plans carry no system prompt of their own yet: the team's applies.
     systemPrompt: null,
+  };
+}
+
+export function toSnapshotCachePolicy(policy: CachePolicy): SnapshotCachePolicy {
+  return {
+    id: policy.id,
+    scope: policy.scope as SnapshotCachePolicy['scope'],
+    scopeId: policy.scopeId,
+    enabled: policy.enabled,
+    ttlSeconds: policy.ttlSeconds,
+    deterministicOnly: policy.deterministicOnly,
+    hitPriceMicroUsd: Number(policy.hitPriceMicroUsd),
   };
 }

@@ -7,7 +7,17 @@
  */
 
 export const DAILY_KEY = ['teamId', 'day', 'apiKeyId', 'model', 'provider', 'endUser'];
-export const DAILY_VALUES = ['requests', 'attempts', 'promptTokens', 'completionTokens', 'cachedTokens', 'costMicroUsd', 'byokCostMicroUsd'];
+export const DAILY_VALUES = [
+  'requests',
+  'attempts',
+  'promptTokens',
+  'completionTokens',
+  'cachedTokens',
+  'costMicroUsd',
+  'byokCostMicroUsd',
+  'cacheHits',
+  'cacheSavedMicroUsd',
+];
 export const SPEND_KEY = ['scope', 'scopeId', 'period', 'periodStart'];
 export const SPEND_VALUES = ['attempts', 'costMicroUsd', 'creditMicroUsd'];
 
@@ -21,7 +31,9 @@ export function dailyFrom(source: string, where = 'TRUE'): string {
     SUM("completionTokens")::bigint AS "completionTokens",
     SUM("cachedTokens")::bigint AS "cachedTokens",
     SUM("costMicroUsd")::bigint AS "costMicroUsd",
-    COALESCE(SUM("costMicroUsd") FILTER (WHERE "byok"), 0)::bigint AS "byokCostMicroUsd"
+    COALESCE(SUM("costMicroUsd") FILTER (WHERE "byok"), 0)::bigint AS "byokCostMicroUsd",
+    (COUNT(*) FILTER (WHERE "cacheHit"))::int AS "cacheHits",
+    SUM("cacheSavedMicroUsd")::bigint AS "cacheSavedMicroUsd"
   FROM ${source}
   WHERE ${where}
   GROUP BY 1, 2, 3, 4, 5, 6`;

@@ -25,6 +25,10 @@ export interface UsageRollupRow {
   completionTokens: number;
   cachedTokens: number;
   cost: bigint;
+  /** Requests answered from the response cache. */
+  cacheHits: number;
+  /** What the cached answers cost when they were stored: the money the cache saved. */
+  cacheSaved: bigint;
 }
 
 const DAY_MS = 86_400_000;
@@ -52,6 +56,8 @@ export async function usageRollup(
       'COALESCE(SUM("completionTokens"), 0)::bigint AS "completionTokens"',
       'COALESCE(SUM("cachedTokens"), 0)::bigint AS "cachedTokens"',
       'COALESCE(SUM("costMicroUsd"), 0)::bigint AS "cost"',
+      'COALESCE(SUM("cacheHits"), 0)::bigint AS "cacheHits"',
+      'COALESCE(SUM("cacheSavedMicroUsd"), 0)::bigint AS "cacheSaved"',
     ].join(', ')}
     FROM "UsageDaily"
     WHERE "teamId" = $1 AND "day" > ($2::timestamptz AT TIME ZONE 'UTC') AND "day" < ($3::timestamptz AT TIME ZONE 'UTC')
@@ -71,5 +77,7 @@ export async function usageRollup(
     completionTokens: Number(row.completionTokens),
     cachedTokens: Number(row.cachedTokens),
     cost: BigInt(row.cost as bigint | number | string),
+    cacheHits: Number(row.cacheHits),
+    cacheSaved: BigInt(row.cacheSaved as bigint | number | string),
   }));
 }

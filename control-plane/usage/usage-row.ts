@@ -21,6 +21,8 @@ export function usageRow(event: UsageEvent): Prisma.UsageEventCreateManyInput {
     priceVersion: event.priceVersion,
     byok: event.byok ?? false,
     estimated: event.estimated,
+    cacheHit: event.cacheHit ?? false,
+    cacheSavedMicroUsd: BigInt(event.cacheSavedMicroUsd ?? 0),
     status: event.status,
     outcome: event.outcome,
     streamed: event.streamed,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GatewayError } from '../errors/gateway-error.ts';
-import type { ErrorFormat, Exchange } from '../http/exchange.ts';
-import type { EventStream } from '../http/sse-stream.ts';
+import type { Exchange } from '../http/exchange.ts';
+import { type RecordedResponse, RecordingExchange } from '../request/recording-exchange.ts';
 import type { IdempotencyStore, StoredResponse } from './idempotency-store.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -57,8 +57,9 @@ async function claim(exchange: Exchange, store: IdempotencyStore, key: string): 
 
   let stored = false;
   // Stored before the last byte goes out, so a client that retries at once already finds it.
-  const recorder = new RecordingExchange(exchange, async (response) => {
-    if (Buffer.byteLength(JSON.stringify(response)) > MAX_STORED_BYTES) return;
+  const recorder = new RecordingExchange(exchange, async (recorded) => {
+    const response = toStored(recorded);
+    if (!response || Buffer.byteLength(JSON.stringify(response)) > MAX_STORED_BYTES) return;
     await store.complete(key, bodyHash, response, IDEMPOTENCY_TTL_MS).then(
       () => (stored = true),
       () => {},
@@ -73,6 +74,13 @@ async function claim(exchange: Exchange, store: IdempotencyStore, key: string): 
   };
 }
 
+/** Named events (Anthropic's, the Responses API's) are not replayed by this stage: such streams are not stored. */
+function toStored(recorded: RecordedResponse): StoredResponse | null {
+  if (recorded.kind === 'json') return recorded;
+  if (recorded.frames.some((frame) => frame.event !== undefined)) return null;
+  return { kind: 'sse', frames: recorded.frames.map((frame) => frame.data) };
+}
+
 function conflict(code: string, message: string): GatewayError {
   return new GatewayError({ status: 409, type: 'invalid_request_error', code, param: 'Idempotency-Key', message });
 }
@@ -83,86 +91,4 @@ async function replay(exchange: Exchange, response: StoredResponse): Promise<voi
   const stream = exchange.openEventStream();
   for (const frame of response.frames) await stream.send(frame);
   stream.end();
-}
-
-/**
- * Passes everything through and keeps a successful response (JSON 2xx, or SSE up to `[DONE]`):
- * the final write waits for `persist`. Writes after an await are safe: the exchange corks them.
- */
-class RecordingExchange implements Exchange {
-  private persisting: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly inner: Exchange,
-    private readonly persist: (response: StoredResponse) => Promise<void>,
-  ) {}
-
-  get requestId() {
-    return this.inner.requestId;
-  }
-  get meterId() {
-    return this.inner.meterId;
-  }
-  get method() {
-    return this.inner.method;
-  }
-  get path() {
-    return this.inner.path;
-  }
-  get headers() {
-    return this.inner.headers;
-  }
-  get body() {
-    return this.inner.body;
-  }
-  get receivedAt() {
-    return this.inner.receivedAt;
-  }
-  get signal() {
-    return this.inner.signal;
-  }
-
-  setHeader(name: string, value: string): void {
-    this.inner.setHeader(name, value);
-  }
-
-  sendJson(status: number, body: unknown): void {
-    if (status < 200 || status >= 300) return this.inner.sendJson(status, body);
-    this.persisting = this.persist({ kind: 'json', status, body }).finally(() => this.inner.sendJson(status, body));
-  }
-
-  openEventStream(): EventStream {
-    const stream = this.inner.openEventStream();
-    const frames: string[] = [];
-    return {
-      send: async (data, event) => {
-        // Named events (Anthropic's, the Responses API's) have no `[DONE]`: such streams are not stored.
-        frames.push(data);
-        if (data === '[DONE]' && !this.signal.aborted) {
-          this.persisting = this.persist({ kind: 'sse', frames });
-          await this.persisting;
-        }
-        return stream.send(data, event);
-      },
-      end: () => stream.end(),
-    };
-  }
-
-  fail(error: unknown): void {
-    this.inner.fail(error);
-  }
-
-  setErrorFormat(format: ErrorFormat): void {
-    this.inner.setErrorFormat(format);
-  }
-
-  /** Plain-text answers (none on this route) are passed through and never stored. */
-  sendText(status: number, contentType: string, body: string): void {
-    this.inner.sendText(status, contentType, body);
-  }
-
-  /** Resolves once a response being stored is stored (or failed to be). */
-  persisted(): Promise<void> {
-    return this.persisting;
-  }
 }

@@ -1,4 +1,5 @@
 import { authenticate } from '../auth/authenticate.ts';
+import { beginResponseCache, type ResponseCacheDeps } from '../cache/response-cache.ts';
 import { type DispatchDeps, runAttempts } from '../dispatch/attempt-loop.ts';
 import { snapshotNotLoaded } from '../errors/client-errors.ts';
 import type { Exchange } from '../http/exchange.ts';
@@ -16,12 +17,13 @@ import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 import { refuseUnknownParameters } from '../validation/extra-parameters.ts';
 
-export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore };
+export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore; cache: ResponseCacheDeps };
 
 /**
  * The pipeline every model endpoint shares, top to bottom: plan (snapshot read once -> auth ->
  * parse -> resolve -> profile -> route -> attempt order) -> idempotency -> admission (money) ->
- * the attempt loop, every attempt through the request's money policy -> close. Errors render at
+ * response cache (a hit ends here) -> the attempt loop, every attempt through the request's money
+ * policy -> close. Errors render at
  * the edge. `parse` turns the body into the endpoint (the key is known by then: team policy such
  * as the system prompt applies).
  */
@@ -36,7 +38,14 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
     try {
       const request = await admit(answer, deps, planned);
       try {
-        await runAttempts(answer, request, deps);
+        const cached = await beginResponseCache(answer, request, deps.cache);
+        if (cached !== 'hit') {
+          try {
+            await runAttempts(cached.exchange, { ...request, money: cached.money }, deps);
+          } finally {
+            await cached.finish();
+          }
+        }
       } finally {
         request.money.close();
       }

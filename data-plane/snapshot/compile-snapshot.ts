@@ -1,6 +1,7 @@
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
 import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
+import { compileCachePolicies } from '../cache/cache-policy.ts';
 import type {
   CompiledApiKey,
   CompiledFallbackChain,
@@ -128,6 +129,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       models,
       routingProfiles,
       budgets: snapshot.budgets,
+      cachePolicies: compileCachePolicies(snapshot.cachePolicies),
     },
     warnings,
   };

@@ -9,6 +9,7 @@ import type {
   SnapshotPlan,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
+import type { CachePolicyIndex } from '../cache/cache-policy.ts';
 
 /**
  * A snapshot with everything a request needs precomputed. Built once per snapshot version and
@@ -33,6 +34,8 @@ export interface CompiledSnapshot {
   readonly routingProfiles: ReadonlyMap<string, RoutingStrategy>;
   /** Since 1.1: every budget, as in the snapshot (data-plane/money picks those that apply). */
   readonly budgets: readonly SnapshotBudget[];
+  /** Since 1.3: the response cache's policies, by plan, team and key. */
+  readonly cachePolicies: CachePolicyIndex;
 }
 
 /** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */

@@ -10,9 +10,18 @@ export const HEARTBEAT_SCHEMA_VERSION = 1;
 /**
  * A data plane's declared degraded modes. `money_local_share`: Redis does not answer the money
  * store, limits and hard budgets run on the local share; `usage_spooling`: usage events wait in
- * the local spool for the bus.
+ * the local spool for the bus; `cache_bypass`: the response cache's Redis does not answer, requests
+ * are served uncached.
  */
-export const DEGRADED_MODES = ['redis_down', 'control_plane_down', 'database_down', 'snapshot_stale', 'money_local_share', 'usage_spooling'] as const;
+export const DEGRADED_MODES = [
+  'redis_down',
+  'control_plane_down',
+  'database_down',
+  'snapshot_stale',
+  'money_local_share',
+  'usage_spooling',
+  'cache_bypass',
+] as const;
 export type DegradedMode = (typeof DEGRADED_MODES)[number];
 
 /**

@@ -41,6 +41,13 @@ export const UsageEvent = z.object({
   providerCostMicroUsd: z.number().int().nonnegative().optional(),
   /** Additive (still v1): a bring-your-own-key provider (no markup, draws no prepaid credits). */
   byok: z.boolean().optional(),
+  /**
+   * Additive (still v1): served from the response cache, with no upstream attempt. The tokens are
+   * the cached answer's (the tokens saved), `costMicroUsd` the plan's cache-hit price, and
+   * `cacheSavedMicroUsd` what the upstream answer cost when it was stored (markup included).
+   */
+  cacheHit: z.boolean().optional(),
+  cacheSavedMicroUsd: z.number().int().nonnegative().optional(),
   priceVersion: z.string().nullable(),
   /** True when the upstream reported no usage and the tokens were counted locally. */
   estimated: z.boolean(),

@@ -26,6 +26,7 @@ const KEYS = {
   budgets: 'id',
   fallbackChains: 'id',
   routingProfiles: 'name',
+  cachePolicies: 'id',
 } as const;
 type Collection = keyof typeof KEYS;
 const COLLECTIONS = Object.keys(KEYS) as Collection[];

@@ -7,9 +7,9 @@ import { contentHash } from './canonical-json.ts';
  * still parse). Every added field bumps the minor; each field says since when it exists.
  * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
  * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
- * `extraParameters`. Fixtures of each in test/fixtures/snapshots must keep parsing.
+ * `extraParameters`. 1.3: `cachePolicies` (the response cache). Fixtures of each in test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.2';
+export const SNAPSHOT_SCHEMA_VERSION = '1.3';
 export const SNAPSHOT_MAJOR = 1;
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
@@ -195,6 +195,29 @@ export const SnapshotModel = z.object({
   fallbackChainId: z.string().nullable().default(null),
 });
 
+/**
+ * Since 1.3. The response cache's policy of a plan, a team or a key (the most specific one that
+ * exists applies; none means off). Plans' and teams' are set by the platform admin, keys' by
+ * their team's admins (setCachePolicy).
+ */
+export const SnapshotCachePolicy = z.object({
+  id,
+  scope: z.enum(['plan', 'team', 'key']),
+  /** The plan, team or key id. */
+  scopeId: id,
+  /** False switches the cache off at this level, whatever a wider level says. */
+  enabled: z.boolean(),
+  /** How long an answer is served from the cache; a request's `x-tollgate-cache-ttl` may only shorten it. */
+  ttlSeconds: z.number().int().positive(),
+  /** True (the default): only requests with `temperature: 0` or a `seed` are cached. */
+  deterministicOnly: z.boolean(),
+  /**
+   * What a cache hit costs the team, integer micro-USD per hit. Only a plan's policy sets it (the
+   * platform admin's price); it applies to the plan's teams whichever level switched the cache on.
+   */
+  hitPriceMicroUsd: z.number().int().nonnegative(),
+});
+
 /** Everything a data plane needs to serve, and nothing it does not. */
 export const SnapshotContent = z.object({
   schemaVersion: z.string().regex(/^\d+\.\d+$/),
@@ -206,6 +229,8 @@ export const SnapshotContent = z.object({
   budgets: z.array(SnapshotBudget).default([]),
   fallbackChains: z.array(SnapshotFallbackChain).default([]),
   routingProfiles: z.array(SnapshotRoutingProfile).default([]),
+  /** Since 1.3. */
+  cachePolicies: z.array(SnapshotCachePolicy).default([]),
 });
 
 export const ConfigSnapshot = SnapshotContent.extend({
@@ -229,6 +254,7 @@ export type SnapshotBudget = z.infer<typeof SnapshotBudget>;
 export type SnapshotFallbackChain = z.infer<typeof SnapshotFallbackChain>;
 export type SnapshotRoutingProfile = z.infer<typeof SnapshotRoutingProfile>;
 export type SnapshotLimits = z.infer<typeof SnapshotLimits>;
+export type SnapshotCachePolicy = z.infer<typeof SnapshotCachePolicy>;
 
 /**
  * The content hash: everything but the envelope (version, hash, createdAt). Computed on the raw

@@ -35,6 +35,7 @@ const TEAM_OWNED = new Set([
   'MemberWithToken',
   'Plan',
   'AlertChannel',
+  'CachePolicy',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */
 const NOT_TEAM_OWNED = new Set([
@@ -149,6 +150,8 @@ forEachDatabase((target) => {
     const deploymentB = await admin.ok('createDeployment', { input: { modelId: demoId, providerId: providerB.id, upstreamModel: 'b-upstream' } });
     const budgetKeyB = await admin.ok('setBudget', { input: { scope: 'KEY', scopeId: keyB.apiKey.id, amount: 100, period: 'DAILY' } });
     const budgetTeamB = await admin.ok('setBudget', { input: { scope: 'TEAM', scopeId: teamB.id, amount: 1000, period: 'MONTHLY', alertThresholds: [50] } });
+    const cachePolicyKeyB = await admin.ok('setCachePolicy', { input: { scope: 'KEY', scopeId: keyB.apiKey.id, ttlSeconds: 600 } });
+    const cachePolicyTeamB = await admin.ok('setCachePolicy', { input: { scope: 'TEAM', scopeId: teamB.id, ttlSeconds: 60, deterministicOnly: false } });
     const channelB = await admin.ok('createAlertChannel', {
       input: { teamId: teamB.id, name: 'b-alerts', kind: 'SLACK', url: 'http://127.0.0.1:9/b-secret-hook', events: ['BUDGET'] },
     });
@@ -178,6 +181,8 @@ forEachDatabase((target) => {
       budgetKeyBId: budgetKeyB.id,
       budgetTeamBId: budgetTeamB.id,
       alertChannelBId: channelB.id,
+      cachePolicyKeyBId: cachePolicyKeyB.id,
+      cachePolicyTeamBId: cachePolicyTeamB.id,
       ownerToken: ownerA.token,
       viewerToken: viewerA.token,
     };
@@ -196,6 +201,8 @@ forEachDatabase((target) => {
       'b-upstream',
       budgetKeyB.id,
       budgetTeamB.id,
+      cachePolicyKeyB.id,
+      cachePolicyTeamB.id,
       creditB.id,
       'b-grant',
       eventB.id,

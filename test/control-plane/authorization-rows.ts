@@ -25,6 +25,8 @@ export interface Fixture {
   budgetKeyBId: string;
   budgetTeamBId: string;
   alertChannelBId: string;
+  cachePolicyKeyBId: string;
+  cachePolicyTeamBId: string;
   ownerToken: string;
   viewerToken: string;
 }
@@ -113,6 +115,8 @@ export function matrixRows(f: Fixture): Row[] {
     q('budget', { id: f.budgetTeamBId }, 'id'),
     q('budgets', { teamId: f.teamBId }, connection('id')),
     q('budgets', {}, connection('id'), (body, label) => expect(body.data.result.edges, label).toEqual([])),
+    q('cachePolicies', { teamId: f.teamBId }, connection('id scope scopeId ttlSeconds team { id } apiKey { id }')),
+    q('cachePolicies', {}, connection('id'), (body, label) => expect(body.data.result.edges, label).toEqual([])),
     q('budgetStatus', { teamId: f.teamBId }, 'teamId budgets { budgetId spent }'),
     q('budgetAlerts', { teamId: f.teamBId }, connection('id budgetId teamId threshold spent')),
     q('creditTransactions', { teamId: f.teamBId }, connection('id reason')),
@@ -171,6 +175,10 @@ export function matrixRows(f: Fixture): Row[] {
     m('setBudget', { input: { scope: 'TEAM', scopeId: f.teamBId, amount: 1, period: 'DAILY' } }, notFound),
     m('deleteBudget', { id: f.budgetKeyBId }, notFound),
     m('deleteBudget', { id: f.budgetTeamBId }, notFound),
+    m('setCachePolicy', { input: { scope: 'KEY', scopeId: f.keyBId, ttlSeconds: 60 } }, notFound),
+    m('setCachePolicy', { input: { scope: 'TEAM', scopeId: f.teamBId, ttlSeconds: 60 } }, notFound),
+    m('deleteCachePolicy', { id: f.cachePolicyKeyBId }, notFound),
+    m('deleteCachePolicy', { id: f.cachePolicyTeamBId }, notFound),
     m('grantCredits', { input: { teamId: f.teamBId, amount: 1, reason: 'x' } }, notFound),
     m('createAlertChannel', { input: { teamId: f.teamBId, name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, notFound),
     m('deleteAlertChannel', { id: f.alertChannelBId }, notFound),
@@ -188,6 +196,7 @@ export function matrixRows(f: Fixture): Row[] {
     m('deleteModel', { id: f.demoId }, forbidden),
     m('setModelPrice', { input: { modelId: f.demoId, price: { inputPerMillion: 0, outputPerMillion: 0 } } }, forbidden),
     m('setBudget', { input: { scope: 'MODEL', scopeId: f.demoId, amount: 1, period: 'DAILY' } }, forbidden),
+    m('setCachePolicy', { input: { scope: 'PLAN', scopeId: f.planBId, ttlSeconds: 60, hitPrice: 0 } }, forbidden),
     m('createFallbackChain', { input: { name: 'x', models: ['demo'], triggers: ['TIMEOUT'] } }, forbidden),
     m('updateFallbackChain', { input: { id: f.chainId, triggers: ['TIMEOUT'] } }, forbidden),
     m('deleteFallbackChain', { id: f.chainId }, forbidden),

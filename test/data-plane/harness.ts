@@ -123,7 +123,12 @@ export const TEST_ROUTING: RoutingOptions = {
 };
 
 export interface HarnessOptions
-  extends Partial<Pick<DataPlaneOptions, 'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing' | 'upstream'>> {
+  extends Partial<
+    Pick<
+      DataPlaneOptions,
+      'logger' | 'snapshotDir' | 'heartbeatIntervalMs' | 'instanceId' | 'tracing' | 'upstream' | 'redisUrl' | 'keyPrefix' | 'cacheMemoryBytes'
+    >
+  > {
   maxBodyBytes?: number;
   publish?: boolean;
   routing?: RoutingOptions;
@@ -156,6 +161,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     instanceId: options.instanceId,
     tracing: options.tracing,
     upstream: options.upstream,
+    redisUrl: options.redisUrl,
+    keyPrefix: options.keyPrefix,
+    cacheMemoryBytes: options.cacheMemoryBytes,
     defaultMetrics: false,
   });
   const url = `http://127.0.0.1:${plane.port}`;
