@@ -79,19 +79,24 @@ export async function readBodyText(response: UpstreamResponse, call: Pick<Upstre
 
 /**
  * Runs a stream mapping over an accepted response's body: transport failures are mapped, and
- * the upstream connection is released however the consumer stops (end, error, client gone).
+ * the upstream connection is released however the consumer stops. A mapping that completes (it
+ * saw the stream's end marker) leaves the connection alive for the next request; an error or a
+ * consumer that stops early (client gone, deadline) cancels the upstream request.
  */
 export async function* guardStream<T>(
   response: UpstreamResponse,
   call: Pick<UpstreamCall, 'provider' | 'signal'>,
   map: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
 ): AsyncGenerator<T> {
+  let complete = false;
   try {
     yield* map(response.body);
+    complete = true;
   } catch (error) {
     throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
   } finally {
-    if (!response.body.destroyed) response.body.destroy();
+    if (complete) response.body.discardRest();
+    else response.body.destroy();
   }
 }
 

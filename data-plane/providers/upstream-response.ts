@@ -10,6 +10,8 @@ export interface UpstreamResponse {
 
 /** Chunks held before the upstream read is paused (a slow consumer slows the upstream). */
 const HIGH_WATER_CHUNKS = 16;
+/** Bytes an answer may still send after its mapping saw the end (`[DONE]`) before we cut it. */
+const MAX_TRAILING_BYTES = 64 * 1024;
 
 /**
  * A response body fed by undici's handler callbacks: read it whole (`text`) or chunk by chunk
@@ -21,6 +23,8 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   private ended = false;
   private failure: unknown = null;
   private stopped = false;
+  /** Bytes still allowed after discardRest(); -1 while the body is being read. */
+  private trailingAllowance = -1;
   private waiter: { resolve(result: IteratorResult<Uint8Array>): void; reject(error: unknown): void } | null = null;
   private collector: { resolve(text: string): void; reject(error: unknown): void } | null = null;
 
@@ -33,6 +37,11 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
 
   /** @internal handler side */
   push(chunk: Buffer): void {
+    if (this.trailingAllowance >= 0) {
+      this.trailingAllowance -= chunk.length;
+      if (this.trailingAllowance < 0) this.destroy();
+      return;
+    }
     if (this.waiter) {
       const { resolve } = this.waiter;
       this.waiter = null;
@@ -70,6 +79,19 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
     return new Promise((resolve, reject) => (this.collector = { resolve, reject }));
   }
 
+  /**
+   * The reader has all it needs (a stream's `[DONE]`, Anthropic's `message_stop`): the rest is read
+   * and dropped so the connection goes back to the pool, instead of cancelling the request, which
+   * closes a keep-alive connection (and the next request pays a new one). A rest longer than
+   * MAX_TRAILING_BYTES is cut.
+   */
+  discardRest(): void {
+    if (this.destroyed) return;
+    this.chunks.length = 0;
+    this.trailingAllowance = MAX_TRAILING_BYTES;
+    if (this.controller.paused) this.controller.resume();
+  }
+
   /** Stops reading and cancels the upstream request (nothing happens once the body ended). */
   destroy(): void {
     if (this.destroyed) return;
@@ -89,10 +111,9 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
         if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
         return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
       },
-      return: () => {
-        this.destroy();
-        return Promise.resolve({ done: true, value: undefined });
-      },
+      // A reader that stops early leaves the body to its owner: guardStream() destroys it, or
+      // discards the rest when the mapping ended at the stream's own end marker.
+      return: () => Promise.resolve({ done: true, value: undefined }),
     };
   }
 

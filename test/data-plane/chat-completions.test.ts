@@ -137,6 +137,17 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     expect(event.ttfbMs).not.toBeNull();
   });
 
+  it('reads a stream to its end after [DONE] instead of cutting the upstream connection', async () => {
+    // The end of the response comes 300 ms after [DONE]: a gateway that cancels the upstream
+    // request at [DONE] closes the connection mid-response (the fake records `aborted`).
+    h.upstream.enqueue({ kind: 'reply', endDelayMs: 300 });
+    const response = await h.chat(chatBody({ stream: true }));
+    expect(sseData(await response.text()).at(-1)).toBe('[DONE]');
+    expect(await h.upstream.requests[0].ended).toBe('completed');
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ streamed: true, outcome: 'ok', estimated: false });
+  });
+
   it('always asks the upstream for usage but hides the usage chunk from a client that did not ask', async () => {
     const response = await h.chat(chatBody({ stream: true }));
     const frames = sseData(await response.text());

@@ -34,6 +34,8 @@ export interface FakeReply {
   cutAfterChunks?: number;
   /** Write the stream in slices of this many bytes, to cut frames and UTF-8 characters anywhere. */
   sliceBytes?: number;
+  /** Between `data: [DONE]` and the end of the response (the reader sees the marker first). */
+  endDelayMs?: number;
 }
 
 export interface FakeError {
@@ -255,6 +257,7 @@ async function streamReply(res: ServerResponse, reply: FakeReply, id: string, mo
   await write(frame({}, reply.finishReason ?? 'stop'));
   if (includeUsage && usage) await write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
   await write('data: [DONE]\n\n');
+  if (reply.endDelayMs) await sleep(reply.endDelayMs);
   res.end();
 }
 
