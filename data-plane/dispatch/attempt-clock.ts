@@ -1,55 +1,89 @@
+import { performance } from 'node:perf_hooks';
 import { UpstreamError } from '../errors/gateway-error.ts';
 import type { AttemptTimeouts } from '../routing/timeouts.ts';
 
 export type TimeoutPhase = 'first_byte' | 'idle' | 'total';
 
 /**
+ * How often the running attempts' deadlines and clients are checked. Deadlines are seconds in
+ * practice (the shortest a test sets is 300 ms); a deadline fires at most this late.
+ */
+const TICK_MS = 10;
+
+/** Every attempt in flight, checked by one shared ticker instead of timers of their own. */
+const running = new Set<AttemptClock>();
+let ticker: NodeJS.Timeout | null = null;
+
+function tick(): void {
+  if (running.size === 0) {
+    // Idle for a whole tick: stop until the next attempt starts.
+    clearInterval(ticker as NodeJS.Timeout);
+    ticker = null;
+    return;
+  }
+  const now = performance.now();
+  for (const clock of running) clock.check(now);
+}
+
+/**
  * The deadlines of one attempt and the signal that enforces them: aborted when the client leaves
  * or a deadline passes, so the adapter cancels the upstream request either way. `race` also
  * rejects at once, so an adapter slow to honour the signal cannot hold the attempt.
+ *
+ * The happy path allocates one AbortController and nothing else: no timers (one shared ticker
+ * checks every running attempt's deadlines and its client every TICK_MS), no listener on the
+ * client's signal (the ticker sees it aborted), no Error.
  */
 export class AttemptClock {
   readonly signal: AbortSignal;
   /** Which deadline ended the attempt, if one did. */
   timedOut: TimeoutPhase | null = null;
   private readonly controller = new AbortController();
-  private readonly expired: Promise<never>;
-  private readonly timers: Partial<Record<TimeoutPhase, NodeJS.Timeout>> = {};
-  private readonly unlinkClient: () => void;
+  /** performance.now() deadlines; Infinity when not running. */
+  private firstByteAt: number;
+  private idleAt = Number.POSITIVE_INFINITY;
+  private readonly totalAt: number;
+  /** Rejects the pending race, if any. */
+  private rejectRace: ((reason: unknown) => void) | null = null;
 
   constructor(
-    clientSignal: AbortSignal,
+    private readonly clientSignal: AbortSignal,
     readonly timeouts: AttemptTimeouts,
   ) {
-    // Linked by hand, not with AbortSignal.any: on Node 20 a composite signal keeps its sources'
-    // listeners and dependants alive, and the heap grew by every request's body and stream.
-    const onClientAbort = () => this.controller.abort(clientSignal.reason);
-    if (clientSignal.aborted) onClientAbort();
-    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
-    this.unlinkClient = () => clientSignal.removeEventListener('abort', onClientAbort);
     this.signal = this.controller.signal;
-    this.expired = new Promise<never>((_, reject) => {
-      const fail = () => reject(this.signal.reason);
-      if (this.signal.aborted) fail();
-      else this.signal.addEventListener('abort', fail, { once: true });
-    });
-    // Nobody may be racing when it fires; the rejection is observed through `race` or not at all.
-    this.expired.catch(() => {});
-    this.arm('total', timeouts.totalMs);
+    const now = performance.now();
+    this.totalAt = now + timeouts.totalMs;
     // Streams: until the first event. Non-streamed calls: until the upstream's response head (or
     // its whole answer, for adapters without HTTP), so a hung upstream is cut at firstByteMs.
-    this.arm('first_byte', timeouts.firstByteMs);
+    this.firstByteAt = now + timeouts.firstByteMs;
+    if (clientSignal.aborted) {
+      this.controller.abort(clientSignal.reason);
+      return;
+    }
+    running.add(this);
+    if (ticker === null) ticker = setInterval(tick, TICK_MS).unref();
   }
 
   /** Waits for the upstream; with `idle`, the idle deadline runs for exactly this wait. */
-  async race<T>(promise: Promise<T>, idle = false): Promise<T> {
-    promise.catch(() => {}); // a loser's late rejection is not unhandled
-    if (idle) this.arm('idle', this.timeouts.idleMs);
-    try {
-      return await Promise.race([promise, this.expired]);
-    } finally {
-      if (idle) this.disarm('idle');
+  race<T>(promise: Promise<T>, idle = false): Promise<T> {
+    if (this.signal.aborted) {
+      promise.catch(() => {}); // a loser's late rejection is not unhandled
+      return Promise.reject(this.signal.reason);
     }
+    if (idle) this.idleAt = performance.now() + this.timeouts.idleMs;
+    return new Promise<T>((resolve, reject) => {
+      this.rejectRace = reject;
+      promise.then(
+        (value) => {
+          this.endRace(idle);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.endRace(idle);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -57,17 +91,25 @@ export class AttemptClock {
    * silences are bounded by the idle deadline, a non-streamed call's body by the total one.
    */
   gotFirstByte(): void {
-    this.disarm('first_byte');
+    this.firstByteAt = Number.POSITIVE_INFINITY;
   }
 
   /** Cancels the upstream request (the attempt failed or is over early). */
   abort(): void {
-    if (!this.controller.signal.aborted) this.controller.abort(new Error('attempt ended'));
+    if (!this.signal.aborted) this.cancel(new Error('attempt ended'));
   }
 
   dispose(): void {
-    for (const phase of Object.keys(this.timers) as TimeoutPhase[]) this.disarm(phase);
-    this.unlinkClient();
+    running.delete(this);
+  }
+
+  /** @internal the shared ticker: cancels the attempt when its client left or a deadline passed. */
+  check(now: number): void {
+    if (this.clientSignal.aborted) return this.cancel(this.clientSignal.reason);
+    const due = Math.min(this.firstByteAt, this.idleAt, this.totalAt);
+    if (due > now) return;
+    this.timedOut ??= due === this.firstByteAt ? 'first_byte' : due === this.idleAt ? 'idle' : 'total';
+    this.cancel(new Error(`${this.timedOut} timeout`));
   }
 
   /** The error a passed deadline becomes: 504 upstream_timeout, outcome `timeout`. */
@@ -88,16 +130,16 @@ export class AttemptClock {
     });
   }
 
-  private arm(phase: TimeoutPhase, ms: number): void {
-    this.disarm(phase);
-    this.timers[phase] = setTimeout(() => {
-      this.timedOut ??= phase;
-      this.controller.abort(new Error(`${phase} timeout`));
-    }, ms);
+  private endRace(idle: boolean): void {
+    this.rejectRace = null;
+    if (idle) this.idleAt = Number.POSITIVE_INFINITY;
   }
 
-  private disarm(phase: TimeoutPhase): void {
-    clearTimeout(this.timers[phase]);
-    delete this.timers[phase];
+  private cancel(reason: unknown): void {
+    running.delete(this);
+    if (!this.signal.aborted) this.controller.abort(reason);
+    const reject = this.rejectRace;
+    this.rejectRace = null;
+    reject?.(reason);
   }
 }
