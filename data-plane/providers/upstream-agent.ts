@@ -5,9 +5,9 @@ import { guardedLookup, literalAddressProblem, parseAllowedRanges } from './addr
 export interface UpstreamAgentOptions {
   /** Connections per upstream origin: concurrent requests beyond this queue. */
   connectionsPerOrigin?: number;
-  /** Time to the response head; a non-streamed completion only answers once fully generated. */
+  /** Time to the response head; a non-streamed completion only answers once fully generated. 0: none. */
   headersTimeoutMs?: number;
-  /** Longest silence between two body chunks. */
+  /** Longest silence between two body chunks. 0: none. */
   bodyTimeoutMs?: number;
   /** The connect timeout (TCP + TLS) of calls whose deployment sets none. */
   connectTimeoutMs?: number;

@@ -12,6 +12,8 @@ export interface UpstreamResponse {
 const HIGH_WATER_CHUNKS = 16;
 /** Bytes an answer may still send after its mapping saw the end (`[DONE]`) before we cut it. */
 const MAX_TRAILING_BYTES = 64 * 1024;
+/** How long the rest may take (the attempt's deadlines no longer run); then it is cut. */
+const MAX_TRAILING_MS = 5_000;
 
 /**
  * A response body fed by undici's handler callbacks: read it whole (`text`) or chunk by chunk
@@ -25,6 +27,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   private stopped = false;
   /** Bytes still allowed after discardRest(); -1 while the body is being read. */
   private trailingAllowance = -1;
+  private trailingTimer: NodeJS.Timeout | null = null;
   private waiter: { resolve(result: IteratorResult<Uint8Array>): void; reject(error: unknown): void } | null = null;
   private collector: { resolve(text: string): void; reject(error: unknown): void } | null = null;
 
@@ -55,6 +58,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   /** @internal handler side */
   end(): void {
     this.ended = true;
+    if (this.trailingTimer) clearTimeout(this.trailingTimer);
     if (this.collector) this.collector.resolve(this.drainText());
     else if (this.waiter) this.waiter.resolve({ done: true, value: undefined });
     this.collector = null;
@@ -90,6 +94,8 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
     this.chunks.length = 0;
     this.trailingAllowance = MAX_TRAILING_BYTES;
     if (this.controller.paused) this.controller.resume();
+    // Rare (the end usually comes in the same read as the marker): one timer, only then.
+    this.trailingTimer = setTimeout(() => this.destroy(), MAX_TRAILING_MS).unref();
   }
 
   /** Stops reading and cancels the upstream request (nothing happens once the body ended). */
