@@ -30,9 +30,9 @@ function tick(): void {
  * or a deadline passes, so the adapter cancels the upstream request either way. `race` also
  * rejects at once, so an adapter slow to honour the signal cannot hold the attempt.
  *
- * The happy path allocates one AbortController and nothing else: no timers (one shared ticker
- * checks every running attempt's deadlines and its client every TICK_MS), no listener on the
- * client's signal (the ticker sees it aborted), no Error.
+ * The happy path allocates one AbortController and one listener on the client's signal (a client
+ * that leaves cancels the upstream in the same turn), and nothing else: no timers (one shared
+ * ticker checks every running attempt's deadlines every TICK_MS), no Error.
  */
 export class AttemptClock {
   readonly signal: AbortSignal;
@@ -47,7 +47,7 @@ export class AttemptClock {
   private rejectRace: ((reason: unknown) => void) | null = null;
 
   constructor(
-    private readonly clientSignal: AbortSignal,
+    clientSignal: AbortSignal,
     readonly timeouts: AttemptTimeouts,
   ) {
     this.signal = this.controller.signal;
@@ -60,6 +60,9 @@ export class AttemptClock {
       this.controller.abort(clientSignal.reason);
       return;
     }
+    // Not removed on dispose: it dies with the request's signal, and cancelling a finished
+    // attempt does nothing (its upstream call already let go of the signal).
+    clientSignal.addEventListener('abort', () => this.cancel(clientSignal.reason), { once: true });
     running.add(this);
     if (ticker === null) ticker = setInterval(tick, TICK_MS).unref();
   }
@@ -103,9 +106,8 @@ export class AttemptClock {
     running.delete(this);
   }
 
-  /** @internal the shared ticker: cancels the attempt when its client left or a deadline passed. */
+  /** @internal the shared ticker: cancels the attempt when a deadline passed. */
   check(now: number): void {
-    if (this.clientSignal.aborted) return this.cancel(this.clientSignal.reason);
     const due = Math.min(this.firstByteAt, this.idleAt, this.totalAt);
     if (due > now) return;
     this.timedOut ??= due === this.firstByteAt ? 'first_byte' : due === this.idleAt ? 'idle' : 'total';
