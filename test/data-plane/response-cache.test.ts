@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SnapshotCachePolicy } from '../../shared/snapshot/schema.ts';
 import { specErrors } from '../support/openai-spec.ts';
+import { freePort, startRedisServer, stopRedisServer } from '../support/redis-server.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
 import { buildSnapshot, contentOf, deployment, model, publishSnapshot } from '../support/snapshot-fixture.ts';
 import { type Harness, KEYS, scenarioSnapshot, startHarness } from './harness.ts';
@@ -307,28 +306,11 @@ describe('in-process cache bound', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const redisServerInstalled = await new Promise<boolean>((resolve) => {
-  const probe = spawn('redis-server', ['--version'], { stdio: 'ignore' });
-  probe.on('error', () => resolve(false));
-  probe.on('exit', (code) => resolve(code === 0));
-});
-
-describe.skipIf(!redisServerInstalled)('response cache with its Redis stopped mid-run', () => {
+describe('response cache with its Redis stopped mid-run', () => {
   it('serves every request uncached (bypass) and declares the degraded mode in /readyz', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => redis.once('exit', resolve));
-    await vi.waitFor(async () => expect(await isReachable(url, 200)).toBe(true), { timeout: 5_000 });
+    const redis = await startRedisServer(port);
     const h = await startHarness({ redisUrl: url, keyPrefix: 'tg-cache-stop' });
     try {
       await publishCacheScenario(h);
@@ -337,8 +319,7 @@ describe.skipIf(!redisServerInstalled)('response cache with its Redis stopped mi
       await vi.waitFor(async () => expect((await ask()).response.headers.get('x-tollgate-cache')).toBe('hit'), { timeout: 5_000 });
       const before = h.upstream.requests.length;
 
-      redis.kill('SIGKILL');
-      await exited;
+      await stopRedisServer(redis);
       for (let i = 0; i < 3; i++) {
         const answer = await ask();
         expect(answer.response.status).toBe(200);
@@ -350,7 +331,7 @@ describe.skipIf(!redisServerInstalled)('response cache with its Redis stopped mi
       expect(ready.degraded).toContain('cache_bypass');
     } finally {
       await h.close();
-      if (redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
+      await stopRedisServer(redis);
     }
   });
 });
