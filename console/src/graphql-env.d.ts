@@ -346,8 +346,10 @@ export type introspection_types = {
         type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
         defaultValue: null;
       },
+      { name: 'fromCatalogue'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
       { name: 'limits'; type: { kind: 'INPUT_OBJECT'; name: 'LimitsInput'; ofType: null }; defaultValue: null },
       { name: 'modelId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
+      { name: 'price'; type: { kind: 'INPUT_OBJECT'; name: 'PriceInput'; ofType: null }; defaultValue: null },
       { name: 'providerId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
       { name: 'timeouts'; type: { kind: 'INPUT_OBJECT'; name: 'TimeoutsInput'; ofType: null }; defaultValue: null },
       { name: 'upstreamModel'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } }; defaultValue: null },
@@ -527,6 +529,7 @@ export type introspection_types = {
     name: 'Deployment';
     fields: {
       createdAt: { name: 'createdAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+      currentPrice: { name: 'currentPrice'; type: { kind: 'OBJECT'; name: 'ModelPrice'; ofType: null } };
       extraParameters: {
         name: 'extraParameters';
         type: {
@@ -538,6 +541,14 @@ export type introspection_types = {
       id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       limits: { name: 'limits'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Limits'; ofType: null } } };
       model: { name: 'model'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Model'; ofType: null } } };
+      prices: {
+        name: 'prices';
+        type: {
+          kind: 'NON_NULL';
+          name: never;
+          ofType: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'ModelPrice'; ofType: null } } };
+        };
+      };
       provider: { name: 'provider'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Provider'; ofType: null } } };
       timeouts: { name: 'timeouts'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Timeouts'; ofType: null } } };
       upstreamModel: { name: 'upstreamModel'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
@@ -554,7 +565,9 @@ export type introspection_types = {
         type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
         defaultValue: null;
       },
+      { name: 'fromCatalogue'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
       { name: 'limits'; type: { kind: 'INPUT_OBJECT'; name: 'LimitsInput'; ofType: null }; defaultValue: null },
+      { name: 'price'; type: { kind: 'INPUT_OBJECT'; name: 'PriceInput'; ofType: null }; defaultValue: null },
       { name: 'providerId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
       { name: 'timeouts'; type: { kind: 'INPUT_OBJECT'; name: 'TimeoutsInput'; ofType: null }; defaultValue: null },
       { name: 'upstreamModel'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } }; defaultValue: null },
@@ -802,6 +815,8 @@ export type introspection_types = {
         name: 'cachedInputPerMillion';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } };
       };
+      createdAt: { name: 'createdAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+      deploymentId: { name: 'deploymentId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null } };
       effectiveFrom: { name: 'effectiveFrom'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
       id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       inputPerMillion: { name: 'inputPerMillion'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
@@ -2004,6 +2019,8 @@ export type introspection_types = {
     name: 'SetModelPriceInput';
     isOneOf: false;
     inputFields: [
+      { name: 'correction'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'deploymentId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
       { name: 'effectiveFrom'; type: { kind: 'SCALAR'; name: 'DateTime'; ofType: null }; defaultValue: null },
       { name: 'modelId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
       { name: 'price'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'INPUT_OBJECT'; name: 'PriceInput'; ofType: null } }; defaultValue: null },

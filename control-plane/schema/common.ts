@@ -29,3 +29,13 @@ export const SEARCH_DESCRIPTION = 'Case-insensitive substring of the name.';
 
 /** The `t` of an input type's fields, for field sets shared by a create and an update input. */
 export type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+export const PriceInput = builder.inputType('PriceInput', {
+  description: 'Integer micro-USD per million tokens. Cached input and cache writes default to the input price.',
+  fields: (t) => ({
+    inputPerMillion: t.field({ type: 'MicroUSD', required: true }),
+    outputPerMillion: t.field({ type: 'MicroUSD', required: true }),
+    cachedInputPerMillion: t.field({ type: 'MicroUSD' }),
+    cacheWritePerMillion: t.field({ type: 'MicroUSD', description: "Prompt-cache writes (Anthropic's cache_creation_input_tokens)." }),
+  }),
+});

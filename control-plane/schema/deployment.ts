@@ -1,7 +1,8 @@
 import { createDeployment, deleteDeployment, updateDeployment } from '../domain/deployments/deployments.ts';
+import { priceInForce } from '../domain/models/prices.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { type InputFieldBuilder, Limits, LimitsInput } from './common.ts';
+import { type InputFieldBuilder, Limits, LimitsInput, PriceInput } from './common.ts';
 
 const EXTRA_PARAMETERS_DESCRIPTION =
   "Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.";
@@ -34,6 +35,16 @@ builder.prismaObject('Deployment', {
     extraParameters: t.exposeStringList('extraParameters', { description: EXTRA_PARAMETERS_DESCRIPTION }),
     provider: t.relation('provider'),
     model: t.relation('model'),
+    prices: t.relation('prices', {
+      description: "The deployment's own price versions, newest first; none: it bills at the model's price.",
+      query: { orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }] },
+    }),
+    currentPrice: t.prismaField({
+      type: 'ModelPrice',
+      nullable: true,
+      description: "The deployment's own price version in force now; null: the model's price applies.",
+      resolve: (query, deployment, _args, ctx) => ctx.prisma.modelPrice.findFirst({ ...query, ...priceInForce({ deploymentId: deployment.id }) }),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -55,6 +66,10 @@ export const deploymentInputFields = (t: InputFieldBuilder) => ({
   limits: t.field({ type: LimitsInput }),
   timeouts: t.field({ type: TimeoutsInput }),
   extraParameters: t.stringList({ description: EXTRA_PARAMETERS_DESCRIPTION }),
+  price: t.field({ type: PriceInput, description: "The deployment's own price, overriding the model's (the same model costs differently per provider)." }),
+  fromCatalogue: t.boolean({
+    description: "Take the deployment's own price from the model catalogue, for its provider kind and upstream model. An explicit `price` wins.",
+  }),
 });
 
 const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {

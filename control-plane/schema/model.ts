@@ -1,8 +1,8 @@
 import { createModel, deleteModel, updateModel } from '../domain/models/models.ts';
-import { setModelPrice } from '../domain/models/prices.ts';
+import { priceInForce, setModelPrice } from '../domain/models/prices.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { type InputFieldBuilder, SEARCH_DESCRIPTION } from './common.ts';
+import { type InputFieldBuilder, PriceInput, SEARCH_DESCRIPTION } from './common.ts';
 import { deploymentInputFields } from './deployment.ts';
 
 builder.prismaObject('ModelPrice', {
@@ -18,6 +18,8 @@ builder.prismaObject('ModelPrice', {
       description: 'Prompt-cache writes; null: the input price.',
     }),
     effectiveFrom: t.expose('effectiveFrom', { type: 'DateTime' }),
+    deploymentId: t.exposeID('deploymentId', { nullable: true, description: "Set: this deployment's own price, overriding the model's." }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'Among versions of equal effectiveFrom the latest created is in force (a correction).' }),
   }),
 });
 
@@ -46,17 +48,15 @@ builder.prismaObject('Model', {
     deployments: t.relation('deployments', {
       query: (_args, ctx) => ({ where: readable.deployment(ctx.principal), orderBy: { createdAt: 'asc' } }),
     }),
-    prices: t.relation('prices', { description: 'Every price version, newest first.', query: { orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }] } }),
+    prices: t.relation('prices', {
+      description: "Every price version of the model (not its deployments' own), newest first.",
+      query: { where: { deploymentId: null }, orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }] },
+    }),
     currentPrice: t.prismaField({
       type: 'ModelPrice',
       nullable: true,
-      description: 'The price version in force now.',
-      resolve: (query, model, _args, ctx) =>
-        ctx.prisma.modelPrice.findFirst({
-          ...query,
-          where: { modelId: model.id, effectiveFrom: { lte: new Date() } },
-          orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }],
-        }),
+      description: "The model's price version in force now (a deployment's own price overrides it for that deployment).",
+      resolve: (query, model, _args, ctx) => ctx.prisma.modelPrice.findFirst({ ...query, ...priceInForce({ modelId: model.id, deploymentId: null }) }),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
@@ -89,16 +89,6 @@ builder.queryFields((t) => ({
         : ctx.prisma.model.findFirst({ ...query, where: { id: args.id == null ? undefined : String(args.id), name: args.name ?? undefined } }),
   }),
 }));
-
-const PriceInput = builder.inputType('PriceInput', {
-  description: 'Integer micro-USD per million tokens. Cached input and cache writes default to the input price.',
-  fields: (t) => ({
-    inputPerMillion: t.field({ type: 'MicroUSD', required: true }),
-    outputPerMillion: t.field({ type: 'MicroUSD', required: true }),
-    cachedInputPerMillion: t.field({ type: 'MicroUSD' }),
-    cacheWritePerMillion: t.field({ type: 'MicroUSD', description: "Prompt-cache writes (Anthropic's cache_creation_input_tokens)." }),
-  }),
-});
 
 const CapabilitiesInput = builder.inputType('ModelCapabilitiesInput', {
   description: 'Defaults: streaming and tools true, embeddings false.',
@@ -142,8 +132,12 @@ const UpdateModelInput = builder.inputType('UpdateModelInput', {
 const SetModelPriceInput = builder.inputType('SetModelPriceInput', {
   fields: (t) => ({
     modelId: t.id({ required: true }),
+    deploymentId: t.id({ description: "A price of this deployment of the model only, overriding the model's." }),
     price: t.field({ type: PriceInput, required: true }),
-    effectiveFrom: t.field({ type: 'DateTime', description: 'Default now; never in the past.' }),
+    effectiveFrom: t.field({ type: 'DateTime', description: 'Default now; in the past only for a correction.' }),
+    correction: t.boolean({
+      description: 'Corrects a past price: `effectiveFrom` may lie in the past. Stored usage keeps its cost until `rerate` recomputes it.',
+    }),
   }),
 });
 

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
+import { inForce, priceInForce } from '../domain/models/prices.ts';
 import { toSnapshotApiKey, toSnapshotCachePolicy, toSnapshotModel, toSnapshotPlan, toSnapshotProvider, toSnapshotTeam } from './snapshot-rows.ts';
 
 export type SnapshotSource = Pick<
@@ -24,9 +25,9 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
     db.model.findMany({
       ...byId,
       include: {
-        deployments: byId,
-        // The price version in force now; a later one is compiled in when its time comes.
-        prices: { where: { effectiveFrom: { lte: now } }, orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }], take: 1 },
+        deployments: { ...byId, include: { prices: inForce(now) } },
+        // The price versions in force now (a later one is compiled in when its time comes).
+        prices: priceInForce({ deploymentId: null }, now),
       },
     }),
     db.plan.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),

@@ -7,6 +7,7 @@ import {
   type SnapshotLimits,
   type SnapshotModel,
   type SnapshotPlan,
+  type SnapshotPrice,
   type SnapshotProvider,
   type SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
@@ -73,24 +74,27 @@ export function toSnapshotProvider(provider: Provider): SnapshotProvider[] {
   ];
 }
 
-export function toSnapshotModel(model: Model & { deployments: Deployment[]; prices: ModelPrice[] }): SnapshotModel {
-  const price = model.prices[0];
+/** A price version as the snapshot carries it. */
+function toSnapshotPrice(price: ModelPrice | undefined): SnapshotPrice | null {
+  if (!price) return null;
+  return {
+    version: price.id,
+    inputPerMillion: Number(price.inputMicroUsdPerMillion),
+    outputPerMillion: Number(price.outputMicroUsdPerMillion),
+    cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
+    // Only when set: snapshots of models without one keep their content (and hash) as before.
+    ...(price.cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: Number(price.cacheWriteMicroUsdPerMillion) }),
+  };
+}
+
+export function toSnapshotModel(model: Model & { deployments: (Deployment & { prices: ModelPrice[] })[]; prices: ModelPrice[] }): SnapshotModel {
   return {
     id: model.id,
     name: model.name,
     aliases: model.aliases,
     contextWindow: model.contextWindow,
     maxOutputTokens: model.maxOutputTokens,
-    price: price
-      ? {
-          version: price.id,
-          inputPerMillion: Number(price.inputMicroUsdPerMillion),
-          outputPerMillion: Number(price.outputMicroUsdPerMillion),
-          cachedInputPerMillion: Number(price.cachedInputMicroUsdPerMillion),
-          // Only when set: snapshots of models without one keep their content (and hash) as before.
-          ...(price.cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: Number(price.cacheWriteMicroUsdPerMillion) }),
-        }
-      : null,
+    price: toSnapshotPrice(model.prices[0]),
     deployments: model.deployments.map((d) => ({
       id: d.id,
       providerId: d.providerId,
@@ -99,7 +103,9 @@ export function toSnapshotModel(model: Model & { deployments: Deployment[]; pric
       limits: limits(d),
       timeouts: { connectMs: d.connectTimeoutMs, firstByteMs: d.firstByteTimeoutMs, totalMs: d.totalTimeoutMs, idleMs: d.idleTimeoutMs },
       extraParameters: d.extraParameters,
-    })),
+      // Only when set (1.4): deployments without their own price keep their content as before.
+      ...(d.prices[0] ? { price: toSnapshotPrice(d.prices[0]) } : {}),
+    })) as SnapshotModel['deployments'],
     capabilities: { streaming: model.supportsStreaming, tools: model.supportsTools, embeddings: model.supportsEmbeddings },
     fallbackChainId: model.fallbackChainId,
   };

@@ -1,4 +1,7 @@
 /**
+ * A re-rating adjustment row (`adjustmentOf` set, control-plane/usage/rerate.ts) adds its signed
+ * cost but is no attempt and no request (its attempt is 0, its tokens 0).
+ *
  * The counters' sums, in SQL, once: ingestion applies them to the rows its insert returned
  * (control-plane/usage/ledger-sql.ts), `ledger:repair` to the raw events it recomputes from, and
  * the rollup migration backfilled with the same expressions. The property test holds the two
@@ -26,7 +29,7 @@ export function dailyFrom(source: string, where = 'TRUE'): string {
   return `
   SELECT "teamId", date_trunc('day', "startedAt") AS "day", "apiKeyId", "model", "provider", COALESCE("endUser", '') AS "endUser",
     (COUNT(*) FILTER (WHERE "attempt" = 1))::int AS "requests",
-    COUNT(*)::int AS "attempts",
+    (COUNT(*) FILTER (WHERE "adjustmentOf" IS NULL))::int AS "attempts",
     SUM("promptTokens")::bigint AS "promptTokens",
     SUM("completionTokens")::bigint AS "completionTokens",
     SUM("cachedTokens")::bigint AS "cachedTokens",
@@ -54,7 +57,7 @@ export function spendFrom(source: string, periods: readonly ('minute' | 'daily' 
   };
   return `
   SELECT s."scope", s."scopeId", p."period", p."periodStart",
-    COUNT(*)::bigint AS "attempts",
+    (COUNT(*) FILTER (WHERE e."adjustmentOf" IS NULL))::bigint AS "attempts",
     SUM(e."costMicroUsd")::bigint AS "costMicroUsd",
     COALESCE(SUM(e."costMicroUsd") FILTER (WHERE NOT e."byok"), 0)::bigint AS "creditMicroUsd"
   FROM ${source} AS e

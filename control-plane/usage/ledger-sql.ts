@@ -18,7 +18,10 @@ interface Column<Row> {
   value: (row: Row) => string | number | boolean | null;
 }
 
-const EVENT_COLUMNS: Column<UsageEvent>[] = [
+/** A usage event as the ledger stores it: a data plane's attempt, or a re-rating adjustment of one (`rerate`). */
+export type LedgerEvent = UsageEvent & { adjustmentOf?: string | null };
+
+const EVENT_COLUMNS: Column<LedgerEvent>[] = [
   { name: 'id', type: 'text', value: (e) => e.id },
   { name: 'requestId', type: 'text', value: (e) => e.requestId },
   { name: 'attempt', type: 'int', value: (e) => e.attempt },
@@ -32,6 +35,9 @@ const EVENT_COLUMNS: Column<UsageEvent>[] = [
   { name: 'promptTokens', type: 'int', value: (e) => e.promptTokens },
   { name: 'completionTokens', type: 'int', value: (e) => e.completionTokens },
   { name: 'cachedTokens', type: 'int', value: (e) => e.cachedTokens },
+  { name: 'cacheWriteTokens', type: 'int', value: (e) => e.cacheWriteTokens ?? 0 },
+  { name: 'reasoningTokens', type: 'int', value: (e) => e.reasoningTokens ?? 0 },
+  { name: 'markupBasisPoints', type: 'int', value: (e) => e.markupBasisPoints ?? null },
   { name: 'costMicroUsd', type: 'bigint', value: (e) => String(e.costMicroUsd) },
   { name: 'providerCostMicroUsd', type: 'bigint', value: (e) => (e.providerCostMicroUsd === undefined ? null : String(e.providerCostMicroUsd)) },
   { name: 'priceVersion', type: 'text', value: (e) => e.priceVersion },
@@ -47,6 +53,7 @@ const EVENT_COLUMNS: Column<UsageEvent>[] = [
   { name: 'snapshotVersion', type: 'int', value: (e) => e.snapshotVersion },
   { name: 'snapshotHash', type: 'text', value: (e) => e.snapshotHash },
   { name: 'startedAt', type: 'timestamptz', value: (e) => new Date(e.startedAt).toISOString() },
+  { name: 'adjustmentOf', type: 'text', value: (e) => e.adjustmentOf ?? null },
 ];
 
 /** `SELECT <cols> FROM unnest($1::type[], ...)`, timestamps converted to the UTC timestamp(3) Prisma stores. */
@@ -92,7 +99,7 @@ const STORE_BATCH = `
  * Stores the events and their counters (see STORE_BATCH). Returns the rows really inserted,
  * with their createdAt: the events that are new.
  */
-export async function storeBatch(sql: Sql, events: readonly UsageEvent[]): Promise<Map<string, Date>> {
+export async function storeBatch(sql: Sql, events: readonly LedgerEvent[]): Promise<Map<string, Date>> {
   if (events.length === 0) return new Map();
   const rows = await sql.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(STORE_BATCH, ...arrays(EVENT_COLUMNS, events));
   return new Map(rows.map((r) => [r.id, r.createdAt]));

@@ -78,7 +78,9 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
   const perChoice = request.max_completion_tokens ?? request.max_tokens ?? model.model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE;
   const outputTokens = perChoice * (request.n ?? 1);
   const { byok } = input;
-  const providerCost = costMicroUsd(model.model.price, { promptTokens, completionTokens: outputTokens, cachedTokens: 0 });
+  const tokens = { promptTokens, completionTokens: outputTokens, cachedTokens: 0 };
+  // The dearest price the request may be billed at: a deployment's own price may exceed the model's.
+  const providerCost = Math.max(costMicroUsd(model.model.price, tokens), ...model.model.deployments.map((d) => costMicroUsd(d.price, tokens)));
   return {
     promptTokens,
     outputTokens,

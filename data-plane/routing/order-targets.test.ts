@@ -13,6 +13,7 @@ function target(id: string, weight = 1, extra: { teamId?: string | null; unusabl
       limits: { rpm: null, tpm: null, maxParallel: null },
       timeouts: { connectMs: null, firstByteMs: null, totalMs: null, idleMs: null },
       extraParameters: [],
+      price: null,
     },
     provider: {
       id: 'p',

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent, usageEventId } from '../../shared/events/usage-event.ts';
 import type { ChatMessage } from '../../shared/openai/chat-request.ts';
 import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
+import { attemptPrice } from '../../shared/pricing/attempt-price.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
@@ -96,7 +97,7 @@ export class AttemptMeter {
   finish(outcome: AttemptOutcome): UsageEvent {
     const { identity } = this;
     const { tokens, estimated } = this.tokens(outcome);
-    const price = identity.model.model.price;
+    const price = attemptPrice(identity.model.model, identity.target.deployment);
     const providerCost = costMicroUsd(price, tokens);
     // Bring-your-own-key: the team pays its provider directly, so no markup (docs/money.md).
     const byok = identity.target.provider.teamId !== null;
@@ -117,8 +118,11 @@ export class AttemptMeter {
       promptTokens: tokens.promptTokens,
       completionTokens: tokens.completionTokens,
       cachedTokens: tokens.cachedTokens,
+      cacheWriteTokens: tokens.cacheWriteTokens ?? 0,
+      reasoningTokens: tokens.reasoningTokens ?? 0,
       costMicroUsd: withMarkup(providerCost, markup),
       providerCostMicroUsd: providerCost,
+      markupBasisPoints: markup,
       byok,
       priceVersion: price?.version ?? null,
       estimated,

@@ -32,6 +32,10 @@ export const UsageEvent = z.object({
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
   cachedTokens: z.number().int().nonnegative(),
+  /** Additive (still v1): part of promptTokens written to the prompt cache (Anthropic), priced at the cache-write price. */
+  cacheWriteTokens: z.number().int().nonnegative().optional(),
+  /** Additive (still v1): part of completionTokens the model spent reasoning (billed as output). */
+  reasoningTokens: z.number().int().nonnegative().optional(),
   /**
    * What the team is charged, integer micro-USD at `priceVersion` of the serving snapshot: the
    * provider cost plus the plan's markup (no markup on bring-your-own-key providers).
@@ -39,6 +43,8 @@ export const UsageEvent = z.object({
   costMicroUsd: z.number().int().nonnegative(),
   /** Additive (still v1): the provider's list-price cost before markup, integer micro-USD. */
   providerCostMicroUsd: z.number().int().nonnegative().optional(),
+  /** Additive (still v1): the plan's markup in basis points `costMicroUsd` was computed with (0 for bring-your-own-key); `rerate` reuses it. */
+  markupBasisPoints: z.number().int().nonnegative().optional(),
   /** Additive (still v1): a bring-your-own-key provider (no markup, draws no prepaid credits). */
   byok: z.boolean().optional(),
   /**

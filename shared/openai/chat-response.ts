@@ -10,6 +10,7 @@ export const CompletionUsage = z.looseObject({
   completion_tokens: z.number().int().nonnegative(),
   total_tokens: z.number().int().nonnegative().optional(),
   prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().nonnegative().nullish() }).nullish(),
+  completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().int().nonnegative().nullish() }).nullish(),
 });
 export type CompletionUsage = z.infer<typeof CompletionUsage>;
 
@@ -50,6 +51,7 @@ export function toTokenCounts(usage: CompletionUsage): TokenCounts {
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens,
     cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
   };
 }
 
@@ -60,6 +62,7 @@ export function toCompletionUsage(tokens: TokenCounts): CompletionUsage {
     completion_tokens: tokens.completionTokens,
     total_tokens: tokens.promptTokens + tokens.completionTokens,
     prompt_tokens_details: { cached_tokens: tokens.cachedTokens },
+    ...(tokens.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: tokens.reasoningTokens } } : {}),
   };
 }
 

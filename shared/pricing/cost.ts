@@ -7,6 +7,11 @@ export interface TokenCounts {
   cachedTokens: number;
   /** Part of promptTokens written to the provider's prompt cache (Anthropic), priced apart when the price book says so. */
   cacheWriteTokens?: number;
+  /**
+   * Part of completionTokens spent reasoning (OpenAI's reasoning_tokens, Gemini's thoughts, which
+   * the adapter adds to completionTokens): billed at the output price, as every catalogue prices them.
+   */
+  reasoningTokens?: number;
 }
 
 const MILLION = 1_000_000n;

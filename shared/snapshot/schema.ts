@@ -7,9 +7,10 @@ import { contentHash } from './canonical-json.ts';
  * still parse). Every added field bumps the minor; each field says since when it exists.
  * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
  * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
- * `extraParameters`. 1.3: `cachePolicies` (the response cache). Fixtures of each in test/fixtures/snapshots must keep parsing.
+ * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. Fixtures of each in
+ * test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.3';
+export const SNAPSHOT_SCHEMA_VERSION = '1.4';
 export const SNAPSHOT_MAJOR = 1;
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
@@ -180,6 +181,12 @@ export const SnapshotDeployment = z.object({
    * every other unknown field is refused with 400 `unknown_parameter`. Set by platform admins.
    */
   extraParameters: z.array(z.string()).default([]),
+  /**
+   * Since 1.4. The deployment's own price version (createDeployment with a price or
+   * `fromCatalogue`): the same model costs differently on OpenAI, Azure or Bedrock. Overrides the
+   * model's price for attempts served here; null: the model's price.
+   */
+  price: SnapshotPrice.nullable().default(null),
 });
 
 export const SnapshotModel = z.object({

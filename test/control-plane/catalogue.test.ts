@@ -18,7 +18,14 @@ beforeAll(async () => {
     apiKey: 'sk-catalogue',
     defaultReply: {
       content: 'priced',
-      usage: { prompt_tokens: 12_345, completion_tokens: 678, total_tokens: 13_023, prompt_tokens_details: { cached_tokens: 2_000 } } as never,
+      // 300 of the 678 completion tokens were reasoning: billed as output, as the catalogue says.
+      usage: {
+        prompt_tokens: 12_345,
+        completion_tokens: 678,
+        total_tokens: 13_023,
+        prompt_tokens_details: { cached_tokens: 2_000 },
+        completion_tokens_details: { reasoning_tokens: 300 },
+      } as never,
     },
   });
   control = await startControlPlaneHarness();
@@ -41,6 +48,24 @@ const ok = (body: any, field: string) => {
   expect(body.data[field].__typename, JSON.stringify(body.data[field])).toMatch(/Success$/);
   return body.data[field].data;
 };
+
+/** A new team with a key, and an OpenAI SDK client on the data plane with that key. */
+async function teamClient(slug: string) {
+  const team = ok(
+    await control.gql('mutation($s: String!) { createTeam(input: { name: $s, slug: $s }) { __typename ... on MutationCreateTeamSuccess { data { id } } } }', {
+      s: slug,
+    }),
+    'createTeam',
+  );
+  const key = ok(
+    await control.gql(
+      'mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "k" }) { __typename ... on MutationCreateApiKeySuccess { data { secret } } } }',
+      { t: team.id },
+    ),
+    'createApiKey',
+  );
+  return { team, client: new OpenAI({ baseURL: `http://127.0.0.1:${data.port}/v1`, apiKey: key.secret, maxRetries: 0 }) };
+}
 
 describe('model catalogue', () => {
   it('catalogueModel shows what the catalogue has, in integer micro-USD', async () => {
@@ -78,19 +103,7 @@ describe('model catalogue', () => {
       contextWindow: 128000,
       currentPrice: { inputPerMillion: '2500000', outputPerMillion: '10000000', cachedInputPerMillion: '1250000' },
     });
-    const team = ok(
-      await control.gql('mutation { createTeam(input: { name: "Cat", slug: "cat" }) { __typename ... on MutationCreateTeamSuccess { data { id } } } }'),
-      'createTeam',
-    );
-    const key = ok(
-      await control.gql(
-        'mutation($t: ID!) { createApiKey(input: { teamId: $t, name: "k" }) { __typename ... on MutationCreateApiKeySuccess { data { secret } } } }',
-        { t: team.id },
-      ),
-      'createApiKey',
-    );
-
-    const client = new OpenAI({ baseURL: `http://127.0.0.1:${data.port}/v1`, apiKey: key.secret, maxRetries: 0 });
+    const { team, client } = await teamClient('cat');
     await waitFor(async () => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'price me' }] }).catch(() => undefined));
     const event = await waitFor(() => control.database.prisma.usageEvent.findFirst({ where: { teamId: team.id } }));
 
@@ -100,6 +113,56 @@ describe('model catalogue', () => {
     const exact = (10_345n * 2_500_000n + 2_000n * 1_250_000n + 678n * 10_000_000n + 999_999n) / 1_000_000n;
     expect(event.providerCostMicroUsd).toBe(exact);
     expect(event.costMicroUsd).toBe(exact);
+    expect(event.reasoningTokens).toBe(300);
+    expect(Math.abs(Number(exact) - catalogue.total_price * 1_000_000)).toBeLessThan(1);
+  });
+
+  it("a deployment from the catalogue bills at its provider's price, overriding the model's", async () => {
+    const providers = await control.gql('{ providers(kind: OPENAI) { edges { node { id } } } }');
+    const providerId = providers.data.providers.edges[0].node.id;
+    // Priced by hand at $1 / $2; its only deployment drained (weight 0), so the catalogue one serves.
+    const model = ok(
+      await control.gql(
+        `mutation($p: ID!) { createModel(input: { name: "mini-by-deployment", price: { inputPerMillion: 1000000, outputPerMillion: 2000000 },
+          deployments: [{ providerId: $p, upstreamModel: "gpt-4o", weight: 0 }] }) { __typename ... on MutationCreateModelSuccess { data { id } } } }`,
+        { p: providerId },
+      ),
+      'createModel',
+    );
+    const deployment = ok(
+      await control.gql(
+        `mutation($m: ID!, $p: ID!) { createDeployment(input: { modelId: $m, providerId: $p, upstreamModel: "gpt-4o-mini", fromCatalogue: true }) {
+          __typename ... on MutationCreateDeploymentSuccess { data { id currentPrice { inputPerMillion outputPerMillion cachedInputPerMillion deploymentId } } } } }`,
+        { m: model.id, p: providerId },
+      ),
+      'createDeployment',
+    );
+    expect(deployment.currentPrice).toEqual({
+      inputPerMillion: '150000',
+      outputPerMillion: '600000',
+      cachedInputPerMillion: '75000',
+      deploymentId: deployment.id,
+    });
+    const unknown = await control.gql(
+      `mutation($m: ID!, $p: ID!) { createDeployment(input: { modelId: $m, providerId: $p, upstreamModel: "mystery-model-9000", fromCatalogue: true }) {
+        __typename ... on ValidationError { issues { path message } } } }`,
+      { m: model.id, p: providerId },
+    );
+    expect(unknown.data.createDeployment.issues).toEqual([
+      { path: 'fromCatalogue', message: 'the catalogue has no price for openai model "mystery-model-9000"; give a price instead' },
+    ]);
+
+    const { team, client } = await teamClient('dep');
+    await waitFor(async () =>
+      client.chat.completions.create({ model: 'mini-by-deployment', messages: [{ role: 'user', content: 'price me' }] }).catch(() => undefined),
+    );
+    const event = await waitFor(() => control.database.prisma.usageEvent.findFirst({ where: { teamId: team.id } }));
+    const catalogue = calcPrice({ input_tokens: 12_345, cache_read_tokens: 2_000, output_tokens: 678 }, 'gpt-4o-mini', { providerId: 'openai' })!;
+    // 10,345 x $0.15 + 2,000 x $0.075 + 678 x $0.60 per million, rounded up once.
+    const exact = (10_345n * 150_000n + 2_000n * 75_000n + 678n * 600_000n + 999_999n) / 1_000_000n;
+    expect(event.deploymentId).toBe(deployment.id);
+    expect(event.priceVersion).not.toBeNull();
+    expect(event.providerCostMicroUsd).toBe(exact);
     expect(Math.abs(Number(exact) - catalogue.total_price * 1_000_000)).toBeLessThan(1);
   });
 

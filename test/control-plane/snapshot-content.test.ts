@@ -153,6 +153,8 @@ forEachDatabase((target) => {
           limits: { rpm: 10, tpm: 1000, maxParallel: 2 },
           timeouts: { connectMs: 1000, firstByteMs: 2000, totalMs: 30000, idleMs: 5000 },
           extraParameters: ['top_k', 'guided_json'],
+          // 1.4: no price of its own, so the model's applies.
+          price: null,
         },
       ],
       capabilities: { streaming: true, tools: false, embeddings: true },

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { priceInForce } from '../models/prices.ts';
 import type { Tx } from '../mutate.ts';
 import { CONFIG_FILE_VERSION, type ConfigBudget, type ConfigFile, SECTIONS } from './config-schema.ts';
 
@@ -34,7 +35,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
     db.model.findMany({
       include: {
         deployments: { include: { provider: { select: { name: true } } } },
-        prices: { where: { effectiveFrom: { lte: now } }, orderBy: [{ effectiveFrom: 'desc' }, { createdAt: 'desc' }], take: 1 },
+        prices: priceInForce({ deploymentId: null }, now),
         fallbackChain: { select: { name: true } },
       },
     }),

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { FORBIDDEN_REQUEST_FIELDS } from '../../../shared/openai/chat-request.ts';
+import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { NotFoundError } from '../errors.ts';
 import { defined, id, Limits, limitColumns } from '../fields.ts';
+import { PriceInput } from '../models/prices.ts';
 import { runMutation, type Tx } from '../mutate.ts';
 import { findProviderForChange } from '../providers/providers.ts';
 import { validate } from '../validate.ts';
+import { createDeploymentPrice } from './deployment-price.ts';
 
 const timeoutMs = z.number().int().min(100, 'timeouts are at least 100 ms').max(3_600_000, 'timeouts are at most one hour');
 
@@ -41,6 +44,10 @@ export const DeploymentFields = z.object({
   limits: Limits.nullish(),
   timeouts: Timeouts.nullish(),
   extraParameters: ExtraParameters.nullish(),
+  /** The deployment's own first price version (deployment-price.ts), overriding the model's. */
+  price: PriceInput.nullish(),
+  /** Take the deployment's price from the catalogue, for its provider kind and upstream model. */
+  fromCatalogue: z.boolean().nullish(),
 });
 
 export const CreateDeploymentInput = DeploymentFields.extend({ modelId: id });
@@ -85,6 +92,7 @@ export async function createDeployment(ctx: GraphQLContext, input: unknown) {
     const provider = await findProviderForChange(ctx, tx, data.providerId);
     if (!(await tx.model.findUnique({ where: { id: data.modelId }, select: { id: true } }))) throw new NotFoundError('Model', data.modelId);
     const deployment = await tx.deployment.create({ data: { modelId: data.modelId, ...deploymentColumns(data) } });
+    await createDeploymentPrice(tx, deployment, data, provider.kind as ProviderKind, 'fromCatalogue');
     return { result: deployment, audit: { entity: 'Deployment', entityId: deployment.id, teamId: provider.teamId, changes: data } };
   });
 }

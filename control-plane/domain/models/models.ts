@@ -3,6 +3,7 @@ import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin } from '../access.ts';
 import { lookupCatalogue } from '../catalogue/catalogue.ts';
+import { createDeploymentPrice } from '../deployments/deployment-price.ts';
 import { DeploymentFields, deploymentColumns } from '../deployments/deployments.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { checkReferences, defined, id, modelName } from '../fields.ts';
@@ -95,11 +96,15 @@ export async function createModel(ctx: GraphQLContext, input: unknown) {
           maxOutputTokens: data.maxOutputTokens ?? null,
           ...capabilityColumns(data.capabilities),
           fallbackChainId: data.fallbackChainId ?? null,
-          deployments: { create: data.deployments.map(deploymentColumns) },
           prices: data.price ? { create: priceColumns(data.price) } : undefined,
         },
       }),
     );
+    const kinds = new Map((await tx.provider.findMany({ where: { id: { in: providerIds } }, select: { id: true, kind: true } })).map((p) => [p.id, p.kind]));
+    for (const [index, fields] of data.deployments.entries()) {
+      const deployment = await tx.deployment.create({ data: { modelId: model.id, ...deploymentColumns(fields) } });
+      await createDeploymentPrice(tx, deployment, fields, kinds.get(fields.providerId) as ProviderKind, `deployments.${index}.fromCatalogue`);
+    }
     return { result: model, audit: { entity: 'Model', entityId: model.id, teamId: null, changes: data } };
   });
 }

@@ -24,29 +24,64 @@ export function priceColumns(price: z.infer<typeof PriceInput>, effectiveFrom?: 
   };
 }
 
+/**
+ * The Prisma arguments that select the price version in force at `now`: the latest effectiveFrom
+ * at or before it, the latest created among equals (so a correction wins). One rule for the
+ * snapshot, config export, GraphQL and `rerate`.
+ */
+export function inForce(now: Date) {
+  return {
+    where: { effectiveFrom: { lte: now } },
+    orderBy: [{ effectiveFrom: 'desc' as const }, { createdAt: 'desc' as const }],
+    take: 1,
+  };
+}
+
+/** `inForce(now)` for one owner: a model's own prices (`deploymentId: null`) or a deployment's. */
+export function priceInForce(owner: { modelId?: string; deploymentId: string | null }, now = new Date()) {
+  const query = inForce(now);
+  return { ...query, where: { ...query.where, ...owner } };
+}
+
 // A little slack for clocks: "now" sent by a client arrives a moment later.
 const PAST_TOLERANCE_MS = 60_000;
 
-export const SetModelPriceInput = z.object({
-  modelId: id,
-  price: PriceInput,
-  effectiveFrom: z
-    .date()
-    .nullish()
-    .refine((d) => !d || d.getTime() >= Date.now() - PAST_TOLERANCE_MS, 'effectiveFrom cannot be in the past: price history is never rewritten'),
-});
+export const SetModelPriceInput = z
+  .object({
+    modelId: id,
+    /** A price version of this deployment (of the model) only, overriding the model's. */
+    deploymentId: id.nullish(),
+    price: PriceInput,
+    effectiveFrom: z.date().nullish(),
+    /**
+     * A correction of a past price: `effectiveFrom` may then lie in the past. The new version wins
+     * over the one it corrects from then on (the latest created among equal or earlier starts);
+     * stored usage keeps its cost until `rerate` recomputes it.
+     */
+    correction: z.boolean().nullish(),
+  })
+  .refine((d) => d.correction || !d.effectiveFrom || d.effectiveFrom.getTime() >= Date.now() - PAST_TOLERANCE_MS, {
+    path: ['effectiveFrom'],
+    message: 'effectiveFrom cannot be in the past: price history is never rewritten (a correction says `correction: true`, then `rerate` applies it)',
+  });
 
 /**
- * Adds a price version that takes effect at `effectiveFrom` (default now). Versions are never
- * changed or deleted, so past usage keeps the price it ran under; a future version reaches the
- * snapshot when its time comes (the publisher schedules that compile).
+ * Adds a price version that takes effect at `effectiveFrom` (default now), for the model or one
+ * of its deployments. Versions are never changed or deleted, so past usage keeps the price it ran
+ * under until a `rerate`; a future version reaches the snapshot when its time comes (the
+ * publisher schedules that compile).
  */
 export async function setModelPrice(ctx: GraphQLContext, input: unknown) {
   requirePlatformAdmin(ctx.principal);
   const data = validate(SetModelPriceInput, input);
   return runMutation(ctx, 'setModelPrice', async (tx) => {
     if (!(await tx.model.findUnique({ where: { id: data.modelId }, select: { id: true } }))) throw new NotFoundError('Model', data.modelId);
-    const price = await tx.modelPrice.create({ data: { modelId: data.modelId, ...priceColumns(data.price, data.effectiveFrom ?? new Date()) } });
+    if (data.deploymentId && !(await tx.deployment.findFirst({ where: { id: data.deploymentId, modelId: data.modelId }, select: { id: true } }))) {
+      throw new NotFoundError('Deployment', data.deploymentId);
+    }
+    const price = await tx.modelPrice.create({
+      data: { modelId: data.modelId, deploymentId: data.deploymentId ?? null, ...priceColumns(data.price, data.effectiveFrom ?? new Date()) },
+    });
     return { result: price, audit: { entity: 'ModelPrice', entityId: price.id, teamId: null, changes: data } };
   });
 }

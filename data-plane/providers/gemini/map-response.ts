@@ -39,6 +39,7 @@ export function geminiTokenCounts(usage: GeminiUsage): TokenCounts {
     promptTokens: (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0),
     completionTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
     cachedTokens: usage.cachedContentTokenCount ?? 0,
+    reasoningTokens: usage.thoughtsTokenCount ?? 0,
   };
 }
 

@@ -15,6 +15,8 @@ interface Usage {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Part of completionTokens (Gemini's thoughtsTokenCount), shown as OpenAI's reasoning_tokens. */
+  reasoningTokens?: number;
 }
 
 interface ToolCall {
@@ -55,7 +57,12 @@ const FORECAST = [
   { location: 'Berlin', temperature: -9, condition: 'snowy' },
 ];
 
-const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0): Usage => ({ promptTokens, completionTokens, cachedTokens });
+const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0, reasoningTokens?: number): Usage => ({
+  promptTokens,
+  completionTokens,
+  cachedTokens,
+  ...(reasoningTokens === undefined ? {} : { reasoningTokens }),
+});
 
 const WHOLE: RecordedCase[] = [
   {
@@ -90,7 +97,7 @@ const WHOLE: RecordedCase[] = [
     file: 'gemini/recorded/text.json',
     content: 'Hello! How can I help you today?',
     finishReason: 'stop',
-    usage: usage(9, 43),
+    usage: usage(9, 43, 0, 34),
     id: 'bzlXaa_EE_aHqtsPi_zw8Ao',
     model: 'gemini-2.5-flash',
   },
@@ -102,7 +109,7 @@ const WHOLE: RecordedCase[] = [
     content: null,
     finishReason: 'tool_calls',
     toolCalls: [{ name: 'weather', args: { location: 'San Francisco' } }],
-    usage: usage(29, 15 + 893),
+    usage: usage(29, 15 + 893, 0, 893),
     model: 'gemini-3-pro-preview',
   },
 ];
@@ -251,6 +258,7 @@ const wireUsage = (u: Usage) => ({
   completion_tokens: u.completionTokens,
   total_tokens: u.promptTokens + u.completionTokens,
   prompt_tokens_details: { cached_tokens: u.cachedTokens },
+  ...(u.reasoningTokens ? { completion_tokens_details: { reasoning_tokens: u.reasoningTokens } } : {}),
 });
 
 describe.each(WHOLE)('recorded $file', (c) => {
