@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisUrlSetting } from '../shared/bus/redis-url-setting.ts';
 import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
 import { SECRET_KEY_KDFS } from '../shared/crypto/secret-keys.ts';
 
@@ -9,8 +10,8 @@ const ControlPlaneEnv = z
     HOST: z.string().min(1).default('127.0.0.1'),
     /** PostgreSQL; unset means the embedded PGlite under TOLLGATE_DATA_DIR. */
     DATABASE_URL: z.url().optional(),
-    /** Redis; unset means the in-process bus (both planes in one process). */
-    REDIS_URL: z.url().optional(),
+    /** Redis; unset means the in-process bus (both planes in one process). `redis+cluster://` names a cluster. */
+    REDIS_URL: redisUrlSetting,
     TOLLGATE_BUS_PREFIX: z.string().min(1).default('tollgate'),
     TOLLGATE_DATA_DIR: z.string().min(1).default('.tollgate'),
     /** Comma-separated `id:base64key`, the first current. Unset: generated under the data dir. */

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
 import type { Bus } from '../shared/bus/bus.ts';
+import type { RedisClient } from '../shared/bus/redis-client.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import type { DegradedMode } from '../shared/events/heartbeat.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
@@ -178,12 +178,12 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     (options.redisUrl
       ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis' })
       : createMemoryMoneyStore());
-  const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as Redis, keyPrefix) : createMemoryIdempotencyStore();
+  const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as RedisClient, keyPrefix) : createMemoryIdempotencyStore();
   // The response cache lives where the money does: shared in Redis, or bounded in this process.
   const cacheMetrics = createCacheMetrics(metrics.registry, () => cacheStore.bytes());
   const cacheStore: CacheStore =
     'redis' in moneyStore
-      ? createRedisCacheStore(moneyStore.redis as Redis, keyPrefix, cacheMetrics)
+      ? createRedisCacheStore(moneyStore.redis as RedisClient, keyPrefix, cacheMetrics)
       : createMemoryCacheStore(options.cacheMemoryBytes ?? DEFAULT_CACHE_MEMORY_BYTES, cacheMetrics);
   const money = createMoneyGuard({
     store: moneyStore,

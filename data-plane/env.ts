@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisUrlSetting } from '../shared/bus/redis-url-setting.ts';
 import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
 import { SECRET_KEY_KDFS, type SecretKeyKdf } from '../shared/crypto/secret-keys.ts';
 import { parseAllowedRanges } from './providers/address-guard.ts';
@@ -15,8 +16,8 @@ const positiveInt = z.coerce.number().int().positive();
 const DataPlaneEnv = z.object({
   DATA_PLANE_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** Unset: the in-process bus (only useful when the control plane runs in the same process). */
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Unset: the in-process bus (only useful when the control plane runs in the same process). `redis+cluster://` names a cluster. */
+  REDIS_URL: redisUrlSetting,
   TOLLGATE_BUS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/)

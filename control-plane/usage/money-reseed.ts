@@ -1,6 +1,13 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
-import { budgetCounterName, creditsCounterName, type MoneyCounterSeed, type MoneyEpochStore } from '../../shared/money/money-counters.ts';
+import {
+  budgetCounterName,
+  creditsCounterName,
+  type MoneyCounterSeed,
+  type MoneyEpochStore,
+  modelCounterGroup,
+  teamCounterGroup,
+} from '../../shared/money/money-counters.ts';
 import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
 import { readSpend, type SpendCell } from './spend-counters.ts';
 
@@ -14,22 +21,36 @@ const COUNTER_GRACE_MS = 35 * 86_400_000;
  */
 export async function moneySeeds(prisma: PrismaClient, now: number): Promise<MoneyCounterSeed[]> {
   const budgets = await prisma.budget.findMany({ select: { scope: true, scopeId: true, period: true } });
-  const cells = new Map<string, SpendCell & { counter: string; expiresAtMs: number | null }>();
+  // A key's counters sit in its team's counter group (one Redis Cluster slot); a model's in its own.
+  const keyIds = budgets.filter((b) => b.scope === 'key').map((b) => b.scopeId);
+  const keyTeams = new Map(
+    keyIds.length === 0
+      ? []
+      : (await prisma.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, teamId: true } })).map((k) => [k.id, k.teamId]),
+  );
+  const cells = new Map<string, SpendCell & { counter: string; group: string; expiresAtMs: number | null }>();
   for (const b of budgets) {
     const period = b.period as BudgetPeriod;
     const scope = b.scope as SpendCell['scope'];
     const current = periodOf(period, now);
     const counter = budgetCounterName(scope, b.scopeId, period, current.key);
     const expiresAtMs = current.endsAtMs === null ? null : current.endsAtMs + COUNTER_GRACE_MS;
-    cells.set(counter, { scope, scopeId: b.scopeId, period, periodStart: periodStart(period, now), counter, expiresAtMs });
+    const group = scope === 'model' ? modelCounterGroup(b.scopeId) : teamCounterGroup(scope === 'team' ? b.scopeId : (keyTeams.get(b.scopeId) ?? ''));
+    cells.set(counter, { scope, scopeId: b.scopeId, period, periodStart: periodStart(period, now), counter, group, expiresAtMs });
   }
   const spend = await readSpend(prisma, [...cells.values()]);
-  const seeds: MoneyCounterSeed[] = [...cells.values()].map((c) => ({ counter: c.counter, spentMicroUsd: Number(spend(c)), expiresAtMs: c.expiresAtMs }));
+  const seeds: MoneyCounterSeed[] = [...cells.values()].map((c) => ({
+    counter: c.counter,
+    group: c.group,
+    spentMicroUsd: Number(spend(c)),
+    expiresAtMs: c.expiresAtMs,
+  }));
   const credits = await prisma.usageSpend.findMany({
     where: { scope: 'team', period: 'total', periodStart: new Date(0), creditMicroUsd: { gt: 0n } },
     select: { scopeId: true, creditMicroUsd: true },
   });
-  for (const c of credits) seeds.push({ counter: creditsCounterName(c.scopeId), spentMicroUsd: Number(c.creditMicroUsd), expiresAtMs: null });
+  for (const c of credits)
+    seeds.push({ counter: creditsCounterName(c.scopeId), group: teamCounterGroup(c.scopeId), spentMicroUsd: Number(c.creditMicroUsd), expiresAtMs: null });
   return seeds.filter((s) => s.spentMicroUsd > 0);
 }
 

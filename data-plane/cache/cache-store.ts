@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import type { RedisClient } from '../../shared/bus/redis-client.ts';
 import type { RecordedResponse } from '../request/recording-exchange.ts';
 
 /** A kept answer, as every data plane reads it back. */
@@ -66,7 +66,7 @@ export function createMemoryCacheStore(maxBytes: number, events: CacheStoreEvent
 const REDIS_TIMEOUT_MS = 250;
 
 /** On the money store's connection (no offline queue: a command fails at once while Redis is down). */
-export function createRedisCacheStore(redis: Redis, prefix: string, events: CacheStoreEvents): CacheStore {
+export function createRedisCacheStore(redis: RedisClient, prefix: string, events: CacheStoreEvents): CacheStore {
   const name = (key: string) => `${prefix}:cache:${key}`;
   const bounded = <T>(command: () => Promise<T>): Promise<T> => {
     if (redis.status !== 'ready') return Promise.reject(new Error(`Redis is ${redis.status}`));

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/bus/redis-client.ts';
 import { redisReady } from './redis-ready.ts';
 
 /** A completed response as it is replayed: JSON, or the SSE frames in order. */
@@ -52,7 +52,7 @@ export function createMemoryIdempotencyStore(now: () => number = Date.now): Idem
   };
 }
 
-export function createRedisIdempotencyStore(redis: Redis, prefix: string): IdempotencyStore {
+export function createRedisIdempotencyStore(redis: RedisClient, prefix: string): IdempotencyStore {
   const name = (key: string) => `${prefix}:idem:${key}`;
   return {
     async begin(key, bodyHash, ttlMs) {

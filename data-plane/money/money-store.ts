@@ -14,6 +14,11 @@ export type RateScope = 'key' | 'team' | 'deployment';
 export interface RateCheck {
   /** Store-relative counter name, e.g. `rl:team:<id>:tpm`. */
   counter: string;
+  /**
+   * The counter group (shared/money/money-counters.ts): counters of one group share a Redis
+   * Cluster slot and are admitted atomically. Unset: the counter is a group of its own.
+   */
+  group?: string;
   scope: RateScope;
   kind: RateKind;
   limit: number;
@@ -24,6 +29,8 @@ export interface RateCheck {
 export interface BudgetCheck {
   /** Store-relative counter name, e.g. `budget:team:<id>:monthly:2026-11` or `credits:team:<id>`. */
   counter: string;
+  /** As RateCheck.group. */
+  group?: string;
   /** Names the budget in the 429 message, e.g. `team budget b1 (monthly)`. */
   label: string;
   /** Integer micro-USD; null never blocks (soft budgets count, and alert, but never reject). */
@@ -90,7 +97,8 @@ export interface MoneyStore {
    * outage, replayed when it is back), idempotent by id. Pass `rates: []`.
    */
   charge(admission: Admission, actual: Settlement): Promise<void>;
-  budgetCounter(counter: string): Promise<BudgetCounter>;
+  /** A budget counter by name and group (RateCheck.group), as the admissions named it. */
+  budgetCounter(counter: string, group?: string): Promise<BudgetCounter>;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { periodOf } from '../../shared/budgets/periods.ts';
-import { budgetCounterName, creditsCounterName } from '../../shared/money/money-counters.ts';
+import { budgetCounterName, creditsCounterName, deploymentCounterGroup, modelCounterGroup, teamCounterGroup } from '../../shared/money/money-counters.ts';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
@@ -98,10 +98,11 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
 export function planAdmission(input: AdmissionInput): { admission: Admission; bounds: RequestBounds } {
   const bounds = requestBounds(input);
   const { apiKey, deployment } = input;
+  const teamGroup = teamCounterGroup(apiKey.team.id);
   const rates: RateCheck[] = [
-    ...rateChecks('key', apiKey.key.id, apiKey.key.limits, bounds.rateTokens),
-    ...rateChecks('team', apiKey.team.id, apiKey.plan?.limits ?? null, bounds.rateTokens),
-    ...(deployment ? rateChecks('deployment', deployment.deployment.id, deployment.deployment.limits, bounds.rateTokens) : []),
+    ...rateChecks('key', apiKey.key.id, teamGroup, apiKey.key.limits, bounds.rateTokens),
+    ...rateChecks('team', apiKey.team.id, teamGroup, apiKey.plan?.limits ?? null, bounds.rateTokens),
+    ...(deployment ? deploymentRateChecks(deployment, bounds.rateTokens) : []),
   ];
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
@@ -115,6 +116,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
     if (existing && (limit === null || (existing.limit !== null && existing.limit <= limit))) continue;
     byCounter.set(counter, {
       counter,
+      group: budget.scope === 'model' ? modelCounterGroup(scopeId) : teamGroup,
       label: `${budget.scope} budget ${budget.id} (${budget.period})`,
       limit,
       amount: bounds.maxCostMicroUsd,
@@ -127,6 +129,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   if (apiKey.plan?.billing === 'prepaid' && !bounds.byok) {
     budgets.push({
       counter: creditsCounterName(apiKey.team.id),
+      group: teamGroup,
       label: `prepaid credits of team ${apiKey.team.id}`,
       limit: apiKey.team.creditsGrantedMicroUsd,
       amount: bounds.maxCostMicroUsd,
@@ -169,15 +172,18 @@ export function hasDeploymentLimits({ deployment: { limits } }: CompiledTarget):
 /** A deployment's own rpm / tpm / parallel for one attempt; null when it sets none (nothing to ask the store). */
 export function deploymentAdmission(target: CompiledTarget, rateTokens: () => number, admissionId: string, reservationTtlMs: number): Admission | null {
   if (!hasDeploymentLimits(target)) return null;
-  return { id: admissionId, rates: rateChecks('deployment', target.deployment.id, target.deployment.limits, rateTokens()), budgets: [], reservationTtlMs };
+  return { id: admissionId, rates: deploymentRateChecks(target, rateTokens()), budgets: [], reservationTtlMs };
 }
 
-function rateChecks(scope: RateScope, id: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {
+const deploymentRateChecks = (target: CompiledTarget, tokens: number) =>
+  rateChecks('deployment', target.deployment.id, deploymentCounterGroup(target.deployment.id), target.deployment.limits, tokens);
+
+function rateChecks(scope: RateScope, id: string, group: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {
   if (!limits) return [];
   const checks: RateCheck[] = [];
-  if (limits.rpm !== null) checks.push({ counter: `rl:${scope}:${id}:rpm`, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
+  if (limits.rpm !== null) checks.push({ counter: `rl:${scope}:${id}:rpm`, group, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
   // A request bigger than the whole limit still runs once the bucket is full, never sooner.
-  if (limits.tpm !== null) checks.push({ counter: `rl:${scope}:${id}:tpm`, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
-  if (limits.maxParallel !== null) checks.push({ counter: `rl:${scope}:${id}:parallel`, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
+  if (limits.tpm !== null) checks.push({ counter: `rl:${scope}:${id}:tpm`, group, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
+  if (limits.maxParallel !== null) checks.push({ counter: `rl:${scope}:${id}:parallel`, group, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
   return checks;
 }

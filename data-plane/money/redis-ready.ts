@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../shared/bus/redis-client.ts';
 
 /**
  * Waits up to `timeoutMs` for a connection made without an offline queue to be ready (a command
  * sent while it connects would fail at once), then fails like any unreachable Redis.
  */
-export async function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+export async function redisReady(redis: RedisClient, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

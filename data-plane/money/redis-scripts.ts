@@ -19,13 +19,18 @@
  *                                     from its ledger (shared/money/money-counters.ts); while
  *                                     it is missing an admit that requires it refuses the whole
  *                                     batch with {unseeded = true}
- * A single Redis (or a primary with replicas) is assumed: the keys of one request are not
- * hash-tagged into one Cluster slot.
+ * On a Redis Cluster every key also carries its counter group as a hash tag and the epoch has
+ * a copy per slot (shared/money/redis-money-keys.ts); a script call only ever touches one slot.
+ *
+ * The caller passes every key in full: KEYS[1] is the epoch key of the call's slot (it routes
+ * the call in a cluster; settle does not read it), KEYS[2..] the counters the batch names, declared
+ * so that Redis checks they share the slot. The `:exp` and `:amt` companions of a budget counter
+ * and the `res`/`charged` markers are derived from declared names or built by the caller with the
+ * same hash tag.
  */
 
 const COMMON = `
-local pre = ARGV[1]
-local batch = cjson.decode(ARGV[2])
+local batch = cjson.decode(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local W = 60000
@@ -36,7 +41,7 @@ local function admit(p)
   local states = {}
   local newTats = {}
   for i, r in ipairs(p.rates) do
-    local key = pre .. r.counter
+    local key = r.key
     if r.kind == 'parallel' then
       redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
       if redis.call('ZCARD', key) + r.cost > r.limit then
@@ -57,7 +62,7 @@ local function admit(p)
   end
   local used = {}
   for i, b in ipairs(p.budgets) do
-    local key = pre .. b.counter
+    local key = b.key
     local expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
     for _, id in ipairs(expired) do
       local amt = tonumber(redis.call('HGET', key .. ':amt', id) or '0')
@@ -74,9 +79,9 @@ local function admit(p)
     end
   end
   local expiry = now + p.ttl
-  redis.call('SET', pre .. 'res:' .. p.id, '1', 'PX', 86400000)
+  redis.call('SET', p.mark, '1', 'PX', 86400000)
   for i, r in ipairs(p.rates) do
-    local key = pre .. r.counter
+    local key = r.key
     if r.kind == 'parallel' then
       redis.call('ZADD', key, expiry, p.id)
       redis.call('PEXPIRE', key, p.ttl)
@@ -85,7 +90,7 @@ local function admit(p)
     end
   end
   for i, b in ipairs(p.budgets) do
-    local key = pre .. b.counter
+    local key = b.key
     if b.amount ~= 0 then redis.call('HINCRBY', key, 'reserved', b.amount) end
     redis.call('ZADD', key .. ':exp', expiry, p.id)
     redis.call('HSET', key .. ':amt', p.id, b.amount)
@@ -97,7 +102,7 @@ local function admit(p)
   end
   return ({ok = true, states = states, used = used})
 end
-if ARGV[3] == '1' and redis.call('EXISTS', pre .. 'money:epoch') == 0 then
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then
   return cjson.encode({unseeded = true})
 end
 local out = {}
@@ -107,18 +112,19 @@ return cjson.encode(out)
 
 export const SETTLE_SCRIPT = `${COMMON}
 local function settle(p)
-  -- Idempotent: a settle applies while its admission is open; a charge (no admission in Redis)
-  -- applies once per id.
+  -- Idempotent: a settle applies while its admission is open (p.mark: its res key); a charge
+  -- (no admission in Redis) applies once per id (p.mark: its charged key).
   if p.charge then
-    if not redis.call('SET', pre .. 'charged:' .. p.id, '1', 'NX', 'PX', 86400000) then return 0 end
-  elseif redis.call('DEL', pre .. 'res:' .. p.id) == 0 then
+    if not redis.call('SET', p.mark, '1', 'NX', 'PX', 86400000) then return 0 end
+  elseif redis.call('DEL', p.mark) == 0 then
     return 0
   end
   for _, r in ipairs(p.rates) do
-    local key = pre .. r.counter
+    local key = r.key
     if r.kind == 'parallel' then
       redis.call('ZREM', key, p.id)
-    elseif r.kind == 'tpm' and r.delta ~= 0 then
+    elseif r.delta ~= 0 then
+      -- tpm: the estimate corrected; rpm and tpm: an admission undone (a later slot refused it)
       local tat = tonumber(redis.call('GET', key) or 'nil')
       if tat then
         local nt = tat + r.delta * (W / r.limit)
@@ -128,7 +134,7 @@ local function settle(p)
     end
   end
   for _, b in ipairs(p.budgets) do
-    local key = pre .. b.counter
+    local key = b.key
     local amt = redis.call('HGET', key .. ':amt', p.id)
     if amt then
       if tonumber(amt) ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - tonumber(amt)) end

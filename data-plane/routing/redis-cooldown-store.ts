@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisClient } from '../../shared/bus/redis-client.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
 import type { Logger } from '../logger.ts';
 import { type CooldownPolicy, type CooldownReason, type CooldownStore, createMemoryCooldownStore } from './cooldown.ts';
 
 export interface RedisCooldownOptions {
   /** An ioredis client of its own, or a URL to open one. */
-  redis: Redis | string;
+  redis: RedisClient | string;
   prefix?: string;
   policy?: Partial<CooldownPolicy>;
   logger: Logger;
@@ -27,7 +27,7 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
   // Commands queue while (re)connecting, so a cooldown found right at start-up is not lost; reads
   // never wait longer than refreshTimeoutMs, and maxRetriesPerRequest: 1 flushes the queue with
   // errors at each failed reconnect, so an outage cannot pile commands up.
-  const redis = typeof options.redis === 'string' ? new Redis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
+  const redis = typeof options.redis === 'string' ? connectRedis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
   redis.on('error', () => {}); // reported through failed commands below, once per outage
   const refreshIntervalMs = options.refreshIntervalMs ?? 500;
   const refreshTimeoutMs = options.refreshTimeoutMs ?? 50;
@@ -51,16 +51,13 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
     },
   });
 
+  // One command pair per deployment, sent together (no MULTI or pipeline: in a cluster the
+  // deployments' keys live on different nodes).
   async function read(ids: string[]): Promise<void> {
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.get(names.cooldownKey(id)).pttl(names.cooldownKey(id));
-    const results = (await pipeline.exec()) ?? [];
-    for (let i = 0; i < ids.length; i++) {
-      const [getError, reason] = results[2 * i] ?? [];
-      const [ttlError, ttl] = results[2 * i + 1] ?? [];
-      if (getError || ttlError) throw getError ?? ttlError;
-      if (typeof ttl === 'number' && ttl > 0) local.learn(ids[i], ttl, reason === 'rate_limit' ? 'rate_limit' : ('failures' satisfies CooldownReason));
-    }
+    const results = await Promise.all(ids.map((id) => Promise.all([redis.get(names.cooldownKey(id)), redis.pttl(names.cooldownKey(id))])));
+    results.forEach(([reason, ttl], i) => {
+      if (ttl > 0) local.learn(ids[i], ttl, reason === 'rate_limit' ? 'rate_limit' : ('failures' satisfies CooldownReason));
+    });
     reportRecovery();
   }
 

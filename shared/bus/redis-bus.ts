@@ -1,11 +1,12 @@
-import { Redis } from 'ioredis';
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
 import { createRedisMoneyEpoch } from '../money/redis-money-epoch.ts';
 import type { Bus, BusPersistence, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
+import { connectRedis, type RedisClient } from './redis-client.ts';
 
 export interface RedisBusOptions {
+  /** One server (`redis://`) or a cluster (`redis+cluster://host:port,...`: shared/bus/redis-client.ts). */
   url: string;
   /** Namespaces every key, so several deployments (or test runs) can share one Redis. */
   prefix?: string;
@@ -30,13 +31,14 @@ const RETRY_DELAY_MS = 500;
 // Store only a newer version, and announce it, atomically: two control planes racing can
 // never move the stored snapshot backwards. ARGV[4] = '1' replaces whatever is stored (the
 // publisher heals an invalid stored snapshot that way); a version that is not a number counts as 0.
+// The channel is an argument, not a key: in a cluster PUBLISH reaches every node whatever the slot.
 const PUBLISH_SNAPSHOT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
 if ARGV[4] ~= '1' and current >= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2], 'sig', ARGV[3])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'delta', ARGV[5], 'deltasig', ARGV[6]) end
-redis.call('PUBLISH', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[7], ARGV[1])
 return 1`;
 
 type StreamEntries = [id: string, fields: string[]][];
@@ -53,9 +55,9 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   const maxDeliveries = options.maxDeliveries ?? 5;
   const trimIntervalMs = options.trimIntervalMs ?? 60_000;
   const onError = options.onConnectionError ?? (() => undefined);
-  const connect = () => new Redis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false }).on('error', onError);
+  const connect = () => connectRedis(options.url, { maxRetriesPerRequest: 3, lazyConnect: false }).on('error', onError);
   const commands = connect();
-  const connections: Redis[] = [commands];
+  const connections: RedisClient[] = [commands];
 
   /** Creates the consumer group (and stream) unless it exists; true when it was created now. */
   async function ensureGroup(): Promise<boolean> {
@@ -100,15 +102,15 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
       const stored = await commands.eval(
         PUBLISH_SNAPSHOT,
-        2,
+        1,
         names.snapshotKey,
-        names.snapshotChannel,
         String(snapshot.version),
         snapshot.json,
         snapshot.signature ?? '',
         publishOptions?.replace ? '1' : '0',
         snapshot.delta?.json ?? '',
         snapshot.delta?.signature ?? '',
+        names.snapshotChannel,
       );
       return Number(stored) === 1;
     },

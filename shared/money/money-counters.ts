@@ -15,6 +15,16 @@ export const budgetCounterName = (scope: BudgetScope, scopeId: string, period: B
 export const creditsCounterName = (teamId: string) => `credits:team:${teamId}`;
 
 /**
+ * Counter groups: the counters one Redis Cluster slot holds together (shared/money/redis-money-keys.ts).
+ * A team's rate limits, budgets and credits and those of its keys form one group, so the usual
+ * admission (key + team) is one atomic script; a deployment's limits and a model's budgets, shared
+ * by every team, are groups of their own.
+ */
+export const teamCounterGroup = (teamId: string) => `t:${teamId}`;
+export const deploymentCounterGroup = (deploymentId: string) => `d:${deploymentId}`;
+export const modelCounterGroup = (modelId: string) => `m:${modelId}`;
+
+/**
  * String: set by the control plane once it has written its ledger's spend into the counters.
  * Missing (Redis restarted empty, failed over, flushed): the counters cannot be trusted, and the
  * data planes stay on their local share until it is back (docs/money.md, "Redis restarted empty").
@@ -24,6 +34,8 @@ export const MONEY_EPOCH_KEY = 'money:epoch';
 /** One counter the control plane re-seeds: its spend from the ledger, and when it may expire. */
 export interface MoneyCounterSeed {
   counter: string;
+  /** Its counter group (teamCounterGroup...), which places it in a Redis Cluster. */
+  group: string;
   spentMicroUsd: number;
   expiresAtMs: number | null;
 }

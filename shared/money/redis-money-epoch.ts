@@ -1,35 +1,76 @@
-import type { Redis } from 'ioredis';
-import { MONEY_EPOCH_KEY, type MoneyCounterSeed, type MoneyEpochStore } from './money-counters.ts';
+import type { Cluster } from 'ioredis';
+import { isCluster, type RedisClient } from '../bus/redis-client.ts';
+import type { MoneyCounterSeed, MoneyEpochStore } from './money-counters.ts';
+import { moneyKeys } from './redis-money-keys.ts';
 
 /**
- * Raises each counter's spent to at least the ledger's, then sets the epoch, atomically, so no
- * data plane sees the epoch before the counters. ARGV[1] the prefix (with its colon), ARGV[2] a
- * JSON list of {counter, spent, expiresAt}.
+ * Raises each counter's spent to at least the ledger's, then sets the epoch (KEYS[1]), atomically,
+ * so no data plane sees the epoch before the counters. KEYS[2..] the counters (one slot in a
+ * cluster), ARGV[1] a JSON list of {spent, expiresAt} in the same order.
  */
 const RESEED_SCRIPT = `
-local pre = ARGV[1]
-local seeds = cjson.decode(ARGV[2])
-for _, s in ipairs(seeds) do
-  local key = pre .. s.counter
+local seeds = cjson.decode(ARGV[1])
+for i, s in ipairs(seeds) do
+  local key = KEYS[i + 1]
   local spent = tonumber(redis.call('HGET', key, 'spent') or '0')
   if s.spent > spent then redis.call('HSET', key, 'spent', s.spent) end
   if s.expiresAt > 0 then redis.call('PEXPIREAT', key, s.expiresAt) end
 end
 local t = redis.call('TIME')
-redis.call('SET', pre .. '${MONEY_EPOCH_KEY}', t[1] .. '.' .. t[2])
+redis.call('SET', KEYS[1], t[1] .. '.' .. t[2])
 return #seeds
 `;
 
-/** The control plane's side of the money epoch, on the bus's Redis connection. */
-export function createRedisMoneyEpoch(redis: Redis, prefix: string): MoneyEpochStore {
-  const pre = `${prefix}:`;
+const SLOTS = 16384;
+
+/**
+ * The control plane's side of the money epoch, on the bus's Redis connection. In a cluster each
+ * slot has its own epoch key: the seeds of a slot and its epoch are written by one script, then
+ * the epoch of every slot without seeds; `present` checks one slot of every master (a master that
+ * restarted empty lost all of its slots' epochs).
+ */
+export function createRedisMoneyEpoch(redis: RedisClient, prefix: string): MoneyEpochStore {
+  const keys = moneyKeys(prefix, isCluster(redis));
+
+  async function reseedSlot(epochKey: string, seeds: readonly MoneyCounterSeed[]) {
+    const json = JSON.stringify(seeds.map((s) => ({ spent: s.spentMicroUsd, expiresAt: s.expiresAtMs ?? 0 })));
+    await redis.eval(RESEED_SCRIPT, seeds.length + 1, epochKey, ...seeds.map((s) => keys.counter(s.group, s.counter)), json);
+  }
+
   return {
     async present() {
-      return (await redis.exists(pre + MONEY_EPOCH_KEY)) === 1;
+      if (!keys.cluster) return (await redis.exists(keys.epochOfSlot(0))) === 1;
+      const slots = masterSlots(redis as Cluster);
+      const found = await Promise.all(slots.map((slot) => redis.exists(keys.epochOfSlot(slot))));
+      return found.every((n) => n === 1);
     },
     async reseed(seeds: readonly MoneyCounterSeed[]) {
-      const json = JSON.stringify(seeds.map((s) => ({ counter: s.counter, spent: s.spentMicroUsd, expiresAt: s.expiresAtMs ?? 0 })));
-      await redis.eval(RESEED_SCRIPT, 0, pre, json);
+      if (!keys.cluster) return reseedSlot(keys.epochOfSlot(0), seeds);
+      const bySlot = new Map<number, MoneyCounterSeed[]>();
+      for (const seed of seeds) {
+        const slot = keys.slotOf(seed.group);
+        const list = bySlot.get(slot);
+        if (list) list.push(seed);
+        else bySlot.set(slot, [seed]);
+      }
+      await Promise.all([...bySlot].map(([slot, list]) => reseedSlot(keys.epochOfSlot(slot), list)));
+      const stamp = String(Date.now());
+      for (let from = 0; from < SLOTS; from += 1024) {
+        const batch: Promise<unknown>[] = [];
+        for (let slot = from; slot < from + 1024; slot++) if (!bySlot.has(slot)) batch.push(redis.set(keys.epochOfSlot(slot), stamp));
+        await Promise.all(batch);
+      }
     },
   };
+}
+
+/** One slot served by each master, from the client's slot map. */
+function masterSlots(cluster: Cluster): number[] {
+  const first = new Map<string, number>();
+  cluster.slots.forEach((nodes, slot) => {
+    const master = nodes?.[0];
+    if (master && !first.has(master)) first.set(master, slot);
+  });
+  if (first.size === 0) throw new Error('the cluster slot map is not known yet');
+  return [...first.values()];
 }

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryMoneyStore } from '../../data-plane/money/memory-money-store.ts';
 import type { MoneyStore } from '../../data-plane/money/money-store.ts';
 import { createRedisMoneyStore } from '../../data-plane/money/redis-money-store.ts';
+import { teamCounterGroup } from '../../shared/money/money-counters.ts';
+import { redisClusterAvailable, useRedisCluster } from '../support/redis-targets.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
 import { type MoneyHarness, type MoneyScenario, startMoneyHarness } from './money-harness.ts';
 
@@ -19,9 +21,16 @@ afterEach(async () => {
   harness = null;
 });
 
+const cluster = useRedisCluster();
+
 const stores: { name: string; make: () => MoneyStore; skip: boolean }[] = [
   { name: 'memory', make: () => createMemoryMoneyStore(), skip: false },
   { name: 'redis', make: () => createRedisMoneyStore({ url: redisUrl(), prefix: `tg-test-${randomBytes(5).toString('hex')}` }), skip: !redisUp },
+  {
+    name: 'redis cluster',
+    make: () => createRedisMoneyStore({ url: cluster.url(), prefix: `tg-test-${randomBytes(5).toString('hex')}` }),
+    skip: !redisClusterAvailable,
+  },
 ];
 
 describe.each(stores)('limits and budgets on the request path ($name store)', ({ make, skip }) => {
@@ -111,7 +120,7 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     await h.settled(ok.length);
     const spent = h.usageEvents.reduce((sum, e) => sum + e.costMicroUsd, 0);
     const month = new Date().toISOString().slice(0, 7);
-    const counter = await store.budgetCounter(`budget:team:t:monthly:${month}`);
+    const counter = await store.budgetCounter(`budget:team:t:monthly:${month}`, teamCounterGroup('t'));
     expect(h.usageEvents.every((e) => e.costMicroUsd === 46 && e.providerCostMicroUsd === 41)).toBe(true);
     expect(ok.length).toBe(10);
     expect(spent).toBe(460);
@@ -131,7 +140,7 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('insufficient_quota');
     expect(h.upstream.requests).toHaveLength(0);
     const month = new Date().toISOString().slice(0, 7);
-    expect(await store.budgetCounter(`budget:team:t:monthly:${month}`)).toEqual({ spent: 0, reserved: 0 });
+    expect(await store.budgetCounter(`budget:team:t:monthly:${month}`, teamCounterGroup('t'))).toEqual({ spent: 0, reserved: 0 });
   });
 
   it.skipIf(skip)('prepaid credits run out with insufficient_quota; bring-your-own-key carries no markup, draws no credits, still counts', async () => {
@@ -153,8 +162,8 @@ describe.each(stores)('limits and budgets on the request path ($name store)', ({
     const byokEvent = h.usageEvents.find((e) => e.model === 'byok-m')!;
     expect(byokEvent).toMatchObject({ byok: true, costMicroUsd: 41, providerCostMicroUsd: 41 });
     const month = new Date().toISOString().slice(0, 7);
-    expect(await store.budgetCounter('credits:team:t')).toEqual({ spent: 92, reserved: 0 });
-    expect(await store.budgetCounter(`budget:team:t:monthly:${month}`)).toEqual({ spent: 133, reserved: 0 });
+    expect(await store.budgetCounter('credits:team:t', teamCounterGroup('t'))).toEqual({ spent: 92, reserved: 0 });
+    expect(await store.budgetCounter(`budget:team:t:monthly:${month}`, teamCounterGroup('t'))).toEqual({ spent: 133, reserved: 0 });
   });
 
   it.skipIf(skip)('streams are never $0: without upstream usage, aborted, and cut', async () => {

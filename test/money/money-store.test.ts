@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryMoneyStore } from '../../data-plane/money/memory-money-store.ts';
 import { type Admission, type MoneyStore, NOTHING_SPENT } from '../../data-plane/money/money-store.ts';
 import { createRedisMoneyStore } from '../../data-plane/money/redis-money-store.ts';
+import { redisClusterAvailable, useRedisCluster } from '../support/redis-targets.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const redisUp = await requireOrSkip('Redis', isReachable(redisUrl()));
@@ -23,9 +24,18 @@ function admission(id: string, amount: number, limit: number | null, extra: Part
   };
 }
 
+const cluster = useRedisCluster();
+
 const stores: { name: string; make: () => MoneyStore; runs: number; skip: boolean }[] = [
   { name: 'memory', make: () => createMemoryMoneyStore(), runs: 150, skip: false },
   { name: 'redis', make: () => createRedisMoneyStore({ url: redisUrl(), prefix: `tg-test-${randomBytes(5).toString('hex')}` }), runs: 25, skip: !redisUp },
+  // Counters without a group are a group (a slot) each: every admission here is split and undone part by part.
+  {
+    name: 'redis cluster',
+    make: () => createRedisMoneyStore({ url: cluster.url(), prefix: `tg-test-${randomBytes(5).toString('hex')}` }),
+    runs: 15,
+    skip: !redisClusterAvailable,
+  },
 ];
 
 const opened: MoneyStore[] = [];

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createControlPlaneMetrics } from '../../control-plane/metrics/control-plane-metrics.ts';
 import type { DeadLetter } from '../../shared/bus/bus.ts';
 import { createRedisBus, nextStreamId } from '../../shared/bus/redis-bus.ts';
+import { connectRedis, type RedisClient } from '../../shared/bus/redis-client.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
-import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
+import { forEachRedis } from '../support/redis-targets.ts';
 import { usageEvent } from '../support/usage-events.ts';
 
 // The usage stream's upkeep: dead letters raise an alert; trimming never drops what the consumer
 // group still needs.
 
-const redisUp = await requireOrSkip('Redis', isReachable(redisUrl()));
 const until = async (check: () => Promise<boolean> | boolean, ms = 10_000) => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await check()) return;
   throw new Error('timed out');
@@ -22,8 +21,11 @@ it('nextStreamId is the next id in the same millisecond', () => {
   expect(nextStreamId('5-41')).toBe('5-42');
 });
 
-describe.skipIf(!redisUp)('usage stream on Redis', () => {
-  const redis = redisUp ? new Redis(redisUrl()) : (null as never);
+forEachRedis((target) => {
+  let redis: RedisClient;
+  beforeAll(() => {
+    redis = connectRedis(target.url());
+  });
   const prefixes: string[] = [];
   const fresh = () => {
     const prefix = `test-stream-${randomUUID()}`;
@@ -33,14 +35,16 @@ describe.skipIf(!redisUp)('usage stream on Redis', () => {
   afterAll(async () => {
     for (const prefix of prefixes) {
       const names = busNames(prefix);
-      await redis.del(names.usageStream, names.usageDeadLetterStream);
+      // One key per DEL: in a cluster the two streams live in different slots.
+      await redis.del(names.usageStream);
+      await redis.del(names.usageDeadLetterStream);
     }
     redis?.disconnect();
   });
 
   it('a dead-lettered event raises the alert: counter and error log line', async () => {
     const { prefix, names } = fresh();
-    const bus = createRedisBus({ url: redisUrl(), prefix, maxDeliveries: 2, trimIntervalMs: 0 });
+    const bus = createRedisBus({ url: target.url(), prefix, maxDeliveries: 2, trimIntervalMs: 0 });
     const logged: string[] = [];
     const metrics = createControlPlaneMetrics(
       { bus, fleet: { view: () => ({ members: [], converged: true, targetSnapshotVersion: null }) as never }, database: { isUp: () => true } },
@@ -76,7 +80,7 @@ describe.skipIf(!redisUp)('usage stream on Redis', () => {
 
   it('trimming removes acknowledged events and keeps pending and undelivered ones', async () => {
     const { prefix, names } = fresh();
-    const bus = createRedisBus({ url: redisUrl(), prefix, trimIntervalMs: 0 });
+    const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 0 });
     try {
       expect(await bus.trimUsageStream()).toBe(0); // no stream, no group: nothing to do
       for (let i = 0; i < 10; i++) await bus.publishUsage(usageEvent('t', 'k'));
@@ -101,7 +105,7 @@ describe.skipIf(!redisUp)('usage stream on Redis', () => {
 
   it('a consumer trims periodically once its events are stored', async () => {
     const { prefix, names } = fresh();
-    const bus = createRedisBus({ url: redisUrl(), prefix, trimIntervalMs: 100 });
+    const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 100 });
     let stored = 0;
     const consumer = bus.consumeUsage('c', async (events) => void (stored += events.length));
     try {
