@@ -1,12 +1,11 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { waitUntil } from './processes.ts';
-import { isReachable } from './services.ts';
+import { freePort, startRedisServer, stopRedisServer } from './redis-server.ts';
 
 const run = promisify(execFile);
 
@@ -15,17 +14,6 @@ export interface RedisClusterProcesses {
   url: string;
   ports: number[];
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -38,48 +26,17 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
   const children: ChildProcess[] = [];
   const ports: number[] = [];
   const stop = async () => {
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGKILL');
-          }),
-      ),
-    );
+    await Promise.all(children.map(stopRedisServer));
     await rm(dir, { recursive: true, force: true });
   };
   try {
     for (let i = 0; i < masters; i++) {
       const [port, busPort] = [await freePort(), await freePort()];
       ports.push(port);
-      // Each node writes its nodes.conf in its own directory (--dir), named after its port.
-      const child = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--cluster-port',
-          String(busPort),
-          '--bind',
-          '127.0.0.1',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          `nodes-${port}.conf`,
-          '--dir',
-          dir,
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-        ],
-        { stdio: 'ignore' },
-      );
-      children.push(child);
+      // Every node keeps its nodes.conf, named after its port, in the temporary directory.
+      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir];
+      children.push(await startRedisServer(port, clusterArgs));
     }
-    for (const port of ports) await waitUntil(() => isReachable(`redis://127.0.0.1:${port}`, 200), 10_000, `redis-server on ${port}`);
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
     for (const port of ports) {
       const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
