@@ -11,6 +11,7 @@ import { type LoadGenerator, pickLoadGenerator } from './load.ts';
 import { runMatrix } from './load-matrix.ts';
 import { parseOptions } from './options.ts';
 import { runApplyPhase } from './phases-apply.ts';
+import { runCachePhase } from './phases-cache.ts';
 import { runConfigPhases } from './phases-config.ts';
 import { runProbes } from './phases-probes.ts';
 import { loadAverage, memoryMb } from './proc-stats.ts';
@@ -79,6 +80,19 @@ try {
         log,
       })
     : null;
+  const cacheHits = phase('cache')
+    ? await runCachePhase({
+        generator,
+        scratchDir,
+        upstream,
+        bench,
+        secretKey: BENCH_SECRET_KEY,
+        redisUrl: options.redisUrl,
+        concurrencies: options.concurrencies,
+        seconds: options.seconds,
+        log,
+      })
+    : null;
   const probes = phase('probes') ? await runProbes(gateway.port, upstream.port, bench, options.quick ? 300 : 2000) : null;
   const apply = phase('apply') ? await runApplyPhase(gateway, snapshotShape, bench, scratchDir, options.quick ? 1 : 3) : null;
   const soak = options.soak
@@ -109,6 +123,7 @@ try {
     features,
     matrix,
     gatewayRss,
+    cacheHits,
     probes,
     apply,
     soak,

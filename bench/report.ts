@@ -1,5 +1,6 @@
 import type { MatrixRow } from './load-matrix.ts';
 import type { ApplyResult } from './phases-apply.ts';
+import type { CacheHitRow } from './phases-cache.ts';
 import type { IngestionResult, PropagationResult } from './phases-config.ts';
 import type { ProbeResult } from './phases-probes.ts';
 
@@ -22,6 +23,8 @@ export interface BenchReport {
   features: Record<string, string>;
   matrix: MatrixRow[];
   gatewayRss: { rssMb: number; peakRssMb: number };
+  /** Every request a response-cache hit (a gateway of its own with the cache on for every plan). */
+  cacheHits: CacheHitRow[] | null;
   probes: ProbeResult | null;
   apply: ApplyResult | null;
   propagation: PropagationResult | null;
@@ -120,6 +123,14 @@ export function formatReport(r: BenchReport): string {
         `${f(m.gateway.rps, 0).padStart(11)} ${f(m.gateway.p50Ms, 3).padStart(7)} ${f(m.gateway.p99Ms, 3).padStart(7)} | ${f(m.addedP50Ms, 3).padStart(9)} ${f(m.addedP99Ms, 3).padStart(10)} | ` +
         `${f(m.throughputRatio, 2).padStart(5)} | ${f(m.gatewayCpuMicrosPerRequest, 0).padStart(13)} | ${f(m.gatewayRssMb, 0).padStart(9)} | ${f(m.otherCores, 2).padStart(5)}` +
         (m.direct.errors + m.gateway.errors > 0 ? `  ERRORS ${m.direct.errors}/${m.gateway.errors}` : ''),
+    );
+  }
+  for (const c of r.cacheHits ?? []) {
+    out.push(
+      `cache-hit ${String(c.connections).padStart(4)} | ${f(c.direct.rps, 0).padStart(10)} ${f(c.direct.p50Ms, 3).padStart(7)} ${f(c.direct.p99Ms, 3).padStart(7)} | ` +
+        `${f(c.gateway.rps, 0).padStart(11)} ${f(c.gateway.p50Ms, 3).padStart(7)} ${f(c.gateway.p99Ms, 3).padStart(7)} | ${f(c.gateway.p50Ms - c.direct.p50Ms, 3).padStart(9)} ${f(c.gateway.p99Ms - c.direct.p99Ms, 3).padStart(10)} | ` +
+        `${f(c.throughputRatio, 2).padStart(5)} | ${f(c.gatewayCpuMicrosPerHit, 0).padStart(13)} | upstream ${f(c.upstreamCpuMicrosPerGatewayRequest, 1)} us/req` +
+        (c.direct.errors + c.gateway.errors > 0 ? `  ERRORS ${c.direct.errors}/${c.gateway.errors}` : ''),
     );
   }
   out.push(`gateway RSS ${f(r.gatewayRss.rssMb, 0)} MB (peak ${f(r.gatewayRss.peakRssMb, 0)} MB)`);

@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
 /**
- * The configuration examples in the README and docs/providers.md, run as written against a real
- * control plane: a doc that drifts from the schema fails here. `"<provider id>"` stands for the id
- * the example's own createProvider returned.
+ * The configuration examples in the README, docs/providers.md and docs/cache.md, run as written against a real
+ * control plane: a doc that drifts from the schema fails here. `"<provider id>"` and `"<plan id>"`
+ * stand for the ids the example's own createProvider and createPlan returned.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -31,14 +31,18 @@ afterEach(async () => {
 
 async function runInOrder(operations: string[]): Promise<void> {
   let providerId: string | null = null;
+  let planId: string | null = null;
   for (const operation of operations) {
-    const query = operation.replaceAll('"<provider id>"', JSON.stringify(providerId ?? 'none-created-yet'));
+    const query = operation
+      .replaceAll('"<provider id>"', JSON.stringify(providerId ?? 'none-created-yet'))
+      .replaceAll('"<plan id>"', JSON.stringify(planId ?? 'none-created-yet'));
     const result = await cp!.gql(query, {}, TEST_ADMIN_KEY);
     expect(result.errors, operation).toBeUndefined();
     const [field, payload] = Object.entries(result.data ?? {})[0] as [string, { data?: { id?: string } }];
     // The examples select only the success case: anything else comes back as {}.
     expect(payload.data?.id, `${field} failed:\n${operation}`).toEqual(expect.any(String));
     if (field === 'createProvider') providerId = payload.data!.id!;
+    if (field === 'createPlan') planId = payload.data!.id!;
   }
 }
 
@@ -85,6 +89,13 @@ describe('documented configuration examples', () => {
       const second = await cp.gql(APPLY, { input: { yaml, env } }, TEST_ADMIN_KEY);
       expect(second.data.applyConfig).toEqual({ __typename: 'MutationApplyConfigSuccess', data: { changes: [], applied: false } });
     }
+  });
+
+  it('docs/cache.md: the cache policy example runs as written', async () => {
+    cp = await startControlPlaneHarness();
+    const operations = graphqlOperations(read('docs/cache.md'));
+    expect(operations.map((operation) => /^mutation \{\s*(\w+)/.exec(operation)?.[1])).toEqual(['createPlan', 'setCachePolicy']);
+    await runInOrder(operations);
   });
 
   it('docs/operations.md: the alert channel examples run as written', async () => {
