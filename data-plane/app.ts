@@ -5,6 +5,7 @@ import type { SecretBox } from '../shared/crypto/secret-box.ts';
 import type { DegradedMode } from '../shared/events/heartbeat.ts';
 import { createCacheMetrics } from './cache/cache-metrics.ts';
 import { type CacheStore, createMemoryCacheStore, createRedisCacheStore } from './cache/cache-store.ts';
+import { createWebhookCaller } from './guardrails/webhook-guard.ts';
 import type { RequestObserver } from './http/router.ts';
 import { createRouter } from './http/router.ts';
 import { createUwsApp, listen } from './http/server.ts';
@@ -230,7 +231,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.get('/v1/models/*', modelRoute({ snapshots }));
   const cache = { store: cacheStore, metrics: cacheMetrics, usage };
-  const routed = { snapshots, adapters, usage, routing, money, idempotency, cache, logger, tracing: tracing ?? undefined };
+  const routed = { snapshots, adapters, usage, routing, money, idempotency, cache, logger, tracing: tracing ?? undefined, webhooks: createWebhookCaller(agents) };
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));

@@ -24,6 +24,7 @@ import './snapshot.ts';
 import './config.ts';
 import './catalogue.ts';
 import './alert-channel.ts';
+import './guardrail.ts';
 import './fleet.ts';
 
 /** The whole GraphQL schema, built once per process. */

@@ -2,11 +2,11 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
-import { toSnapshotApiKey, toSnapshotCachePolicy, toSnapshotModel, toSnapshotPlan, toSnapshotProvider, toSnapshotTeam } from './snapshot-rows.ts';
+import { toSnapshotApiKey, toSnapshotCachePolicy, toSnapshotGuardrail, toSnapshotModel, toSnapshotPlan, toSnapshotProvider, toSnapshotTeam } from './snapshot-rows.ts';
 
 export type SnapshotSource = Pick<
   PrismaClient,
-  'team' | 'apiKey' | 'provider' | 'model' | 'modelPrice' | 'plan' | 'budget' | 'fallbackChain' | 'routingProfile' | 'creditTransaction' | 'cachePolicy'
+  'team' | 'apiKey' | 'provider' | 'model' | 'modelPrice' | 'plan' | 'budget' | 'fallbackChain' | 'routingProfile' | 'creditTransaction' | 'cachePolicy' | 'guardrail'
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;
@@ -18,7 +18,7 @@ const byId = { orderBy: { id: 'asc' } } as const;
  * Nothing secret is in clear here: provider credentials stay sealed, keys are hashes.
  */
 export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
-  const [teams, apiKeys, providers, models, plans, budgets, chains, profiles, grants, cachePolicies] = await Promise.all([
+  const [teams, apiKeys, providers, models, plans, budgets, chains, profiles, grants, cachePolicies, guardrails] = await Promise.all([
     db.team.findMany({ ...byId, include: { plan: true, routingProfile: { select: { name: true } } } }),
     db.apiKey.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),
     db.provider.findMany(byId),
@@ -36,6 +36,7 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
     db.routingProfile.findMany({ orderBy: { name: 'asc' } }),
     db.creditTransaction.groupBy({ by: ['teamId'], where: { kind: 'grant' }, _sum: { amountMicroUsd: true } }),
     db.cachePolicy.findMany(byId),
+    db.guardrail.findMany(byId),
   ]);
   const granted = new Map(grants.map((g) => [g.teamId, g._sum.amountMicroUsd ?? 0n]));
 
@@ -58,6 +59,7 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
       strategy: profile.strategy as SnapshotContent['routingProfiles'][number]['strategy'],
     })),
     cachePolicies: cachePolicies.map(toSnapshotCachePolicy),
+    guardrails: guardrails.map(toSnapshotGuardrail),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { ApiKey, CachePolicy, Deployment, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
+import type { ApiKey, CachePolicy, Deployment, Guardrail, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
+import type { GuardrailCheck, GuardrailStage, GuardrailStreamMode, SnapshotGuardrail } from '../../shared/snapshot/guardrail.ts';
 import {
   PROVIDER_KINDS,
   type ProviderKind,
@@ -11,6 +12,7 @@ import {
   type SnapshotProvider,
   type SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
+import type { StoredCheck } from '../domain/guardrails/guardrail-input.ts';
 
 /** Row -> snapshot entry mappers. Pure: the compile step does all the reading. */
 
@@ -135,5 +137,20 @@ export function toSnapshotCachePolicy(policy: CachePolicy): SnapshotCachePolicy 
     ttlSeconds: policy.ttlSeconds,
     deterministicOnly: policy.deterministicOnly,
     hitPriceMicroUsd: Number(policy.hitPriceMicroUsd),
+  };
+}
+
+/** A guardrail as carried: a webhook's check gets its sealed secret back (the data plane opens it). */
+export function toSnapshotGuardrail(row: Guardrail): SnapshotGuardrail {
+  const stored = row.config as StoredCheck;
+  const check: GuardrailCheck = stored.kind === 'webhook' ? { ...stored, secret: row.secretCiphertext ?? '' } : stored;
+  return {
+    id: row.id,
+    name: row.name,
+    planId: row.planId,
+    teamId: row.teamId,
+    stage: row.stage as GuardrailStage,
+    streamMode: row.streamMode as GuardrailStreamMode,
+    check,
   };
 }

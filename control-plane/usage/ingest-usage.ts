@@ -58,6 +58,7 @@ function storedRow(event: UsageEvent, createdAt: Date): UsageRow {
     byok: row.byok ?? false,
     estimated: row.estimated ?? false,
     outcome: row.outcome ?? 'ok',
+    guardrail: row.guardrail ?? null,
     streamed: row.streamed ?? false,
     ttfbMs: row.ttfbMs ?? null,
     startedAt: new Date(event.startedAt),

@@ -47,6 +47,7 @@ const EVENT_COLUMNS: Column<LedgerEvent>[] = [
   { name: 'cacheSavedMicroUsd', type: 'bigint', value: (e) => String(e.cacheSavedMicroUsd ?? 0) },
   { name: 'status', type: 'int', value: (e) => e.status },
   { name: 'outcome', type: 'text', value: (e) => e.outcome },
+  { name: 'guardrail', type: 'text', value: (e) => e.guardrail ?? null },
   { name: 'streamed', type: 'bool', value: (e) => e.streamed },
   { name: 'latencyMs', type: 'int', value: (e) => e.latencyMs },
   { name: 'ttfbMs', type: 'int', value: (e) => e.ttfbMs },

@@ -28,6 +28,7 @@ export function usageRow(event: UsageEvent): Prisma.UsageEventCreateManyInput {
     cacheSavedMicroUsd: BigInt(event.cacheSavedMicroUsd ?? 0),
     status: event.status,
     outcome: event.outcome,
+    guardrail: event.guardrail ?? null,
     streamed: event.streamed,
     latencyMs: event.latencyMs,
     ttfbMs: event.ttfbMs,

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
+import type { AnswerGuard } from '../guardrails/answer-guard.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
@@ -165,12 +166,13 @@ async function tryModel(
     onThisModel++;
     state.lastTried = { model: step.model, target };
     state.promptLog?.attemptStarted();
+    plan.answerGuard?.attemptStarted();
     const result = await runAttempt({
       exchange,
       attempt,
       request: plan,
       deps,
-      output: state.promptLog ? (text) => state.promptLog!.output(text) : undefined,
+      output: outputTap(state.promptLog, plan.answerGuard),
       commit: (upstreamWaitMs) => setRoutingHeaders(exchange, step.model, state, upstreamWaitMs),
     });
     if (result.kind === 'served') {
@@ -196,6 +198,16 @@ async function tryModel(
     );
   }
   return 'next';
+}
+
+/** Who reads the answer's text as it goes out: prompt logging, post-call guardrails (checked first: a blocked text is not logged as sent). */
+function outputTap(promptLog: PromptLog | null, guard: AnswerGuard | undefined): ((text: string) => void) | undefined {
+  if (!guard) return promptLog ? (text) => promptLog.output(text) : undefined;
+  if (!promptLog) return guard.output;
+  return (text) => {
+    guard.output(text);
+    promptLog.output(text);
+  };
 }
 
 /**

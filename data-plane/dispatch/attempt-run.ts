@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { UpstreamError } from '../errors/gateway-error.ts';
+import { GuardrailBlockedError } from '../guardrails/guardrail-blocked.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { Attempt, AttemptRun } from '../request/attempt.ts';
 import type { RoutedRequest } from '../request/routed-request.ts';
@@ -82,6 +83,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     meter,
     clock,
     output: spec.output,
+    answerGuard: request.answerGuard,
     call: {
       request: endpoint.request,
       upstreamModel: target.deployment.upstreamModel,
@@ -134,7 +136,12 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
     if (error instanceof UpstreamError && !error.delivered) meter.undelivered();
     if (clock.timedOut !== null) deps.routing.stats.recordLatency(target.deployment.id, streamed, upstreamWaitMs);
-    void run.end(error instanceof UpstreamError ? error.outcome : 'upstream_error');
+    if (error instanceof GuardrailBlockedError) {
+      // The upstream answered and is charged; the client gets the block instead of the answer.
+      meter.blockedBy(error.guardrail);
+      if (!committed) exchange.setHeader('x-tollgate-guardrail', error.guardrail);
+    }
+    void run.end(error instanceof UpstreamError ? error.outcome : error instanceof GuardrailBlockedError ? 'blocked' : 'upstream_error');
     return committed ? { kind: 'failed_after_commit', error } : { kind: 'failed', error, upstreamWaitMs };
   }
 }

@@ -1,5 +1,7 @@
 import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
+import { HeldEventStream } from '../guardrails/held-stream.ts';
+import type { EventStream } from '../http/sse-stream.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 import type { AttemptRun } from '../request/attempt.ts';
 import type { AttemptMeter } from '../usage/attempt-meter.ts';
@@ -34,8 +36,14 @@ export async function relayStream<TChunk extends { id: string; created: number; 
     const first = await clock.race(events.next());
     if (first.done) throw upstreamInvalidResponse(call.provider.name, opened.status, 'the stream ended before its first event');
     clock.gotFirstByte();
-    run.commit();
-    await relay(run, shape, first.value, events);
+    // Post-call guardrails in buffer mode: the whole answer is checked before anything goes out.
+    const held = run.answerGuard?.buffered ? new HeldEventStream() : null;
+    if (!held) run.commit();
+    await relay(run, shape, first.value, events, held ?? run.exchange.openEventStream());
+    if (held && !run.exchange.signal.aborted) {
+      run.commit();
+      await held.flushTo(run.exchange.openEventStream());
+    }
   } finally {
     // Stopping early (failure, abort, deadline) must release the upstream connection; after a
     // complete stream this is a no-op.
@@ -48,9 +56,9 @@ async function relay<TChunk>(
   shape: StreamShape<TChunk>,
   first: RelayedEvent<TChunk>,
   events: AsyncIterator<RelayedEvent<TChunk>>,
+  stream: EventStream,
 ): Promise<void> {
   const { exchange, meter, clock, call } = run;
-  const stream = exchange.openEventStream();
   // The client's own choice: we always ask the upstream for usage, but forward it only on request.
   const clientWantsUsage = call.request.stream_options?.include_usage === true;
   let lastChunk: TChunk | null = null;
@@ -89,6 +97,8 @@ async function relay<TChunk>(
     // the same estimate the usage event carries (flagged there as estimated).
     await stream.send(JSON.stringify(shape.usageChunk(lastChunk, call.upstreamModel, meter.tokens('ok').tokens)));
   }
+  // The post-call guardrails' last word (whole-text checks, webhooks) comes before `[DONE]`.
+  await run.answerGuard?.finish();
   // Usage before `[DONE]`: a client that saw the whole stream has had its usage handed over.
   await run.end('ok');
   await stream.send('[DONE]');

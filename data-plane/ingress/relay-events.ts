@@ -1,3 +1,4 @@
+import { HeldEventStream } from '../guardrails/held-stream.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 import type { AttemptRun } from '../request/attempt.ts';
 
@@ -38,8 +39,10 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     const first = await clock.race(events.next());
     if (first.done) throw upstreamInvalidResponse(call.provider.name, opened.status, 'the stream ended before its first event');
     clock.gotFirstByte();
-    run.commit();
-    const stream = exchange.openEventStream();
+    // Post-call guardrails in buffer mode: the whole answer is checked before anything goes out.
+    const held = run.answerGuard?.buffered ? new HeldEventStream() : null;
+    if (!held) run.commit();
+    const stream = held ?? exchange.openEventStream();
     let next: IteratorResult<TEvent> = first;
     while (!next.done && !exchange.signal.aborted) {
       for (const frame of shape.frames(next.value, run)) await stream.send(frame.data, frame.event);
@@ -49,11 +52,17 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     if (exchange.signal.aborted) return; // the attempt reports itself aborted
     const closing = shape.closing(run);
     for (const frame of closing.slice(0, -1)) await stream.send(frame.data, frame.event);
+    // The post-call guardrails' last word (whole-text checks, webhooks) comes before the terminal event.
+    await run.answerGuard?.finish();
     // Usage before the terminal event: a client that saw the whole stream has had its usage handed over.
     await run.end('ok');
     const last = closing.at(-1);
     if (last) await stream.send(last.data, last.event);
     stream.end();
+    if (held && !exchange.signal.aborted) {
+      run.commit();
+      await held.flushTo(exchange.openEventStream());
+    }
   } finally {
     // Stopping early (failure, abort, deadline) must release the upstream connection.
     Promise.resolve(events.return?.()).catch(() => {});

@@ -331,6 +331,8 @@ function errorKind(event: UsageEvent): string | null {
       return 'timeout';
     case 'aborted':
       return 'client_aborted';
+    case 'blocked':
+      return 'guardrail_blocked';
     case 'upstream_error':
       if (event.status === 0) return 'connection';
       if (event.status === 429) return 'rate_limited';

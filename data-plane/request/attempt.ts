@@ -1,5 +1,6 @@
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { GatewayError, UpstreamError } from '../errors/gateway-error.ts';
+import type { AnswerGuard } from '../guardrails/answer-guard.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { ProviderAdapter, UpstreamCall } from '../providers/adapter.ts';
 import type { CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
@@ -65,6 +66,11 @@ export interface AttemptRun {
    * its usage handed over (the promise resolves when the bus or the local spool holds the event).
    */
   end(outcome: AttemptOutcome): Promise<void>;
-  /** Generated text as it reaches the client (prompt logging); absent for most teams. */
+  /** Generated text as it reaches the client (prompt logging, post-call guardrails); absent for most teams. */
   output?: (text: string) => void;
+  /**
+   * The request's post-call guardrails, when its team has any: relays await `finish()` before
+   * the attempt's `end('ok')`, and hold a stream back until then when it is `buffered`.
+   */
+  answerGuard?: AnswerGuard;
 }

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import type { GatewayError } from '../errors/gateway-error.ts';
+import type { TextMap } from '../guardrails/chat-text.ts';
 import type { ProviderAdapter } from '../providers/adapter.ts';
 import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
 import type { AttemptRun } from './attempt.ts';
@@ -35,4 +36,10 @@ export interface Endpoint {
    * `await run.end('ok')` before the response's last bytes (see AttemptRun).
    */
   relay(run: AttemptRun): Promise<void>;
+  /**
+   * The same endpoint with every prompt text (message contents, a system prompt, embedding
+   * inputs) passed through `map`, once each and always in the same order: how guardrails mask or
+   * rewrite a prompt in the body that goes upstream. Absent: the endpoint cannot be rewritten.
+   */
+  mapText?(map: TextMap): Endpoint;
 }

@@ -1,4 +1,5 @@
 import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
+import type { AnswerGuard } from '../guardrails/answer-guard.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { AttemptPolicy } from './attempt.ts';
 import type { Endpoint } from './endpoint.ts';
@@ -33,6 +34,8 @@ export interface PlannedRequest {
    * the request); later models are ordered when the loop reaches them.
    */
   firstTargets: readonly CompiledTarget[];
+  /** The post-call guardrails, when the team has any (set by guardPrompt). */
+  answerGuard?: AnswerGuard;
 }
 
 /** The request the attempt loop runs: planned, and admitted by money. */

@@ -1,7 +1,10 @@
+import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { completeAttempt } from '../dispatch/relay-completion.ts';
 import { streamAttempt } from '../dispatch/relay-stream.ts';
+import { mapChatText } from '../guardrails/chat-text.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { applySystemPrompt } from '../policy/team-policy.ts';
+import type { Endpoint } from '../request/endpoint.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
 import { chatCompletionValidator } from '../validation/endpoint-validators.ts';
 import { parseRequestBody } from './parse-json-body.ts';
@@ -11,15 +14,19 @@ import { type RoutedDeps, routedRoute } from './routed-route.ts';
 export function chatCompletionsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body, apiKey) => {
     const parsed = parseRequestBody(body, chatCompletionValidator);
-    const request = applySystemPrompt(parsed.request, apiKey.routing.systemPrompt);
-    return {
-      path: '/v1/chat/completions',
-      request,
-      extraParameters: parsed.extraParameters,
-      checksContextWindow: true,
-      servedBy: () => true,
-      capabilityGap: (model) => chatCapabilityGap(model, request),
-      relay: request.stream === true ? streamAttempt : completeAttempt,
-    };
+    return chatEndpoint(applySystemPrompt(parsed.request, apiKey.routing.systemPrompt), parsed.extraParameters);
   });
+}
+
+function chatEndpoint(request: ChatCompletionRequest, extraParameters: readonly string[]): Endpoint {
+  return {
+    path: '/v1/chat/completions',
+    request,
+    extraParameters,
+    checksContextWindow: true,
+    servedBy: () => true,
+    capabilityGap: (model) => chatCapabilityGap(model, request),
+    relay: request.stream === true ? streamAttempt : completeAttempt,
+    mapText: (map) => chatEndpoint(mapChatText(request, map), extraParameters),
+  };
 }

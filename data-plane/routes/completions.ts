@@ -2,6 +2,7 @@ import type { TextCompletionRequest } from '../../shared/openai/text-completion.
 import { completeTextAttempt, streamTextAttempt } from '../dispatch/relay-text.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import type { RouteHandler } from '../http/router.ts';
+import type { Endpoint } from '../request/endpoint.ts';
 import { chatCapabilityGap } from '../routing/check-capabilities.ts';
 import { textCompletionValidator } from '../validation/endpoint-validators.ts';
 import { parseRequestBody } from './parse-json-body.ts';
@@ -16,27 +17,39 @@ import { type RoutedDeps, routedRoute } from './routed-route.ts';
 export function completionsRoute(deps: RoutedDeps): RouteHandler {
   return routedRoute(deps, (body, apiKey) => {
     const parsed = parseRequestBody(body, textCompletionValidator);
-    const request = withSystemPrompt(parsed.request, apiKey.routing.systemPrompt);
-    const prompt = typeof request.prompt === 'string' ? [request.prompt] : request.prompt.filter((item): item is string => typeof item === 'string');
-    const view = {
-      model: request.model,
-      user: request.user,
-      stream: request.stream,
-      stream_options: request.stream_options,
-      max_tokens: request.max_tokens,
-      n: request.n,
-      messages: prompt.map((text) => ({ role: 'user' as const, content: text })),
-    };
-    return {
-      path: '/v1/completions',
-      request: view,
-      extraParameters: parsed.extraParameters,
-      checksContextWindow: true,
-      servedBy: (adapter) => adapter.completeText !== undefined && adapter.streamText !== undefined,
-      capabilityGap: (model) => chatCapabilityGap(model, view),
-      relay: request.stream === true ? (run) => streamTextAttempt(run, request) : (run) => completeTextAttempt(run, request),
-    };
+    return completionsEndpoint(withSystemPrompt(parsed.request, apiKey.routing.systemPrompt), parsed.extraParameters);
   });
+}
+
+function completionsEndpoint(request: TextCompletionRequest, extraParameters: readonly string[]): Endpoint {
+  const prompt = typeof request.prompt === 'string' ? [request.prompt] : request.prompt.filter((item): item is string => typeof item === 'string');
+  const view = {
+    model: request.model,
+    user: request.user,
+    stream: request.stream,
+    stream_options: request.stream_options,
+    max_tokens: request.max_tokens,
+    n: request.n,
+    messages: prompt.map((text) => ({ role: 'user' as const, content: text })),
+  };
+  return {
+    path: '/v1/completions',
+    request: view,
+    extraParameters,
+    checksContextWindow: true,
+    servedBy: (adapter) => adapter.completeText !== undefined && adapter.streamText !== undefined,
+    capabilityGap: (model) => chatCapabilityGap(model, view),
+    relay: request.stream === true ? (run) => streamTextAttempt(run, request) : (run) => completeTextAttempt(run, request),
+    // Text prompts only; token-array prompts pass as they are.
+    mapText: (map) =>
+      completionsEndpoint(
+        {
+          ...request,
+          prompt: typeof request.prompt === 'string' ? map(request.prompt) : request.prompt.map((item) => (typeof item === 'string' ? map(item) : item)),
+        } as TextCompletionRequest,
+        extraParameters,
+      ),
+  };
 }
 
 /**

@@ -2,6 +2,8 @@ import { authenticate } from '../auth/authenticate.ts';
 import { beginResponseCache, type ResponseCacheDeps } from '../cache/response-cache.ts';
 import { type DispatchDeps, runAttempts } from '../dispatch/attempt-loop.ts';
 import { snapshotNotLoaded } from '../errors/client-errors.ts';
+import { guardPrompt } from '../guardrails/guard-prompt.ts';
+import type { WebhookCaller } from '../guardrails/webhook-guard.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { RouteHandler } from '../http/router.ts';
 import { beginIdempotency } from '../money/idempotency.ts';
@@ -17,11 +19,11 @@ import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 import { refuseUnknownParameters } from '../validation/extra-parameters.ts';
 
-export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore; cache: ResponseCacheDeps };
+export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore; cache: ResponseCacheDeps; webhooks: WebhookCaller };
 
 /**
  * The pipeline every model endpoint shares, top to bottom: plan (snapshot read once -> auth ->
- * parse -> resolve -> profile -> route -> attempt order) -> idempotency -> admission (money) ->
+ * parse -> resolve -> profile -> route -> attempt order) -> pre-call guardrails -> idempotency -> admission (money) ->
  * response cache (a hit ends here) -> the attempt loop, every attempt through the request's money
  * policy -> close. Errors render at
  * the edge. `parse` turns the body into the endpoint (the key is known by then: team policy such
@@ -29,7 +31,7 @@ export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: Money
  */
 export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: CompiledApiKey) => Endpoint): RouteHandler {
   return async (exchange) => {
-    const planned = planRequest(exchange, deps, parse);
+    const planned = await guardPrompt(exchange, planRequest(exchange, deps, parse), deps);
     // A replayed Idempotency-Key answers from the store; a new one records the response.
     const idempotent = beginIdempotency(exchange, deps.idempotency, planned.apiKey.team.id);
     const run = idempotent && (await idempotent);

@@ -2,6 +2,7 @@ import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
 import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import { compileCachePolicies } from '../cache/cache-policy.ts';
+import { compileGuardrails } from '../guardrails/compiled-guardrail.ts';
 import type {
   CompiledApiKey,
   CompiledFallbackChain,
@@ -130,6 +131,7 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
       routingProfiles,
       budgets: snapshot.budgets,
       cachePolicies: compileCachePolicies(snapshot.cachePolicies),
+      guardrails: compileGuardrails(snapshot.guardrails, (sealed, binding) => secretBox.open(sealed, binding), warnings),
     },
     warnings,
   };

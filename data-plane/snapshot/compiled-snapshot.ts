@@ -10,6 +10,7 @@ import type {
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
 import type { CachePolicyIndex } from '../cache/cache-policy.ts';
+import type { GuardrailIndex } from '../guardrails/compiled-guardrail.ts';
 
 /**
  * A snapshot with everything a request needs precomputed. Built once per snapshot version and
@@ -36,6 +37,8 @@ export interface CompiledSnapshot {
   readonly budgets: readonly SnapshotBudget[];
   /** Since 1.3: the response cache's policies, by plan, team and key. */
   readonly cachePolicies: CachePolicyIndex;
+  /** Since 1.5: each team's guardrails (its plan's, then its own), checks compiled. */
+  readonly guardrails: GuardrailIndex;
 }
 
 /** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */

@@ -43,6 +43,7 @@ export class AttemptMeter {
   /** What the provider answered with (model id, finish reasons), for the attempt's span. */
   readonly response: { model: string | null; finishReasons: string[] } = { model: null, finishReasons: [] };
   private delivered = true;
+  private guardrail: string | null = null;
 
   constructor(private readonly identity: AttemptIdentity) {}
 
@@ -60,6 +61,11 @@ export class AttemptMeter {
   /** The request never reached the provider (no connection): nothing to bill, whatever the outcome. */
   undelivered(): void {
     this.delivered = false;
+  }
+
+  /** A post-call guardrail kept the answer from the client (the event's `guardrail`). */
+  blockedBy(guardrail: string): void {
+    this.guardrail = guardrail;
   }
 
   reportUsage(usage: TokenCounts): void {
@@ -128,6 +134,7 @@ export class AttemptMeter {
       estimated,
       status: this.status,
       outcome,
+      ...(this.guardrail !== null ? { guardrail: this.guardrail } : {}),
       streamed: identity.streamed,
       latencyMs: Math.round(performance.now() - this.started),
       ttfbMs: this.ttfbMs,

@@ -59,7 +59,10 @@ export const UsageEvent = z.object({
   estimated: z.boolean(),
   /** HTTP status of the attempt as the upstream answered it (0 when none arrived). */
   status: z.number().int(),
-  outcome: z.enum(['ok', 'upstream_error', 'aborted', 'timeout']),
+  /** `blocked`: a guardrail refused the prompt (no upstream call, $0) or the answer (the call is charged). */
+  outcome: z.enum(['ok', 'upstream_error', 'aborted', 'timeout', 'blocked']),
+  /** Additive (still v1): the name of the guardrail that blocked the request, with outcome `blocked`. */
+  guardrail: z.string().optional(),
   streamed: z.boolean(),
   latencyMs: z.number().int().nonnegative(),
   ttfbMs: z.number().int().nonnegative().nullable(),

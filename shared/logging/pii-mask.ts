@@ -1,15 +1,23 @@
+import { electronicFormatIBAN, isValidIBAN } from 'ibantools';
+import { PII_ENTITIES, type PiiEntity } from '../snapshot/guardrail.ts';
+
 /**
- * PII masking for prompt and completion logs (a team's `logPrompts`). Errs on the side of
- * masking: a long number that could be a phone number is masked even if it was an order id.
+ * PII masking for prompt and completion logs (a team's `logPrompts`) and for PII guardrails
+ * (which pick the entities). Errs on the side of masking: a long number that could be a phone
+ * number is masked even if it was an order id.
  *
  * - API keys, tokens and URL passwords (see API_KEYS) -> `[API_KEY]`
  * - emails -> `[EMAIL]`
+ * - IBANs: a country code, two check digits and 11 to 30 letters or digits, optionally grouped by
+ *   spaces, that ibantools accepts (the country's length and format, the mod-97 check) -> `[IBAN]`
  * - card numbers: 13 to 19 digits, optionally grouped by spaces or dashes, that pass the Luhn
  *   check -> `[CARD]` (a digit run that fails it is not a card: an id, a timestamp)
  * - phone numbers: 9 to 15 digits (E.164's maximum), optionally with `+country`, `(area)` and
  *   space, dot or dash separators; 7 or more digits when written with `+` or `(area)` -> `[PHONE]`
  */
-export const MASK = { email: '[EMAIL]', card: '[CARD]', phone: '[PHONE]', apiKey: '[API_KEY]' } as const;
+export const MASK = { email: '[EMAIL]', card: '[CARD]', phone: '[PHONE]', apiKey: '[API_KEY]', iban: '[IBAN]' } as const;
+
+const ALL: ReadonlySet<PiiEntity> = new Set(PII_ENTITIES);
 
 /**
  * Credential-shaped strings, masked first (their digits must not be taken for phone numbers):
@@ -29,6 +37,7 @@ const API_KEYS: [RegExp, string][] = [
 ];
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
 const CARD_CANDIDATE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
 const PHONE_CANDIDATE = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,5}){1,5}(?![\d])/g;
 
@@ -46,19 +55,33 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-/** `text` with credentials, emails, card numbers and phone numbers replaced by placeholders. */
-export function maskPii(text: string): string {
+/**
+ * `text` with the chosen entities (all by default: credentials, emails, IBANs, card numbers,
+ * phone numbers) replaced by placeholders, in that order: a credential's or an IBAN's digits must
+ * not be taken for a phone number.
+ */
+export function maskPii(text: string, entities: ReadonlySet<PiiEntity> = ALL): string {
   let out = text;
-  for (const [pattern, replacement] of API_KEYS) out = out.replace(pattern, replacement);
-  return out
-    .replace(EMAIL, MASK.email)
-    .replace(CARD_CANDIDATE, (match) => {
+  if (entities.has('api_key')) for (const [pattern, replacement] of API_KEYS) out = out.replace(pattern, replacement);
+  if (entities.has('email')) out = out.replace(EMAIL, MASK.email);
+  if (entities.has('iban')) out = out.replace(IBAN_CANDIDATE, (match) => (isValidIBAN(electronicFormatIBAN(match) ?? '') ? MASK.iban : match));
+  if (entities.has('card')) {
+    out = out.replace(CARD_CANDIDATE, (match) => {
       const digits = match.replace(/\D/g, '');
       return digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? MASK.card : match;
-    })
-    .replace(PHONE_CANDIDATE, (match) => {
+    });
+  }
+  if (entities.has('phone')) {
+    out = out.replace(PHONE_CANDIDATE, (match) => {
       const digits = match.replace(/\D/g, '').length;
       const marked = match.startsWith('+') || match.includes('(');
       return digits <= 15 && (digits >= 9 || (marked && digits >= 7)) ? MASK.phone : match;
     });
+  }
+  return out;
+}
+
+/** The chosen entities `text` contains (empty when none): masking changes exactly these. */
+export function findPii(text: string, entities: ReadonlySet<PiiEntity> = ALL): PiiEntity[] {
+  return [...entities].filter((entity) => maskPii(text, new Set([entity])) !== text);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contentHash } from './canonical-json.ts';
+import { SnapshotGuardrail } from './guardrail.ts';
 
 /**
  * Contract 1, control plane -> data plane. `major.minor`: a data plane refuses a snapshot whose
@@ -7,10 +8,10 @@ import { contentHash } from './canonical-json.ts';
  * still parse). Every added field bumps the minor; each field says since when it exists.
  * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
  * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
- * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. Fixtures of each in
+ * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. 1.5: `guardrails`. Fixtures of each in
  * test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.4';
+export const SNAPSHOT_SCHEMA_VERSION = '1.5';
 export const SNAPSHOT_MAJOR = 1;
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
@@ -238,6 +239,8 @@ export const SnapshotContent = z.object({
   routingProfiles: z.array(SnapshotRoutingProfile).default([]),
   /** Since 1.3. */
   cachePolicies: z.array(SnapshotCachePolicy).default([]),
+  /** Since 1.5 (shared/snapshot/guardrail.ts). */
+  guardrails: z.array(SnapshotGuardrail).default([]),
 });
 
 export const ConfigSnapshot = SnapshotContent.extend({

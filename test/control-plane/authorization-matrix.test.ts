@@ -36,6 +36,7 @@ const TEAM_OWNED = new Set([
   'Plan',
   'AlertChannel',
   'CachePolicy',
+  'Guardrail',
 ]);
 /** Object types that hold no team's data. A new type must be put in one of the two sets. */
 const NOT_TEAM_OWNED = new Set([
@@ -155,6 +156,12 @@ forEachDatabase((target) => {
     const channelB = await admin.ok('createAlertChannel', {
       input: { teamId: teamB.id, name: 'b-alerts', kind: 'SLACK', url: 'http://127.0.0.1:9/b-secret-hook', events: ['BUDGET'] },
     });
+    const guardrailB = await admin.ok('createGuardrail', {
+      input: { teamId: teamB.id, name: 'b-guard', stage: 'PRE', kind: 'DENY_LIST', denyKeywords: ['b-secret-word'] },
+    });
+    const planGuardrailB = await admin.ok('createGuardrail', {
+      input: { planId: planB.id, name: 'b-plan-guard', stage: 'PRE', kind: 'MAX_PROMPT_TOKENS', maxPromptTokens: 99 },
+    });
     const creditB = await admin.ok('grantCredits', { input: { teamId: teamB.id, amount: 42, reason: 'b-grant' } });
     const eventB = usageEvent(teamB.id, keyB.apiKey.id, { endUser: 'b-end-user' });
     await cp.bus.publishUsage(eventB);
@@ -183,6 +190,8 @@ forEachDatabase((target) => {
       alertChannelBId: channelB.id,
       cachePolicyKeyBId: cachePolicyKeyB.id,
       cachePolicyTeamBId: cachePolicyTeamB.id,
+      guardrailBId: guardrailB.id,
+      planGuardrailBId: planGuardrailB.id,
       ownerToken: ownerA.token,
       viewerToken: viewerA.token,
     };
@@ -205,6 +214,11 @@ forEachDatabase((target) => {
       cachePolicyTeamB.id,
       creditB.id,
       'b-grant',
+      guardrailB.id,
+      'b-guard',
+      'b-secret-word',
+      planGuardrailB.id,
+      'b-plan-guard',
       eventB.id,
       'b-end-user',
       alertB.id,

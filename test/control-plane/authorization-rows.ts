@@ -27,6 +27,9 @@ export interface Fixture {
   alertChannelBId: string;
   cachePolicyKeyBId: string;
   cachePolicyTeamBId: string;
+  guardrailBId: string;
+  /** A guardrail on team B's plan. */
+  planGuardrailBId: string;
   ownerToken: string;
   viewerToken: string;
 }
@@ -150,6 +153,8 @@ export function matrixRows(f: Fixture): Row[] {
     q('currentSnapshot', {}, 'version hash', allowed),
     q('alertChannels', { teamId: f.teamBId }, 'id name', (body, label) => expect(body.data.result, label).toEqual([])),
     q('alertChannels', {}, 'id name', refusedWith('FORBIDDEN')),
+    q('guardrails', { teamId: f.teamBId }, 'id name denyKeywords', (body, label) => expect(body.data.result, label).toEqual([])),
+    q('guardrails', { planId: f.planBId }, 'id name', refusedWith('FORBIDDEN')),
     // The whole configuration, and the catalogue lookup: the platform admin's.
     q('exportConfig', {}, '', refusedWith('FORBIDDEN')),
     q('catalogueModel', { kind: 'OPENAI', model: 'gpt-4o' }, 'model', refusedWith('FORBIDDEN')),
@@ -182,6 +187,12 @@ export function matrixRows(f: Fixture): Row[] {
     m('grantCredits', { input: { teamId: f.teamBId, amount: 1, reason: 'x' } }, notFound),
     m('createAlertChannel', { input: { teamId: f.teamBId, name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, notFound),
     m('deleteAlertChannel', { id: f.alertChannelBId }, notFound),
+    m('createGuardrail', { input: { teamId: f.teamBId, name: 'x', stage: 'PRE', kind: 'MAX_PROMPT_TOKENS', maxPromptTokens: 1 } }, notFound),
+    m('updateGuardrail', { id: f.guardrailBId, input: { denyKeywords: ['pwned'] } }, notFound),
+    m('deleteGuardrail', { id: f.guardrailBId }, notFound),
+    // A plan's guardrail is the platform's: a team's owner cannot see it to change it.
+    m('updateGuardrail', { id: f.planGuardrailBId, input: { maxPromptTokens: 1 } }, notFound),
+    m('deleteGuardrail', { id: f.planGuardrailBId }, notFound),
 
     // ---- platform mutations: forbidden to every team, whatever the id ----
     m('createTeam', { input: { name: 'x', slug: 'x' } }, forbidden),
@@ -206,6 +217,7 @@ export function matrixRows(f: Fixture): Row[] {
     m('resealProviderCredentials', {}, forbidden),
     m('applyConfig', { input: { yaml: 'version: 1\nteams: [{ slug: team-b, name: pwned }]\n' } }, forbidden),
     m('createAlertChannel', { input: { name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, forbidden),
+    m('createGuardrail', { input: { planId: f.planBId, name: 'x', stage: 'PRE', kind: 'MAX_PROMPT_TOKENS', maxPromptTokens: 1 } }, forbidden),
 
     // ---- subscriptions ----
     {

@@ -1,5 +1,7 @@
+import { mapContentText } from '../../guardrails/chat-text.ts';
 import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
+import type { Endpoint } from '../../request/endpoint.ts';
 import { parseRequestBody } from '../../routes/parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
@@ -26,24 +28,41 @@ export function messagesRoute(deps: RoutedDeps): RouteHandler {
     for (const name of PASSED_HEADERS) if (exchange.headers[name]) headers[name] = exchange.headers[name];
     return routedRoute(deps, (body, apiKey) => {
       const { request, extraParameters } = parseRequestBody(body, messagesValidator);
-      const translated = messagesToChat(request);
-      const chat = applySystemPrompt(translated.chat, apiKey.routing.systemPrompt);
-      const native: NativeRequest = { body: withSystemPrompt(request, apiKey), headers, known: messagesValidator.known };
-      const streamed = request.stream === true;
-      return {
-        path: '/v1/messages',
-        request: chat,
-        extraParameters,
-        checksContextWindow: true,
-        servedBy: () => true,
-        capabilityGap: (model) => chatCapabilityGap(model, chat),
-        relay(run) {
-          if (run.call.provider.kind === 'anthropic') return streamed ? nativeStream(run, native) : nativeMessage(run, native);
-          if (translated.untranslatable) throw translated.untranslatable;
-          return streamed ? translatedStream(run) : translatedMessage(run);
-        },
-      };
+      return messagesEndpoint(request, extraParameters, apiKey, headers);
     })(exchange);
+  };
+}
+
+function messagesEndpoint(request: MessagesRequest, extraParameters: readonly string[], apiKey: CompiledApiKey, headers: Record<string, string>): Endpoint {
+  const translated = messagesToChat(request);
+  const chat = applySystemPrompt(translated.chat, apiKey.routing.systemPrompt);
+  const native: NativeRequest = { body: withSystemPrompt(request, apiKey), headers, known: messagesValidator.known };
+  const streamed = request.stream === true;
+  return {
+    path: '/v1/messages',
+    request: chat,
+    extraParameters,
+    checksContextWindow: true,
+    servedBy: () => true,
+    capabilityGap: (model) => chatCapabilityGap(model, chat),
+    relay(run) {
+      if (run.call.provider.kind === 'anthropic') return streamed ? nativeStream(run, native) : nativeMessage(run, native);
+      if (translated.untranslatable) throw translated.untranslatable;
+      return streamed ? translatedStream(run) : translatedMessage(run);
+    },
+    // The client's texts (system, then each message's text blocks), rewritten in the native body;
+    // the chat form is derived again from it, so both ways upstream carry the same text.
+    mapText: (map) =>
+      messagesEndpoint(
+        {
+          ...request,
+          ...(request.system !== undefined ? { system: mapContentText(request.system, map) } : {}),
+          messages: request.messages.map((message) => ({ ...message, content: mapContentText(message.content, map) })),
+        },
+        extraParameters,
+        apiKey,
+        headers,
+      ),
   };
 }
 

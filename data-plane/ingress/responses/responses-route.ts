@@ -1,9 +1,12 @@
+import type { ChatCompletionRequest } from '../../../shared/openai/chat-request.ts';
 import type { ChatCompletion } from '../../../shared/openai/chat-response.ts';
 import { relayWhole } from '../../dispatch/relay-completion.ts';
+import { mapChatText } from '../../guardrails/chat-text.ts';
 import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
 import type { StreamEvent } from '../../providers/adapter.ts';
 import type { AttemptRun } from '../../request/attempt.ts';
+import type { Endpoint } from '../../request/endpoint.ts';
 import { parseRequestBody } from '../../routes/parse-json-body.ts';
 import { type RoutedDeps, routedRoute } from '../../routes/routed-route.ts';
 import { chatCapabilityGap } from '../../routing/check-capabilities.ts';
@@ -32,10 +35,9 @@ export function responsesRoute(deps: RoutedDeps): RouteHandler {
       const { request, extraParameters } = parseRequestBody(body, responsesValidator);
       // The request is rebuilt as chat: a field outside the spec has nowhere to go, allow-listed or not.
       if (extraParameters.length > 0) throw unknownParameter(extraParameters[0]);
-      const chat = applySystemPrompt(responsesToChat(request), apiKey.routing.systemPrompt);
       const current = new ResponseShell(request);
       shell = current;
-      return {
+      const endpoint = (chat: ChatCompletionRequest): Endpoint => ({
         path: '/v1/responses',
         request: chat,
         checksContextWindow: true,
@@ -46,7 +48,10 @@ export function responsesRoute(deps: RoutedDeps): RouteHandler {
           events = new ChatToResponseEvents(current);
           return streamedResponse(run, events);
         },
-      };
+        // Every attempt sends the chat form: that is what a guardrail rewrites.
+        mapText: (map) => endpoint(mapChatText(chat, map)),
+      });
+      return endpoint(applySystemPrompt(responsesToChat(request), apiKey.routing.systemPrompt));
     })(exchange);
   };
 }
