@@ -231,7 +231,18 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   router.get('/v1/models', modelsRoute({ snapshots }));
   router.get('/v1/models/*', modelRoute({ snapshots }));
   const cache = { store: cacheStore, metrics: cacheMetrics, usage };
-  const routed = { snapshots, adapters, usage, routing, money, idempotency, cache, logger, tracing: tracing ?? undefined, webhooks: createWebhookCaller(agents) };
+  const routed = {
+    snapshots,
+    adapters,
+    usage,
+    routing,
+    money,
+    idempotency,
+    cache,
+    logger,
+    tracing: tracing ?? undefined,
+    webhooks: createWebhookCaller(agents),
+  };
   router.post('/v1/chat/completions', { maxBodyBytes: options.maxBodyBytes }, chatCompletionsRoute(routed));
   router.post('/v1/embeddings', { maxBodyBytes: options.maxBodyBytes }, embeddingsRoute(routed));
   router.post('/v1/completions', { maxBodyBytes: options.maxBodyBytes }, completionsRoute(routed));

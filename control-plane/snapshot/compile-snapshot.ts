@@ -2,11 +2,30 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
-import { toSnapshotApiKey, toSnapshotCachePolicy, toSnapshotGuardrail, toSnapshotModel, toSnapshotPlan, toSnapshotProvider, toSnapshotTeam } from './snapshot-rows.ts';
+import {
+  toSnapshotApiKey,
+  toSnapshotCachePolicy,
+  toSnapshotGuardrail,
+  toSnapshotModel,
+  toSnapshotPlan,
+  toSnapshotProvider,
+  toSnapshotTeam,
+} from './snapshot-rows.ts';
 
 export type SnapshotSource = Pick<
   PrismaClient,
-  'team' | 'apiKey' | 'provider' | 'model' | 'modelPrice' | 'plan' | 'budget' | 'fallbackChain' | 'routingProfile' | 'creditTransaction' | 'cachePolicy' | 'guardrail'
+  | 'team'
+  | 'apiKey'
+  | 'provider'
+  | 'model'
+  | 'modelPrice'
+  | 'plan'
+  | 'budget'
+  | 'fallbackChain'
+  | 'routingProfile'
+  | 'creditTransaction'
+  | 'cachePolicy'
+  | 'guardrail'
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;

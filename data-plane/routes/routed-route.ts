@@ -19,7 +19,13 @@ import type { CompiledApiKey } from '../snapshot/compiled-snapshot.ts';
 import type { SnapshotStore } from '../snapshot/snapshot-store.ts';
 import { refuseUnknownParameters } from '../validation/extra-parameters.ts';
 
-export type RoutedDeps = DispatchDeps & { snapshots: SnapshotStore; money: MoneyGuard; idempotency: IdempotencyStore; cache: ResponseCacheDeps; webhooks: WebhookCaller };
+export type RoutedDeps = DispatchDeps & {
+  snapshots: SnapshotStore;
+  money: MoneyGuard;
+  idempotency: IdempotencyStore;
+  cache: ResponseCacheDeps;
+  webhooks: WebhookCaller;
+};
 
 /**
  * The pipeline every model endpoint shares, top to bottom: plan (snapshot read once -> auth ->
