@@ -128,7 +128,7 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   });
   const upstreamErrors = new Counter({
     name: 'tollgate_upstream_errors_total',
-    help: 'Failed upstream attempts by kind: timeout, connection, rate_limited, server_error, client_error, stream_failed, client_aborted.',
+    help: 'Failed upstream attempts by kind: timeout, connection, rate_limited, server_error, client_error, stream_failed, client_aborted, guardrail_blocked.',
     labelNames: ['provider', 'kind'] as const,
     registers,
   });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
 /**
- * The configuration examples in the README, docs/providers.md and docs/cache.md, run as written against a real
+ * The configuration examples in the README, docs/providers.md, docs/cache.md and docs/guardrails.md, run as written against a real
  * control plane: a doc that drifts from the schema fails here. `"<provider id>"` and `"<plan id>"`
  * stand for the ids the example's own createProvider and createPlan returned.
  */
@@ -89,6 +89,18 @@ describe('documented configuration examples', () => {
       const second = await cp.gql(APPLY, { input: { yaml, env } }, TEST_ADMIN_KEY);
       expect(second.data.applyConfig).toEqual({ __typename: 'MutationApplyConfigSuccess', data: { changes: [], applied: false } });
     }
+  });
+
+  it('docs/guardrails.md: the guardrail examples run as written', async () => {
+    cp = await startControlPlaneHarness();
+    const operations = graphqlOperations(read('docs/guardrails.md'));
+    expect(operations.map((operation) => /^mutation \{\s*(\w+)/.exec(operation)?.[1])).toEqual([
+      'createPlan',
+      'createGuardrail',
+      'createGuardrail',
+      'createGuardrail',
+    ]);
+    await runInOrder(operations);
   });
 
   it('docs/cache.md: the cache policy example runs as written', async () => {
