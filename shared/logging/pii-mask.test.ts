@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { luhnValid, maskPii } from './pii-mask.ts';
+import { findPii, luhnValid, maskPii } from './pii-mask.ts';
 
 describe('PII masking', () => {
   it('masks emails', () => {
@@ -36,5 +36,20 @@ describe('PII masking', () => {
     expect(maskPii('use sk-ant-api03-Ab12Cd34Ef56Gh78 or tg_Zx8aQ2mN4pL6rT0v, ok?')).toBe('use [API_KEY] or [API_KEY], ok?');
     expect(maskPii('AKIAIOSFODNN7EXAMPLE')).toBe('[API_KEY]');
     expect(maskPii('task-force and sk-short and risk-free')).toBe('task-force and sk-short and risk-free');
+  });
+});
+
+describe('PII entities', () => {
+  it('masks IBANs that pass their country format and mod-97 check, grouped or not', () => {
+    expect(maskPii('pay DE89 3704 0044 0532 0130 00 or GB82WEST12345698765432')).toBe('pay [IBAN] or [IBAN]');
+    // A wrong check digit: not an IBAN (and too long to be a phone number).
+    expect(maskPii('ref DE89370400440532013001')).toBe('ref DE89370400440532013001');
+  });
+
+  it('masks only the entities asked for, and reports which it finds', () => {
+    const text = 'mail jane@example.com, card 4111 1111 1111 1111';
+    expect(maskPii(text, new Set(['email']))).toBe('mail [EMAIL], card 4111 1111 1111 1111');
+    expect(findPii(text, new Set(['email', 'card', 'iban']))).toEqual(['email', 'card']);
+    expect(findPii('nothing here')).toEqual([]);
   });
 });

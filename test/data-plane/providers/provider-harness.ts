@@ -41,7 +41,10 @@ export interface ProviderHarnessOptions {
   /** Mock providers (name -> baseUrl), each with a model of the same name. */
   mocks?: Record<string, string>;
   /** More of the snapshot, given the fixture upstream's origin (routing scenarios). */
-  extra?: (origin: string, credential: SealSpec) => Partial<Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains' | 'teams' | 'apiKeys'>>;
+  extra?: (
+    origin: string,
+    credential: SealSpec,
+  ) => Partial<Pick<SnapshotContent, 'providers' | 'models' | 'fallbackChains' | 'teams' | 'apiKeys' | 'guardrails'>>;
   /** Routing policy; by default one attempt per request (see below). */
   routing?: RoutingOptions;
   /** Off unless given. */
@@ -99,6 +102,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
       providers: [...providers, ...(extra?.providers ?? [])],
       models: [...models, ...(extra?.models ?? [])],
       fallbackChains: extra?.fallbackChains ?? [],
+      guardrails: extra?.guardrails ?? [],
     }),
   );
   const usageEvents: UsageEvent[] = [];
