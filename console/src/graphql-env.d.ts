@@ -463,6 +463,7 @@ export type introspection_types = {
       { name: 'kind'; type: { kind: 'ENUM'; name: 'ProviderKind'; ofType: null }; defaultValue: null },
       { name: 'name'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } }; defaultValue: null },
       { name: 'preset'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'region'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
       { name: 'teamId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
     ];
   };
@@ -1511,11 +1512,15 @@ export type introspection_types = {
       id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       kind: { name: 'kind'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'ProviderKind'; ofType: null } } };
       name: { name: 'name'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      region: { name: 'region'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
       team: { name: 'team'; type: { kind: 'OBJECT'; name: 'Team'; ofType: null } };
       updatedAt: { name: 'updatedAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
     };
   };
-  ProviderKind: { name: 'ProviderKind'; enumValues: 'ANTHROPIC' | 'AZURE_OPENAI' | 'COHERE' | 'GEMINI' | 'MISTRAL' | 'MOCK' | 'OPENAI' | 'OPENAI_COMPATIBLE' };
+  ProviderKind: {
+    name: 'ProviderKind';
+    enumValues: 'ANTHROPIC' | 'AZURE_OPENAI' | 'BEDROCK' | 'COHERE' | 'GEMINI' | 'MISTRAL' | 'MOCK' | 'OPENAI' | 'OPENAI_COMPATIBLE' | 'VERTEX';
+  };
   Query: {
     kind: 'OBJECT';
     name: 'Query';
@@ -2310,6 +2315,7 @@ export type introspection_types = {
       { name: 'baseUrl'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
       { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
       { name: 'name'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'region'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
     ];
   };
   UpdateRoutingProfileInput: {

@@ -15,6 +15,7 @@ builder.prismaObject('Provider', {
     kind: t.field({ type: ProviderKind, resolve: (provider) => provider.kind }),
     baseUrl: t.exposeString('baseUrl', { nullable: true }),
     apiVersion: t.exposeString('apiVersion', { nullable: true, description: "Azure OpenAI's api-version." }),
+    region: t.exposeString('region', { nullable: true, description: 'The AWS region (bedrock) or Google Cloud location (vertex).' }),
     // The credential itself is never readable through the API: only whether one is set, and
     // the id of the secret key that sealed it (to follow a key rotation).
     hasCredential: t.boolean({ resolve: (provider) => provider.credentialCiphertext !== null }),
@@ -65,6 +66,7 @@ const CreateProviderInput = builder.inputType('CreateProviderInput', {
     baseUrl: t.string({ description: 'Required for openai-compatible and azure-openai without a preset.' }),
     apiKey: t.string({ description: 'Stored encrypted; never returned.' }),
     apiVersion: t.string({ description: 'Required for azure-openai.' }),
+    region: t.string({ description: 'Required for bedrock (AWS region, e.g. us-east-1) and vertex (Google Cloud location, e.g. us-central1).' }),
     teamId: t.id({ description: 'Bring-your-own-key: the provider serves this team only.' }),
   }),
 });
@@ -77,6 +79,7 @@ const UpdateProviderInput = builder.inputType('UpdateProviderInput', {
     baseUrl: t.string(),
     apiKey: t.string({ description: 'A new credential, stored encrypted; never returned.' }),
     apiVersion: t.string(),
+    region: t.string(),
   }),
 });
 

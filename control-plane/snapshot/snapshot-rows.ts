@@ -72,6 +72,7 @@ export function toSnapshotProvider(provider: Provider): SnapshotProvider[] {
       credential: provider.credentialCiphertext,
       teamId: provider.teamId,
       apiVersion: provider.apiVersion,
+      region: provider.region,
     },
   ];
 }

@@ -37,6 +37,7 @@ const provider = (kind: CompiledProvider['kind']): CompiledProvider => ({
   kind,
   baseUrl: null,
   apiVersion: null,
+  region: null,
   credential: 'k',
   teamId: null,
   unusableReason: null,

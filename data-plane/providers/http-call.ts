@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
@@ -21,9 +22,10 @@ export interface WireRequest {
 export interface HttpCallOptions {
   /**
    * The status to map an error answer by, when a provider signals something with another one
-   * (Gemini answers an invalid API key with 400 API_KEY_INVALID: for us that is a 401).
+   * (Gemini answers an invalid API key with 400 API_KEY_INVALID: for us that is a 401; Bedrock
+   * names its error in a header).
    */
-  effectiveStatus?(status: number, body: string): number;
+  effectiveStatus?(status: number, body: string, headers: IncomingHttpHeaders): number;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function sendUpstream(
     const text = await readLimited(response.body, MAX_ERROR_BODY_BYTES).catch(() => '');
     throw upstreamHttpError({
       status: response.statusCode,
-      mapAs: options.effectiveStatus?.(response.statusCode, text),
+      mapAs: options.effectiveStatus?.(response.statusCode, text, response.headers),
       message: upstreamErrorMessage(text, call.provider.credential),
       providerName,
       retryAfterSeconds: parseRetryAfter(response.headers['retry-after']),
@@ -113,8 +115,9 @@ export function upstreamErrorMessage(text: string, credential: string | null): s
   }
   const parsed = UpstreamErrorBody.safeParse(json);
   if (!parsed.success) {
-    // Mistral and Cohere put the message at the top level: `{"message": "..."}`.
-    const top = (json as { message?: unknown } | null)?.message;
+    // Mistral, Cohere and Bedrock put the message at the top level: `{"message": "..."}` (some
+    // AWS errors spell it `Message`).
+    const top = (json as { message?: unknown; Message?: unknown } | null)?.message ?? (json as { Message?: unknown } | null)?.Message;
     return typeof top === 'string' && top ? redactSecret(top, credential) : null;
   }
   const message = typeof parsed.data.error === 'string' ? parsed.data.error : parsed.data.error.message;

@@ -23,6 +23,7 @@ function target(id: string, weight = 1, extra: { teamId?: string | null; unusabl
       credential: null,
       teamId: extra.teamId ?? null,
       apiVersion: null,
+      region: null,
       unusableReason: extra.unusable ? 'broken' : null,
     },
   };

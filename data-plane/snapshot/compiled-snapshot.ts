@@ -97,6 +97,8 @@ export interface CompiledProvider {
   readonly baseUrl: string | null;
   /** Azure OpenAI's `api-version` query parameter; null for other kinds (and for Azure's default). */
   readonly apiVersion: string | null;
+  /** The AWS region (`bedrock`) or Google Cloud location (`vertex`); null for other kinds. */
+  readonly region: string | null;
   /** Decrypted in memory at compile time. Never logged, never sent anywhere but its upstream. */
   readonly credential: string | null;
   /** Bring-your-own-key: only this team may be routed here. */

@@ -8,13 +8,14 @@ import { SnapshotGuardrail } from './guardrail.ts';
  * still parse). Every added field bumps the minor; each field says since when it exists.
  * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
  * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
- * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. 1.5: `guardrails`. Fixtures of each in
- * test/fixtures/snapshots must keep parsing.
+ * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. 1.5: `guardrails`.
+ * 1.6: provider `region`, kinds `bedrock` and `vertex`. Fixtures of each in test/fixtures/snapshots
+ * must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.5';
+export const SNAPSHOT_SCHEMA_VERSION = '1.6';
 export const SNAPSHOT_MAJOR = 1;
 
-export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'mock'] as const;
+export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'bedrock', 'vertex', 'mock'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const id = z.string().min(1);
@@ -147,6 +148,11 @@ export const SnapshotProvider = z.object({
   teamId: z.string().nullable(),
   /** Since 1.1. Azure OpenAI's `api-version` query parameter; null for other kinds. */
   apiVersion: z.string().nullable().default(null),
+  /**
+   * Since 1.6. Where the provider runs: the AWS region of a `bedrock` provider (`us-east-1`), the
+   * Google Cloud location of a `vertex` provider (`us-central1`, `global`); null for other kinds.
+   */
+  region: z.string().nullable().default(null),
 });
 
 /** Prices in integer micro-USD per million tokens, from one immutable price version. */

@@ -72,7 +72,7 @@ describe('documented configuration examples', () => {
       created.push(result.data.createProvider.data);
     }
     expect(new Set(created.map((provider) => provider.kind))).toEqual(
-      new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'MOCK']),
+      new Set(['OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'BEDROCK', 'VERTEX', 'MOCK']),
     );
   });
 

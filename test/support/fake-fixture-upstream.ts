@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { encodeEventStream } from './aws-event-stream.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/providers');
 
@@ -14,7 +15,10 @@ export function fixture(name: string): string {
 /** One scripted answer: a fixture file (or literal body) replayed with a status. */
 export interface FixtureReply {
   status?: number;
-  /** Path under test/fixtures/providers; `.sse` files are served as text/event-stream. */
+  /**
+   * Path under test/fixtures/providers; `.sse` files are served as text/event-stream,
+   * `.eventstream.json` files (a list of messages) encoded in AWS's binary event-stream framing.
+   */
   file?: string;
   body?: string;
   headers?: Record<string, string>;
@@ -69,8 +73,10 @@ export async function startFakeFixtureUpstream(): Promise<FakeFixtureUpstream> {
     if (res.destroyed) return;
     const text = reply.file ? fixture(reply.file) : (reply.body ?? '');
     const sse = reply.file?.endsWith('.sse') ?? false;
-    res.writeHead(reply.status ?? 200, { 'content-type': sse ? 'text/event-stream' : 'application/json', ...reply.headers });
-    const bytes = Buffer.from(text, 'utf8');
+    const eventStream = reply.file?.endsWith('.eventstream.json') ?? false;
+    const contentType = sse ? 'text/event-stream' : eventStream ? 'application/vnd.amazon.eventstream' : 'application/json';
+    res.writeHead(reply.status ?? 200, { 'content-type': contentType, ...reply.headers });
+    const bytes = eventStream ? encodeEventStream(JSON.parse(text)) : Buffer.from(text, 'utf8');
     const slice = reply.sliceBytes ?? bytes.length;
     for (let offset = 0; offset < bytes.length && !res.destroyed; offset += slice) {
       res.write(bytes.subarray(offset, offset + slice));

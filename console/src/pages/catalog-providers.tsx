@@ -6,7 +6,7 @@ import { graphql, MutationErrors } from '../graphql.ts';
 import { useAccess } from '../viewer.tsx';
 
 export const ProvidersQuery = graphql(
-  `query Providers { providers(first: 25) { edges { node { id name kind baseUrl apiVersion hasCredential team { id name } deployments { id } } } } }`,
+  `query Providers { providers(first: 25) { edges { node { id name kind baseUrl apiVersion region hasCredential team { id name } deployments { id } } } } }`,
 );
 const CreateProvider = graphql(
   `mutation CreateProvider($input: CreateProviderInput!) { createProvider(input: $input) { __typename ... on MutationCreateProviderSuccess { data { id } } ...MutationErrors } }`,
@@ -21,7 +21,7 @@ const DeleteProvider = graphql(
   [MutationErrors],
 );
 
-const KINDS = ['MOCK', 'OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI'] as const;
+const KINDS = ['MOCK', 'OPENAI', 'OPENAI_COMPATIBLE', 'AZURE_OPENAI', 'ANTHROPIC', 'GEMINI', 'MISTRAL', 'COHERE', 'BEDROCK', 'VERTEX'] as const;
 
 /** Providers: credentials are write-only (the API answers only `hasCredential`). */
 export function ProvidersSection() {
@@ -46,6 +46,7 @@ export function ProvidersSection() {
         baseUrl: text('baseUrl'),
         apiKey: text('apiKey'),
         apiVersion: text('apiVersion'),
+        region: text('region'),
         teamId: access.isAdmin ? undefined : access.viewer.team?.id,
       },
     });
@@ -73,6 +74,7 @@ export function ProvidersSection() {
             <FieldInput label="Base URL" name="baseUrl" placeholder="mock:// or https://…" errors={create.errors} />
             <FieldInput label="Provider API key" name="apiKey" type="password" hint="Stored encrypted, never shown again" errors={create.errors} />
             <FieldInput label="API version" name="apiVersion" hint="Azure only" errors={create.errors} />
+            <FieldInput label="Region" name="region" hint="Bedrock: us-east-1; Vertex: us-central1" errors={create.errors} />
           </div>
           <FormError errors={create.errors} />
           <button type="submit">Create provider</button>
@@ -159,9 +161,10 @@ interface EditableProvider {
   kind: string;
   baseUrl?: string | null;
   apiVersion?: string | null;
+  region?: string | null;
 }
 
-/** Name, base URL, API version and (write-only) credential of an existing provider. */
+/** Name, base URL, API version, region and (write-only) credential of an existing provider. */
 function ProviderEditForm({ provider, onDone }: { provider: EditableProvider; onDone: (saved: boolean) => void }) {
   const save = useAction(UpdateProvider);
   const formRef = useRef<HTMLFormElement>(null);
@@ -176,6 +179,7 @@ function ProviderEditForm({ provider, onDone }: { provider: EditableProvider; on
         name: text('name'),
         baseUrl: text('baseUrl') || undefined,
         apiVersion: text('apiVersion') || undefined,
+        region: text('region') || undefined,
         apiKey: text('apiKey') || undefined,
       },
     });
@@ -188,6 +192,7 @@ function ProviderEditForm({ provider, onDone }: { provider: EditableProvider; on
         <FieldInput label="Name" name="name" required defaultValue={provider.name} errors={save.errors} />
         <FieldInput label="Base URL" name="baseUrl" defaultValue={provider.baseUrl ?? ''} placeholder="mock:// or https://…" errors={save.errors} />
         <FieldInput label="API version" name="apiVersion" defaultValue={provider.apiVersion ?? ''} hint="Azure only" errors={save.errors} />
+        <FieldInput label="Region" name="region" defaultValue={provider.region ?? ''} hint="Bedrock and Vertex" errors={save.errors} />
         <FieldInput label="New provider API key" name="apiKey" type="password" hint="Empty: keep the stored one (never shown)" errors={save.errors} />
       </div>
       <FormError errors={save.errors} />

@@ -19,6 +19,9 @@ const CATALOGUE_PROVIDER: Record<ProviderKind, string | null> = {
   gemini: 'google',
   mistral: 'mistral',
   cohere: 'cohere',
+  bedrock: 'aws',
+  // Gemini and Claude on Vertex are priced as Google's and Anthropic's own: search by model id.
+  vertex: null,
   'openai-compatible': null,
   mock: null,
 };

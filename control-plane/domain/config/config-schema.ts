@@ -54,6 +54,8 @@ export const ConfigProvider = z
     /** Absent: the kind's well-known endpoint (openai, anthropic, gemini), none for mock. */
     baseUrl: z.string().min(1).nullable().default(null),
     apiVersion: z.string().min(1).nullable().default(null),
+    /** The AWS region (bedrock) or Google Cloud location (vertex). */
+    region: z.string().min(1).nullable().default(null),
     /** `${ENV_VAR}`; a literal only with allowLiteralSecrets. Absent: no credential. */
     apiKey: z.string().min(1).nullable().default(null),
     /** A team's slug: the team's own provider (bring your own key). Absent: a platform provider. */

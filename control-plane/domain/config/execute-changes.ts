@@ -165,7 +165,7 @@ async function teamProviderNames(tx: Tx, changes: Change[]): Promise<Set<string>
   return new Set([...stored.map((p) => p.name), ...created]);
 }
 
-const providerFields = (item: ConfigProvider, apiKey: string | null) => ({ baseUrl: item.baseUrl, apiVersion: item.apiVersion, apiKey });
+const providerFields = (item: ConfigProvider, apiKey: string | null) => ({ baseUrl: item.baseUrl, apiVersion: item.apiVersion, region: item.region, apiKey });
 const priceInput = (price: NonNullable<ConfigModel['price']>) => ({
   inputPerMillion: BigInt(price.inputPerMillion),
   outputPerMillion: BigInt(price.outputPerMillion),

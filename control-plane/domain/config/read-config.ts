@@ -59,6 +59,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         kind: p.kind as never,
         baseUrl: p.baseUrl,
         apiVersion: p.apiVersion,
+        region: p.region,
         apiKey: p.credentialCiphertext ? `\${${credentialVariable(p.name)}}` : null,
         team: p.team?.slug ?? null,
       }))

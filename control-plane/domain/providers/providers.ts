@@ -24,6 +24,16 @@ const apiVersion = z
   .regex(/^[0-9A-Za-z.-]{1,40}$/, 'apiVersion looks like 2024-10-21')
   .nullish();
 
+/** An AWS region or Google Cloud location: part of the default host name, so nothing else. */
+const region = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'region looks like us-east-1 (bedrock) or us-central1 (vertex)')
+  .nullish();
+
+/** Kinds whose endpoint follows from their region (the data plane builds it when baseUrl is null). */
+const REGIONAL_KINDS: readonly ProviderKind[] = ['bedrock', 'vertex'];
+
 /** Kinds that have a well-known endpoint; the others need a baseUrl (or a preset). */
 export const DEFAULT_BASE_URLS: Partial<Record<ProviderKind, string>> = {
   openai: PROVIDER_PRESETS.openai.baseUrl,
@@ -53,6 +63,7 @@ export const CreateProviderInput = z
     baseUrl: baseUrl.nullish(),
     apiKey: credential.nullish(),
     apiVersion,
+    region,
     teamId: id.nullish(),
   })
   .transform((input, ctx) => {
@@ -62,11 +73,12 @@ export const CreateProviderInput = z
     ctx.addIssue({ code: 'custom', message: checked.issue, path: ['baseUrl'] });
     return z.NEVER;
   })
-  .refine((input) => input.kind === 'mock' || input.baseUrl || DEFAULT_BASE_URLS[input.kind], {
+  .refine((input) => input.kind === 'mock' || REGIONAL_KINDS.includes(input.kind) || input.baseUrl || DEFAULT_BASE_URLS[input.kind], {
     message: 'baseUrl is required for this provider kind',
     path: ['baseUrl'],
   })
-  .refine((input) => input.kind !== 'azure-openai' || input.apiVersion, { message: 'azure-openai needs an apiVersion', path: ['apiVersion'] });
+  .refine((input) => input.kind !== 'azure-openai' || input.apiVersion, { message: 'azure-openai needs an apiVersion', path: ['apiVersion'] })
+  .refine((input) => !REGIONAL_KINDS.includes(input.kind) || input.region, { message: 'bedrock and vertex need a region', path: ['region'] });
 
 export const UpdateProviderInput = z.object({
   id,
@@ -76,6 +88,7 @@ export const UpdateProviderInput = z.object({
   /** A new credential replaces the old one; null removes it. */
   apiKey: credential.nullish(),
   apiVersion,
+  region,
 });
 
 /**
@@ -100,6 +113,7 @@ export async function createProvider(ctx: GraphQLContext, input: unknown) {
           kind: data.kind,
           baseUrl: resolvedBaseUrl,
           apiVersion: data.apiVersion ?? null,
+          region: data.region ?? null,
           credentialCiphertext: data.apiKey ? ctx.secretBox.seal(data.apiKey, providerBinding({ id, baseUrl: resolvedBaseUrl })) : null,
           teamId: data.teamId ?? null,
         },
@@ -116,6 +130,8 @@ export async function updateProvider(ctx: GraphQLContext, input: unknown) {
     const { id: providerId, apiKey, ...rest } = data;
     if (existing.kind === 'azure-openai' && rest.apiVersion === null)
       throw new ValidationError([{ path: 'apiVersion', message: 'azure-openai needs an apiVersion' }]);
+    if (REGIONAL_KINDS.includes(existing.kind as ProviderKind) && rest.region === null)
+      throw new ValidationError([{ path: 'region', message: 'bedrock and vertex need a region' }]);
     if (rest.baseUrl) {
       const checked = providerBaseUrl(existing.kind, rest.baseUrl);
       if ('issue' in checked) throw new ValidationError([{ path: 'baseUrl', message: checked.issue }]);

@@ -2,13 +2,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 import type { RecordedFixtureRequest } from '../../support/fake-fixture-upstream.ts';
 import {
+  AWS_ACCESS_KEY_ID,
   accumulate,
+  BEDROCK_REGION,
   type ProviderHarness,
   readChatStream,
   sseFrames,
   startProviderHarness,
   UPSTREAM_KEY,
   UPSTREAM_MODELS,
+  VERTEX_ANTHROPIC_MODEL,
+  VERTEX_LOCATION,
   WEATHER_TOOL,
 } from './provider-harness.ts';
 
@@ -34,10 +38,14 @@ interface ErrorCase {
   code: string;
   /** A piece of the provider's message the client should see (never for auth failures). */
   says?: string;
+  /** More response headers (Bedrock names its error in `x-amzn-errortype`). */
+  headers?: Record<string, string>;
 }
 
 interface ContractCase {
   kind: Exclude<ProviderKind, 'mock'>;
+  /** The public model to ask for; the kind's own model (named as the kind) unless given. */
+  model?: string;
   text: { json: string; sse: string; usage: Tokens };
   tool: { json: string; sse: string; usage: Tokens; finishReason: string };
   errors: ErrorCase[];
@@ -191,7 +199,115 @@ const CASES: ContractCase[] = [
     },
     wireTools: (body) => expect(body.tools).toEqual([WEATHER_TOOL]),
   },
+  {
+    kind: 'bedrock',
+    text: { json: 'bedrock/text.json', sse: 'bedrock/text.eventstream.json', usage: { promptTokens: 12, completionTokens: 15 } },
+    // 412 uncached input tokens + 60 read from the prompt cache.
+    tool: {
+      json: 'bedrock/tool-call.json',
+      sse: 'bedrock/tool-call.eventstream.json',
+      usage: { promptTokens: 472, completionTokens: 58 },
+      finishReason: 'tool_calls',
+    },
+    errors: [
+      bedrockError('error-400.json', 400, 'ValidationException', 400, 'upstream_rejected_request', 'Malformed input request'),
+      bedrockError('error-403.json', 403, 'UnrecognizedClientException', 502, 'upstream_auth_failed'),
+      bedrockError('error-429.json', 429, 'ThrottlingException', 429, 'upstream_rate_limited', 'Too many requests'),
+      bedrockError('error-500.json', 500, 'InternalServerException', 502, 'upstream_error', 'unexpected error'),
+      bedrockError('error-503.json', 503, 'ServiceUnavailableException', 503, 'upstream_unavailable', 'temporarily unable'),
+      bedrockError('error-model-not-ready.json', 429, 'ModelNotReadyException', 503, 'upstream_unavailable', 'Model is not ready'),
+    ],
+    midStream: 'bedrock/mid-stream-error.eventstream.json',
+    wire(request, stream) {
+      const model = encodeURIComponent(UPSTREAM_MODELS.bedrock);
+      expect(request.url).toBe(`/model/${model}/${stream ? 'converse-stream' : 'converse'}`);
+      expect(request.headers.authorization).toMatch(
+        new RegExp(
+          `^AWS4-HMAC-SHA256 Credential=${AWS_ACCESS_KEY_ID}/\\d{8}/${BEDROCK_REGION}/bedrock/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$`,
+        ),
+      );
+      expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+      expect(request.body).toEqual({ messages: [{ role: 'user', content: [{ text: 'Say hello' }] }], system: [{ text: 'Be brief.' }] });
+    },
+    wireTools: (body) =>
+      expect(body.toolConfig).toEqual({
+        tools: [{ toolSpec: { name: 'get_weather', description: WEATHER_TOOL.function.description, inputSchema: { json: WEATHER_TOOL.function.parameters } } }],
+      }),
+  },
+  {
+    kind: 'vertex',
+    text: { json: 'gemini/text.json', sse: 'gemini/text.sse', usage: { promptTokens: 9, completionTokens: 15 } },
+    tool: { json: 'gemini/tool-call.json', sse: 'gemini/tool-call.sse', usage: { promptTokens: 61, completionTokens: 70 }, finishReason: 'tool_calls' },
+    errors: [
+      { file: 'gemini/error-400.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'temperature: must be between 0 and 2' },
+      { file: 'vertex/error-401.json', wireStatus: 401, status: 502, code: 'upstream_auth_failed' },
+      { file: 'vertex/error-429.json', wireStatus: 429, status: 429, code: 'upstream_rate_limited', says: 'Quota exceeded' },
+      { file: 'gemini/error-500.json', wireStatus: 500, status: 502, code: 'upstream_error', says: 'An internal error has occurred' },
+    ],
+    midStream: 'gemini/mid-stream-cut.sse',
+    wire(request, stream) {
+      const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
+      expect(request.url).toBe(`/v1/projects/tollgate-test-project/locations/${VERTEX_LOCATION}/publishers/google/models/gemini-2.5-flash:${method}`);
+      expect(request.headers.authorization).toMatch(/^Bearer ya29\.fake-token-\d+$/);
+      expect(request.headers['x-goog-api-key']).toBeUndefined();
+      expect(request.body).toMatchObject({
+        systemInstruction: { parts: [{ text: 'Be brief.' }] },
+        contents: [{ role: 'user', parts: [{ text: 'Say hello' }] }],
+      });
+    },
+    wireTools: (body) =>
+      expect(body.tools).toEqual([
+        {
+          functionDeclarations: [
+            { name: 'get_weather', description: WEATHER_TOOL.function.description, parametersJsonSchema: WEATHER_TOOL.function.parameters },
+          ],
+        },
+      ]),
+  },
+  {
+    kind: 'vertex',
+    model: 'vertex-anthropic',
+    text: { json: 'anthropic/text.json', sse: 'anthropic/text.sse', usage: { promptTokens: 12, completionTokens: 15 } },
+    tool: { json: 'anthropic/tool-call.json', sse: 'anthropic/tool-call.sse', usage: { promptTokens: 472, completionTokens: 89 }, finishReason: 'tool_calls' },
+    errors: [
+      { file: 'anthropic/error-400.json', wireStatus: 400, status: 400, code: 'upstream_rejected_request', says: 'max_tokens: 300000 > 64000' },
+      { file: 'vertex/error-401.json', wireStatus: 401, status: 502, code: 'upstream_auth_failed' },
+      { file: 'anthropic/error-429.json', wireStatus: 429, status: 429, code: 'upstream_rate_limited', says: 'exceed the rate limit' },
+      { file: 'anthropic/error-500.json', wireStatus: 500, status: 502, code: 'upstream_error', says: 'Internal server error' },
+      { file: 'anthropic/error-529.json', wireStatus: 529, status: 503, code: 'upstream_unavailable', says: 'Overloaded' },
+    ],
+    midStream: 'anthropic/mid-stream-error.sse',
+    wire(request, stream) {
+      const method = stream ? 'streamRawPredict' : 'rawPredict';
+      expect(request.url).toBe(
+        `/v1/projects/tollgate-test-project/locations/${VERTEX_LOCATION}/publishers/anthropic/models/${VERTEX_ANTHROPIC_MODEL}:${method}`,
+      );
+      expect(request.headers.authorization).toMatch(/^Bearer ya29\.fake-token-\d+$/);
+      expect(request.headers['x-api-key']).toBeUndefined();
+      expect(request.headers['anthropic-version']).toBeUndefined();
+      expect(request.body).toMatchObject({
+        anthropic_version: 'vertex-2023-10-16',
+        system: [{ type: 'text', text: 'Be brief.' }],
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }],
+      });
+      // The URL names the model on Vertex.
+      expect(request.body.model).toBeUndefined();
+      expect(request.body.stream).toBe(stream ? true : undefined);
+    },
+    wireTools: (body) =>
+      expect(body.tools).toEqual([{ name: 'get_weather', description: WEATHER_TOOL.function.description, input_schema: WEATHER_TOOL.function.parameters }]),
+  },
 ];
+
+const NAMED_CASES = CASES.map((c) => ({ ...c, model: c.model ?? c.kind }));
+
+function bedrockError(file: string, wireStatus: number, errorType: string, status: number, code: string, says?: string): ErrorCase {
+  const headers = {
+    'x-amzn-errortype': `${errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+    'x-amzn-requestid': 'b7c2a9e4-0000-4000-8000-00000000e404',
+  };
+  return { file: `bedrock/${file}`, wireStatus, status, code, says, headers };
+}
 
 let h: ProviderHarness;
 beforeAll(async () => {
@@ -208,10 +324,10 @@ const messages = [
   { role: 'user', content: 'Say hello' },
 ];
 
-describe.each(CASES)('provider contract: $kind', (c) => {
+describe.each(NAMED_CASES)('provider contract: $model', (c) => {
   it('answers a plain completion, with the provider usage', async () => {
     h.upstream.enqueue({ file: c.text.json });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages });
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toMatchObject({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: TEXT }, finish_reason: 'stop' }] });
@@ -223,7 +339,7 @@ describe.each(CASES)('provider contract: $kind', (c) => {
 
   it.each([1, 3, 7])('streams exact OpenAI chunks ending in usage and [DONE], upstream cut every %i bytes', async (sliceBytes) => {
     h.upstream.enqueue({ file: c.text.sse, sliceBytes });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages, stream: true, stream_options: { include_usage: true } });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages, stream: true, stream_options: { include_usage: true } });
     const chunks = await readChatStream(response);
     const usageChunk = chunks.pop();
     expect(usageChunk).toMatchObject({
@@ -243,7 +359,7 @@ describe.each(CASES)('provider contract: $kind', (c) => {
 
   it('maps tools out and a tool call back', async () => {
     h.upstream.enqueue({ file: c.tool.json });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages, tools: [WEATHER_TOOL] });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages, tools: [WEATHER_TOOL] });
     expect(response.status).toBe(200);
     const body = await response.json();
     const choice = body.choices[0];
@@ -257,7 +373,7 @@ describe.each(CASES)('provider contract: $kind', (c) => {
 
   it('streams a tool call as OpenAI tool_calls deltas', async () => {
     h.upstream.enqueue({ file: c.tool.sse, sliceBytes: 5 });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages, tools: [WEATHER_TOOL], stream: true });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages, tools: [WEATHER_TOOL], stream: true });
     const frames = sseFrames(await response.text());
     expect(frames.at(-1)).toBe('[DONE]');
     // Usage was not asked for by the client: it is metered but not sent.
@@ -270,8 +386,8 @@ describe.each(CASES)('provider contract: $kind', (c) => {
   });
 
   it.each(c.errors)('maps $file (wire $wireStatus) to $status $code, keeping the upstream status', async (error) => {
-    h.upstream.enqueue({ file: error.file, status: error.wireStatus, headers: { 'retry-after': '7' } });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages });
+    h.upstream.enqueue({ file: error.file, status: error.wireStatus, headers: { 'retry-after': '7', ...error.headers } });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages });
     expect(response.status).toBe(error.status);
     const body = await response.json();
     expect(body.error.code).toBe(error.code);
@@ -284,7 +400,7 @@ describe.each(CASES)('provider contract: $kind', (c) => {
 
   it('ends a stream that fails midway with an SSE error event and no [DONE]', async () => {
     h.upstream.enqueue({ file: c.midStream, sliceBytes: 4 });
-    const response = await h.post('/v1/chat/completions', { model: c.kind, messages, stream: true });
+    const response = await h.post('/v1/chat/completions', { model: c.model, messages, stream: true });
     expect(response.status).toBe(200);
     const frames = sseFrames(await response.text());
     expect(frames).not.toContain('[DONE]');
@@ -307,10 +423,10 @@ describe('provider contract: trace context', () => {
 
   // The ids themselves are checked in tracing.test.ts; this guards each adapter handing the
   // attempt's trace headers to the wire, streamed or not.
-  it.each(CASES.map((c) => [c.kind, c] as const))('%s sends a traceparent upstream when tracing is on', async (_kind, c) => {
+  it.each(NAMED_CASES.map((c) => [c.model, c] as const))('%s sends a traceparent upstream when tracing is on', async (_kind, c) => {
     traced.upstream.enqueue({ file: c.text.json }, { file: c.text.sse });
-    expect((await traced.post('/v1/chat/completions', { model: c.kind, messages })).status).toBe(200);
-    expect(await (await traced.post('/v1/chat/completions', { model: c.kind, messages, stream: true })).text()).toContain('data: [DONE]');
+    expect((await traced.post('/v1/chat/completions', { model: c.model, messages })).status).toBe(200);
+    expect(await (await traced.post('/v1/chat/completions', { model: c.model, messages, stream: true })).text()).toContain('data: [DONE]');
     expect(traced.upstream.requests).toHaveLength(2);
     for (const request of traced.upstream.requests) expect(request.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     traced.upstream.reset();

@@ -158,12 +158,15 @@ describe('GET /v1/models', () => {
     expect(body.data.map((entry: { id: string }) => entry.id).sort()).toEqual([
       'anthropic',
       'azure-openai',
+      'bedrock',
       'cohere',
       'gemini',
       'mistral',
       'mock',
       'openai',
       'openai-compatible',
+      'vertex',
+      'vertex-anthropic',
     ]);
   });
 });

@@ -8,6 +8,7 @@ import { createSecretBox } from '../../../shared/crypto/secret-box.ts';
 import { UsageEvent } from '../../../shared/events/usage-event.ts';
 import type { ProviderKind, SnapshotContent, SnapshotModel, SnapshotProvider } from '../../../shared/snapshot/schema.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../../support/fake-fixture-upstream.ts';
+import { type FakeGoogleTokens, startFakeGoogleTokens } from '../../support/fake-google-tokens.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, publishSnapshot, type SealSpec, team, testSecretBox } from '../../support/snapshot-fixture.ts';
 
 export const KEY = 'tg_providers_key_00000000000000000000000';
@@ -22,12 +23,22 @@ export const UPSTREAM_MODELS: Record<Exclude<ProviderKind, 'mock'>, string> = {
   gemini: 'gemini-2.5-flash',
   mistral: 'mistral-large-latest',
   cohere: 'command-a-03-2025',
+  bedrock: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  vertex: 'gemini-2.5-flash',
 };
+
+/** The Claude model the harness also deploys on its `vertex` provider, as model `vertex-anthropic`. */
+export const VERTEX_ANTHROPIC_MODEL = 'claude-sonnet-4-5@20250929';
+export const AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+export const BEDROCK_REGION = 'us-east-1';
+export const VERTEX_LOCATION = 'us-central1';
 
 export interface ProviderHarness {
   url: string;
   plane: DataPlane;
   upstream: FakeFixtureUpstream;
+  /** The fake Google OAuth token endpoint the `vertex` provider's service account points at. */
+  google: FakeGoogleTokens;
   /** The plane's cooldowns: cleared between tests, since the contract cases make upstreams fail. */
   cooldowns: CooldownStore;
   usageEvents: UsageEvent[];
@@ -60,6 +71,7 @@ export interface ProviderHarnessOptions {
  */
 export async function startProviderHarness(options: ProviderHarnessOptions = {}): Promise<ProviderHarness> {
   const upstream = await startFakeFixtureUpstream();
+  const google = await startFakeGoogleTokens();
   const bus = createMemoryBus();
   const secretBox = testSecretBox();
   const credential = { box: secretBox, secret: UPSTREAM_KEY };
@@ -71,12 +83,31 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     gemini: upstream.origin,
     mistral: `${upstream.origin}/v1`,
     cohere: upstream.origin,
+    bedrock: upstream.origin,
+    vertex: upstream.origin,
   };
+  // Bedrock signs with access keys (the secret is the key the contract checks never leaks);
+  // Vertex gets tokens for a service account from the fake token endpoint.
+  const secrets: Partial<Record<ProviderKind, string>> = {
+    bedrock: JSON.stringify({ accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: UPSTREAM_KEY }),
+    vertex: JSON.stringify(google.serviceAccount),
+  };
+  const regions: Partial<Record<ProviderKind, string>> = { bedrock: BEDROCK_REGION, vertex: VERTEX_LOCATION };
   const providers: SnapshotProvider[] = [];
   const models: SnapshotModel[] = [];
   const capabilities = { streaming: true, tools: true, embeddings: true };
   for (const [kind, baseUrl] of Object.entries(baseUrls) as [Exclude<ProviderKind, 'mock'>, string][]) {
-    providers.push(provider({ id: `prov-${kind}`, name: kind, kind, baseUrl, seal: credential, apiVersion: kind === 'azure-openai' ? '2024-10-21' : null }));
+    providers.push(
+      provider({
+        id: `prov-${kind}`,
+        name: kind,
+        kind,
+        baseUrl,
+        seal: { ...credential, secret: secrets[kind] ?? UPSTREAM_KEY },
+        apiVersion: kind === 'azure-openai' ? '2024-10-21' : null,
+        region: regions[kind] ?? null,
+      }),
+    );
     models.push(
       model({
         id: `model-${kind}`,
@@ -86,6 +117,14 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
       }),
     );
   }
+  models.push(
+    model({
+      id: 'model-vertex-anthropic',
+      name: 'vertex-anthropic',
+      capabilities,
+      deployments: [deployment({ id: 'dep-vertex-anthropic', providerId: 'prov-vertex', upstreamModel: VERTEX_ANTHROPIC_MODEL })],
+    }),
+  );
   for (const [name, baseUrl] of Object.entries(options.mocks ?? {})) {
     providers.push(provider({ id: `prov-${name}`, name, kind: 'mock', baseUrl }));
     models.push(
@@ -127,6 +166,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     url,
     plane,
     upstream,
+    google,
     cooldowns,
     usageEvents,
     async usageOf(response, count = 1) {
@@ -144,6 +184,7 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
       await consumer.stop();
       await bus.close();
       await upstream.close();
+      await google.close();
     },
   };
 }
