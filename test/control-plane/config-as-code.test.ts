@@ -131,6 +131,33 @@ forEachDatabase((target) => {
     expect(await b.database.prisma.snapshot.count()).toBe(versions);
   });
 
+  it('cache policies of plans and teams: applied into the snapshot, exported, unchanged on a second apply, removed when the file drops them', async () => {
+    const cached = `version: 1
+plans:
+  - { name: cached, cache: { ttlSeconds: 3600, hitPriceMicroUsd: 100 } }
+teams:
+  - { slug: cached-team, name: Cached, plan: cached, cache: { ttlSeconds: 600, deterministicOnly: false } }
+`;
+    expect((await apply(b, cached)).data.applied).toBe(true);
+    const rows = await b.database.prisma.cachePolicy.findMany({ orderBy: { scope: 'asc' } });
+    expect(rows.map((row) => [row.scope, row.ttlSeconds, row.deterministicOnly, row.hitPriceMicroUsd])).toEqual([
+      ['plan', 3600, true, 100n],
+      ['team', 600, false, 0n],
+    ]);
+    const snapshot = await b.database.prisma.snapshot.findFirstOrThrow({ orderBy: { version: 'desc' } });
+    expect(
+      JSON.parse(snapshot.body)
+        .cachePolicies.map((policy: { id: string }) => policy.id)
+        .sort(),
+    ).toEqual(rows.map((row) => row.id).sort());
+    const exported = await exportConfig(b);
+    expect(exported).toMatch(/name: cached\n(.*\n)*?\s+cache:\n\s+ttlSeconds: 3600\n(\s+\w+: .*\n)*?\s+hitPriceMicroUsd: 100/);
+    expect((await apply(b, cached)).data).toEqual({ changes: [], applied: false });
+
+    expect((await apply(b, cached.replace(/, cache: \{[^}]*\}/g, ''))).data.applied).toBe(true);
+    expect(await b.database.prisma.cachePolicy.count()).toBe(0);
+  });
+
   it('--dry-run prints the exact diff and changes nothing; the same apply then makes exactly it', async () => {
     const before = await exportConfig(a);
     const changed = FULL.replace('inputPerMillion: 2500000', 'inputPerMillion: 2000000')

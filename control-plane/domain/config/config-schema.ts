@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BUDGET_PERIODS, FALLBACK_TRIGGERS, PROVIDER_KINDS, ROUTING_STRATEGIES } from '../../../shared/snapshot/schema.ts';
+import { MAX_CACHE_TTL_SECONDS } from '../cache-policies/cache-policies.ts';
 import { BILLING_MODES } from '../plans/plans.ts';
 
 /**
@@ -123,6 +124,17 @@ export const ConfigFallbackChain = z
   })
   .strict();
 
+/** The response cache of a plan or a team (docs/cache.md); absent or null: no policy at this level. */
+const TeamCache = z
+  .object({
+    ttlSeconds: z.number().int().min(1).max(MAX_CACHE_TTL_SECONDS),
+    enabled: z.boolean().default(true),
+    deterministicOnly: z.boolean().default(true),
+  })
+  .strict();
+/** A plan's policy also prices a hit for the plan's teams (integer micro-USD). */
+const PlanCache = TeamCache.extend({ hitPriceMicroUsd: microUsd.default(0) }).strict();
+
 export const ConfigPlan = z
   .object({
     name,
@@ -139,6 +151,7 @@ export const ConfigPlan = z
     billing: z.enum(BILLING_MODES).default('postpaid'),
     routingProfile: name.nullable().default(null),
     fallbackChain: name.nullable().default(null),
+    cache: PlanCache.nullable().default(null),
   })
   .strict();
 
@@ -154,6 +167,7 @@ export const ConfigTeam = z
     fallbackChain: name.nullable().default(null),
     /** The team's own budgets (platform admin), one per period. */
     budgets: z.array(Budget).default([]),
+    cache: TeamCache.nullable().default(null),
   })
   .strict();
 
@@ -178,6 +192,7 @@ export type ConfigFallbackChain = z.infer<typeof ConfigFallbackChain>;
 export type ConfigPlan = z.infer<typeof ConfigPlan>;
 export type ConfigTeam = z.infer<typeof ConfigTeam>;
 export type ConfigBudget = z.infer<typeof Budget>;
+export type ConfigCache = z.infer<typeof PlanCache> | z.infer<typeof TeamCache>;
 
 /** The sections, in the order they are written and applied. */
 export const SECTIONS = ['routingProfiles', 'providers', 'models', 'fallbackChains', 'plans', 'teams'] as const;

@@ -1,5 +1,6 @@
 import type { GraphQLContext } from '../../context.ts';
 import { deleteBudget, setBudget } from '../budgets/budgets.ts';
+import { deleteCachePolicy, setCachePolicy } from '../cache-policies/cache-policies.ts';
 import { createDeployment, deleteDeployment, updateDeployment } from '../deployments/deployments.ts';
 import { ValidationError } from '../errors.ts';
 import { createFallbackChain, deleteFallbackChain, updateFallbackChain } from '../fallback-chains/fallback-chains.ts';
@@ -10,7 +11,17 @@ import { createPlan, deletePlan, updatePlan } from '../plans/plans.ts';
 import { createProvider, deleteProvider, updateProvider } from '../providers/providers.ts';
 import { createRoutingProfile, deleteRoutingProfile, updateRoutingProfile } from '../routing-profiles/routing-profiles.ts';
 import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../teams/teams.ts';
-import type { ConfigBudget, ConfigDeployment, ConfigFallbackChain, ConfigModel, ConfigPlan, ConfigProvider, ConfigTeam, Section } from './config-schema.ts';
+import type {
+  ConfigBudget,
+  ConfigCache,
+  ConfigDeployment,
+  ConfigFallbackChain,
+  ConfigModel,
+  ConfigPlan,
+  ConfigProvider,
+  ConfigTeam,
+  Section,
+} from './config-schema.ts';
 import type { Change } from './diff-config.ts';
 
 type ObjectChange = Extract<Change, { target: 'object' }>;
@@ -93,8 +104,15 @@ export async function executeChanges(
     });
   }
 
+  const cacheChanged = (c: ObjectChange) =>
+    c.op === 'create' ? (c.item as ConfigPlan | ConfigTeam).cache !== null : c.fields.some(([name]) => name === 'cache');
   for (const c of objects('plans', 'create')) await run(c, async () => createPlan(ctx, { name: c.key, ...(await planFields(c.item, ids)) }));
-  for (const c of objects('plans', 'update')) await run(c, async () => updatePlan(ctx, { id: await ids.plan(c.key), ...(await planFields(c.item, ids)) }));
+  for (const c of objects('plans', 'update')) {
+    if (c.fields.some(([name]) => name !== 'cache'))
+      await run(c, async () => updatePlan(ctx, { id: await ids.plan(c.key), ...(await planFields(c.item, ids)) }));
+  }
+  for (const c of [...objects('plans', 'create'), ...objects('plans', 'update')].filter(cacheChanged))
+    await run(c, async () => setOrDeleteCache(ctx, tx, 'plan', await ids.plan(c.key), (c.item as ConfigPlan).cache));
 
   for (const c of [...objects('teams', 'create'), ...objects('teams', 'update')]) {
     const team = c.item as ConfigTeam;
@@ -109,10 +127,11 @@ export async function executeChanges(
         id = ((await createTeam(ctx, { name: team.name, slug: team.slug, systemPrompt: team.systemPrompt, planId, ...refs })) as { id: string }).id;
       else id = await ids.team(team.slug);
       const changed = (field: string) => c.op === 'create' || c.fields.some(([name]) => name === field);
-      const settings = c.op === 'create' ? team.logPrompts : c.fields.some(([name]) => name !== 'plan' && name !== 'blocked');
+      const settings = c.op === 'create' ? team.logPrompts : c.fields.some(([name]) => name !== 'plan' && name !== 'blocked' && name !== 'cache');
       if (settings) await updateTeam(ctx, { id, name: team.name, systemPrompt: team.systemPrompt, logPrompts: team.logPrompts, ...refs });
       if (c.op === 'update' && changed('plan')) await setTeamPlan(ctx, { teamId: id, planId });
       if (c.op === 'create' ? team.blocked : changed('blocked')) await setTeamBlocked(ctx, { teamId: id, blocked: team.blocked });
+      if (cacheChanged(c)) await setOrDeleteCache(ctx, tx, 'team', id, team.cache);
     });
   }
 
@@ -157,6 +176,23 @@ export async function executeChanges(
       await run(c, async () => remove(await idOf(c.key)));
     }
   }
+}
+
+/** The file's cache policy of a plan or team: set (created or replaced), or removed when the file has none. */
+async function setOrDeleteCache(ctx: GraphQLContext, tx: Tx, scope: 'plan' | 'team', scopeId: string, cache: ConfigCache | null) {
+  if (cache) {
+    const hitPriceMicroUsd = 'hitPriceMicroUsd' in cache ? BigInt(cache.hitPriceMicroUsd) : undefined;
+    return void (await setCachePolicy(ctx, {
+      scope,
+      scopeId,
+      ttlSeconds: cache.ttlSeconds,
+      enabled: cache.enabled,
+      deterministicOnly: cache.deterministicOnly,
+      hitPriceMicroUsd,
+    }));
+  }
+  const stored = await tx.cachePolicy.findUnique({ where: { scope_scopeId: { scope, scopeId } }, select: { id: true } });
+  if (stored) await deleteCachePolicy(ctx, stored.id);
 }
 
 async function teamProviderNames(tx: Tx, changes: Change[]): Promise<Set<string>> {

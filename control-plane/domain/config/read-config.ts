@@ -29,7 +29,7 @@ function budgetOf(row: { period: string; amountMicroUsd: bigint; hard: boolean; 
  * (only the price in effect `now`).
  */
 export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> {
-  const [profiles, providers, models, chains, plans, teams, budgets] = await Promise.all([
+  const [profiles, providers, models, chains, plans, teams, budgets, cachePolicies] = await Promise.all([
     db.routingProfile.findMany(),
     db.provider.findMany({ include: { team: { select: { slug: true } } } }),
     db.model.findMany({
@@ -43,7 +43,15 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
     db.plan.findMany({ include: { routingProfile: { select: { name: true } }, fallbackChain: { select: { name: true } } } }),
     db.team.findMany({ include: { plan: { select: { name: true } }, routingProfile: { select: { name: true } }, fallbackChain: { select: { name: true } } } }),
     db.budget.findMany({ where: { scope: { in: ['team', 'model'] } } }),
+    db.cachePolicy.findMany({ where: { scope: { in: ['plan', 'team'] } } }),
   ]);
+  /** Key policies are left out, as keys are. */
+  const cacheOf = (scope: 'plan' | 'team', scopeId: string) => {
+    const policy = cachePolicies.find((p) => p.scope === scope && p.scopeId === scopeId);
+    if (!policy) return null;
+    const common = { ttlSeconds: policy.ttlSeconds, enabled: policy.enabled, deterministicOnly: policy.deterministicOnly };
+    return scope === 'plan' ? { ...common, hitPriceMicroUsd: Number(policy.hitPriceMicroUsd) } : common;
+  };
   const budgetsOf = (scope: string, scopeId: string) =>
     budgets
       .filter((b) => b.scope === scope && b.scopeId === scopeId)
@@ -111,6 +119,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         billing: p.billing as never,
         routingProfile: p.routingProfile?.name ?? null,
         fallbackChain: p.fallbackChain?.name ?? null,
+        cache: cacheOf('plan', p.id) as ConfigFile['plans'][number]['cache'],
       }))
       .sort(byName),
     teams: teams
@@ -124,6 +133,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         routingProfile: t.routingProfile?.name ?? null,
         fallbackChain: t.fallbackChain?.name ?? null,
         budgets: budgetsOf('team', t.id),
+        cache: cacheOf('team', t.id),
       }))
       .sort((a, b) => a.slug.localeCompare(b.slug)),
   };
