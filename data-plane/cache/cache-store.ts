@@ -37,9 +37,11 @@ export interface CacheStore {
 }
 
 export function createMemoryCacheStore(maxBytes: number, events: CacheStoreEvents): CacheStore {
-  const entries = new LRUCache<string, string>({
+  // Kept parsed (a hit costs no JSON.parse) with the size it has as JSON; entries are never
+  // mutated after they are stored, so every hit may share one.
+  const entries = new LRUCache<string, { answer: CachedAnswer; bytes: number }>({
     maxSize: maxBytes,
-    sizeCalculation: (value, key) => value.length + key.length,
+    sizeCalculation: (value, key) => value.bytes + key.length,
     dispose: (_value, _key, reason) => {
       if (reason === 'evict') events.evicted();
     },
@@ -47,15 +49,14 @@ export function createMemoryCacheStore(maxBytes: number, events: CacheStoreEvent
   return {
     kind: 'memory',
     async get(key) {
-      const raw = entries.get(key);
-      return raw === undefined ? null : (JSON.parse(raw) as CachedAnswer);
+      return entries.get(key)?.answer ?? null;
     },
     async set(key, answer, ttlMs) {
-      const raw = JSON.stringify(answer);
+      const bytes = JSON.stringify(answer).length;
       // An entry larger than the whole cache is refused by the LRU; nothing to count then.
-      if (raw.length + key.length > maxBytes) return;
-      entries.set(key, raw, { ttl: ttlMs });
-      events.stored(raw.length);
+      if (bytes + key.length > maxBytes) return;
+      entries.set(key, { answer, bytes }, { ttl: ttlMs });
+      events.stored(bytes);
     },
     bytes: () => entries.calculatedSize,
     unavailable: () => false,
