@@ -12,8 +12,8 @@ import { startControlPlane } from '../control-plane/server.ts';
 import { startDataPlane } from '../data-plane/app.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
-import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
 import { hashSecret } from '../shared/keys/api-key.ts';
+import { usageEvent } from '../test/support/usage-events.ts';
 
 export interface ControlPlaneChildConfig {
   adminKey: string;
@@ -67,46 +67,15 @@ process.on('message', (message: { type: string; count?: number }) => {
 async function ingest(count: number): Promise<void> {
   const publisher = bus.kind === 'redis' ? createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix }) : bus;
   const before = await database.prisma.usageEvent.count();
-  const runId = randomBytes(4).toString('hex');
   const started = performance.now();
   for (let from = 0; from < count; from += 500) {
-    await Promise.all(Array.from({ length: Math.min(500, count - from) }, (_, i) => publisher.publishUsage(usageEvent(`${runId}-${from + i}`))));
+    await Promise.all(Array.from({ length: Math.min(500, count - from) }, () => publisher.publishUsage(usageEvent(team.id, 'bench-key'))));
   }
   const publishMs = performance.now() - started;
   while ((await database.prisma.usageEvent.count()) < before + count) await new Promise((resolve) => setTimeout(resolve, 20));
   const totalMs = performance.now() - started;
   if (publisher !== bus) await publisher.close();
   process.send!({ type: 'ingested', count, publishMs, totalMs, eventsPerSecond: count / (totalMs / 1000) });
-}
-
-function usageEvent(requestId: string): UsageEvent {
-  return {
-    schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
-    id: `${requestId}:1`,
-    requestId,
-    attempt: 1,
-    teamId: team.id,
-    apiKeyId: 'bench-key',
-    model: 'bench-model',
-    provider: 'bench-provider',
-    providerId: 'prov-0',
-    deploymentId: 'dep-0',
-    endUser: null,
-    promptTokens: 200,
-    completionTokens: 100,
-    cachedTokens: 0,
-    costMicroUsd: 90,
-    priceVersion: 'price-1',
-    estimated: false,
-    status: 200,
-    outcome: 'ok',
-    streamed: false,
-    latencyMs: 12,
-    ttfbMs: 11,
-    snapshotVersion: 1,
-    snapshotHash: '0'.repeat(64),
-    startedAt: new Date().toISOString(),
-  };
 }
 
 async function stop(): Promise<void> {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runEmbeddedPhase } from './embedded-phase.ts';
+import { type ReplicaIngestionResult, runIngestionReplicas } from './ingestion-replicas.ts';
 import { type LoadGenerator, pickLoadGenerator } from './load.ts';
 import { runMatrix } from './load-matrix.ts';
 import { parseOptions } from './options.ts';
@@ -115,6 +116,20 @@ try {
         log,
       })
     : { propagation: null, ingestion: null };
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  let ingestionReplicas: ReplicaIngestionResult | null = null;
+  if (phase('replicas')) {
+    if (options.redisUrl && databaseUrl) {
+      log('usage ingestion by one, then two, control planes draining one pre-filled stream (Redis -> PostgreSQL)...');
+      ingestionReplicas = await runIngestionReplicas({
+        redisUrl: options.redisUrl,
+        databaseUrl,
+        secretKey: BENCH_SECRET_KEY,
+        events: options.quick ? 10_000 : 40_000,
+        log,
+      });
+    } else log('replicas phase skipped: it needs REDIS_URL and DATABASE_URL (two control planes share one stream and one database).');
+  }
   const partial = {
     startedAt: started.toISOString(),
     machine: { cpus: os.cpus().length, loadAverageAtStart, node: process.version },
@@ -128,6 +143,7 @@ try {
     apply,
     soak,
     ...config,
+    ingestionReplicas,
   };
   report = { ...partial, goals: evaluateGoals(partial) };
   if (embedded) (report as BenchReport & { embedded?: object }).embedded = embedded;

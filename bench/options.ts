@@ -25,7 +25,9 @@ export const USAGE = `npm run bench -- [options]
   --loader wrk|node       force a load generator (default: wrk if installed, else node)
   --upstream-latency-ms N fixed upstream latency before the response head (default 0)
   --upstream-chunk-ms N   delay between upstream SSE frames (default 0: one write)
-  --skip a,b              phases to skip: load, embedded, cache, probes, apply, propagation, ingestion
+  --skip a,b              phases to skip: load, embedded, cache, probes, apply, propagation, ingestion, replicas
+                        (replicas: one, then two, control planes draining one pre-filled usage stream;
+                         needs REDIS_URL and DATABASE_URL)
                         (embedded: the npm start wiring, control plane + PGlite in a worker, beside the data plane)
 Environment: REDIS_URL puts the gateways on Redis (usage events, snapshots, three data planes for
 propagation); DATABASE_URL stores usage in PostgreSQL (a throwaway schema) instead of PGlite.`;

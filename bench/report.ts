@@ -1,3 +1,4 @@
+import type { ReplicaIngestionResult } from './ingestion-replicas.ts';
 import type { MatrixRow } from './load-matrix.ts';
 import type { ApplyResult } from './phases-apply.ts';
 import type { CacheHitRow } from './phases-cache.ts';
@@ -29,6 +30,8 @@ export interface BenchReport {
   apply: ApplyResult | null;
   propagation: PropagationResult | null;
   ingestion: IngestionResult | null;
+  /** One and two control planes draining one pre-filled usage stream into PostgreSQL (issue 17). */
+  ingestionReplicas: ReplicaIngestionResult | null;
   soak: SoakResult | null;
   goals: Goal[];
 }
@@ -90,6 +93,14 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
       target: `>= ${floor} events/s`,
       measured: `${f(r.ingestion.eventsPerSecond, 0)} events/s`,
       met: r.ingestion.eventsPerSecond >= floor,
+    });
+  }
+  if (r.ingestionReplicas) {
+    goals.push({
+      goal: 'usage ingestion, two control planes over one (same stream, same PostgreSQL)',
+      target: '>= 1.7x',
+      measured: `${f(r.ingestionReplicas.ratio, 2)}x`,
+      met: r.ingestionReplicas.ratio >= 1.7,
     });
   }
   if (r.probes) {
@@ -158,6 +169,12 @@ export function formatReport(r: BenchReport): string {
   if (r.ingestion) {
     const i = r.ingestion;
     out.push(`usage ingestion (${i.bus} bus -> ${i.database}): ${i.events} events in ${f(i.totalMs, 0)} ms = ${f(i.eventsPerSecond, 0)} events/s`);
+  }
+  if (r.ingestionReplicas) {
+    const { one, two, ratio } = r.ingestionReplicas;
+    out.push(
+      `usage ingestion by replicas (Redis -> PostgreSQL, ${one.events} pre-filled events): 1 control plane ${f(one.eventsPerSecond, 0)} events/s (${f(one.cpuMicrosPerEvent, 0)} us CPU/event), 2 control planes ${f(two.eventsPerSecond, 0)} events/s (${f(two.cpuMicrosPerEvent, 0)} us CPU/event): ${f(ratio, 2)}x`,
+    );
   }
   if (r.soak)
     out.push(

@@ -13,6 +13,13 @@ export interface RedisClusterProcesses {
   /** `redis+cluster://127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3`, the form REDIS_URL takes. */
   url: string;
   ports: number[];
+  /** The port of the master serving `slot`. */
+  portOfSlot(slot: number): Promise<number>;
+  /**
+   * Kills one node (SIGKILL) and starts it again on its port with its nodes.conf but no data: a
+   * master that restarted empty keeps its slots, and lost their keys. Resolves once the cluster is ok.
+   */
+  restartEmpty(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +32,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
   const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-redis-cluster-'));
   const children: ChildProcess[] = [];
   const ports: number[] = [];
+  const args: string[][] = [];
   const stop = async () => {
     await Promise.all(children.map(stopRedisServer));
     await rm(dir, { recursive: true, force: true });
@@ -34,22 +42,46 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterProces
       const [port, busPort] = [await freePort(), await freePort()];
       ports.push(port);
       // Every node keeps its nodes.conf, named after its port, in the temporary directory.
-      const clusterArgs = ['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir];
-      children.push(await startRedisServer(port, clusterArgs));
+      args.push(['--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', `nodes-${port}.conf`, '--dir', dir]);
+      children.push(await startRedisServer(port, args[i]));
     }
     await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
-    for (const port of ports) {
-      const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
-      try {
-        await node.connect();
-        await waitUntil(async () => /cluster_state:ok/.test(await node.cluster('INFO')), 20_000, `cluster_state:ok on ${port}`);
-      } finally {
-        node.disconnect();
-      }
-    }
+    await clusterOk(ports);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`, ports, stop };
+  return {
+    url: `redis+cluster://${ports.map((p) => `127.0.0.1:${p}`).join(',')}`,
+    ports,
+    async portOfSlot(slot) {
+      const node = new Redis({ host: '127.0.0.1', port: ports[0] });
+      try {
+        const range = (await node.cluster('SLOTS')).find(([from, to]) => slot >= from && slot <= to);
+        if (!range?.[2]) throw new Error(`no node serves slot ${slot}`);
+        return range[2][1];
+      } finally {
+        node.disconnect();
+      }
+    },
+    async restartEmpty(port) {
+      const i = ports.indexOf(port);
+      await stopRedisServer(children[i]);
+      children[i] = await startRedisServer(port, args[i]);
+      await clusterOk(ports);
+    },
+    stop,
+  };
+}
+
+async function clusterOk(ports: readonly number[]): Promise<void> {
+  for (const port of ports) {
+    const node = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+    try {
+      await node.connect();
+      await waitUntil(async () => /cluster_state:ok/.test(await node.cluster('INFO')), 20_000, `cluster_state:ok on ${port}`);
+    } finally {
+      node.disconnect();
+    }
+  }
 }
