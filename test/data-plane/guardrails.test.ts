@@ -2,9 +2,11 @@ import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../data-plane/logger.ts';
 import type { GuardrailCheck, SnapshotGuardrail } from '../../shared/snapshot/guardrail.ts';
 import { guardrailSecretBinding } from '../../shared/snapshot/guardrail.ts';
 import { buildSnapshot, contentOf, publishSnapshot } from '../support/snapshot-fixture.ts';
@@ -220,6 +222,39 @@ describe('guardrails, through the SDKs', () => {
     const text: string[] = [];
     for await (const chunk of clean) text.push(chunk.choices[0]?.delta?.content ?? '');
     expect(text.join('')).toBe('all fine');
+  });
+
+  it('logs the prompt as the guardrails left it, never the original', async () => {
+    let output = '';
+    const sink = new Writable({
+      write(chunk, _encoding, callback) {
+        output += chunk;
+        callback();
+      },
+    });
+    const logged = await startHarness({ logger: createLogger('info', { plane: 'data' }, sink), upstream: { byokAllowedCidrs: ['127.0.0.1/32'] } });
+    try {
+      const base = contentOf(scenarioSnapshot({ version: 2, upstreamBaseUrl: logged.upstream.baseUrl, secretBox: logged.secretBox }));
+      const teams = base.teams.map((t) => (t.id === 'acme' ? { ...t, logPrompts: true } : t));
+      const check = { ...webhook(false), secret: logged.secretBox.seal(WEBHOOK_SECRET, guardrailSecretBinding('gr-rewrite')) };
+      const guardrails = [{ id: 'gr-rewrite', name: 'rewrite', planId: null, teamId: 'acme', stage: 'pre' as const, streamMode: 'flow' as const, check }];
+      await publishSnapshot(logged.bus, buildSnapshot({ ...base, teams, guardrails, version: 2 }));
+      await vi.waitFor(() => expect(logged.plane.snapshotVersion()).toBe(2));
+      receiver.answer = () => ({ json: { action: 'modify', texts: ['the rewritten prompt'] } });
+      const response = await logged.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'the original prompt' }] });
+      expect(response.status).toBe(200);
+      await logged.plane.drain(1_000);
+      const line = output
+        .trim()
+        .split('\n')
+        .map((text) => JSON.parse(text))
+        .find((entry) => entry.msg === 'prompt and completion');
+      expect(line.prompt).toBe('user: the rewritten prompt');
+      expect(output).not.toContain('the original prompt');
+      expect(logged.upstream.requests[0].body.messages[0].content).toBe('the rewritten prompt');
+    } finally {
+      await logged.close();
+    }
   });
 
   it('refuses a team webhook on a private address unless the operator allows it (SSRF), failing closed', async () => {
