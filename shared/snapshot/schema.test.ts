@@ -24,6 +24,19 @@ describe('snapshot schema', () => {
     expect(result.snapshot.models[0].deployments[0].extraParameters).toEqual([]);
   });
 
+  it('reads a 1.5 snapshot with guardrails, and older ones with none', () => {
+    const current = parseSnapshot(readFileSync(path.join(fixtures, 'v1.5.json'), 'utf8'));
+    expect(current.ok).toBe(true);
+    if (current.ok)
+      expect(current.snapshot.guardrails.map((guardrail) => [guardrail.name, guardrail.check.kind])).toEqual([
+        ['mask-pii', 'pii'],
+        ['no-secrets', 'deny_list'],
+        ['hook', 'webhook'],
+      ]);
+    const older = parseSnapshot(readFileSync(path.join(fixtures, 'v1.3.json'), 'utf8'));
+    expect(older.ok && older.snapshot.guardrails).toEqual([]);
+  });
+
   it('refuses an unknown major version, a bad hash and bad JSON', () => {
     const raw = JSON.parse(readFileSync(path.join(fixtures, 'v1.0.json'), 'utf8'));
     expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '2.0' }))).toMatchObject({ ok: false, reason: /major/ });
