@@ -103,4 +103,11 @@ describe('parseDataPlaneEnv', () => {
       expect(result.errors.some((error) => error.startsWith(`${name}:`))).toBe(true);
     }
   });
+
+  it('REDIS_URL may name a Redis Cluster (redis+cluster://host:port,...), checked at start', () => {
+    expect(parseDataPlaneEnv({ REDIS_URL: 'redis+cluster://a:7000,b:7001' }).ok).toBe(true);
+    const bad = parseDataPlaneEnv({ REDIS_URL: 'redis+cluster://a' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toEqual([expect.stringMatching(/^REDIS_URL: cluster node "a" is not host:port/)]);
+  });
 });
