@@ -166,6 +166,20 @@ forEachDatabase((target) => {
     expect((await k.query('provider', { id: azure.id }, 'id')).result).toBeNull();
   });
 
+  it('providers: bedrock and vertex need a region, which leaves no base URL to default', async () => {
+    const bedrock = await k.ok(
+      'createProvider',
+      { input: { name: 'bedrock-us', kind: 'BEDROCK', region: 'us-east-1', apiKey: '{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"s"}' } },
+      'id kind region baseUrl hasCredential',
+    );
+    expect(bedrock).toMatchObject({ kind: 'BEDROCK', region: 'us-east-1', baseUrl: null, hasCredential: true });
+    expect((await k.mutate('createProvider', { input: { name: 'vertex-nowhere', kind: 'VERTEX', apiKey: '{}' } })).error.issues[0].path).toBe('region');
+    const hostile = await k.mutate('createProvider', { input: { name: 'bedrock-bad', kind: 'BEDROCK', region: 'evil.example.com/#' } });
+    expect(hostile).toMatchObject({ typename: 'ValidationError', error: { issues: [{ path: 'region' }] } });
+    expect((await k.mutate('updateProvider', { input: { id: bedrock.id, region: null } })).error.issues[0].path).toBe('region');
+    expect(await k.ok('updateProvider', { input: { id: bedrock.id, region: 'eu-central-1' } }, 'region')).toEqual({ region: 'eu-central-1' });
+  });
+
   it('models: every field, alias clashes, price versions that never rewrite history', async () => {
     const model = await k.ok(
       'createModel',

@@ -21,6 +21,8 @@ export interface FixtureReply {
    */
   file?: string;
   body?: string;
+  /** A binary body, sent as is. */
+  bodyBytes?: Uint8Array;
   headers?: Record<string, string>;
   /**
    * Write the body in slices of this many bytes, each its own write, so frames and UTF-8
@@ -37,6 +39,8 @@ export interface RecordedFixtureRequest {
   url: string;
   headers: IncomingHttpHeaders;
   body: any;
+  /** The body as sent (what a signature covers). */
+  rawBody: string;
 }
 
 /**
@@ -66,7 +70,7 @@ export async function startFakeFixtureUpstream(): Promise<FakeFixtureUpstream> {
     } catch {
       body = raw;
     }
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, rawBody: raw });
     const reply = queue.shift();
     if (!reply) return void res.writeHead(599).end('no reply queued');
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
@@ -76,7 +80,7 @@ export async function startFakeFixtureUpstream(): Promise<FakeFixtureUpstream> {
     const eventStream = reply.file?.endsWith('.eventstream.json') ?? false;
     const contentType = sse ? 'text/event-stream' : eventStream ? 'application/vnd.amazon.eventstream' : 'application/json';
     res.writeHead(reply.status ?? 200, { 'content-type': contentType, ...reply.headers });
-    const bytes = eventStream ? encodeEventStream(JSON.parse(text)) : Buffer.from(text, 'utf8');
+    const bytes = reply.bodyBytes ? Buffer.from(reply.bodyBytes) : eventStream ? encodeEventStream(JSON.parse(text)) : Buffer.from(text, 'utf8');
     const slice = reply.sliceBytes ?? bytes.length;
     for (let offset = 0; offset < bytes.length && !res.destroyed; offset += slice) {
       res.write(bytes.subarray(offset, offset + slice));

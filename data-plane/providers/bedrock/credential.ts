@@ -48,7 +48,7 @@ export function bedrockRegion(provider: CompiledProvider): string {
 
 /**
  * Adds the credential to a request: a SigV4 signature (service `bedrock`, the provider's region)
- * over method, path, host, content type, date and the body's hash, or the API key as a bearer
+ * over method, path, host, date and the body's hash, or the API key as a bearer
  * token. Headers added afterwards (trace context, request id) are outside the signature, which
  * SigV4 allows.
  */

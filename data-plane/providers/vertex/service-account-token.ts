@@ -47,7 +47,7 @@ const TOKEN_TIMEOUT_MS = 30_000;
  * Its HTTP goes through the gateway's upstream agents (timeouts, and the address guard for
  * teams' own providers) to the key file's `token_uri`, without the library's own retries: the
  * gateway's retry and fallback policy decides. A refused exchange becomes the attempt's
- * upstream error (401/403 -> 502 upstream_auth_failed).
+ * upstream error (a refused key -> 502 upstream_auth_failed).
  */
 export function createServiceAccountTokens(agents: UpstreamAgents) {
   const clients = new Map<string, JWT>();
@@ -96,5 +96,8 @@ function tokenError(error: unknown, key: ServiceAccountKey, call: Pick<UpstreamC
   if (typeof status !== 'number') return upstreamTransportError((error as { cause?: unknown })?.cause ?? error, call.provider.name, 0, call.signal);
   const data = (error as { response?: { data?: { error_description?: unknown; error?: unknown } } }).response?.data;
   const said = typeof data?.error_description === 'string' ? data.error_description : typeof data?.error === 'string' ? data.error : null;
-  return upstreamHttpError({ status, message: said ? redactSecret(said, key.private_key) : null, providerName: call.provider.name });
+  // Google refuses a bad or revoked key with 400 invalid_grant: for us, as any 4xx of the token
+  // endpoint but 429, that is the gateway's credential failing, not the client's request.
+  const mapAs = status >= 400 && status < 500 && status !== 429 ? 401 : undefined;
+  return upstreamHttpError({ status, mapAs, message: said ? redactSecret(said, key.private_key) : null, providerName: call.provider.name });
 }
