@@ -37,6 +37,18 @@ describe('snapshot schema', () => {
     expect(older.ok && older.snapshot.guardrails).toEqual([]);
   });
 
+  it('reads a 1.6 snapshot with provider regions (bedrock, vertex), and older ones with none', () => {
+    const current = parseSnapshot(readFileSync(path.join(fixtures, 'v1.6.json'), 'utf8'));
+    expect(current.ok).toBe(true);
+    if (current.ok)
+      expect(current.snapshot.providers.filter((provider) => provider.region).map((provider) => [provider.kind, provider.region])).toEqual([
+        ['bedrock', 'us-east-1'],
+        ['vertex', 'us-central1'],
+      ]);
+    const older = parseSnapshot(readFileSync(path.join(fixtures, 'v1.5.json'), 'utf8'));
+    expect(older.ok && older.snapshot.providers.every((provider) => provider.region === null)).toBe(true);
+  });
+
   it('refuses an unknown major version, a bad hash and bad JSON', () => {
     const raw = JSON.parse(readFileSync(path.join(fixtures, 'v1.0.json'), 'utf8'));
     expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '2.0' }))).toMatchObject({ ok: false, reason: /major/ });
