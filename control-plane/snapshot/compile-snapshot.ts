@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
@@ -29,6 +29,8 @@ export type SnapshotSource = Pick<
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;
+export const teamWith = { plan: true, routingProfile: { select: { name: true } } } as const;
+export const keyWith = { routingProfile: { select: { name: true } } } as const;
 
 /**
  * Reads the configuration rows and compiles them into snapshot content. Deterministic: rows are
@@ -37,9 +39,43 @@ const byId = { orderBy: { id: 'asc' } } as const;
  * Nothing secret is in clear here: provider credentials stay sealed, keys are hashes.
  */
 export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
-  const [teams, apiKeys, providers, models, plans, budgets, chains, profiles, grants, cachePolicies, guardrails] = await Promise.all([
-    db.team.findMany({ ...byId, include: { plan: true, routingProfile: { select: { name: true } } } }),
-    db.apiKey.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),
+  const [catalog, teams, apiKeys, budgets, granted, cachePolicies, guardrails] = await Promise.all([
+    compileCatalog(db, now),
+    db.team.findMany({ ...byId, include: teamWith }),
+    db.apiKey.findMany({ ...byId, include: keyWith }),
+    db.budget.findMany(byId),
+    creditsGranted(db),
+    compileCachePolicies(db),
+    compileGuardrails(db),
+  ]);
+  return {
+    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    teams: teams.map((team) => toSnapshotTeam(team, granted.get(team.id) ?? 0n)),
+    apiKeys: apiKeys.map(toSnapshotApiKey),
+    ...catalog,
+    budgets: effectiveBudgets(budgets, teams),
+    cachePolicies,
+    guardrails,
+  };
+}
+
+/** Every guardrail (of plans and teams that set one: a few rows). */
+export async function compileGuardrails(db: SnapshotSource) {
+  return (await db.guardrail.findMany(byId)).map(toSnapshotGuardrail);
+}
+
+/** Every response cache policy (of plans, teams and keys that set one: a few rows). */
+export async function compileCachePolicies(db: SnapshotSource) {
+  return (await db.cachePolicy.findMany(byId)).map(toSnapshotCachePolicy);
+}
+
+/**
+ * The sections an administrator defines and that stay small whatever the number of customers:
+ * providers, models with their deployments and current price, plans, fallback chains, routing
+ * profiles. A change to any of them compiles all of them again (a few rows).
+ */
+export async function compileCatalog(db: SnapshotSource, now = new Date()) {
+  const [providers, models, plans, chains, profiles] = await Promise.all([
     db.provider.findMany(byId),
     db.model.findMany({
       ...byId,
@@ -50,23 +86,13 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
       },
     }),
     db.plan.findMany({ ...byId, include: { routingProfile: { select: { name: true } } } }),
-    db.budget.findMany(byId),
     db.fallbackChain.findMany({ ...byId, include: { entries: { orderBy: { position: 'asc' } } } }),
     db.routingProfile.findMany({ orderBy: { name: 'asc' } }),
-    db.creditTransaction.groupBy({ by: ['teamId'], where: { kind: 'grant' }, _sum: { amountMicroUsd: true } }),
-    db.cachePolicy.findMany(byId),
-    db.guardrail.findMany(byId),
   ]);
-  const granted = new Map(grants.map((g) => [g.teamId, g._sum.amountMicroUsd ?? 0n]));
-
   return {
-    schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    teams: teams.map((team) => toSnapshotTeam(team, granted.get(team.id) ?? 0n)),
-    apiKeys: apiKeys.map(toSnapshotApiKey),
     providers: providers.flatMap(toSnapshotProvider),
     models: models.map(toSnapshotModel),
     plans: plans.map(toSnapshotPlan),
-    budgets: effectiveBudgets(budgets, teams),
     fallbackChains: chains.map((chain) => ({
       id: chain.id,
       name: chain.name,
@@ -77,9 +103,14 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
       name: profile.name,
       strategy: profile.strategy as SnapshotContent['routingProfiles'][number]['strategy'],
     })),
-    cachePolicies: cachePolicies.map(toSnapshotCachePolicy),
-    guardrails: guardrails.map(toSnapshotGuardrail),
   };
+}
+
+/** Prepaid credits ever granted, by team (of `teamIds` only, when given). */
+export async function creditsGranted(db: SnapshotSource, teamIds?: string[]): Promise<Map<string, bigint>> {
+  const where: Prisma.CreditTransactionWhereInput = teamIds ? { kind: 'grant', teamId: { in: teamIds } } : { kind: 'grant' };
+  const grants = await db.creditTransaction.groupBy({ by: ['teamId'], where, _sum: { amountMicroUsd: true } });
+  return new Map(grants.map((g) => [g.teamId, g._sum.amountMicroUsd ?? 0n]));
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
-import { diffSnapshots } from '../../shared/snapshot/delta.ts';
-import { type ConfigSnapshot, hashSnapshotContent } from '../../shared/snapshot/schema.ts';
+import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
+import { changesOf, compileChanges } from './compile-changes.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
+import { CompiledConfig } from './compiled-config.ts';
 import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
 import { type HealReason, judgeStoredSnapshot } from './stored-snapshot-check.ts';
 
@@ -69,8 +70,13 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   let versionFloor = 0;
   // The signature of the newest stored version, so the periodic check need not re-read its body.
   let lastSigned: { version: number; signature: string } | null = null;
-  // The last snapshot stored with a delta: the base of the next delta.
-  let lastStored: ConfigSnapshot | null = null;
+  // The compile of the database at `config.version`, kept between runs: a run reads only the rows
+  // the versions since then changed (compile-changes.ts). Null until the first, whole, compile.
+  let config: CompiledConfig | null = null;
+  // Compile the whole configuration on the next run (at start, and when a price takes effect).
+  let compileWhole = true;
+  // The delta to `config.version` from the version before it, as published (JSON).
+  let lastDelta: { to: number; json: string } | null = null;
 
   function alert(reason: HealReason, detail: Record<string, unknown>) {
     heals.set(reason, (heals.get(reason) ?? 0) + 1);
@@ -87,22 +93,13 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     timer = setTimeout(
       () => {
         timer = null;
+        // No row changes when a price takes effect: only a whole compile sees it.
+        compileWhole = true;
         publish().catch((error: unknown) => console.error('scheduled snapshot publication failed', error));
       },
       Math.min(Math.max(next.getTime() - Date.now(), 0) + 5, MAX_TIMER_MS),
     );
     timer.unref();
-  }
-
-  /**
-   * The delta from the snapshot this publisher stored last to `stored` (shared/snapshot/delta.ts),
-   * signed like the snapshot: a data plane serving the previous version applies it instead of
-   * reading and compiling the full snapshot.
-   */
-  function attachDelta(stored: StoredSnapshot): StoredSnapshot {
-    if (!lastStored || lastStored.version >= stored.version) return stored;
-    const json = JSON.stringify(diffSnapshots(lastStored, JSON.parse(stored.json) as ConfigSnapshot));
-    return { ...stored, delta: { json, signature: signer.sign(json) } };
   }
 
   function signed(row: { version: number; body: string }): StoredSnapshot {
@@ -118,11 +115,8 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
    */
   async function store(row: { version: number; hash: string; body: string }, withDelta = false): Promise<boolean> {
     const ours = signed(row);
-    const full = withDelta ? attachDelta(ours) : ours;
-    if (await bus.publishSnapshot(full)) {
-      if (withDelta) lastStored = JSON.parse(row.body) as ConfigSnapshot;
-      return true;
-    }
+    const delta = withDelta && lastDelta?.to === row.version ? lastDelta.json : null;
+    if (await bus.publishSnapshot(delta ? { ...ours, delta: { json: delta, signature: signer.sign(delta) } } : ours)) return true;
     const stored = await bus.loadSnapshot();
     const verdict = await judgeStoredSnapshot(stored, row, {
       verifier: signer,
@@ -144,14 +138,59 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
    * One consistent state and its config version: the repeatable-read transaction sees every
    * mutation up to the version it reads and none after (each mutation takes its version in its own
    * transaction, under the version row's lock), so equal versions always compile equal content,
-   * on any replica.
+   * on any replica. From a kept compile at an earlier version, only the rows that the versions
+   * since changed are read (their audit entries name them); otherwise the whole configuration.
    */
-  async function compileAtVersion(now: Date) {
-    return prisma.$transaction(async (tx) => ({ version: await readConfigVersion(tx), content: await compileSnapshot(tx, now) }), {
-      isolationLevel: 'RepeatableRead',
-      maxWait: 15_000,
-      timeout: 30_000,
-    });
+  async function compileAtVersion(now: Date, whole: boolean) {
+    return prisma.$transaction(
+      async (tx) => {
+        const version = await readConfigVersion(tx);
+        if (!whole && config && config.version <= version) {
+          if (config.version === version) return { version, kind: 'same' as const };
+          const entries = await tx.auditLogEntry.findMany({
+            where: { configVersion: { gt: config.version, lte: version } },
+            select: { entity: true, entityId: true, teamId: true, configVersion: true },
+          });
+          const changes = changesOf(entries, config.version, version);
+          if (changes) return { version, kind: 'patch' as const, patch: await compileChanges(tx, config, changes, now) };
+        }
+        return { version, kind: 'whole' as const, content: await compileSnapshot(tx, now) };
+      },
+      { isolationLevel: 'RepeatableRead', maxWait: 15_000, timeout: 30_000 },
+    );
+  }
+
+  /**
+   * Brings `config` to what was compiled, and sets `lastDelta` to the delta from the version it
+   * held before: from the patch itself, or, after a whole compile, by comparing entry hashes.
+   */
+  function advance(compiled: Awaited<ReturnType<typeof compileAtVersion>>, createdAt: string): { current: CompiledConfig; whole: boolean } {
+    const previous = config;
+    if (compiled.kind === 'same' && previous) return { current: previous, whole: false };
+    let current: CompiledConfig;
+    let changes: SnapshotDelta['changes'] | null = null;
+    const from = previous?.version ?? 0;
+    if (compiled.kind === 'patch' && previous) {
+      changes = previous.apply(compiled.version, compiled.patch);
+      current = previous;
+    } else {
+      if (compiled.kind !== 'whole') throw new Error('a patch needs a kept compile');
+      current = CompiledConfig.of(compiled.version, compiled.content);
+      if (previous && previous.version < current.version) {
+        const envelope = (c: CompiledConfig) => ({ version: c.version, hash: '', createdAt: '' });
+        changes = diffSnapshots(previous.toSnapshot(envelope(previous)), current.toSnapshot(envelope(current)), {
+          prev: previous.digest,
+          next: current.digest,
+        }).changes;
+      }
+    }
+    config = current;
+    lastDelta = null;
+    if (changes) {
+      const delta: SnapshotDelta = { from, to: current.version, hash: current.hash, createdAt, schemaVersion: current.schemaVersion, changes };
+      lastDelta = { to: current.version, json: JSON.stringify(delta) };
+    }
+    return { current, whole: compiled.kind === 'whole' };
   }
 
   async function run(): Promise<PublishedSnapshot> {
@@ -164,35 +203,52 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
         });
         versionFloor = 0;
       }
-      const { version, content } = await compileAtVersion(now);
+      const whole = compileWhole;
+      compileWhole = false;
+      const compiled = await compileAtVersion(now, whole);
       await scheduleNext(now);
-      const hash = hashSnapshotContent(content);
-      const existing = version > 0 ? await prisma.snapshot.findUnique({ where: { version } }) : null;
+      const { version } = compiled;
+      const existing = version > 0 ? await prisma.snapshot.findUnique({ where: { version }, select: { version: true, hash: true, createdAt: true } }) : null;
+      const createdAt = existing?.createdAt ?? new Date();
+      const { current, whole: wasWhole } = advance(compiled, createdAt.toISOString());
+      const hash = current.hash;
       if (existing && existing.hash !== hash) {
+        if (!wasWhole) {
+          // Not what the replica that stored this version compiled: trust only a whole compile.
+          compileWhole = true;
+          continue;
+        }
         // Changed without a mutation taking a version (the first start's seed, a price version
         // taking effect, a hand edit): take one now and compile again.
         await prisma.$transaction((tx) => takeConfigVersion(tx));
+        compileWhole = true;
         continue;
       }
       if (version === 0) {
         await prisma.$transaction((tx) => takeConfigVersion(tx));
+        compileWhole = true;
         continue;
       }
-      let row = existing;
-      if (!row) {
-        const createdAt = new Date();
-        const snapshot: ConfigSnapshot = { ...content, version, hash, createdAt: createdAt.toISOString() };
-        const body = JSON.stringify(snapshot);
+      const body = current.toJson({ version, hash, createdAt: createdAt.toISOString() });
+      if (!existing) {
         try {
-          // Stored first: the database is the truth, the bus message only a hint to re-read.
-          row = await prisma.snapshot.create({ data: { version, hash, body, createdAt } });
+          // Stored first: the database is the truth, the bus message only a hint to re-read. The
+          // whole body only when the whole configuration was compiled; a replica rebuilds from rows.
+          await prisma.snapshot.create({
+            data: { version, hash, body: wasWhole ? body : null, delta: lastDelta?.to === version ? lastDelta.json : null, createdAt },
+          });
           deps.live?.publish('snapshot', { version, hash, createdAt });
         } catch (error) {
           if ((error as { code?: string }).code !== 'P2002') throw error;
-          // Another replica stored this version first: its row is the one snapshot of the version.
-          row = await prisma.snapshot.findUniqueOrThrow({ where: { version } });
+          // Another replica stored this version first: equal versions compile equal content.
+          const other = await prisma.snapshot.findUniqueOrThrow({ where: { version }, select: { hash: true } });
+          if (other.hash !== hash) {
+            compileWhole = true;
+            continue;
+          }
         }
       }
+      const row = { version, hash, body, createdAt };
       if (await store(row, true)) return row;
       // A validly signed newer snapshot this database never made: go past it.
     }
@@ -205,8 +261,17 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     const head = await bus.loadSnapshotHead();
     if (head && lastSigned && head.version === latest.version && head.signature === lastSigned.signature && lastSigned.version === latest.version) return;
     if (head && head.version > latest.version && (await prisma.snapshot.findUnique({ where: { version: head.version }, select: { version: true } }))) return;
-    const row = await prisma.snapshot.findUnique({ where: { version: latest.version } });
-    if (!row) return;
+    // The body comes from the kept compile: behind the database's version, a publication catches up.
+    if (!config || config.version !== latest.version) {
+      void publish().catch(() => undefined);
+      return;
+    }
+    const createdAt = (await prisma.snapshot.findUnique({ where: { version: latest.version }, select: { createdAt: true } }))?.createdAt ?? new Date();
+    const row = {
+      version: latest.version,
+      hash: latest.hash,
+      body: config.toJson({ version: latest.version, hash: latest.hash, createdAt: createdAt.toISOString() }),
+    };
     if (!head) alert('missing', { ourVersion: row.version });
     else if (head.version < row.version) alert('older', { storedVersion: head.version, ourVersion: row.version });
     if (!(await store(row))) void publish().catch(() => undefined);

@@ -1,10 +1,11 @@
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
-import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
+import type { ConfigSnapshot, RoutingStrategy, SnapshotApiKey, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import { compileCachePolicies } from '../cache/cache-policy.ts';
 import { compileGuardrails } from '../guardrails/compiled-guardrail.ts';
 import type {
   CompiledApiKey,
+  CompiledCatalog,
   CompiledFallbackChain,
   CompiledModel,
   CompiledProvider,
@@ -25,7 +26,71 @@ export interface CompileResult {
  */
 export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>): CompileResult {
   const warnings: string[] = [];
+  const catalog = compileCatalog(snapshot, secretBox, warnings);
+  const keysByHash = new Map<string, CompiledApiKey>();
+  for (const key of snapshot.apiKeys) indexKey(keysByHash, key, catalog, warnings);
+  return { compiled: assemble(snapshot, catalog, keysByHash, secretBox, warnings), warnings };
+}
 
+/**
+ * The compiled snapshot of `next`, which a delta that changed only `changed` sections made from
+ * the snapshot `previous` was compiled from. Keys, teams and budgets (the sections that grow with
+ * customers) are patched: only the changed keys, and the keys of changed teams, are compiled
+ * again; the rest of the key index is shared by reference. A change to anything else (providers,
+ * models, plans, chains, profiles) compiles the whole snapshot, as a full load does.
+ */
+export function compileDelta(
+  previous: CompiledSnapshot,
+  next: ConfigSnapshot,
+  changed: { apiKeys?: readonly string[]; teams?: readonly string[]; budgets?: boolean; other?: boolean },
+  secretBox: Pick<SecretBox, 'open'>,
+): CompileResult {
+  if (changed.other) return compileSnapshot(next, secretBox);
+  const warnings: string[] = [];
+  let catalog = previous.catalog;
+  const keyIds = new Set(changed.apiKeys ?? []);
+  const teamIds = new Set(changed.teams ?? []);
+  if (teamIds.size > 0) {
+    const teams = new Map(catalog.teams);
+    for (const id of teamIds) teams.delete(id);
+    for (const team of next.teams) if (teamIds.has(team.id)) teams.set(team.id, team);
+    catalog = { ...catalog, teams };
+  }
+  let keysByHash = previous.keysByHash as Map<string, CompiledApiKey>;
+  if (keyIds.size > 0 || teamIds.size > 0) {
+    keysByHash = new Map(keysByHash);
+    // A key is indexed under its hash and, during a rotation's grace period, its previous hash.
+    for (const [hash, compiled] of keysByHash) if (keyIds.has(compiled.key.id) || teamIds.has(compiled.team.id)) keysByHash.delete(hash);
+    for (const key of next.apiKeys) if (keyIds.has(key.id) || teamIds.has(key.teamId)) indexKey(keysByHash, key, catalog, warnings);
+  }
+  return { compiled: assemble(next, catalog, keysByHash, secretBox, warnings), warnings };
+}
+
+function assemble(
+  snapshot: ConfigSnapshot,
+  catalog: CompiledCatalog,
+  keysByHash: Map<string, CompiledApiKey>,
+  secretBox: Pick<SecretBox, 'open'>,
+  warnings: string[],
+): CompiledSnapshot {
+  return {
+    version: snapshot.version,
+    hash: snapshot.hash,
+    createdAtSeconds: Math.floor(Date.parse(snapshot.createdAt) / 1000),
+    keysByHash,
+    modelsByName: catalog.modelsByName,
+    models: catalog.models,
+    routingProfiles: catalog.routingProfiles,
+    budgets: snapshot.budgets,
+    // A few rows each (plans, teams and keys that set one): compiled again with every version.
+    cachePolicies: compileCachePolicies(snapshot.cachePolicies),
+    guardrails: compileGuardrails(snapshot.guardrails, (sealed, binding) => secretBox.open(sealed, binding), warnings),
+    catalog,
+  };
+}
+
+/** Everything but the keys: providers, models, chains, profiles, teams and plans, resolved. */
+function compileCatalog(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>, warnings: string[]): CompiledCatalog {
   const providers = new Map<string, CompiledProvider>();
   for (const provider of snapshot.providers) providers.set(provider.id, compileProvider(provider, secretBox, warnings));
 
@@ -66,75 +131,73 @@ export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<Secret
     }
     chains.set(chain.id, { id: chain.id, name: chain.name, models: chainModels, triggers: new Set(chain.triggers) });
   }
-  const chainById = (chainId: string | null, owner: string): CompiledFallbackChain | null => {
-    if (chainId === null) return null;
-    const chain = chains.get(chainId);
-    if (!chain) warnings.push(`${owner} names unknown fallback chain ${chainId}`);
-    return chain ?? null;
-  };
-  for (const compiled of models) compiled.fallbackChain = chainById(compiled.model.fallbackChainId, `model ${compiled.model.name}`);
+  for (const compiled of models) compiled.fallbackChain = chainById(chains, compiled.model.fallbackChainId, `model ${compiled.model.name}`, warnings);
 
   const routingProfiles = new Map<string, RoutingStrategy>(Object.entries(BUILT_IN_PROFILES).map(([name, profile]) => [name, profile.strategy]));
   for (const profile of snapshot.routingProfiles) routingProfiles.set(profile.name, profile.strategy);
 
-  const teams = new Map(snapshot.teams.map((team) => [team.id, team]));
-  const plans = new Map(snapshot.plans.map((plan) => [plan.id, plan]));
-  const toModelIds = (names: readonly string[]) => new Set(names.flatMap((name) => modelIdsByName.get(name) ?? []));
-  const keysByHash = new Map<string, CompiledApiKey>();
-  for (const key of snapshot.apiKeys) {
-    const team = teams.get(key.teamId);
-    if (!team) {
-      warnings.push(`api key ${key.id} names unknown team ${key.teamId}`);
-      continue;
-    }
-    let planModelIds: ReadonlySet<string> | null = null;
-    const plan = team.planId === null ? null : (plans.get(team.planId) ?? null);
-    if (team.planId !== null) {
-      // A dangling plan reference fails closed: no model rather than every model.
-      if (!plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
-      planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
-    }
-    const keyModelIds = key.allowedModels.length === 0 ? null : toModelIds(key.allowedModels);
-    const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
-    if (profile !== null && !routingProfiles.has(profile)) warnings.push(`api key ${key.id} defaults to unknown routing profile ${profile}`);
-    const routing: KeyRouting = {
-      // Most specific wins: key, then team, then plan (then, per request, the model's own).
-      fallbackChain: chainById(key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, `api key ${key.id}`),
-      profile: profile !== null && routingProfiles.has(profile) ? profile : null,
-      systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
-    };
-    const compiled: CompiledApiKey = {
-      key,
-      team,
-      expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
-      allowedModelIds: intersect(keyModelIds, planModelIds),
-      routing,
-      plan,
-    };
-    keysByHash.set(key.hash, compiled);
-    // After a rotation the old secret keeps working until its grace period ends. Without an end
-    // date there is no grace period: the old secret is not indexed at all.
-    if (key.previousHash !== null && key.previousHashExpiresAt !== null) {
-      const graceEnds = Date.parse(key.previousHashExpiresAt);
-      keysByHash.set(key.previousHash, { ...compiled, expiresAtMs: Math.min(graceEnds, compiled.expiresAtMs ?? Infinity) });
-    }
-  }
-
   return {
-    compiled: {
-      version: snapshot.version,
-      hash: snapshot.hash,
-      createdAtSeconds: Math.floor(Date.parse(snapshot.createdAt) / 1000),
-      keysByHash,
-      modelsByName,
-      models,
-      routingProfiles,
-      budgets: snapshot.budgets,
-      cachePolicies: compileCachePolicies(snapshot.cachePolicies),
-      guardrails: compileGuardrails(snapshot.guardrails, (sealed, binding) => secretBox.open(sealed, binding), warnings),
-    },
-    warnings,
+    modelsByName,
+    models,
+    modelIdsByName,
+    chains,
+    routingProfiles,
+    teams: new Map(snapshot.teams.map((team) => [team.id, team])),
+    plans: new Map(snapshot.plans.map((plan) => [plan.id, plan])),
   };
+}
+
+function chainById(
+  chains: ReadonlyMap<string, CompiledFallbackChain>,
+  chainId: string | null,
+  owner: string,
+  warnings: string[],
+): CompiledFallbackChain | null {
+  if (chainId === null) return null;
+  const chain = chains.get(chainId);
+  if (!chain) warnings.push(`${owner} names unknown fallback chain ${chainId}`);
+  return chain ?? null;
+}
+
+/** Compiles one key and indexes it under its hash (and its previous hash during a rotation's grace period). */
+function indexKey(keysByHash: Map<string, CompiledApiKey>, key: SnapshotApiKey, catalog: CompiledCatalog, warnings: string[]): void {
+  const team = catalog.teams.get(key.teamId);
+  if (!team) {
+    warnings.push(`api key ${key.id} names unknown team ${key.teamId}`);
+    return;
+  }
+  const toModelIds = (names: readonly string[]) => new Set(names.flatMap((name) => catalog.modelIdsByName.get(name) ?? []));
+  let planModelIds: ReadonlySet<string> | null = null;
+  const plan = team.planId === null ? null : (catalog.plans.get(team.planId) ?? null);
+  if (team.planId !== null) {
+    // A dangling plan reference fails closed: no model rather than every model.
+    if (!plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
+    planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
+  }
+  const keyModelIds = key.allowedModels.length === 0 ? null : toModelIds(key.allowedModels);
+  const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
+  if (profile !== null && !catalog.routingProfiles.has(profile)) warnings.push(`api key ${key.id} defaults to unknown routing profile ${profile}`);
+  const routing: KeyRouting = {
+    // Most specific wins: key, then team, then plan (then, per request, the model's own).
+    fallbackChain: chainById(catalog.chains, key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, `api key ${key.id}`, warnings),
+    profile: profile !== null && catalog.routingProfiles.has(profile) ? profile : null,
+    systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
+  };
+  const compiled: CompiledApiKey = {
+    key,
+    team,
+    expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
+    allowedModelIds: intersect(keyModelIds, planModelIds),
+    routing,
+    plan,
+  };
+  keysByHash.set(key.hash, compiled);
+  // After a rotation the old secret keeps working until its grace period ends. Without an end
+  // date there is no grace period: the old secret is not indexed at all.
+  if (key.previousHash !== null && key.previousHashExpiresAt !== null) {
+    const graceEnds = Date.parse(key.previousHashExpiresAt);
+    keysByHash.set(key.previousHash, { ...compiled, expiresAtMs: Math.min(graceEnds, compiled.expiresAtMs ?? Infinity) });
+  }
 }
 
 /** null means "no restriction" on either side. */

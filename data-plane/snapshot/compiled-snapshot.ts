@@ -39,6 +39,19 @@ export interface CompiledSnapshot {
   readonly cachePolicies: CachePolicyIndex;
   /** Since 1.5: each team's guardrails (its plan's, then its own), checks compiled. */
   readonly guardrails: GuardrailIndex;
+  /** What keys are compiled against; kept so a delta compiles only the keys it changed. */
+  readonly catalog: CompiledCatalog;
+}
+
+/** The resolved config apart from keys (compile-snapshot.ts). */
+export interface CompiledCatalog {
+  readonly modelsByName: ReadonlyMap<string, CompiledModel>;
+  readonly models: readonly CompiledModel[];
+  readonly modelIdsByName: ReadonlyMap<string, string>;
+  readonly chains: ReadonlyMap<string, CompiledFallbackChain>;
+  readonly routingProfiles: ReadonlyMap<string, RoutingStrategy>;
+  readonly teams: ReadonlyMap<string, SnapshotTeam>;
+  readonly plans: ReadonlyMap<string, SnapshotPlan>;
 }
 
 /** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */

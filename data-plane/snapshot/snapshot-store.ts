@@ -1,10 +1,11 @@
 import type { Bus, StoredDelta, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
+import { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';
-import { compileSnapshot } from './compile-snapshot.ts';
+import { type CompileResult, compileDelta, compileSnapshot } from './compile-snapshot.ts';
 import type { CompiledSnapshot } from './compiled-snapshot.ts';
 import { createConvergence } from './convergence.ts';
 import type { SnapshotFile } from './snapshot-file.ts';
@@ -74,6 +75,8 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let compiled: CompiledSnapshot | null = null;
   // The parsed snapshot `compiled` was built from: the base deltas apply to.
   let base: ConfigSnapshot | null = null;
+  // Its per-entry hashes (shared/snapshot/content-digest.ts): a delta's hash is checked in O(change).
+  let digest: ContentDigest | null = null;
   let deltasApplied = 0;
   let deltaMisses = 0;
   let fullLoads = 0;
@@ -124,12 +127,20 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       deltaMisses++;
       return false;
     }
-    const next = applyDelta(base, delta);
+    // A 1.x base (from disk, or an older control plane) has no per-entry hashes yet.
+    digest ??= ContentDigest.of(base);
+    const next = applyDelta(base, delta, digest);
     if (!next) {
       deltaMisses++;
       return false;
     }
-    swapIn(next, 'bus');
+    const changes = delta.changes;
+    const changed = {
+      apiKeys: changes.apiKeys ? [...changes.apiKeys.remove, ...changes.apiKeys.put.map((p) => (p.value as { id: string }).id)] : [],
+      teams: changes.teams ? [...changes.teams.remove, ...changes.teams.put.map((p) => (p.value as { id: string }).id)] : [],
+      other: Boolean(changes.providers || changes.models || changes.plans || changes.fallbackChains || changes.routingProfiles),
+    };
+    install(next, compileDelta(compiled, next, changed, secretBox), 'bus', digest);
     deltasApplied++;
     return true;
   }
@@ -153,17 +164,21 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       // went back (a Redis restored from an old dump, a control plane on an old database).
       return refuse(parsed.snapshot.version, 'older', `older than the current version ${compiled.version}`, fingerprint);
     }
-    swapIn(parsed.snapshot, from);
+    swapIn(parsed.snapshot, from, parsed.digest);
     fullLoads++;
     if (from === 'bus' && options.file) persist(options.file, stored);
   }
 
-  function swapIn(snapshot: ConfigSnapshot, from: 'bus' | 'disk'): void {
-    const result = compileSnapshot(snapshot, secretBox);
+  function swapIn(snapshot: ConfigSnapshot, from: 'bus' | 'disk', entryHashes: ContentDigest | null): void {
+    install(snapshot, compileSnapshot(snapshot, secretBox), from, entryHashes);
+  }
+
+  function install(snapshot: ConfigSnapshot, result: CompileResult, from: 'bus' | 'disk', entryHashes: ContentDigest | null): void {
     for (const warning of result.warnings) logger.warn({ snapshotVersion: snapshot.version }, `snapshot: ${warning}`);
     // The one swap: the snapshot and everything derived from it change together.
     compiled = result.compiled;
     base = snapshot;
+    digest = entryHashes;
     loadedAt = new Date().toISOString();
     source = from;
     logger.info({ snapshotVersion: compiled.version, snapshotHash: compiled.hash, source: from }, 'snapshot loaded');

@@ -51,7 +51,7 @@ describe('snapshot schema', () => {
 
   it('refuses an unknown major version, a bad hash and bad JSON', () => {
     const raw = JSON.parse(readFileSync(path.join(fixtures, 'v1.0.json'), 'utf8'));
-    expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '2.0' }))).toMatchObject({ ok: false, reason: /major/ });
+    expect(parseSnapshot(JSON.stringify({ ...raw, schemaVersion: '3.0' }))).toMatchObject({ ok: false, reason: /major/ });
     expect(parseSnapshot(JSON.stringify({ ...raw, teams: [] }))).toMatchObject({ ok: false, reason: /hash/ });
     expect(parseSnapshot('{')).toMatchObject({ ok: false, reason: /JSON/ });
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contentHash } from './canonical-json.ts';
+import { ContentDigest } from './content-digest.ts';
 import { SnapshotGuardrail } from './guardrail.ts';
 
 /**
@@ -9,11 +10,15 @@ import { SnapshotGuardrail } from './guardrail.ts';
  * 1.0: teams, keys, providers, models. 1.1: plans, budgets, chains, profiles, limits, timeouts,
  * capabilities, credits, key rotation. 1.2: team `logPrompts`, plan `systemPrompt`, deployment
  * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. 1.5: `guardrails`.
- * 1.6: provider `region`, kinds `bedrock` and `vertex`. Fixtures of each in test/fixtures/snapshots
- * must keep parsing.
+ * 1.6: provider `region`, kinds `bedrock` and `vertex`. 2.0: the content hash is per entry
+ * (content-digest.ts), so both planes update it in O(change); the fields are those of 1.6. A data
+ * plane reads 1.x and 2.x, so data planes are upgraded before control planes. Fixtures of each in
+ * test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '1.6';
-export const SNAPSHOT_MAJOR = 1;
+export const SNAPSHOT_SCHEMA_VERSION = '2.0';
+export const SNAPSHOT_MAJOR = 2;
+/** Majors this build reads: 1.x (whole-content hash) and 2.x (per-entry hash). */
+export const SNAPSHOT_MAJORS_READ: readonly number[] = [1, 2];
 
 export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'azure-openai', 'anthropic', 'gemini', 'mistral', 'cohere', 'bedrock', 'vertex', 'mock'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
@@ -272,16 +277,21 @@ export type SnapshotRoutingProfile = z.infer<typeof SnapshotRoutingProfile>;
 export type SnapshotLimits = z.infer<typeof SnapshotLimits>;
 export type SnapshotCachePolicy = z.infer<typeof SnapshotCachePolicy>;
 
+export const schemaMajor = (content: object): number => Number(String((content as { schemaVersion?: unknown }).schemaVersion ?? '').split('.')[0]);
+
 /**
  * The content hash: everything but the envelope (version, hash, createdAt). Computed on the raw
- * object, so fields added by a newer minor version are covered too.
+ * object, so fields added by a newer minor version are covered too. 1.x hashes the canonical JSON
+ * of the whole content; 2.x combines per-entry hashes (content-digest.ts).
  */
 export function hashSnapshotContent(content: object): string {
+  if (schemaMajor(content) >= 2) return ContentDigest.of(content).hash(content);
   const { version: _v, hash: _h, createdAt: _c, ...rest } = content as Record<string, unknown>;
   return contentHash(rest);
 }
 
-export type SnapshotParseResult = { ok: true; snapshot: ConfigSnapshot } | { ok: false; reason: string };
+/** `digest`: the per-entry hashes of a 2.x snapshot, which deltas update (null for 1.x). */
+export type SnapshotParseResult = { ok: true; snapshot: ConfigSnapshot; digest: ContentDigest | null } | { ok: false; reason: string };
 
 /**
  * Validates a stored snapshot: JSON, known major version, schema, and a hash that matches the
@@ -294,12 +304,14 @@ export function parseSnapshot(json: string): SnapshotParseResult {
   } catch {
     return { ok: false, reason: 'snapshot is not valid JSON' };
   }
-  const major = Number(String((raw as { schemaVersion?: unknown })?.schemaVersion ?? '').split('.')[0]);
-  if (major !== SNAPSHOT_MAJOR) {
+  if (raw === null || typeof raw !== 'object' || !SNAPSHOT_MAJORS_READ.includes(schemaMajor(raw))) {
     return { ok: false, reason: `unknown snapshot schema major version: ${String((raw as { schemaVersion?: unknown })?.schemaVersion)}` };
   }
   const parsed = ConfigSnapshot.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: `snapshot does not match the schema: ${z.prettifyError(parsed.error)}` };
-  if (hashSnapshotContent(raw as object) !== parsed.data.hash) return { ok: false, reason: 'snapshot hash does not match its content' };
-  return { ok: true, snapshot: parsed.data };
+  // Hashed on the raw object, so fields added by a newer minor version are covered too.
+  const digest = schemaMajor(raw) >= 2 ? ContentDigest.of(raw) : null;
+  const hash = digest ? digest.hash(raw) : hashSnapshotContent(raw);
+  if (hash !== parsed.data.hash) return { ok: false, reason: 'snapshot hash does not match its content' };
+  return { ok: true, snapshot: parsed.data, digest };
 }

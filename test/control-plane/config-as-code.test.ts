@@ -121,7 +121,7 @@ forEachDatabase((target) => {
     const provider = await b.database.prisma.provider.findUniqueOrThrow({ where: { name: 'openai' } });
     expect(b.controlPlane.services.secretBox.open(provider.credentialCiphertext!, providerBinding(provider))).toBe('sk-one');
     const snapshot = await b.database.prisma.snapshot.findFirstOrThrow({ orderBy: { version: 'desc' } });
-    expect(JSON.parse(snapshot.body).models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['gpt-4o', 'demo']));
+    expect(JSON.parse(snapshot.body ?? '{}').models.map((m: { name: string }) => m.name)).toEqual(expect.arrayContaining(['gpt-4o', 'demo']));
 
     const audits = await auditCount(b);
     const versions = await b.database.prisma.snapshot.count();

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { compileSnapshot } from '../../control-plane/snapshot/compile-snapshot.ts';
 import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
-import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
+import { type ConfigSnapshot, hashSnapshotContent, parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
 
 // Every entity change reaches the next snapshot, with the right values, in one publication.
+// The publisher compiles a version from the rows its mutations changed (issue 12 item 3): after
+// every kind of mutation, what it published must be what compiling the whole database gives, and
+// the version must have come from the change (the snapshot row then stores no whole body).
 
 forEachDatabase((target) => {
   let cp: ControlPlaneHarness;
@@ -231,5 +235,97 @@ forEachDatabase((target) => {
     const before = (await snapshot()).version;
     await k.member(team, 'VIEWER');
     expect((await snapshot()).version).toBe(before);
+  });
+
+  /** The published snapshot equals a whole compile of the database; returns whether it came from a patch. */
+  async function expectWholeEqual(step: string): Promise<boolean> {
+    const published = await snapshot();
+    const whole = await compileSnapshot(cp.database.prisma);
+    expect(published.hash, step).toBe(hashSnapshotContent(whole));
+    for (const section of ['teams', 'apiKeys', 'providers', 'models', 'plans', 'budgets', 'fallbackChains', 'routingProfiles'] as const) {
+      const byKey = (entries: object[]) => new Map(entries.map((e) => [(e as { id?: string }).id ?? (e as { name: string }).name, e]));
+      expect(byKey(published[section]), `${step}: ${section}`).toEqual(byKey(whole[section]));
+    }
+    const row = await cp.database.prisma.snapshot.findUniqueOrThrow({ where: { version: published.version } });
+    return row.body === null;
+  }
+
+  it('publishes, after each kind of mutation, what a whole compile gives, from the changed rows', { timeout: 120_000 }, async () => {
+    const patched: Record<string, boolean> = {};
+    const step = async (name: string, work: () => Promise<unknown>) => {
+      await work();
+      patched[name] = await expectWholeEqual(name);
+    };
+    const mock = (await k.query('providers', { kind: 'MOCK' }, 'edges { node { id } }')).result.edges[0].node.id;
+    let plan = '';
+    let team = '';
+    let other = '';
+    let key = '';
+    let keyBudget = '';
+    let model = '';
+    await step('createPlan', async () => {
+      plan = (
+        await k.plan({
+          name: 'inc',
+          allowedModels: [],
+          limits: { rpm: 10 },
+          budget: { amount: 5_000, period: 'MONTHLY' },
+          markupBasisPoints: 0,
+          billing: 'PREPAID',
+        })
+      ).id;
+    });
+    await step('createTeam', async () => {
+      team = (await k.team({ slug: 'inc-team', planId: plan })).id;
+    });
+    await step('createTeam (second)', async () => {
+      other = (await k.team({ slug: 'inc-other' })).id;
+    });
+    await step('setTeamPlan', () => k.ok('setTeamPlan', { teamId: other, planId: plan }));
+    await step('updateTeam', () => k.ok('updateTeam', { input: { id: team, name: 'Renamed', systemPrompt: 'Be brief.' } }));
+    await step('setTeamBlocked', () => k.ok('setTeamBlocked', { teamId: other, blocked: true }));
+    await step('grantCredits', () => k.ok('grantCredits', { input: { teamId: team, amount: 1_000, reason: 'r' } }));
+    await step('createApiKey', async () => {
+      key = (await k.apiKey({ teamId: team, limits: { rpm: 3 } })).apiKey.id;
+    });
+    await step('updateApiKey', () => k.ok('updateApiKey', { input: { id: key, limits: { rpm: 4 } } }));
+    await step('rotateApiKey', () => k.ok('rotateApiKey', { id: key, gracePeriodSeconds: 600 }, 'apiKey { id }'));
+    await step('setCachePolicy (key)', () => k.ok('setCachePolicy', { input: { scope: 'KEY', scopeId: key, ttlSeconds: 60 } }));
+    await step('setBudget (key)', async () => {
+      keyBudget = (await k.ok('setBudget', { input: { scope: 'KEY', scopeId: key, amount: 100, period: 'DAILY' } })).id;
+    });
+    await step('setBudget (team, replaces the plan budget for the period)', () =>
+      k.ok('setBudget', { input: { scope: 'TEAM', scopeId: team, amount: 700, period: 'MONTHLY' } }),
+    );
+    await step('updatePlan (budget template)', () => k.ok('updatePlan', { input: { id: plan, budget: { amount: 9_000, period: 'MONTHLY' } } }));
+    await step('deleteBudget', () => k.ok('deleteBudget', { id: keyBudget }));
+    await step('createModel', async () => {
+      model = (
+        await k.model({ name: 'inc-model', price: { inputPerMillion: 1, outputPerMillion: 2 }, deployments: [{ providerId: mock, upstreamModel: 'u' }] })
+      ).id;
+    });
+    await step('setBudget (model)', () => k.ok('setBudget', { input: { scope: 'MODEL', scopeId: model, amount: 50, period: 'TOTAL' } }));
+    await step('provider of the team (BYOK)', () => k.provider({ name: 'inc-byok', kind: 'MOCK', teamId: other }));
+    await step('createApiKey (second team)', () => k.apiKey({ teamId: other }));
+    await step('deleteModel', () => k.ok('deleteModel', { id: model }));
+    await step('revokeApiKey', () => k.ok('revokeApiKey', { id: key }));
+    await step('deleteTeam (its keys, budgets and provider go too)', () => k.ok('deleteTeam', { id: other }));
+    await step('createRoutingProfile', () => k.ok('createRoutingProfile', { input: { name: 'inc-profile', strategy: 'LATENCY' } }));
+
+    // Keys, teams, credits and budgets are compiled from their rows; so is the catalog (models,
+    // plans, providers). A routing profile (referenced by name everywhere) compiles the whole.
+    const fromRows = [
+      'createTeam',
+      'updateTeam',
+      'grantCredits',
+      'createApiKey',
+      'rotateApiKey',
+      'setCachePolicy (key)',
+      'setBudget (key)',
+      'deleteBudget',
+      'createModel',
+    ];
+    for (const name of [...fromRows, 'deleteTeam (its keys, budgets and provider go too)']) expect(patched[name], name).toBe(true);
+    expect(patched.createRoutingProfile).toBe(false);
   });
 });

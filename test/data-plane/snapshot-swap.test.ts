@@ -62,7 +62,7 @@ describe('snapshots', () => {
 
   it('refuses an unknown major version and invalid JSON, keeping the old one', async () => {
     const v4 = scenarioSnapshot({ version: 4, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox });
-    await h.bus.publishSnapshot(toStored({ ...v4, schemaVersion: '2.0' }));
+    await h.bus.publishSnapshot(toStored({ ...v4, schemaVersion: '3.0' }));
     await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(4));
     expect((await readyz()).body.lastRefused.reason).toContain('major');
     await h.bus.publishSnapshot(signedStored(5, '{"not": json'));
