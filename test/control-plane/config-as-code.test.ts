@@ -146,7 +146,7 @@ teams:
     ]);
     const snapshot = await b.database.prisma.snapshot.findFirstOrThrow({ orderBy: { version: 'desc' } });
     expect(
-      JSON.parse(snapshot.body)
+      JSON.parse(snapshot.body ?? '{}')
         .cachePolicies.map((policy: { id: string }) => policy.id)
         .sort(),
     ).toEqual(rows.map((row) => row.id).sort());
