@@ -899,6 +899,7 @@ export type introspection_types = {
         name: 'grantCredits';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationGrantCreditsResult'; ofType: null } };
       };
+      rerate: { name: 'rerate'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationRerateResult'; ofType: null } } };
       resealProviderCredentials: {
         name: 'resealProviderCredentials';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationResealProviderCredentialsResult'; ofType: null } };
@@ -1210,6 +1211,17 @@ export type introspection_types = {
     kind: 'OBJECT';
     name: 'MutationGrantCreditsSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'CreditTransaction'; ofType: null } } } };
+  };
+  MutationRerateResult: {
+    kind: 'UNION';
+    name: 'MutationRerateResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationRerateSuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationRerateSuccess: {
+    kind: 'OBJECT';
+    name: 'MutationRerateSuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Rerate'; ofType: null } } } };
   };
   MutationResealProviderCredentialsResult: {
     kind: 'UNION';
@@ -1977,6 +1989,28 @@ export type introspection_types = {
       version: { name: 'version'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
     };
   };
+  Rerate: {
+    kind: 'OBJECT';
+    name: 'Rerate';
+    fields: {
+      adjusted: { name: 'adjusted'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      attempts: { name: 'attempts'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      delta: { name: 'delta'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
+      id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
+      unpriced: { name: 'unpriced'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+    };
+  };
+  RerateInput: {
+    kind: 'INPUT_OBJECT';
+    name: 'RerateInput';
+    isOneOf: false;
+    inputFields: [
+      { name: 'from'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } }; defaultValue: null },
+      { name: 'model'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'teamId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
+      { name: 'to'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } }; defaultValue: null },
+    ];
+  };
   RoutingProfile: {
     kind: 'OBJECT';
     name: 'RoutingProfile';
@@ -2024,7 +2058,7 @@ export type introspection_types = {
     name: 'SetModelPriceInput';
     isOneOf: false;
     inputFields: [
-      { name: 'correction'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'corrects'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
       { name: 'deploymentId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
       { name: 'effectiveFrom'; type: { kind: 'SCALAR'; name: 'DateTime'; ofType: null }; defaultValue: null },
       { name: 'modelId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
@@ -2346,9 +2380,11 @@ export type introspection_types = {
     kind: 'OBJECT';
     name: 'UsageEvent';
     fields: {
+      adjustmentOf: { name: 'adjustmentOf'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null } };
       apiKeyId: { name: 'apiKeyId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       attempt: { name: 'attempt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       byok: { name: 'byok'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } } };
+      cacheWriteTokens: { name: 'cacheWriteTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       cachedTokens: { name: 'cachedTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       completionTokens: { name: 'completionTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       cost: { name: 'cost'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
@@ -2362,6 +2398,7 @@ export type introspection_types = {
       promptTokens: { name: 'promptTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       provider: { name: 'provider'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
       providerCost: { name: 'providerCost'; type: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } };
+      reasoningTokens: { name: 'reasoningTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       requestId: { name: 'requestId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
       snapshotVersion: { name: 'snapshotVersion'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       startedAt: { name: 'startedAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };

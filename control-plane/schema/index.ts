@@ -20,6 +20,7 @@ import './api-key.ts';
 import './audit.ts';
 import './usage.ts';
 import './usage-rollup.ts';
+import './rerate.ts';
 import './snapshot.ts';
 import './config.ts';
 import './catalogue.ts';

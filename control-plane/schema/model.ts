@@ -135,8 +135,9 @@ const SetModelPriceInput = builder.inputType('SetModelPriceInput', {
     deploymentId: t.id({ description: "A price of this deployment of the model only, overriding the model's." }),
     price: t.field({ type: PriceInput, required: true }),
     effectiveFrom: t.field({ type: 'DateTime', description: 'Default now; in the past only for a correction.' }),
-    correction: t.boolean({
-      description: 'Corrects a past price: `effectiveFrom` may lie in the past. Stored usage keeps its cost until `rerate` recomputes it.',
+    corrects: t.id({
+      description:
+        'The id of a price version found wrong: the new version takes its effectiveFrom (or the one given, which may then lie in the past) and wins over it. Stored usage keeps its cost until `rerate` recomputes it.',
     }),
   }),
 });

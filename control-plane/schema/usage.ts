@@ -17,6 +17,12 @@ builder.prismaObject('UsageEvent', {
     promptTokens: t.exposeInt('promptTokens'),
     completionTokens: t.exposeInt('completionTokens'),
     cachedTokens: t.exposeInt('cachedTokens'),
+    cacheWriteTokens: t.exposeInt('cacheWriteTokens', { description: 'Part of promptTokens written to the prompt cache, priced at the cache-write price.' }),
+    reasoningTokens: t.exposeInt('reasoningTokens', { description: 'Part of completionTokens spent reasoning (billed as output).' }),
+    adjustmentOf: t.exposeID('adjustmentOf', {
+      nullable: true,
+      description: 'Set on a re-rating adjustment (`rerate`): the attempt whose cost it corrects; its cost is the signed difference, its tokens 0.',
+    }),
     cost: t.expose('costMicroUsd', { type: 'MicroUSD', description: 'What the team is charged: provider cost plus the plan markup, integer micro-USD.' }),
     providerCost: t.expose('providerCostMicroUsd', { type: 'MicroUSD', nullable: true, description: 'The provider price before markup.' }),
     priceVersion: t.exposeString('priceVersion', { nullable: true, description: 'The price version the cost was computed at.' }),

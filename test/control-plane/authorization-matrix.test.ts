@@ -42,6 +42,8 @@ const TEAM_OWNED = new Set([
 const NOT_TEAM_OWNED = new Set([
   'Model',
   'ModelPrice',
+  // Only the platform admin can run a re-rating; the object is its outcome, returned to that caller.
+  'Rerate',
   'ModelCapabilities',
   'FallbackChain',
   'RoutingProfile',

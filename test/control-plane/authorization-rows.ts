@@ -206,6 +206,7 @@ export function matrixRows(f: Fixture): Row[] {
     m('updateModel', { input: { id: f.demoId, tags: ['x'] } }, forbidden),
     m('deleteModel', { id: f.demoId }, forbidden),
     m('setModelPrice', { input: { modelId: f.demoId, price: { inputPerMillion: 0, outputPerMillion: 0 } } }, forbidden),
+    m('rerate', { input: { teamId: f.teamBId, from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } }, forbidden),
     m('setBudget', { input: { scope: 'MODEL', scopeId: f.demoId, amount: 1, period: 'DAILY' } }, forbidden),
     m('setCachePolicy', { input: { scope: 'PLAN', scopeId: f.planBId, ttlSeconds: 60, hitPrice: 0 } }, forbidden),
     m('createFallbackChain', { input: { name: 'x', models: ['demo'], triggers: ['TIMEOUT'] } }, forbidden),

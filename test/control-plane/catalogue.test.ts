@@ -1,10 +1,10 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import type { DataPlane } from '../../data-plane/app.ts';
+import type { ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { startInProcessPlanes, waitFor } from '../support/in-process-planes.ts';
 
 // The model catalogue (@pydantic/genai-prices, bundled: no network): a model created with
 // fromCatalogue bills a real request, through the data plane, exactly at the catalogue's price.
@@ -28,14 +28,7 @@ beforeAll(async () => {
       } as never,
     },
   });
-  control = await startControlPlaneHarness();
-  data = await startDataPlane({
-    bus: control.bus,
-    host: '127.0.0.1',
-    port: 0,
-    secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
-    maxBodyBytes: 1024 * 1024,
-  });
+  ({ control, data } = await startInProcessPlanes());
 });
 afterAll(async () => {
   await data?.close();
@@ -200,13 +193,3 @@ describe('model catalogue', () => {
     });
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

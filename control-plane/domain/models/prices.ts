@@ -54,22 +54,22 @@ export const SetModelPriceInput = z
     price: PriceInput,
     effectiveFrom: z.date().nullish(),
     /**
-     * A correction of a past price: `effectiveFrom` may then lie in the past. The new version wins
-     * over the one it corrects from then on (the latest created among equal or earlier starts);
+     * The id of a price version found wrong. The new version takes its effectiveFrom (unless
+     * given, and then it may lie in the past) and, created later, wins over it from then on;
      * stored usage keeps its cost until `rerate` recomputes it.
      */
-    correction: z.boolean().nullish(),
+    corrects: id.nullish(),
   })
-  .refine((d) => d.correction || !d.effectiveFrom || d.effectiveFrom.getTime() >= Date.now() - PAST_TOLERANCE_MS, {
+  .refine((d) => d.corrects || !d.effectiveFrom || d.effectiveFrom.getTime() >= Date.now() - PAST_TOLERANCE_MS, {
     path: ['effectiveFrom'],
-    message: 'effectiveFrom cannot be in the past: price history is never rewritten (a correction says `correction: true`, then `rerate` applies it)',
+    message: 'effectiveFrom cannot be in the past: price history is never rewritten (a correction names the version it `corrects`, then `rerate` applies it)',
   });
 
 /**
  * Adds a price version that takes effect at `effectiveFrom` (default now), for the model or one
- * of its deployments. Versions are never changed or deleted, so past usage keeps the price it ran
- * under until a `rerate`; a future version reaches the snapshot when its time comes (the
- * publisher schedules that compile).
+ * of its deployments, or corrects one. Versions are never changed or deleted, so past usage keeps
+ * the price it ran under until a `rerate`; a future version reaches the snapshot when its time
+ * comes (the publisher schedules that compile).
  */
 export async function setModelPrice(ctx: GraphQLContext, input: unknown) {
   requirePlatformAdmin(ctx.principal);
@@ -79,8 +79,14 @@ export async function setModelPrice(ctx: GraphQLContext, input: unknown) {
     if (data.deploymentId && !(await tx.deployment.findFirst({ where: { id: data.deploymentId, modelId: data.modelId }, select: { id: true } }))) {
       throw new NotFoundError('Deployment', data.deploymentId);
     }
+    let effectiveFrom = data.effectiveFrom ?? new Date();
+    if (data.corrects) {
+      const corrected = await tx.modelPrice.findFirst({ where: { id: data.corrects, modelId: data.modelId, deploymentId: data.deploymentId ?? null } });
+      if (!corrected) throw new NotFoundError('ModelPrice', data.corrects);
+      effectiveFrom = data.effectiveFrom ?? corrected.effectiveFrom;
+    }
     const price = await tx.modelPrice.create({
-      data: { modelId: data.modelId, deploymentId: data.deploymentId ?? null, ...priceColumns(data.price, data.effectiveFrom ?? new Date()) },
+      data: { modelId: data.modelId, deploymentId: data.deploymentId ?? null, ...priceColumns(data.price, effectiveFrom) },
     });
     return { result: price, audit: { entity: 'ModelPrice', entityId: price.id, teamId: null, changes: data } };
   });

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { GraphQLContext } from '../../context.ts';
+import { rerateLedger } from '../../usage/rerate-ledger.ts';
+import { rawEventsKeptFrom } from '../../usage/retention.ts';
+import { requirePlatformAdmin } from '../access.ts';
+import { ValidationError } from '../errors.ts';
+import { id, modelName } from '../fields.ts';
+import { runMutation } from '../mutate.ts';
+import { validate } from '../validate.ts';
+
+export const RerateInput = z
+  .object({
+    teamId: id.nullish(),
+    model: modelName.nullish(),
+    from: z.date(),
+    to: z.date(),
+  })
+  .refine((r) => r.from < r.to, { path: ['to'], message: '`to` must be after `from`' });
+
+/**
+ * Platform admin. Recomputes the cost of the stored attempts that started in [from, to) (of one
+ * team and one model when given) under the price versions stored now, after a price correction;
+ * records the differences as adjustment rows (control-plane/usage/rerate-ledger.ts) and one audit
+ * entry, in one transaction. Raw events that retention deleted cannot be re-rated: a period
+ * reaching before them is refused.
+ */
+export async function rerate(ctx: GraphQLContext, input: unknown) {
+  requirePlatformAdmin(ctx.principal);
+  const data = validate(RerateInput, input);
+  return runMutation(ctx, 'rerate', async (tx) => {
+    const keptFrom = await rawEventsKeptFrom(tx);
+    if (data.from < keptFrom) {
+      throw new ValidationError([{ path: 'from', message: `raw usage events before ${keptFrom.toISOString()} have expired and cannot be re-rated` }]);
+    }
+    const teams = await tx.team.findMany({ select: { id: true, plan: { select: { markupBasisPoints: true } } } });
+    const markup = new Map(teams.map((t) => [t.id, t.plan?.markupBasisPoints ?? 0]));
+    const rerateId = randomUUID();
+    const outcome = await rerateLedger(tx, data, rerateId, (teamId) => markup.get(teamId) ?? 0);
+    return {
+      result: { id: rerateId, ...outcome },
+      audit: { entity: 'Rerate', entityId: rerateId, teamId: data.teamId ?? null, changes: { ...data, ...outcome } },
+      // Only stored usage changes: no snapshot carries it.
+      snapshot: false,
+    };
+  });
+}

@@ -1,0 +1,44 @@
+import { rerate } from '../domain/models/rerate.ts';
+import { builder } from './builder.ts';
+
+interface RerateOutcome {
+  id: string;
+  attempts: number;
+  adjusted: number;
+  deltaMicroUsd: bigint;
+  unpriced: number;
+}
+
+const Rerate = builder.objectRef<RerateOutcome>('Rerate').implement({
+  description: 'What one re-rating did. Its adjustment rows are usage events whose `adjustmentOf` names the attempt they correct.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Adjustment rows have ids `<attempt id>:rerate:<this id>`; the audit entry has it as entityId.' }),
+    attempts: t.exposeInt('attempts', { description: 'Attempts of the period looked at (cache hits, priced per hit, are not re-rated).' }),
+    adjusted: t.exposeInt('adjusted', { description: 'Attempts whose cost changed: one adjustment row each.' }),
+    delta: t.expose('deltaMicroUsd', {
+      type: 'MicroUSD',
+      description: 'Sum of the adjustments, signed integer micro-USD (negative: the teams are charged less).',
+    }),
+    unpriced: t.exposeInt('unpriced', { description: 'Attempts left as they are: their model is gone or had no price version at their start.' }),
+  }),
+});
+
+const RerateInput = builder.inputType('RerateInput', {
+  fields: (t) => ({
+    teamId: t.id({ description: 'Only this team; default every team.' }),
+    model: t.string({ description: 'Only this model (its public name); default every model.' }),
+    from: t.field({ type: 'DateTime', required: true, description: 'Attempts started at or after.' }),
+    to: t.field({ type: 'DateTime', required: true, description: 'Attempts started before.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  rerate: t.field({
+    type: Rerate,
+    description:
+      'Platform admin. After a price correction (`setModelPrice` with `corrects`), recomputes the cost of stored usage of [from, to) under the price versions in force at each attempt, and records each difference as a new adjustment row (stored rows are never edited), with the daily and budget-period counters and the credit balance moved by the same amount, and an audit entry, in one transaction. Re-rating again adds nothing.',
+    args: { input: t.arg({ type: RerateInput, required: true }) },
+    errors: {},
+    resolve: (_root, args, ctx) => rerate(ctx, args.input),
+  }),
+}));
