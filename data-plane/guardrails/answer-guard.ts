@@ -88,11 +88,12 @@ export async function askWebhook(
   rail: WebhookRail,
   webhooks: WebhookCaller,
   payload: WebhookPayload,
+  signal?: AbortSignal,
 ): Promise<{ action: 'block'; reason: string } | { action: 'modify'; texts: string[] } | null> {
   let failure: string | null = rail.unusableReason;
   if (rail.target && failure === null) {
     try {
-      const verdict = await webhooks(rail.target, payload);
+      const verdict = await webhooks(rail.target, payload, signal);
       return verdict.action === 'allow' ? null : verdict;
     } catch (error) {
       failure = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${rail.target.timeoutMs} ms` : (error as Error).message;

@@ -34,7 +34,7 @@ export async function guardPrompt(exchange: Exchange, planned: PlannedRequest, d
   const context = { requestId: exchange.meterId, teamId: planned.apiKey.team.id, model };
   let endpoint = planned.endpoint;
   try {
-    for (const rail of rails) if (rail.pre) endpoint = await checkPrompt(rail, endpoint, model, context, deps.webhooks);
+    for (const rail of rails) if (rail.pre) endpoint = await checkPrompt(rail, endpoint, model, context, deps.webhooks, exchange.signal);
   } catch (error) {
     if (error instanceof GuardrailBlockedError) {
       exchange.setHeader(GUARDRAIL_HEADER, error.guardrail);
@@ -54,6 +54,7 @@ async function checkPrompt(
   model: string,
   context: { requestId: string; teamId: string; model: string },
   webhooks: WebhookCaller,
+  signal: AbortSignal,
 ): Promise<Endpoint> {
   const block = (reason: string) => new GuardrailBlockedError(rail.name, reason);
   switch (rail.kind) {
@@ -81,7 +82,7 @@ async function checkPrompt(
       return endpoint;
     case 'webhook': {
       const texts = promptTexts(endpoint);
-      const verdict = await askWebhook(rail, webhooks, { stage: 'pre', guardrail: rail.name, ...context, texts, sentAt: new Date().toISOString() });
+      const verdict = await askWebhook(rail, webhooks, { stage: 'pre', guardrail: rail.name, ...context, texts, sentAt: new Date().toISOString() }, signal);
       if (verdict === null) return endpoint;
       if (verdict.action === 'block') throw block(verdict.reason);
       if (!endpoint.mapText) throw block(`the webhook rewrote the prompt, which ${endpoint.path} cannot take`);

@@ -26,8 +26,8 @@ export interface WebhookTarget {
   reach: 'any' | 'public-only';
 }
 
-/** Posts guardrail checks to webhooks through the data plane's upstream agents. */
-export type WebhookCaller = (target: WebhookTarget, payload: WebhookPayload) => Promise<WebhookVerdict>;
+/** Posts guardrail checks to webhooks through the data plane's upstream agents; `signal`: the client left, stop asking. */
+export type WebhookCaller = (target: WebhookTarget, payload: WebhookPayload, signal?: AbortSignal) => Promise<WebhookVerdict>;
 
 /** `sha256=<hex>` HMAC-SHA256 of the raw body, as the `x-tollgate-signature` header of every Tollgate webhook. */
 export function signWebhookBody(secret: string, body: string): string {
@@ -41,9 +41,10 @@ export function signWebhookBody(secret: string, body: string): string {
  * `failOpen` decides what that means.
  */
 export function createWebhookCaller(agents: UpstreamAgents): WebhookCaller {
-  return async (target, payload) => {
+  return async (target, payload, clientSignal) => {
     const body = JSON.stringify(payload);
-    const signal = AbortSignal.timeout(target.timeoutMs);
+    const timeout = AbortSignal.timeout(target.timeoutMs);
+    const signal = clientSignal ? AbortSignal.any([timeout, clientSignal]) : timeout;
     const response = await request(target.url, {
       method: 'POST',
       body,
