@@ -65,7 +65,7 @@ export interface ControlPlaneOptions {
   usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
   usageRetentionDays?: number;
-  /** How often singleton jobs (retention) tick; their lease lasts three ticks. Default: retention's hour. */
+  /** How often singleton jobs (retention) tick; their lease lasts three ticks. Default: retention's hour; 0: none run here. */
   singletonIntervalMs?: number;
   /** The data plane's base URL (`http://host:port`) for the console's playground; undefined: none. */
   playgroundTarget?: () => string | undefined;
@@ -119,7 +119,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const database = createDatabaseHealth(prisma);
   const budgetsRemaining = async (teamId: string) =>
     (await teamBudgetStatus(prisma, teamId)).budgets.map((status) => ({ budgetId: status.budget.id, remainingMicroUsd: status.remainingMicroUsd }));
-  const singletons = () => ({ retention: retention.holding() });
+  const singletons = () => ({ retention: retention?.holding() ?? false });
   const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining, singletons }, { defaultMetrics: options.defaultMetrics });
   snapshots.registerMetrics(metrics.registry);
   const heartbeat = createControlHeartbeat({
@@ -195,11 +195,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
 
   // Retention runs on one replica at a time: whichever holds its lease (handed over when it dies).
   const singletonIntervalMs = options.singletonIntervalMs ?? RETENTION_INTERVAL_MS;
-  const retention = runAsSingleton(
-    createLease(prisma, 'retention', `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * singletonIntervalMs),
-    singletonIntervalMs,
-    () => applyRetention(prisma, options.usageRetentionDays),
-  );
+  const retention =
+    singletonIntervalMs > 0
+      ? runAsSingleton(createLease(prisma, 'retention', `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * singletonIntervalMs), singletonIntervalMs, () =>
+          applyRetention(prisma, options.usageRetentionDays),
+        )
+      : null;
   // Redis came back empty (or this is its first start): re-seed the money counters from the
   // ledger, then set the epoch; until then data planes stay on their local share (docs/money.md).
   const moneyEpoch = bus.moneyEpoch;
@@ -230,7 +231,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     // Nothing may keep the process alive after a failed start: the caller prints the reason and exits.
     if (moneyEpochTimer) clearInterval(moneyEpochTimer);
     await heartbeat.stop();
-    await retention.stop();
+    await retention?.stop();
     database.stop();
     await fleet.stop();
     await usageConsumer.stop();
@@ -288,7 +289,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     async close() {
       if (moneyEpochTimer) clearInterval(moneyEpochTimer);
       await heartbeat.stop();
-      await retention.stop();
+      await retention?.stop();
       database.stop();
       await fleet.stop();
       await usageConsumer.stop();

@@ -280,7 +280,13 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   function serialised<T>(work: () => Promise<T>): Promise<T> {
     const previous = running ? running.catch(() => undefined) : Promise.resolve();
     const next = previous.then(work);
-    const tracked = next.finally(() => {
+    // The caller handles `next`'s failure; the tracking promise never rejects, or a failed run
+    // (Redis down during a check, say) would also surface as an unhandled rejection.
+    const tracked: Promise<unknown> = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    void tracked.finally(() => {
       if (running === tracked) running = null;
     });
     running = tracked;

@@ -86,6 +86,9 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
     port: 0,
     defaultMetrics: false,
     production: options.production,
+    // No singleton jobs unless a test asks: retention at start would prune the counters of the
+    // fixed past dates many tests write usage at (it keeps minute counters from yesterday on).
+    singletonIntervalMs: 0,
     ...options.controlPlane,
   });
 
