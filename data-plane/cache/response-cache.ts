@@ -139,7 +139,8 @@ async function serveHit(
   exchange.setHeader('x-tollgate-model', cached.model);
   exchange.setHeader('x-tollgate-provider', 'cache');
   exchange.setHeader('x-tollgate-attempts', '0');
-  exchange.setHeader('x-tollgate-overhead-ms', (performance.now() - exchange.receivedAt).toFixed(2));
+  // No upstream: all of it is the gateway's, up to the head (the replay's serialising included).
+  exchange.setOverhead(0);
   deps.metrics.verdict('hit');
   const event = hitEvent(exchange, request, cached, policy, streamed);
   request.money.after({ number: 1, model: request.route.steps[0].model, target: request.firstTargets[0] ?? request.route.steps[0].targets[0] }, event);

@@ -212,15 +212,15 @@ function outputTap(promptLog: PromptLog | null, guard: AnswerGuard | undefined):
 
 /**
  * x-tollgate-model / -provider / -attempts / -overhead-ms, set once per response: at commit for
- * the serving attempt, or before the final error. Overhead is the time in the gateway itself:
- * total so far minus upstream waits and deliberate backoff sleeps.
+ * the serving attempt, or before the final error. Overhead is the time in the gateway itself,
+ * taken by the exchange when it writes the head: total by then minus upstream waits and
+ * deliberate backoff sleeps.
  */
 function setRoutingHeaders(exchange: Exchange, requested: CompiledModel, state: LoopState, currentWaitMs: number): void {
   exchange.setHeader('x-tollgate-model', (state.lastTried?.model ?? requested).model.name);
   if (state.lastTried) exchange.setHeader('x-tollgate-provider', state.lastTried.target.provider.name);
   exchange.setHeader('x-tollgate-attempts', String(state.attempts));
-  const overhead = performance.now() - exchange.receivedAt - state.upstreamMs - currentWaitMs - state.backoffMs;
-  exchange.setHeader('x-tollgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+  exchange.setOverhead(state.upstreamMs + currentWaitMs + state.backoffMs);
 }
 
 function noUsableDeployment(step: RouteStep | undefined): GatewayError {

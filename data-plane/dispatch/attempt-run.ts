@@ -75,7 +75,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
   });
   let ended = false;
   let committed = false;
-  const timing = { sentAt: 0, bodyAt: 0 };
+  const timing = { sentAt: 0, lastByteAt: 0 };
   const run: AttemptRun = {
     exchange,
     target,
@@ -100,10 +100,11 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     commit() {
       committed = true;
       deps.routing.stats.recordLatency(target.deployment.id, streamed, meter.elapsedMs());
-      // The upstream's own time: from the request going out to its first event (a stream) or to
-      // the last byte of its answer (whole); adapters without HTTP stamp nothing: all of it.
+      // The upstream's own time: from our request leaving the socket to the bytes that carried its
+      // first event (a stream) or the last of its answer (whole). Adapters without HTTP stamp
+      // nothing: all of it counts.
       const sentAt = timing.sentAt || meter.started;
-      spec.commit((streamed || !timing.bodyAt ? performance.now() : timing.bodyAt) - sentAt);
+      spec.commit((timing.lastByteAt || performance.now()) - sentAt);
     },
     end(outcome) {
       if (ended) return Promise.resolve();

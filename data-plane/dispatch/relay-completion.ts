@@ -20,7 +20,7 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   clock.gotFirstByte();
   // Adapters without HTTP stamp nothing: their whole call counts as the upstream's time.
   const { timing } = run.call;
-  if (timing && !timing.bodyAt) timing.bodyAt = performance.now();
+  if (timing && !timing.lastByteAt) timing.lastByteAt = performance.now();
   meter.answered(result.status);
   meter.observeAnswer(result.body);
   const texts = shape.texts(result.body);

@@ -32,6 +32,12 @@ export interface Exchange {
   readonly signal: AbortSignal;
   /** A header for whatever response is eventually sent, including an error. */
   setHeader(name: string, value: string): void;
+  /**
+   * Adds `x-tollgate-overhead-ms` to the response: the time from the request's arrival to the
+   * writing of the response head, less `notGatewayMs` (the upstream's own time, deliberate
+   * backoff sleeps). Taken when the head is written, so serialising the answer counts too.
+   */
+  setOverhead(notGatewayMs: number): void;
   sendJson(status: number, body: unknown): void;
   /** A non-JSON body (the Prometheus text format, say). */
   sendText(status: number, contentType: string, body: string): void;
@@ -93,6 +99,8 @@ export class UwsExchange implements FinishedExchange {
   private writtenStatus: number | null = null;
   private renderedErrorCode: string | null = null;
   private errorFormat: ErrorFormat | null = null;
+  /** See setOverhead; null: no overhead header. */
+  private notGatewayMs: number | null = null;
   /** Set when the request's framing is unsound (conflicting Content-Length, unknown Transfer-Encoding). */
   readonly framingError: GatewayError | null;
 
@@ -152,6 +160,10 @@ export class UwsExchange implements FinishedExchange {
 
   setHeader(name: string, value: string): void {
     this.extraHeaders.push([name, value]);
+  }
+
+  setOverhead(notGatewayMs: number): void {
+    this.notGatewayMs = notGatewayMs;
   }
 
   sendJson(status: number, body: unknown): void {
@@ -224,5 +236,9 @@ export class UwsExchange implements FinishedExchange {
     this.res.writeHeader('content-type', contentType);
     this.res.writeHeader('x-request-id', this.requestId);
     for (const [name, value] of this.extraHeaders) this.res.writeHeader(name, value);
+    if (this.notGatewayMs !== null) {
+      const overhead = performance.now() - this.receivedAt - this.notGatewayMs;
+      this.res.writeHeader('x-tollgate-overhead-ms', Math.max(0, overhead).toFixed(2));
+    }
   }
 }

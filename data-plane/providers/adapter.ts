@@ -42,9 +42,10 @@ export interface UpstreamCall {
    */
   onResponseHead?: () => void;
   /**
-   * Where HTTP adapters stamp the upstream's own time (performance.now()): when the request went
-   * out and when the last byte of a whole answer came in. The attempt subtracts it from the
-   * gateway's overhead (`x-tollgate-overhead-ms`); parsing and mapping stay the gateway's.
+   * Where HTTP adapters stamp the upstream's own time (performance.now()): when undici finished
+   * writing the request to the socket, and when the latest response bytes came in. The attempt
+   * subtracts the span up to its commit from the gateway's overhead (`x-tollgate-overhead-ms`);
+   * building and writing the request, parsing and mapping the answer stay the gateway's.
    */
   timing?: UpstreamTiming;
 }
@@ -52,7 +53,7 @@ export interface UpstreamCall {
 /** See UpstreamCall.timing; 0 until stamped. */
 export interface UpstreamTiming {
   sentAt: number;
-  bodyAt: number;
+  lastByteAt: number;
 }
 
 export interface CompletionResult {

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { UpstreamErrorBody } from '../../shared/openai/error-body.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamCall } from './adapter.ts';
@@ -42,7 +41,6 @@ export async function sendUpstream(
   const providerName = call.provider.name;
   const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
   let response: UpstreamResponse;
-  if (call.timing) call.timing.sentAt = performance.now();
   try {
     const url = new URL(wire.url);
     response = await dispatchUpstream(
@@ -50,6 +48,7 @@ export async function sendUpstream(
       agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'),
       { origin: url.origin, path: url.pathname + url.search, method: wire.method ?? 'POST', headers, body: wire.body },
       call.signal,
+      call.timing,
     );
   } catch (error) {
     throw upstreamTransportError(error, providerName, 0, call.signal);
@@ -69,11 +68,9 @@ export async function sendUpstream(
 }
 
 /** The whole body of an accepted response as text; transport failures mapped. */
-export async function readBodyText(response: UpstreamResponse, call: Pick<UpstreamCall, 'provider' | 'signal' | 'timing'>): Promise<string> {
+export async function readBodyText(response: UpstreamResponse, call: Pick<UpstreamCall, 'provider' | 'signal'>): Promise<string> {
   try {
-    const text = await response.body.text();
-    if (call.timing) call.timing.bodyAt = performance.now();
-    return text;
+    return await response.body.text();
   } catch (error) {
     throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
   }

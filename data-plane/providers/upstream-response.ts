@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
+import { performance } from 'node:perf_hooks';
+import { type Dispatcher, util } from 'undici';
+import type { UpstreamTiming } from './adapter.ts';
 
 /** An upstream's answer as undici's dispatch handler delivers it: no Readable, no web stream. */
 export interface UpstreamResponse {
@@ -31,7 +33,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   private waiter: { resolve(result: IteratorResult<Uint8Array>): void; reject(error: unknown): void } | null = null;
   private collector: { resolve(text: string): void; reject(error: unknown): void } | null = null;
 
-  constructor(private readonly controller: Dispatcher.DispatchController) {}
+  constructor(private readonly controller: BodyController) {}
 
   /** True once the body ended, failed or was destroyed. */
   get destroyed(): boolean {
@@ -130,40 +132,80 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   }
 }
 
+/** The pause/resume/abort handle UpstreamBody drives (undici's controller, or ours below). */
+export interface BodyController {
+  readonly paused: boolean;
+  pause(): void;
+  resume(): void;
+  abort(reason: unknown): void;
+}
+
 /**
  * One request through undici's `dispatch` with a handler: resolves at the response head with the
  * status, headers and a body that the handler feeds. The signal cancels it at any point (its
  * reason is the error). One listener on the signal, removed when the response ends.
+ *
+ * The handler uses undici's callback API (onConnect/onHeaders/onData/onComplete): it is the one
+ * with `onRequestSent`, the moment our request left (the upstream's time starts there, so
+ * `x-tollgate-overhead-ms` counts undici's own work as the gateway's), and undici calls it
+ * without the per-request adapter objects its newer API goes through.
  */
-export function dispatchUpstream(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<UpstreamResponse> {
+export function dispatchUpstream(
+  dispatcher: Dispatcher,
+  options: Dispatcher.DispatchOptions,
+  signal: AbortSignal,
+  timing?: UpstreamTiming,
+): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
-    let controller: Dispatcher.DispatchController | null = null;
+    let abortRequest: ((reason: unknown) => void) | null = null;
+    let resumeSocket: (() => void) | null = null;
     let body: UpstreamBody | null = null;
-    const onAbort = () => controller?.abort(signal.reason);
+    const controller: BodyController = {
+      paused: false,
+      pause() {
+        (this as { paused: boolean }).paused = true;
+      },
+      resume() {
+        (this as { paused: boolean }).paused = false;
+        resumeSocket?.();
+      },
+      abort: (reason) => abortRequest?.(reason),
+    };
+    const onAbort = () => abortRequest?.(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     const done = () => signal.removeEventListener('abort', onAbort);
-    dispatcher.dispatch(options, {
-      onRequestStart(started) {
-        controller = started;
-        if (signal.aborted) started.abort(signal.reason);
+    const handler: Dispatcher.DispatchHandler & { onRequestSent(): void } = {
+      onConnect(abort) {
+        abortRequest = (reason) => abort(reason as Error);
+        if (signal.aborted) abort(signal.reason);
       },
-      onResponseStart(started, statusCode, headers) {
-        body = new UpstreamBody(started);
-        resolve({ statusCode, headers, body });
+      onRequestSent() {
+        if (timing) timing.sentAt = performance.now();
       },
-      onResponseData(_controller, chunk) {
+      onHeaders(statusCode, rawHeaders, resume) {
+        resumeSocket = resume;
+        if (timing) timing.lastByteAt = performance.now();
+        body = new UpstreamBody(controller);
+        resolve({ statusCode, headers: util.parseHeaders(rawHeaders) as IncomingHttpHeaders, body });
+        return true;
+      },
+      onData(chunk) {
+        if (timing) timing.lastByteAt = performance.now();
         body?.push(chunk);
+        return !controller.paused;
       },
-      onResponseEnd() {
+      onComplete() {
         done();
         body?.end();
       },
-      onResponseError(_controller, error) {
+      onError(error) {
         done();
         if (body) body.fail(error);
         else reject(error);
       },
-    });
+    };
+    // undici calls onRequestSent on callback-API handlers (lib/core/request.js); its typings omit it.
+    dispatcher.dispatch(options, handler);
   });
 }

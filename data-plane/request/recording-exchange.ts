@@ -62,6 +62,10 @@ export class RecordingExchange implements Exchange {
     this.inner.setHeader(name, value);
   }
 
+  setOverhead(notGatewayMs: number): void {
+    this.inner.setOverhead(notGatewayMs);
+  }
+
   sendJson(status: number, body: unknown): void {
     if (status < 200 || status >= 300) return this.inner.sendJson(status, body);
     this.persisting = this.persist({ kind: 'json', status, body }).finally(() => this.inner.sendJson(status, body));

@@ -42,6 +42,22 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     }
   });
 
+  it('leaves the upstream own time out of x-tollgate-overhead-ms, whole or streamed', async () => {
+    // Whole: 400 ms before the upstream's head. Streamed: the head at once, the first event 400 ms
+    // later (the upstream's time runs to the bytes that carried it, not to the head).
+    h.upstream.enqueue({ kind: 'reply', delayMs: 400 }, { kind: 'reply', chunkDelayMs: 400 });
+    for (const body of [chatBody(), chatBody({ stream: true })]) {
+      const started = performance.now();
+      const response = await h.chat(body);
+      await response.text();
+      const outside = performance.now() - started;
+      const overhead = Number(response.headers.get('x-tollgate-overhead-ms'));
+      expect(response.headers.get('x-tollgate-overhead-ms')).toMatch(/^\d+\.\d{2}$/);
+      expect(overhead).toBeLessThan(400);
+      expect(outside - overhead).toBeGreaterThanOrEqual(400);
+    }
+  });
+
   it('relays a completion, mapping the model and sealing nothing but the credential', async () => {
     const response = await h.chat(chatBody({ temperature: 0.2, metadata: { app: 'tests' }, user: 'end-user-7' }), {
       headers: { 'x-request-id': 'client-req-1' },

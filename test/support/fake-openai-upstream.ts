@@ -228,6 +228,8 @@ async function streamReply(res: ServerResponse, reply: FakeReply, id: string, mo
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }], ...withUsageNull })}\n\n`;
 
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  // Like OpenAI, the head goes out at once, before the first event (node holds it for the first write).
+  res.flushHeaders();
   const write = async (text: string) => {
     if (res.destroyed) return;
     if (reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
