@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { type Database, openDatabase } from '../control-plane/db/open-database.ts';
 import { teamBudgetStatus } from '../control-plane/domain/budgets/budget-status.ts';
+import { createBudgetAlertSweeper } from '../control-plane/usage/budget-alert-sweeper.ts';
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
 import { EXPECTED_DAILY, EXPECTED_PERIOD_SPEND } from '../control-plane/usage/ledger-recompute.sql.ts';
 import { createLiveEvents } from '../control-plane/usage/live-events.ts';
@@ -78,14 +79,24 @@ function event(run: string, teams: string[]): UsageEvent {
   };
 }
 
-/** Events/s through the ingestor, `total` events in batches of 1 000, sequential as the consumer runs them. */
+/**
+ * Events/s through the ingestor, `total` events in batches of 1 000, sequential as the consumer
+ * runs them, budget alerts checked by the sweeper as the control plane does (off the
+ * acknowledgement path, but on the same database): the clock stops once the last check is done.
+ */
 async function ingestionRate(db: Database, teams: string[], total: number): Promise<number> {
-  const ingest = createUsageIngestor(db.prisma, createLiveEvents());
+  const live = createLiveEvents();
+  const alerts = createBudgetAlertSweeper(db.prisma, live);
+  const ingest = createUsageIngestor(db.prisma, live, undefined, alerts);
   const run = randomBytes(3).toString('hex');
   await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
+  await alerts.settled();
   const started = performance.now();
   for (let n = 0; n < total; n += BATCH) await ingest(Array.from({ length: BATCH }, () => event(run, teams)));
-  return total / ((performance.now() - started) / 1000);
+  await alerts.settled();
+  const seconds = (performance.now() - started) / 1000;
+  await alerts.close();
+  return total / seconds;
 }
 
 /** budgetStatus latency (ms): p50 and p99 over `count` teams. */
@@ -138,23 +149,28 @@ async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
 /**
- * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment a data plane would hand
- * an event to the bus to the commit of its ledger row (the moment subscribers are told), p50 and
- * p99 in ms. Events go through the real bus (Redis stream + consumer group, or the in-process bus).
+ * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment a data plane hands an
+ * event to the bus to the `usage` subscription message its committed ledger row produces (a
+ * subscriber on every team), p50 and p99 in ms. Events go through the real bus (Redis stream +
+ * consumer group, or the in-process bus) into the control plane's ingestor, budget alerts on.
  */
 async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number }> {
-  const ingest = createUsageIngestor(db.prisma, createLiveEvents());
+  const live = createLiveEvents();
+  const alerts = createBudgetAlertSweeper(db.prisma, live);
+  const ingest = createUsageIngestor(db.prisma, live, undefined, alerts);
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
-  const consumer = bus.consumeUsage('bench-lag', async (events) => {
-    await ingest(events);
-    const now = performance.now();
-    for (const e of events) {
-      const t = sentAt.get(e.id);
-      if (t !== undefined) lags.push(now - t);
-      sentAt.delete(e.id);
-    }
-  });
+  const subscriptions = teams.map((teamId) => live.subscribe('usage', teamId));
+  for (const subscription of subscriptions) {
+    void (async () => {
+      for await (const row of subscription) {
+        const t = sentAt.get(row.id);
+        if (t !== undefined) lags.push(performance.now() - t);
+        sentAt.delete(row.id);
+      }
+    })();
+  }
+  const consumer = bus.consumeUsage('bench-lag', ingest);
   const run = randomBytes(3).toString('hex');
   const tickMs = 10;
   const perTick = Math.round((rate * tickMs) / 1000);
@@ -174,6 +190,8 @@ async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: numbe
   }
   while (sentAt.size > 0 && performance.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
   await consumer.stop();
+  await alerts.close();
+  for (const subscription of subscriptions) await subscription.return?.();
   lags.sort((a, b) => a - b);
   return { p50: lags[Math.floor(lags.length * 0.5)] ?? NaN, p99: lags[Math.floor(lags.length * 0.99)] ?? NaN, events: lags.length };
 }

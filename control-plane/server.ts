@@ -30,6 +30,7 @@ import { schema } from './schema/index.ts';
 import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
 import { createSnapshotPublisher } from './snapshot/snapshot-publisher.ts';
 import { listen } from './startup-errors.ts';
+import { createBudgetAlertSweeper } from './usage/budget-alert-sweeper.ts';
 import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
 import { reseedMoneyIfUnseeded } from './usage/money-reseed.ts';
@@ -184,9 +185,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
   const alerts = createAlertNotifier({ prisma, secretBox });
   alerts.watchFleet(fleet.changes());
-  const ingest = metrics.instrumentIngest(
-    createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined, (created) => alerts.budgetAlerts(created)),
-  );
+  const budgetAlerts = createBudgetAlertSweeper(prisma, live, (created) => alerts.budgetAlerts(created));
+  // Thresholds a previous process had no time to check (it died between a commit and its check).
+  void budgetAlerts.markAllWithBudgets().catch(() => undefined);
+  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined, budgetAlerts));
   consumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, {
     onDeadLetter: metrics.onDeadLetter,
     onGroupRecreated: metrics.onGroupRecreated,
@@ -235,6 +237,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     database.stop();
     await fleet.stop();
     await usageConsumer.stop();
+    await budgetAlerts.close();
     await webhook?.close();
     await snapshots.close();
     await fanout?.close();
@@ -293,6 +296,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       database.stop();
       await fleet.stop();
       await usageConsumer.stop();
+      await budgetAlerts.close();
       await webhook?.close();
       await snapshots.close();
       subscriptionGuard.close();

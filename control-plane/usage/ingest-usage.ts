@@ -1,6 +1,6 @@
-import type { BudgetAlert, PrismaClient, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
+import type { PrismaClient, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
-import { recordBudgetAlerts } from '../domain/budgets/budget-alerts.ts';
+import type { BudgetAlertSweeper } from './budget-alert-sweeper.ts';
 import { storeBatch, touchKeys } from './ledger-sql.ts';
 import type { LiveEvents } from './live-events.ts';
 import { usageRow } from './usage-row.ts';
@@ -11,18 +11,13 @@ import { usageRow } from './usage-row.ts';
  * stored is skipped) whose returned rows, and only those, are added to the counters. So a
  * redelivered batch stores and counts nothing twice, and the counters always equal the raw
  * events they were built from. Resolves only after the commit, so the bus acknowledges only
- * stored events. Afterwards: each key's `lastUsedAt` (one statement per batch), the live
- * subscribers, the budget-status subscribers of the teams concerned, and the budget alerts the
- * batch set off. `onStored` (the usage webhook) gets the events this batch newly stored, after
- * the commit; it must not throw nor wait.
+ * stored events. Afterwards: the live subscribers, each key's `lastUsedAt` (one statement per
+ * batch), the budget-status subscribers of the teams concerned; the batch's teams are handed to
+ * the budget alert sweeper, which checks thresholds off this path (budget-alert-sweeper.ts).
+ * `onStored` (the usage webhook) gets the events this batch newly stored, after the commit; it
+ * must not throw nor wait.
  */
-export function createUsageIngestor(
-  prisma: PrismaClient,
-  live: LiveEvents,
-  onStored?: (events: UsageEvent[]) => void,
-  /** New budget alerts, after their insert (alert channels); must not throw nor wait. */
-  onAlerts?: (alerts: BudgetAlert[]) => void,
-) {
+export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void, alerts?: BudgetAlertSweeper) {
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     const inserted = await storeBatch(prisma, unique);
@@ -37,11 +32,9 @@ export function createUsageIngestor(
     }
     await touchKeys(prisma, lastUse);
     for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
-    // Alerts for every team of the batch, not only of the new rows: a batch redelivered after a
-    // failure here inserts nothing new, yet its alerts must still be recorded (they are unique).
-    const alerts = await recordBudgetAlerts(prisma, [...new Set(unique.map((e) => e.teamId))]);
-    for (const alert of alerts) live.publish('budgetAlert', alert.teamId, alert);
-    if (onAlerts && alerts.length > 0) onAlerts(alerts);
+    // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
+    // its check inserts nothing new, yet its alerts must still be recorded (they are unique).
+    alerts?.markDirty(new Set(unique.map((e) => e.teamId)));
   };
 }
 

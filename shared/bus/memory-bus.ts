@@ -7,7 +7,7 @@ const RETRY_DELAY_MS = 500;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
 const MAX_BATCH = 1000;
 /** How long the consumer waits after the first event of a batch for more (adds at most this to the lag). */
-const LINGER_MS = 100;
+const LINGER_MS = 25;
 
 /**
  * The in-process bus for the embedded default: both planes in one process, no Redis. Usage

@@ -199,8 +199,26 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         return true;
       }
 
+      /** '0' re-reads this consumer's own unacknowledged events; '>' reads new ones. */
+      async function read(from: '0' | '>'): Promise<StreamEntries> {
+        const result = (await reader.xreadgroup(
+          'GROUP',
+          names.usageGroup,
+          consumerName,
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          names.usageStream,
+          from,
+        )) as [string, StreamEntries][] | null;
+        return result?.[0]?.[1] ?? [];
+      }
+
       let failing = false;
       let groupRecreatedAt: number | null = null;
+      let ahead: Promise<StreamEntries> | null = null;
       const loop = (async () => {
         // Created here, inside the retry loop, so a Redis that is down at start only delays it.
         let groupReady = false;
@@ -238,30 +256,31 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
                 await sleep(RETRY_DELAY_MS);
               }
             }
-            // '0' re-reads this consumer's own unacknowledged events; '>' reads new ones.
-            const result = (await reader.xreadgroup(
-              'GROUP',
-              names.usageGroup,
-              consumerName,
-              'COUNT',
-              BATCH,
-              'BLOCK',
-              BLOCK_MS,
-              'STREAMS',
-              names.usageStream,
-              readPending ? '0' : '>',
-            )) as [string, StreamEntries][] | null;
-            const entries = result?.[0]?.[1] ?? [];
+            const entries = await (ahead ?? read(readPending ? '0' : '>'));
+            ahead = null;
             if (readPending && entries.length === 0) {
               readPending = false;
               continue;
             }
-            if (entries.length > 0 && !(await handle(entries))) {
-              readPending = true;
-              await sleep(RETRY_DELAY_MS);
+            if (entries.length > 0) {
+              // Read the next batch while this one is stored: decoding and the round trip overlap
+              // the commit. Its entries are pending for this consumer from now on, so if this
+              // batch fails they are re-read with the pending ones ('0') and nothing is skipped.
+              if (!readPending) {
+                ahead = read('>');
+                ahead.catch(() => undefined); // awaited on the next turn; a stop may leave it unread
+              }
+              if (!(await handle(entries))) {
+                await ahead?.catch(() => undefined);
+                ahead = null;
+                readPending = true;
+                await sleep(RETRY_DELAY_MS);
+              }
             }
             failing = false;
           } catch (error) {
+            await ahead?.catch(() => undefined);
+            ahead = null;
             if (!running) break;
             failing = true;
             readPending = true;

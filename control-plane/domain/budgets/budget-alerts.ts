@@ -1,5 +1,5 @@
 import type { BudgetAlert, PrismaClient } from '../../../generated/prisma/client.ts';
-import { teamsBudgetStatus } from './budget-status.ts';
+import { type TeamBudgetsLoader, teamsBudgetStatus } from './budget-status.ts';
 
 /**
  * Records an alert for every threshold the period spend of the teams' budgets (stored, plan
@@ -9,8 +9,13 @@ import { teamsBudgetStatus } from './budget-status.ts';
  * however often it runs, so it can run after every stored batch, redelivered or not. Reads the
  * spend counters: its cost depends on the number of teams and budgets, not on the ledger's size.
  */
-export async function recordBudgetAlerts(prisma: PrismaClient, teamIds: readonly string[], now = new Date()): Promise<BudgetAlert[]> {
-  const statuses = await teamsBudgetStatus(prisma, teamIds, now, { burnRate: false });
+export async function recordBudgetAlerts(
+  prisma: PrismaClient,
+  teamIds: readonly string[],
+  now = new Date(),
+  budgets?: TeamBudgetsLoader,
+): Promise<BudgetAlert[]> {
+  const statuses = await teamsBudgetStatus(prisma, teamIds, now, { burnRate: false, budgets });
   const data = statuses.flatMap((status) =>
     status.budgets.flatMap((usage) =>
       usage.thresholdsReached.map((threshold) => ({

@@ -40,32 +40,52 @@ function cellOf(budget: SnapshotBudget, teamId: string, now: Date): SpendCell {
   };
 }
 
+/** Each team's budgets in force (own, plan template, keys'), by team id. */
+export type TeamBudgetsLoader = (teamIds: readonly string[]) => Promise<Map<string, SnapshotBudget[]>>;
+
+/** Reads each team's budgets in force: two statements for all the teams. */
+export function teamBudgetsFrom(prisma: PrismaClient): TeamBudgetsLoader {
+  return async (teamIds) => {
+    const [teams, rows] = await Promise.all([
+      prisma.team.findMany({ where: { id: { in: [...teamIds] } }, select: { id: true, plan: true } }),
+      prisma.budget.findMany({ where: { teamId: { in: [...teamIds] } } }),
+    ]);
+    const teamById = new Map(teams.map((t) => [t.id, t]));
+    const rowsByTeam = new Map<string | null, typeof rows>();
+    for (const row of rows) {
+      const list = rowsByTeam.get(row.teamId);
+      if (list) list.push(row);
+      else rowsByTeam.set(row.teamId, [row]);
+    }
+    return new Map(
+      teamIds.map((teamId) => {
+        const team = teamById.get(teamId);
+        return [teamId, effectiveBudgets(rowsByTeam.get(teamId) ?? [], team ? [team] : [])];
+      }),
+    );
+  };
+}
+
 /**
  * The budgets (own, plan template, keys') of several teams with spend from the spend counters
  * (control-plane/usage/spend-counters.ts): a fixed number of indexed reads whatever the size of
  * the ledger. Spend counts events as the control plane has stored them, so it trails the data
- * plane's live counters by the ingestion delay.
+ * plane's live counters by the ingestion delay. `budgets` may serve the budget definitions from
+ * a cache (the alert sweeper's); by default they are read.
  */
 export async function teamsBudgetStatus(
   prisma: PrismaClient,
   teamIds: readonly string[],
   now = new Date(),
-  options: { burnRate?: boolean } = {},
+  options: { burnRate?: boolean; budgets?: TeamBudgetsLoader } = {},
 ): Promise<TeamBudgetStatus[]> {
   if (teamIds.length === 0) return [];
   const ids = [...new Set(teamIds)];
-  const [teams, rows] = await Promise.all([
-    prisma.team.findMany({ where: { id: { in: ids } }, select: { id: true, plan: true } }),
-    prisma.budget.findMany({ where: { teamId: { in: ids } } }),
-  ]);
-  const perTeam = ids.map((teamId) => {
-    const team = teams.find((t) => t.id === teamId);
-    const budgets = effectiveBudgets(
-      rows.filter((r) => r.teamId === teamId),
-      team ? [team] : [],
-    );
-    return { teamId, budgets: budgets.map((budget) => ({ budget, cell: cellOf(budget, teamId, now) })) };
-  });
+  const budgetsOf = await (options.budgets ?? teamBudgetsFrom(prisma))(ids);
+  const perTeam = ids.map((teamId) => ({
+    teamId,
+    budgets: (budgetsOf.get(teamId) ?? []).map((budget) => ({ budget, cell: cellOf(budget, teamId, now) })),
+  }));
   const cells = perTeam.flatMap((t) => t.budgets.map((b) => b.cell));
   // Alerts need no burn rate: one statement fewer per ingested batch.
   const [spent, burn] = await Promise.all([readSpend(prisma, cells), options.burnRate === false ? () => 0n : readBurn(prisma, cells, now)]);
