@@ -48,8 +48,8 @@ const DELETE_CHUNK = 50_000;
  * ingestion is never blocked for long. Idempotent; safe on several control planes at once.
  */
 export async function applyRetention(prisma: PrismaClient, days: number | undefined, now = new Date()): Promise<RetentionResult> {
-  const partitionsCreated = await createPartitionsAhead(prisma, now);
   const minutes = await prisma.usageSpend.deleteMany({ where: { period: 'minute', periodStart: { lt: minuteCountersKeptFrom(now) } } });
+  const partitionsCreated = await createPartitionsAhead(prisma, now);
   if (days === undefined) return { cutoff: null, rawEventsDeleted: 0, partitionsDropped: [], partitionsCreated, minuteCountersDeleted: minutes.count };
   const cutoff = retentionCutoff(days, now);
   const recorded = await rawEventsKeptFrom(prisma);
