@@ -161,6 +161,8 @@ function hitEvent(exchange: Exchange, request: RoutedRequest, cached: CachedAnsw
     teamId: apiKey.team.id,
     apiKeyId: apiKey.key.id,
     model: cached.model,
+    // The requested model's budgets take the hit's price, as they take an attempt's cost.
+    budgetModelId: request.route.steps[0].model.model.id,
     provider: 'cache',
     providerId: '',
     deploymentId: '',

@@ -100,6 +100,7 @@ describe.each(stores)('response cache, $name', ({ redis }) => {
       promptTokens: missEvent.promptTokens,
       completionTokens: missEvent.completionTokens,
       teamId: 'acme',
+      budgetModelId: 'model-mini',
       outcome: 'ok',
     });
     expect(missEvent.costMicroUsd).toBeGreaterThan(0);
