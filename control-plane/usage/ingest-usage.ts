@@ -23,6 +23,17 @@ export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onSt
     const inserted = await storeBatch(prisma, unique);
     const stored = unique.filter((e) => inserted.has(e.id)).map((event) => ({ event, createdAt: inserted.get(event.id)! }));
     for (const { event, createdAt } of stored) live.publish('usage', event.teamId, storedRow(event, createdAt));
+    // Rows stored before (a redelivered batch) are published again: their first consumer may have
+    // died between its commit and its publication. Subscribers get each row once (live-events.ts).
+    const again = unique.filter((e) => !inserted.has(e.id));
+    if (again.length > 0) {
+      const rows = await prisma.usageEvent.findMany({ where: { id: { in: again.map((e) => e.id) } }, select: { id: true, createdAt: true } });
+      const createdAt = new Map(rows.map((r) => [r.id, r.createdAt]));
+      for (const event of again) {
+        const at = createdAt.get(event.id);
+        if (at) live.publish('usage', event.teamId, storedRow(event, at));
+      }
+    }
     if (onStored && stored.length > 0) onStored(stored.map((s) => s.event));
     const lastUse = new Map<string, Date>();
     for (const { event } of stored) {

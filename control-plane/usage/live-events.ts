@@ -1,4 +1,5 @@
 import { createPubSub } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { BudgetAlert, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
 import type { LiveChannel } from '../../shared/bus/bus.ts';
 
@@ -20,7 +21,8 @@ type LiveEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<Li
 
 /**
  * Fan-out to GraphQL subscribers. Usage rows are published here only after they are committed,
- * and only the first time (duplicates are filtered at insert). `budget` carries no payload: it
+ * the first time, and again when their batch is redelivered (a consumer that died between the
+ * commit and the publication); subscribers get each row once (firstDelivery). `budget` carries no payload: it
  * tells a team's budget-status subscribers to recompute. `budgetAlert` carries an alert row,
  * published once: after the insert that created it.
  *
@@ -29,7 +31,38 @@ type LiveEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<Li
  * the row; without it (the embedded default, one control plane) it stays in this process.
  */
 export function createLiveEvents(fanout?: LiveFanout) {
-  return createPubSub<LiveTopics>(fanout ? { eventTarget: fanout.target } : undefined);
+  return createPubSub<LiveTopics>({ eventTarget: fanout ? fanout.target : localTarget() });
+}
+
+/** How many recent usage rows each replica remembers to drop a repeated publication. */
+const SEEN_ROWS = 100_000;
+
+/**
+ * Usage rows are published at least once (again when a batch is redelivered after its consumer
+ * died between commit and publication) and delivered once: each replica drops a row whose id it
+ * delivered recently.
+ */
+function firstDelivery(): (type: string, detail: unknown) => boolean {
+  const seen = new LRUCache<string, true>({ max: SEEN_ROWS });
+  return (type, detail) => {
+    if (!type.startsWith('usage')) return true;
+    const id = (detail as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return true;
+    if (seen.has(id)) return false;
+    seen.set(id, true);
+    return true;
+  };
+}
+
+/** The embedded default's in-process target, with the same once-per-row delivery. */
+function localTarget(): LiveEventTarget {
+  const inner = new EventTarget();
+  const first = firstDelivery();
+  return {
+    addEventListener: inner.addEventListener.bind(inner),
+    removeEventListener: inner.removeEventListener.bind(inner),
+    dispatchEvent: (event: Event) => (first(event.type, (event as CustomEvent).detail) ? inner.dispatchEvent(event) : true),
+  } as unknown as LiveEventTarget;
 }
 
 export type LiveEvents = ReturnType<typeof createLiveEvents>;
@@ -46,6 +79,7 @@ export interface LiveFanout {
  */
 export async function openLiveFanout(channel: LiveChannel, onError: (error: unknown) => void = () => undefined): Promise<LiveFanout> {
   const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
+  const first = firstDelivery();
   const deliver = (message: string) => {
     let decoded: { type: string; detail: unknown };
     try {
@@ -55,7 +89,7 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
       return;
     }
     const forType = listeners.get(decoded.type);
-    if (!forType) return;
+    if (!forType || !first(decoded.type, decoded.detail)) return;
     const event = new CustomEvent(decoded.type, { detail: decoded.detail });
     for (const listener of forType) {
       if (typeof listener === 'function') listener(event);

@@ -6,6 +6,7 @@ const parts = (body: Record<string, unknown>, overrides: Partial<Parameters<type
   modelId: 'model-mini',
   path: '/v1/chat/completions',
   systemPrompt: null,
+  guardrails: [] as readonly string[],
   body,
   ...overrides,
 });
@@ -26,6 +27,7 @@ describe('cacheKey', () => {
       cacheKey(parts(body, { modelId: 'model-other' })),
       cacheKey(parts(body, { path: '/v1/responses' })),
       cacheKey(parts(body, { systemPrompt: 'Be brief.' })),
+      cacheKey(parts(body, { guardrails: ['a-guardrail-fingerprint'] })),
       cacheKey(parts({ ...body, temperature: 0.2 })),
       cacheKey(parts({ ...body, seed: 1 })),
       cacheKey(parts({ ...body, tools: [{ type: 'function', function: { name: 'f' } }] })),

@@ -16,6 +16,12 @@ export interface CacheKeyParts {
   path: string;
   /** The team's system prompt (policy), which changes what the upstream sees. */
   systemPrompt: string | null;
+  /**
+   * The fingerprints of the team's guardrails: an answer stored before a guardrail was added or
+   * changed is never served past it (a hit runs no answer check, and a prompt rule may now mask
+   * what the stored answer was made from).
+   */
+  guardrails: readonly string[];
   /** The request body as parsed JSON. */
   body: Record<string, unknown>;
 }
@@ -28,7 +34,15 @@ export interface CacheKeyParts {
 export function cacheKey(parts: CacheKeyParts): string {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parts.body)) if (!IGNORED_FIELDS.has(name)) fields[name] = value;
-  const material = canonicalJson({ v: 1, team: parts.teamId, model: parts.modelId, path: parts.path, system: parts.systemPrompt, fields });
+  const material = canonicalJson({
+    v: 2,
+    team: parts.teamId,
+    model: parts.modelId,
+    path: parts.path,
+    system: parts.systemPrompt,
+    guardrails: parts.guardrails,
+    fields,
+  });
   return `${parts.teamId}:${createHash('sha256').update(material).digest('hex')}`;
 }
 

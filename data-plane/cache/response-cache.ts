@@ -63,6 +63,7 @@ export async function beginResponseCache(exchange: Exchange, request: RoutedRequ
     modelId: request.route.steps[0].model.model.id,
     path,
     systemPrompt: request.apiKey.routing.systemPrompt,
+    guardrails: request.snapshot.guardrails.forTeam(request.apiKey.team).map((rail) => rail.fingerprint),
     body,
   });
 

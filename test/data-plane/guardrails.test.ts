@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createLogger } from '../../data-plane/logger.ts';
 import type { GuardrailCheck, SnapshotGuardrail } from '../../shared/snapshot/guardrail.ts';
 import { guardrailSecretBinding } from '../../shared/snapshot/guardrail.ts';
+import type { SnapshotCachePolicy } from '../../shared/snapshot/schema.ts';
 import { buildSnapshot, contentOf, publishSnapshot } from '../support/snapshot-fixture.ts';
 import { type Harness, KEYS, scenarioSnapshot, startHarness } from './harness.ts';
 
@@ -65,8 +66,19 @@ describe('guardrails, through the SDKs', () => {
     receiver.calls.length = 0;
   });
 
+  type Rail = Partial<SnapshotGuardrail> & { name: string; check: GuardrailCheck };
   /** Publishes the scenario with these guardrails on team acme. */
-  async function guard(...rails: (Partial<SnapshotGuardrail> & { name: string; check: GuardrailCheck })[]): Promise<void> {
+  async function guard(...rails: Rail[]): Promise<void> {
+    await publishWith(rails, []);
+  }
+
+  /** The same, with team acme's answers cached for 5 minutes. */
+  async function guardCached(...rails: Rail[]): Promise<void> {
+    const policy = { id: 'cp-acme', scope: 'team' as const, scopeId: 'acme', enabled: true, ttlSeconds: 300, deterministicOnly: true, hitPriceMicroUsd: 0 };
+    await publishWith(rails, [policy]);
+  }
+
+  async function publishWith(rails: Rail[], cachePolicies: SnapshotCachePolicy[]): Promise<void> {
     version++;
     const base = contentOf(scenarioSnapshot({ version, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox }));
     const guardrails = rails.map((rail, index) => {
@@ -74,7 +86,7 @@ describe('guardrails, through the SDKs', () => {
       const check = rail.check.kind === 'webhook' ? { ...rail.check, secret: h.secretBox.seal(WEBHOOK_SECRET, guardrailSecretBinding(id)) } : rail.check;
       return { id, planId: null, teamId: 'acme', stage: 'pre' as const, streamMode: 'flow' as const, ...rail, check };
     });
-    await publishSnapshot(h.bus, buildSnapshot({ ...base, guardrails, version }));
+    await publishSnapshot(h.bus, buildSnapshot({ ...base, guardrails, cachePolicies, version }));
     await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(version));
   }
 
@@ -222,6 +234,25 @@ describe('guardrails, through the SDKs', () => {
     const text: string[] = [];
     for await (const chunk of clean) text.push(chunk.choices[0]?.delta?.content ?? '');
     expect(text.join('')).toBe('all fine');
+  });
+
+  it('never serves a cached answer past a guardrail added after it was stored', async () => {
+    const ask = () =>
+      client.chat.completions.create({ model: 'gpt-4o-mini', temperature: 0, messages: [{ role: 'user', content: 'tell me the secret word' }] }).withResponse();
+    await guardCached();
+    h.upstream.enqueue({ kind: 'reply', content: 'the word is forbidden' });
+    const first = await ask();
+    expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
+    const again = await ask();
+    expect(again.response.headers.get('x-tollgate-cache')).toBe('hit');
+    expect(h.upstream.requests).toHaveLength(1);
+
+    // An answer check arrives: the stored answer would pass it unchecked, so it is not a hit.
+    await guardCached({ name: 'clean-answers', stage: 'post', check: { kind: 'deny_list', patterns: [], keywords: ['forbidden'] } });
+    h.upstream.enqueue({ kind: 'reply', content: 'the word is forbidden' });
+    const refused = await blocked(ask());
+    expect(refused).toMatchObject({ status: 400, code: 'guardrail_blocked' });
+    expect(h.upstream.requests).toHaveLength(2);
   });
 
   it('logs the prompt as the guardrails left it, never the original', async () => {
