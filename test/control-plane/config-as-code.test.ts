@@ -158,6 +158,54 @@ teams:
     expect(await b.database.prisma.cachePolicy.count()).toBe(0);
   });
 
+  it('guardrails of plans and teams: applied through the domain (audited, in the snapshot), exported, unchanged on a second apply, removed when dropped', async () => {
+    const guarded = `version: 1
+plans:
+  - name: guarded
+    guardrails:
+      - { name: no-pii, stage: pre, kind: pii, piiAction: mask, piiEntities: [phone, email] }
+teams:
+  - slug: guarded-team
+    name: Guarded
+    plan: guarded
+    guardrails:
+      - { name: deny, stage: both, streamMode: flow, kind: deny_list, denyKeywords: [forbidden] }
+      - { name: hook, stage: pre, kind: webhook, webhookUrl: "https://hooks.example.com/check", webhookSecret: "\${HOOK_SECRET}" }
+`;
+    const env = [
+      { name: 'OPENAI_KEY', value: 'sk-one' },
+      { name: 'HOOK_SECRET', value: 'whsec-config-0123456789' },
+    ];
+    expect((await apply(b, guarded, { env })).data.applied).toBe(true);
+    const rows = await b.database.prisma.guardrail.findMany({ orderBy: { name: 'asc' } });
+    expect(rows.map((row) => [row.name, row.kind, row.stage, row.planId !== null, row.secretCiphertext !== null])).toEqual([
+      ['deny', 'deny_list', 'both', false, false],
+      ['hook', 'webhook', 'pre', false, true],
+      ['no-pii', 'pii', 'pre', true, false],
+    ]);
+    const snapshot = await b.database.prisma.snapshot.findFirstOrThrow({ where: { body: { not: null } }, orderBy: { version: 'desc' } });
+    const latest = await b.database.prisma.snapshot.findFirstOrThrow({ orderBy: { version: 'desc' } });
+    expect(latest.version).toBe(snapshot.version);
+    expect(
+      JSON.parse(snapshot.body!)
+        .guardrails.map((g: { name: string }) => g.name)
+        .sort(),
+    ).toEqual(['deny', 'hook', 'no-pii']);
+    expect(await b.database.prisma.auditLogEntry.count({ where: { entity: 'Guardrail' } })).toBeGreaterThanOrEqual(3);
+    const exported = await exportConfig(b);
+    expect(exported).toContain('webhookSecret: ${TOLLGATE_GUARDRAIL_TEAM_GUARDED_TEAM_HOOK_SECRET}');
+    expect(exported).not.toContain('whsec-config');
+    // The same file again: nothing to do (the secret compares as set, never by value).
+    expect((await apply(b, guarded, { env })).data).toEqual({ changes: [], applied: false });
+    // A missing variable is refused with its place, and nothing changes.
+    const refused = await apply(b, guarded, { env: [] });
+    expect(refused.__typename).toBe('ConfigFileError');
+    expect(JSON.stringify(refused.issues)).toContain('HOOK_SECRET');
+
+    expect((await apply(b, guarded.replace(/\n {4}guardrails:\n( {6}- .*\n)+/g, '\n'), { env })).data.applied).toBe(true);
+    expect(await b.database.prisma.guardrail.count()).toBe(0);
+  });
+
   it('--dry-run prints the exact diff and changes nothing; the same apply then makes exactly it', async () => {
     const before = await exportConfig(a);
     const changed = FULL.replace('inputPerMillion: 2500000', 'inputPerMillion: 2000000')

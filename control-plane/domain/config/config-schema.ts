@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { BUDGET_PERIODS, FALLBACK_TRIGGERS, PROVIDER_KINDS, ROUTING_STRATEGIES } from '../../../shared/snapshot/schema.ts';
 import { MAX_CACHE_TTL_SECONDS } from '../cache-policies/cache-policies.ts';
 import { BILLING_MODES } from '../plans/plans.ts';
+import { ConfigGuardrail } from './config-guardrails.ts';
 
 /**
  * The config-as-code file (`tollgate.yaml`, docs/config-as-code.md). Objects are named, never
@@ -152,6 +153,8 @@ export const ConfigPlan = z
     routingProfile: name.nullable().default(null),
     fallbackChain: name.nullable().default(null),
     cache: PlanCache.nullable().default(null),
+    /** Guardrails every team on the plan gets (docs/guardrails.md), by name. */
+    guardrails: z.array(ConfigGuardrail).default([]),
   })
   .strict();
 
@@ -168,6 +171,8 @@ export const ConfigTeam = z
     /** The team's own budgets (platform admin), one per period. */
     budgets: z.array(Budget).default([]),
     cache: TeamCache.nullable().default(null),
+    /** The team's own guardrails, after its plan's, by name. */
+    guardrails: z.array(ConfigGuardrail).default([]),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { DEFAULT_BASE_URLS } from '../providers/providers.ts';
+import { type ConfigGuardrail, comparableGuardrails } from './config-guardrails.ts';
 import type { ConfigBudget, ConfigDeployment, ConfigFile, ConfigModel, ConfigProvider, ConfigTeam, Section } from './config-schema.ts';
 import { KEY_FIELD, SECTIONS } from './config-schema.ts';
 
@@ -103,7 +104,9 @@ function fieldChanges(before: Record<string, unknown>, after: Record<string, unk
   const out: FieldChange[] = [];
   for (const field of Object.keys(after)) {
     if (NESTED.has(field) && !always.includes(field)) continue;
-    if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) out.push([field, before[field], after[field]]);
+    const [was, will] =
+      field === 'guardrails' ? [before[field], after[field]].map((g) => comparableGuardrails((g ?? []) as ConfigGuardrail[])) : [before[field], after[field]];
+    if (JSON.stringify(was) !== JSON.stringify(will)) out.push([field, was, will]);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { createPlan, deletePlan, updatePlan } from '../plans/plans.ts';
 import { createProvider, deleteProvider, updateProvider } from '../providers/providers.ts';
 import { createRoutingProfile, deleteRoutingProfile, updateRoutingProfile } from '../routing-profiles/routing-profiles.ts';
 import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../teams/teams.ts';
+import { reconcileGuardrails } from './config-guardrails.ts';
 import type {
   ConfigBudget,
   ConfigCache,
@@ -107,12 +108,16 @@ export async function executeChanges(
   const cacheChanged = (c: ObjectChange) =>
     c.op === 'create' ? (c.item as ConfigPlan | ConfigTeam).cache !== null : c.fields.some(([name]) => name === 'cache');
   for (const c of objects('plans', 'create')) await run(c, async () => createPlan(ctx, { name: c.key, ...(await planFields(c.item, ids)) }));
+  const guardrailsChanged = (c: ObjectChange) =>
+    c.op === 'create' ? (c.item as ConfigPlan | ConfigTeam).guardrails.length > 0 : c.fields.some(([name]) => name === 'guardrails');
   for (const c of objects('plans', 'update')) {
-    if (c.fields.some(([name]) => name !== 'cache'))
+    if (c.fields.some(([name]) => name !== 'cache' && name !== 'guardrails'))
       await run(c, async () => updatePlan(ctx, { id: await ids.plan(c.key), ...(await planFields(c.item, ids)) }));
   }
   for (const c of [...objects('plans', 'create'), ...objects('plans', 'update')].filter(cacheChanged))
     await run(c, async () => setOrDeleteCache(ctx, tx, 'plan', await ids.plan(c.key), (c.item as ConfigPlan).cache));
+  for (const c of [...objects('plans', 'create'), ...objects('plans', 'update')].filter(guardrailsChanged))
+    await run(c, async () => reconcileGuardrails(ctx, tx, { planId: await ids.plan(c.key) }, `plan:${c.key}`, (c.item as ConfigPlan).guardrails, secrets));
 
   for (const c of [...objects('teams', 'create'), ...objects('teams', 'update')]) {
     const team = c.item as ConfigTeam;
@@ -127,11 +132,12 @@ export async function executeChanges(
         id = ((await createTeam(ctx, { name: team.name, slug: team.slug, systemPrompt: team.systemPrompt, planId, ...refs })) as { id: string }).id;
       else id = await ids.team(team.slug);
       const changed = (field: string) => c.op === 'create' || c.fields.some(([name]) => name === field);
-      const settings = c.op === 'create' ? team.logPrompts : c.fields.some(([name]) => name !== 'plan' && name !== 'blocked' && name !== 'cache');
+      const settings = c.op === 'create' ? team.logPrompts : c.fields.some(([name]) => !['plan', 'blocked', 'cache', 'guardrails'].includes(name));
       if (settings) await updateTeam(ctx, { id, name: team.name, systemPrompt: team.systemPrompt, logPrompts: team.logPrompts, ...refs });
       if (c.op === 'update' && changed('plan')) await setTeamPlan(ctx, { teamId: id, planId });
       if (c.op === 'create' ? team.blocked : changed('blocked')) await setTeamBlocked(ctx, { teamId: id, blocked: team.blocked });
       if (cacheChanged(c)) await setOrDeleteCache(ctx, tx, 'team', id, team.cache);
+      if (guardrailsChanged(c)) await reconcileGuardrails(ctx, tx, { teamId: id }, `team:${team.slug}`, team.guardrails, secrets);
     });
   }
 

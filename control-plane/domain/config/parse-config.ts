@@ -1,5 +1,6 @@
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { DomainError } from '../errors.ts';
+import { guardrailSecretKey } from './config-guardrails.ts';
 import { ConfigFile, ENV_REFERENCE, KEY_FIELD, SECTIONS } from './config-schema.ts';
 
 /** One problem in a config file, at its place in the text (1-based line and column). */
@@ -89,6 +90,28 @@ export function parseConfig(text: string, options: ParseOptions): ParsedConfig {
     if (value === undefined || value === '') issue(['providers', index, 'apiKey'], `environment variable ${reference[1]} is not set`);
     else secrets.set(provider.name, value);
   });
+  const ownersOf = [
+    ...config.plans.map((plan, index) => ({ owner: `plan:${plan.name}`, rails: plan.guardrails, path: ['plans', index] as (string | number)[] })),
+    ...config.teams.map((team, index) => ({ owner: `team:${team.slug}`, rails: team.guardrails, path: ['teams', index] as (string | number)[] })),
+  ];
+  for (const { owner, rails, path } of ownersOf) {
+    const names = new Set<string>();
+    rails.forEach((rail, index) => {
+      const at = [...path, 'guardrails', index];
+      if (names.has(rail.name)) issue([...at, 'name'], `guardrail "${rail.name}" appears twice`);
+      names.add(rail.name);
+      if (rail.webhookSecret === null) return;
+      const reference = ENV_REFERENCE.exec(rail.webhookSecret);
+      if (!reference) {
+        if (options.allowLiteralSecrets) secrets.set(guardrailSecretKey(owner, rail.name), rail.webhookSecret);
+        else issue([...at, 'webhookSecret'], 'a secret must be an ${ENV_VAR} reference (literal secrets need allowLiteralSecrets)');
+        return;
+      }
+      const value = options.env[reference[1]];
+      if (value === undefined || value === '') issue([...at, 'webhookSecret'], `environment variable ${reference[1]} is not set`);
+      else secrets.set(guardrailSecretKey(owner, rail.name), value);
+    });
+  }
   if (issues.length > 0) throw new ConfigFileError(issues);
   return { config, secrets, locate };
 }

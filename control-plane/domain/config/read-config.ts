@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { priceInForce } from '../models/prices.ts';
 import type { Tx } from '../mutate.ts';
+import { exportGuardrail } from './config-guardrails.ts';
 import { CONFIG_FILE_VERSION, type ConfigBudget, type ConfigFile, SECTIONS } from './config-schema.ts';
 
 /**
@@ -29,7 +30,7 @@ function budgetOf(row: { period: string; amountMicroUsd: bigint; hard: boolean; 
  * (only the price in effect `now`).
  */
 export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> {
-  const [profiles, providers, models, chains, plans, teams, budgets, cachePolicies] = await Promise.all([
+  const [profiles, providers, models, chains, plans, teams, budgets, cachePolicies, guardrails] = await Promise.all([
     db.routingProfile.findMany(),
     db.provider.findMany({ include: { team: { select: { slug: true } } } }),
     db.model.findMany({
@@ -44,6 +45,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
     db.team.findMany({ include: { plan: { select: { name: true } }, routingProfile: { select: { name: true } }, fallbackChain: { select: { name: true } } } }),
     db.budget.findMany({ where: { scope: { in: ['team', 'model'] } } }),
     db.cachePolicy.findMany({ where: { scope: { in: ['plan', 'team'] } } }),
+    db.guardrail.findMany({ orderBy: { name: 'asc' } }),
   ]);
   /** Key policies are left out, as keys are. */
   const cacheOf = (scope: 'plan' | 'team', scopeId: string) => {
@@ -120,6 +122,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         routingProfile: p.routingProfile?.name ?? null,
         fallbackChain: p.fallbackChain?.name ?? null,
         cache: cacheOf('plan', p.id) as ConfigFile['plans'][number]['cache'],
+        guardrails: guardrails.filter((g) => g.planId === p.id).map((g) => exportGuardrail(g, `plan:${p.name}`)),
       }))
       .sort(byName),
     teams: teams
@@ -134,6 +137,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         fallbackChain: t.fallbackChain?.name ?? null,
         budgets: budgetsOf('team', t.id),
         cache: cacheOf('team', t.id),
+        guardrails: guardrails.filter((g) => g.teamId === t.id).map((g) => exportGuardrail(g, `team:${t.slug}`)),
       }))
       .sort((a, b) => a.slug.localeCompare(b.slug)),
   };
