@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../../errors/client-errors.ts';
 import type { UpstreamCall } from '../adapter.ts';
+import { refuseMultipleAnswersAndJsonMode, toAlternatingTurns } from '../alternating-turns.ts';
 import { baseUrlOf, type WireRequest } from '../http-call.ts';
 import { unsupportedParameter } from '../unsupported-parameter.ts';
 
@@ -11,10 +12,6 @@ const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
 
 type Block = Record<string, unknown>;
-interface AnthropicMessage {
-  role: 'user' | 'assistant';
-  content: Block[];
-}
 
 /**
  * An OpenAI chat request as an Anthropic Messages API request: system and developer messages
@@ -25,26 +22,12 @@ interface AnthropicMessage {
  */
 export function toAnthropicRequest(call: UpstreamCall, stream: boolean): WireRequest {
   const request = call.request as ChatCompletionRequest & Record<string, any>;
-  if (request.n != null && request.n > 1) throw unsupportedParameter('anthropic', 'n', '`n` greater than 1');
-  if (request.response_format && request.response_format.type !== 'text') {
-    throw unsupportedParameter('anthropic', 'response_format', `response_format \`${String(request.response_format.type)}\``);
-  }
-  if (request.logprobs === true) throw unsupportedParameter('anthropic', 'logprobs', '`logprobs`');
-
-  const system: Block[] = [];
-  const messages: AnthropicMessage[] = [];
-  const push = (role: AnthropicMessage['role'], content: Block[]) => {
-    if (content.length === 0) return;
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else messages.push({ role, content });
-  };
-  request.messages.forEach((message, index) => {
-    if (message.role === 'system' || message.role === 'developer') system.push(...textBlocks(message, index));
-    else if (message.role === 'user') push('user', contentBlocks(message, index));
-    else if (message.role === 'assistant') push('assistant', [...textBlocks(message, index), ...toolUseBlocks(message, index)]);
-    else if (message.role === 'tool') push('user', [toolResultBlock(message, index)]);
-    else throw invalidRequest('The `function` role is deprecated; use `tool`.', `messages[${index}].role`, 'unsupported_parameter');
+  refuseMultipleAnswersAndJsonMode('anthropic', request);
+  const { system, turns: messages } = toAlternatingTurns<Block>(request.messages, {
+    text: textBlocks,
+    user: contentBlocks,
+    toolUses: toolUseBlocks,
+    toolResult: toolResultBlock,
   });
 
   const body: Record<string, unknown> = {

@@ -1,7 +1,6 @@
-import type { ChatCompletion } from '../../../shared/openai/chat-response.ts';
-import { toCompletionUsage } from '../../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../../shared/pricing/cost.ts';
 import type { CompletionResult } from '../adapter.ts';
+import { singleChoiceCompletion, toolCall } from '../single-choice-completion.ts';
 import { upstreamInvalidResponse } from '../upstream-errors.ts';
 
 /** Anthropic's `usage` object (message_start, message_delta and the whole message share it). */
@@ -69,29 +68,17 @@ export function toCompletionResult(status: number, text: string, providerName: s
     if (block.type === 'text') content += (block as { text: string }).text;
     else if (block.type === 'tool_use') {
       const use = block as { id: string; name: string; input: unknown };
-      toolCalls.push({ id: use.id, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } });
+      toolCalls.push(toolCall(use.id, use.name, use.input));
     }
   }
   const usage = anthropicTokenCounts(message.usage);
-  const completion: ChatCompletion = {
+  const completion = singleChoiceCompletion({
     id: message.id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
     model: message.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: content === '' && toolCalls.length > 0 ? null : content,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        logprobs: null,
-        finish_reason: toFinishReason(message.stop_reason),
-      },
-    ],
-    usage: toCompletionUsage(usage),
-  };
+    content,
+    toolCalls,
+    finishReason: toFinishReason(message.stop_reason),
+    usage,
+  });
   return { status, completion, usage };
 }

@@ -1,14 +1,11 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../../errors/client-errors.ts';
 import type { UpstreamCall } from '../adapter.ts';
+import { refuseMultipleAnswersAndJsonMode, toAlternatingTurns } from '../alternating-turns.ts';
 import { baseUrlOf, type WireRequest } from '../http-call.ts';
 import { unsupportedParameter } from '../unsupported-parameter.ts';
 
 type Block = Record<string, unknown>;
-interface ConverseMessage {
-  role: 'user' | 'assistant';
-  content: Block[];
-}
 
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 
@@ -29,26 +26,12 @@ export function bedrockUrl(call: Pick<UpstreamCall, 'provider' | 'upstreamModel'
  */
 export function toConverseRequest(call: UpstreamCall, region: string, stream: boolean): WireRequest {
   const request = call.request as ChatCompletionRequest & Record<string, any>;
-  if (request.n != null && request.n > 1) throw unsupportedParameter('bedrock', 'n', '`n` greater than 1');
-  if (request.response_format && request.response_format.type !== 'text') {
-    throw unsupportedParameter('bedrock', 'response_format', `response_format \`${String(request.response_format.type)}\``);
-  }
-  if (request.logprobs === true) throw unsupportedParameter('bedrock', 'logprobs', '`logprobs`');
-
-  const system: Block[] = [];
-  const messages: ConverseMessage[] = [];
-  const push = (role: ConverseMessage['role'], content: Block[]) => {
-    if (content.length === 0) return;
-    const last = messages.at(-1);
-    if (last?.role === role) last.content.push(...content);
-    else messages.push({ role, content });
-  };
-  request.messages.forEach((message, index) => {
-    if (message.role === 'system' || message.role === 'developer') system.push(...textBlocks(message, index));
-    else if (message.role === 'user') push('user', contentBlocks(message, index));
-    else if (message.role === 'assistant') push('assistant', [...textBlocks(message, index), ...toolUseBlocks(message, index)]);
-    else if (message.role === 'tool') push('user', [toolResultBlock(message, index)]);
-    else throw invalidRequest('The `function` role is deprecated; use `tool`.', `messages[${index}].role`, 'unsupported_parameter');
+  refuseMultipleAnswersAndJsonMode('bedrock', request);
+  const { system, turns: messages } = toAlternatingTurns<Block>(request.messages, {
+    text: textBlocks,
+    user: contentBlocks,
+    toolUses: toolUseBlocks,
+    toolResult: toolResultBlock,
   });
 
   const body: Record<string, unknown> = { messages };

@@ -1,7 +1,6 @@
-import type { ChatCompletion } from '../../../shared/openai/chat-response.ts';
-import { toCompletionUsage } from '../../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../../shared/pricing/cost.ts';
 import type { CompletionResult } from '../adapter.ts';
+import { singleChoiceCompletion, toolCall } from '../single-choice-completion.ts';
 import { upstreamInvalidResponse } from '../upstream-errors.ts';
 
 /** Converse's `usage` (the whole response and the stream's `metadata` event share it). */
@@ -74,30 +73,12 @@ export function toCompletionResult(
     if (typeof block.text === 'string') content += block.text;
     else if (block.toolUse) {
       const use = block.toolUse as { toolUseId: string; name: string; input: unknown };
-      toolCalls.push({ id: use.toolUseId, type: 'function', function: { name: use.name, arguments: JSON.stringify(use.input ?? {}) } });
+      toolCalls.push(toolCall(use.toolUseId, use.name, use.input));
     }
   }
   const usage = converseTokenCounts(response.usage);
-  const completion: ChatCompletion = {
-    id: bedrockCompletionId(context.requestId),
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model: context.upstreamModel,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: content === '' && toolCalls.length > 0 ? null : content,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        logprobs: null,
-        finish_reason: toFinishReason(response.stopReason),
-      },
-    ],
-    usage: toCompletionUsage(usage),
-  };
+  const id = bedrockCompletionId(context.requestId);
+  const completion = singleChoiceCompletion({ id, model: context.upstreamModel, content, toolCalls, finishReason: toFinishReason(response.stopReason), usage });
   return { status, completion, usage };
 }
 
