@@ -2,12 +2,13 @@ import { type ChatCompletionChunk, toCompletionUsage } from '../../shared/openai
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
 import { HeldEventStream } from '../guardrails/held-stream.ts';
 import type { EventStream } from '../http/sse-stream.ts';
+import type { FramesEvent } from '../providers/adapter.ts';
 import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 import type { AttemptRun } from '../request/attempt.ts';
 import type { AttemptMeter } from '../usage/attempt-meter.ts';
 
-/** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent). */
-export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null };
+/** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent, FramesEvent). */
+export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null } | FramesEvent;
 
 /** What differs between the streamed endpoints (chat chunks, legacy text completion frames). */
 export interface StreamShape<TChunk> {
@@ -63,11 +64,16 @@ async function relay<TChunk>(
   const clientWantsUsage = call.request.stream_options?.include_usage === true;
   let lastChunk: TChunk | null = null;
   let usageSent = false;
+  // Forwarded frames are metered like parsed chunks, but only if the attempt needs an estimate.
+  const countFrame = (json: string) => shape.seen(JSON.parse(json) as TChunk, meter, undefined);
 
   let event: RelayedEvent<TChunk> | null = first;
   try {
     while (event !== null && !exchange.signal.aborted) {
-      if (event.type === 'chunk') {
+      if (event.type === 'frames') {
+        meter.deferFrames(event.frames, countFrame);
+        await stream.sendFrames(event.frames);
+      } else if (event.type === 'chunk') {
         shape.seen(event.chunk, meter, run.output);
         lastChunk = event.chunk;
         await stream.send(event.raw ?? JSON.stringify(event.chunk));
@@ -125,7 +131,9 @@ export function usageOnlyFrame<TObject extends string>(
 
 /** Chat completion chunks (`/v1/chat/completions` with `stream: true`). */
 export const chatStream: StreamShape<ChatCompletionChunk> = {
-  open: (run) => run.adapter.stream(run.call),
+  // The client gets the upstream's chunks as they are: forwarded unparsed where the adapter can,
+  // unless something reads their text as they pass (prompt logging, post-call guardrails).
+  open: (run) => (run.adapter.streamFrames && !run.output ? run.adapter.streamFrames(run.call) : run.adapter.stream(run.call)),
   seen(chunk, meter, output) {
     meter.countChunk(chunk);
     if (output) for (const choice of chunk.choices) if (choice.delta?.content) output(choice.delta.content);

@@ -6,10 +6,15 @@ import type { EventStream } from '../http/sse-stream.ts';
  * still a plain 400. Costs the time to first token, as documented.
  */
 export class HeldEventStream implements EventStream {
-  private readonly frames: { data: string; event?: string }[] = [];
+  private readonly held: ({ data: string; event?: string } | Uint8Array)[] = [];
 
   send(data: string, event?: string): Promise<void> {
-    this.frames.push({ data, event });
+    this.held.push({ data, event });
+    return Promise.resolve();
+  }
+
+  sendFrames(frames: Uint8Array): Promise<void> {
+    this.held.push(frames);
     return Promise.resolve();
   }
 
@@ -17,7 +22,7 @@ export class HeldEventStream implements EventStream {
 
   /** Replays the held frames, paced by the client like a live stream, and ends it. */
   async flushTo(stream: EventStream): Promise<void> {
-    for (const frame of this.frames) await stream.send(frame.data, frame.event);
+    for (const piece of this.held) await (piece instanceof Uint8Array ? stream.sendFrames(piece) : stream.send(piece.data, piece.event));
     stream.end();
   }
 }

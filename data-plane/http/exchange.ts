@@ -41,7 +41,10 @@ export interface Exchange {
   sendJson(status: number, body: unknown): void;
   /** A non-JSON body (the Prometheus text format, say). */
   sendText(status: number, contentType: string, body: string): void;
-  /** Writes the SSE response head; the returned stream is then the only way to write the body. */
+  /**
+   * Starts the SSE response (status 200); the returned stream is then the only way to write the
+   * body. The head leaves with the first frames (one write), so headers set until then still go.
+   */
   openEventStream(): EventStream;
   /**
    * Renders an error, once: the OpenAI error JSON before the response started, a final SSE error
@@ -177,14 +180,14 @@ export class UwsExchange implements FinishedExchange {
   openEventStream(): EventStream {
     if (this.state !== 'open') throw new Error(`cannot open an event stream in state ${this.state}`);
     this.state = 'streaming';
-    this.res.cork(() => {
-      this.writeHead(200, 'text/event-stream; charset=utf-8');
-      this.res.writeHeader('cache-control', 'no-cache');
-      // Proxies such as nginx buffer responses by default, which would hold back every token.
-      this.res.writeHeader('x-accel-buffering', 'no');
-    });
     this.stream = new UwsEventStream(
       this.res,
+      () => {
+        this.writeHead(200, 'text/event-stream; charset=utf-8');
+        this.res.writeHeader('cache-control', 'no-cache');
+        // Proxies such as nginx buffer responses by default, which would hold back every token.
+        this.res.writeHeader('x-accel-buffering', 'no');
+      },
       () => this.state === 'streaming',
       () => (this.state = 'done'),
     );

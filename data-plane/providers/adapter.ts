@@ -94,6 +94,24 @@ export interface OpenedStream {
   events: AsyncIterable<StreamEvent>;
 }
 
+/**
+ * Ordinary content chunks the upstream sent in OpenAI's wire format, forwarded as their bytes:
+ * whole `data: <chunk JSON>\n\n` frames, none of them parsed (so neither checked nor metered;
+ * their text is counted only if the attempt ends without usage).
+ */
+export interface FramesEvent {
+  type: 'frames';
+  frames: Uint8Array;
+}
+
+/** A stream whose client gets OpenAI chunks as the upstream sent them (see ProviderAdapter.streamFrames). */
+export type ForwardedStreamEvent = StreamEvent | FramesEvent;
+
+export interface OpenedForwardedStream {
+  status: number;
+  events: AsyncIterable<ForwardedStreamEvent>;
+}
+
 /** An embeddings attempt: like UpstreamCall, with the embeddings request. */
 export interface EmbeddingCall extends Omit<UpstreamCall, 'request'> {
   request: EmbeddingRequest;
@@ -147,6 +165,13 @@ export interface NativeCall extends Omit<UpstreamCall, 'request'> {
 export interface ProviderAdapter {
   complete(call: UpstreamCall): Promise<CompletionResult>;
   stream(call: UpstreamCall): Promise<OpenedStream>;
+  /**
+   * `stream` for a relay that forwards OpenAI chunks unchanged and reads no text from them: the
+   * ordinary content frames come as `frames` events, unparsed. Only adapters whose upstream speaks
+   * OpenAI's chunk format have it; the first frame, finish reasons, usage and errors still come
+   * as `chunk` / `usage` events or thrown errors, exactly as from `stream`.
+   */
+  streamFrames?(call: UpstreamCall): Promise<OpenedForwardedStream>;
   /** `/v1/embeddings`; absent when the kind has no embeddings API (the route answers 400). */
   embed?(call: EmbeddingCall): Promise<EmbeddingResult>;
   /** Legacy `/v1/completions`; absent when the kind does not serve it (the route answers 400). */

@@ -78,3 +78,13 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGene
   for await (const bytes of body) yield* parser.push(bytes);
   yield* parser.end();
 }
+
+/**
+ * The data of whole `data: <one line>\n\n` frames (the form EventStream.sendFrames takes), as an
+ * SSE parser would give them.
+ */
+export function dataOfFrames(frames: Uint8Array): string[] {
+  const data = Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength).toString('utf8').split('\n\n');
+  data.pop(); // after the last frame's blank line
+  return data.map((frame) => frame.slice('data: '.length));
+}

@@ -1,5 +1,6 @@
 import type { ErrorFormat, Exchange } from '../http/exchange.ts';
 import type { EventStream } from '../http/sse-stream.ts';
+import { dataOfFrames } from '../providers/sse-parser.ts';
 
 /** One SSE frame as sent: its data and, on Anthropic's and the Responses API's streams, its event name. */
 export interface RecordedFrame {
@@ -83,6 +84,11 @@ export class RecordingExchange implements Exchange {
           await this.persisting;
         }
         return stream.send(data, event);
+      },
+      sendFrames: (bytes) => {
+        // Content frames only (the end of a stream always comes through `send`): kept as sent.
+        for (const data of dataOfFrames(bytes)) frames.push({ data });
+        return stream.sendFrames(bytes);
       },
       end: () => stream.end(),
     };

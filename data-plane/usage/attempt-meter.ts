@@ -5,6 +5,7 @@ import type { ChatCompletionChunk } from '../../shared/openai/chat-response.ts';
 import { attemptPrice } from '../../shared/pricing/attempt-price.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
+import { dataOfFrames } from '../providers/sse-parser.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { tokenizedPromptTokens, tokenizedTextTokens } from './tokenizer-estimate.ts';
 
@@ -27,6 +28,9 @@ export interface AttemptIdentity {
 
 export type AttemptOutcome = UsageEvent['outcome'];
 
+/** Unparsed output frames an attempt holds for a possible estimate before it counts them. */
+const DEFERRED_BYTES = 64 * 1024;
+
 /**
  * Measures one upstream attempt (timing, status, output seen, reported usage) and turns it into
  * its usage event when it ends, whatever the ending.
@@ -40,6 +44,13 @@ export class AttemptMeter {
   private usage: TokenCounts | null = null;
   /** Generated text and tool arguments seen so far, tokenized only if the attempt ends without usage. */
   private outputText = '';
+  /**
+   * Output not counted yet, in stream order: frames forwarded unparsed (see deferFrames) and the
+   * text that came after them. Null when there is none.
+   */
+  private deferred: (Uint8Array | string)[] | null = null;
+  private deferredBytes = 0;
+  private countFrame: ((json: string) => void) | null = null;
   /** What the provider answered with (model id, finish reasons), for the attempt's span. */
   readonly response: { model: string | null; finishReasons: string[] } = { model: null, finishReasons: [] };
   private delivered = true;
@@ -70,19 +81,48 @@ export class AttemptMeter {
 
   reportUsage(usage: TokenCounts): void {
     this.usage = usage;
+    // Reported usage wins over any estimate: frames held for one are no longer needed.
+    this.deferred = null;
+    this.deferredBytes = 0;
   }
 
   countChunk(chunk: ChatCompletionChunk): void {
     this.response.model ??= chunk.model;
     for (const choice of chunk.choices) {
-      if (choice.delta?.content) this.outputText += choice.delta.content;
-      for (const call of choice.delta?.tool_calls ?? []) if (call.function?.arguments) this.outputText += call.function.arguments;
+      if (choice.delta?.content) this.countText(choice.delta.content);
+      for (const call of choice.delta?.tool_calls ?? []) if (call.function?.arguments) this.countText(call.function.arguments);
       if (choice.finish_reason) this.response.finishReasons.push(choice.finish_reason);
     }
   }
 
   countText(text: string): void {
-    this.outputText += text;
+    if (this.deferred) this.deferred.push(text);
+    else this.outputText += text;
+  }
+
+  /**
+   * Output frames the relay forwarded without parsing them (whole `data: <json>\n\n` frames): held,
+   * and counted (each frame's JSON handed to `count`, which meters it as a parsed chunk) only if
+   * the attempt needs an estimate. Usually the provider reports usage and they are never parsed;
+   * past DEFERRED_BYTES they are counted at once, so a long answer is not held whole.
+   */
+  deferFrames(frames: Uint8Array, count: (json: string) => void): void {
+    if (this.usage) return;
+    this.countFrame = count;
+    (this.deferred ??= []).push(frames);
+    this.deferredBytes += frames.byteLength;
+    if (this.deferredBytes > DEFERRED_BYTES) this.countDeferred();
+  }
+
+  private countDeferred(): void {
+    const deferred = this.deferred;
+    if (!deferred) return;
+    this.deferred = null;
+    this.deferredBytes = 0;
+    for (const piece of deferred) {
+      if (typeof piece === 'string') this.outputText += piece;
+      else for (const json of dataOfFrames(piece)) this.countFrame!(json);
+    }
   }
 
   /** A whole (non-streamed) answer's model id and finish reasons, whatever the endpoint's shape. */
@@ -150,6 +190,7 @@ export class AttemptMeter {
    * timeout, a failure mid-stream) may have been billed: estimate the prompt plus the output seen.
    */
   private estimate(outcome: AttemptOutcome): { tokens: TokenCounts; estimated: boolean } {
+    this.countDeferred();
     const accepted = this.status >= 200 && this.status < 300;
     if (!this.delivered || (outcome === 'upstream_error' && !accepted))
       return { tokens: { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }, estimated: false };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { tokenizedTextTokens } from '../../data-plane/usage/tokenizer-estimate.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { DEFAULT_FAKE_USAGE } from '../support/fake-openai-upstream.ts';
 import { chatBody, type Harness, KEYS, MINI_PRICE, sseData, startHarness, UPSTREAM_KEY } from './harness.ts';
@@ -206,6 +207,20 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     expect(frames).not.toContain('[DONE]');
     const [event] = await h.usageOf(response);
     expect(event).toMatchObject({ promptTokens: 9, completionTokens: 13, estimated: true, outcome: 'upstream_error', streamed: true });
+  });
+
+  it('estimates a long stream cut without usage from all the text it sent, in order', async () => {
+    // Forwarded frames are held unparsed for a possible estimate, and counted batch by batch once
+    // they pass the meter's bound (64 KB): 3,000 frames are far beyond it.
+    const pieces = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? `東京${i} ` : `word${i} `));
+    h.upstream.enqueue({ kind: 'reply', chunks: [...pieces, 'never sent'], cutAfterChunks: pieces.length, usage: null });
+    const response = await h.chat(chatBody({ stream: true }));
+    const frames = sseData(await response.text());
+    expect(frames).not.toContain('[DONE]');
+    const sent = frames.slice(0, -1).map((frame) => JSON.parse(frame).choices[0]?.delta?.content ?? '');
+    expect(sent.join('')).toBe(pieces.join(''));
+    const [event] = await h.usageOf(response);
+    expect(event).toMatchObject({ completionTokens: tokenizedTextTokens(pieces.join('')), estimated: true, outcome: 'upstream_error', streamed: true });
   });
 });
 

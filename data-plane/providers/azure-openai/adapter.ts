@@ -32,6 +32,10 @@ export function createAzureOpenAIAdapter(options: { agents: UpstreamAgents }): P
       const [adapter, routed] = await route(call);
       return adapter.stream(routed);
     },
+    async streamFrames(call) {
+      const [adapter, routed] = await route(call);
+      return adapter.streamFrames!(routed);
+    },
     async embed(call) {
       const [adapter, routed] = await route(call);
       return adapter.embed!(routed);

@@ -3,7 +3,7 @@ import { guardStream, readBodyText, sendUpstream } from '../http-call.ts';
 import type { UpstreamAgents } from '../upstream-agent.ts';
 import { type OpenAIDialect, openAIDialect, toWireRequest } from './map-request.ts';
 import { toCompletionResult, toEmbeddingResult, toTextCompletionResult } from './map-response.ts';
-import { toStreamEvents, toTextStreamEvents } from './map-stream.ts';
+import { toForwardedStreamEvents, toStreamEvents, toTextStreamEvents } from './map-stream.ts';
 
 /**
  * The adapter for providers that speak OpenAI's wire format: `openai`, `openai-compatible`
@@ -30,6 +30,12 @@ export function createOpenAICompatibleAdapter(options: { agents: UpstreamAgents;
       const response = await sendUpstream(agents, call, toWireRequest(call, 'chat/completions', true, dialect));
       const context = contextOf(call, response.statusCode);
       return { status: response.statusCode, events: guardStream(response, call, (body) => toStreamEvents(body, context)) };
+    },
+
+    async streamFrames(call) {
+      const response = await sendUpstream(agents, call, toWireRequest(call, 'chat/completions', true, dialect));
+      const context = contextOf(call, response.statusCode);
+      return { status: response.statusCode, events: guardStream(response, call, (body) => toForwardedStreamEvents(body, context)) };
     },
 
     async embed(call) {
