@@ -1,10 +1,11 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DEGRADED_MODES, type DegradedMode } from '../../shared/events/heartbeat.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { FinishedExchange } from '../http/exchange.ts';
 import type { RequestObserver } from '../http/router.ts';
 import type { SnapshotStatus } from '../snapshot/snapshot-store.ts';
 import type { UsagePublisher } from '../usage/usage-publisher.ts';
+import { BatchedHistogram, batchedCounter, batchedGauge, type HistogramCell, type Tally } from './batched-metrics.ts';
 
 /** Seconds: from a fast mock (ms) to a long reasoning completion (minutes). */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -38,20 +39,20 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const httpRequests = new Counter({
+  const httpRequests = batchedCounter({
     name: 'tollgate_http_requests_total',
     help: 'HTTP requests by route pattern, status (499: client left) and error code (empty on success).',
     labelNames: ['route', 'status', 'code'] as const,
     registers,
   });
-  const httpDuration = new Histogram({
+  const httpDuration = new BatchedHistogram({
     name: 'tollgate_http_request_duration_seconds',
     help: 'Time from arrival to the end of the response, streams included.',
     labelNames: ['route'] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const inFlight = new Gauge({ name: 'tollgate_requests_in_flight', help: 'HTTP requests being served.', labelNames: ['route'] as const, registers });
+  const inFlight = batchedGauge({ name: 'tollgate_requests_in_flight', help: 'HTTP requests being served.', labelNames: ['route'] as const, registers });
   const rateLimited = new Counter({
     name: 'tollgate_rate_limited_total',
     help: 'Requests refused by a rate limit (status 429, code other than a budget one).',
@@ -76,57 +77,57 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   // Team is never crossed with model: teams x models x statuses would grow one series per
   // combination ever seen (a measured 1 GB of RSS in the benchmark's 500 teams x 200 models).
   // Per-model series and per-team series add up instead of multiplying.
-  const attempts = new Counter({
+  const attempts = batchedCounter({
     name: 'tollgate_upstream_attempts_total',
     help: 'Upstream attempts by public model, provider, upstream status (0: no answer) and outcome.',
     labelNames: ['model', 'provider', 'status', 'outcome'] as const,
     registers,
   });
-  const teamAttempts = new Counter({
+  const teamAttempts = batchedCounter({
     name: 'tollgate_team_upstream_attempts_total',
     help: 'Upstream attempts by team and outcome.',
     labelNames: ['team', 'outcome'] as const,
     registers,
   });
-  const teamTokens = new Counter({
+  const teamTokens = batchedCounter({
     name: 'tollgate_team_tokens_total',
     help: 'Tokens metered by team and direction (prompt, completion, cached).',
     labelNames: ['team', 'direction'] as const,
     registers,
   });
-  const teamCost = new Counter({
+  const teamCost = batchedCounter({
     name: 'tollgate_team_cost_micro_usd_total',
     help: 'Cost charged to each team in micro-USD.',
     labelNames: ['team'] as const,
     registers,
   });
-  const latency = new Histogram({
+  const latency = new BatchedHistogram({
     name: 'tollgate_upstream_latency_seconds',
     help: 'Duration of an upstream attempt, to its last byte.',
     labelNames: ['model', 'provider'] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const ttfb = new Histogram({
+  const ttfb = new BatchedHistogram({
     name: 'tollgate_upstream_ttfb_seconds',
     help: 'Time to the upstream answer head (time to first byte of a stream).',
     labelNames: ['model', 'provider', 'streamed'] as const,
     buckets: LATENCY_BUCKETS,
     registers,
   });
-  const tokens = new Counter({
+  const tokens = batchedCounter({
     name: 'tollgate_tokens_total',
     help: 'Tokens metered, by direction (prompt = in, completion = out, cached = the cached part of prompt).',
     labelNames: ['model', 'provider', 'direction'] as const,
     registers,
   });
-  const cost = new Counter({
+  const cost = batchedCounter({
     name: 'tollgate_cost_micro_usd_total',
     help: 'Cost of upstream attempts in micro-USD at the serving snapshot prices.',
     labelNames: ['model', 'provider'] as const,
     registers,
   });
-  const upstreamErrors = new Counter({
+  const upstreamErrors = batchedCounter({
     name: 'tollgate_upstream_errors_total',
     help: 'Failed upstream attempts by kind: timeout, connection, rate_limited, server_error, client_error, stream_failed, client_aborted, guardrail_blocked.',
     labelNames: ['provider', 'kind'] as const,
@@ -204,39 +205,38 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
   });
 
   /**
-   * prom-client children, made once per label set and kept (a label lookup hashes the label
-   * object on every call, a measured cost per attempt). The maps are bounded like the series.
+   * Each label set's cells (batched-metrics.ts), looked up once per attempt by model and team
+   * rather than once per metric. The maps are bounded; the cells live on in their metric.
    */
-  type Child = { inc(value?: number): void };
   const modelChildren = new Map<string, ReturnType<typeof makeModelChildren>>();
   const teamChildren = new Map<string, ReturnType<typeof makeTeamChildren>>();
   const MAX_CHILD_SETS = 20_000;
 
   function makeModelChildren(model: string, provider: string) {
     return {
-      latency: latency.labels({ model, provider }),
-      ttfb: { true: ttfb.labels({ model, provider, streamed: 'true' }), false: ttfb.labels({ model, provider, streamed: 'false' }) },
+      latency: latency.cell({ model, provider }),
+      ttfb: { true: ttfb.cell({ model, provider, streamed: 'true' }), false: ttfb.cell({ model, provider, streamed: 'false' }) },
       tokens: {
-        prompt: tokens.labels({ model, provider, direction: 'prompt' }),
-        completion: tokens.labels({ model, provider, direction: 'completion' }),
-        cached: tokens.labels({ model, provider, direction: 'cached' }),
+        prompt: tokens.tally({ model, provider, direction: 'prompt' }),
+        completion: tokens.tally({ model, provider, direction: 'completion' }),
+        cached: tokens.tally({ model, provider, direction: 'cached' }),
       },
-      cost: cost.labels({ model, provider }),
+      cost: cost.tally({ model, provider }),
       /** By `status outcome`, made on first use. */
-      attempts: new Map<string, Child>(),
-      errors: new Map<string, Child>(),
+      attempts: new Map<string, Tally>(),
+      errors: new Map<string, Tally>(),
     };
   }
 
   function makeTeamChildren(team: string) {
     return {
-      attempts: new Map<string, Child>(),
+      attempts: new Map<string, Tally>(),
       tokens: {
-        prompt: teamTokens.labels({ team, direction: 'prompt' }),
-        completion: teamTokens.labels({ team, direction: 'completion' }),
-        cached: teamTokens.labels({ team, direction: 'cached' }),
+        prompt: teamTokens.tally({ team, direction: 'prompt' }),
+        completion: teamTokens.tally({ team, direction: 'completion' }),
+        cached: teamTokens.tally({ team, direction: 'cached' }),
       },
-      cost: teamCost.labels({ team }),
+      cost: teamCost.tally({ team }),
     };
   }
 
@@ -254,51 +254,48 @@ export function createDataPlaneMetrics(sources: DataPlaneMetricsSources, options
     const team = event.teamId;
     const m = childOf(modelChildren, `${model}\n${provider}`, () => makeModelChildren(model, provider));
     const t = childOf(teamChildren, team, () => makeTeamChildren(team));
-    childOf(m.attempts, `${event.status} ${outcome}`, () => attempts.labels({ model, provider, status: String(event.status), outcome })).inc();
-    childOf(t.attempts, outcome, () => teamAttempts.labels({ team, outcome })).inc();
+    childOf(m.attempts, `${event.status} ${outcome}`, () => attempts.tally({ model, provider, status: String(event.status), outcome })).add();
+    childOf(t.attempts, outcome, () => teamAttempts.tally({ team, outcome })).add();
     m.latency.observe(event.latencyMs / 1000);
     if (event.ttfbMs !== null) m.ttfb[event.streamed ? 'true' : 'false'].observe(event.ttfbMs / 1000);
     if (event.promptTokens) {
-      m.tokens.prompt.inc(event.promptTokens);
-      t.tokens.prompt.inc(event.promptTokens);
+      m.tokens.prompt.add(event.promptTokens);
+      t.tokens.prompt.add(event.promptTokens);
     }
     if (event.completionTokens) {
-      m.tokens.completion.inc(event.completionTokens);
-      t.tokens.completion.inc(event.completionTokens);
+      m.tokens.completion.add(event.completionTokens);
+      t.tokens.completion.add(event.completionTokens);
     }
     if (event.cachedTokens) {
-      m.tokens.cached.inc(event.cachedTokens);
-      t.tokens.cached.inc(event.cachedTokens);
+      m.tokens.cached.add(event.cachedTokens);
+      t.tokens.cached.add(event.cachedTokens);
     }
     if (event.costMicroUsd) {
-      m.cost.inc(event.costMicroUsd);
-      t.cost.inc(event.costMicroUsd);
+      m.cost.add(event.costMicroUsd);
+      t.cost.add(event.costMicroUsd);
     }
     const kind = errorKind(event);
-    if (kind) childOf(m.errors, kind, () => upstreamErrors.labels({ provider, kind })).inc();
+    if (kind) childOf(m.errors, kind, () => upstreamErrors.tally({ provider, kind })).add();
   }
 
-  const routeChildren = new Map<
-    string,
-    { inFlight: ReturnType<typeof inFlight.labels>; duration: ReturnType<typeof httpDuration.labels>; requests: Map<string, Child> }
-  >();
+  const routeChildren = new Map<string, { inFlight: Tally; duration: HistogramCell; requests: Map<string, Tally> }>();
   const routeOf = (route: string) =>
     childOf(routeChildren, route, () => ({
-      inFlight: inFlight.labels({ route }),
-      duration: httpDuration.labels({ route }),
-      requests: new Map<string, Child>(),
+      inFlight: inFlight.tally({ route }),
+      duration: httpDuration.cell({ route }),
+      requests: new Map<string, Tally>(),
     }));
 
   const observer: RequestObserver = {
     started(_exchange, route) {
-      routeOf(route).inFlight.inc();
+      routeOf(route).inFlight.add(1);
     },
     finished(exchange: FinishedExchange, route) {
       const r = routeOf(route);
-      r.inFlight.dec();
+      r.inFlight.add(-1);
       const status = exchange.statusCode ?? 0;
       const code = exchange.errorCode ?? '';
-      childOf(r.requests, `${status} ${code}`, () => httpRequests.labels({ route, status: String(status), code })).inc();
+      childOf(r.requests, `${status} ${code}`, () => httpRequests.tally({ route, status: String(status), code })).add();
       r.duration.observe((performance.now() - exchange.receivedAt) / 1000);
       if (code === 'insufficient_quota') budgetRejected.inc();
       else if (status === 429) rateLimited.inc();
