@@ -54,6 +54,11 @@ const consumer =
 const signer = createSnapshotSigner(parseSecretKeys(config.secretKey));
 const initial = await readFile(config.snapshotFile, 'utf8');
 await bus.publishSnapshot({ version: config.snapshotVersion ?? 1, json: initial, signature: signer.sign(initial) });
+// On Redis a data plane admits only once a control plane has seeded the money counters (the
+// epoch key; docs/money.md); until then it runs on its local share, in memory. The bench has no
+// control plane and a fresh prefix, so it seeds them as one would with an empty ledger:
+// without this the "Redis" gateway counted limits and budgets in memory.
+await bus.moneyEpoch?.reseed([]);
 const embedded = config.embedded ? await startEmbeddedControlPlane(config.embedded) : null;
 
 async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: string }) {

@@ -140,28 +140,53 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
 }
 
-/** A snapshot's budgets by `scope:scopeId`, each with its position in the snapshot; built once per snapshot. */
-const budgetIndexes = new WeakMap<readonly SnapshotBudget[], Map<string, [number, SnapshotBudget][]>>();
+/**
+ * A snapshot's budgets by `scope:scopeId`, each with its position in the snapshot, and the lists
+ * already asked for (by key id, then model id); built once per snapshot's budget list.
+ */
+interface BudgetIndex {
+  byScope: Map<string, [number, SnapshotBudget][]>;
+  found: Map<string, { teamId: string; byModel: Map<string, readonly SnapshotBudget[]> }>;
+  /** Lists kept in `found`; the memo starts over past MAX_FOUND. */
+  size: number;
+}
+const budgetIndexes = new WeakMap<readonly SnapshotBudget[], BudgetIndex>();
+const MAX_FOUND = 100_000;
 
 /**
  * The budgets of this key, team and model, in snapshot order (which decides the order of the
- * counters, and so which one a refusal names), without walking every budget of the snapshot.
+ * counters, and so which one a refusal names), without walking every budget of the snapshot;
+ * each (key, team, model) is looked up once per budget list.
  */
-function budgetsOf(all: readonly SnapshotBudget[], keyId: string, teamId: string, modelId: string): SnapshotBudget[] {
+function budgetsOf(all: readonly SnapshotBudget[], keyId: string, teamId: string, modelId: string): readonly SnapshotBudget[] {
   let index = budgetIndexes.get(all);
   if (!index) {
-    index = new Map();
+    const byScope = new Map<string, [number, SnapshotBudget][]>();
     all.forEach((budget, position) => {
       const id = `${budget.scope}:${budget.scopeId}`;
-      const list = index!.get(id);
+      const list = byScope.get(id);
       if (list) list.push([position, budget]);
-      else index!.set(id, [[position, budget]]);
+      else byScope.set(id, [[position, budget]]);
     });
-    budgetIndexes.set(all, index);
+    budgetIndexes.set(all, (index = { byScope, found: new Map(), size: 0 }));
   }
-  const found = [...(index.get(`key:${keyId}`) ?? []), ...(index.get(`team:${teamId}`) ?? []), ...(index.get(`model:${modelId}`) ?? [])];
+  const forKey = index.found.get(keyId);
+  let byModel = forKey?.teamId === teamId ? forKey.byModel : undefined;
+  const known = byModel?.get(modelId);
+  if (known) return known;
+  const { byScope } = index;
+  const found = [...(byScope.get(`key:${keyId}`) ?? []), ...(byScope.get(`team:${teamId}`) ?? []), ...(byScope.get(`model:${modelId}`) ?? [])];
   if (found.length > 1) found.sort((a, b) => a[0] - b[0]);
-  return found.map(([, budget]) => budget);
+  const budgets = found.map(([, budget]) => budget);
+  if (index.size >= MAX_FOUND) {
+    index.found.clear();
+    index.size = 0;
+    byModel = undefined;
+  }
+  if (!byModel) index.found.set(keyId, { teamId, byModel: (byModel = new Map()) });
+  byModel.set(modelId, budgets);
+  index.size++;
+  return budgets;
 }
 
 /** Whether the deployment sets any rate limit of its own. */

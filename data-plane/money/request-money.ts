@@ -64,6 +64,8 @@ export async function admitRequest(guard: MoneyGuard, request: PlannedRequest): 
 }
 
 function dearestModel({ route, apiKey, endpoint }: PlannedRequest, byok: boolean): CompiledModel {
+  // Most requests have no fallback chain: their one model is the dearest, with nothing to price.
+  if (route.steps.length === 1) return route.steps[0].model;
   let dearest = route.steps[0].model;
   let most = -1;
   for (const { model } of route.steps) {
