@@ -5,8 +5,11 @@ import type { AttemptRun } from '../request/attempt.ts';
 
 /** What differs between the non-streamed endpoints (chat, legacy text, embeddings). */
 export interface WholeShape<TBody> {
-  /** Calls the upstream for the whole answer, in OpenAI's shape. */
-  call(run: AttemptRun): Promise<{ status: number; body: TBody; usage: TokenCounts | null }>;
+  /**
+   * Calls the upstream for the whole answer, in OpenAI's shape. `raw`: the upstream's bytes when
+   * `body` is exactly them parsed (then written as they are, unless `withUsage` changes the body).
+   */
+  call(run: AttemptRun): Promise<{ status: number; body: TBody; usage: TokenCounts | null; raw?: string }>;
   /** The generated texts: estimated from when the provider reports no usage, and prompt-logged. */
   texts(body: TBody): string[];
   /** The body as the client gets it, given the tokens the usage event counts (fills in usage the provider left out). */
@@ -34,14 +37,16 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   // gateway's own time, the usage handover included.
   const body = shape.withUsage ? shape.withUsage(result.body, meter.tokens('ok').tokens) : result.body;
   run.commit();
-  exchange.sendJson(200, body);
+  exchange.sendJson(200, body, body === result.body ? result.raw : undefined);
 }
 
 /** Chat completions (`/v1/chat/completions` without `stream`). */
 export const chatWhole: WholeShape<ChatCompletion> = {
   async call(run) {
     const result = await run.adapter.complete(run.call);
-    return { status: result.status, body: withRequiredChoiceFields(result.completion), usage: result.usage };
+    const body = withRequiredChoiceFields(result.completion);
+    // The upstream's bytes go out as they came when the answer needed no field added.
+    return { status: result.status, body, usage: result.usage, raw: body === result.completion ? result.raw : undefined };
   },
   texts: (completion) => completion.choices.map(messageContent),
 };

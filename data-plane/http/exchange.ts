@@ -38,7 +38,11 @@ export interface Exchange {
    * backoff sleeps). Taken when the head is written, so serialising the answer counts too.
    */
   setOverhead(notGatewayMs: number): void;
-  sendJson(status: number, body: unknown): void;
+  /**
+   * A JSON answer. `json`, when given, is `body` already serialised (an upstream's own bytes,
+   * relayed unchanged): written as it is instead of JSON.stringify(body).
+   */
+  sendJson(status: number, body: unknown, json?: string): void;
   /** A non-JSON body (the Prometheus text format, say). */
   sendText(status: number, contentType: string, body: string): void;
   /**
@@ -169,8 +173,8 @@ export class UwsExchange implements FinishedExchange {
     this.notGatewayMs = notGatewayMs;
   }
 
-  sendJson(status: number, body: unknown): void {
-    this.sendRaw(status, JSON_TYPE, JSON.stringify(body));
+  sendJson(status: number, body: unknown, json?: string): void {
+    this.sendRaw(status, JSON_TYPE, json ?? JSON.stringify(body));
   }
 
   sendText(status: number, contentType: string, body: string): void {

@@ -62,6 +62,12 @@ export interface CompletionResult {
   completion: ChatCompletion;
   /** As reported by the provider; null when it reported none (the caller then estimates). */
   usage: TokenCounts | null;
+  /**
+   * The upstream's body exactly as received, when `completion` is that body parsed and nothing
+   * else (OpenAI-compatible upstreams): the relay writes these bytes instead of serialising
+   * `completion` again, as long as it does not change the answer.
+   */
+  raw?: string;
 }
 
 /**

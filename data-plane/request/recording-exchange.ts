@@ -67,9 +67,9 @@ export class RecordingExchange implements Exchange {
     this.inner.setOverhead(notGatewayMs);
   }
 
-  sendJson(status: number, body: unknown): void {
-    if (status < 200 || status >= 300) return this.inner.sendJson(status, body);
-    this.persisting = this.persist({ kind: 'json', status, body }).finally(() => this.inner.sendJson(status, body));
+  sendJson(status: number, body: unknown, json?: string): void {
+    if (status < 200 || status >= 300) return this.inner.sendJson(status, body, json);
+    this.persisting = this.persist({ kind: 'json', status, body }).finally(() => this.inner.sendJson(status, body, json));
   }
 
   openEventStream(): EventStream {

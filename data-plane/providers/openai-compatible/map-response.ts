@@ -25,7 +25,7 @@ function parseBody<T>(isShape: (value: unknown) => value is T, text: string, sta
 /** A 2xx chat.completion body as our result; anything else is an invalid upstream response. */
 export function toCompletionResult(status: number, text: string, providerName: string): CompletionResult {
   const completion = parseBody(isChatCompletion, text, status, providerName, 'a chat.completion');
-  return { status, completion, usage: usageOf(completion) };
+  return { status, completion, usage: usageOf(completion), raw: text };
 }
 
 export function toTextCompletionResult(status: number, text: string, providerName: string): TextCompletionResult {
