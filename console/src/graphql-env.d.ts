@@ -383,6 +383,45 @@ export type introspection_types = {
       },
     ];
   };
+  CreateGuardrailInput: {
+    kind: 'INPUT_OBJECT';
+    name: 'CreateGuardrailInput';
+    isOneOf: false;
+    inputFields: [
+      {
+        name: 'denyKeywords';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      {
+        name: 'denyPatterns';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      {
+        name: 'imageModels';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      { name: 'kind'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'GuardrailKind'; ofType: null } }; defaultValue: null },
+      { name: 'maxPromptTokens'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null }; defaultValue: null },
+      { name: 'name'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } }; defaultValue: null },
+      { name: 'piiAction'; type: { kind: 'ENUM'; name: 'PiiAction'; ofType: null }; defaultValue: null },
+      {
+        name: 'piiEntities';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'PiiEntity'; ofType: null } } };
+        defaultValue: null;
+      },
+      { name: 'planId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
+      { name: 'stage'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'GuardrailStage'; ofType: null } }; defaultValue: null },
+      { name: 'streamMode'; type: { kind: 'ENUM'; name: 'GuardrailStreamMode'; ofType: null }; defaultValue: null },
+      { name: 'teamId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null }; defaultValue: null },
+      { name: 'webhookFailOpen'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'webhookSecret'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'webhookTimeoutMs'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null }; defaultValue: null },
+      { name: 'webhookUrl'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+    ];
+  };
   CreateMemberInput: {
     kind: 'INPUT_OBJECT';
     name: 'CreateMemberInput';
@@ -682,6 +721,45 @@ export type introspection_types = {
       { name: 'teamId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } }; defaultValue: null },
     ];
   };
+  Guardrail: {
+    kind: 'OBJECT';
+    name: 'Guardrail';
+    fields: {
+      createdAt: { name: 'createdAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+      denyKeywords: {
+        name: 'denyKeywords';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      };
+      denyPatterns: {
+        name: 'denyPatterns';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      };
+      id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
+      imageModels: {
+        name: 'imageModels';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      };
+      kind: { name: 'kind'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'GuardrailKind'; ofType: null } } };
+      maxPromptTokens: { name: 'maxPromptTokens'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null } };
+      name: { name: 'name'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+      piiAction: { name: 'piiAction'; type: { kind: 'ENUM'; name: 'PiiAction'; ofType: null } };
+      piiEntities: {
+        name: 'piiEntities';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'PiiEntity'; ofType: null } } };
+      };
+      planId: { name: 'planId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null } };
+      stage: { name: 'stage'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'GuardrailStage'; ofType: null } } };
+      streamMode: { name: 'streamMode'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'GuardrailStreamMode'; ofType: null } } };
+      teamId: { name: 'teamId'; type: { kind: 'SCALAR'; name: 'ID'; ofType: null } };
+      updatedAt: { name: 'updatedAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
+      webhookFailOpen: { name: 'webhookFailOpen'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } };
+      webhookTimeoutMs: { name: 'webhookTimeoutMs'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null } };
+      webhookUrl: { name: 'webhookUrl'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
+    };
+  };
+  GuardrailKind: { name: 'GuardrailKind'; enumValues: 'DENY_LIST' | 'IMAGE_MODELS' | 'MAX_PROMPT_TOKENS' | 'PII' | 'WEBHOOK' };
+  GuardrailStage: { name: 'GuardrailStage'; enumValues: 'BOTH' | 'POST' | 'PRE' };
+  GuardrailStreamMode: { name: 'GuardrailStreamMode'; enumValues: 'BUFFER' | 'FLOW' };
   ID: unknown;
   Int: unknown;
   JSON: unknown;
@@ -845,6 +923,10 @@ export type introspection_types = {
         name: 'createFallbackChain';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationCreateFallbackChainResult'; ofType: null } };
       };
+      createGuardrail: {
+        name: 'createGuardrail';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationCreateGuardrailResult'; ofType: null } };
+      };
       createMember: {
         name: 'createMember';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationCreateMemberResult'; ofType: null } };
@@ -879,6 +961,10 @@ export type introspection_types = {
       deleteFallbackChain: {
         name: 'deleteFallbackChain';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationDeleteFallbackChainResult'; ofType: null } };
+      };
+      deleteGuardrail: {
+        name: 'deleteGuardrail';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationDeleteGuardrailResult'; ofType: null } };
       };
       deleteMember: {
         name: 'deleteMember';
@@ -941,6 +1027,10 @@ export type introspection_types = {
       updateFallbackChain: {
         name: 'updateFallbackChain';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationUpdateFallbackChainResult'; ofType: null } };
+      };
+      updateGuardrail: {
+        name: 'updateGuardrail';
+        type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'UNION'; name: 'MutationUpdateGuardrailResult'; ofType: null } };
       };
       updateMember: {
         name: 'updateMember';
@@ -1013,6 +1103,17 @@ export type introspection_types = {
     kind: 'OBJECT';
     name: 'MutationCreateFallbackChainSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'FallbackChain'; ofType: null } } } };
+  };
+  MutationCreateGuardrailResult: {
+    kind: 'UNION';
+    name: 'MutationCreateGuardrailResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationCreateGuardrailSuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationCreateGuardrailSuccess: {
+    kind: 'OBJECT';
+    name: 'MutationCreateGuardrailSuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Guardrail'; ofType: null } } } };
   };
   MutationCreateMemberResult: {
     kind: 'UNION';
@@ -1133,6 +1234,17 @@ export type introspection_types = {
   MutationDeleteFallbackChainSuccess: {
     kind: 'OBJECT';
     name: 'MutationDeleteFallbackChainSuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } } };
+  };
+  MutationDeleteGuardrailResult: {
+    kind: 'UNION';
+    name: 'MutationDeleteGuardrailResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationDeleteGuardrailSuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationDeleteGuardrailSuccess: {
+    kind: 'OBJECT';
+    name: 'MutationDeleteGuardrailSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } } };
   };
   MutationDeleteMemberResult: {
@@ -1355,6 +1467,17 @@ export type introspection_types = {
     name: 'MutationUpdateFallbackChainSuccess';
     fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'FallbackChain'; ofType: null } } } };
   };
+  MutationUpdateGuardrailResult: {
+    kind: 'UNION';
+    name: 'MutationUpdateGuardrailResult';
+    fields: {};
+    possibleTypes: 'ConflictError' | 'ForbiddenError' | 'MutationUpdateGuardrailSuccess' | 'NotFoundError' | 'ValidationError';
+  };
+  MutationUpdateGuardrailSuccess: {
+    kind: 'OBJECT';
+    name: 'MutationUpdateGuardrailSuccess';
+    fields: { data: { name: 'data'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Guardrail'; ofType: null } } } };
+  };
   MutationUpdateMemberResult: {
     kind: 'UNION';
     name: 'MutationUpdateMemberResult';
@@ -1440,6 +1563,8 @@ export type introspection_types = {
       startCursor: { name: 'startCursor'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
     };
   };
+  PiiAction: { name: 'PiiAction'; enumValues: 'BLOCK' | 'MASK' };
+  PiiEntity: { name: 'PiiEntity'; enumValues: 'API_KEY' | 'CARD' | 'EMAIL' | 'IBAN' | 'PHONE' };
   Plan: {
     kind: 'OBJECT';
     name: 'Plan';
@@ -1573,6 +1698,14 @@ export type introspection_types = {
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryFallbackChainsConnection'; ofType: null } };
       };
       fleet: { name: 'fleet'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Fleet'; ofType: null } } };
+      guardrails: {
+        name: 'guardrails';
+        type: {
+          kind: 'NON_NULL';
+          name: never;
+          ofType: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'Guardrail'; ofType: null } } };
+        };
+      };
       member: { name: 'member'; type: { kind: 'OBJECT'; name: 'Member'; ofType: null } };
       members: { name: 'members'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryMembersConnection'; ofType: null } } };
       model: { name: 'model'; type: { kind: 'OBJECT'; name: 'Model'; ofType: null } };
@@ -1585,6 +1718,14 @@ export type introspection_types = {
       routingProfiles: {
         name: 'routingProfiles';
         type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryRoutingProfilesConnection'; ofType: null } };
+      };
+      spendByTag: {
+        name: 'spendByTag';
+        type: {
+          kind: 'NON_NULL';
+          name: never;
+          ofType: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'UsageTagRow'; ofType: null } } };
+        };
       };
       team: { name: 'team'; type: { kind: 'OBJECT'; name: 'Team'; ofType: null } };
       teams: { name: 'teams'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'OBJECT'; name: 'QueryTeamsConnection'; ofType: null } } };
@@ -2286,6 +2427,43 @@ export type introspection_types = {
       },
     ];
   };
+  UpdateGuardrailInput: {
+    kind: 'INPUT_OBJECT';
+    name: 'UpdateGuardrailInput';
+    isOneOf: false;
+    inputFields: [
+      {
+        name: 'denyKeywords';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      {
+        name: 'denyPatterns';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      {
+        name: 'imageModels';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        defaultValue: null;
+      },
+      { name: 'kind'; type: { kind: 'ENUM'; name: 'GuardrailKind'; ofType: null }; defaultValue: null },
+      { name: 'maxPromptTokens'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null }; defaultValue: null },
+      { name: 'name'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'piiAction'; type: { kind: 'ENUM'; name: 'PiiAction'; ofType: null }; defaultValue: null },
+      {
+        name: 'piiEntities';
+        type: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'ENUM'; name: 'PiiEntity'; ofType: null } } };
+        defaultValue: null;
+      },
+      { name: 'stage'; type: { kind: 'ENUM'; name: 'GuardrailStage'; ofType: null }; defaultValue: null },
+      { name: 'streamMode'; type: { kind: 'ENUM'; name: 'GuardrailStreamMode'; ofType: null }; defaultValue: null },
+      { name: 'webhookFailOpen'; type: { kind: 'SCALAR'; name: 'Boolean'; ofType: null }; defaultValue: null },
+      { name: 'webhookSecret'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+      { name: 'webhookTimeoutMs'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null }; defaultValue: null },
+      { name: 'webhookUrl'; type: { kind: 'SCALAR'; name: 'String'; ofType: null }; defaultValue: null },
+    ];
+  };
   UpdateMemberInput: {
     kind: 'INPUT_OBJECT';
     name: 'UpdateMemberInput';
@@ -2390,8 +2568,10 @@ export type introspection_types = {
       cost: { name: 'cost'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
       endUser: { name: 'endUser'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
       estimated: { name: 'estimated'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } } };
+      guardrail: { name: 'guardrail'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
       id: { name: 'id'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       latencyMs: { name: 'latencyMs'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      metadata: { name: 'metadata'; type: { kind: 'SCALAR'; name: 'JSON'; ofType: null } };
       model: { name: 'model'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
       outcome: { name: 'outcome'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
       priceVersion: { name: 'priceVersion'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
@@ -2404,6 +2584,14 @@ export type introspection_types = {
       startedAt: { name: 'startedAt'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'DateTime'; ofType: null } } };
       status: { name: 'status'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       streamed: { name: 'streamed'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Boolean'; ofType: null } } };
+      tags: {
+        name: 'tags';
+        type: {
+          kind: 'NON_NULL';
+          name: never;
+          ofType: { kind: 'LIST'; name: never; ofType: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
+        };
+      };
       teamId: { name: 'teamId'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'ID'; ofType: null } } };
       ttfbMs: { name: 'ttfbMs'; type: { kind: 'SCALAR'; name: 'Int'; ofType: null } };
     };
@@ -2426,6 +2614,23 @@ export type introspection_types = {
       promptTokens: { name: 'promptTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
       provider: { name: 'provider'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
       requests: { name: 'requests'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+    };
+  };
+  UsageTagRow: {
+    kind: 'OBJECT';
+    name: 'UsageTagRow';
+    fields: {
+      attempts: { name: 'attempts'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      byokCost: { name: 'byokCost'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
+      cacheHits: { name: 'cacheHits'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      cacheSaved: { name: 'cacheSaved'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
+      cachedTokens: { name: 'cachedTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      completionTokens: { name: 'completionTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      cost: { name: 'cost'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'MicroUSD'; ofType: null } } };
+      day: { name: 'day'; type: { kind: 'SCALAR'; name: 'String'; ofType: null } };
+      promptTokens: { name: 'promptTokens'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      requests: { name: 'requests'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'Int'; ofType: null } } };
+      tag: { name: 'tag'; type: { kind: 'NON_NULL'; name: never; ofType: { kind: 'SCALAR'; name: 'String'; ofType: null } } };
     };
   };
   ValidationError: {

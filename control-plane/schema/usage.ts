@@ -36,6 +36,8 @@ builder.prismaObject('UsageEvent', {
     ttfbMs: t.exposeInt('ttfbMs', { nullable: true }),
     snapshotVersion: t.exposeInt('snapshotVersion'),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    tags: t.exposeStringList('tags', { description: "The request's tags (`x-tollgate-tags`, `metadata.tags`)." }),
+    metadata: t.expose('metadata', { type: 'JSON', nullable: true, description: "The request body's `metadata` string pairs (`tags` left out)." }),
   }),
 });
 
@@ -48,6 +50,7 @@ builder.queryFields((t) => ({
       teamId: t.arg.id({ required: true }),
       apiKeyId: t.arg.id(),
       model: t.arg.string(),
+      tag: t.arg.string({ description: 'Only events of requests that carried this tag.' }),
       from: t.arg({ type: 'DateTime', description: 'Attempts started at or after.' }),
       to: t.arg({ type: 'DateTime', description: 'Attempts started before.' }),
     },
@@ -61,6 +64,7 @@ builder.queryFields((t) => ({
               teamId: String(args.teamId),
               apiKeyId: args.apiKeyId ? String(args.apiKeyId) : undefined,
               model: args.model ?? undefined,
+              tags: args.tag ? { has: args.tag } : undefined,
               startedAt: { gte: args.from ?? undefined, lt: args.to ?? undefined },
             },
           ],

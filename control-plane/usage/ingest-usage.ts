@@ -63,6 +63,7 @@ function storedRow(event: UsageEvent, createdAt: Date): UsageRow {
     estimated: row.estimated ?? false,
     outcome: row.outcome ?? 'ok',
     guardrail: row.guardrail ?? null,
+    metadata: row.metadata ?? null,
     streamed: row.streamed ?? false,
     ttfbMs: row.ttfbMs ?? null,
     startedAt: new Date(event.startedAt),

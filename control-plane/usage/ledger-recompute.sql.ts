@@ -24,20 +24,23 @@ export const DAILY_VALUES = [
 export const SPEND_KEY = ['scope', 'scopeId', 'period', 'periodStart'];
 export const SPEND_VALUES = ['attempts', 'costMicroUsd', 'creditMicroUsd'];
 
+/** DAILY_VALUES, in order, summed over usage-event rows named `e` (the daily and the tag counters'). */
+export const DAILY_SUMS = `
+    (COUNT(*) FILTER (WHERE e."attempt" = 1))::int AS "requests",
+    (COUNT(*) FILTER (WHERE e."adjustmentOf" IS NULL))::int AS "attempts",
+    SUM(e."promptTokens")::bigint AS "promptTokens",
+    SUM(e."completionTokens")::bigint AS "completionTokens",
+    SUM(e."cachedTokens")::bigint AS "cachedTokens",
+    SUM(e."costMicroUsd")::bigint AS "costMicroUsd",
+    COALESCE(SUM(e."costMicroUsd") FILTER (WHERE e."byok"), 0)::bigint AS "byokCostMicroUsd",
+    (COUNT(*) FILTER (WHERE e."cacheHit"))::int AS "cacheHits",
+    SUM(e."cacheSavedMicroUsd")::bigint AS "cacheSavedMicroUsd"`;
+
 /** UsageDaily rows summed from usage-event rows of `source` (a table or CTE name) matching `where`. */
 export function dailyFrom(source: string, where = 'TRUE'): string {
   return `
-  SELECT "teamId", date_trunc('day', "startedAt") AS "day", "apiKeyId", "model", "provider", COALESCE("endUser", '') AS "endUser",
-    (COUNT(*) FILTER (WHERE "attempt" = 1))::int AS "requests",
-    (COUNT(*) FILTER (WHERE "adjustmentOf" IS NULL))::int AS "attempts",
-    SUM("promptTokens")::bigint AS "promptTokens",
-    SUM("completionTokens")::bigint AS "completionTokens",
-    SUM("cachedTokens")::bigint AS "cachedTokens",
-    SUM("costMicroUsd")::bigint AS "costMicroUsd",
-    COALESCE(SUM("costMicroUsd") FILTER (WHERE "byok"), 0)::bigint AS "byokCostMicroUsd",
-    (COUNT(*) FILTER (WHERE "cacheHit"))::int AS "cacheHits",
-    SUM("cacheSavedMicroUsd")::bigint AS "cacheSavedMicroUsd"
-  FROM ${source}
+  SELECT "teamId", date_trunc('day', "startedAt") AS "day", "apiKeyId", "model", "provider", COALESCE("endUser", '') AS "endUser",${DAILY_SUMS}
+  FROM ${source} AS e
   WHERE ${where}
   GROUP BY 1, 2, 3, 4, 5, 6`;
 }

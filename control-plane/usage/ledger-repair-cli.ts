@@ -1,5 +1,5 @@
 /**
- * `npm run ledger:repair [-- --check]`: recomputes the usage counters (UsageDaily, UsageSpend)
+ * `npm run ledger:repair [-- --check]`: recomputes the usage counters (UsageDaily, UsageSpend, UsageTagDaily)
  * from the raw usage events, prints every difference and, unless --check, writes the recompute
  * back. Exit code 0 when the counters were right (or were repaired), 1 when --check found
  * differences. A tool entry point, so it reads its own environment: DATABASE_URL, else the PGlite

@@ -9,11 +9,12 @@ import {
   SPEND_KEY,
   SPEND_VALUES,
 } from './ledger-recompute.sql.ts';
+import { EXPECTED_TAG_DAILY, TAG_DAILY_KEY, TAG_DAILY_VALUES } from './ledger-tags.sql.ts';
 import { minuteCountersKeptFrom, rawEventsKeptFrom } from './retention.ts';
 
 /** One counter row that differs from its recompute; a missing side is null. */
 export interface CounterDifference {
-  table: 'UsageDaily' | 'UsageSpend';
+  table: 'UsageDaily' | 'UsageSpend' | 'UsageTagDaily';
   key: Record<string, string>;
   stored: Record<string, string> | null;
   expected: Record<string, string> | null;
@@ -56,7 +57,7 @@ function toDifferences(table: CounterDifference['table'], rows: Record<string, s
 
 /**
  * Recomputes the usage counters from the raw events and reports every row that differs: the
- * daily counters of the days whose raw events are all still kept, the budget-period counters
+ * daily counters and the tag counters of the days whose raw events are all still kept, the budget-period counters
  * of teams and keys from the daily ones (all history), those of model budgets from the raw events
  * (periods whose raw events are all kept), the minute counters of the burn-rate window. With
  * `fix`, rewrites those rows to the recompute in the same transaction. The counter tables are
@@ -67,7 +68,7 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
   const now = options.now ?? new Date();
   return prisma.$transaction(
     async (tx) => {
-      await tx.$executeRawUnsafe('LOCK TABLE "UsageDaily", "UsageSpend" IN SHARE ROW EXCLUSIVE MODE');
+      await tx.$executeRawUnsafe('LOCK TABLE "UsageDaily", "UsageSpend", "UsageTagDaily" IN SHARE ROW EXCLUSIVE MODE');
       const rawFrom = await rawEventsKeptFrom(tx);
       const minuteFrom = new Date(Math.max(minuteCountersKeptFrom(now).getTime(), rawFrom.getTime()));
       const dailyWhere = `"day" >= ($1::timestamptz AT TIME ZONE 'UTC')`;
@@ -79,6 +80,16 @@ export async function repairLedger(prisma: PrismaClient, options: { fix: boolean
       if (options.fix && daily.length > 0) {
         await tx.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE ${dailyWhere}`, rawFrom.toISOString());
         await tx.$executeRawUnsafe(insertAll('UsageDaily', [...DAILY_KEY, ...DAILY_VALUES], EXPECTED_DAILY), rawFrom.toISOString());
+      }
+      // The tag counters of the same days, from the same raw events.
+      const tagged = await tx.$queryRawUnsafe<Record<string, string | null>[]>(
+        differenceSql('UsageTagDaily', EXPECTED_TAG_DAILY, TAG_DAILY_KEY, TAG_DAILY_VALUES, dailyWhere),
+        rawFrom.toISOString(),
+      );
+      differences.push(...toDifferences('UsageTagDaily', tagged, TAG_DAILY_KEY, TAG_DAILY_VALUES));
+      if (options.fix && tagged.length > 0) {
+        await tx.$executeRawUnsafe(`DELETE FROM "UsageTagDaily" WHERE ${dailyWhere}`, rawFrom.toISOString());
+        await tx.$executeRawUnsafe(insertAll('UsageTagDaily', [...TAG_DAILY_KEY, ...TAG_DAILY_VALUES], EXPECTED_TAG_DAILY), rawFrom.toISOString());
       }
       // After the daily rows are right: the period counters derive from them.
       const periodWhere = `"period" <> 'minute' AND "scope" <> 'model'`;

@@ -2,6 +2,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { SPEND_PERIODS } from './ledger-counters.ts';
 import { DAILY_KEY, DAILY_VALUES, dailyFrom, SPEND_KEY, SPEND_VALUES, spendFrom } from './ledger-recompute.sql.ts';
+import { TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom } from './ledger-tags.sql.ts';
 
 /** A client or an interactive transaction: every statement here runs on either. */
 type Sql = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
@@ -14,7 +15,8 @@ type Sql = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe
  */
 interface Column<Row> {
   name: string;
-  type: 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz';
+  /** `tags`: a JSON array of strings per row (unnest flattens an array of arrays), stored as text[]. */
+  type: 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz' | 'jsonb' | 'tags';
   value: (row: Row) => string | number | boolean | null;
 }
 
@@ -55,12 +57,20 @@ const EVENT_COLUMNS: Column<LedgerEvent>[] = [
   { name: 'snapshotHash', type: 'text', value: (e) => e.snapshotHash },
   { name: 'startedAt', type: 'timestamptz', value: (e) => new Date(e.startedAt).toISOString() },
   { name: 'adjustmentOf', type: 'text', value: (e) => e.adjustmentOf ?? null },
+  { name: 'tags', type: 'tags', value: (e) => (e.tags ? JSON.stringify(e.tags) : null) },
+  { name: 'metadata', type: 'jsonb', value: (e) => (e.metadata ? JSON.stringify(e.metadata) : null) },
 ];
 
 /** `SELECT <cols> FROM unnest($1::type[], ...)`, timestamps converted to the UTC timestamp(3) Prisma stores. */
 function unnestSelect<Row>(columns: Column<Row>[]): string {
-  const select = columns.map((c) => (c.type === 'timestamptz' ? `(u."${c.name}" AT TIME ZONE 'UTC')` : `u."${c.name}"`));
-  const args = columns.map((c, i) => `$${i + 1}::${c.type}[]`);
+  const select = columns.map((c) =>
+    c.type === 'timestamptz'
+      ? `(u."${c.name}" AT TIME ZONE 'UTC')`
+      : c.type === 'tags'
+        ? `ARRAY(SELECT jsonb_array_elements_text(u."${c.name}"))`
+        : `u."${c.name}"`,
+  );
+  const args = columns.map((c, i) => `$${i + 1}::${c.type === 'tags' ? 'jsonb' : c.type}[]`);
   return `SELECT ${select.join(', ')} FROM unnest(${args.join(', ')}) AS u(${columns.map((c) => `"${c.name}"`).join(', ')})`;
 }
 
@@ -81,7 +91,8 @@ function addingTo(table: string, key: string[], values: string[], select: string
 /**
  * One statement (so one implicit transaction, one round trip): insert the batch, skipping ids
  * already stored (ON CONFLICT DO NOTHING), and add to the counters exactly the rows that insert
- * returned, summed in SQL with the same expressions `ledger:repair` recomputes with. A
+ * returned (the daily, period and tag counters), summed in SQL with the same expressions
+ * `ledger:repair` recomputes with. A
  * redelivered event is skipped by the insert and so counted nowhere. Counter rows are upserted in
  * key order, so two control planes storing batches at once lock them in the same order.
  */
@@ -93,7 +104,8 @@ const STORE_BATCH = `
     RETURNING *
   ),
   daily AS (${addingTo('UsageDaily', DAILY_KEY, DAILY_VALUES, dailyFrom('ins'))}),
-  spend AS (${addingTo('UsageSpend', SPEND_KEY, SPEND_VALUES, spendFrom('ins', SPEND_PERIODS))})
+  spend AS (${addingTo('UsageSpend', SPEND_KEY, SPEND_VALUES, spendFrom('ins', SPEND_PERIODS))}),
+  tags AS (${addingTo('UsageTagDaily', TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom('ins'))})
   SELECT "id", "createdAt" FROM ins`;
 
 /**

@@ -135,6 +135,8 @@ function adjustmentRow(attempt: UsageRow, rerateId: string, priceVersion: string
     // Null for attempts stored before deployments were recorded; the column takes it as is.
     deploymentId: attempt.deploymentId as string,
     endUser: attempt.endUser,
+    // The attempt's tags: its tag counters move by the adjustment too.
+    tags: attempt.tags,
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,

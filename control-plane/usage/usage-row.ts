@@ -35,5 +35,7 @@ export function usageRow(event: UsageEvent): Prisma.UsageEventCreateManyInput {
     snapshotVersion: event.snapshotVersion,
     snapshotHash: event.snapshotHash,
     startedAt: new Date(event.startedAt),
+    tags: event.tags ?? [],
+    metadata: event.metadata ?? undefined,
   };
 }

@@ -186,6 +186,7 @@ function hitEvent(exchange: Exchange, request: RoutedRequest, cached: CachedAnsw
     snapshotVersion: snapshot.version,
     snapshotHash: snapshot.hash,
     startedAt: new Date().toISOString(),
+    ...request.labels,
   };
 }
 

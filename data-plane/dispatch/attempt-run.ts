@@ -58,6 +58,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     budgetModelId: request.route.steps[0].model.model.id,
     target,
     endUser: endpoint.request.user ?? null,
+    labels: request.labels,
     streamed,
     messages: endpoint.request.messages,
   });

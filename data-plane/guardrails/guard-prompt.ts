@@ -134,5 +134,6 @@ function blockedEvent(exchange: Exchange, planned: PlannedRequest, guardrail: st
     snapshotVersion: planned.snapshot.version,
     snapshotHash: planned.snapshot.hash,
     startedAt: new Date().toISOString(),
+    ...planned.labels,
   };
 }

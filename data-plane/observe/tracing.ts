@@ -177,6 +177,8 @@ export async function createTracing(options: TracingOptions): Promise<RequestTra
           'tollgate.usage_event_id': event.id,
         });
         if (event.ttfbMs !== null) span.setAttribute('tollgate.ttfb_ms', event.ttfbMs);
+        if (event.tags) span.setAttribute('tollgate.tags', event.tags);
+        for (const key in event.metadata) span.setAttribute(`tollgate.metadata.${key}`, event.metadata[key]);
         if (event.outcome !== 'ok') span.setStatus({ code: api.SpanStatusCode.ERROR, message: event.outcome });
         span.end();
       };

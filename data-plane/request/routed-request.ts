@@ -3,6 +3,7 @@ import type { AnswerGuard } from '../guardrails/answer-guard.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { AttemptPolicy } from './attempt.ts';
 import type { Endpoint } from './endpoint.ts';
+import type { RequestLabels } from './request-tags.ts';
 
 /** One model of the plan with the deployments the key's team may reach. */
 export interface RouteStep {
@@ -26,6 +27,8 @@ export interface PlannedRequest {
   apiKey: CompiledApiKey;
   /** The endpoint and its request (after team policy): what each attempt sends and relays. */
   endpoint: Endpoint;
+  /** The request's tags and metadata: every usage event of the request carries them. */
+  labels: RequestLabels;
   strategy: RoutingStrategy;
   route: RoutePlan;
   /**

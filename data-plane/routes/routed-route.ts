@@ -11,6 +11,7 @@ import type { IdempotencyStore } from '../money/idempotency-store.ts';
 import { QuotaExhaustedError, RateLimitedError } from '../money/money-errors.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
 import type { Endpoint } from '../request/endpoint.ts';
+import { requestLabels, TAGS_HEADER } from '../request/request-tags.ts';
 import type { PlannedRequest, RoutedRequest } from '../request/routed-request.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
 import { ownProvidersOnly, planRoute, withAttemptOrder } from '../routing/route-plan.ts';
@@ -70,11 +71,12 @@ function planRequest(exchange: Exchange, deps: RoutedDeps, parse: (body: Buffer,
   exchange.setHeader('x-tollgate-snapshot', String(snapshot.version));
   const apiKey = authenticate(snapshot, exchange.headers, Date.now());
   const endpoint = parse(exchange.body, apiKey);
+  const labels = requestLabels(exchange.headers[TAGS_HEADER], endpoint.request.metadata);
   const resolved = resolveModel(snapshot, apiKey, endpoint.request.model);
   refuseUnknownParameters(endpoint.extraParameters, resolved.targets);
   const { strategy } = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);
   const route = planRoute(apiKey, resolved, endpoint, deps.adapters);
-  return withAttemptOrder({ snapshot, apiKey, endpoint, strategy, route }, deps.routing);
+  return withAttemptOrder({ snapshot, apiKey, endpoint, labels, strategy, route }, deps.routing);
 }
 
 /**

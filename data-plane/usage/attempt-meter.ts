@@ -6,6 +6,7 @@ import { attemptPrice } from '../../shared/pricing/attempt-price.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import { dataOfFrames } from '../providers/sse-parser.ts';
+import type { RequestLabels } from '../request/request-tags.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { tokenizedPromptTokens, tokenizedTextTokens } from './tokenizer-estimate.ts';
 
@@ -21,6 +22,8 @@ export interface AttemptIdentity {
   budgetModelId: string;
   target: CompiledTarget;
   endUser: string | null;
+  /** The request's tags and metadata, on every attempt's event. */
+  labels: RequestLabels;
   streamed: boolean;
   /** The messages as sent upstream, for a prompt estimate when the provider reports no usage. */
   messages: readonly ChatMessage[];
@@ -181,6 +184,7 @@ export class AttemptMeter {
       snapshotVersion: identity.snapshot.version,
       snapshotHash: identity.snapshot.hash,
       startedAt: this.startedAt.toISOString(),
+      ...identity.labels,
     };
   }
 

@@ -30,6 +30,9 @@ export const REQUEST_LIMITS = {
   metadataPairs: 16,
   metadataKeyChars: 64,
   metadataValueChars: 512,
+  /** Tags per request (`x-tollgate-tags` and `metadata.tags` together), and characters per tag. */
+  tagsPerRequest: 16,
+  tagChars: 64,
   /** `top_logprobs` (OpenAI: 0..20). */
   topLogprobs: 20,
   /** `max_tokens` / `max_completion_tokens`: a 32-bit count, what upstream servers parse. */

@@ -16,10 +16,12 @@ const string = (maxLength?: number) => ({ type: nullable('string'), ...(maxLengt
 /** A string or up to N strings (`stop`). */
 const stop = { type: ['string', 'array', 'null'], maxItems: L.stopSequences, items: { type: 'string' } };
 const logitBias = { type: nullable('object'), maxProperties: L.logitBiasEntries, additionalProperties: { type: 'number' } };
+/** OpenAI's string pairs; `tags` may also be an array of strings, as LiteLLM clients send it (request-tags.ts). */
 const metadata = {
   type: nullable('object'),
   maxProperties: L.metadataPairs,
   propertyNames: { maxLength: L.metadataKeyChars },
+  properties: { tags: { type: ['string', 'array'], maxLength: L.metadataValueChars, maxItems: L.tagsPerRequest, items: { type: 'string' } } },
   additionalProperties: { type: 'string', maxLength: L.metadataValueChars },
 };
 const streamOptions = { type: nullable('object'), properties: { include_usage: { type: 'boolean' } } };

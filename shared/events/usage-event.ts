@@ -63,6 +63,14 @@ export const UsageEvent = z.object({
   outcome: z.enum(['ok', 'upstream_error', 'aborted', 'timeout', 'blocked']),
   /** Additive (still v1): the name of the guardrail that blocked the request, with outcome `blocked`. */
   guardrail: z.string().optional(),
+  /**
+   * Additive (still v1): the request's tags (`x-tollgate-tags` header, then `metadata.tags`),
+   * trimmed, deduplicated, in the order given; absent: none. Every event of the request carries
+   * them, and each tag counts the event in that tag's rollup.
+   */
+  tags: z.array(z.string()).optional(),
+  /** Additive (still v1): the request body's `metadata` string pairs, `tags` left out; absent: none. */
+  metadata: z.record(z.string(), z.string()).optional(),
   streamed: z.boolean(),
   latencyMs: z.number().int().nonnegative(),
   ttfbMs: z.number().int().nonnegative().nullable(),

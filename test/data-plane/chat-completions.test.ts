@@ -80,12 +80,12 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
     const [sent] = h.upstream.requests;
     expect(sent.url).toBe('/v1/chat/completions');
     expect(sent.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
-    // Only the model changes; unknown fields pass through untouched; the client's key never goes up.
+    // The model changes; `metadata` stays with the gateway (OpenAI refuses it without `store`);
+    // the rest passes through untouched; the client's key never goes up.
     expect(sent.body).toEqual({
       model: 'gpt-4o-mini-2024-07-18',
       messages: [{ role: 'user', content: 'Say hello' }],
       temperature: 0.2,
-      metadata: { app: 'tests' },
       user: 'end-user-7',
     });
     expect(sent.rawBody).not.toContain(KEYS.acme);
@@ -114,7 +114,9 @@ describe('POST /v1/chat/completions through an openai-compatible provider', () =
       outcome: 'ok',
       streamed: false,
       snapshotVersion: 1,
+      metadata: { app: 'tests' },
     });
+    expect(event.tags).toBeUndefined();
     expect(event.snapshotHash).toHaveLength(64);
     // 21 * 0.15 + 7 * 0.60 = 7.35 micro-USD, rounded up once.
     expect(event.costMicroUsd).toBe(8);

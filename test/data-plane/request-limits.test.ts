@@ -303,10 +303,12 @@ describe('unknown top-level parameters', () => {
       messages: [{ role: 'user', content: 'hi' }],
       seed: 7,
       service_tier: 'auto',
+      store: true,
       metadata: { a: 'b' },
     });
     expect(response.status).toBe(200);
-    expect(h.upstream.requests[0].body).toMatchObject({ seed: 7, service_tier: 'auto', metadata: { a: 'b' } });
+    // `metadata` goes with `store: true` only (OpenAI refuses it otherwise).
+    expect(h.upstream.requests[0].body).toMatchObject({ seed: 7, service_tier: 'auto', store: true, metadata: { a: 'b' } });
   });
 
   it("accepts and forwards a deployment's allow-listed extras, and still refuses the rest", async () => {

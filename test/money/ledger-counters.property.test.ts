@@ -12,6 +12,7 @@ import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
 import { repairLedger } from '../../control-plane/usage/ledger-repair.ts';
 import { createLiveEvents } from '../../control-plane/usage/live-events.ts';
 import { burnWindowStart } from '../../control-plane/usage/spend-counters.ts';
+import { tagRollup } from '../../control-plane/usage/tag-rollup.ts';
 import { usageRollup } from '../../control-plane/usage/usage-rollup.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { periodStart } from '../../shared/budgets/periods.ts';
@@ -122,6 +123,8 @@ forEachDatabase((target) => {
             // The requested model, whose model budgets the request draws on (none on older events).
             budgetModelId: e.n % 5 === 0 ? undefined : `${run}-bm${e.n % 3 ? 'a' : 'b'}`,
             endUser: e.n % 3 ? null : 'u',
+            // Overlapping tags, and none on some events (as from data planes before tags).
+            tags: e.n % 4 === 0 ? undefined : [['a'], ['a', 'b'], ['b', 'c d']][e.n % 3],
             startedAt: new Date(NOW.getTime() - e.ageMs).toISOString(),
           });
         const content = new Map<string, UsageEvent>();
@@ -161,6 +164,13 @@ forEachDatabase((target) => {
         }
         const credits = await prisma.usageEvent.aggregate({ where: { teamId: team.id, byok: false }, _sum: { costMicroUsd: true } });
         expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(credits._sum.costMicroUsd ?? 0n);
+        // Each tag's counters equal a full scan of the events that carry it.
+        const byTag = await tagRollup(prisma, { teamId: team.id, from: new Date(0), to: new Date(NOW.getTime() + DAY), byDay: false });
+        for (const tag of ['a', 'b', 'c d']) {
+          const scan = await prisma.usageEvent.aggregate({ where: { teamId: team.id, tags: { has: tag } }, _sum: { costMicroUsd: true }, _count: true });
+          const row = byTag.find((r) => r.tag === tag);
+          expect({ cost: row?.cost ?? 0n, attempts: row?.attempts ?? 0 }).toEqual({ cost: scan._sum.costMicroUsd ?? 0n, attempts: scan._count });
+        }
         const rollup = await usageRollup(prisma, { teamId: team.id, groupBy: ['MODEL'], from: new Date(0), to: new Date(NOW.getTime() + DAY) });
         expect(rollup.reduce((sum, r) => sum + r.cost, 0n)).toBe(stored._sum.costMicroUsd ?? 0n);
         expect(rollup.reduce((sum, r) => sum + r.attempts, 0)).toBe(content.size);
@@ -172,9 +182,10 @@ forEachDatabase((target) => {
   it('ledger:repair reports a corrupted counter and restores it', async () => {
     const prisma = h.database.prisma;
     const team = await prisma.team.create({ data: { name: 'repair', slug: `repair-${randomBytes(3).toString('hex')}` } });
-    await createUsageIngestor(prisma, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString() })]);
+    await createUsageIngestor(prisma, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString(), tags: ['t'] })]);
     await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'monthly'`, team.id);
     await prisma.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE "teamId" = $1`, team.id);
+    await prisma.$executeRawUnsafe(`UPDATE "UsageTagDaily" SET "requests" = 5 WHERE "teamId" = $1`, team.id);
     const found = await repairLedger(prisma, { fix: true, now: NOW });
     expect(found.differences.map((d) => [d.table, d.key.period ?? 'day', d.stored?.costMicroUsd ?? null, d.expected?.costMicroUsd ?? null])).toEqual(
       expect.arrayContaining([
@@ -182,6 +193,7 @@ forEachDatabase((target) => {
         ['UsageSpend', 'monthly', '701', '700'],
       ]),
     );
+    expect(found.differences.find((d) => d.table === 'UsageTagDaily')).toMatchObject({ stored: { requests: '5' }, expected: { requests: '1' } });
     expect((await repairLedger(prisma, { fix: false, now: NOW })).differences).toEqual([]);
     expect((await teamBudgetStatus(prisma, team.id, NOW)).budgets).toEqual([]);
     expect((await usageRollup(prisma, { teamId: team.id, groupBy: [], from: new Date(0), to: new Date(NOW.getTime() + DAY) }))[0]?.cost).toBe(700n);

@@ -1,10 +1,10 @@
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from './control-plane-harness.ts';
+import { type ControlPlaneHarness, type HarnessOptions, startControlPlaneHarness, TEST_SECRET_KEY } from './control-plane-harness.ts';
 
 /** A control plane on a fresh database and a data plane on port 0, on the control plane's in-process bus. */
-export async function startInProcessPlanes(): Promise<{ control: ControlPlaneHarness; data: DataPlane }> {
-  const control = await startControlPlaneHarness();
+export async function startInProcessPlanes(options: HarnessOptions = {}): Promise<{ control: ControlPlaneHarness; data: DataPlane }> {
+  const control = await startControlPlaneHarness(options);
   const data = await startDataPlane({
     bus: control.bus,
     host: '127.0.0.1',

@@ -49,6 +49,8 @@ export function responsesToChat(request: ResponsesRequest): ChatCompletionReques
   if (request.top_p != null) chat.top_p = request.top_p;
   const user = request.safety_identifier ?? request.user;
   if (user) chat.user = user;
+  // For the usage events' tags and metadata (request-tags.ts); never sent upstream without `store`.
+  if (request.metadata) chat.metadata = request.metadata;
   if (request.parallel_tool_calls != null && request.tools?.length) chat.parallel_tool_calls = request.parallel_tool_calls;
   if (request.reasoning?.effort) chat.reasoning_effort = request.reasoning.effort;
   if (request.tools && request.tools.length > 0) {

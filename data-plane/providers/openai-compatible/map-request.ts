@@ -32,6 +32,19 @@ const KNOWN: Record<OpenAIEndpoint, ReadonlySet<string>> = {
 };
 
 /**
+ * `metadata` is Tollgate's (the usage events' tags and metadata, request-tags.ts) unless the client
+ * asks the upstream to store the completion: OpenAI refuses it without `store: true` (400 "The
+ * 'metadata' parameter is only allowed when 'store' is enabled"). With `store`, an array
+ * `metadata.tags` (LiteLLM's form) goes as the comma-separated string OpenAI's string pairs allow.
+ */
+function forwardMetadataOnlyWithStore(body: Record<string, unknown>): void {
+  const metadata = body.metadata as Record<string, unknown> | null | undefined;
+  if (metadata === undefined) return;
+  if (body.store !== true) delete body.metadata;
+  else if (Array.isArray(metadata?.tags)) body.metadata = { ...metadata, tags: metadata.tags.join(',') };
+}
+
+/**
  * The client body re-serialised for the upstream with `model` replaced by the deployment's
  * upstream model id (and, for streams, usage always requested: it is what we bill by). Fields
  * the endpoint does not define reach the upstream only when the deployment allow-lists them.
@@ -49,6 +62,7 @@ export function toWireRequest(
     KNOWN[endpoint],
     call.extraParameters,
   );
+  forwardMetadataOnlyWithStore(body);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',
