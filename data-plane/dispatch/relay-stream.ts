@@ -8,7 +8,10 @@ import type { AttemptRun } from '../request/attempt.ts';
 import type { AttemptMeter } from '../usage/attempt-meter.ts';
 
 /** A streamed frame in OpenAI's form, usage at most once and last (see StreamEvent, FramesEvent). */
-export type RelayedEvent<TChunk> = { type: 'chunk'; chunk: TChunk; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null } | FramesEvent;
+export type RelayedEvent<TChunk> =
+  | { type: 'chunk'; chunk: TChunk; raw?: string }
+  | { type: 'usage'; usage: TokenCounts; chunk: TChunk | null; raw?: string }
+  | FramesEvent;
 
 /** What differs between the streamed endpoints (chat chunks, legacy text completion frames). */
 export interface StreamShape<TChunk> {
@@ -80,7 +83,7 @@ async function relay<TChunk>(
       } else {
         meter.reportUsage(event.usage);
         if (clientWantsUsage) {
-          await stream.send(JSON.stringify(event.chunk ?? shape.usageChunk(lastChunk, call.upstreamModel, event.usage)));
+          await stream.send(event.raw ?? JSON.stringify(event.chunk ?? shape.usageChunk(lastChunk, call.upstreamModel, event.usage)));
           usageSent = true;
         }
       }
@@ -105,7 +108,9 @@ async function relay<TChunk>(
   }
   // The post-call guardrails' last word (whole-text checks, webhooks) comes before `[DONE]`.
   await run.answerGuard?.finish();
-  // Usage before `[DONE]`: a client that saw the whole stream has had its usage handed over.
+  // Usage before `[DONE]`: a client that saw the whole stream has had its usage handed over. The
+  // frames still queued wait for it and leave with `[DONE]` and the end, in one write.
+  stream.holdForEnd();
   await run.end('ok');
   await stream.send('[DONE]');
   stream.end();

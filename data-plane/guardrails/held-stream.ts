@@ -18,6 +18,8 @@ export class HeldEventStream implements EventStream {
     return Promise.resolve();
   }
 
+  holdForEnd(): void {}
+
   end(): void {}
 
   /** Replays the held frames, paced by the client like a live stream, and ends it. */

@@ -17,6 +17,12 @@ export interface EventStream {
    * nothing else (an upstream's own frames, forwarded unparsed). Paced like `send`.
    */
   sendFrames(frames: Uint8Array): Promise<void>;
+  /**
+   * The producer will end the stream once the attempt's usage is handed over (a short, bounded
+   * wait): what is queued until then leaves with the end, in one write, instead of one write now
+   * and another for the end.
+   */
+  holdForEnd(): void;
   /** Ends the response cleanly. */
   end(): void;
 }
@@ -30,6 +36,8 @@ export class UwsEventStream implements EventStream {
   private blocked = false;
   private waiters: (() => void)[] = [];
   private headWritten = false;
+  /** Set by holdForEnd: flushes wait for end(). */
+  private holding = false;
 
   constructor(
     private readonly res: HttpResponse,
@@ -60,6 +68,10 @@ export class UwsEventStream implements EventStream {
     return this.queue(frames);
   }
 
+  holdForEnd(): void {
+    this.holding = true;
+  }
+
   end(): void {
     if (!this.isWritable()) return;
     this.markEnded();
@@ -88,7 +100,7 @@ export class UwsEventStream implements EventStream {
     // several frames, and one corked write per frame was the largest cost of a stream. Frames
     // sent in the same turn of the event loop leave together at its check phase (setImmediate),
     // so nothing waits for more than that turn.
-    if (!this.flushScheduled) {
+    if (!this.flushScheduled && !this.holding) {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
@@ -112,7 +124,7 @@ export class UwsEventStream implements EventStream {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const pending = this.pending;
-    if (pending.length === 0 || !this.isWritable()) return;
+    if (pending.length === 0 || this.holding || !this.isWritable()) return;
     this.pending = [];
     let ok = true;
     // Writes come after awaits: corking is required.

@@ -54,7 +54,9 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     for (const frame of closing.slice(0, -1)) await stream.send(frame.data, frame.event);
     // The post-call guardrails' last word (whole-text checks, webhooks) comes before the terminal event.
     await run.answerGuard?.finish();
-    // Usage before the terminal event: a client that saw the whole stream has had its usage handed over.
+    // Usage before the terminal event: a client that saw the whole stream has had its usage handed
+    // over. The frames still queued wait for it and leave with the terminal event, in one write.
+    stream.holdForEnd();
     await run.end('ok');
     const last = closing.at(-1);
     if (last) await stream.send(last.data, last.event);

@@ -92,6 +92,8 @@ export type StreamEvent =
        * builds the chunk for clients that asked for it.
        */
       chunk: ChatCompletionChunk | null;
+      /** `chunk`'s JSON exactly as the upstream sent it (forwarded as is, like a chunk's `raw`). */
+      raw?: string;
     };
 
 export interface OpenedStream {

@@ -90,6 +90,7 @@ export class RecordingExchange implements Exchange {
         for (const data of dataOfFrames(bytes)) frames.push({ data });
         return stream.sendFrames(bytes);
       },
+      holdForEnd: () => stream.holdForEnd(),
       end: () => stream.end(),
     };
   }

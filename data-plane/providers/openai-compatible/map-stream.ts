@@ -15,7 +15,10 @@ export interface StreamContext {
 }
 
 type Frame = { choices: { finish_reason?: string | null }[]; usage?: unknown };
-type FrameEvent<T> = { type: 'chunk'; chunk: T; raw?: string } | { type: 'usage'; usage: TokenCounts; chunk: T | null } | { type: 'frames'; frames: Buffer };
+type FrameEvent<T> =
+  | { type: 'chunk'; chunk: T; raw?: string }
+  | { type: 'usage'; usage: TokenCounts; chunk: T | null; raw?: string }
+  | { type: 'frames'; frames: Buffer };
 
 /**
  * OpenAI SSE bytes to stream events (chat chunks or legacy text completion frames: same
@@ -32,7 +35,7 @@ type FrameEvent<T> = { type: 'chunk'; chunk: T; raw?: string } | { type: 'usage'
  * cursor cannot read (CRLF, comments, named events) goes to the SSE parser from there on.
  */
 async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, context: StreamContext, forward: boolean): AsyncGenerator<FrameEvent<T>> {
-  const state: FrameState<T> = { usage: null, usageChunk: null, finished: false };
+  const state: FrameState<T> = { usage: null, usageChunk: null, usageRaw: undefined, finished: false };
   let done = false;
   let parsedAny = false;
   const cursor = new FrameCursor();
@@ -78,10 +81,10 @@ async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, c
   if (parser && !done) done = yield* parsedFrames(parser.end(), context, state);
   if (!done && !state.finished) throw upstreamStreamError(context.providerName, context.status, 'the stream ended before the answer was complete');
   // Usage last, whichever frame carried it: the relay decides whether the client sees it.
-  if (state.usage) yield { type: 'usage', usage: state.usage, chunk: state.usageChunk };
+  if (state.usage) yield { type: 'usage', usage: state.usage, chunk: state.usageChunk, raw: state.usageRaw };
 }
 
-type FrameState<T> = { usage: TokenCounts | null; usageChunk: T | null; finished: boolean };
+type FrameState<T> = { usage: TokenCounts | null; usageChunk: T | null; usageRaw: string | undefined; finished: boolean };
 
 /** The events of frames an SSE parser read; true once one was `[DONE]` (nothing after it is read). */
 function* parsedFrames<T extends Frame>(events: SseEvent[], context: StreamContext, state: FrameState<T>): Generator<FrameEvent<T>, boolean> {
@@ -111,7 +114,10 @@ function mapFrame<T extends Frame>(data: string, eventName: string | null, conte
   if (frameUsage) state.usage = frameUsage;
   if (chunk.choices.some((choice) => choice?.finish_reason)) state.finished = true;
   if (chunk.choices.length > 0) return { type: 'chunk', chunk, raw: data };
-  if (frameUsage) state.usageChunk = chunk;
+  if (frameUsage) {
+    state.usageChunk = chunk;
+    state.usageRaw = data;
+  }
   return null;
 }
 
