@@ -8,6 +8,7 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EmbeddedWorkerMessage } from './control-plane/embedded-worker.ts';
+import { embeddedWorkerOptions } from './control-plane/embedded-worker-options.ts';
 import { readControlPlaneEnv } from './control-plane/env.ts';
 import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
@@ -27,7 +28,7 @@ const channel = new MessageChannel();
 const served = serveBus(bus, channel.port1);
 // The worker's file sits beside this one's compiled form: .js when built, .ts under tsx (tests).
 const workerFile = new URL(`./control-plane/embedded-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-const worker = new Worker(workerFile, { workerData: { busPort: channel.port2 }, transferList: [channel.port2] });
+const worker = new Worker(workerFile, embeddedWorkerOptions(channel.port2));
 const workerMessage = (type: EmbeddedWorkerMessage['type']) =>
   new Promise<EmbeddedWorkerMessage>((resolve) => {
     const onMessage = (message: EmbeddedWorkerMessage) => {

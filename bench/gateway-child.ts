@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { embeddedWorkerOptions } from '../control-plane/embedded-worker-options.ts';
 import { startDataPlane } from '../data-plane/app.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { serveBus } from '../shared/bus/port-bus.ts';
@@ -75,7 +76,7 @@ async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: s
     TOLLGATE_SECRET_KEY: config.secretKey,
   };
   for (const name of ['DATABASE_URL', 'REDIS_URL']) delete env[name];
-  const worker = new Worker(file, { workerData: { busPort: channel.port2 }, transferList: [channel.port2], env });
+  const worker = new Worker(file, embeddedWorkerOptions(channel.port2, env));
   const ready = await new Promise<{ type: string; reason?: string }>((resolve) =>
     worker.on('message', (m: { type: string }) => (m.type === 'ready' || m.type === 'failed') && resolve(m)),
   );

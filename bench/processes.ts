@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -50,6 +51,22 @@ export async function startUpstream(env: { latencyMs: number; chunkMs: number })
   return { process: child, pid: child.pid!, port, stop: () => stopChild(child) };
 }
 
+/**
+ * The variables package.json's `start` script sets before node (glibc malloc's mmap threshold,
+ * docs/performance.md), read from the script itself: the embedded gateway runs as `npm start`.
+ */
+function npmStartEnv(): Record<string, string> {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  const assignments = /^((?:\w+=\S+\s+)*)exec /.exec(script)?.[1] ?? '';
+  return Object.fromEntries(
+    assignments
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, string]),
+  );
+}
+
 export interface GatewayChild extends Child {
   port: number;
   bus: 'redis' | 'memory';
@@ -63,7 +80,7 @@ export async function startGateway(config: object, options: { cpuProfDir?: strin
   const child = fork(path.join(ROOT, 'dist/bench/gateway-child.js'), [], {
     cwd: ROOT,
     execArgv,
-    env: { ...process.env, BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
+    env: { ...process.env, ...('embedded' in config ? npmStartEnv() : {}), BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await waitForMessage<{ port: number; bus: 'redis' | 'memory' }>(child, 'ready');

@@ -1,7 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
@@ -69,10 +70,9 @@ async function openPglite(dataDir: string | undefined, migrations?: MigrationPat
   let db: PGlite | undefined;
   try {
     if (dir !== undefined && !(await isInitialised(dir))) {
-      // A new directory: PGlite runs initdb in the process that opens it, and the WebAssembly
-      // memory initdb grew stays (about 500 MB of RSS, even after close). In a short-lived
-      // worker thread that memory goes when the thread ends.
-      await initialiseInWorker(dir);
+      // A new directory: PGlite runs initdb in the process that opens it, and what initdb grew
+      // stays (WebAssembly memory, compile allocations). Done in a short-lived child instead.
+      await initialiseInChildProcess(dir);
     }
     db = template ? new PGlite({ loadDataDir: template, startParams: PGLITE_START_PARAMS }) : new PGlite(dir, { startParams: PGLITE_START_PARAMS });
     await db.waitReady;
@@ -108,25 +108,23 @@ async function openPglite(dataDir: string | undefined, migrations?: MigrationPat
  */
 const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'work_mem=1MB', '-c', 'maintenance_work_mem=16MB'];
 
-/** Creates a PGlite data directory in `dir` from a worker thread that exits once it is done. */
-async function initialiseInWorker(dir: string): Promise<void> {
-  const code = `const { workerData, parentPort } = require('node:worker_threads');
-    import(workerData.url).then(async ({ PGlite }) => {
-      const db = new PGlite(workerData.dir);
-      await db.waitReady;
-      await db.close();
-      parentPort.postMessage('done');
-    });`;
-  const worker = new Worker(code, { eval: true, workerData: { url: import.meta.resolve('@electric-sql/pglite'), dir } });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.once('message', () => resolve());
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`PGlite initdb worker exited with code ${code}`)));
-    });
-  } finally {
-    await worker.terminate();
-  }
+/**
+ * Creates a PGlite data directory in `dir` in a short-lived child process. initdb grows
+ * PGlite's WebAssembly memory to about 500 MB and compiles the module a second time; in a worker
+ * thread that memory went when the thread ended, but the compile and start-up allocations it
+ * left in the process's malloc arenas stayed (about 80 MB of RSS for good, and a peak near
+ * 1 GB). A child process takes all of it with it. It runs once, at the very first start, with
+ * V8's baseline WebAssembly compiler only: a run this short gains nothing from optimised code.
+ */
+async function initialiseInChildProcess(dir: string): Promise<void> {
+  const code = `const { PGlite } = await import(process.argv[1]);
+    const db = new PGlite(process.argv[2]);
+    await db.waitReady;
+    await db.close();`;
+  const args = ['--liftoff-only', '--input-type=module', '-e', code, import.meta.resolve('@electric-sql/pglite'), dir];
+  await promisify(execFile)(process.execPath, args, { env: {}, maxBuffer: 4 * 1024 * 1024 }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(`PGlite initdb failed in ${dir}: ${error.stderr?.trim() || error.message}`);
+  });
 }
 
 /** True when `dir` already holds a PGlite (PostgreSQL) data directory. */
