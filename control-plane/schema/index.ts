@@ -13,6 +13,7 @@ import './deployment.ts';
 import './model.ts';
 import './fallback-chain.ts';
 import './routing-profile.ts';
+import './routing-defaults.ts';
 import './budget.ts';
 import './budget-alert.ts';
 import './cache-policy.ts';

@@ -2,7 +2,16 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { entryKey, type Section } from '../../shared/snapshot/content-digest.ts';
 import type { SnapshotApiKey, SnapshotBudget } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
-import { compileCachePolicies, compileCatalog, compileGuardrails, creditsGranted, keyWith, type SnapshotSource, teamWith } from './compile-snapshot.ts';
+import {
+  compileCachePolicies,
+  compileCatalog,
+  compileGuardrails,
+  compileRoutingDefaults,
+  creditsGranted,
+  keyWith,
+  type SnapshotSource,
+  teamWith,
+} from './compile-snapshot.ts';
 import type { CompiledConfig, SnapshotPatch } from './compiled-config.ts';
 import { toSnapshotApiKey, toSnapshotTeam } from './snapshot-rows.ts';
 
@@ -16,6 +25,8 @@ export interface ConfigChanges {
   catalog: boolean;
   /** Response cache policies and guardrails: a few rows each, compiled whole. */
   policies: boolean;
+  /** The platform's routing defaults (one row). */
+  routingDefaults: boolean;
 }
 
 export interface VersionedAuditEntry {
@@ -38,13 +49,22 @@ const CATALOG_ENTITIES = new Set(['Provider', 'Model', 'Deployment', 'ModelPrice
 export function changesOf(entries: readonly VersionedAuditEntry[], from: number, to: number): ConfigChanges | null {
   const versions = new Set(entries.map((entry) => entry.configVersion));
   for (let version = from + 1; version <= to; version++) if (!versions.has(version)) return null;
-  const changes: ConfigChanges = { keys: new Set(), teams: new Set(), budgets: new Set(), plans: new Set(), catalog: false, policies: false };
+  const changes: ConfigChanges = {
+    keys: new Set(),
+    teams: new Set(),
+    budgets: new Set(),
+    plans: new Set(),
+    catalog: false,
+    policies: false,
+    routingDefaults: false,
+  };
   for (const { entity, entityId, teamId } of entries) {
     if (entity === 'ApiKey' && entityId) changes.keys.add(entityId);
     else if (entity === 'Team' && entityId) changes.teams.add(entityId);
     else if (entity === 'CreditTransaction' && teamId) changes.teams.add(teamId);
     else if (entity === 'Budget' && entityId) changes.budgets.add(entityId);
     else if (entity === 'CachePolicy' || entity === 'Guardrail') changes.policies = true;
+    else if (entity === 'RoutingDefaults') changes.routingDefaults = true;
     else if (CATALOG_ENTITIES.has(entity)) {
       changes.catalog = true;
       if (entity === 'Plan' && entityId) changes.plans.add(entityId);
@@ -62,7 +82,8 @@ export function changesOf(entries: readonly VersionedAuditEntry[], from: number,
  * - a budget: its owner's budgets (a team's own budget replaces its plan's for that period);
  * - a plan: the catalog, and the budgets of the teams on it;
  * - the catalog: all of it (a few rows), and the model budgets (a model's budgets go with it);
- * - cache policies and guardrails: all of them (a few rows), also when what one belongs to was deleted.
+ * - cache policies and guardrails: all of them (a few rows), also when what one belongs to was deleted;
+ * - the routing defaults: their one entry.
  */
 export async function compileChanges(db: SnapshotSource, config: CompiledConfig, changes: ConfigChanges, now: Date): Promise<SnapshotPatch> {
   const patch: SnapshotPatch = {};
@@ -113,6 +134,8 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
     patch.cachePolicies = wholeSection(config, 'cachePolicies', cachePolicies);
     patch.guardrails = wholeSection(config, 'guardrails', guardrails);
   }
+
+  if (changes.routingDefaults) patch.routingDefaults = wholeSection(config, 'routingDefaults', await compileRoutingDefaults(db));
 
   // Budgets, by owner: every budget of the owners named above is compiled again.
   const owned = (budget: { scope: string; scopeId: string }) =>

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
+import { readRoutingDefaults, toSnapshotRoutingDefaults } from '../domain/routing-defaults/routing-defaults.ts';
 import {
   toSnapshotApiKey,
   toSnapshotCachePolicy,
@@ -26,6 +27,7 @@ export type SnapshotSource = Pick<
   | 'creditTransaction'
   | 'cachePolicy'
   | 'guardrail'
+  | 'setting'
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;
@@ -39,7 +41,7 @@ export const keyWith = { routingProfile: { select: { name: true } } } as const;
  * Nothing secret is in clear here: provider credentials stay sealed, keys are hashes.
  */
 export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
-  const [catalog, teams, apiKeys, budgets, granted, cachePolicies, guardrails] = await Promise.all([
+  const [catalog, teams, apiKeys, budgets, granted, cachePolicies, guardrails, routingDefaults] = await Promise.all([
     compileCatalog(db, now),
     db.team.findMany({ ...byId, include: teamWith }),
     db.apiKey.findMany({ ...byId, include: keyWith }),
@@ -47,6 +49,7 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
     creditsGranted(db),
     compileCachePolicies(db),
     compileGuardrails(db),
+    compileRoutingDefaults(db),
   ]);
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -56,7 +59,13 @@ export async function compileSnapshot(db: SnapshotSource, now = new Date()): Pro
     budgets: effectiveBudgets(budgets, teams),
     cachePolicies,
     guardrails,
+    routingDefaults,
   };
+}
+
+/** The platform's routing defaults (one Setting row), as the snapshot carries them. */
+export async function compileRoutingDefaults(db: SnapshotSource) {
+  return toSnapshotRoutingDefaults(await readRoutingDefaults(db));
 }
 
 /** Every guardrail (of plans and teams that set one: a few rows). */

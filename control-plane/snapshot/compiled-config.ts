@@ -1,4 +1,4 @@
-import { ContentDigest, entryKey, SECTIONS, type Section } from '../../shared/snapshot/content-digest.ts';
+import { ContentDigest, entryKey, omittedWhenEmpty, SECTIONS, type Section } from '../../shared/snapshot/content-digest.ts';
 import type { SectionChange, SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { ConfigSnapshot, SnapshotContent } from '../../shared/snapshot/schema.ts';
 
@@ -87,7 +87,11 @@ export class CompiledConfig {
   /** The full snapshot's JSON, from the cached entry JSON: no whole-snapshot serialisation. */
   toJson(envelope: { version: number; hash: string; createdAt: string }): string {
     const parts = [`{"schemaVersion":${JSON.stringify(this.schemaVersion)}`];
-    for (const section of SECTIONS) parts.push(`,"${section}":[${[...(this.json.get(section) as Map<string, string>).values()].join(',')}]`);
+    for (const section of SECTIONS) {
+      const texts = this.json.get(section) as Map<string, string>;
+      // A section newer than 2.0 with no entries is left out: the JSON reads as 2.0's did.
+      if (!omittedWhenEmpty(section, texts.size)) parts.push(`,"${section}":[${[...texts.values()].join(',')}]`);
+    }
     parts.push(`,"version":${envelope.version},"hash":${JSON.stringify(envelope.hash)},"createdAt":${JSON.stringify(envelope.createdAt)}}`);
     return parts.join('');
   }

@@ -90,7 +90,7 @@ async function runPlan(exchange: Exchange, plan: RoutedRequest, deps: DispatchDe
   for (const [index, step] of plan.route.steps.entries()) {
     // The requested model always gets its turn; a fallback only on a trigger of the chain.
     if (index > 0 && !(state.last?.trigger && plan.route.fallbackTriggers.has(state.last.trigger))) break;
-    if (state.attempts >= deps.routing.retry.maxAttempts) break;
+    if (state.attempts >= deps.routing.policyFor(plan.snapshot).retry.maxAttempts) break;
     const tooLong = plan.endpoint.checksContextWindow ? checkContextWindow(step.model, prompt, request) : null;
     if (tooLong) {
       state.contextError ??= tooLong;
@@ -117,8 +117,18 @@ async function tryModel(
 ): Promise<'done' | 'next'> {
   const { routing } = deps;
   const { cooldowns } = routing;
+  // The snapshot's routing defaults over the data plane's own, as of the request's snapshot.
+  const { retry, cooldown } = routing.policyFor(plan.snapshot);
   const streamed = plan.endpoint.request.stream === true;
-  const ordered = preordered ?? orderTargets(step.targets, plan.strategy, { stats: routing.stats, streamed, random: routing.random });
+  const ordered =
+    preordered ??
+    orderTargets(step.targets, plan.strategy, {
+      stats: routing.stats,
+      streamed,
+      random: routing.random,
+      model: step.model.model,
+      markupBasisPoints: plan.apiKey.plan?.markupBasisPoints,
+    });
   if (ordered.length === 0) {
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
@@ -133,7 +143,7 @@ async function tryModel(
   let refusedByLimit = false;
   const free = (target: CompiledTarget) => cooldowns.cooling(target.deployment.id) === null;
 
-  while (onThisModel < routing.retry.maxAttemptsPerModel && state.attempts < routing.retry.maxAttempts) {
+  while (onThisModel < retry.maxAttemptsPerModel && state.attempts < retry.maxAttempts) {
     if (exchange.signal.aborted) return 'done';
     let target = ordered.find((candidate) => !tried.has(candidate) && free(candidate));
     if (!target) {
@@ -142,7 +152,7 @@ async function tryModel(
       if (!target) break;
       const started = performance.now();
       try {
-        await sleep(backoffMs(++retries, routing.retry, routing.random), undefined, { signal: exchange.signal });
+        await sleep(backoffMs(++retries, retry, routing.random), undefined, { signal: exchange.signal });
       } catch {
         return 'done'; // the client left while we waited
       }
@@ -181,7 +191,7 @@ async function tryModel(
     }
     if (result.kind === 'aborted') return 'done';
     const failure = classifyFailure(result.error);
-    if (failure?.countsAsFailure) cooldowns.recordFailure(target.deployment.id, failure.coolForMs);
+    if (failure?.countsAsFailure) cooldowns.recordFailure(target.deployment.id, failure.coolForMs, cooldown);
     // After the first byte, or for an error that is not the upstream's, there is nothing to retry.
     if (result.kind === 'failed_after_commit' || !failure) throw result.error;
     state.upstreamMs += result.upstreamWaitMs;

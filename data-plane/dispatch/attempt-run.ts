@@ -62,7 +62,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     streamed,
     messages: endpoint.request.messages,
   });
-  const clock = new AttemptClock(exchange.signal, timeoutsFor(target.deployment, deps.routing.timeouts));
+  const timeouts = timeoutsFor(target.deployment, deps.routing.policyFor(request.snapshot).timeouts);
+  const clock = new AttemptClock(exchange.signal, timeouts);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
   const endSpan = deps.tracing?.startAttempt(exchange.meterId, {
     attempt: attempt.number,
@@ -90,7 +91,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       upstreamModel: target.deployment.upstreamModel,
       provider: target.provider,
       signal: clock.signal,
-      connectTimeoutMs: target.deployment.timeouts.connectMs ?? undefined,
+      // The deployment's, else the snapshot's default, else the data plane's (the agents' default).
+      connectTimeoutMs: timeouts.connectMs,
       requestId: exchange.requestId,
       traceHeaders: endSpan?.traceHeaders,
       extraParameters: target.deployment.extraParameters,

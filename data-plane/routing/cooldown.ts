@@ -28,8 +28,11 @@ export interface CooldownStore {
    * leaves the local view in charge (degraded, not down).
    */
   refresh(deploymentIds: readonly string[]): Promise<void>;
-  /** A failed attempt; `coolForMs` (a 429's retry-after) cools it at once for at least that long. */
-  recordFailure(deploymentId: string, coolForMs?: number): void;
+  /**
+   * A failed attempt; `coolForMs` (a 429's retry-after) cools it at once for at least that long.
+   * `policy`: the request's (the snapshot's routing defaults), else the store's own.
+   */
+  recordFailure(deploymentId: string, coolForMs?: number, policy?: CooldownPolicy): void;
   /** A successful attempt forgets the failures counted so far. */
   recordSuccess(deploymentId: string): void;
   /** Forgets everything (tests). */
@@ -41,7 +44,7 @@ export interface CooldownStore {
 export type OnCool = (deploymentId: string, ms: number, reason: CooldownReason) => void;
 
 export function createMemoryCooldownStore(policy: Partial<CooldownPolicy> = {}, options: { now?: () => number; onCool?: OnCool } = {}) {
-  const { failuresToCool, windowMs, cooldownMs } = { ...DEFAULT_COOLDOWN_POLICY, ...policy };
+  const own: CooldownPolicy = { ...DEFAULT_COOLDOWN_POLICY, ...policy };
   const now = options.now ?? Date.now;
   const failures = new Map<string, number[]>();
   const until = new Map<string, { atMs: number; reason: CooldownReason }>();
@@ -66,8 +69,9 @@ export function createMemoryCooldownStore(policy: Partial<CooldownPolicy> = {}, 
       return null;
     },
     async refresh() {},
-    recordFailure(deploymentId: string, coolForMs?: number) {
+    recordFailure(deploymentId: string, coolForMs?: number, policy: CooldownPolicy = own) {
       if (coolForMs !== undefined && coolForMs > 0) return cool(deploymentId, coolForMs, 'rate_limit', true);
+      const { failuresToCool, windowMs, cooldownMs } = policy;
       const at = now();
       const recent = (failures.get(deploymentId) ?? []).filter((time) => at - time < windowMs);
       recent.push(at);

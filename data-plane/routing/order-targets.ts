@@ -1,4 +1,5 @@
-import type { RoutingStrategy } from '../../shared/snapshot/schema.ts';
+import { attemptPrice } from '../../shared/pricing/attempt-price.ts';
+import type { RoutingStrategy, SnapshotModel } from '../../shared/snapshot/schema.ts';
 import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { DeploymentStats } from './deployment-stats.ts';
 
@@ -6,6 +7,10 @@ export interface OrderContext {
   stats: DeploymentStats;
   streamed: boolean;
   random: () => number;
+  /** For `cost`: the model the targets serve (its price, under the deployments' own)... */
+  model?: Pick<SnapshotModel, 'price'>;
+  /** ...and the markup the team's plan puts on shared providers (never on its own). */
+  markupBasisPoints?: number;
 }
 
 /**
@@ -27,8 +32,10 @@ export function orderTargets(targets: readonly CompiledTarget[], strategy: Routi
     case 'latency':
       // No recent sample sorts first: a new or long-unused deployment is probed once.
       return stableSortBy(base, (target) => context.stats.latencyOf(target.deployment.id, context.streamed) ?? -1);
-    case 'cost':
-      return stableSortBy(base, costRank);
+    case 'cost': {
+      const rank = costRank(context.model ?? { price: null }, context.markupBasisPoints ?? 0);
+      return stableSortBy(base, rank);
+    }
   }
 }
 
@@ -58,14 +65,20 @@ export function weightedOrder(targets: readonly CompiledTarget[], random: () => 
 }
 
 /**
- * Relative cost of a deployment for the team. The snapshot prices models, not deployments, so
- * within one model group the provider price is the same everywhere; what differs is the plan's
- * markup, which is never applied to a team's own (bring-your-own-key) provider. So the team's
- * own providers rank first, then shared ones, each in weighted order. A per-deployment price,
- * when the schema grows one, slots in here.
+ * What a deployment costs the team, as a sort key: its price (the deployment's own price version,
+ * else the model's: what the attempt is billed at), input plus output per million tokens, with the
+ * plan's markup on shared providers only (a team's own, bring-your-own-key provider carries none).
+ * On a tie the team's own provider comes first (it draws no prepaid credits). A deployment without
+ * any price ranks after every priced one: its cost is unknown, not zero. Scaled integers: exact.
  */
-function costRank(target: CompiledTarget): number {
-  return target.provider.teamId === null ? 1 : 0;
+function costRank(model: Pick<SnapshotModel, 'price'>, markupBasisPoints: number): (target: CompiledTarget) => number {
+  return (target) => {
+    const own = target.provider.teamId !== null;
+    const price = attemptPrice(model, target.deployment);
+    if (!price) return Number.MAX_SAFE_INTEGER - (own ? 1 : 0);
+    const perMillion = price.inputPerMillion + price.outputPerMillion;
+    return 2 * perMillion * (10_000 + (own ? 0 : markupBasisPoints)) + (own ? 0 : 1);
+  };
 }
 
 function stableSortBy<T>(items: T[], key: (item: T) => number): T[] {

@@ -56,7 +56,14 @@ export function ownProvidersOnly(plan: RoutePlan): RoutePlan | null {
 /** The request with its attempt plan's head: the first model's deployments in strategy order, once. */
 export function withAttemptOrder(request: Omit<PlannedRequest, 'firstTargets'>, routing: RoutingRuntime): PlannedRequest {
   const streamed = request.endpoint.request.stream === true;
-  const firstTargets = orderTargets(request.route.steps[0].targets, request.strategy, { stats: routing.stats, streamed, random: routing.random });
+  const [first] = request.route.steps;
+  const firstTargets = orderTargets(first.targets, request.strategy, {
+    stats: routing.stats,
+    streamed,
+    random: routing.random,
+    model: first.model.model,
+    markupBasisPoints: request.apiKey.plan?.markupBasisPoints,
+  });
   return { ...request, firstTargets };
 }
 

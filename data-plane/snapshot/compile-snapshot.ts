@@ -85,6 +85,8 @@ function assemble(
     // A few rows each (plans, teams and keys that set one): compiled again with every version.
     cachePolicies: compileCachePolicies(snapshot.cachePolicies),
     guardrails: compileGuardrails(snapshot.guardrails, (sealed, binding) => secretBox.open(sealed, binding), warnings),
+    // The same object while a delta leaves it alone: the routing policy derived from it is kept.
+    routingDefaults: snapshot.routingDefaults?.[0] ?? null,
     catalog,
   };
 }

@@ -7,6 +7,7 @@ import type {
   SnapshotDeployment,
   SnapshotModel,
   SnapshotPlan,
+  SnapshotRoutingDefaults,
   SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
 import type { CachePolicyIndex } from '../cache/cache-policy.ts';
@@ -39,6 +40,8 @@ export interface CompiledSnapshot {
   readonly cachePolicies: CachePolicyIndex;
   /** Since 1.5: each team's guardrails (its plan's, then its own), checks compiled. */
   readonly guardrails: GuardrailIndex;
+  /** Since 2.1: the platform's routing defaults, over the data plane's own (routing/routing-runtime.ts); null: none set. */
+  readonly routingDefaults: SnapshotRoutingDefaults | null;
   /** What keys are compiled against; kept so a delta compiles only the keys it changed. */
   readonly catalog: CompiledCatalog;
 }

@@ -16,11 +16,20 @@ export const SECTION_KEYS = {
   routingProfiles: 'name',
   cachePolicies: 'id',
   guardrails: 'id',
+  routingDefaults: 'scope',
 } as const;
 
 export type Section = keyof typeof SECTION_KEYS;
 export const SECTIONS = Object.keys(SECTION_KEYS) as Section[];
 const isSection = (name: string): name is Section => Object.hasOwn(SECTION_KEYS, name);
+/**
+ * Sections added after 2.0 enter the content hash only when they have entries: a snapshot that
+ * does not use one hashes exactly as 2.0 did (its fixtures, and data planes that predate it).
+ */
+const SINCE_2_0: ReadonlySet<Section> = new Set<Section>(['routingDefaults']);
+
+/** Whether a section is left out of the stored JSON and the hash when it has no entries (added after 2.0). */
+export const omittedWhenEmpty = (section: Section, size: number): boolean => size === 0 && SINCE_2_0.has(section);
 
 export const entryKey = (section: Section, entry: unknown): string => String((entry as Record<string, unknown>)[SECTION_KEYS[section]]);
 
@@ -112,6 +121,7 @@ export class ContentDigest {
     for (const [name, value] of Object.entries(topLevel)) if (!ENVELOPE.has(name) && !isSection(name)) rest[name] = value;
     const sections: Record<string, { count: number; sum: string }> = {};
     for (const section of SECTIONS) {
+      if (omittedWhenEmpty(section, this.section(section).size)) continue;
       sections[section] = { count: this.section(section).size, sum: (this.sums.get(section) ?? 0n).toString(16).padStart(64, '0') };
     }
     return createHash('sha256')

@@ -11,6 +11,7 @@ import {
   SnapshotModel,
   SnapshotPlan,
   SnapshotProvider,
+  SnapshotRoutingDefaults,
   SnapshotRoutingProfile,
   SnapshotTeam,
   schemaMajor,
@@ -49,6 +50,7 @@ const ENTRY_SCHEMAS: Record<Section, z.ZodType> = {
   routingProfiles: SnapshotRoutingProfile,
   cachePolicies: SnapshotCachePolicy,
   guardrails: SnapshotGuardrail,
+  routingDefaults: SnapshotRoutingDefaults,
 };
 
 /**

@@ -12,10 +12,11 @@ import { SnapshotGuardrail } from './guardrail.ts';
  * `extraParameters`. 1.3: `cachePolicies` (the response cache). 1.4: deployment `price`. 1.5: `guardrails`.
  * 1.6: provider `region`, kinds `bedrock` and `vertex`. 2.0: the content hash is per entry
  * (content-digest.ts), so both planes update it in O(change); the fields are those of 1.6. A data
- * plane reads 1.x and 2.x, so data planes are upgraded before control planes. Fixtures of each in
- * test/fixtures/snapshots must keep parsing.
+ * plane reads 1.x and 2.x, so data planes are upgraded before control planes. 2.1: `routingDefaults`
+ * (a section that enters the hash only when it has an entry, so a 2.1 snapshot without routing
+ * defaults hashes as 2.0 did). Fixtures of each in test/fixtures/snapshots must keep parsing.
  */
-export const SNAPSHOT_SCHEMA_VERSION = '2.0';
+export const SNAPSHOT_SCHEMA_VERSION = '2.1';
 export const SNAPSHOT_MAJOR = 2;
 /** Majors this build reads: 1.x (whole-content hash) and 2.x (per-entry hash). */
 export const SNAPSHOT_MAJORS_READ: readonly number[] = [1, 2];
@@ -237,6 +238,32 @@ export const SnapshotCachePolicy = z.object({
   hitPriceMicroUsd: z.number().int().nonnegative(),
 });
 
+/** Null: the data plane's own default. */
+const orDataPlaneDefault = z.number().int().positive().nullable().default(null);
+
+/**
+ * Since 2.1. Routing defaults set by the platform admin (`setRoutingDefaults`, config as code's
+ * `routing:`), for every deployment and request. Each null field is the data plane's own default
+ * (its TOLLGATE_* environment variables, else the built-in values). A deployment's own timeouts
+ * still win over these. One entry today, `scope: 'platform'`; the section is keyed by scope.
+ */
+export const SnapshotRoutingDefaults = z.object({
+  scope: z.literal('platform'),
+  /** Upstream attempts per request, and per model of its fallback chain. */
+  maxAttempts: orDataPlaneDefault,
+  maxAttemptsPerModel: orDataPlaneDefault,
+  /** Exponential backoff before re-trying a deployment: base and cap, in milliseconds. */
+  retryBackoffMs: orDataPlaneDefault,
+  retryBackoffMaxMs: orDataPlaneDefault,
+  timeouts: z
+    .object({ connectMs: orDataPlaneDefault, firstByteMs: orDataPlaneDefault, totalMs: orDataPlaneDefault, idleMs: orDataPlaneDefault })
+    .default({ connectMs: null, firstByteMs: null, totalMs: null, idleMs: null }),
+  /** A deployment failing `failures` times within `windowMs` is skipped for `cooldownMs`. */
+  cooldown: z
+    .object({ failures: orDataPlaneDefault, windowMs: orDataPlaneDefault, cooldownMs: orDataPlaneDefault })
+    .default({ failures: null, windowMs: null, cooldownMs: null }),
+});
+
 /** Everything a data plane needs to serve, and nothing it does not. */
 export const SnapshotContent = z.object({
   schemaVersion: z.string().regex(/^\d+\.\d+$/),
@@ -252,6 +279,8 @@ export const SnapshotContent = z.object({
   cachePolicies: z.array(SnapshotCachePolicy).default([]),
   /** Since 1.5 (shared/snapshot/guardrail.ts). */
   guardrails: z.array(SnapshotGuardrail).default([]),
+  /** Since 2.1. At most one entry (scope `platform`); empty: the data planes' own defaults. */
+  routingDefaults: z.array(SnapshotRoutingDefaults).max(1).default([]),
 });
 
 export const ConfigSnapshot = SnapshotContent.extend({
@@ -276,6 +305,7 @@ export type SnapshotFallbackChain = z.infer<typeof SnapshotFallbackChain>;
 export type SnapshotRoutingProfile = z.infer<typeof SnapshotRoutingProfile>;
 export type SnapshotLimits = z.infer<typeof SnapshotLimits>;
 export type SnapshotCachePolicy = z.infer<typeof SnapshotCachePolicy>;
+export type SnapshotRoutingDefaults = z.infer<typeof SnapshotRoutingDefaults>;
 
 export const schemaMajor = (content: object): number => Number(String((content as { schemaVersion?: unknown }).schemaVersion ?? '').split('.')[0]);
 

@@ -49,6 +49,10 @@ const NOT_TEAM_OWNED = new Set([
   'RoutingProfile',
   'Limits',
   'Timeouts',
+  // Platform settings: only the platform admin reads or sets them.
+  'RoutingDefaults',
+  'DefaultTimeouts',
+  'CooldownDefaults',
   'BudgetTemplate',
   'ConfigIssue',
   'ConfigFileError',

@@ -158,6 +158,7 @@ export function matrixRows(f: Fixture): Row[] {
     // The whole configuration, and the catalogue lookup: the platform admin's.
     q('exportConfig', {}, '', refusedWith('FORBIDDEN')),
     q('catalogueModel', { kind: 'OPENAI', model: 'gpt-4o' }, 'model', refusedWith('FORBIDDEN')),
+    q('routingDefaults', {}, 'maxAttempts', refusedWith('FORBIDDEN')),
     q('viewer', {}, 'kind team { id } member { id }', (body, label) => expect(body.data.result.team.id, label).toBe(f.teamAId)),
 
     // ---- mutations on B's objects: not found, exactly like a missing id ----
@@ -215,6 +216,7 @@ export function matrixRows(f: Fixture): Row[] {
     m('createRoutingProfile', { input: { name: 'x', strategy: 'COST' } }, forbidden),
     m('updateRoutingProfile', { input: { id: f.profileId, strategy: 'LATENCY' } }, forbidden),
     m('deleteRoutingProfile', { id: f.profileId }, forbidden),
+    m('setRoutingDefaults', { input: { maxAttempts: 1 } }, forbidden, 'maxAttempts'),
     m('resealProviderCredentials', {}, forbidden),
     m('applyConfig', { input: { yaml: 'version: 1\nteams: [{ slug: team-b, name: pwned }]\n' } }, forbidden),
     m('createAlertChannel', { input: { name: 'x', kind: 'SLACK', url: 'https://evil.example.com/x', events: ['BUDGET'] } }, forbidden),

@@ -49,6 +49,10 @@ const auditCount = async (cp: ControlPlaneHarness) => cp.database.prisma.auditLo
 
 /** Every section, a team's own provider, budgets at both levels, a chain a model points at. */
 const FULL = `version: 1
+routing:
+  maxAttempts: 3
+  timeouts: { firstByteMs: 20000 }
+  cooldown: { failures: 2 }
 routingProfiles:
   - { name: eco, strategy: cost, description: cheapest first }
 providers:
@@ -63,7 +67,7 @@ models:
     fallbackChain: to-demo
     price: { inputPerMillion: 2500000, outputPerMillion: 10000000, cachedInputPerMillion: 1250000 }
     deployments:
-      - { provider: openai, upstreamModel: gpt-4o-2024-08-06, weight: 3, limits: { rpm: 100 }, timeouts: { firstByteMs: 30000 } }
+      - { provider: openai, upstreamModel: gpt-4o-2024-08-06, weight: 3, limits: { rpm: 100 }, timeouts: { firstByteMs: 30000 }, price: { inputPerMillion: 2000000, outputPerMillion: 8000000 } }
       - { provider: acme-own, upstreamModel: gpt-4o }
     budgets: [{ period: monthly, amountMicroUsd: 900000000, alertThresholds: [90, 50] }]
 fallbackChains:
@@ -100,15 +104,28 @@ forEachDatabase((target) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('export, apply into an empty database, export again: the same file; a second apply changes nothing', async () => {
+  // Three CLI processes: slow on a loaded machine.
+  it('export, apply into an empty database, export again: the same file; a second apply changes nothing', { timeout: 120_000 }, async () => {
     const first = await apply(a, FULL);
     expect(first.__typename, JSON.stringify(first)).toBe('MutationApplyConfigSuccess');
     expect(first.data.applied).toBe(true);
+    // A deployment priced from the catalogue (over GraphQL) is exported with the price it got.
+    const gpt4o = await a.database.prisma.model.findUniqueOrThrow({ where: { name: 'gpt-4o' } });
+    const openai = await a.database.prisma.provider.findUniqueOrThrow({ where: { name: 'openai' } });
+    const catalogued = await a.gql(
+      `mutation($m: ID!, $p: ID!) { createDeployment(input: { modelId: $m, providerId: $p, upstreamModel: "gpt-4o-mini", fromCatalogue: true }) { __typename } }`,
+      { m: gpt4o.id, p: openai.id },
+    );
+    expect(catalogued.data.createDeployment.__typename).toBe('MutationCreateDeploymentSuccess');
 
     const exported = await cli(a, ['export']);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout).toContain('apiKey: ${TOLLGATE_PROVIDER_OPENAI_API_KEY}');
     expect(exported.stdout).not.toContain('sk-one');
+    expect(exported.stdout).toContain(
+      'price:\n          inputPerMillion: 2000000\n          outputPerMillion: 8000000\n          cachedInputPerMillion: 2000000\n',
+    );
+    expect(exported.stdout).toMatch(/upstreamModel: gpt-4o-mini\n {8}weight: 1\n {8}price:\n {10}inputPerMillion: [1-9]/);
     const file = path.join(dir, 'tollgate.yaml');
     await writeFile(file, exported.stdout);
 
@@ -206,9 +223,33 @@ teams:
     expect(await b.database.prisma.guardrail.count()).toBe(0);
   });
 
+  it('routing defaults: carried by the snapshot, left alone when the file has none, unset with --prune', async () => {
+    // b's whole configuration (so --prune deletes nothing else), its routing defaults replaced.
+    const env = { env: [{ name: 'TOLLGATE_PROVIDER_OPENAI_API_KEY', value: 'sk-one' }] };
+    const applied = async (yaml: string, options: Record<string, unknown> = {}) => {
+      const result = await apply(b, yaml, { ...env, ...options });
+      expect(result.__typename, JSON.stringify(result)).toBe('MutationApplyConfigSuccess');
+      return result.data as { changes: string[]; applied: boolean };
+    };
+    const routed = (await exportConfig(b)).replace(/\nrouting:\n( {2}.*\n)+/, '\nrouting:\n  maxAttemptsPerModel: 1\n  retryBackoffMs: 50\n');
+    expect((await applied(routed)).changes).toContain('~ routing defaults: maxAttemptsPerModel: null -> 1');
+    // Since snapshot 2.1; left out of the published JSON while empty.
+    const carried = async () => (JSON.parse((await b.bus.loadSnapshot())!.json).routingDefaults ?? []) as unknown[];
+    expect(await carried()).toEqual([expect.objectContaining({ scope: 'platform', maxAttemptsPerModel: 1, maxAttempts: null, retryBackoffMs: 50 })]);
+    expect(await exportConfig(b)).toBe(routed);
+
+    const without = routed.replace(/\nrouting:\n( {2}.*\n)+/, '\n');
+    expect(await applied(without)).toEqual({ changes: [], applied: false });
+    expect(await applied(without, { prune: true })).toEqual({ changes: ['- routing defaults'], applied: true });
+    expect(await carried()).toEqual([]);
+    expect(await exportConfig(b)).toBe(without);
+  });
+
   it('--dry-run prints the exact diff and changes nothing; the same apply then makes exactly it', async () => {
     const before = await exportConfig(a);
     const changed = FULL.replace('inputPerMillion: 2500000', 'inputPerMillion: 2000000')
+      .replace('maxAttempts: 3', 'maxAttempts: 4')
+      .replace('price: { inputPerMillion: 2000000, outputPerMillion: 8000000 }', 'price: { inputPerMillion: 1800000, outputPerMillion: 8000000 }')
       .replace(
         '- { slug: blocked-co, name: Blocked Co, blocked: true, plan: free, fallbackChain: to-demo }',
         '- { slug: blocked-co, name: Blocked Co, plan: pro }',
@@ -236,8 +277,11 @@ teams:
     const diff = body.data.applyConfig.data;
     expect(diff.applied).toBe(false);
     expect(diff.changes).toEqual([
+      '~ routing defaults: maxAttempts: 3 -> 4',
       '~ provider openai: apiKey: "(set)" -> "(changed)"',
       '~ model gpt-4o: price: {"inputPerMillion":2500000,"outputPerMillion":10000000,"cachedInputPerMillion":1250000} -> {"inputPerMillion":2000000,"outputPerMillion":10000000,"cachedInputPerMillion":1250000}',
+      '~ model gpt-4o deployment openai/gpt-4o-2024-08-06: price: {"inputPerMillion":2000000,"outputPerMillion":8000000,"cachedInputPerMillion":2000000} -> {"inputPerMillion":1800000,"outputPerMillion":8000000,"cachedInputPerMillion":1800000}',
+      '- model gpt-4o deployment openai/gpt-4o-mini',
       '- plan free',
       '+ team newco',
       '+ team acme budget weekly',
@@ -255,8 +299,11 @@ teams:
     expect(after).not.toContain('name: free');
     expect(after).toContain('slug: newco');
     // The old price version is kept: history is never rewritten.
-    const gpt = await a.database.prisma.model.findUniqueOrThrow({ where: { name: 'gpt-4o' }, include: { prices: true } });
+    const gpt = await a.database.prisma.model.findUniqueOrThrow({ where: { name: 'gpt-4o' }, include: { prices: { where: { deploymentId: null } } } });
     expect(gpt.prices.map((p) => Number(p.inputMicroUsdPerMillion)).sort()).toEqual([2000000, 2500000]);
+    // So is the deployment's: a new version, the old one kept.
+    const own = await a.database.prisma.modelPrice.findMany({ where: { deployment: { upstreamModel: 'gpt-4o-2024-08-06' } } });
+    expect(own.map((p) => Number(p.inputMicroUsdPerMillion)).sort()).toEqual([1800000, 2000000]);
     const entry = await a.database.prisma.auditLogEntry.findFirstOrThrow({ where: { action: 'applyConfig' }, orderBy: { createdAt: 'desc' } });
     expect((entry.changes as { diff: string[] }).diff).toEqual(diff.changes);
     expect(JSON.stringify(entry.changes)).not.toContain('sk-two');

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
 /**
- * The configuration examples in the README, docs/providers.md, docs/cache.md and docs/guardrails.md, run as written against a real
+ * The configuration examples in the README, docs/providers.md, docs/cache.md, docs/guardrails.md and docs/routing.md, run as written against a real
  * control plane: a doc that drifts from the schema fails here. `"<provider id>"` and `"<plan id>"`
  * stand for the ids the example's own createProvider and createPlan returned.
  */
@@ -108,6 +108,15 @@ describe('documented configuration examples', () => {
     const operations = graphqlOperations(read('docs/cache.md'));
     expect(operations.map((operation) => /^mutation \{\s*(\w+)/.exec(operation)?.[1])).toEqual(['createPlan', 'setCachePolicy']);
     await runInOrder(operations);
+  });
+
+  it('docs/routing.md: the routing defaults example runs as written', async () => {
+    cp = await startControlPlaneHarness();
+    const operations = graphqlOperations(read('docs/routing.md'));
+    expect(operations.map((operation) => /^mutation \{\s*(\w+)/.exec(operation)?.[1])).toEqual(['setRoutingDefaults']);
+    const result = await cp.gql(operations[0], {}, TEST_ADMIN_KEY);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.setRoutingDefaults.data).toEqual({ maxAttempts: 3, maxAttemptsPerModel: null, timeouts: { firstByteMs: 20000 } });
   });
 
   it('docs/operations.md: the alert channel examples run as written', async () => {

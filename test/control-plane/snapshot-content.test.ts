@@ -247,6 +247,8 @@ forEachDatabase((target) => {
       const byKey = (entries: object[]) => new Map(entries.map((e) => [(e as { id?: string }).id ?? (e as { name: string }).name, e]));
       expect(byKey(published[section]), `${step}: ${section}`).toEqual(byKey(whole[section]));
     }
+    // Since 2.1; left out of the published JSON while empty.
+    expect(published.routingDefaults ?? [], `${step}: routingDefaults`).toEqual(whole.routingDefaults);
     const row = await cp.database.prisma.snapshot.findUniqueOrThrow({ where: { version: published.version } });
     return row.body === null;
   }
@@ -311,6 +313,14 @@ forEachDatabase((target) => {
     await step('deleteModel', () => k.ok('deleteModel', { id: model }));
     await step('revokeApiKey', () => k.ok('revokeApiKey', { id: key }));
     await step('deleteTeam (its keys, budgets and provider go too)', () => k.ok('deleteTeam', { id: other }));
+    await step('setRoutingDefaults', () => k.ok('setRoutingDefaults', { input: { maxAttempts: 2, timeouts: { firstByteMs: 900 } } }, 'maxAttempts'));
+    const carried = JSON.parse((await cp.bus.loadSnapshot())!.json) as ConfigSnapshot;
+    expect(carried.schemaVersion).toBe('2.1');
+    expect(carried.routingDefaults).toEqual([
+      expect.objectContaining({ scope: 'platform', maxAttempts: 2, timeouts: { connectMs: null, firstByteMs: 900, totalMs: null, idleMs: null } }),
+    ]);
+    await step('setRoutingDefaults (changed)', () => k.ok('setRoutingDefaults', { input: { cooldown: { failures: 1 } } }, 'maxAttempts'));
+    await step('setRoutingDefaults (unset)', () => k.ok('setRoutingDefaults', { input: {} }, 'maxAttempts'));
     await step('createRoutingProfile', () => k.ok('createRoutingProfile', { input: { name: 'inc-profile', strategy: 'LATENCY' } }));
 
     // Keys, teams, credits and budgets are compiled from their rows; so is the catalog (models,
@@ -325,6 +335,9 @@ forEachDatabase((target) => {
       'setBudget (key)',
       'deleteBudget',
       'createModel',
+      'setRoutingDefaults',
+      'setRoutingDefaults (changed)',
+      'setRoutingDefaults (unset)',
     ];
     for (const name of [...fromRows, 'deleteTeam (its keys, budgets and provider go too)']) expect(patched[name], name).toBe(true);
     expect(patched.createRoutingProfile).toBe(false);

@@ -84,6 +84,13 @@ describe('routing profiles', () => {
     expect(await servedBy(POLICY_KEYS.plain, 'tri', 'eco')).toBe('own-plain');
   });
 
+  it("eco orders by what each deployment costs the team: its own price over the model's, the plan's markup on shared providers only", async () => {
+    expect(await servedBy(POLICY_KEYS.plain, 'priced', 'eco')).toBe('shared-quick');
+    expect(await servedBy(POLICY_KEYS.plain, 'priced-own', 'eco')).toBe('own-plain');
+    // Balanced ignores prices: the first in weighted order.
+    expect(await servedBy(POLICY_KEYS.plain, 'priced', 'balanced')).toBe('shared-x');
+  });
+
   it('precision is latency: once every deployment has a sample, the fastest', async () => {
     // Latency probes each deployment without a recent sample once; three requests sample all three.
     for (let i = 0; i < 3; i++) await servedBy(POLICY_KEYS.plain, 'tri', 'precision');

@@ -6,6 +6,8 @@ import { UPSTREAM_KEY } from './harness.ts';
 /** $1 / $2 per million tokens: the fake upstream's 21 + 7 tokens cost 35 micro-USD before markup. */
 export const POLICY_PRICE = price({ version: 'policy-1', inputPerMillion: 1_000_000, outputPerMillion: 2_000_000 });
 export const MARKUP_BASIS_POINTS = 2_000;
+const deploymentPrice = (inputPerMillion: number, outputPerMillion: number) =>
+  price({ version: `dep-${inputPerMillion}-${outputPerMillion}`, inputPerMillion, outputPerMillion });
 
 const secret = (name: string) => `tg_policy_${name}_`.padEnd(44, '0');
 
@@ -46,6 +48,10 @@ const plan = (fields: Partial<SnapshotPlan> & { id: string }) =>
  * - `dual`: shared on upstream A, then team plain's own provider on upstream B, for cost.
  * - `wallet`: shared on A, then team broke's own on B; `wallet-drained`: broke's own drained
  *   (weight 0), then shared: for prepaid credits.
+ * - `priced`: X at the model's price ($1 + $2), Q at its own ($0.50 + $0.50), team plain's own at
+ *   its own ($1 + $1): with the plan's 20 % markup on shared providers, Q costs plain 1.2, its own
+ *   2, X 3.6, so cost -> Q. `priced-own`: the same, but plain's own costs $0.60 + $0.50 (1.1,
+ *   under Q's 1.2 with markup), so cost -> plain's own.
  */
 export function policySnapshot(args: { version: number; upstreamA: string; upstreamB: string; secretBox: SecretBox }): ConfigSnapshot {
   const sealed = { box: args.secretBox, secret: UPSTREAM_KEY };
@@ -120,6 +126,23 @@ export function policySnapshot(args: { version: number; upstreamA: string; upstr
           deployment({ id: 'dep-wallet-own', providerId: 'prov-broke-b', upstreamModel: 'wallet-own' }),
         ],
       }),
+      ...(['priced', 'priced-own'] as const).map((name) =>
+        model({
+          id: `m-${name}`,
+          name,
+          price: POLICY_PRICE,
+          deployments: [
+            deployment({ id: `dep-${name}-x`, providerId: 'prov-x', upstreamModel: 'echo-1' }),
+            deployment({ id: `dep-${name}-q`, providerId: 'prov-q', upstreamModel: 'echo-1', price: deploymentPrice(500_000, 500_000) }),
+            deployment({
+              id: `dep-${name}-own`,
+              providerId: 'prov-own-plain',
+              upstreamModel: 'echo-1',
+              price: name === 'priced' ? deploymentPrice(1_000_000, 1_000_000) : deploymentPrice(600_000, 500_000),
+            }),
+          ],
+        }),
+      ),
       model({
         id: 'm-wallet-drained',
         name: 'wallet-drained',

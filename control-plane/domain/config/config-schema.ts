@@ -89,6 +89,11 @@ export const ConfigDeployment = z
     weight: z.number().int().min(0).max(1000).default(1),
     limits: Limits.default(NO_LIMITS),
     timeouts: Timeouts.default(NO_TIMEOUTS),
+    /**
+     * The deployment's own current price version, overriding the model's for attempts it serves
+     * (a deployment created `fromCatalogue` is exported with the price it got). Absent: left as it is.
+     */
+    price: ConfigPrice.nullable().default(null),
   })
   .strict();
 
@@ -176,9 +181,30 @@ export const ConfigTeam = z
   })
   .strict();
 
+const attempts = z.number().int().min(1).max(100).nullable().default(null);
+const ms = z.number().int().min(1).max(3_600_000).nullable().default(null);
+
+/**
+ * The platform's routing defaults (docs/routing.md), carried to every data plane in the snapshot.
+ * A field absent or null is unset: the data planes' own default (their TOLLGATE_* environment,
+ * else the built-in value). The section absent leaves the stored defaults alone (unset with --prune).
+ */
+export const ConfigRouting = z
+  .object({
+    maxAttempts: attempts,
+    maxAttemptsPerModel: attempts,
+    retryBackoffMs: ms,
+    retryBackoffMaxMs: ms,
+    /** For deployments without their own timeouts. */
+    timeouts: Timeouts.default(NO_TIMEOUTS),
+    cooldown: z.object({ failures: attempts, windowMs: ms, cooldownMs: ms }).strict().default({ failures: null, windowMs: null, cooldownMs: null }),
+  })
+  .strict();
+
 export const ConfigFile = z
   .object({
     version: z.literal(CONFIG_FILE_VERSION),
+    routing: ConfigRouting.nullable().default(null),
     routingProfiles: z.array(ConfigRoutingProfile).default([]),
     providers: z.array(ConfigProvider).default([]),
     models: z.array(ConfigModel).default([]),
@@ -190,9 +216,11 @@ export const ConfigFile = z
 
 export type ConfigFile = z.infer<typeof ConfigFile>;
 export type ConfigRoutingProfile = z.infer<typeof ConfigRoutingProfile>;
+export type ConfigRouting = z.infer<typeof ConfigRouting>;
 export type ConfigProvider = z.infer<typeof ConfigProvider>;
 export type ConfigModel = z.infer<typeof ConfigModel>;
 export type ConfigDeployment = z.infer<typeof ConfigDeployment>;
+export type ConfigPrice = z.infer<typeof ConfigPrice>;
 export type ConfigFallbackChain = z.infer<typeof ConfigFallbackChain>;
 export type ConfigPlan = z.infer<typeof ConfigPlan>;
 export type ConfigTeam = z.infer<typeof ConfigTeam>;

@@ -1,6 +1,6 @@
 import { DEFAULT_BASE_URLS } from '../providers/providers.ts';
 import { type ConfigGuardrail, comparableGuardrails } from './config-guardrails.ts';
-import type { ConfigBudget, ConfigDeployment, ConfigFile, ConfigModel, ConfigProvider, ConfigTeam, Section } from './config-schema.ts';
+import type { ConfigBudget, ConfigDeployment, ConfigFile, ConfigModel, ConfigProvider, ConfigRouting, ConfigTeam, Section } from './config-schema.ts';
 import { KEY_FIELD, SECTIONS } from './config-schema.ts';
 
 /** One field that differs: its name, the value in the database and the value in the file. */
@@ -18,6 +18,7 @@ export type Change =
       fields: FieldChange[];
       item: ConfigDeployment;
     }
+  | { op: 'create' | 'update' | 'delete'; target: 'routing'; key: 'platform'; path: ['routing']; fields: FieldChange[]; item: ConfigRouting | null }
   | {
       op: 'create' | 'update' | 'delete';
       target: 'budget';
@@ -55,6 +56,7 @@ export interface DiffInput {
 export function diffConfig(input: DiffInput): Change[] {
   const { current, desired, prune } = input;
   const changes: Change[] = [];
+  routingChange(changes, current.routing, desired.routing, prune);
   for (const section of SECTIONS) {
     const keyOf = (item: any) => String(item[KEY_FIELD[section]]);
     const before = new Map((current[section] as any[]).map((item) => [keyOf(item), item]));
@@ -79,6 +81,18 @@ export function diffConfig(input: DiffInput): Change[] {
     if (prune) for (const [key, item] of before) changes.push({ op: 'delete', target: 'object', section, key, path: [section], fields: [], item });
   }
   return changes;
+}
+
+/** The routing defaults: set, changed field by field, or (absent from the file, with --prune) unset. */
+function routingChange(changes: Change[], stored: ConfigRouting | null, wanted: ConfigRouting | null, prune: boolean) {
+  const base = { target: 'routing' as const, key: 'platform' as const, path: ['routing'] as ['routing'] };
+  if (wanted === null) {
+    if (prune && stored !== null) changes.push({ ...base, op: 'delete', fields: [], item: null });
+  } else if (stored === null) changes.push({ ...base, op: 'create', fields: [], item: wanted });
+  else {
+    const fields = fieldChanges(stored, wanted);
+    if (fields.length > 0) changes.push({ ...base, op: 'update', fields, item: wanted });
+  }
 }
 
 function withDefaultBaseUrl(provider: ConfigProvider): ConfigProvider {
@@ -122,6 +136,7 @@ function nestedModelChanges(changes: Change[], old: ConfigModel | undefined, mod
     if (!existing) changes.push({ op: 'create', target: 'deployment', model: model.name, key, path: at, fields: [], item: deployment });
     else {
       const fields = fieldChanges(existing, deployment);
+      if (deployment.price === null) dropField(fields, 'price'); // absent price: left as it is
       if (fields.length) changes.push({ op: 'update', target: 'deployment', model: model.name, key, path: at, fields, item: deployment });
     }
   });
@@ -158,6 +173,7 @@ const SIGN = { create: '+', update: '~', delete: '-' } as const;
 /** The subject of a change as printed: `model gpt-4o`, `model gpt-4o deployment openai/gpt-4o`. */
 export function changeSubject(change: Change): string {
   if (change.target === 'object') return `${LABEL[change.section]} ${change.key}`;
+  if (change.target === 'routing') return 'routing defaults';
   if (change.target === 'deployment') return `model ${change.model} deployment ${change.key}`;
   return `${change.scope} ${change.owner} budget ${change.key}`;
 }

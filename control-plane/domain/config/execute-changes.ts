@@ -9,6 +9,7 @@ import { setModelPrice } from '../models/prices.ts';
 import type { Tx } from '../mutate.ts';
 import { createPlan, deletePlan, updatePlan } from '../plans/plans.ts';
 import { createProvider, deleteProvider, updateProvider } from '../providers/providers.ts';
+import { setRoutingDefaults } from '../routing-defaults/routing-defaults.ts';
 import { createRoutingProfile, deleteRoutingProfile, updateRoutingProfile } from '../routing-profiles/routing-profiles.ts';
 import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../teams/teams.ts';
 import { reconcileGuardrails } from './config-guardrails.ts';
@@ -28,7 +29,7 @@ import type { Change } from './diff-config.ts';
 type ObjectChange = Extract<Change, { target: 'object' }>;
 
 /**
- * Carries out a diff through the domain layer, in an order that respects references: profiles,
+ * Carries out a diff through the domain layer, in an order that respects references: routing defaults, profiles,
  * platform providers, models (without their fallback chain, which may name them), chains, model
  * updates, plans, teams, team providers, deployments, budgets; deletions last, in reverse.
  * `ctx` is bound to one transaction (apply-config.ts); `onError` turns a domain error into one
@@ -46,6 +47,9 @@ export async function executeChanges(
     changes.filter((c): c is ObjectChange => c.target === 'object' && c.section === section && c.op === op);
   const isTeamProvider = (c: ObjectChange) => (c.item as ConfigProvider).team !== null;
   const withModel = new Set<Change>();
+
+  // The routing defaults reference nothing: set (or, pruned, unset) first.
+  for (const c of changes) if (c.target === 'routing') await run(c, () => setRoutingDefaults(ctx, c.item ?? {}));
 
   for (const c of objects('routingProfiles', 'create')) await run(c, () => createRoutingProfile(ctx, c.item));
   for (const c of objects('routingProfiles', 'update'))
@@ -147,9 +151,12 @@ export async function executeChanges(
     if (c.target !== 'deployment' || c.op === 'delete' || withModel.has(c)) continue;
     await run(c, async () => {
       const providerId = await ids.provider(c.item.provider);
-      const { providerId: _, upstreamModel: __, ...fields } = deploymentInput(c.item, providerId);
-      if (c.op === 'create') await createDeployment(ctx, { ...deploymentInput(c.item, providerId), modelId: await ids.model(c.model) });
-      else await updateDeployment(ctx, { id: await ids.deployment(c.model, c.item), ...fields });
+      const { providerId: _, upstreamModel: __, price, ...fields } = deploymentInput(c.item, providerId);
+      if (c.op === 'create') return void (await createDeployment(ctx, { ...deploymentInput(c.item, providerId), modelId: await ids.model(c.model) }));
+      const id = await ids.deployment(c.model, c.item);
+      if (c.fields.some(([field]) => field !== 'price')) await updateDeployment(ctx, { id, ...fields });
+      // A new price version of the deployment, effective now (history is never rewritten).
+      if (price && c.fields.some(([field]) => field === 'price')) await setModelPrice(ctx, { modelId: await ids.model(c.model), deploymentId: id, price });
     });
   }
 
@@ -226,6 +233,7 @@ const deploymentInput = (d: ConfigDeployment, providerId: string) => ({
   weight: d.weight,
   limits: d.limits,
   timeouts: d.timeouts,
+  price: d.price ? priceInput(d.price) : null,
 });
 const chainFields = (chain: ConfigFallbackChain) => ({ name: chain.name, description: chain.description, models: chain.models, triggers: chain.triggers });
 

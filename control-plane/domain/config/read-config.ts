@@ -1,8 +1,10 @@
 import { stringify } from 'yaml';
-import { priceInForce } from '../models/prices.ts';
+import type { ModelPrice } from '../../../generated/prisma/client.ts';
+import { inForce, priceInForce } from '../models/prices.ts';
 import type { Tx } from '../mutate.ts';
+import { hasRoutingDefaults, readRoutingDefaults } from '../routing-defaults/routing-defaults.ts';
 import { exportGuardrail } from './config-guardrails.ts';
-import { CONFIG_FILE_VERSION, type ConfigBudget, type ConfigFile, SECTIONS } from './config-schema.ts';
+import { CONFIG_FILE_VERSION, type ConfigBudget, type ConfigFile, type ConfigPrice, SECTIONS } from './config-schema.ts';
 
 /**
  * The environment variable an exported provider's credential is read from when the file is
@@ -24,18 +26,30 @@ function budgetOf(row: { period: string; amountMicroUsd: bigint; hard: boolean; 
   };
 }
 
+/** A price version in force as the file writes it (cache writes only when set, as the parser leaves them). */
+function priceOf(price: ModelPrice | undefined): ConfigPrice | null {
+  if (!price) return null;
+  return {
+    inputPerMillion: num(price.inputMicroUsdPerMillion),
+    outputPerMillion: num(price.outputMicroUsdPerMillion),
+    cachedInputPerMillion: num(price.cachedInputMicroUsdPerMillion),
+    ...(price.cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: num(price.cacheWriteMicroUsdPerMillion) }),
+  };
+}
+
 /**
  * The whole configuration as the canonical parsed form of a config file. Not exported: API keys
  * and members (secrets and people, not config), key budgets, credits, and future price versions
- * (only the price in effect `now`).
+ * (only the price in effect `now`, the model's and each deployment's own).
  */
 export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> {
-  const [profiles, providers, models, chains, plans, teams, budgets, cachePolicies, guardrails] = await Promise.all([
+  const [routing, profiles, providers, models, chains, plans, teams, budgets, cachePolicies, guardrails] = await Promise.all([
+    readRoutingDefaults(db),
     db.routingProfile.findMany(),
     db.provider.findMany({ include: { team: { select: { slug: true } } } }),
     db.model.findMany({
       include: {
-        deployments: { include: { provider: { select: { name: true } } } },
+        deployments: { include: { provider: { select: { name: true } }, prices: inForce(now) } },
         prices: priceInForce({ deploymentId: null }, now),
         fallbackChain: { select: { name: true } },
       },
@@ -62,6 +76,8 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
 
   return {
     version: CONFIG_FILE_VERSION,
+    // None set reads as the section absent, so an export of a fresh platform has no `routing:`.
+    routing: hasRoutingDefaults(routing) ? routing : null,
     routingProfiles: profiles.map((p) => ({ name: p.name, strategy: p.strategy as never, description: p.description })).sort(byName),
     providers: providers
       .map((p) => ({
@@ -84,14 +100,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
         maxOutputTokens: m.maxOutputTokens,
         capabilities: { streaming: m.supportsStreaming, tools: m.supportsTools, embeddings: m.supportsEmbeddings },
         fallbackChain: m.fallbackChain?.name ?? null,
-        price: m.prices[0]
-          ? {
-              inputPerMillion: num(m.prices[0].inputMicroUsdPerMillion),
-              outputPerMillion: num(m.prices[0].outputMicroUsdPerMillion),
-              cachedInputPerMillion: num(m.prices[0].cachedInputMicroUsdPerMillion),
-              ...(m.prices[0].cacheWriteMicroUsdPerMillion === null ? {} : { cacheWritePerMillion: num(m.prices[0].cacheWriteMicroUsdPerMillion) }),
-            }
-          : null,
+        price: priceOf(m.prices[0]),
         deployments: m.deployments
           .map((d) => ({
             provider: d.provider.name,
@@ -99,6 +108,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
             weight: d.weight,
             limits: { rpm: d.rpm, tpm: d.tpm, maxParallel: d.maxParallel },
             timeouts: { connectMs: d.connectTimeoutMs, firstByteMs: d.firstByteTimeoutMs, totalMs: d.totalTimeoutMs, idleMs: d.idleTimeoutMs },
+            price: priceOf(d.prices[0]),
           }))
           .sort((a, b) => a.provider.localeCompare(b.provider) || a.upstreamModel.localeCompare(b.upstreamModel)),
         budgets: budgetsOf('model', m.id),
@@ -150,6 +160,7 @@ const HEADER = `# Tollgate configuration (docs/config-as-code.md). Apply with: n
 /** The YAML text of a configuration: defaults left out where they are null or empty. */
 export function configToYaml(config: ConfigFile): string {
   const body: Record<string, unknown> = { version: config.version };
+  if (config.routing) body.routing = compact(config.routing);
   for (const section of SECTIONS) {
     if (config[section].length > 0) body[section] = (config[section] as unknown[]).map(compact);
   }

@@ -33,7 +33,10 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
     const target = targets[0];
     const adapter = deps.adapters[target.provider.kind];
     if (target.provider.kind === 'anthropic' && adapter.native) {
-      const signal = AbortSignal.any([exchange.signal, AbortSignal.timeout(target.deployment.timeouts.totalMs ?? deps.routing.timeouts.totalMs)]);
+      const signal = AbortSignal.any([
+        exchange.signal,
+        AbortSignal.timeout(target.deployment.timeouts.totalMs ?? deps.routing.policyFor(snapshot).timeouts.totalMs),
+      ]);
       const headers: Record<string, string> = {};
       for (const name of ['anthropic-version', 'anthropic-beta']) if (exchange.headers[name]) headers[name] = exchange.headers[name];
       const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
