@@ -40,24 +40,37 @@ export interface CacheRun {
  * request). 'hit': answered from the cache, with no upstream attempt and a usage event at the
  * plan's cache-hit price. Otherwise the request runs through the returned exchange, which stores
  * its answer when the policy and the request allow. Every answer on a cached endpoint says
- * `x-tollgate-cache: hit | miss | bypass`. A store that does not answer is bypassed.
+ * `x-tollgate-cache: hit | miss | bypass`. A store that does not answer is bypassed. Null,
+ * synchronously, when the request runs as it is (no policy applies, bypassed, or an endpoint
+ * without a cache): no promise, no recorder.
  */
-export async function beginResponseCache(exchange: Exchange, request: RoutedRequest, deps: ResponseCacheDeps): Promise<CacheRun | 'hit'> {
-  const passThrough: CacheRun = { exchange, money: request.money, finish: () => Promise.resolve() };
-  if (!CACHED_PATHS.has(request.endpoint.path)) return passThrough;
-  const bypass = () => {
-    exchange.setHeader(CACHE_HEADER, 'bypass');
-    deps.metrics.verdict('bypass');
-    return passThrough;
-  };
+export function beginResponseCache(exchange: Exchange, request: RoutedRequest, deps: ResponseCacheDeps): null | Promise<CacheRun | 'hit' | null> {
+  if (!CACHED_PATHS.has(request.endpoint.path)) return null;
   const policy = request.snapshot.cachePolicies.forKey(request.apiKey);
-  if (!policy) return bypass();
+  if (!policy) return bypass(exchange, deps);
   const ttlSeconds = requestTtl(exchange.headers[CACHE_TTL_HEADER], policy);
   const control = cacheControl(exchange.headers['cache-control']);
-  if (control.noStore || deps.store.unavailable()) return bypass();
+  if (control.noStore || deps.store.unavailable()) return bypass(exchange, deps);
+  return lookup(exchange, request, deps, policy, ttlSeconds, control.noCache);
+}
+
+function bypass(exchange: Exchange, deps: ResponseCacheDeps): null {
+  exchange.setHeader(CACHE_HEADER, 'bypass');
+  deps.metrics.verdict('bypass');
+  return null;
+}
+
+async function lookup(
+  exchange: Exchange,
+  request: RoutedRequest,
+  deps: ResponseCacheDeps,
+  policy: EffectiveCachePolicy,
+  ttlSeconds: number,
+  noCache: boolean,
+): Promise<CacheRun | 'hit' | null> {
   const body = JSON.parse(exchange.body.toString('utf8')) as Record<string, unknown>;
   const { path } = request.endpoint;
-  if (policy.deterministicOnly && !isDeterministic(path, body)) return bypass();
+  if (policy.deterministicOnly && !isDeterministic(path, body)) return bypass(exchange, deps);
   const key = cacheKey({
     teamId: request.apiKey.team.id,
     modelId: request.route.steps[0].model.model.id,
@@ -67,18 +80,18 @@ export async function beginResponseCache(exchange: Exchange, request: RoutedRequ
     body,
   });
 
-  if (!control.noCache) {
+  if (!noCache) {
     let cached: CachedAnswer | null;
     try {
       cached = await deps.store.get(key);
     } catch {
-      return bypass();
+      return bypass(exchange, deps);
     }
     if (cached && (await serveHit(exchange, request, cached, policy, deps))) return 'hit';
   }
   // no-cache: the lookup is skipped (bypass) and the fresh answer replaces the entry.
-  exchange.setHeader(CACHE_HEADER, control.noCache ? 'bypass' : 'miss');
-  deps.metrics.verdict(control.noCache ? 'bypass' : 'miss');
+  exchange.setHeader(CACHE_HEADER, noCache ? 'bypass' : 'miss');
+  deps.metrics.verdict(noCache ? 'bypass' : 'miss');
   return record(exchange, request, deps, key, ttlSeconds);
 }
 

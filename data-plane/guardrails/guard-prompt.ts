@@ -25,11 +25,16 @@ export const GUARDRAIL_HEADER = 'x-tollgate-guardrail';
  * rewritten where a guardrail says so (the endpoint is rebuilt: what goes upstream, what prompt
  * logs and traces see, what admission counts are all the masked text), and the answer guard
  * for its post-call ones. A block throws GuardrailBlockedError after publishing the request's
- * one usage event: $0, outcome `blocked`, the guardrail's name.
+ * one usage event: $0, outcome `blocked`, the guardrail's name. Null, synchronously, when the
+ * team has no guardrails (most requests): the request goes on as planned, with no promise made.
  */
-export async function guardPrompt(exchange: Exchange, planned: PlannedRequest, deps: GuardrailDeps): Promise<PlannedRequest> {
+export function guardPrompt(exchange: Exchange, planned: PlannedRequest, deps: GuardrailDeps): null | Promise<PlannedRequest> {
   const rails = planned.snapshot.guardrails.forTeam(planned.apiKey.team);
-  if (rails.length === 0) return planned;
+  if (rails.length === 0) return null;
+  return checkRails(exchange, planned, rails, deps);
+}
+
+async function checkRails(exchange: Exchange, planned: PlannedRequest, rails: readonly CompiledGuardrail[], deps: GuardrailDeps): Promise<PlannedRequest> {
   const model = planned.route.steps[0].model.model.name;
   const context = { requestId: exchange.meterId, teamId: planned.apiKey.team.id, model };
   let endpoint = planned.endpoint;

@@ -10,6 +10,7 @@ import { beginIdempotency } from '../money/idempotency.ts';
 import type { IdempotencyStore } from '../money/idempotency-store.ts';
 import { QuotaExhaustedError, RateLimitedError } from '../money/money-errors.ts';
 import type { MoneyGuard } from '../money/money-guard.ts';
+import type { RequestMoney } from '../money/request-money.ts';
 import type { Endpoint } from '../request/endpoint.ts';
 import { requestLabels, TAGS_HEADER } from '../request/request-tags.ts';
 import type { PlannedRequest, RoutedRequest } from '../request/routed-request.ts';
@@ -37,8 +38,12 @@ export type RoutedDeps = DispatchDeps & {
  * as the system prompt applies).
  */
 export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: CompiledApiKey) => Endpoint): RouteHandler {
+  // Each optional stage answers null, synchronously, when it has nothing to do for the request
+  // (no guardrails, no Idempotency-Key, no cache policy): no promise, no wrapper.
   return async (exchange) => {
-    const planned = await guardPrompt(exchange, planRequest(exchange, deps, parse), deps);
+    const asPlanned = planRequest(exchange, deps, parse);
+    const guarded = guardPrompt(exchange, asPlanned, deps);
+    const planned = guarded ? await guarded : asPlanned;
     // A replayed Idempotency-Key answers from the store; a new one records the response.
     const idempotent = beginIdempotency(exchange, deps.idempotency, planned.apiKey.team.id);
     const run = idempotent && (await idempotent);
@@ -47,8 +52,10 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
     try {
       const request = await admit(answer, deps, planned);
       try {
-        const cached = await beginResponseCache(answer, request, deps.cache);
-        if (cached !== 'hit') {
+        const caching = beginResponseCache(answer, request, deps.cache);
+        const cached = caching && (await caching);
+        if (cached === null) await runAttempts(answer, request, deps);
+        else if (cached !== 'hit') {
           try {
             await runAttempts(cached.exchange, { ...request, money: cached.money }, deps);
           } finally {
@@ -59,7 +66,7 @@ export function routedRoute(deps: RoutedDeps, parse: (body: Buffer, apiKey: Comp
         request.money.close();
       }
     } finally {
-      await run?.finish();
+      if (run) await run.finish();
     }
   };
 }
@@ -86,14 +93,16 @@ function planRequest(exchange: Exchange, deps: RoutedDeps, parse: (body: Buffer,
  */
 async function admit(exchange: Exchange, deps: RoutedDeps, planned: PlannedRequest): Promise<RoutedRequest> {
   let request = planned;
-  let money;
+  let money: RequestMoney;
   try {
-    money = await deps.money.forRequest(request).catch((refusal: unknown) => {
+    try {
+      money = await deps.money.forRequest(request);
+    } catch (refusal) {
       const own = refusal instanceof QuotaExhaustedError && refusal.draws === 'credits' ? ownProvidersOnly(planned.route) : null;
       if (!own) throw refusal;
       request = withAttemptOrder({ ...planned, route: own }, deps.routing);
-      return deps.money.forRequest(request);
-    });
+      money = await deps.money.forRequest(request);
+    }
   } catch (refusal) {
     if (refusal instanceof RateLimitedError) for (const [name, value] of refusal.headers) exchange.setHeader(name, value);
     throw refusal;
