@@ -44,7 +44,7 @@ const LOST_RETENTION_INTERVALS = 20;
  * database row: a restarted control plane knows the fleet again within one heartbeat interval).
  */
 export function createFleetRegistry(options: {
-  bus: Pick<Bus, 'onHeartbeat' | 'onSnapshotAnnounced' | 'loadSnapshot'>;
+  bus: Pick<Bus, 'onHeartbeat' | 'onSnapshotAnnounced' | 'loadSnapshotHead'>;
   sweepIntervalMs?: number;
 }): FleetRegistry {
   const { bus } = options;
@@ -117,14 +117,14 @@ export function createFleetRegistry(options: {
         await bus.onSnapshotAnnounced((version) => {
           if (version > 0) onTarget(version);
           else
-            void bus.loadSnapshot().then(
-              (stored) => stored && onTarget(stored.version),
+            void bus.loadSnapshotHead().then(
+              (head) => head && onTarget(head.version),
               () => undefined,
             );
         }),
       );
-      const stored = await bus.loadSnapshot().catch(() => null);
-      if (stored) onTarget(stored.version);
+      const head = await bus.loadSnapshotHead().catch(() => null);
+      if (head) onTarget(head.version);
       sweeper = setInterval(sweep, options.sweepIntervalMs ?? 500).unref();
     },
     async stop() {

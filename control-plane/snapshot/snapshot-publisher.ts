@@ -8,11 +8,16 @@ import { changesOf, compileChanges } from './compile-changes.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
 import { CompiledConfig } from './compiled-config.ts';
 import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
-import { type HealReason, judgeStoredSnapshot } from './stored-snapshot-check.ts';
+import { type HealReason, judgeStoredSnapshot, type StoredHead } from './stored-snapshot-check.ts';
 
 // setTimeout's limit is about 24.8 days; a later change is re-checked when this one fires.
 const MAX_TIMER_MS = 2_147_000_000;
 const RETRY_MS = 1000;
+/**
+ * A delta larger than this goes out with the full snapshot instead of alone: it costs a data
+ * plane about as much as a full load, and the delta log stays small.
+ */
+const MAX_LOGGED_DELTA_BYTES = 256 * 1024;
 
 export interface PublishedSnapshot {
   version: number;
@@ -68,7 +73,8 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   let closed = false;
   // A validly signed stored version this database does not have: the next version goes past it.
   let versionFloor = 0;
-  // The signature of the newest stored version, so the periodic check need not re-read its body.
+  // The newest version we stored and the signature of what stored it (its full snapshot or its
+  // delta): the periodic check compares it with the bus's head instead of reading any body.
   let lastSigned: { version: number; signature: string } | null = null;
   // The compile of the database at `config.version`, kept between runs: a run reads only the rows
   // the versions since then changed (compile-changes.ts). Null until the first, whole, compile.
@@ -76,7 +82,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   // Compile the whole configuration on the next run (at start, and when a price takes effect).
   let compileWhole = true;
   // The delta to `config.version` from the version before it, as published (JSON).
-  let lastDelta: { to: number; json: string } | null = null;
+  let lastDelta: { from: number; to: number; json: string } | null = null;
 
   function alert(reason: HealReason, detail: Record<string, unknown>) {
     heals.set(reason, (heals.get(reason) ?? 0) + 1);
@@ -102,22 +108,52 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     timer.unref();
   }
 
-  function signed(row: { version: number; body: string }): StoredSnapshot {
-    const signature = lastSigned?.version === row.version ? lastSigned.signature : signer.sign(row.body);
+  /** The full snapshot of `row`, signed; it becomes what we last stored. */
+  function signedFull(row: StoredRow): StoredSnapshot {
+    const json = row.body();
+    const signature = signer.sign(json);
     lastSigned = { version: row.version, signature };
-    return { version: row.version, json: row.body, signature };
+    return { version: row.version, json, signature };
+  }
+
+  /** What the bus holds at its newest version: the full snapshot, or the delta that published it. */
+  async function storedHead(): Promise<StoredHead | null> {
+    const head = await bus.loadSnapshotHead();
+    if (!head) return null;
+    if (head.fullVersion < head.version) {
+      const delta = (await bus.loadSnapshotDeltas(head.version - 1))?.deltas.at(-1);
+      return { version: head.version, json: delta?.json ?? '', signature: delta?.signature ?? null, kind: 'delta' };
+    }
+    const full = await bus.loadSnapshot();
+    return full && { ...full, kind: 'full' };
   }
 
   /**
    * Puts `row` (the newest snapshot of the database) on the bus, and makes sure the bus then
-   * holds it or a legitimately newer one. Returns false when the version must move past the
-   * stored one (a new run is needed).
+   * holds it or a legitimately newer one. A small delta from the bus's newest version goes out
+   * alone, into the bus's delta log: the full snapshot (4 MB with 10,000 keys) is neither built,
+   * signed nor sent. Otherwise (`full`: a whole compile; no delta; the bus at another version; the
+   * log full) the full snapshot goes out, with its delta. Returns false when the version must
+   * move past the stored one (a new run is needed).
    */
-  async function store(row: { version: number; hash: string; body: string }, withDelta = false): Promise<boolean> {
-    const ours = signed(row);
-    const delta = withDelta && lastDelta?.to === row.version ? lastDelta.json : null;
-    if (await bus.publishSnapshot(delta ? { ...ours, delta: { json: delta, signature: signer.sign(delta) } } : ours)) return true;
-    const stored = await bus.loadSnapshot();
+  async function store(row: StoredRow, delta: { from: number; json: string } | null, full: boolean): Promise<boolean> {
+    const logged = delta && delta.json.length <= MAX_LOGGED_DELTA_BYTES ? delta : null;
+    if (logged && !full) {
+      const signature = signer.sign(logged.json);
+      lastSigned = { version: row.version, signature };
+      const outcome = await bus.publishSnapshotDelta({ from: logged.from, to: row.version, json: logged.json, signature });
+      if (outcome === 'stored') return true;
+      if (outcome === 'newer') return settleRefusal(row);
+    }
+    const ours = signedFull(row);
+    const withDelta = logged ? { ...ours, delta: { json: logged.json, signature: signer.sign(logged.json) } } : ours;
+    if (await bus.publishSnapshot(withDelta)) return true;
+    return settleRefusal(row);
+  }
+
+  /** The bus kept what it holds instead of `row`: judge it (stored-snapshot-check.ts) and heal. */
+  async function settleRefusal(row: StoredRow): Promise<boolean> {
+    const stored = await storedHead();
     const verdict = await judgeStoredSnapshot(stored, row, {
       verifier: signer,
       knownHash: async (version) => (await prisma.snapshot.findUnique({ where: { version }, select: { hash: true } }))?.hash ?? null,
@@ -130,7 +166,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     }
     // Overwrite: what is stored was never served by a data plane (they refuse it too).
     alert(verdict.reason, { storedVersion: stored?.version ?? null, ourVersion: row.version });
-    await bus.publishSnapshot(ours, { replace: true });
+    await bus.publishSnapshot(signedFull(row), { replace: true });
     return true;
   }
 
@@ -188,7 +224,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     lastDelta = null;
     if (changes) {
       const delta: SnapshotDelta = { from, to: current.version, hash: current.hash, createdAt, schemaVersion: current.schemaVersion, changes };
-      lastDelta = { to: current.version, json: JSON.stringify(delta) };
+      lastDelta = { from, to: current.version, json: JSON.stringify(delta) };
     }
     return { current, whole: compiled.kind === 'whole' };
   }
@@ -229,13 +265,14 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
         compileWhole = true;
         continue;
       }
-      const body = current.toJson({ version, hash, createdAt: createdAt.toISOString() });
+      const body = fullBody(current, { version, hash, createdAt: createdAt.toISOString() });
+      const delta = lastDelta?.to === version ? lastDelta : null;
       if (!existing) {
         try {
           // Stored first: the database is the truth, the bus message only a hint to re-read. The
           // whole body only when the whole configuration was compiled; a replica rebuilds from rows.
           await prisma.snapshot.create({
-            data: { version, hash, body: wasWhole ? body : null, delta: lastDelta?.to === version ? lastDelta.json : null, createdAt },
+            data: { version, hash, body: wasWhole ? body() : null, delta: delta?.json ?? null, createdAt },
           });
           deps.live?.publish('snapshot', { version, hash, createdAt });
         } catch (error) {
@@ -248,19 +285,29 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
           }
         }
       }
-      const row = { version, hash, body, createdAt };
-      if (await store(row, true)) return row;
+      if (await store({ version, hash, body }, delta, wasWhole)) return { version, hash, createdAt };
       // A validly signed newer snapshot this database never made: go past it.
     }
   }
 
-  /** The periodic check: the bus must hold our newest snapshot (or a legitimately newer one). */
+  /**
+   * The periodic check: the bus must hold our newest snapshot (or a legitimately newer one). It
+   * also writes the full snapshot of the newest version when that version went out as deltas
+   * only (the lazy full snapshot: new data planes and last-good copies on disk read it).
+   */
   async function reconcile(): Promise<void> {
     const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' }, select: { version: true, hash: true } });
     if (!latest) return;
     const head = await bus.loadSnapshotHead();
-    if (head && lastSigned && head.version === latest.version && head.signature === lastSigned.signature && lastSigned.version === latest.version) return;
-    if (head && head.version > latest.version && (await prisma.snapshot.findUnique({ where: { version: head.version }, select: { version: true } }))) return;
+    const ours =
+      head !== null &&
+      lastSigned !== null &&
+      head.version === latest.version &&
+      head.signature === lastSigned.signature &&
+      lastSigned.version === latest.version;
+    if (ours && head.fullVersion === head.version) return;
+    if (!ours && head && head.version > latest.version && (await prisma.snapshot.findUnique({ where: { version: head.version }, select: { version: true } })))
+      return;
     // The body comes from the kept compile: behind the database's version, a publication catches up.
     if (!config || config.version !== latest.version) {
       void publish().catch(() => undefined);
@@ -270,11 +317,16 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     const row = {
       version: latest.version,
       hash: latest.hash,
-      body: config.toJson({ version: latest.version, hash: latest.hash, createdAt: createdAt.toISOString() }),
+      body: fullBody(config, { version: latest.version, hash: latest.hash, createdAt: createdAt.toISOString() }),
     };
+    if (ours) {
+      // Completes the newest version; refused only if a newer one or its full snapshot is stored.
+      await bus.publishSnapshot(signedFull(row));
+      return;
+    }
     if (!head) alert('missing', { ourVersion: row.version });
     else if (head.version < row.version) alert('older', { storedVersion: head.version, ourVersion: row.version });
-    if (!(await store(row))) void publish().catch(() => undefined);
+    if (!(await store(row, null, true))) void publish().catch(() => undefined);
   }
 
   function serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -356,3 +408,19 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
 }
 
 export type SnapshotPublisher = ReturnType<typeof createSnapshotPublisher>;
+
+/** A version to store: the full snapshot's JSON is built only if it is needed. */
+interface StoredRow {
+  version: number;
+  hash: string;
+  body: () => string;
+}
+
+/** The full snapshot's JSON of `config` as it is now, built at most once (4 MB with 10,000 keys). */
+function fullBody(config: CompiledConfig, envelope: { version: number; hash: string; createdAt: string }): () => string {
+  let json: string | null = null;
+  return () => {
+    json ??= config.toJson(envelope);
+    return json;
+  };
+}

@@ -1,4 +1,4 @@
-import type { Bus, StoredDelta, StoredSnapshot } from '../../shared/bus/bus.ts';
+import type { Bus, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
@@ -51,7 +51,7 @@ export interface SnapshotStore {
 }
 
 export interface SnapshotStoreOptions {
-  bus: Pick<Bus, 'loadSnapshot' | 'loadSnapshotDelta' | 'onSnapshotAnnounced'>;
+  bus: Pick<Bus, 'loadSnapshot' | 'loadSnapshotDeltas' | 'onSnapshotAnnounced'>;
   /** Opens provider credentials; its keys also verify the control plane's signature. */
   secretBox: Pick<SecretBox, 'open' | 'keys'>;
   logger: Logger;
@@ -94,27 +94,52 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let unsubscribe: (() => Promise<void>) | null = null;
   let poller: NodeJS.Timeout | null = null;
 
+  /**
+   * The delta log first: the deltas after the version we serve, applied in order. Anything else
+   * (a delta lost or dropped from the log, a hash mismatch, nothing served yet) reads the full
+   * snapshot, which the control plane writes lazily and may be older than the newest version:
+   * the log then holds the deltas from it on.
+   */
   async function loadOnce(): Promise<void> {
+    let log: StoredDeltaLog | null = null;
     if (compiled && base) {
-      // Cheap first: the stored version and its delta, not the full body.
-      const head = await bus.loadSnapshotDelta();
-      if (head && head.version === compiled.version && source === 'disk') source = 'bus';
-      if (!head || head.version === compiled.version) return;
-      if (head.delta && applyStoredDelta(head.version, head.delta)) return;
+      log = await bus.loadSnapshotDeltas(compiled.version);
+      if (!log) return;
+      if (log.version === compiled.version) {
+        if (source === 'disk') source = 'bus';
+        return;
+      }
+      if (log.version > compiled.version && followDeltas(log)) return;
     }
     const stored = await bus.loadSnapshot();
-    if (stored) accept(stored, 'bus');
+    if (!stored) return;
+    // Not a step back: the full snapshot lags the newest version, whose deltas did not apply
+    // here. We keep what we serve until the control plane writes the full snapshot again.
+    if (compiled && log && log.version > compiled.version && stored.version <= compiled.version) return;
+    accept(stored, 'bus');
+    if (!compiled || stored.version !== compiled.version) return;
+    log = await bus.loadSnapshotDeltas(compiled.version);
+    if (log && log.version > compiled.version) followDeltas(log);
+  }
+
+  /** Applies the log's deltas after the served version; true once it serves the log's newest version. */
+  function followDeltas(log: StoredDeltaLog): boolean {
+    for (const delta of log.deltas) {
+      if (!applyStoredDelta(delta)) return false;
+      if (compiled?.version === log.version) return true;
+    }
+    return compiled?.version === log.version;
   }
 
   /**
    * The delta path: a signed delta from the version we serve, whose result has the announced
    * content hash, is applied and compiled without reading the full snapshot. Anything else (a
-   * delta from another version: one was lost or we were behind; a hash mismatch) returns false,
-   * and the full snapshot is read instead. The last good snapshot on disk is written from full
-   * snapshots only (it keeps the control plane's own signature), so after a restart a plane may
-   * boot from an older one and catch up from the bus.
+   * delta from another version: one was lost or we were behind; a hash mismatch) returns false.
+   * The last good snapshot on disk is written from full snapshots only (it keeps the control
+   * plane's own signature), so after a restart a plane may boot from an older one and catch up
+   * from the bus.
    */
-  function applyStoredDelta(version: number, stored: StoredDelta): boolean {
+  function applyStoredDelta(stored: StoredDelta): boolean {
     if (!compiled || !base) return false;
     if (verifier.check(stored.json, stored.signature) !== null) return false;
     let delta: SnapshotDelta;
@@ -123,7 +148,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     } catch {
       return false;
     }
-    if (delta.to !== version || delta.from !== compiled.version) {
+    if (delta.from !== compiled.version) {
       deltaMisses++;
       return false;
     }

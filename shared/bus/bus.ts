@@ -12,15 +12,46 @@ export interface StoredSnapshot {
   delta?: StoredDelta | null;
 }
 
+/** A delta (shared/snapshot/delta.ts) as stored in the bus's delta log: JSON and signature. */
 export interface StoredDelta {
   json: string;
   signature: string;
 }
 
+/** A delta to publish on its own: `from` and `to` are the versions its JSON names. */
+export interface PublishedDelta extends StoredDelta {
+  from: number;
+  to: number;
+}
+
+/**
+ * What a delta publication did: `stored` (appended to the log, announced); `newer` (the bus holds
+ * this version or a newer one: as a refused full snapshot); `gap` (the bus's newest version is not
+ * the delta's `from`, or the log is full: store the full snapshot instead).
+ */
+export type DeltaPublication = 'stored' | 'newer' | 'gap';
+
+/**
+ * How many deltas the log keeps. A delta is refused (`gap`) rather than drop one the stored full
+ * snapshot still needs, so the control plane writes the full snapshot at least this often.
+ */
+export const SNAPSHOT_DELTA_LOG_LENGTH = 64;
+
 /** What identifies the stored snapshot, without its (large) body. */
 export interface StoredSnapshotHead {
+  /** The newest published version (by a full snapshot or a delta). */
   version: number;
+  /** The signature of what published `version`: the full snapshot's, or its delta's. */
   signature: string | null;
+  /** The version of the stored full snapshot: at most `version`; the log holds the deltas after it. */
+  fullVersion: number;
+}
+
+/** The delta log after a version: the newest version and the stored deltas to versions above `after`, oldest first. */
+export interface StoredDeltaLog {
+  version: number;
+  fullVersion: number;
+  deltas: StoredDelta[];
 }
 
 /**
@@ -114,17 +145,25 @@ export interface LiveChannel {
 export interface Bus {
   readonly kind: 'redis' | 'memory';
   /**
-   * Control plane: store a snapshot unless one of the same or a newer version is stored, then
-   * announce it. `replace` stores it whatever is stored (healing an invalid stored snapshot).
-   * Resolves true when stored, false when the stored one was kept.
+   * Control plane: store a full snapshot unless one of the same or a newer version is stored
+   * (a full snapshot of the newest version may complete a version published by its delta), then
+   * announce it. Its `delta`, if any, joins the delta log. `replace` stores it whatever is stored,
+   * dropping the log (healing an invalid stored snapshot). Resolves true when stored, false when
+   * the stored one was kept.
    */
   publishSnapshot(snapshot: StoredSnapshot, options?: { replace?: boolean }): Promise<boolean>;
-  /** Data plane: the newest stored snapshot, or null when none was ever published. */
+  /**
+   * Control plane: append a delta to the bounded delta log and announce its version, without
+   * writing the full snapshot. Only on top of the newest version (`from`), and only while the log
+   * can keep every delta from the stored full snapshot on (full snapshot + log = newest version).
+   */
+  publishSnapshotDelta(delta: PublishedDelta): Promise<DeltaPublication>;
+  /** Data plane: the stored full snapshot, or null when none was ever published. It may be older than the newest version. */
   loadSnapshot(): Promise<StoredSnapshot | null>;
-  /** Control plane: the stored snapshot's version and signature, without its body. */
+  /** Both planes: the newest version and its signature, without any body. */
   loadSnapshotHead(): Promise<StoredSnapshotHead | null>;
-  /** Data plane: the stored version and its delta from the previous one, without the full body. */
-  loadSnapshotDelta(): Promise<{ version: number; delta: StoredDelta | null } | null>;
+  /** Data plane: the newest version and the logged deltas to versions above `after`. */
+  loadSnapshotDeltas(after: number): Promise<StoredDeltaLog | null>;
   /** Data plane: called with the version of every announcement. Announcements are hints. */
   onSnapshotAnnounced(listener: (version: number) => void): Promise<() => Promise<void>>;
   /** Data plane: hand one usage event to the bus. Resolves once the bus holds it durably. */

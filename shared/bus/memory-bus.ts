@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
-import type { Bus, StoredSnapshot, UsageConsumer, UsageHandler } from './bus.ts';
+import { type Bus, SNAPSHOT_DELTA_LOG_LENGTH, type StoredDelta, type StoredSnapshot, type UsageConsumer, type UsageHandler } from './bus.ts';
 
 const RETRY_DELAY_MS = 500;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
@@ -14,7 +14,10 @@ const LINGER_MS = 25;
  * events wait in memory until the consumer has stored them; a failed batch is retried.
  */
 export function createMemoryBus(): Bus {
-  let stored: StoredSnapshot | null = null;
+  // As on Redis (redis-bus.ts): the full snapshot, the newest version, and the delta log after it.
+  let full: StoredSnapshot | null = null;
+  let head: { version: number; signature: string | null } | null = null;
+  let log: { version: number; delta: StoredDelta }[] = [];
   const announcements = new EventEmitter();
   const heartbeats = new EventEmitter();
   let inFlightBatch = 0;
@@ -25,19 +28,37 @@ export function createMemoryBus(): Bus {
   return {
     kind: 'memory',
     async publishSnapshot(snapshot, options) {
-      if (!options?.replace && stored && stored.version >= snapshot.version) return false;
-      stored = { ...snapshot };
-      announcements.emit('version', snapshot.version);
+      const newest = head?.version ?? 0;
+      if (!options?.replace && (newest > snapshot.version || (newest === snapshot.version && (full?.version ?? 0) >= snapshot.version))) return false;
+      if (options?.replace) log = [];
+      full = { version: snapshot.version, json: snapshot.json, signature: snapshot.signature };
+      head = { version: snapshot.version, signature: snapshot.signature };
+      if (snapshot.delta && newest < snapshot.version) log.push({ version: snapshot.version, delta: { ...snapshot.delta } });
+      log = log.slice(-SNAPSHOT_DELTA_LOG_LENGTH);
+      if (newest < snapshot.version) announcements.emit('version', snapshot.version);
       return true;
     },
-    async loadSnapshot() {
-      return stored && { ...stored };
+    async publishSnapshotDelta(delta) {
+      if (head && head.version >= delta.to) return 'newer';
+      if (!head || !full || head.version !== delta.from) return 'gap';
+      const fullVersion = full.version;
+      while (log.length >= SNAPSHOT_DELTA_LOG_LENGTH && log[0].version <= fullVersion) log.shift();
+      if (log.length >= SNAPSHOT_DELTA_LOG_LENGTH) return 'gap';
+      log.push({ version: delta.to, delta: { json: delta.json, signature: delta.signature } });
+      head = { version: delta.to, signature: delta.signature };
+      announcements.emit('version', delta.to);
+      return 'stored';
     },
-    async loadSnapshotDelta() {
-      return stored && { version: stored.version, delta: stored.delta ?? null };
+    async loadSnapshot() {
+      return full && { ...full };
+    },
+    async loadSnapshotDeltas(after) {
+      if (!head) return null;
+      const deltas = log.filter((entry) => entry.version > after).map((entry) => ({ ...entry.delta }));
+      return { version: head.version, fullVersion: full?.version ?? head.version, deltas };
     },
     async loadSnapshotHead() {
-      return stored && { version: stored.version, signature: stored.signature };
+      return head && { version: head.version, signature: head.signature, fullVersion: full?.version ?? head.version };
     },
     async onSnapshotAnnounced(listener) {
       const onVersion = (version: number) => listener(version);

@@ -17,7 +17,8 @@ type Method =
   | 'publishSnapshot'
   | 'loadSnapshot'
   | 'loadSnapshotHead'
-  | 'loadSnapshotDelta'
+  | 'loadSnapshotDeltas'
+  | 'publishSnapshotDelta'
   | 'publishUsage'
   | 'publishUsageBatch'
   | 'usageBacklog'
@@ -201,7 +202,8 @@ export function createPortBus(port: MessagePort): Bus {
     kind: 'memory',
     publishSnapshot: async (snapshot, options) => (await call('publishSnapshot', snapshot, options)) as boolean,
     loadSnapshot: async () => (await call('loadSnapshot')) as Awaited<ReturnType<Bus['loadSnapshot']>>,
-    loadSnapshotDelta: async () => (await call('loadSnapshotDelta')) as Awaited<ReturnType<Bus['loadSnapshotDelta']>>,
+    publishSnapshotDelta: async (delta) => (await call('publishSnapshotDelta', delta)) as Awaited<ReturnType<Bus['publishSnapshotDelta']>>,
+    loadSnapshotDeltas: async (after) => (await call('loadSnapshotDeltas', after)) as Awaited<ReturnType<Bus['loadSnapshotDeltas']>>,
     loadSnapshotHead: async () => (await call('loadSnapshotHead')) as Awaited<ReturnType<Bus['loadSnapshotHead']>>,
     onSnapshotAnnounced: (listener) => listen({ t: 'listenSnapshots' }, (version) => listener(version as number)),
     publishUsage: async (event) => void (await call('publishUsage', event)),

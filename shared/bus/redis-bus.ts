@@ -2,7 +2,18 @@ import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
 import { UsageEvent } from '../events/usage-event.ts';
 import { createRedisMoneyEpoch } from '../money/redis-money-epoch.ts';
-import type { Bus, BusPersistence, DeadLetter, StoredSnapshot, UsageBacklog, UsageConsumer, UsageConsumerHooks, UsageHandler } from './bus.ts';
+import {
+  type Bus,
+  type BusPersistence,
+  type DeadLetter,
+  SNAPSHOT_DELTA_LOG_LENGTH,
+  type StoredDelta,
+  type StoredSnapshot,
+  type UsageBacklog,
+  type UsageConsumer,
+  type UsageConsumerHooks,
+  type UsageHandler,
+} from './bus.ts';
 import { connectRedis, type RedisClient } from './redis-client.ts';
 
 export interface RedisBusOptions {
@@ -28,18 +39,76 @@ const BATCH = 1000;
 const BLOCK_MS = 1000;
 const RETRY_DELAY_MS = 500;
 
-// Store only a newer version, and announce it, atomically: two control planes racing can
-// never move the stored snapshot backwards. ARGV[4] = '1' replaces whatever is stored (the
-// publisher heals an invalid stored snapshot that way); a version that is not a number counts as 0.
+// The snapshot hash (one key, so one slot in a cluster): `version` and `headsig` are the newest
+// published version and the signature of what published it; `json`, `sig` and `full` the full
+// snapshot and its version (absent: `version`); `log` the versions of the logged deltas, oldest
+// first, each in `d:<version>` and `s:<version>` (the delta to that version and its signature).
+
+// Store a full snapshot of a newer version (or complete the newest one, published by its delta),
+// and announce it, atomically: two control planes racing can never move the stored snapshot
+// backwards. ARGV[4] = '1' replaces whatever is stored, log included (the publisher heals an
+// invalid stored snapshot that way); a version that is not a number counts as 0. The full
+// snapshot is the newest version, so the log keeps only its newest ARGV[8] deltas.
 // The channel is an argument, not a key: in a cluster PUBLISH reaches every node whatever the slot.
 const PUBLISH_SNAPSHOT = `
-local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
-if ARGV[4] ~= '1' and current >= tonumber(ARGV[1]) then return 0 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2], 'sig', ARGV[3])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'delta', ARGV[5], 'deltasig', ARGV[6]) end
-redis.call('PUBLISH', ARGV[7], ARGV[1])
+local head = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
+local full = tonumber(redis.call('HGET', KEYS[1], 'full') or '') or head
+local v = tonumber(ARGV[1])
+if ARGV[4] ~= '1' and (head > v or (head == v and full >= v)) then return 0 end
+if ARGV[4] == '1' then redis.call('DEL', KEYS[1]) end
+redis.call('HDEL', KEYS[1], 'delta', 'deltasig')
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'json', ARGV[2], 'sig', ARGV[3], 'full', ARGV[1], 'headsig', ARGV[3])
+local log = {}
+for w in string.gmatch(redis.call('HGET', KEYS[1], 'log') or '', '%d+') do table.insert(log, w) end
+if ARGV[5] ~= '' and head < v then
+  table.insert(log, ARGV[1])
+  redis.call('HSET', KEYS[1], 'd:' .. ARGV[1], ARGV[5], 's:' .. ARGV[1], ARGV[6])
+end
+while #log > tonumber(ARGV[8]) do
+  redis.call('HDEL', KEYS[1], 'd:' .. log[1], 's:' .. log[1])
+  table.remove(log, 1)
+end
+redis.call('HSET', KEYS[1], 'log', table.concat(log, ' '))
+if head < v then redis.call('PUBLISH', ARGV[7], ARGV[1]) end
 return 1`;
+
+// Append a delta (ARGV[2] -> ARGV[1]) to the log and announce it: only on top of the newest
+// version (-1 otherwise: a gap, the full snapshot is needed), 0 when that version or a newer one
+// is stored. Deltas older than the full snapshot go first when the log is at its bound; if all
+// of them are still needed (full snapshot + log = newest version), -1: write the full snapshot.
+const PUBLISH_DELTA = `
+local head = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
+local to = tonumber(ARGV[1])
+if head >= to then return 0 end
+if head == 0 or head ~= tonumber(ARGV[2]) then return -1 end
+local full = tonumber(redis.call('HGET', KEYS[1], 'full') or '') or head
+local log = {}
+for w in string.gmatch(redis.call('HGET', KEYS[1], 'log') or '', '%d+') do table.insert(log, w) end
+while #log >= tonumber(ARGV[6]) and tonumber(log[1]) <= full do
+  redis.call('HDEL', KEYS[1], 'd:' .. log[1], 's:' .. log[1])
+  table.remove(log, 1)
+end
+if #log >= tonumber(ARGV[6]) then return -1 end
+table.insert(log, ARGV[1])
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'headsig', ARGV[4], 'd:' .. ARGV[1], ARGV[3], 's:' .. ARGV[1], ARGV[4], 'log', table.concat(log, ' '))
+redis.call('PUBLISH', ARGV[5], ARGV[1])
+return 1`;
+
+// The newest version, the full snapshot's version, then JSON and signature of each logged delta
+// to a version above ARGV[1], oldest first.
+const LOAD_DELTAS = `
+local fields = redis.call('HMGET', KEYS[1], 'version', 'full', 'log')
+if not fields[1] then return false end
+local out = {fields[1], fields[2] or fields[1]}
+local after = tonumber(ARGV[1]) or 0
+for w in string.gmatch(fields[3] or '', '%d+') do
+  if tonumber(w) > after then
+    local d = redis.call('HMGET', KEYS[1], 'd:' .. w, 's:' .. w)
+    table.insert(out, d[1] or '')
+    table.insert(out, d[2] or '')
+  end
+end
+return out`;
 
 type StreamEntries = [id: string, fields: string[]][];
 
@@ -111,20 +180,45 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         snapshot.delta?.json ?? '',
         snapshot.delta?.signature ?? '',
         names.snapshotChannel,
+        String(SNAPSHOT_DELTA_LOG_LENGTH),
       );
       return Number(stored) === 1;
     },
-    async loadSnapshot() {
-      const [version, json, signature] = await commands.hmget(names.snapshotKey, 'version', 'json', 'sig');
-      return version && json ? { version: Number(version), json, signature: signature || null } : null;
+    async publishSnapshotDelta(delta) {
+      const outcome = Number(
+        await commands.eval(
+          PUBLISH_DELTA,
+          1,
+          names.snapshotKey,
+          String(delta.to),
+          String(delta.from),
+          delta.json,
+          delta.signature,
+          names.snapshotChannel,
+          String(SNAPSHOT_DELTA_LOG_LENGTH),
+        ),
+      );
+      return outcome === 1 ? 'stored' : outcome === 0 ? 'newer' : 'gap';
     },
-    async loadSnapshotDelta() {
-      const [version, json, signature] = await commands.hmget(names.snapshotKey, 'version', 'delta', 'deltasig');
-      return version ? { version: Number(version), delta: json && signature ? { json, signature } : null } : null;
+    async loadSnapshot() {
+      const [version, json, signature] = await commands.hmget(names.snapshotKey, 'full', 'json', 'sig');
+      if (!json) return null;
+      // Stored before the delta log (or by hand): the full snapshot is the newest version.
+      const fullVersion = version ?? (await commands.hget(names.snapshotKey, 'version'));
+      return fullVersion ? { version: Number(fullVersion), json, signature: signature || null } : null;
+    },
+    async loadSnapshotDeltas(after) {
+      const reply = (await commands.eval(LOAD_DELTAS, 1, names.snapshotKey, String(after))) as string[] | null;
+      if (!reply) return null;
+      const deltas: StoredDelta[] = [];
+      for (let i = 2; i + 1 < reply.length; i += 2) if (reply[i] && reply[i + 1]) deltas.push({ json: reply[i], signature: reply[i + 1] });
+      return { version: Number(reply[0]), fullVersion: Number(reply[1]), deltas };
     },
     async loadSnapshotHead() {
-      const [version, signature] = await commands.hmget(names.snapshotKey, 'version', 'sig');
-      return version ? { version: Number(version), signature: signature || null } : null;
+      const [version, full, headSignature, signature] = await commands.hmget(names.snapshotKey, 'version', 'full', 'headsig', 'sig');
+      if (!version) return null;
+      const fullVersion = full ? Number(full) : Number(version);
+      return { version: Number(version), fullVersion, signature: (fullVersion === Number(version) ? signature : headSignature) || null };
     },
     async onSnapshotAnnounced(listener) {
       const subscriber = connect();

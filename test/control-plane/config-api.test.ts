@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 
 const CREATE_TEAM = `mutation($input: CreateTeamInput!) { createTeam(input: $input) {
   __typename ... on MutationCreateTeamSuccess { data { id slug name } } ... on Error { message }
@@ -27,9 +28,7 @@ afterAll(async () => {
 });
 
 async function latestSnapshot() {
-  const stored = await cp.bus.loadSnapshot();
-  if (!stored) throw new Error('no snapshot on the bus');
-  const parsed = parseSnapshot(stored.json);
+  const parsed = parseSnapshot((await publishedSnapshot(cp.bus)).json);
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.snapshot;
 }

@@ -7,6 +7,7 @@ import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { gqlKit } from '../support/gql-kit.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 import { isReachable, postgresUrl, requireOrSkip } from '../support/services.ts';
 
 // Credentials are sealed bound to their provider's id and base URL; a new base URL re-seals the
@@ -64,8 +65,7 @@ describe.skipIf(!up)('credential sealing', () => {
       const resealed = await row(id);
       expect(resealed.credentialCiphertext).toMatch(/^v2\.test\./);
       expect(box.open(resealed.credentialCiphertext!, providerBinding(resealed))).toBe('sk-legacy');
-      const stored = await bus.loadSnapshot();
-      const parsed = parseSnapshot(stored!.json);
+      const parsed = parseSnapshot((await publishedSnapshot(bus)).json);
       expect(parsed.ok && parsed.snapshot.providers.find((p) => p.id === id)?.credential).toBe(resealed.credentialCiphertext);
     } finally {
       await replica.close();

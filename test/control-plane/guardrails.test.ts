@@ -6,6 +6,7 @@ import { guardrailSecretBinding } from '../../shared/snapshot/guardrail.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 
 // Guardrails over GraphQL: refused at save time when a pattern could backtrack or RE2 cannot run
 // it, audited without the webhook secret, carried in the snapshot, and enforced by a data plane.
@@ -36,8 +37,7 @@ describe('guardrails over GraphQL', () => {
   });
 
   const storedSnapshot = async () => {
-    const stored = await cp.bus.loadSnapshot();
-    const parsed = parseSnapshot(stored!.json);
+    const parsed = parseSnapshot((await publishedSnapshot(cp.bus)).json);
     if (!parsed.ok) throw new Error(parsed.reason);
     return parsed.snapshot;
   };

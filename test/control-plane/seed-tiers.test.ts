@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedTiers } from '../../control-plane/bootstrap/seed-tiers.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness } from '../support/control-plane-harness.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 
 let cp: ControlPlaneHarness;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ it('seeds both tier presets through the API, once', async () => {
   ]);
   expect(await seedTiers(admin, 'eco-enterprise')).toEqual([]);
 
-  const parsed = parseSnapshot((await cp.bus.loadSnapshot())!.json);
+  const parsed = parseSnapshot((await publishedSnapshot(cp.bus)).json);
   if (!parsed.ok) throw new Error(parsed.reason);
   const plans = Object.fromEntries(parsed.snapshot.plans.map((p) => [p.name, p]));
   expect(Object.keys(plans).sort()).toEqual(['eco', 'enterprise', 'free', 'plus', 'pro', 'professional', 'starter']);

@@ -6,6 +6,7 @@ import { type ConfigSnapshot, hashSnapshotContent, parseSnapshot } from '../../s
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 
 // Every entity change reaches the next snapshot, with the right values, in one publication.
 // The publisher compiles a version from the rows its mutations changed (issue 12 item 3): after
@@ -23,8 +24,7 @@ forEachDatabase((target) => {
   afterAll(async () => cp?.close());
 
   async function snapshot(): Promise<ConfigSnapshot> {
-    const stored = await cp.bus.loadSnapshot();
-    const parsed = parseSnapshot(stored!.json);
+    const parsed = parseSnapshot((await publishedSnapshot(cp.bus)).json);
     if (!parsed.ok) throw new Error(parsed.reason);
     return parsed.snapshot;
   }
@@ -240,7 +240,7 @@ forEachDatabase((target) => {
   /** The published snapshot equals a whole compile of the database; returns whether it came from a patch. */
   async function expectWholeEqual(step: string): Promise<boolean> {
     // As published, not as parsed (parsing adds the defaults of fields a compile leaves out).
-    const published = JSON.parse((await cp.bus.loadSnapshot())!.json) as ConfigSnapshot;
+    const published = JSON.parse((await publishedSnapshot(cp.bus)).json) as ConfigSnapshot;
     const whole = await compileSnapshot(cp.database.prisma);
     expect(published.hash, step).toBe(hashSnapshotContent(whole));
     for (const section of ['teams', 'apiKeys', 'providers', 'models', 'plans', 'budgets', 'fallbackChains', 'routingProfiles'] as const) {
