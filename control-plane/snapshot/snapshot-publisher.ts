@@ -26,10 +26,13 @@ export interface PublishedSnapshot {
 }
 
 /**
- * How long a publication request waits for others to join it. Long enough to gather a burst of
- * mutations (on PGlite they commit one after another), short enough not to be felt by a client.
+ * How long a publication request waits for others to join it. None by default: a request made
+ * while a run is in flight waits for that run anyway and shares the next one with every other
+ * request made meanwhile, so a burst still yields few versions; a lone mutation is not delayed
+ * (its wait was most of the 20 ms a mutation may take, issue 12). 0 still lets the requests of
+ * one event-loop turn share a run.
  */
-export const DEFAULT_COALESCE_MS = 15;
+export const DEFAULT_COALESCE_MS = 0;
 
 /** How often the bus is checked for a missing, older or invalid stored snapshot. */
 export const DEFAULT_RECONCILE_MS = 5_000;
@@ -188,7 +191,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
             select: { entity: true, entityId: true, teamId: true, configVersion: true },
           });
           const changes = changesOf(entries, config.version, version);
-          if (changes) return { version, kind: 'patch' as const, patch: await compileChanges(tx, config, changes, now) };
+          if (changes) return { version, kind: 'patch' as const, catalog: changes.catalog, patch: await compileChanges(tx, config, changes, now) };
         }
         return { version, kind: 'whole' as const, content: await compileSnapshot(tx, now) };
       },
@@ -242,7 +245,8 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       const whole = compileWhole;
       compileWhole = false;
       const compiled = await compileAtVersion(now, whole);
-      await scheduleNext(now);
+      // Only a catalog change (prices among it) or a whole compile can move the next price change.
+      if (compiled.kind === 'whole' || (compiled.kind === 'patch' && compiled.catalog)) await scheduleNext(now);
       const { version } = compiled;
       const existing = version > 0 ? await prisma.snapshot.findUnique({ where: { version }, select: { version: true, hash: true, createdAt: true } }) : null;
       const createdAt = existing?.createdAt ?? new Date();
@@ -361,7 +365,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     if (queued) return queued;
     const previous = running ? running.catch(() => undefined) : Promise.resolve();
     queued = previous
-      .then(() => new Promise((resolve) => setTimeout(resolve, coalesceMs)))
+      .then(() => new Promise((resolve) => (coalesceMs > 0 ? setTimeout(resolve, coalesceMs) : setImmediate(resolve))))
       .then(() => {
         queued = null;
         return start();

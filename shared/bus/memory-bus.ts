@@ -35,7 +35,7 @@ export function createMemoryBus(): Bus {
       head = { version: snapshot.version, signature: snapshot.signature };
       if (snapshot.delta && newest < snapshot.version) log.push({ version: snapshot.version, delta: { ...snapshot.delta } });
       log = log.slice(-SNAPSHOT_DELTA_LOG_LENGTH);
-      if (newest < snapshot.version) announcements.emit('version', snapshot.version);
+      announcements.emit('version', snapshot.version);
       return true;
     },
     async publishSnapshotDelta(delta) {

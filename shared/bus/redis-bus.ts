@@ -48,7 +48,8 @@ const RETRY_DELAY_MS = 500;
 // and announce it, atomically: two control planes racing can never move the stored snapshot
 // backwards. ARGV[4] = '1' replaces whatever is stored, log included (the publisher heals an
 // invalid stored snapshot that way); a version that is not a number counts as 0. The full
-// snapshot is the newest version, so the log keeps only its newest ARGV[8] deltas.
+// snapshot is the newest version, so the log keeps only its newest ARGV[8] deltas. Announced also
+// when it completes the newest version: a data plane whose deltas did not apply reads it then.
 // The channel is an argument, not a key: in a cluster PUBLISH reaches every node whatever the slot.
 const PUBLISH_SNAPSHOT = `
 local head = tonumber(redis.call('HGET', KEYS[1], 'version') or '0') or 0
@@ -69,7 +70,7 @@ while #log > tonumber(ARGV[8]) do
   table.remove(log, 1)
 end
 redis.call('HSET', KEYS[1], 'log', table.concat(log, ' '))
-if head < v then redis.call('PUBLISH', ARGV[7], ARGV[1]) end
+redis.call('PUBLISH', ARGV[7], ARGV[1])
 return 1`;
 
 // Append a delta (ARGV[2] -> ARGV[1]) to the log and announce it: only on top of the newest

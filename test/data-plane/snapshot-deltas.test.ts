@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { apiKey, buildSnapshot, contentOf, toStored, toStoredWithDelta } from '../support/snapshot-fixture.ts';
+import { startDataPlane } from '../../data-plane/app.ts';
+import { apiKey, buildSnapshot, contentOf, testSigner, toStored, toStoredWithDelta } from '../support/snapshot-fixture.ts';
 import { chatBody, type Harness, scenarioSnapshot, startHarness } from './harness.ts';
 
 // The delta path (issue 12 item 3): a data plane applies a signed delta from the version it
@@ -61,5 +62,56 @@ describe('snapshot deltas', () => {
     await h.bus.publishSnapshot(toStoredWithDelta(version(7, 'tg_delta-key-7'), version(8, 'tg_delta-key-8')));
     await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(8));
     expect((await readyz()).snapshotLoads.delta).toBe(before.delta + 1);
+  });
+
+  it('follows deltas published alone; a plane started later boots from the older full snapshot and the log', async () => {
+    const before = await readyz();
+    // The control plane writes the full snapshot lazily: 9 and 10 go out as their deltas only.
+    for (const n of [9, 10]) {
+      const { delta } = toStoredWithDelta(version(n - 1, `tg_delta-key-${n - 1}`), version(n, `tg_delta-key-${n}`));
+      expect(await h.bus.publishSnapshotDelta({ from: n - 1, to: n, json: delta!.json, signature: testSigner.sign(delta!.json) })).toBe('stored');
+    }
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(10));
+    expect(await h.bus.loadSnapshotHead()).toMatchObject({ version: 10, fullVersion: 8 });
+    expect((await readyz()).snapshotLoads).toEqual({ ...before.snapshotLoads, delta: before.snapshotLoads.delta + 2 });
+
+    const late = await startDataPlane({
+      bus: h.bus,
+      host: '127.0.0.1',
+      port: 0,
+      secretBox: h.secretBox,
+      maxBodyBytes: 65_536,
+      snapshotPollIntervalMs: 0,
+      defaultMetrics: false,
+    });
+    try {
+      expect(late.snapshotVersion()).toBe(10);
+      const body = await (await fetch(`http://127.0.0.1:${late.port}/readyz`)).json();
+      expect(body.snapshotLoads).toEqual({ full: 1, delta: 2, deltaMisses: 0 });
+      const answer = await fetch(`http://127.0.0.1:${late.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer tg_delta-key-10', 'content-type': 'application/json' },
+        body: JSON.stringify(chatBody({ model: 'echo' })),
+      });
+      expect(answer.status).toBe(200);
+    } finally {
+      await late.close();
+    }
+  });
+
+  it('a delta that does not apply, with an older full snapshot: keeps serving, refuses nothing, and takes the full snapshot once written', async () => {
+    const before = await readyz();
+    const { delta } = toStoredWithDelta(version(10, 'tg_delta-key-10'), version(11, 'tg_delta-key-11'), undefined, (d) => {
+      d.changes.apiKeys = { put: [], remove: [] }; // the key 11 is lost on the way
+    });
+    expect(await h.bus.publishSnapshotDelta({ from: 10, to: 11, json: delta!.json, signature: testSigner.sign(delta!.json) })).toBe('stored');
+    await vi.waitFor(async () => expect((await readyz()).snapshotLoads.deltaMisses).toBe(before.snapshotLoads.deltaMisses + 1));
+    // The bus's full snapshot (8) is older than what the plane serves: not a step back, not refused.
+    expect(await readyz()).toMatchObject({ snapshot: { version: 10 }, snapshotRefused: before.snapshotRefused, lastRefused: before.lastRefused });
+    // The control plane writes the full snapshot of 11 (its periodic check): announced, taken.
+    expect(await h.bus.publishSnapshot(toStored(version(11, 'tg_delta-key-11')))).toBe(true);
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(11));
+    expect((await readyz()).snapshotLoads.full).toBe(before.snapshotLoads.full + 1);
+    expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-11' })).status).toBe(200);
   });
 });
