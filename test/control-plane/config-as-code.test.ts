@@ -12,6 +12,7 @@ import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { providerBinding } from '../../shared/crypto/secret-box.ts';
 import { type ControlPlaneHarness, pgliteTemplate, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { forEachDatabase } from '../support/database-targets.ts';
+import { publishedSnapshot } from '../support/published-snapshot.ts';
 
 // Config as code (docs/config-as-code.md): export -> apply into an empty database -> export gives
 // the same file; the dry run's exact diff; broken files refused with line and column and nothing
@@ -234,7 +235,7 @@ teams:
     const routed = (await exportConfig(b)).replace(/\nrouting:\n( {2}.*\n)+/, '\nrouting:\n  maxAttemptsPerModel: 1\n  retryBackoffMs: 50\n');
     expect((await applied(routed)).changes).toContain('~ routing defaults: maxAttemptsPerModel: null -> 1');
     // Since snapshot 2.1; left out of the published JSON while empty.
-    const carried = async () => (JSON.parse((await b.bus.loadSnapshot())!.json).routingDefaults ?? []) as unknown[];
+    const carried = async () => (JSON.parse((await publishedSnapshot(b.bus)).json).routingDefaults ?? []) as unknown[];
     expect(await carried()).toEqual([expect.objectContaining({ scope: 'platform', maxAttemptsPerModel: 1, maxAttempts: null, retryBackoffMs: 50 })]);
     expect(await exportConfig(b)).toBe(routed);
 

@@ -314,7 +314,7 @@ forEachDatabase((target) => {
     await step('revokeApiKey', () => k.ok('revokeApiKey', { id: key }));
     await step('deleteTeam (its keys, budgets and provider go too)', () => k.ok('deleteTeam', { id: other }));
     await step('setRoutingDefaults', () => k.ok('setRoutingDefaults', { input: { maxAttempts: 2, timeouts: { firstByteMs: 900 } } }, 'maxAttempts'));
-    const carried = JSON.parse((await cp.bus.loadSnapshot())!.json) as ConfigSnapshot;
+    const carried = JSON.parse((await publishedSnapshot(cp.bus)).json) as ConfigSnapshot;
     expect(carried.schemaVersion).toBe('2.1');
     expect(carried.routingDefaults).toEqual([
       expect.objectContaining({ scope: 'platform', maxAttempts: 2, timeouts: { connectMs: null, firstByteMs: 900, totalMs: null, idleMs: null } }),

@@ -19,7 +19,8 @@ export async function publishedSnapshot(bus: Pick<Bus, 'loadSnapshot' | 'loadSna
     for (const section of SECTIONS) {
       const change = delta.changes[section];
       if (!change) continue;
-      const entries = (snapshot[section] as object[]).filter((entry) => !change.remove.includes(entryKey(section, entry)));
+      // A section newer than 2.0 is absent from the JSON while empty.
+      const entries = ((snapshot[section] as object[] | undefined) ?? []).filter((entry) => !change.remove.includes(entryKey(section, entry)));
       for (const { value } of change.put) {
         const at = entries.findIndex((entry) => entryKey(section, entry) === entryKey(section, value));
         if (at >= 0) entries[at] = value as object;
