@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
+import { startInProcessPlanes, waitFor } from '../support/in-process-planes.ts';
 
 /**
  * The configuration examples in the README, docs/providers.md, docs/cache.md, docs/guardrails.md and docs/routing.md, run as written against a real
- * control plane: a doc that drifts from the schema fails here. `"<provider id>"` and `"<plan id>"`
+ * control plane (docs/money.md's tagged request through a data plane too): a doc that drifts from the schema fails here. `"<provider id>"` and `"<plan id>"`
  * stand for the ids the example's own createProvider and createPlan returned.
  */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -117,6 +118,41 @@ describe('documented configuration examples', () => {
     const result = await cp.gql(operations[0], {}, TEST_ADMIN_KEY);
     expect(result.errors).toBeUndefined();
     expect(result.data.setRoutingDefaults.data).toEqual({ maxAttempts: 3, maxAttemptsPerModel: null, timeouts: { firstByteMs: 20000 } });
+  });
+
+  it('docs/money.md: the tagged request and the spendByTag query run as written', async () => {
+    const planes = await startInProcessPlanes();
+    cp = planes.control;
+    try {
+      const section = read('docs/money.md').slice(read('docs/money.md').indexOf('## Tags and metadata'));
+      const command = /```sh\n([\s\S]*?)```/.exec(section)![1]!.replace(/\\\n\s*/g, ' ');
+      const url = /curl (\S+)/.exec(command)![1]!.replace('http://127.0.0.1:8080', `http://127.0.0.1:${planes.data.port}`);
+      const headers = Object.fromEntries(
+        [...command.matchAll(/-H ['"]([^:]+): ([^'"]+)['"]/g)].map(([, name, value]) => [name, value!.replace('$TOLLGATE_API_KEY', cp!.demoKey!)]),
+      );
+      const body = /-d '([^']+)'/.exec(command)![1]!;
+      const response = await waitFor(async () => {
+        const answer = await fetch(url, { method: 'POST', headers, body });
+        return answer.status === 200 && answer;
+      });
+      await response.json();
+      const team = await cp.database.prisma.team.findUniqueOrThrow({ where: { slug: 'demo' } });
+      const event = await waitFor(async () => cp!.database.prisma.usageEvent.findFirst({ where: { teamId: team.id } }));
+      expect([event.tags, event.metadata]).toEqual([['project:alpha', 'feature:search', 'customer:42'], { ticket: 'T-1' }]);
+
+      const query = /```graphql\n([\s\S]*?)```/
+        .exec(section)![1]!
+        .replace('"<team id>"', JSON.stringify(team.id))
+        .replace(/from: "[^"]+"/, `from: "${new Date(Date.now() - 86_400_000).toISOString()}"`)
+        .replace(/to: "[^"]+"/, `to: "${new Date(Date.now() + 86_400_000).toISOString()}"`);
+      const result = await cp.gql(query, {}, TEST_ADMIN_KEY);
+      expect(result.errors).toBeUndefined();
+      expect(result.data.spendByTag.map((row: { tag: string; requests: number; cost: string }) => [row.tag, row.requests, row.cost])).toEqual(
+        ['customer:42', 'feature:search', 'project:alpha'].map((tag) => [tag, 1, String(event.costMicroUsd)]),
+      );
+    } finally {
+      await planes.data.close();
+    }
   });
 
   it('docs/operations.md: the alert channel examples run as written', async () => {

@@ -128,13 +128,23 @@ describe('guardrails, through the SDKs', () => {
   it('blocks a prompt on a deny-list keyword or pattern: 400 guardrail_blocked naming the guardrail, nothing upstream, a $0 usage event', async () => {
     await guard({ name: 'no-project-x', check: { kind: 'deny_list', patterns: ['secret\\s+plan'], keywords: ['Project X'] } });
     for (const content of ['tell me about project x', 'the SECRET   plan']) {
-      const error = await blocked(client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }));
+      const error = await blocked(
+        client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] }, { headers: { 'x-tollgate-tags': 'feature:chat' } }),
+      );
       expect(error.status).toBe(400);
       expect(error.code).toBe('guardrail_blocked');
       expect(error.message).toContain('no-project-x');
       expect(error.headers?.get('x-tollgate-guardrail')).toBe('no-project-x');
       const [event] = await h.usageOf(error.headers!.get('x-request-id')!);
-      expect(event).toMatchObject({ outcome: 'blocked', guardrail: 'no-project-x', costMicroUsd: 0, teamId: 'acme', model: 'gpt-4o-mini', status: 400 });
+      expect(event).toMatchObject({
+        outcome: 'blocked',
+        guardrail: 'no-project-x',
+        costMicroUsd: 0,
+        teamId: 'acme',
+        model: 'gpt-4o-mini',
+        status: 400,
+        tags: ['feature:chat'],
+      });
     }
     expect(h.upstream.requests).toHaveLength(0);
     // Words that merely contain the keyword pass.

@@ -81,7 +81,8 @@ describe.each(stores)('response cache, $name', ({ redis }) => {
   it.skipIf(skip)('a repeated deterministic request is a hit: no upstream call, the same answer, its age, a usage event at the plan price', async () => {
     const first = await ask();
     expect(first.response.headers.get('x-tollgate-cache')).toBe('miss');
-    const second = await ask();
+    // Tags and metadata are not part of the key; the hit's event carries the hit's own.
+    const second = await ask({ metadata: { ticket: 'T-3' } }, { headers: { 'x-tollgate-tags': 'project:alpha' } });
     expect(second.response.headers.get('x-tollgate-cache')).toBe('hit');
     expect(Number(second.response.headers.get('age'))).toBeGreaterThanOrEqual(0);
     expect(second.response.headers.get('x-tollgate-provider')).toBe('cache');
@@ -102,6 +103,8 @@ describe.each(stores)('response cache, $name', ({ redis }) => {
       teamId: 'acme',
       budgetModelId: 'model-mini',
       outcome: 'ok',
+      tags: ['project:alpha'],
+      metadata: { ticket: 'T-3' },
     });
     expect(missEvent.costMicroUsd).toBeGreaterThan(0);
   });

@@ -191,6 +191,19 @@ describe('OpenTelemetry traces', () => {
     expect(new Set(requests.map((request) => request.spanContext().traceId)).size).toBe(2);
   });
 
+  it("attempt spans carry the request's tags and metadata", async () => {
+    const exporter = collectingExporter();
+    harness = await startHarness({ tracing: { exporter } });
+    const response = await harness.chat(chatBody({ metadata: { ticket: 'T-9', tags: ['customer:42'] } }), {
+      headers: { 'x-request-id': 'tagged', 'x-tollgate-tags': 'project:alpha' },
+    });
+    expect(response.status).toBe(200);
+    await harness.close();
+    harness = null;
+    const [attempt] = attemptSpans(exporter.spans, requestSpan(exporter.spans, 'tagged'));
+    expect(attempt.attributes).toMatchObject({ 'tollgate.tags': ['project:alpha', 'customer:42'], 'tollgate.metadata.ticket': 'T-9' });
+  });
+
   it('traces embeddings like chat: a request span and its attempts', async () => {
     const exporter = collectingExporter();
     harness = await startHarness({ tracing: { exporter } });
