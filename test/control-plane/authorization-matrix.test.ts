@@ -30,6 +30,7 @@ const TEAM_OWNED = new Set([
   'CreditBalance',
   'UsageEvent',
   'UsageRollupRow',
+  'UsageTagRow',
   'AuditLogEntry',
   'CreatedApiKey',
   'MemberWithToken',
