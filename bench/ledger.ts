@@ -1,9 +1,10 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N] [--no-rates]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
- *     team with a monthly budget (so alerts are checked for every team of every batch).
+ *     team with a monthly budget (so alerts are checked for every team of every batch), with the
+ *     CPU per 1 000 events of this process and of the PostgreSQL backends. --no-rates skips this.
  *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N) through the real bus,
  *     Redis -> PostgreSQL and in-process -> PGlite: p50 / p99 from publish to committed row.
  *  3. With --ledger-size N (opt-in; PostgreSQL): the same ingestion rate and `budgetStatus`
@@ -25,6 +26,7 @@ import type { Bus } from '../shared/bus/bus.ts';
 import { createMemoryBus } from '../shared/bus/memory-bus.ts';
 import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+import { cpuMicros, loadAverage } from './proc-stats.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -33,6 +35,9 @@ const flag = (name: string, fallback: number) => {
 };
 const databaseUrl = process.env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
 const ledgerSize = flag('--ledger-size', 0);
+/** Marks this run's PostgreSQL connections, so their backends' CPU time can be read. */
+const applicationName = `bench-ledger-${process.pid}`;
+const benchUrl = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
 const TEAMS = 500;
 const BATCH = 1000;
 
@@ -79,25 +84,49 @@ function event(run: string, teams: string[]): UsageEvent {
   };
 }
 
+/** User + system CPU (us) of this run's PostgreSQL backends, by pid (none for PGlite: it runs in this process). */
+async function backendCpu(db: Database): Promise<Map<number, number>> {
+  if (db.kind !== 'postgres') return new Map();
+  const rows = await db.prisma.$queryRawUnsafe<{ pid: number }[]>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, applicationName);
+  return new Map(rows.map((r) => [r.pid, cpuMicros(r.pid)]));
+}
+
+interface Rate {
+  eventsPerSecond: number;
+  /** CPU (ms) per 1 000 events: this Node process, and the PostgreSQL backends (0 on PGlite, counted in Node). */
+  nodeCpuMs: number;
+  databaseCpuMs: number;
+}
+
 /**
  * Events/s through the ingestor, `total` events in batches of 1 000, sequential as the consumer
  * runs them, budget alerts checked by the sweeper as the control plane does (off the
  * acknowledgement path, but on the same database): the clock stops once the last check is done.
+ * CPU per 1 000 events is the steadier figure on a shared machine.
  */
-async function ingestionRate(db: Database, teams: string[], total: number): Promise<number> {
+async function ingestionRate(db: Database, teams: string[], total: number): Promise<Rate> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
   const ingest = createUsageIngestor(db.prisma, live, undefined, alerts);
   const run = randomBytes(3).toString('hex');
   await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
   await alerts.settled();
+  const backendsBefore = await backendCpu(db);
+  const nodeBefore = process.cpuUsage();
   const started = performance.now();
   for (let n = 0; n < total; n += BATCH) await ingest(Array.from({ length: BATCH }, () => event(run, teams)));
   await alerts.settled();
   const seconds = (performance.now() - started) / 1000;
+  const node = process.cpuUsage(nodeBefore);
+  let backends = 0;
+  for (const [pid, after] of await backendCpu(db)) backends += after - (backendsBefore.get(pid) ?? 0);
   await alerts.close();
-  return total / seconds;
+  const perThousand = (micros: number) => micros / 1000 / (total / 1000);
+  return { eventsPerSecond: total / seconds, nodeCpuMs: perThousand(node.user + node.system), databaseCpuMs: perThousand(backends) };
 }
+
+const describe = (rate: Rate) =>
+  `${fmt(rate.eventsPerSecond)} events/s, CPU per 1 000 events: Node ${rate.nodeCpuMs.toFixed(0)} ms + database ${rate.databaseCpuMs.toFixed(0)} ms`;
 
 /** budgetStatus latency (ms): p50 and p99 over `count` teams. */
 async function budgetStatusLatency(db: Database, teams: string[], count = 200): Promise<{ p50: number; p99: number }> {
@@ -134,7 +163,7 @@ async function fillLedger(db: Database, n: number): Promise<void> {
 
 async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ databaseUrl, schema });
+  const db = await openDatabase({ databaseUrl: benchUrl, schema });
   try {
     return await fn(db);
   } finally {
@@ -196,21 +225,20 @@ async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: numbe
   return { p50: lags[Math.floor(lags.length * 0.5)] ?? NaN, p99: lags[Math.floor(lags.length * 0.99)] ?? NaN, events: lags.length };
 }
 
+console.log(`load average at start: ${loadAverage().toFixed(1)} (${applicationName})`);
 // Two traffic shapes: a gateway of 10 busy teams, and every batch spread over all 500 teams
 // (each batch then touches 500 team and 1 000 key counters per period: the worst case).
-for (const spread of [10, TEAMS]) {
+for (const spread of args.includes('--no-rates') ? [] : [10, TEAMS]) {
   await withPostgres(async (db) => {
     const teams = (await seedTeams(db)).slice(0, spread);
     const rate = await ingestionRate(db, teams, flag('--postgres-events', 50_000));
-    console.log(
-      `ingestion into PostgreSQL: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`,
-    );
+    console.log(`ingestion into PostgreSQL: ${describe(rate)} (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
   });
   const db = await openDatabase({ dataDir: 'memory://' });
   try {
     const teams = (await seedTeams(db)).slice(0, spread);
     const rate = await ingestionRate(db, teams, flag('--pglite-events', 20_000));
-    console.log(`ingestion into PGlite: ${fmt(rate)} events/s (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
+    console.log(`ingestion into PGlite: ${describe(rate)} (batches of ${BATCH}, events spread over ${spread} teams x 4 keys, all with monthly budgets)`);
   } finally {
     await db.close();
   }
@@ -251,7 +279,10 @@ if (ledgerSize > 0) {
     console.log(`  filled ${fmt(ledgerSize)} raw events and their counters in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
     const full = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
     console.log(`ledger size, PostgreSQL: empty vs ${fmt(ledgerSize)} raw events (30 days, ${TEAMS} teams, monthly budgets)`);
-    console.log(`  ingestion:          ${fmt(empty.rate)} vs ${fmt(full.rate)} events/s (ratio ${(empty.rate / full.rate).toFixed(2)})`);
+    console.log(
+      `  ingestion:          ${fmt(empty.rate.eventsPerSecond)} vs ${fmt(full.rate.eventsPerSecond)} events/s (ratio ${(empty.rate.eventsPerSecond / full.rate.eventsPerSecond).toFixed(2)})`,
+    );
+    console.log(`  CPU per 1 000:      ${describe(empty.rate)} vs ${describe(full.rate)}`);
     console.log(
       `  budgetStatus p50:   ${empty.status.p50.toFixed(2)} vs ${full.status.p50.toFixed(2)} ms (ratio ${(full.status.p50 / empty.status.p50).toFixed(2)})`,
     );
