@@ -44,6 +44,7 @@ const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
 const secretBox = createSecretBox(parseSecretKeys(config.secretKey));
 const controlPlane = await startControlPlane({
   prisma: database.prisma,
+  ledger: database.ledger,
   bus,
   secretBox,
   adminKeyHash: firstRun.adminKeyHash,

@@ -49,6 +49,7 @@ const gated: Bus = {
 
 const controlPlane = await startControlPlane({
   prisma: database.prisma,
+  ledger: database.ledger,
   bus: gated,
   secretBox: createSecretBox(parseSecretKeys(config.secretKey)),
   adminKeyHash: hashSecret(config.adminKey),

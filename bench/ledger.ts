@@ -107,7 +107,7 @@ interface Rate {
 async function ingestionRate(db: Database, teams: string[], total: number): Promise<Rate> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingest = createUsageIngestor(db.prisma, live, undefined, alerts);
+  const ingest = createUsageIngestor(db, live, undefined, alerts);
   const run = randomBytes(3).toString('hex');
   await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
   await alerts.settled();
@@ -186,7 +186,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number }> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingest = createUsageIngestor(db.prisma, live, undefined, alerts);
+  const ingest = createUsageIngestor(db, live, undefined, alerts);
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
   const subscriptions = teams.map((teamId) => live.subscribe('usage', teamId));

@@ -55,7 +55,7 @@ async function benchIngest(): Promise<void> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const database = await openDatabase({ databaseUrl, schema });
   try {
-    const ingest = createUsageIngestor(database.prisma, createLiveEvents());
+    const ingest = createUsageIngestor(database, createLiveEvents());
     const total = 20_000;
     const batch = 200;
     await ingest(Array.from({ length: batch }, (_, i) => event(-1 - i))); // warm-up

@@ -16,6 +16,7 @@ import { createSubscriptionGuard } from './auth/subscription-guard.ts';
 import { createPlaygroundProxy } from './console/playground-proxy.ts';
 import { createConsoleHandler } from './console/serve-console.ts';
 import type { ControlPlaneServices, GraphQLContext, Principal } from './context.ts';
+import type { LedgerConnection } from './db/ledger-connection.ts';
 import { teamBudgetStatus } from './domain/budgets/budget-status.ts';
 import { createControlHeartbeat } from './fleet/control-heartbeat.ts';
 import { createFleetRegistry } from './fleet/fleet-registry.ts';
@@ -39,6 +40,8 @@ import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webh
 
 export interface ControlPlaneOptions {
   prisma: PrismaClient;
+  /** The usage ingestion's connection to the same database (Database.ledger). */
+  ledger: LedgerConnection;
   bus: Bus;
   secretBox: SecretBox;
   adminKeyHash: string;
@@ -188,7 +191,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const budgetAlerts = createBudgetAlertSweeper(prisma, live, (created) => alerts.budgetAlerts(created));
   // Thresholds a previous process had no time to check (it died between a commit and its check).
   void budgetAlerts.markAllWithBudgets().catch(() => undefined);
-  const ingest = metrics.instrumentIngest(createUsageIngestor(prisma, live, webhook ? (events) => webhook.enqueue(events) : undefined, budgetAlerts));
+  const ingest = metrics.instrumentIngest(
+    createUsageIngestor({ prisma, ledger: options.ledger }, live, webhook ? (events) => webhook.enqueue(events) : undefined, budgetAlerts),
+  );
   consumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, {
     onDeadLetter: metrics.onDeadLetter,
     onGroupRecreated: metrics.onGroupRecreated,

@@ -32,6 +32,7 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, p
     const secretBox = createSecretBox(resolveSecretKeys(env.TOLLGATE_SECRET_KEY, env.TOLLGATE_DATA_DIR, env.TOLLGATE_SECRET_KEY_KDF));
     controlPlane = await startControlPlane({
       prisma: database.prisma,
+      ledger: database.ledger,
       bus,
       secretBox,
       adminKeyHash: firstRun.adminKeyHash,

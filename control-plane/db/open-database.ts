@@ -9,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../../generated/prisma/client.ts';
 import { applyMigrations, type MigrationPaths } from '../../prisma/migrate.ts';
+import { type LedgerConnection, pgliteLedger, postgresLedger } from './ledger-connection.ts';
 
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection URL. When set, PostgreSQL is used and `dataDir` is ignored. */
@@ -35,6 +36,8 @@ export interface OpenDatabaseOptions {
 export interface Database {
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';
+  /** Usage ingestion's connection (control-plane/usage/ledger-sql.ts): its own on PostgreSQL, PGlite's one otherwise. */
+  ledger: LedgerConnection;
   /** Migrations this open applied (empty when the database was up to date). */
   appliedMigrations: string[];
   /** Disconnects, closes PGlite and releases its data-directory lock. */
@@ -57,7 +60,17 @@ async function openPostgres(url: string, schema: string | undefined, migrations?
   // The adapter's `schema` qualifies the client's queries; search_path covers raw SQL as well.
   const config = { connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) };
   const prisma = new PrismaClient({ adapter: new PrismaPg(config, schema ? { schema } : undefined) });
-  return { prisma, kind: 'postgres', appliedMigrations, close: () => prisma.$disconnect() };
+  const ledger = postgresLedger(config);
+  return {
+    prisma,
+    kind: 'postgres',
+    ledger,
+    appliedMigrations,
+    close: async () => {
+      await ledger.close();
+      await prisma.$disconnect();
+    },
+  };
 }
 
 async function openPglite(dataDir: string | undefined, migrations?: MigrationPaths, template?: Blob): Promise<Database> {
@@ -78,10 +91,11 @@ async function openPglite(dataDir: string | undefined, migrations?: MigrationPat
     await db.waitReady;
     const appliedMigrations = await applyMigrations({ kind: 'pglite', db }, migrations);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
-    const opened = db;
+    const opened: PGlite = db;
     return {
       prisma,
       kind: 'pglite',
+      ledger: pgliteLedger(opened),
       appliedMigrations,
       close: async () => {
         try {

@@ -1,5 +1,6 @@
-import type { PrismaClient, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
+import type { UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { Database } from '../db/open-database.ts';
 import type { BudgetAlertSweeper } from './budget-alert-sweeper.ts';
 import { storeBatch, touchKeys } from './ledger-sql.ts';
 import type { LiveEvents } from './live-events.ts';
@@ -7,7 +8,7 @@ import { usageRow } from './usage-row.ts';
 
 /**
  * Stores a batch of usage events, each exactly once, and the counters they add, in one
- * statement (ledger-sql.ts): a multi-row insert (the event id is the primary key, an id already
+ * statement on the ingestion's own connection (ledger-sql.ts): a multi-row insert (the event id is the primary key, an id already
  * stored is skipped) whose returned rows, and only those, are added to the counters. So a
  * redelivered batch stores and counts nothing twice, and the counters always equal the raw
  * events they were built from. Resolves only after the commit, so the bus acknowledges only
@@ -17,10 +18,16 @@ import { usageRow } from './usage-row.ts';
  * `onStored` (the usage webhook) gets the events this batch newly stored, after the commit; it
  * must not throw nor wait.
  */
-export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onStored?: (events: UsageEvent[]) => void, alerts?: BudgetAlertSweeper) {
+export function createUsageIngestor(
+  database: Pick<Database, 'prisma' | 'ledger'>,
+  live: LiveEvents,
+  onStored?: (events: UsageEvent[]) => void,
+  alerts?: BudgetAlertSweeper,
+) {
+  const { prisma, ledger } = database;
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const inserted = await storeBatch(prisma, unique);
+    const inserted = await storeBatch(ledger.query, unique);
     const stored = unique.filter((e) => inserted.has(e.id)).map((event) => ({ event, createdAt: inserted.get(event.id)! }));
     for (const { event, createdAt } of stored) live.publish('usage', event.teamId, storedRow(event, createdAt));
     // Rows stored before (a redelivered batch) are published again: their first consumer may have
@@ -41,7 +48,7 @@ export function createUsageIngestor(prisma: PrismaClient, live: LiveEvents, onSt
       const seen = lastUse.get(event.apiKeyId);
       if (!seen || at > seen) lastUse.set(event.apiKeyId, at);
     }
-    await touchKeys(prisma, lastUse);
+    await touchKeys(ledger.query, lastUse);
     for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).

@@ -1,86 +1,103 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { LedgerQuery } from '../db/ledger-connection.ts';
 import { SPEND_PERIODS } from './ledger-counters.ts';
 import { DAILY_KEY, DAILY_VALUES, dailyFrom, SPEND_KEY, SPEND_VALUES, spendFrom } from './ledger-recompute.sql.ts';
 import { TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom } from './ledger-tags.sql.ts';
 
-/** A client or an interactive transaction: every statement here runs on either. */
-type Sql = Pick<Prisma.TransactionClient, '$queryRawUnsafe' | '$executeRawUnsafe'>;
-
 /**
- * One column of a bulk statement: its SQL array type and how a value is read from a row. Every
- * batch is sent as one array per column and expanded by `unnest`, so a statement has as many
- * parameters as columns, whatever the batch size (no 65,535-parameter limit, one plan), and the
- * same SQL runs on PostgreSQL and PGlite. Money travels as text and is cast to bigint in SQL.
+ * One column of the usage-event table as a batch carries it: the event field of the same name,
+ * its SQL type in the batch's JSON, and the value stored when the field is absent.
  */
-interface Column<Row> {
+interface Column {
   name: string;
-  /** `tags`: a JSON array of strings per row (unnest flattens an array of arrays), stored as text[]. */
+  /** `tags`: a JSON array of strings, stored as text[]. */
   type: 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz' | 'jsonb' | 'tags';
-  value: (row: Row) => string | number | boolean | null;
+  absent?: string;
 }
 
 /** A usage event as the ledger stores it: a data plane's attempt, or a re-rating adjustment of one (`rerate`). */
 export type LedgerEvent = UsageEvent & { adjustmentOf?: string | null };
 
-const EVENT_COLUMNS: Column<LedgerEvent>[] = [
-  { name: 'id', type: 'text', value: (e) => e.id },
-  { name: 'requestId', type: 'text', value: (e) => e.requestId },
-  { name: 'attempt', type: 'int', value: (e) => e.attempt },
-  { name: 'teamId', type: 'text', value: (e) => e.teamId },
-  { name: 'apiKeyId', type: 'text', value: (e) => e.apiKeyId },
-  { name: 'model', type: 'text', value: (e) => e.model },
-  { name: 'budgetModelId', type: 'text', value: (e) => e.budgetModelId ?? null },
-  { name: 'provider', type: 'text', value: (e) => e.provider },
-  { name: 'deploymentId', type: 'text', value: (e) => e.deploymentId },
-  { name: 'endUser', type: 'text', value: (e) => e.endUser },
-  { name: 'promptTokens', type: 'int', value: (e) => e.promptTokens },
-  { name: 'completionTokens', type: 'int', value: (e) => e.completionTokens },
-  { name: 'cachedTokens', type: 'int', value: (e) => e.cachedTokens },
-  { name: 'cacheWriteTokens', type: 'int', value: (e) => e.cacheWriteTokens ?? 0 },
-  { name: 'reasoningTokens', type: 'int', value: (e) => e.reasoningTokens ?? 0 },
-  { name: 'markupBasisPoints', type: 'int', value: (e) => e.markupBasisPoints ?? null },
-  { name: 'costMicroUsd', type: 'bigint', value: (e) => String(e.costMicroUsd) },
-  { name: 'providerCostMicroUsd', type: 'bigint', value: (e) => (e.providerCostMicroUsd === undefined ? null : String(e.providerCostMicroUsd)) },
-  { name: 'priceVersion', type: 'text', value: (e) => e.priceVersion },
-  { name: 'byok', type: 'bool', value: (e) => e.byok ?? false },
-  { name: 'estimated', type: 'bool', value: (e) => e.estimated },
-  { name: 'cacheHit', type: 'bool', value: (e) => e.cacheHit ?? false },
-  { name: 'cacheSavedMicroUsd', type: 'bigint', value: (e) => String(e.cacheSavedMicroUsd ?? 0) },
-  { name: 'status', type: 'int', value: (e) => e.status },
-  { name: 'outcome', type: 'text', value: (e) => e.outcome },
-  { name: 'guardrail', type: 'text', value: (e) => e.guardrail ?? null },
-  { name: 'streamed', type: 'bool', value: (e) => e.streamed },
-  { name: 'latencyMs', type: 'int', value: (e) => e.latencyMs },
-  { name: 'ttfbMs', type: 'int', value: (e) => e.ttfbMs },
-  { name: 'snapshotVersion', type: 'int', value: (e) => e.snapshotVersion },
-  { name: 'snapshotHash', type: 'text', value: (e) => e.snapshotHash },
-  { name: 'startedAt', type: 'timestamptz', value: (e) => new Date(e.startedAt).toISOString() },
-  { name: 'adjustmentOf', type: 'text', value: (e) => e.adjustmentOf ?? null },
-  { name: 'tags', type: 'tags', value: (e) => (e.tags ? JSON.stringify(e.tags) : null) },
-  { name: 'metadata', type: 'jsonb', value: (e) => (e.metadata ? JSON.stringify(e.metadata) : null) },
+const EVENT_COLUMNS: Column[] = [
+  { name: 'id', type: 'text' },
+  { name: 'requestId', type: 'text' },
+  { name: 'attempt', type: 'int' },
+  { name: 'teamId', type: 'text' },
+  { name: 'apiKeyId', type: 'text' },
+  { name: 'model', type: 'text' },
+  { name: 'budgetModelId', type: 'text' },
+  { name: 'provider', type: 'text' },
+  { name: 'deploymentId', type: 'text' },
+  { name: 'endUser', type: 'text' },
+  { name: 'promptTokens', type: 'int' },
+  { name: 'completionTokens', type: 'int' },
+  { name: 'cachedTokens', type: 'int' },
+  { name: 'cacheWriteTokens', type: 'int', absent: '0' },
+  { name: 'reasoningTokens', type: 'int', absent: '0' },
+  { name: 'markupBasisPoints', type: 'int' },
+  { name: 'costMicroUsd', type: 'bigint' },
+  { name: 'providerCostMicroUsd', type: 'bigint' },
+  { name: 'priceVersion', type: 'text' },
+  { name: 'byok', type: 'bool', absent: 'false' },
+  { name: 'estimated', type: 'bool' },
+  { name: 'cacheHit', type: 'bool', absent: 'false' },
+  { name: 'cacheSavedMicroUsd', type: 'bigint', absent: '0' },
+  { name: 'status', type: 'int' },
+  { name: 'outcome', type: 'text' },
+  { name: 'guardrail', type: 'text' },
+  { name: 'streamed', type: 'bool' },
+  { name: 'latencyMs', type: 'int' },
+  { name: 'ttfbMs', type: 'int' },
+  { name: 'snapshotVersion', type: 'int' },
+  { name: 'snapshotHash', type: 'text' },
+  { name: 'startedAt', type: 'timestamptz' },
+  { name: 'adjustmentOf', type: 'text' },
+  { name: 'tags', type: 'tags' },
+  { name: 'metadata', type: 'jsonb' },
 ];
 
-/** `SELECT <cols> FROM unnest($1::type[], ...)`, timestamps converted to the UTC timestamp(3) Prisma stores. */
-function unnestSelect<Row>(columns: Column<Row>[]): string {
-  const select = columns.map((c) =>
-    c.type === 'timestamptz'
-      ? `(u."${c.name}" AT TIME ZONE 'UTC')`
-      : c.type === 'tags'
-        ? `ARRAY(SELECT jsonb_array_elements_text(u."${c.name}"))`
-        : `u."${c.name}"`,
-  );
-  const args = columns.map((c, i) => `$${i + 1}::${c.type === 'tags' ? 'jsonb' : c.type}[]`);
-  return `SELECT ${select.join(', ')} FROM unnest(${args.join(', ')}) AS u(${columns.map((c) => `"${c.name}"`).join(', ')})`;
-}
-
-function arrays<Row>(columns: Column<Row>[], rows: readonly Row[]): unknown[] {
-  return columns.map((c) => rows.map(c.value));
-}
+/** What the counters sum (ledger-recompute.sql.ts), the rest of a stored row they never read. */
+const COUNTED_COLUMNS = [
+  'teamId',
+  'apiKeyId',
+  'model',
+  'budgetModelId',
+  'provider',
+  'endUser',
+  'attempt',
+  'adjustmentOf',
+  'promptTokens',
+  'completionTokens',
+  'cachedTokens',
+  'costMicroUsd',
+  'byok',
+  'cacheHit',
+  'cacheSavedMicroUsd',
+  'startedAt',
+  'tags',
+];
 
 const list = (columns: string[]) => columns.map((c) => `"${c}"`).join(', ');
 
-/** `INSERT INTO table SELECT ... ON CONFLICT (key) DO UPDATE` adding every value column; rows locked in key order. */
+/**
+ * The batch's rows from one JSON parameter (the events as they arrived): one parameter whatever
+ * the batch size, parsed by the database (no array per column to build and escape), the same SQL
+ * on PostgreSQL and PGlite. Timestamps become the UTC timestamp(3) Prisma stores.
+ */
+const BATCH_ROWS = `
+  SELECT ${EVENT_COLUMNS.map((c) => {
+    const value =
+      c.type === 'timestamptz'
+        ? `(r."${c.name}" AT TIME ZONE 'UTC')`
+        : c.type === 'tags'
+          ? `ARRAY(SELECT jsonb_array_elements_text(r."${c.name}"))`
+          : `r."${c.name}"`;
+    return `${c.absent ? `COALESCE(${value}, ${c.absent})` : value} AS "${c.name}"`;
+  }).join(', ')}
+  FROM json_to_recordset($1::json) AS r(${EVENT_COLUMNS.map((c) => `"${c.name}" ${c.type === 'tags' ? 'jsonb' : c.type}`).join(', ')})`;
+
+/** `INSERT INTO table SELECT ... ON CONFLICT DO UPDATE` adding every value column; rows locked in key order. */
 function addingTo(table: string, key: string[], values: string[], select: string): string {
   const adds = values.map((v) => `"${v}" = "${table}"."${v}" + EXCLUDED."${v}"`).join(', ');
   return `INSERT INTO "${table}" (${list([...key, ...values])})
@@ -89,43 +106,47 @@ function addingTo(table: string, key: string[], values: string[], select: string
 }
 
 /**
- * One statement (so one implicit transaction, one round trip): insert the batch, skipping ids
- * already stored (ON CONFLICT DO NOTHING), and add to the counters exactly the rows that insert
- * returned (the daily, period and tag counters), summed in SQL with the same expressions
- * `ledger:repair` recomputes with. A
- * redelivered event is skipped by the insert and so counted nowhere. Counter rows are upserted in
- * key order, so two control planes storing batches at once lock them in the same order.
+ * One statement (so one transaction, one round trip): insert the batch, skipping ids already
+ * stored (ON CONFLICT DO NOTHING), and add to the counters (daily, period and tag) exactly the
+ * rows that insert returned, summed in SQL with the same expressions `ledger:repair` recomputes with. A redelivered event is
+ * skipped by the insert and so counted nowhere. Counter rows are upserted in key order, so two
+ * control planes storing batches at once lock them in the same order.
  */
 const STORE_BATCH = `
   WITH ins AS (
     INSERT INTO "UsageEvent" (${list(EVENT_COLUMNS.map((c) => c.name))})
-    ${unnestSelect(EVENT_COLUMNS)}
+    ${BATCH_ROWS}
     ON CONFLICT ("id", "startedAt") DO NOTHING
-    RETURNING *
+    RETURNING "id", "createdAt", ${list(COUNTED_COLUMNS)}
   ),
   daily AS (${addingTo('UsageDaily', DAILY_KEY, DAILY_VALUES, dailyFrom('ins'))}),
   spend AS (${addingTo('UsageSpend', SPEND_KEY, SPEND_VALUES, spendFrom('ins', SPEND_PERIODS))}),
   tags AS (${addingTo('UsageTagDaily', TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom('ins'))})
-  SELECT "id", "createdAt" FROM ins`;
+  SELECT "id", ("createdAt" AT TIME ZONE 'UTC') AS "createdAt" FROM ins`;
 
 /**
- * Stores the events and their counters (see STORE_BATCH). Returns the rows really inserted,
- * with their createdAt: the events that are new.
+ * Stores the events and their counters (see STORE_BATCH) through `query` (the ingestion's own
+ * connection, or a transaction's). Returns the rows really inserted, with their createdAt: the
+ * events that are new.
  */
-export async function storeBatch(sql: Sql, events: readonly LedgerEvent[]): Promise<Map<string, Date>> {
+export async function storeBatch(query: LedgerQuery, events: readonly LedgerEvent[]): Promise<Map<string, Date>> {
   if (events.length === 0) return new Map();
-  const rows = await sql.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(STORE_BATCH, ...arrays(EVENT_COLUMNS, events));
-  return new Map(rows.map((r) => [r.id, r.createdAt]));
+  const rows = await query<{ id: string; createdAt: Date }>(STORE_BATCH, [JSON.stringify(events)]);
+  return new Map(rows.map((r) => [r.id, new Date(r.createdAt)]));
 }
 
 /** Moves each key's lastUsedAt forward to its latest use in the batch, in one statement. */
-export async function touchKeys(sql: Sql, lastUse: ReadonlyMap<string, Date>): Promise<void> {
+export async function touchKeys(query: LedgerQuery, lastUse: ReadonlyMap<string, Date>): Promise<void> {
   if (lastUse.size === 0) return;
-  await sql.$executeRawUnsafe(
+  await query(
     `UPDATE "ApiKey" AS k SET "lastUsedAt" = u.at AT TIME ZONE 'UTC'
-     FROM unnest($1::text[], $2::timestamptz[]) AS u(id, at)
+     FROM json_to_recordset($1::json) AS u(id text, at timestamptz)
      WHERE k."id" = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at AT TIME ZONE 'UTC')`,
-    [...lastUse.keys()],
-    [...lastUse.values()].map((d) => d.toISOString()),
+    [JSON.stringify([...lastUse].map(([id, at]) => ({ id, at })))],
   );
+}
+
+/** A Prisma client or interactive transaction as a LedgerQuery (re-rating stores its adjustments in its own transaction). */
+export function prismaQuery(sql: Pick<Prisma.TransactionClient, '$queryRawUnsafe'>): LedgerQuery {
+  return <Row>(text: string, params: readonly unknown[] = []) => sql.$queryRawUnsafe<Row[]>(text, ...params);
 }

@@ -3,7 +3,7 @@ import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { SnapshotPrice } from '../../shared/snapshot/schema.ts';
 import type { Tx } from '../domain/mutate.ts';
-import { type LedgerEvent, storeBatch } from './ledger-sql.ts';
+import { type LedgerEvent, prismaQuery, storeBatch } from './ledger-sql.ts';
 
 export interface RerateScope {
   teamId?: string | null;
@@ -114,7 +114,7 @@ export async function rerateLedger(tx: Tx, scope: RerateScope, rerateId: string,
     outcome.deltaMicroUsd += delta;
   }
   outcome.adjusted = adjustments.length;
-  for (let i = 0; i < adjustments.length; i += 1000) await storeBatch(tx, adjustments.slice(i, i + 1000));
+  for (let i = 0; i < adjustments.length; i += 1000) await storeBatch(prismaQuery(tx), adjustments.slice(i, i + 1000));
   return outcome;
 }
 

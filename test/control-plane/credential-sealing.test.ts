@@ -52,6 +52,7 @@ describe.skipIf(!up)('credential sealing', () => {
     const bus = createMemoryBus();
     const replica = await startControlPlane({
       prisma: cp.database.prisma,
+      ledger: cp.database.ledger,
       bus,
       secretBox: box,
       adminKeyHash: 'x',
@@ -93,6 +94,7 @@ describe.skipIf(!up)('credential sealing', () => {
     const bus = createMemoryBus();
     const replica = await startControlPlane({
       prisma: cp.database.prisma,
+      ledger: cp.database.ledger,
       bus,
       secretBox: rotated,
       adminKeyHash: (await cp.database.prisma.setting.findUniqueOrThrow({ where: { key: 'adminKeyHash' } })).value,

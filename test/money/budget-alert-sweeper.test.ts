@@ -45,7 +45,7 @@ forEachDatabase((target) => {
     const prisma = h.database.prisma;
     const { team, budget } = await teamWithBudget();
     // No sweeper: the events are committed, their check never happens.
-    await createUsageIngestor(prisma, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 6_000 })]);
+    await createUsageIngestor(h.database, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 6_000 })]);
     expect(await prisma.budgetAlert.count({ where: { budgetId: budget.id } })).toBe(0);
 
     const sweeper = createBudgetAlertSweeper(prisma, createLiveEvents());
@@ -66,7 +66,7 @@ forEachDatabase((target) => {
       for await (const alert of subscription) published.push(alert.threshold);
     })();
     const sweeper = createBudgetAlertSweeper(alertInsertsFailing(prisma, 2), live);
-    const ingest = createUsageIngestor(prisma, live, undefined, sweeper);
+    const ingest = createUsageIngestor(h.database, live, undefined, sweeper);
     const batch = [usageEvent(team.id, 'k', { costMicroUsd: 5_000 }), usageEvent(team.id, 'k', { costMicroUsd: 4_000 })];
     await ingest(batch);
     await ingest(batch); // redelivered: marks the team again, stores and alerts nothing twice

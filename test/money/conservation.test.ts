@@ -73,7 +73,7 @@ describe.skipIf(!servicesUp)('conservation on Redis and PostgreSQL', () => {
   it('usage events = ledger = budget counters, exactly, through aborts, failures, and consumers killed after commit and mid-transaction', async () => {
     const seed = Date.now() % 100_000;
     const random = prng(seed);
-    const ingest = createUsageIngestor(database.prisma, createLiveEvents());
+    const ingest = createUsageIngestor(database, createLiveEvents());
 
     // Consumer A commits its first batch and dies before acknowledging it (it never returns).
     const busA = createRedisBus({ url: redisUrl(), prefix });

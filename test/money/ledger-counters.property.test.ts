@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../control-plane/db/open-database.ts';
 import { teamBudgetStatus } from '../../control-plane/domain/budgets/budget-status.ts';
 import { creditBalance } from '../../control-plane/domain/credits/credits.ts';
 import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
@@ -48,10 +49,11 @@ async function fullScanStatus(prisma: PrismaClient, teamId: string, now: Date) {
 }
 
 /**
- * A client whose `crashAt`-th SQL statement (counting the transaction's too) throws: a process
- * dying at that point. Inside the transaction it rolls back; after the commit the rest is lost.
+ * The database as the ingestor sees it, whose `crashAt`-th SQL statement (on Prisma or on the
+ * ingestion's own connection, a transaction's included) throws: a process dying at that point.
+ * Inside a transaction it rolls back; after a commit the rest is lost.
  */
-function crashing(prisma: PrismaClient, crashAt: number): PrismaClient {
+function crashing(database: Pick<Database, 'prisma' | 'ledger'>, crashAt: number): Pick<Database, 'prisma' | 'ledger'> {
   let count = 0;
   const wrap = <T extends object>(client: T): T =>
     new Proxy(client, {
@@ -66,7 +68,7 @@ function crashing(prisma: PrismaClient, crashAt: number): PrismaClient {
         };
       },
     });
-  return wrap(prisma);
+  return { prisma: wrap(database.prisma), ledger: wrap(database.ledger) };
 }
 
 forEachDatabase((target) => {
@@ -78,7 +80,7 @@ forEachDatabase((target) => {
 
   it('counters == recompute and budget status == the full scan, through random batches, redelivery, duplicates and crashes', async () => {
     const prisma = h.database.prisma;
-    const ingest = createUsageIngestor(prisma, createLiveEvents());
+    const ingest = createUsageIngestor(h.database, createLiveEvents());
     const step = fc.record({
       events: fc.array(
         fc.record({
@@ -139,7 +141,7 @@ forEachDatabase((target) => {
           delivered.push(batch);
           if (s.crashAt !== undefined) {
             // The process dies somewhere in the batch; the bus delivers it again (at-least-once).
-            await createUsageIngestor(crashing(prisma, s.crashAt), createLiveEvents())(batch).catch(() => undefined);
+            await createUsageIngestor(crashing(h.database, s.crashAt), createLiveEvents())(batch).catch(() => undefined);
           }
           await ingest(batch);
           if (s.redeliver) await ingest(delivered[Math.floor(delivered.length / 2)]!);
@@ -182,7 +184,7 @@ forEachDatabase((target) => {
   it('ledger:repair reports a corrupted counter and restores it', async () => {
     const prisma = h.database.prisma;
     const team = await prisma.team.create({ data: { name: 'repair', slug: `repair-${randomBytes(3).toString('hex')}` } });
-    await createUsageIngestor(prisma, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString(), tags: ['t'] })]);
+    await createUsageIngestor(h.database, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString(), tags: ['t'] })]);
     await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'monthly'`, team.id);
     await prisma.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE "teamId" = $1`, team.id);
     await prisma.$executeRawUnsafe(`UPDATE "UsageTagDaily" SET "requests" = 5 WHERE "teamId" = $1`, team.id);

@@ -29,7 +29,7 @@ forEachDatabase((target) => {
     await prisma.budget.create({ data: { scope: 'team', scopeId: team.id, teamId: team.id, period: 'monthly', amountMicroUsd: 10_000n, alertThresholds: [] } });
     const at = (daysAgo: number) => new Date(NOW.getTime() - daysAgo * DAY).toISOString();
     await createUsageIngestor(
-      prisma,
+      h.database,
       createLiveEvents(),
     )([
       usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: at(40) }),
@@ -69,7 +69,7 @@ forEachDatabase((target) => {
     expect(created.at(-1)).toBe('UsageEvent_p20310319');
     expect(await createPartitionsAhead(prisma, new Date(now.getTime() - 20 * DAY), 24)).toEqual([]);
 
-    const ingest = createUsageIngestor(prisma, createLiveEvents());
+    const ingest = createUsageIngestor(h.database, createLiveEvents());
     // The day after the last partition has none yet: its event waits in the default partition.
     const batch = [-15, -9, -1, 0, 5].map((days) => usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: at(days) }));
     await ingest(batch);

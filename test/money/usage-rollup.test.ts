@@ -44,7 +44,7 @@ describe('usageRollup', () => {
   beforeAll(async () => {
     h = await startControlPlaneHarness({ postgresUrl: pgUp ? postgresUrl() : undefined });
     const team = await h.database.prisma.team.findFirstOrThrow();
-    const ingest = createUsageIngestor(h.database.prisma, createLiveEvents());
+    const ingest = createUsageIngestor(h.database, createLiveEvents());
     const teamId = team.id;
     await ingest([
       event(1, { teamId, endUser: 'alice' }),

@@ -79,6 +79,7 @@ export async function startControlPlaneHarness(options: HarnessOptions = {}): Pr
   const bus = options.bus ?? createMemoryBus();
   const controlPlane = await startControlPlane({
     prisma: database.prisma,
+    ledger: database.ledger,
     bus,
     secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
     adminKeyHash: firstRun.adminKeyHash,
