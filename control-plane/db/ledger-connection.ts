@@ -33,6 +33,7 @@ export function postgresLedger(config: pg.ClientConfig): LedgerConnection {
     // An idle connection's error (server shutdown) would otherwise be an uncaught 'error' event.
     next.on('error', () => drop(next));
     await next.connect();
+    await claimShard(next);
     client = next;
     return next;
   };
@@ -61,6 +62,29 @@ export function postgresLedger(config: pg.ClientConfig): LedgerConnection {
       await last?.end().catch(() => undefined);
     },
   };
+}
+
+/** Counter shards a replica tries to hold; more replicas than this share shards (still exact, only slower). */
+const SHARDS = 16;
+
+/**
+ * Takes the first free counter shard for this connection (a session advisory lock per shard, per
+ * schema, released when the connection ends) and records it in the session setting the store
+ * statement reads (`tollgate.usage_shard`, ledger-sql.ts). So each live replica adds to counter
+ * rows of its own and replicas never queue on one another's row locks; readers sum the shards.
+ * With every shard taken it picks one at random: shards are a way to avoid lock waits, not an
+ * ownership, so sharing one stays exact.
+ */
+async function claimShard(client: pg.Client): Promise<void> {
+  let shard = Math.floor(Math.random() * SHARDS);
+  for (let slot = 0; slot < SHARDS; slot++) {
+    const { rows } = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(hashtext(current_schema() || '.usage-shard'), $1) AS held`, [slot]);
+    if (rows[0]?.held) {
+      shard = slot;
+      break;
+    }
+  }
+  await client.query(`SELECT set_config('tollgate.usage_shard', $1, false)`, [String(shard)]);
 }
 
 /** An error the server answered with (a constraint, a syntax error): the connection is fine. */

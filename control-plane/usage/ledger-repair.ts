@@ -28,13 +28,15 @@ export interface RepairReport {
   repaired: boolean;
 }
 
-/** Rows of `expected` and of `table` (restricted by `where`) that differ, by full outer join. */
+/** Rows of `expected` and of `table` (restricted by `where`, summed over the shards) that differ, by full outer join. */
 function differenceSql(table: string, expected: string, key: string[], values: string[], where: string): string {
   const on = key.map((k) => `a."${k}" = e."${k}"`).join(' AND ');
   const differ = values.map((v) => `a."${v}" IS DISTINCT FROM e."${v}"`).join(' OR ');
   const cols = (side: string) => [...key, ...values].map((c) => `${side}."${c}"::text AS "${side}_${c}"`).join(', ');
+  const stored = `SELECT ${key.map((k) => `"${k}"`).join(', ')}, ${values.map((v) => `SUM("${v}")::bigint AS "${v}"`).join(', ')}
+    FROM "${table}" WHERE ${where} GROUP BY ${key.map((_, i) => i + 1).join(', ')}`;
   return `
-    WITH e AS (${expected}), a AS (SELECT * FROM "${table}" WHERE ${where})
+    WITH e AS (${expected}), a AS (${stored})
     SELECT ${cols('a')}, ${cols('e')} FROM a FULL OUTER JOIN e ON ${on}
     WHERE a."${key[0]}" IS NULL OR e."${key[0]}" IS NULL OR ${differ}`;
 }

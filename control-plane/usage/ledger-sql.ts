@@ -97,20 +97,31 @@ const BATCH_ROWS = `
   }).join(', ')}
   FROM json_to_recordset($1::json) AS r(${EVENT_COLUMNS.map((c) => `"${c.name}" ${c.type === 'tags' ? 'jsonb' : c.type}`).join(', ')})`;
 
-/** `INSERT INTO table SELECT ... ON CONFLICT DO UPDATE` adding every value column; rows locked in key order. */
+/**
+ * The counter shard this connection writes: the slot its replica holds (ledger-connection.ts sets
+ * it when it connects), 0 where none was set (PGlite, re-rating's transaction).
+ */
+const SHARD = `COALESCE(NULLIF(current_setting('tollgate.usage_shard', true), ''), '0')::int`;
+
+/**
+ * `INSERT INTO table SELECT ... ON CONFLICT DO UPDATE` adding every value column to this writer's
+ * shard of each counter; rows locked in key order.
+ */
 function addingTo(table: string, key: string[], values: string[], select: string): string {
   const adds = values.map((v) => `"${v}" = "${table}"."${v}" + EXCLUDED."${v}"`).join(', ');
-  return `INSERT INTO "${table}" (${list([...key, ...values])})
-    SELECT * FROM (${select}) AS rows ORDER BY ${key.map((_, i) => i + 1).join(', ')}
-    ON CONFLICT (${list(key)}) DO UPDATE SET ${adds}`;
+  return `INSERT INTO "${table}" (${list([...key, 'shard', ...values])})
+    SELECT ${list(key)}, ${SHARD}, ${list(values)} FROM (${select}) AS rows ORDER BY ${list(key)}
+    ON CONFLICT (${list([...key, 'shard'])}) DO UPDATE SET ${adds}`;
 }
 
 /**
  * One statement (so one transaction, one round trip): insert the batch, skipping ids already
  * stored (ON CONFLICT DO NOTHING), and add to the counters (daily, period and tag) exactly the
- * rows that insert returned, summed in SQL with the same expressions `ledger:repair` recomputes with. A redelivered event is
- * skipped by the insert and so counted nowhere. Counter rows are upserted in key order, so two
- * control planes storing batches at once lock them in the same order.
+ * rows that insert returned, summed in SQL with the same expressions `ledger:repair` recomputes
+ * with. A redelivered event is skipped by the insert and so counted nowhere. Each replica adds to
+ * its own shard of the counter rows, so two control planes storing batches at once do not wait on
+ * each other's row locks; rows are upserted in key order all the same (two writers on one shard
+ * lock them in the same order).
  */
 const STORE_BATCH = `
   WITH ins AS (

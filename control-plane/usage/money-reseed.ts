@@ -45,12 +45,18 @@ export async function moneySeeds(prisma: PrismaClient, now: number): Promise<Mon
     spentMicroUsd: Number(spend(c)),
     expiresAtMs: c.expiresAtMs,
   }));
-  const credits = await prisma.usageSpend.findMany({
-    where: { scope: 'team', period: 'total', periodStart: new Date(0), creditMicroUsd: { gt: 0n } },
-    select: { scopeId: true, creditMicroUsd: true },
+  const credits = await prisma.usageSpend.groupBy({
+    by: ['scopeId'],
+    where: { scope: 'team', period: 'total', periodStart: new Date(0) },
+    _sum: { creditMicroUsd: true },
   });
   for (const c of credits)
-    seeds.push({ counter: creditsCounterName(c.scopeId), group: teamCounterGroup(c.scopeId), spentMicroUsd: Number(c.creditMicroUsd), expiresAtMs: null });
+    seeds.push({
+      counter: creditsCounterName(c.scopeId),
+      group: teamCounterGroup(c.scopeId),
+      spentMicroUsd: Number(c._sum.creditMicroUsd ?? 0n),
+      expiresAtMs: null,
+    });
   return seeds.filter((s) => s.spentMicroUsd > 0);
 }
 

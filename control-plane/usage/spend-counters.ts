@@ -16,15 +16,16 @@ export const BURN_MINUTES = 60;
 
 const cellKey = (scope: string, scopeId: string, period: string, start: number) => `${scope}\u0000${scopeId}\u0000${period}\u0000${start}`;
 
-/** Reads the spend of every cell in one statement (primary-key lookups); a missing row is zero. */
+/** Reads the spend of every cell in one statement (primary-key lookups, summed over the shards); a missing row is zero. */
 export async function readSpend(prisma: PrismaClient, cells: readonly SpendCell[]): Promise<(cell: SpendCell) => bigint> {
   const found = new Map<string, bigint>();
   if (cells.length > 0) {
     const rows = await prisma.$queryRawUnsafe<{ scope: string; scopeId: string; period: string; periodStart: Date; costMicroUsd: bigint }[]>(
-      `SELECT s."scope", s."scopeId", s."period", s."periodStart", s."costMicroUsd"
+      `SELECT s."scope", s."scopeId", s."period", s."periodStart", SUM(s."costMicroUsd")::bigint AS "costMicroUsd"
        FROM "UsageSpend" AS s
        JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(scope, "scopeId", period, start)
-         ON s."scope" = u.scope AND s."scopeId" = u."scopeId" AND s."period" = u.period AND s."periodStart" = (u.start AT TIME ZONE 'UTC')`,
+         ON s."scope" = u.scope AND s."scopeId" = u."scopeId" AND s."period" = u.period AND s."periodStart" = (u.start AT TIME ZONE 'UTC')
+       GROUP BY 1, 2, 3, 4`,
       cells.map((c) => c.scope),
       cells.map((c) => c.scopeId),
       cells.map((c) => c.period),
@@ -63,9 +64,9 @@ export async function readBurn(prisma: PrismaClient, cells: readonly SpendCell[]
 
 /** A team's all-time spend that draws prepaid credits (bring-your-own-key usage excepted). */
 export async function creditSpend(prisma: Pick<PrismaClient, 'usageSpend'>, teamId: string): Promise<bigint> {
-  const row = await prisma.usageSpend.findUnique({
-    where: { scope_scopeId_period_periodStart: { scope: 'team', scopeId: teamId, period: 'total', periodStart: new Date(0) } },
-    select: { creditMicroUsd: true },
+  const sum = await prisma.usageSpend.aggregate({
+    where: { scope: 'team', scopeId: teamId, period: 'total', periodStart: new Date(0) },
+    _sum: { creditMicroUsd: true },
   });
-  return row?.creditMicroUsd ?? 0n;
+  return sum._sum.creditMicroUsd ?? 0n;
 }

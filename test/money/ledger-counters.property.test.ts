@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '../../control-plane/db/open-database.ts';
+import { type Database, openDatabase } from '../../control-plane/db/open-database.ts';
 import { teamBudgetStatus } from '../../control-plane/domain/budgets/budget-status.ts';
 import { creditBalance } from '../../control-plane/domain/credits/credits.ts';
 import { createUsageIngestor } from '../../control-plane/usage/ingest-usage.ts';
@@ -73,14 +73,22 @@ function crashing(database: Pick<Database, 'prisma' | 'ledger'>, crashAt: number
 
 forEachDatabase((target) => {
   let h: ControlPlaneHarness;
+  /** A second replica's ingestion on PostgreSQL (its own connection, so its own counter shard); PGlite has one writer. */
+  let replica: Database | null = null;
   beforeAll(async () => {
     h = await startControlPlaneHarness(target.options);
+    if (target.options.postgresUrl) replica = await openDatabase({ databaseUrl: target.options.postgresUrl, schema: h.schema });
   }, 120_000);
-  afterAll(async () => h?.close());
+  afterAll(async () => {
+    await replica?.close();
+    await h?.close();
+  });
 
   it('counters == recompute and budget status == the full scan, through random batches, redelivery, duplicates and crashes', async () => {
     const prisma = h.database.prisma;
     const ingest = createUsageIngestor(h.database, createLiveEvents());
+    // Batches alternate between two replicas: the counters of one scope end up split over shards.
+    const ingestOnReplica = createUsageIngestor(replica ?? h.database, createLiveEvents());
     const step = fc.record({
       events: fc.array(
         fc.record({
@@ -143,8 +151,8 @@ forEachDatabase((target) => {
             // The process dies somewhere in the batch; the bus delivers it again (at-least-once).
             await createUsageIngestor(crashing(h.database, s.crashAt), createLiveEvents())(batch).catch(() => undefined);
           }
-          await ingest(batch);
-          if (s.redeliver) await ingest(delivered[Math.floor(delivered.length / 2)]!);
+          await (delivered.length % 2 ? ingest : ingestOnReplica)(batch);
+          if (s.redeliver) await (delivered.length % 2 ? ingestOnReplica : ingest)(delivered[Math.floor(delivered.length / 2)]!);
         }
         const report = await repairLedger(prisma, { fix: false, now: NOW });
         expect(report.differences).toEqual([]);
@@ -159,10 +167,11 @@ forEachDatabase((target) => {
         // Model budgets' counters equal a full scan of the events of requests for the model.
         for (const budgetModelId of [`${run}-bma`, `${run}-bmb`]) {
           const scan = await prisma.usageEvent.aggregate({ where: { budgetModelId }, _sum: { costMicroUsd: true } });
-          const counter = await prisma.usageSpend.findUnique({
-            where: { scope_scopeId_period_periodStart: { scope: 'model', scopeId: budgetModelId, period: 'total', periodStart: new Date(0) } },
+          const counter = await prisma.usageSpend.aggregate({
+            where: { scope: 'model', scopeId: budgetModelId, period: 'total', periodStart: new Date(0) },
+            _sum: { costMicroUsd: true },
           });
-          expect(counter?.costMicroUsd ?? 0n).toBe(scan._sum.costMicroUsd ?? 0n);
+          expect(counter._sum.costMicroUsd ?? 0n).toBe(scan._sum.costMicroUsd ?? 0n);
         }
         const credits = await prisma.usageEvent.aggregate({ where: { teamId: team.id, byok: false }, _sum: { costMicroUsd: true } });
         expect((await creditBalance(prisma, team.id)).spentMicroUsd).toBe(credits._sum.costMicroUsd ?? 0n);
@@ -179,6 +188,8 @@ forEachDatabase((target) => {
       }),
       { numRuns: 12 },
     );
+    // The two replicas wrote counter shards of their own, which every check above summed.
+    if (replica) expect((await prisma.usageSpend.groupBy({ by: ['shard'] })).length).toBe(2);
   }, 240_000);
 
   it('ledger:repair reports a corrupted counter and restores it', async () => {

@@ -96,17 +96,11 @@ for (const kind of ['Redis', 'Redis Cluster'] as const)
     };
     const degraded = async () => ((await (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).json()) as { degraded: string[] }).degraded;
     const ledgerSpend = async (scope: 'key' | 'model' = 'key') => {
-      const row = await cp.database.prisma.usageSpend.findUnique({
-        where: {
-          scope_scopeId_period_periodStart: {
-            scope,
-            scopeId: scope === 'key' ? keyId : modelId,
-            period: 'monthly',
-            periodStart: periodStart('monthly', Date.now()),
-          },
-        },
+      const sum = await cp.database.prisma.usageSpend.aggregate({
+        where: { scope, scopeId: scope === 'key' ? keyId : modelId, period: 'monthly', periodStart: periodStart('monthly', Date.now()) },
+        _sum: { costMicroUsd: true },
       });
-      return Number(row?.costMicroUsd ?? 0);
+      return Number(sum._sum.costMicroUsd ?? 0);
     };
     const redisCounter = async (scope: 'key' | 'model' = 'key') => {
       const client = connectRedis(redis.url);
