@@ -10,6 +10,7 @@ import { connectRedis } from '../shared/bus/redis-client.ts';
 import { busNames } from '../shared/events/bus-names.ts';
 import { usageEvent } from '../test/support/usage-events.ts';
 import type { IngestReplicaConfig } from './ingestion-replica-child.ts';
+import { cpuMicros } from './proc-stats.ts';
 import { ROOT, waitForMessage } from './processes.ts';
 
 export interface ReplicaIngestionRun {
@@ -20,6 +21,8 @@ export interface ReplicaIngestionRun {
   eventsPerSecond: number;
   /** CPU time (user + system) of the replicas together, per event stored. */
   cpuMicrosPerEvent: number;
+  /** CPU time of their PostgreSQL backends together, per event stored (same clock: go to drained). */
+  databaseCpuMicrosPerEvent: number;
 }
 
 export interface ReplicaIngestionResult {
@@ -47,18 +50,40 @@ export async function runIngestionReplicas(args: {
   log: (line: string) => void;
 }): Promise<ReplicaIngestionResult> {
   const one = await drain(args, 1);
-  args.log(`  1 control plane: ${f(one.eventsPerSecond)} events/s (${one.events} events in ${f(one.drainMs)} ms, ${f(one.cpuMicrosPerEvent)} us CPU/event)`);
+  args.log(`  1 control plane: ${describe(one)}`);
   const two = await drain(args, 2);
-  args.log(`  2 control planes: ${f(two.eventsPerSecond)} events/s (${two.events} events in ${f(two.drainMs)} ms, ${f(two.cpuMicrosPerEvent)} us CPU/event)`);
+  args.log(`  2 control planes: ${describe(two)}`);
   const ratio = two.eventsPerSecond / one.eventsPerSecond;
   args.log(`  two / one: ${ratio.toFixed(2)}x (target >= 1.7)`);
   return { teams: TEAMS, one, two, ratio };
+}
+
+const describe = (run: ReplicaIngestionRun) =>
+  `${f(run.eventsPerSecond)} events/s (${run.events} events in ${f(run.drainMs)} ms; CPU per event: control planes ${f(run.cpuMicrosPerEvent)} us, PostgreSQL ${f(run.databaseCpuMicrosPerEvent)} us)`;
+
+/** CPU (us) of the PostgreSQL backends whose connections carry `applicationName`, by pid. */
+async function backendCpu(client: pg.Client, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMicros(pid));
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  return cpu;
 }
 
 async function drain(args: { redisUrl: string; databaseUrl: string; secretKey: string; events: number }, replicas: number): Promise<ReplicaIngestionRun> {
   const schema = `bench_replicas_${randomBytes(4).toString('hex')}`;
   const busPrefix = `bench-replicas-${randomBytes(4).toString('hex')}`;
   const database = await openDatabase({ databaseUrl: args.databaseUrl, schema });
+  // The replicas' connections are named, so their backends' CPU can be read (PostgreSQL on this host).
+  const applicationName = `bench-replicas-${randomBytes(4).toString('hex')}`;
+  const replicaUrl = `${args.databaseUrl}${args.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
+  const observer = new pg.Client({ connectionString: args.databaseUrl });
+  await observer.connect();
   const children: ChildProcess[] = [];
   try {
     await ensureFirstRun(database.prisma, ADMIN_KEY);
@@ -72,7 +97,7 @@ async function drain(args: { redisUrl: string; databaseUrl: string; secretKey: s
     for (let i = 0; i < replicas; i++) {
       const config: IngestReplicaConfig = {
         name: `replica-${i}`,
-        databaseUrl: args.databaseUrl,
+        databaseUrl: replicaUrl,
         schema,
         redisUrl: args.redisUrl,
         busPrefix,
@@ -88,10 +113,13 @@ async function drain(args: { redisUrl: string; databaseUrl: string; secretKey: s
       );
     }
     await Promise.all(children.map((child) => waitForMessage(child, 'ready')));
+    const backendsBefore = await backendCpu(observer, applicationName);
     const started = performance.now();
     for (const child of children) child.send({ type: 'go' });
     while ((await database.prisma.usageEvent.count()) < args.events) await new Promise((resolve) => setTimeout(resolve, 25));
     const drainMs = performance.now() - started;
+    let databaseCpu = 0;
+    for (const [pid, after] of await backendCpu(observer, applicationName)) databaseCpu += after - (backendsBefore.get(pid) ?? 0);
     const stopped = await Promise.all(
       children.map((child) => {
         const reply = waitForMessage<{ cpuMicros: number }>(child, 'stopped', 30_000);
@@ -99,8 +127,15 @@ async function drain(args: { redisUrl: string; databaseUrl: string; secretKey: s
         return reply;
       }),
     );
-    const cpuMicros = stopped.reduce((sum, s) => sum + s.cpuMicros, 0);
-    return { replicas, events: args.events, drainMs, eventsPerSecond: args.events / (drainMs / 1000), cpuMicrosPerEvent: cpuMicros / args.events };
+    const replicaCpu = stopped.reduce((sum, s) => sum + s.cpuMicros, 0);
+    return {
+      replicas,
+      events: args.events,
+      drainMs,
+      eventsPerSecond: args.events / (drainMs / 1000),
+      cpuMicrosPerEvent: replicaCpu / args.events,
+      databaseCpuMicrosPerEvent: databaseCpu / args.events,
+    };
   } finally {
     for (const child of children) {
       if (child.exitCode === null && child.signalCode === null) {
@@ -108,6 +143,7 @@ async function drain(args: { redisUrl: string; databaseUrl: string; secretKey: s
         await once(child, 'exit');
       }
     }
+    await observer.end();
     await database.close();
     const client = new pg.Client({ connectionString: args.databaseUrl });
     await client.connect();

@@ -173,7 +173,7 @@ export function formatReport(r: BenchReport): string {
   if (r.ingestionReplicas) {
     const { one, two, ratio } = r.ingestionReplicas;
     out.push(
-      `usage ingestion by replicas (Redis -> PostgreSQL, ${one.events} pre-filled events): 1 control plane ${f(one.eventsPerSecond, 0)} events/s (${f(one.cpuMicrosPerEvent, 0)} us CPU/event), 2 control planes ${f(two.eventsPerSecond, 0)} events/s (${f(two.cpuMicrosPerEvent, 0)} us CPU/event): ${f(ratio, 2)}x`,
+      `usage ingestion by replicas (Redis -> PostgreSQL, ${one.events} pre-filled events): 1 control plane ${f(one.eventsPerSecond, 0)} events/s (${f(one.cpuMicrosPerEvent, 0)} + ${f(one.databaseCpuMicrosPerEvent, 0)} us CPU/event, control plane + PostgreSQL), 2 control planes ${f(two.eventsPerSecond, 0)} events/s (${f(two.cpuMicrosPerEvent, 0)} + ${f(two.databaseCpuMicrosPerEvent, 0)} us): ${f(ratio, 2)}x`,
     );
   }
   if (r.soak)
