@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N] [--no-rates]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
@@ -38,6 +38,8 @@ const ledgerSize = flag('--ledger-size', 0);
 /** Marks this run's PostgreSQL connections, so their backends' CPU time can be read. */
 const applicationName = `bench-ledger-${process.pid}`;
 const benchUrl = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
+/** Tags per event (from a pool of 20, with one metadata pair): what the tag counters cost. */
+const tagsPerEvent = flag('--tags', 0);
 const TEAMS = 500;
 const BATCH = 1000;
 
@@ -81,6 +83,7 @@ function event(run: string, teams: string[]): UsageEvent {
     snapshotVersion: 1,
     snapshotHash: 'h',
     startedAt: new Date().toISOString(),
+    ...(tagsPerEvent > 0 ? { tags: Array.from({ length: tagsPerEvent }, (_, t) => `tag-${(i + t) % 20}`), metadata: { run } } : {}),
   };
 }
 
