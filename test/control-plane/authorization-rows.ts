@@ -130,12 +130,7 @@ export function matrixRows(f: Fixture): Row[] {
       'day endUser requests cost',
       refusedWith('NOT_FOUND'),
     ),
-    q(
-      'spendByTag',
-      { teamId: f.teamBId, from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' },
-      'tag requests cost',
-      refusedWith('NOT_FOUND'),
-    ),
+    q('spendByTag', { teamId: f.teamBId, from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' }, 'tag requests cost', refusedWith('NOT_FOUND')),
     // Platform operations data: the admin's only.
     q('fleet', {}, 'converged dataPlanes { instanceId }', refusedWith('FORBIDDEN')),
     q('auditLog', { teamId: f.teamBId }, connection('id changes')),
