@@ -18,6 +18,9 @@ export interface EmbeddedResult {
   rows: { connections: number; rps: number; splitRps: number | null; ratio: number | null; p99Ms: number; cpuMicrosPerRequest: number; errors: number }[];
   rssMb: number;
   peakRssMb: number;
+  /** Committed V8 heap of the data plane's (main) thread and of the control plane's worker thread. */
+  mainHeapMb: number;
+  workerHeapMb: number | null;
   usageEventsStored: boolean;
 }
 
@@ -74,8 +77,19 @@ export async function runEmbeddedPhase(args: {
       );
     }
     const memory = memoryMb(gateway.pid);
-    args.log(`  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB)`);
-    return { rows, rssMb: memory.rssMb, peakRssMb: memory.peakRssMb, usageEventsStored: true };
+    const heaps = await gateway.request<{ mainHeapBytes: number; workerHeapBytes: number | null }>({ type: 'memory' }, 'memory');
+    const mb = (bytes: number | null) => (bytes === null ? '?' : (bytes / 2 ** 20).toFixed(0));
+    args.log(
+      `  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB); V8 heaps committed: data plane thread ${mb(heaps.mainHeapBytes)} MB, control plane worker ${mb(heaps.workerHeapBytes)} MB, the rest native (PGlite, code, malloc)`,
+    );
+    return {
+      rows,
+      rssMb: memory.rssMb,
+      peakRssMb: memory.peakRssMb,
+      mainHeapMb: heaps.mainHeapBytes / 2 ** 20,
+      workerHeapMb: heaps.workerHeapBytes === null ? null : heaps.workerHeapBytes / 2 ** 20,
+      usageEventsStored: true,
+    };
   } finally {
     await gateway.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { embeddedWorkerOptions } from '../control-plane/embedded-worker-options.ts';
 import { startDataPlane } from '../data-plane/app.ts';
@@ -39,7 +40,8 @@ export type GatewayCommand =
   | { type: 'stop' }
   | { type: 'usage' }
   | { type: 'profile-start' }
-  | { type: 'profile-stop'; file: string };
+  | { type: 'profile-stop'; file: string }
+  | { type: 'memory' };
 
 const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
 const bus = createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix });
@@ -82,6 +84,18 @@ async function startEmbeddedControlPlane(options: { dataDir: string; adminKey: s
   );
   if (ready.type !== 'ready') throw new Error(`embedded control plane failed: ${ready.reason}`);
   return {
+    /** The worker's V8 heap, in bytes (embedded-worker.ts answers `memory`). */
+    heap() {
+      return new Promise<{ heapUsedBytes: number; heapCommittedBytes: number }>((resolve) => {
+        const onMessage = (m: { type: string; heapUsedBytes: number; heapCommittedBytes: number }) => {
+          if (m.type !== 'memory') return;
+          worker.off('message', onMessage);
+          resolve(m);
+        };
+        worker.on('message', onMessage);
+        worker.postMessage({ type: 'memory' });
+      });
+    },
     async stop() {
       const stopped = new Promise((resolve) => worker.on('message', (m: { type: string }) => m.type === 'stopped' && resolve(m)));
       worker.postMessage({ type: 'stop' });
@@ -106,6 +120,7 @@ process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion:
 
 process.on('message', (message: GatewayCommand) => {
   if (message.type === 'stop') void stop();
+  else if (message.type === 'memory') void memory();
   else if (message.type === 'usage') process.send!({ type: 'usage', events: usageEvents });
   else if (message.type === 'apply') void apply(message.file, message.version);
   else if (message.type === 'profile-start') void profileStart();
@@ -151,6 +166,11 @@ async function apply(file: string, version: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 5));
   delay.disable();
   process.send!({ type: 'applied', version, applyMs, maxLoopDelayMs: delay.max / 1e6 });
+}
+
+/** Each thread's V8 heap (committed bytes): the rest of the RSS is native (PGlite, code, malloc). */
+async function memory(): Promise<void> {
+  process.send!({ type: 'memory', mainHeapBytes: getHeapStatistics().total_heap_size, workerHeapBytes: (await embedded?.heap())?.heapCommittedBytes ?? null });
 }
 
 async function stop(): Promise<void> {

@@ -5,6 +5,7 @@
  * served by the main thread over a MessagePort (shared/bus/port-bus.ts), or Redis when REDIS_URL
  * is set, exactly as when the planes run as separate processes.
  */
+import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createPortBus } from '../shared/bus/port-bus.ts';
@@ -16,7 +17,9 @@ import { describeStartupFailure } from './startup-errors.ts';
 export type EmbeddedWorkerMessage =
   | { type: 'ready'; url: string; databaseKind: 'postgres' | 'pglite'; createdAdminKey: string | null; createdDemoKey: string | null }
   | { type: 'failed'; reason: string }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  /** The answer to `{ type: 'memory' }` (the bench reads it): this thread's V8 heap, in bytes. */
+  | { type: 'memory'; heapUsedBytes: number; heapCommittedBytes: number };
 
 const port = parentPort!;
 const env = readControlPlaneEnv();
@@ -36,8 +39,9 @@ try {
     createdAdminKey: control.firstRun.createdAdminKey ?? null,
     createdDemoKey: control.firstRun.createdDemoKey ?? null,
   });
-  port.on('message', (message: { type: 'stop' } | { type: 'data-plane'; url: string }) => {
+  port.on('message', (message: { type: 'stop' } | { type: 'data-plane'; url: string } | { type: 'memory' }) => {
     if (message.type === 'data-plane') dataPlaneUrl = message.url;
+    if (message.type === 'memory') post({ type: 'memory', ...heapBytes() });
     if (message.type !== 'stop') return;
     void (async () => {
       try {
@@ -53,4 +57,9 @@ try {
   await bus.close();
   post({ type: 'failed', reason: describeStartupFailure(error) });
   port.close();
+}
+
+function heapBytes() {
+  const heap = getHeapStatistics();
+  return { heapUsedBytes: heap.used_heap_size, heapCommittedBytes: heap.total_heap_size };
 }
