@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { SecretBox } from '../shared/crypto/secret-box.ts';
+import type { MoneyEpochStore } from '../shared/money/money-counters.ts';
 import type { TeamRole } from './domain/access.ts';
 import type { FleetRegistry } from './fleet/fleet-registry.ts';
 import type { SnapshotPublisher } from './snapshot/snapshot-publisher.ts';
@@ -17,6 +18,8 @@ export interface ControlPlaneServices {
   secretBox: SecretBox;
   snapshots: SnapshotPublisher;
   live: LiveEvents;
+  /** The data planes' money counters in Redis (a Redis bus only): re-seeded, and moved by `rerate`. */
+  moneyCounters?: MoneyEpochStore;
   /** The data plane fleet, from heartbeats (in memory). */
   fleet: FleetRegistry;
   /**

@@ -137,7 +137,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const ops = createOpsEndpoints({ metrics, database, fleet, busConnected: () => bus.isConnected(), usageConsumer: () => consumer?.health?.() });
   const resolvePrincipal = createPrincipalResolver(options.adminKeyHash, prisma);
   const subscriptionGuard = createSubscriptionGuard({ resolvePrincipal, recheckMs: options.credentialRecheckMs ?? 5_000 });
-  const services: ControlPlaneServices = { prisma, secretBox, snapshots, live, fleet, credentialsChanged: () => subscriptionGuard.credentialsChanged() };
+  const services: ControlPlaneServices = {
+    prisma,
+    secretBox,
+    snapshots,
+    live,
+    fleet,
+    moneyCounters: bus.moneyEpoch,
+    credentialsChanged: () => subscriptionGuard.credentialsChanged(),
+  };
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,

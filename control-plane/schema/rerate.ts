@@ -7,6 +7,7 @@ interface RerateOutcome {
   adjusted: number;
   deltaMicroUsd: bigint;
   unpriced: number;
+  counters: number | null;
 }
 
 const Rerate = builder.objectRef<RerateOutcome>('Rerate').implement({
@@ -20,6 +21,11 @@ const Rerate = builder.objectRef<RerateOutcome>('Rerate').implement({
       description: 'Sum of the adjustments, signed integer micro-USD (negative: the teams are charged less).',
     }),
     unpriced: t.exposeInt('unpriced', { description: 'Attempts left as they are: their model is gone or had no price version at their start.' }),
+    counters: t.exposeInt('counters', {
+      nullable: true,
+      description:
+        "The data planes' money counters in Redis (budgets' current periods, credits) moved by the adjustments, so enforcement agrees with the ledger at once; 0 without Redis or when no current period changed; null when Redis did not take the change (the ledger is right; the counters keep the old spend).",
+    }),
   }),
 });
 

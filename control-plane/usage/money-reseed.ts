@@ -14,21 +14,28 @@ import { readSpend, type SpendCell } from './spend-counters.ts';
 /** Budget counters outlive their period by this much (the data plane's COUNTER_GRACE_MS). */
 const COUNTER_GRACE_MS = 35 * 86_400_000;
 
+/** Reads and lists through a client or an interactive transaction. */
+type Db = Pick<PrismaClient, 'budget' | 'apiKey' | 'usageSpend' | '$queryRawUnsafe'>;
+
+type BudgetRow = { scope: string; scopeId: string; period: string };
+
+/** A budget's counter in Redis for the current period: its name, group and expiry, and the ledger cell it mirrors. */
+export interface BudgetCounter extends SpendCell {
+  counter: string;
+  group: string;
+  expiresAtMs: number | null;
+}
+
 /**
- * The ledger's spend for every key, team and model budget's current period, and every team's
- * credit spend, as the data plane's Redis counters name them. Model budgets count the events of
- * requests for the model (`budgetModelId`), as the data plane charges them.
+ * The current period's counter of each budget, as the data plane names it. A key's counters sit
+ * in its team's counter group (one Redis Cluster slot); a model's in its own.
  */
-export async function moneySeeds(prisma: PrismaClient, now: number): Promise<MoneyCounterSeed[]> {
-  const budgets = await prisma.budget.findMany({ select: { scope: true, scopeId: true, period: true } });
-  // A key's counters sit in its team's counter group (one Redis Cluster slot); a model's in its own.
+export async function budgetCounters(db: Db, budgets: readonly BudgetRow[], now: number): Promise<BudgetCounter[]> {
   const keyIds = budgets.filter((b) => b.scope === 'key').map((b) => b.scopeId);
   const keyTeams = new Map(
-    keyIds.length === 0
-      ? []
-      : (await prisma.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, teamId: true } })).map((k) => [k.id, k.teamId]),
+    keyIds.length === 0 ? [] : (await db.apiKey.findMany({ where: { id: { in: keyIds } }, select: { id: true, teamId: true } })).map((k) => [k.id, k.teamId]),
   );
-  const cells = new Map<string, SpendCell & { counter: string; group: string; expiresAtMs: number | null }>();
+  const cells = new Map<string, BudgetCounter>();
   for (const b of budgets) {
     const period = b.period as BudgetPeriod;
     const scope = b.scope as SpendCell['scope'];
@@ -38,8 +45,19 @@ export async function moneySeeds(prisma: PrismaClient, now: number): Promise<Mon
     const group = scope === 'model' ? modelCounterGroup(b.scopeId) : teamCounterGroup(scope === 'team' ? b.scopeId : (keyTeams.get(b.scopeId) ?? ''));
     cells.set(counter, { scope, scopeId: b.scopeId, period, periodStart: periodStart(period, now), counter, group, expiresAtMs });
   }
-  const spend = await readSpend(prisma, [...cells.values()]);
-  const seeds: MoneyCounterSeed[] = [...cells.values()].map((c) => ({
+  return [...cells.values()];
+}
+
+/**
+ * The ledger's spend for every key, team and model budget's current period, and every team's
+ * credit spend, as the data plane's Redis counters name them. Model budgets count the events of
+ * requests for the model (`budgetModelId`), as the data plane charges them.
+ */
+export async function moneySeeds(prisma: Db, now: number): Promise<MoneyCounterSeed[]> {
+  const budgets = await prisma.budget.findMany({ select: { scope: true, scopeId: true, period: true } });
+  const cells = await budgetCounters(prisma, budgets, now);
+  const spend = await readSpend(prisma, cells);
+  const seeds: MoneyCounterSeed[] = cells.map((c) => ({
     counter: c.counter,
     group: c.group,
     spentMicroUsd: Number(spend(c)),

@@ -17,7 +17,7 @@ export const BURN_MINUTES = 60;
 const cellKey = (scope: string, scopeId: string, period: string, start: number) => `${scope}\u0000${scopeId}\u0000${period}\u0000${start}`;
 
 /** Reads the spend of every cell in one statement (primary-key lookups, summed over the shards); a missing row is zero. */
-export async function readSpend(prisma: PrismaClient, cells: readonly SpendCell[]): Promise<(cell: SpendCell) => bigint> {
+export async function readSpend(prisma: Pick<PrismaClient, '$queryRawUnsafe'>, cells: readonly SpendCell[]): Promise<(cell: SpendCell) => bigint> {
   const found = new Map<string, bigint>();
   if (cells.length > 0) {
     const rows = await prisma.$queryRawUnsafe<{ scope: string; scopeId: string; period: string; periodStart: Date; costMicroUsd: bigint }[]>(

@@ -40,6 +40,14 @@ export interface MoneyCounterSeed {
   expiresAtMs: number | null;
 }
 
+/** A signed change of one counter's spend (a re-rating's adjustments in the current period). */
+export interface MoneyCounterChange {
+  counter: string;
+  group: string;
+  deltaMicroUsd: number;
+  expiresAtMs: number | null;
+}
+
 /** The control plane's view of the money counters in Redis (a Redis bus only). */
 export interface MoneyEpochStore {
   /** Whether the epoch key exists (the counters were seeded since Redis last came back empty). */
@@ -49,4 +57,9 @@ export interface MoneyEpochStore {
    * but not yet in the ledger stays), then sets a new epoch, in one atomic script.
    */
   reseed(seeds: readonly MoneyCounterSeed[]): Promise<void>;
+  /**
+   * Moves each counter's `spent` by its delta (down too), atomically per counter group's slot:
+   * what the ledger's counters moved by in the same period, so enforcement agrees with the ledger.
+   */
+  adjust(changes: readonly MoneyCounterChange[]): Promise<void>;
 }

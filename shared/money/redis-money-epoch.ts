@@ -1,6 +1,6 @@
 import type { Cluster } from 'ioredis';
 import { isCluster, type RedisClient } from '../bus/redis-client.ts';
-import type { MoneyCounterSeed, MoneyEpochStore } from './money-counters.ts';
+import type { MoneyCounterChange, MoneyCounterSeed, MoneyEpochStore } from './money-counters.ts';
 import { moneyKeys } from './redis-money-keys.ts';
 
 /**
@@ -21,6 +21,16 @@ redis.call('SET', KEYS[1], t[1] .. '.' .. t[2])
 return #seeds
 `;
 
+/** Adds each delta to its counter's spent (KEYS[1..], one slot in a cluster); ARGV[1] a JSON list of {delta, expiresAt}. */
+const ADJUST_SCRIPT = `
+local changes = cjson.decode(ARGV[1])
+for i, c in ipairs(changes) do
+  redis.call('HINCRBY', KEYS[i], 'spent', c.delta)
+  if c.expiresAt > 0 then redis.call('PEXPIREAT', KEYS[i], c.expiresAt) end
+end
+return #changes
+`;
+
 const SLOTS = 16384;
 
 /**
@@ -37,7 +47,27 @@ export function createRedisMoneyEpoch(redis: RedisClient, prefix: string): Money
     await redis.eval(RESEED_SCRIPT, seeds.length + 1, epochKey, ...seeds.map((s) => keys.counter(s.group, s.counter)), json);
   }
 
+  async function adjustSlot(changes: readonly MoneyCounterChange[]) {
+    const json = JSON.stringify(changes.map((c) => ({ delta: c.deltaMicroUsd, expiresAt: c.expiresAtMs ?? 0 })));
+    await redis.eval(ADJUST_SCRIPT, changes.length, ...changes.map((c) => keys.counter(c.group, c.counter)), json);
+  }
+
+  /** Counters by the cluster slot their group hashes to (one slot without a cluster). */
+  function groupBySlot<T extends { group: string }>(counters: readonly T[]): Map<number, T[]> {
+    const bySlot = new Map<number, T[]>();
+    for (const counter of counters) {
+      const slot = keys.cluster ? keys.slotOf(counter.group) : 0;
+      const list = bySlot.get(slot);
+      if (list) list.push(counter);
+      else bySlot.set(slot, [counter]);
+    }
+    return bySlot;
+  }
+
   return {
+    async adjust(changes) {
+      await Promise.all([...groupBySlot(changes.filter((c) => c.deltaMicroUsd !== 0)).values()].map(adjustSlot));
+    },
     async present() {
       if (!keys.cluster) return (await redis.exists(keys.epochOfSlot(0))) === 1;
       const slots = masterSlots(redis as Cluster);
@@ -46,13 +76,7 @@ export function createRedisMoneyEpoch(redis: RedisClient, prefix: string): Money
     },
     async reseed(seeds: readonly MoneyCounterSeed[]) {
       if (!keys.cluster) return reseedSlot(keys.epochOfSlot(0), seeds);
-      const bySlot = new Map<number, MoneyCounterSeed[]>();
-      for (const seed of seeds) {
-        const slot = keys.slotOf(seed.group);
-        const list = bySlot.get(slot);
-        if (list) list.push(seed);
-        else bySlot.set(slot, [seed]);
-      }
+      const bySlot = groupBySlot(seeds);
       await Promise.all([...bySlot].map(([slot, list]) => reseedSlot(keys.epochOfSlot(slot), list)));
       const stamp = String(Date.now());
       for (let from = 0; from < SLOTS; from += 1024) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { MoneyCounterChange } from '../../../shared/money/money-counters.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { rerateCounterChanges } from '../../usage/rerate-counters.ts';
 import { rerateLedger } from '../../usage/rerate-ledger.ts';
 import { rawEventsKeptFrom } from '../../usage/retention.ts';
 import { requirePlatformAdmin } from '../access.ts';
@@ -28,7 +30,8 @@ export const RerateInput = z
 export async function rerate(ctx: GraphQLContext, input: unknown) {
   requirePlatformAdmin(ctx.principal);
   const data = validate(RerateInput, input);
-  return runMutation(ctx, 'rerate', async (tx) => {
+  let changes: MoneyCounterChange[] = [];
+  const result = await runMutation(ctx, 'rerate', async (tx) => {
     const keptFrom = await rawEventsKeptFrom(tx);
     if (data.from < keptFrom) {
       throw new ValidationError([{ path: 'from', message: `raw usage events before ${keptFrom.toISOString()} have expired and cannot be re-rated` }]);
@@ -37,6 +40,8 @@ export async function rerate(ctx: GraphQLContext, input: unknown) {
     const markup = new Map(teams.map((t) => [t.id, t.plan?.markupBasisPoints ?? 0]));
     const rerateId = randomUUID();
     const outcome = await rerateLedger(tx, data, rerateId, (teamId) => markup.get(teamId) ?? 0);
+    // What the adjustments moved the current periods' counters by, read in the same transaction.
+    if (ctx.moneyCounters && outcome.adjusted > 0) changes = await rerateCounterChanges(tx, rerateId, data, Date.now());
     return {
       result: { id: rerateId, ...outcome },
       audit: { entity: 'Rerate', entityId: rerateId, teamId: data.teamId ?? null, changes: { ...data, ...outcome } },
@@ -44,4 +49,22 @@ export async function rerate(ctx: GraphQLContext, input: unknown) {
       snapshot: false,
     };
   });
+  return { ...result, counters: await moveCounters(ctx, changes) };
+}
+
+/**
+ * After the commit, the data planes' Redis counters (budgets, credits) move by what the ledger's
+ * moved by, so the next request is admitted or refused on the re-rated spend. The number moved;
+ * null when Redis did not take it (the ledger is right, the counters keep the old spend: the
+ * caller is told, and a re-seed after Redis restarts empty takes the ledger's values).
+ */
+async function moveCounters(ctx: GraphQLContext, changes: MoneyCounterChange[]): Promise<number | null> {
+  if (!ctx.moneyCounters || changes.length === 0) return 0;
+  try {
+    await ctx.moneyCounters.adjust(changes);
+    return changes.length;
+  } catch (error) {
+    console.warn(`rerate: the Redis money counters were not moved: ${(error as Error).message}`);
+    return null;
+  }
 }
