@@ -6,7 +6,6 @@ import { attemptPrice } from '../../shared/pricing/attempt-price.ts';
 import { costMicroUsd, type TokenCounts } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import { dataOfFrames } from '../providers/sse-parser.ts';
-import type { RequestLabels } from '../request/request-tags.ts';
 import type { CompiledApiKey, CompiledModel, CompiledSnapshot, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { tokenizedPromptTokens, tokenizedTextTokens } from './tokenizer-estimate.ts';
 
@@ -23,7 +22,8 @@ export interface AttemptIdentity {
   target: CompiledTarget;
   endUser: string | null;
   /** The request's tags and metadata, on every attempt's event. */
-  labels: RequestLabels;
+  /** The request's tags and metadata (request/request-tags.ts reads them). */
+  labels: Pick<UsageEvent, 'tags' | 'metadata'>;
   streamed: boolean;
   /** The messages as sent upstream, for a prompt estimate when the provider reports no usage. */
   messages: readonly ChatMessage[];
