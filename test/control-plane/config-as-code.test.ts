@@ -69,7 +69,7 @@ models:
     price: { inputPerMillion: 2500000, outputPerMillion: 10000000, cachedInputPerMillion: 1250000 }
     deployments:
       - { provider: openai, upstreamModel: gpt-4o-2024-08-06, weight: 3, limits: { rpm: 100 }, timeouts: { firstByteMs: 30000 }, price: { inputPerMillion: 2000000, outputPerMillion: 8000000 } }
-      - { provider: acme-own, upstreamModel: gpt-4o }
+      - { provider: acme-own, upstreamModel: gpt-4o, extraParameters: [top_k, repetition_penalty] }
     budgets: [{ period: monthly, amountMicroUsd: 900000000, alertThresholds: [90, 50] }]
 fallbackChains:
   - { name: to-demo, models: [gpt-4o, demo], triggers: [server_error, rate_limit] }
@@ -127,6 +127,7 @@ forEachDatabase((target) => {
       'price:\n          inputPerMillion: 2000000\n          outputPerMillion: 8000000\n          cachedInputPerMillion: 2000000\n',
     );
     expect(exported.stdout).toMatch(/upstreamModel: gpt-4o-mini\n {8}weight: 1\n {8}price:\n {10}inputPerMillion: [1-9]/);
+    expect(exported.stdout).toContain('upstreamModel: gpt-4o\n        weight: 1\n        extraParameters:\n          - top_k\n          - repetition_penalty\n');
     const file = path.join(dir, 'tollgate.yaml');
     await writeFile(file, exported.stdout);
 
@@ -134,6 +135,8 @@ forEachDatabase((target) => {
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/applied \d+ change\(s\)/);
     expect(await exportConfig(b)).toBe(exported.stdout);
+    const own = await b.database.prisma.deployment.findFirstOrThrow({ where: { provider: { name: 'acme-own' } } });
+    expect(own.extraParameters).toEqual(['top_k', 'repetition_penalty']);
 
     // The credential itself arrived (sealed) and the data plane's snapshot carries the objects.
     const provider = await b.database.prisma.provider.findUniqueOrThrow({ where: { name: 'openai' } });

@@ -89,6 +89,12 @@ export const ConfigDeployment = z
     weight: z.number().int().min(0).max(1000).default(1),
     limits: Limits.default(NO_LIMITS),
     timeouts: Timeouts.default(NO_TIMEOUTS),
+    /** Request fields outside the OpenAI spec the deployment's server accepts (vLLM's `top_k`...). */
+    extraParameters: z
+      .array(z.string().min(1).max(64))
+      .max(64)
+      .default([])
+      .transform((names) => [...new Set(names)]),
     /**
      * The deployment's own current price version, overriding the model's for attempts it serves
      * (a deployment created `fromCatalogue` is exported with the price it got). Absent: left as it is.

@@ -233,6 +233,7 @@ const deploymentInput = (d: ConfigDeployment, providerId: string) => ({
   weight: d.weight,
   limits: d.limits,
   timeouts: d.timeouts,
+  extraParameters: d.extraParameters,
   price: d.price ? priceInput(d.price) : null,
 });
 const chainFields = (chain: ConfigFallbackChain) => ({ name: chain.name, description: chain.description, models: chain.models, triggers: chain.triggers });

@@ -108,6 +108,7 @@ export async function readConfig(db: Tx, now = new Date()): Promise<ConfigFile> 
             weight: d.weight,
             limits: { rpm: d.rpm, tpm: d.tpm, maxParallel: d.maxParallel },
             timeouts: { connectMs: d.connectTimeoutMs, firstByteMs: d.firstByteTimeoutMs, totalMs: d.totalTimeoutMs, idleMs: d.idleTimeoutMs },
+            extraParameters: [...d.extraParameters],
             price: priceOf(d.prices[0]),
           }))
           .sort((a, b) => a.provider.localeCompare(b.provider) || a.upstreamModel.localeCompare(b.upstreamModel)),
