@@ -127,7 +127,9 @@ forEachDatabase((target) => {
       'price:\n          inputPerMillion: 2000000\n          outputPerMillion: 8000000\n          cachedInputPerMillion: 2000000\n',
     );
     expect(exported.stdout).toMatch(/upstreamModel: gpt-4o-mini\n {8}weight: 1\n {8}price:\n {10}inputPerMillion: [1-9]/);
-    expect(exported.stdout).toContain('upstreamModel: gpt-4o\n        weight: 1\n        extraParameters:\n          - top_k\n          - repetition_penalty\n');
+    expect(exported.stdout).toContain(
+      'upstreamModel: gpt-4o\n        weight: 1\n        extraParameters:\n          - top_k\n          - repetition_penalty\n',
+    );
     const file = path.join(dir, 'tollgate.yaml');
     await writeFile(file, exported.stdout);
 
