@@ -6,7 +6,7 @@ import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, team } from '../../test/support/snapshot-fixture.ts';
-import { compileSnapshot } from './compile-snapshot.ts';
+import { COMPILE_SLICE_KEYS, compileSnapshot, compileSnapshotInSlices } from './compile-snapshot.ts';
 
 const box = createSecretBox([{ id: 'k1', key: randomBytes(32) }]);
 
@@ -185,5 +185,20 @@ describe('routing tables', () => {
     expect(compiled.keysByHash.get(hashSecret('s-team'))!.routing).toMatchObject({ profile: 'fast-lane', systemPrompt: 'Team prompt' });
     expect(compiled.keysByHash.get(hashSecret('s-key'))!.routing.profile).toBeNull();
     expect(warnings.some((w) => w.includes('unknown routing profile nope'))).toBe(true);
+  });
+});
+
+describe('compileSnapshotInSlices', () => {
+  it('compiles what compileSnapshot compiles, over more keys than one slice holds', async () => {
+    const keys = Array.from({ length: COMPILE_SLICE_KEYS * 2 + 1 }, (_, i) => apiKey(`secret-${i}`, { id: `k${i}`, teamId: i === 7 ? 'gone' : 't1' }));
+    const snapshot = buildSnapshot({ version: 4, teams: [team({ id: 't1' })], apiKeys: keys });
+
+    const sliced = await compileSnapshotInSlices(snapshot, box);
+
+    const whole = compileSnapshot(snapshot, box);
+    expect(sliced.compiled.keysByHash).toEqual(whole.compiled.keysByHash);
+    expect(sliced.compiled.catalog).toEqual(whole.compiled.catalog);
+    expect(sliced.compiled.keysByHash.size).toBe(keys.length - 1);
+    expect(sliced.warnings).toEqual(['api key k7 names unknown team gone']);
   });
 });

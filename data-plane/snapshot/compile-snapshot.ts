@@ -1,3 +1,4 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
 import type { ConfigSnapshot, RoutingStrategy, SnapshotApiKey, SnapshotProvider } from '../../shared/snapshot/schema.ts';
@@ -25,10 +26,38 @@ export interface CompileResult {
  * credentials. Pure apart from decryption; never throws on snapshot content.
  */
 export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>): CompileResult {
+  const steps = compileSteps(snapshot, secretBox, Number.POSITIVE_INFINITY);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Keys compiled between two macrotasks by `compileSnapshotInSlices`: a few milliseconds' work. */
+export const COMPILE_SLICE_KEYS = 500;
+
+/**
+ * `compileSnapshot`, yielding to the event loop after every `COMPILE_SLICE_KEYS` keys: a full
+ * load of a 10,000-key snapshot does not stall the requests in flight (issue 12 item 3).
+ */
+export async function compileSnapshotInSlices(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>): Promise<CompileResult> {
+  const steps = compileSteps(snapshot, secretBox, COMPILE_SLICE_KEYS);
+  let step = steps.next();
+  while (!step.done) {
+    await nextMacrotask();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The one compile: yields after every `sliceKeys` keys, so a caller may let other work run in between. */
+function* compileSteps(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>, sliceKeys: number): Generator<void, CompileResult> {
   const warnings: string[] = [];
   const catalog = compileCatalog(snapshot, secretBox, warnings);
   const keysByHash = new Map<string, CompiledApiKey>();
-  for (const key of snapshot.apiKeys) indexKey(keysByHash, key, catalog, warnings);
+  for (let i = 0; i < snapshot.apiKeys.length; i++) {
+    if (i > 0 && i % sliceKeys === 0) yield;
+    indexKey(keysByHash, snapshot.apiKeys[i], catalog, warnings);
+  }
   return { compiled: assemble(snapshot, catalog, keysByHash, secretBox, warnings), warnings };
 }
 

@@ -2,13 +2,14 @@ import type { Bus, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../sha
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
-import { type ConfigSnapshot, parseSnapshot } from '../../shared/snapshot/schema.ts';
+import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';
-import { type CompileResult, compileDelta, compileSnapshot } from './compile-snapshot.ts';
+import { type CompileResult, compileDelta, compileSnapshotInSlices } from './compile-snapshot.ts';
 import type { CompiledSnapshot } from './compiled-snapshot.ts';
 import { createConvergence } from './convergence.ts';
 import type { SnapshotFile } from './snapshot-file.ts';
+import { createSnapshotLoader } from './snapshot-loader.ts';
 
 /** Why a stored snapshot was refused: not signed by our control plane, unreadable, or older. */
 export type RefusalKind = 'signature' | 'invalid' | 'older';
@@ -72,6 +73,8 @@ export interface SnapshotStoreOptions {
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
   const { bus, secretBox, logger } = options;
   const verifier = createSnapshotSigner(secretBox.keys);
+  // Full snapshots are checked and parsed in a worker thread; the compile runs in slices.
+  const loader = createSnapshotLoader(secretBox.keys);
   let compiled: CompiledSnapshot | null = null;
   // The parsed snapshot `compiled` was built from: the base deltas apply to.
   let base: ConfigSnapshot | null = null;
@@ -90,6 +93,13 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let source: SnapshotStatus['source'] = null;
   let persisting: Promise<void> = Promise.resolve();
   let inFlight: Promise<void> | null = null;
+  // Loads (bus or disk) run one at a time: each decides on the version the previous one left.
+  let loading: Promise<void> = Promise.resolve();
+  const exclusive = (load: () => Promise<void>): Promise<void> => {
+    const run = loading.then(load);
+    loading = run.catch(() => undefined);
+    return run;
+  };
   let again = false;
   let unsubscribe: (() => Promise<void>) | null = null;
   let poller: NodeJS.Timeout | null = null;
@@ -109,23 +119,23 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
         if (source === 'disk') source = 'bus';
         return;
       }
-      if (log.version > compiled.version && followDeltas(log)) return;
+      if (log.version > compiled.version && (await followDeltas(log))) return;
     }
     const stored = await bus.loadSnapshot();
     if (!stored) return;
     // Not a step back: the full snapshot lags the newest version, whose deltas did not apply
     // here. We keep what we serve until the control plane writes the full snapshot again.
     if (compiled && log && log.version > compiled.version && stored.version <= compiled.version) return;
-    accept(stored, 'bus');
+    await accept(stored, 'bus');
     if (!compiled || stored.version !== compiled.version) return;
     log = await bus.loadSnapshotDeltas(compiled.version);
-    if (log && log.version > compiled.version) followDeltas(log);
+    if (log && log.version > compiled.version) await followDeltas(log);
   }
 
   /** Applies the log's deltas after the served version; true once it serves the log's newest version. */
-  function followDeltas(log: StoredDeltaLog): boolean {
+  async function followDeltas(log: StoredDeltaLog): Promise<boolean> {
     for (const delta of log.deltas) {
-      if (!applyStoredDelta(delta)) return false;
+      if (!(await applyStoredDelta(delta))) return false;
       if (compiled?.version === log.version) return true;
     }
     return compiled?.version === log.version;
@@ -139,7 +149,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
    * plane's own signature), so after a restart a plane may boot from an older one and catch up
    * from the bus.
    */
-  function applyStoredDelta(stored: StoredDelta): boolean {
+  async function applyStoredDelta(stored: StoredDelta): Promise<boolean> {
     if (!compiled || !base) return false;
     if (verifier.check(stored.json, stored.signature) !== null) return false;
     let delta: SnapshotDelta;
@@ -165,37 +175,34 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       teams: changes.teams ? [...changes.teams.remove, ...changes.teams.put.map((p) => (p.value as { id: string }).id)] : [],
       other: Boolean(changes.providers || changes.models || changes.plans || changes.fallbackChains || changes.routingProfiles),
     };
-    install(next, compileDelta(compiled, next, changed, secretBox), 'bus', digest);
+    // A catalog change compiles every key again: in slices, as a full load does.
+    const result = changed.other ? await compileSnapshotInSlices(next, secretBox) : compileDelta(compiled, next, changed, secretBox);
+    install(next, result, 'bus', digest);
     deltasApplied++;
     return true;
   }
 
-  function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): void {
+  async function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): Promise<void> {
     // The bus confirms what we serve from disk: from now on it is the bus's snapshot.
     if (compiled && from === 'bus' && source === 'disk' && stored.version === compiled.version) source = 'bus';
     // Cheap skip before verifying: the announcement (or poll) is for what we already serve.
     if (compiled && stored.version === compiled.version) return;
     const fingerprint = `${stored.version}/${stored.signature}`;
     if (fingerprint === lastRefusedStored) return;
-    // Origin first: nothing unsigned is even parsed. Anyone who can write to Redis could
-    // otherwise mint keys or send a credential to a host of their choosing.
-    const unsigned = verifier.check(stored.json, stored.signature);
-    if (unsigned) return refuse(stored.version, 'signature', unsigned, fingerprint);
-    const parsed = parseSnapshot(stored.json);
-    if (!parsed.ok) return refuse(stored.version, 'invalid', parsed.reason, fingerprint);
+    // Origin first (the worker checks it before it parses anything): nothing unsigned is even
+    // parsed. Anyone who can write to Redis could otherwise mint keys or send a credential to a
+    // host of their choosing.
+    const parsed = await loader.load(stored);
+    if (!parsed.ok) return refuse(stored.version, parsed.kind, parsed.reason, fingerprint);
     if (compiled && parsed.snapshot.version === compiled.version) return;
     if (compiled && parsed.snapshot.version < compiled.version) {
       // Never served: versions only move forward. Reported, since it means the stored snapshot
       // went back (a Redis restored from an old dump, a control plane on an old database).
       return refuse(parsed.snapshot.version, 'older', `older than the current version ${compiled.version}`, fingerprint);
     }
-    swapIn(parsed.snapshot, from, parsed.digest);
+    install(parsed.snapshot, await compileSnapshotInSlices(parsed.snapshot, secretBox), from, parsed.digest);
     fullLoads++;
     if (from === 'bus' && options.file) persist(options.file, stored);
-  }
-
-  function swapIn(snapshot: ConfigSnapshot, from: 'bus' | 'disk', entryHashes: ContentDigest | null): void {
-    install(snapshot, compileSnapshot(snapshot, secretBox), from, entryHashes);
   }
 
   function install(snapshot: ConfigSnapshot, result: CompileResult, from: 'bus' | 'disk', entryHashes: ContentDigest | null): void {
@@ -223,7 +230,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
         logger.warn({ path: file.path }, 'snapshot: none from the bus and none on disk; not ready until one arrives');
         return;
       }
-      accept(stored, 'disk');
+      await accept(stored, 'disk');
       if (compiled) logger.warn({ snapshotVersion: compiled.version, path: file.path }, 'snapshot: serving the last good snapshot from disk');
     } catch (error) {
       logger.error({ err: error, path: file.path }, 'snapshot: could not read the last good snapshot from disk');
@@ -250,7 +257,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
         do {
           again = false;
           try {
-            await loadOnce();
+            await exclusive(loadOnce);
           } catch (error) {
             logger.warn({ err: error }, 'snapshot: could not read the stored snapshot; keeping the current one');
           }
@@ -290,7 +297,9 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
         logger.warn({ err: error }, 'snapshot: could not subscribe to announcements; relying on polling');
       }
       await refresh();
-      if (!compiled && options.file) await loadFromDisk(options.file);
+      const file = options.file;
+      // Checked again once it is this load's turn: an announcement's load may have come first.
+      if (!compiled && file) await exclusive(async () => (compiled ? undefined : loadFromDisk(file)));
       const interval = options.pollIntervalMs ?? 30_000;
       if (interval > 0) poller = setInterval(() => void refresh(), interval).unref();
     },
@@ -298,6 +307,8 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       if (poller) clearInterval(poller);
       await unsubscribe?.();
       await inFlight;
+      await loading;
+      await loader.close();
       await persisting;
     },
   };

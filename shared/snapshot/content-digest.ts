@@ -78,6 +78,24 @@ export class ContentDigest {
     return digest;
   }
 
+  /**
+   * A digest from entry hashes computed elsewhere (the data plane's snapshot worker) and each
+   * section's sum as that side computed it: rebuilding it costs no hashing.
+   */
+  static fromHashes(sections: ReadonlyMap<Section, { hashes: Map<string, bigint>; sum: bigint }>): ContentDigest {
+    const digest = new ContentDigest();
+    for (const [section, { hashes, sum }] of sections) {
+      digest.hashes.set(section, hashes);
+      digest.sums.set(section, sum);
+    }
+    return digest;
+  }
+
+  /** The section's sum modulo 2^256 (0 when it has no entries). */
+  sumOf(section: Section): bigint {
+    return this.sums.get(section) ?? 0n;
+  }
+
   /** A copy that `put`/`remove` can change without touching this one (shares nothing mutable). */
   clone(): ContentDigest {
     const copy = new ContentDigest();
