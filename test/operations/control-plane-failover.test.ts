@@ -224,7 +224,12 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
       // The moved subscriber resumed on the spare replica: events after the move, none twice.
       await waitUntil(async () => onMoved.after.length > 0, 10_000, 'moved subscriber resumed');
       expect(onMoved.after.length).toBe(new Set(onMoved.after).size);
-      expect(onMoved.after.every((id) => !onMoved.before.includes(id))).toBe(true);
+      // Across the reconnect delivery is at least once (docs/operations.md): a batch the killed
+      // replica stored and published but had not acknowledged is claimed, and published again, by
+      // another replica, so the moved subscriber may see such an event on both sides of the move.
+      // Those are the only repeats allowed: every repeated id is a stored event of this load.
+      const repeated = onMoved.after.filter((id) => onMoved.before.includes(id));
+      expect(repeated.every((id) => loadIds.includes(id))).toBe(true);
     } finally {
       await db.end();
     }
