@@ -28,16 +28,21 @@ export function singleChoiceCompletion(answer: {
     choices: [
       {
         index: 0,
-        message: {
-          role: 'assistant',
-          content: content === '' && toolCalls.length > 0 ? null : content,
-          refusal: null,
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
+        message: assistantMessage(content, toolCalls),
         logprobs: null,
         finish_reason: answer.finishReason,
       },
     ],
     usage: toCompletionUsage(answer.usage),
+  };
+}
+
+/** The assistant message of one choice: no content beside tool calls is `null`, as OpenAI sends it. */
+export function assistantMessage(content: string, toolCalls: object[]) {
+  return {
+    role: 'assistant' as const,
+    content: content === '' && toolCalls.length > 0 ? null : content,
+    refusal: null,
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { type ChatCompletion, toCompletionUsage } from '../../../shared/openai/chat-response.ts';
 import type { TokenCounts } from '../../../shared/pricing/cost.ts';
 import type { CompletionResult } from '../adapter.ts';
+import { assistantMessage } from '../single-choice-completion.ts';
 import { upstreamInvalidResponse } from '../upstream-errors.ts';
 
 /** The parts of Gemini's GenerateContentResponse the mapping reads. */
@@ -109,12 +110,7 @@ export function toCompletionResult(status: number, text: string, providerName: s
           const content = textOf(parts);
           return {
             index: candidate.index ?? position,
-            message: {
-              role: 'assistant',
-              content: content === '' && toolCalls.length > 0 ? null : content,
-              refusal: null,
-              ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-            },
+            message: assistantMessage(content, toolCalls),
             logprobs: null,
             finish_reason: toFinishReason(candidate.finishReason, toolCalls.length > 0),
           };
