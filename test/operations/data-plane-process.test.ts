@@ -127,7 +127,7 @@ describe.skipIf(!redisUp)('data plane process operations (real Redis)', () => {
           const response = await fetch(`${offline.url}/readyz`);
           return response.ok ? response.json() : undefined;
         },
-        15_000,
+        25_000,
         'ready from disk',
       );
       // Redis unreachable: money on its local share and the response cache bypassed, both declared.

@@ -138,7 +138,7 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
     const clientErrors: string[] = [];
     let alive = [...planes];
     const victim = planes[2];
-    const loadUntil = Date.now() + 2_500;
+    let loading = true;
 
     async function oneRequest(worker: number, n: number): Promise<void> {
       const stream = n % 2 === 0;
@@ -164,13 +164,16 @@ describe.skipIf(!servicesUp)('scale-out: three data plane processes', () => {
     }
 
     const workers = Array.from({ length: 6 }, async (_, worker) => {
-      for (let n = 0; Date.now() < loadUntil; n++) await oneRequest(worker, n);
+      for (let n = 0; loading; n++) await oneRequest(worker, n);
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Load on all three planes first (how long that takes depends on the machine, not the gateway).
+    await waitUntil(async () => succeeded.length > 3, 15_000, 'load running on every plane');
     const before = succeeded.length;
     victim.child.kill('SIGTERM');
     // Clients notice through 503 `draining` or refused connections; a load balancer would through /readyz.
     setTimeout(() => (alive = planes.filter((plane) => plane !== victim)), 300);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    loading = false;
     await Promise.all(workers);
     expect(await victim.exited()).toBe(0);
 
