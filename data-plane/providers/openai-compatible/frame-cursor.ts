@@ -2,14 +2,16 @@
  * What a frame of an OpenAI SSE stream is, as far as bytes tell without parsing:
  * - `plain`: `data: {...}` on one line with nothing notable: a content chunk that may be forwarded
  *   as its bytes;
- * - `notable`: `data: {...}` on one line that may carry a finish reason, usage, an error or an empty
- *   array (`choices: []`), whitespace or not: it must be parsed;
+ * - `finish`: a `plain` frame but for a `finish_reason` key with a value other than null: it ends the
+ *   answer, and nothing else in it needs reading (its text is metered like a plain frame's);
+ * - `notable`: `data: {...}` on one line that may carry usage, an error, an empty array
+ *   (`choices: []`) or another `..._reason` key with a value, whitespace or not: it must be parsed;
  * - `done`: `data: [DONE]`;
  * - `irregular`: anything else (`event:` or comment lines, several data lines, `\r`, `data:`
  *   without its space): the stream is no longer one the cursor can read; an SSE parser takes over
  *   from this frame on.
  */
-export type FrameKind = 'plain' | 'notable' | 'done' | 'irregular';
+export type FrameKind = 'plain' | 'finish' | 'notable' | 'done' | 'irregular';
 
 /**
  * Searched in the frame's text, each starting with a character that is rare in JSON (a search for
@@ -17,6 +19,8 @@ export type FrameKind = 'plain' | 'notable' | 'done' | 'irregular';
  * a string value cannot match: its quotes are escaped there.
  */
 const FINISH_REASON = '_reason"';
+/** What precedes FINISH_REASON in the one such key that only ends the answer. */
+const FINISH_KEY_START = '"finish';
 const USAGE = 'usage"';
 /** An `"error"` key (or a value ending in "error": parsed, which only costs the parse). */
 const ERROR = 'rror"';
@@ -87,9 +91,13 @@ export class FrameCursor {
     if (end - start === DONE.length && text.startsWith(DONE, start)) return 'done';
     if (text.charCodeAt(this.dataStart) !== OBJECT_START) return 'irregular'; // not a JSON object: the parser says what it is
     let notable = false;
+    let finishes = false;
     this.finish = this.seek(FINISH_REASON, this.finish, start);
     while (this.finish !== -1 && this.finish < end) {
-      if (this.keyWithValue(this.finish + FINISH_REASON.length)) notable = true;
+      if (this.keyWithValue(this.finish + FINISH_REASON.length)) {
+        if (text.startsWith(FINISH_KEY_START, this.finish - FINISH_KEY_START.length)) finishes = true;
+        else notable = true;
+      }
       this.finish = text.indexOf(FINISH_REASON, this.finish + 1);
     }
     this.usage = this.seek(USAGE, this.usage, start);
@@ -104,7 +112,7 @@ export class FrameCursor {
     }
     this.error = this.seek(ERROR, this.error, start);
     if (this.error !== -1 && this.error < end) notable = true;
-    return notable ? 'notable' : 'plain';
+    return notable ? 'notable' : finishes ? 'finish' : 'plain';
   }
 
   /** The current frame's data, decoded (UTF-8). */

@@ -51,12 +51,12 @@ describe('OpenAI stream mapping, frames forwarded', () => {
   const bytes = Buffer.from(wire(frames));
   const expected = { sent: frames.slice(0, -1), reported: { promptTokens: 3, completionTokens: 4, cachedTokens: 0 } };
 
-  it('forwards the ordinary content frames unparsed and parses the first, the finish and the usage frame', async () => {
+  it('forwards the content frames and the finish frame unparsed and parses the first and the usage frame', async () => {
     const result = await relayed(toForwardedStreamEvents(pieces(bytes, []), context));
     expect(result).toMatchObject(expected);
-    // The first frame and the finish frame are parsed; the three between them are forwarded (one
-    // has the markers' keys inside its text, where their quotes are escaped).
-    expect(result.forwarded).toBe(3);
+    // The first frame is parsed; the three after it (one has the markers' keys inside its text,
+    // where their quotes are escaped) and the finish frame are forwarded.
+    expect(result.forwarded).toBe(4);
   });
 
   it('gives the client the same frames and usage whatever byte the upstream cuts at, even inside a character', async () => {
@@ -69,7 +69,7 @@ describe('OpenAI stream mapping, frames forwarded', () => {
     expect(await relayed(toStreamEvents(pieces(bytes, [7, 200, 411]), context))).toMatchObject({ ...expected, forwarded: 0 });
   });
 
-  it('parses a frame whose second choice finishes', async () => {
+  it('forwards a frame whose second choice finishes, and counts the stream complete', async () => {
     const twoChoices = JSON.stringify({
       id: 'c1',
       object: 'chat.completion.chunk',
@@ -84,7 +84,15 @@ describe('OpenAI stream mapping, frames forwarded', () => {
     const cut = `data: ${frames[0]}\n\ndata: ${frames[1]}\n\ndata: ${twoChoices}\n\n`;
     const result = await relayed(toForwardedStreamEvents(pieces(Buffer.from(cut), []), context));
     expect(result.sent).toEqual([frames[0], frames[1], twoChoices]);
-    expect(result.forwarded).toBe(1);
+    expect(result.forwarded).toBe(2);
+  });
+
+  it('parses a frame with another reason key set, which does not finish the answer', async () => {
+    const stopReason = chunk({ content: 'a' }, null, { usage: null }).replace('"finish_reason":null', '"finish_reason":null,"stop_reason":"eos"');
+    const cut = `data: ${frames[0]}\n\ndata: ${stopReason}\n\n`;
+    await expect(relayed(toForwardedStreamEvents(pieces(Buffer.from(cut), []), context))).rejects.toMatchObject({ code: 'upstream_stream_error' });
+    const complete = await relayed(toForwardedStreamEvents(pieces(Buffer.from(wire([frames[0], stopReason, frames[4]])), []), context));
+    expect(complete).toMatchObject({ sent: [frames[0], stopReason, frames[4]], forwarded: 1 });
   });
 
   it('throws on an error frame after forwarded frames, and on a stream cut before its end', async () => {
@@ -104,7 +112,7 @@ describe('OpenAI stream mapping, frames forwarded', () => {
   it('finds finish reasons, usage and empty choices written with spaces', async () => {
     const spaced = (text: string) => text.replaceAll('":', '" : ').replaceAll('[]', '[ ]');
     const result = await relayed(toForwardedStreamEvents(pieces(Buffer.from(wire(frames.map(spaced))), []), context));
-    expect(result).toMatchObject({ sent: frames.slice(0, -1).map(spaced), reported: expected.reported, forwarded: 3 });
+    expect(result).toMatchObject({ sent: frames.slice(0, -1).map(spaced), reported: expected.reported, forwarded: 4 });
   });
 
   it('drops frames without choices or usage (Azure prompt filter results)', async () => {

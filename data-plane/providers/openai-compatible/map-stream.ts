@@ -30,8 +30,10 @@ type FrameEvent<T> =
  *
  * With `forward`, ordinary content frames after the first (FrameCursor's `plain`) are not parsed
  * at all: each run of them in one read becomes one `frames` event, their bytes as they came (a
- * JSON.parse per frame was the largest cost of relaying a stream). The frames that say something
- * (the first, finish reasons, usage, errors, empty choices) are parsed as before. A stream the
+ * JSON.parse per frame was the largest cost of relaying a stream). A frame whose only news is a
+ * finish reason (`finish`) joins the run too: the cursor's word that it finishes is all we read
+ * from it. The frames that say something else (the first, usage, errors, empty choices) are
+ * parsed as before. A stream the
  * cursor cannot read (CRLF, comments, named events) goes to the SSE parser from there on.
  */
 async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, context: StreamContext, forward: boolean): AsyncGenerator<FrameEvent<T>> {
@@ -52,7 +54,8 @@ async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, c
     /** Start of the run of plain frames not yet handed on; -1 when none. */
     let run = -1;
     for (let kind = cursor.next(); kind !== null; kind = cursor.next()) {
-      if (kind === 'plain' && forward && parsedAny) {
+      if ((kind === 'plain' || kind === 'finish') && forward && parsedAny) {
+        if (kind === 'finish') state.finished = true;
         if (run === -1) run = cursor.frameStart;
         continue;
       }
