@@ -1,7 +1,12 @@
 import { periodStart } from '../../shared/budgets/periods.ts';
 
-/** The periods a spend counter is kept for: the budget periods, and minutes for the burn rate. */
-export const SPEND_PERIODS = ['minute', 'daily', 'weekly', 'monthly', 'total'] as const;
+/**
+ * The periods a spend counter row is stored for: days, all time (the credit balance), and minutes
+ * for the burn rate. A weekly or monthly spend is the sum of its days' rows, read when asked
+ * (spend-counters.ts: at most 31 rows per scope and shard), so a stored batch upserts three rows
+ * per scope instead of five; a budget's status still costs the same whatever the ledger's size.
+ */
+export const SPEND_PERIODS = ['minute', 'daily', 'total'] as const;
 export type SpendPeriod = (typeof SPEND_PERIODS)[number];
 export type SpendScope = 'team' | 'key' | 'model';
 

@@ -74,9 +74,9 @@ export function spendFrom(source: string, periods: readonly ('minute' | 'daily' 
 export const EXPECTED_DAILY = dailyFrom('"UsageEvent"', `"startedAt" >= ($1::timestamptz AT TIME ZONE 'UTC')`);
 
 /**
- * UsageSpend rows of the budget periods of teams and keys, from the daily counters (kept
- * forever, so this holds after raw events expired): every budget period is a whole number of UTC
- * days. Model scopes are not in the daily counters: see EXPECTED_MODEL_SPEND.
+ * UsageSpend rows of teams and keys (days and all time: weekly and monthly spend is summed from
+ * the days when read), from the daily counters (kept forever, so this holds after raw events
+ * expired). Model scopes are not in the daily counters: see EXPECTED_MODEL_SPEND.
  */
 export const EXPECTED_PERIOD_SPEND = `
   SELECT s."scope", s."scopeId", p."period", p."periodStart",
@@ -87,8 +87,6 @@ export const EXPECTED_PERIOD_SPEND = `
   CROSS JOIN LATERAL (VALUES ('team', d."teamId"), ('key', d."apiKeyId")) AS s("scope", "scopeId")
   CROSS JOIN LATERAL (VALUES
     ('daily', d."day"),
-    ('weekly', date_trunc('week', d."day")),
-    ('monthly', date_trunc('month', d."day")),
     ('total', TIMESTAMP '1970-01-01 00:00:00')) AS p("period", "periodStart")
   GROUP BY 1, 2, 3, 4`;
 
@@ -101,6 +99,6 @@ export const EXPECTED_MINUTE_SPEND = spendFrom('"UsageEvent"', ['minute'], `e."s
  */
 export const EXPECTED_MODEL_SPEND = spendFrom(
   '"UsageEvent"',
-  ['daily', 'weekly', 'monthly', 'total'],
+  ['daily', 'total'],
   `s."scope" = 'model' AND p."periodStart" >= ($1::timestamptz AT TIME ZONE 'UTC')`,
 );

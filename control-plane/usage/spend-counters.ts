@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { periodEnd } from '../../shared/budgets/periods.ts';
 import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
 import { type SpendScope, spendPeriodStart } from './ledger-counters.ts';
 
@@ -16,22 +17,38 @@ export const BURN_MINUTES = 60;
 
 const cellKey = (scope: string, scopeId: string, period: string, start: number) => `${scope}\u0000${scopeId}\u0000${period}\u0000${start}`;
 
-/** Reads the spend of every cell in one statement (primary-key lookups, summed over the shards); a missing row is zero. */
+/**
+ * The stored rows a cell's spend sums: its `total` row, or the `daily` rows of the days its
+ * period covers (a day, a week, a month: at most 31 per shard), each read by a primary-key range.
+ */
+function storedRange(cell: SpendCell): { period: 'daily' | 'total'; from: Date; to: Date } {
+  if (cell.period === 'total') return { period: 'total', from: cell.periodStart, to: new Date(cell.periodStart.getTime() + 1) };
+  return { period: 'daily', from: cell.periodStart, to: periodEnd(cell.period, cell.periodStart)! };
+}
+
+/** Reads the spend of every cell in one statement (indexed range reads, summed over days and shards); a missing row is zero. */
 export async function readSpend(prisma: Pick<PrismaClient, '$queryRawUnsafe'>, cells: readonly SpendCell[]): Promise<(cell: SpendCell) => bigint> {
   const found = new Map<string, bigint>();
-  if (cells.length > 0) {
-    const rows = await prisma.$queryRawUnsafe<{ scope: string; scopeId: string; period: string; periodStart: Date; costMicroUsd: bigint }[]>(
-      `SELECT s."scope", s."scopeId", s."period", s."periodStart", SUM(s."costMicroUsd")::bigint AS "costMicroUsd"
-       FROM "UsageSpend" AS s
-       JOIN unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS u(scope, "scopeId", period, start)
-         ON s."scope" = u.scope AND s."scopeId" = u."scopeId" AND s."period" = u.period AND s."periodStart" = (u.start AT TIME ZONE 'UTC')
-       GROUP BY 1, 2, 3, 4`,
-      cells.map((c) => c.scope),
-      cells.map((c) => c.scopeId),
-      cells.map((c) => c.period),
-      cells.map((c) => c.periodStart.toISOString()),
+  const unique = [...new Map(cells.map((c) => [cellKey(c.scope, c.scopeId, c.period, c.periodStart.getTime()), c])).values()];
+  if (unique.length > 0) {
+    const ranges = unique.map(storedRange);
+    const rows = await prisma.$queryRawUnsafe<{ cell: number; costMicroUsd: bigint }[]>(
+      `SELECT u.cell, SUM(s."costMicroUsd")::bigint AS "costMicroUsd"
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS u(scope, "scopeId", period, "from", "to", cell)
+       JOIN "UsageSpend" AS s
+         ON s."scope" = u.scope AND s."scopeId" = u."scopeId" AND s."period" = u.period
+         AND s."periodStart" >= (u."from" AT TIME ZONE 'UTC') AND s."periodStart" < (u."to" AT TIME ZONE 'UTC')
+       GROUP BY u.cell`,
+      unique.map((c) => c.scope),
+      unique.map((c) => c.scopeId),
+      ranges.map((r) => r.period),
+      ranges.map((r) => r.from.toISOString()),
+      ranges.map((r) => r.to.toISOString()),
     );
-    for (const r of rows) found.set(cellKey(r.scope, r.scopeId, r.period, r.periodStart.getTime()), BigInt(r.costMicroUsd));
+    for (const r of rows) {
+      const c = unique[Number(r.cell) - 1]!;
+      found.set(cellKey(c.scope, c.scopeId, c.period, c.periodStart.getTime()), BigInt(r.costMicroUsd));
+    }
   }
   return (cell) => found.get(cellKey(cell.scope, cell.scopeId, cell.period, cell.periodStart.getTime())) ?? 0n;
 }

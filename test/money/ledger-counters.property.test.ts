@@ -196,14 +196,14 @@ forEachDatabase((target) => {
     const prisma = h.database.prisma;
     const team = await prisma.team.create({ data: { name: 'repair', slug: `repair-${randomBytes(3).toString('hex')}` } });
     await createUsageIngestor(h.database, createLiveEvents())([usageEvent(team.id, 'k', { costMicroUsd: 700, startedAt: NOW.toISOString(), tags: ['t'] })]);
-    await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'monthly'`, team.id);
+    await prisma.$executeRawUnsafe(`UPDATE "UsageSpend" SET "costMicroUsd" = "costMicroUsd" + 1 WHERE "scopeId" = $1 AND "period" = 'daily'`, team.id);
     await prisma.$executeRawUnsafe(`DELETE FROM "UsageDaily" WHERE "teamId" = $1`, team.id);
     await prisma.$executeRawUnsafe(`UPDATE "UsageTagDaily" SET "requests" = 5 WHERE "teamId" = $1`, team.id);
     const found = await repairLedger(prisma, { fix: true, now: NOW });
     expect(found.differences.map((d) => [d.table, d.key.period ?? 'day', d.stored?.costMicroUsd ?? null, d.expected?.costMicroUsd ?? null])).toEqual(
       expect.arrayContaining([
         ['UsageDaily', 'day', null, '700'],
-        ['UsageSpend', 'monthly', '701', '700'],
+        ['UsageSpend', 'daily', '701', '700'],
       ]),
     );
     expect(found.differences.find((d) => d.table === 'UsageTagDaily')).toMatchObject({ stored: { requests: '5' }, expected: { requests: '1' } });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reseedMoneyIfUnseeded } from '../../control-plane/usage/money-reseed.ts';
+import { readSpend } from '../../control-plane/usage/spend-counters.ts';
 import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
 import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
 import { createRedisBus, type RedisBus } from '../../shared/bus/redis-bus.ts';
@@ -96,11 +97,8 @@ for (const kind of ['Redis', 'Redis Cluster'] as const)
     };
     const degraded = async () => ((await (await fetch(`http://127.0.0.1:${plane.port}/readyz`)).json()) as { degraded: string[] }).degraded;
     const ledgerSpend = async (scope: 'key' | 'model' = 'key') => {
-      const sum = await cp.database.prisma.usageSpend.aggregate({
-        where: { scope, scopeId: scope === 'key' ? keyId : modelId, period: 'monthly', periodStart: periodStart('monthly', Date.now()) },
-        _sum: { costMicroUsd: true },
-      });
-      return Number(sum._sum.costMicroUsd ?? 0);
+      const cell = { scope, scopeId: scope === 'key' ? keyId : modelId, period: 'monthly', periodStart: periodStart('monthly', Date.now()) } as const;
+      return Number((await readSpend(cp.database.prisma, [cell]))(cell));
     };
     const redisCounter = async (scope: 'key' | 'model' = 'key') => {
       const client = connectRedis(redis.url);
