@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { UpstreamError } from '../errors/gateway-error.ts';
+import { type AbortHook, Cancellation } from '../http/cancellation.ts';
 import type { AttemptTimeouts } from '../routing/timeouts.ts';
 
 export type TimeoutPhase = 'first_byte' | 'idle' | 'total';
@@ -26,19 +27,21 @@ function tick(): void {
 }
 
 /**
- * The deadlines of one attempt and the signal that enforces them: aborted when the client leaves
- * or a deadline passes, so the adapter cancels the upstream request either way. `race` also
- * rejects at once, so an adapter slow to honour the signal cannot hold the attempt.
+ * The deadlines of one attempt and the cancellation that enforces them: aborted when the client
+ * leaves or a deadline passes, so the adapter cancels the upstream request either way. `race`
+ * also rejects at once, so an adapter slow to honour it cannot hold the attempt.
  *
- * The happy path allocates one AbortController and one listener on the client's signal (a client
- * that leaves cancels the upstream in the same turn), and nothing else: no timers (one shared
- * ticker checks every running attempt's deadlines every TICK_MS), no Error.
+ * The happy path allocates one Cancellation and one listener on the client's (a client that
+ * leaves cancels the upstream in the same turn), and nothing else: no AbortController unless an
+ * adapter asks for `cancellation.signal`, no timers (one shared ticker checks every running attempt's
+ * deadlines every TICK_MS), no Error.
  */
 export class AttemptClock {
-  readonly signal: AbortSignal;
+  /** Aborted when the client leaves or a deadline passes: what the adapter's upstream call follows. */
+  readonly cancellation: AbortHook;
   /** Which deadline ended the attempt, if one did. */
   timedOut: TimeoutPhase | null = null;
-  private readonly controller = new AbortController();
+  private readonly own = new Cancellation();
   /** performance.now() deadlines; Infinity when not running. */
   private firstByteAt: number;
   private idleAt = Number.POSITIVE_INFINITY;
@@ -47,31 +50,31 @@ export class AttemptClock {
   private rejectRace: ((reason: unknown) => void) | null = null;
 
   constructor(
-    clientSignal: AbortSignal,
+    client: AbortHook,
     readonly timeouts: AttemptTimeouts,
   ) {
-    this.signal = this.controller.signal;
+    this.cancellation = this.own;
     const now = performance.now();
     this.totalAt = now + timeouts.totalMs;
     // Streams: until the first event. Non-streamed calls: until the upstream's response head (or
     // its whole answer, for adapters without HTTP), so a hung upstream is cut at firstByteMs.
     this.firstByteAt = now + timeouts.firstByteMs;
-    if (clientSignal.aborted) {
-      this.controller.abort(clientSignal.reason);
+    if (client.aborted) {
+      this.own.abort(client.reason);
       return;
     }
-    // Not removed on dispose: it dies with the request's signal, and cancelling a finished
-    // attempt does nothing (its upstream call already let go of the signal).
-    clientSignal.addEventListener('abort', () => this.cancel(clientSignal.reason), { once: true });
+    // Not removed on dispose: it dies with the request's exchange, and cancelling a finished
+    // attempt does nothing (its upstream call already let go of the cancellation).
+    client.onAbort((reason) => this.cancel(reason));
     running.add(this);
     if (ticker === null) ticker = setInterval(tick, TICK_MS).unref();
   }
 
   /** Waits for the upstream; with `idle`, the idle deadline runs for exactly this wait. */
   race<T>(promise: Promise<T>, idle = false): Promise<T> {
-    if (this.signal.aborted) {
+    if (this.own.aborted) {
       promise.catch(() => {}); // a loser's late rejection is not unhandled
-      return Promise.reject(this.signal.reason);
+      return Promise.reject(this.own.reason);
     }
     if (idle) this.idleAt = performance.now() + this.timeouts.idleMs;
     return new Promise<T>((resolve, reject) => {
@@ -99,7 +102,7 @@ export class AttemptClock {
 
   /** Cancels the upstream request (the attempt failed or is over early). */
   abort(): void {
-    if (!this.signal.aborted) this.cancel(new Error('attempt ended'));
+    if (!this.own.aborted) this.cancel(new Error('attempt ended'));
   }
 
   dispose(): void {
@@ -139,7 +142,7 @@ export class AttemptClock {
 
   private cancel(reason: unknown): void {
     running.delete(this);
-    if (!this.signal.aborted) this.controller.abort(reason);
+    this.own.abort(reason);
     const reject = this.rejectRace;
     this.rejectRace = null;
     reject?.(reason);

@@ -80,7 +80,7 @@ export async function runAttempts(exchange: Exchange, plan: RoutedRequest, deps:
   } finally {
     const servedModel = state.lastTried?.model.model.name ?? null;
     tracing?.annotate(exchange.meterId, { attempts: state.attempts, servedModel });
-    promptLog?.write({ status: exchange.signal.aborted ? 499 : status, attempts: state.attempts, servedModel });
+    promptLog?.write({ status: exchange.cancellation.aborted ? 499 : status, attempts: state.attempts, servedModel });
   }
 }
 
@@ -144,7 +144,7 @@ async function tryModel(
   const free = (target: CompiledTarget) => cooldowns.cooling(target.deployment.id) === null;
 
   while (onThisModel < retry.maxAttemptsPerModel && state.attempts < retry.maxAttempts) {
-    if (exchange.signal.aborted) return 'done';
+    if (exchange.cancellation.aborted) return 'done';
     let target = ordered.find((candidate) => !tried.has(candidate) && free(candidate));
     if (!target) {
       // Every deployment was tried or is cooling: re-try one that may pass, after a backoff.
@@ -200,7 +200,7 @@ async function tryModel(
     else retryable.delete(target);
     if (!failure.tryOtherDeployment && !failure.retrySameDeployment) return 'next';
   }
-  if (onThisModel === 0 && !refusedByLimit && !exchange.signal.aborted) {
+  if (onThisModel === 0 && !refusedByLimit && !exchange.cancellation.aborted) {
     // Nothing was even tried: every deployment is cooling down.
     state.last = coolingDown(
       step,

@@ -63,7 +63,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     messages: endpoint.request.messages,
   });
   const timeouts = timeoutsFor(target.deployment, deps.routing.policyFor(request.snapshot).timeouts);
-  const clock = new AttemptClock(exchange.signal, timeouts);
+  const clock = new AttemptClock(exchange.cancellation, timeouts);
   const leaveInFlight = deps.routing.stats.begin(target.deployment.id);
   const endSpan = deps.tracing?.startAttempt(exchange.meterId, {
     attempt: attempt.number,
@@ -90,7 +90,7 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       request: endpoint.request,
       upstreamModel: target.deployment.upstreamModel,
       provider: target.provider,
-      signal: clock.signal,
+      cancellation: clock.cancellation,
       // The deployment's, else the snapshot's default, else the data plane's (the agents' default).
       connectTimeoutMs: timeouts.connectMs,
       requestId: exchange.requestId,
@@ -126,13 +126,13 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
 
   try {
     await endpoint.relay(run);
-    if (exchange.signal.aborted) void run.end('aborted');
-    return exchange.signal.aborted ? { kind: 'aborted' } : { kind: 'served' };
+    if (exchange.cancellation.aborted) void run.end('aborted');
+    return exchange.cancellation.aborted ? { kind: 'aborted' } : { kind: 'served' };
   } catch (caught) {
     const upstreamWaitMs = meter.elapsedMs();
     // Whatever stopped us, the upstream request must not run on.
     clock.abort();
-    if (exchange.signal.aborted && clock.timedOut === null) {
+    if (exchange.cancellation.aborted && clock.timedOut === null) {
       void run.end('aborted');
       return { kind: 'aborted' };
     }

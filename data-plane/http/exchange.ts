@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logger.ts';
+import { type AbortHook, Cancellation } from './cancellation.ts';
 import { FramingCheck } from './framing.ts';
 import { type EventStream, UwsEventStream } from './sse-stream.ts';
 
@@ -28,7 +29,12 @@ export interface Exchange {
   readonly body: Buffer;
   /** performance.now() when the request arrived. */
   readonly receivedAt: number;
-  /** Aborted when the client disconnects; pass it to every upstream call. */
+  /**
+   * Aborted when the client disconnects (or the drain deadline abandons the exchange). Costs
+   * nothing until asked: read `cancellation.aborted` and use `onAbort` on the hot path.
+   */
+  readonly cancellation: AbortHook;
+  /** `cancellation.signal`: an AbortSignal, made on first use, for APIs that take one. */
   readonly signal: AbortSignal;
   /** A header for whatever response is eventually sent, including an error. */
   setHeader(name: string, value: string): void;
@@ -97,7 +103,7 @@ export class UwsExchange implements FinishedExchange {
   readonly headers: Record<string, string> = {};
   readonly receivedAt = performance.now();
   body: Buffer = EMPTY;
-  private readonly controller = new AbortController();
+  readonly cancellation = new Cancellation();
   private readonly extraHeaders: [string, string][] = [];
   private state: State = 'open';
   private stream: UwsEventStream | null = null;
@@ -119,7 +125,7 @@ export class UwsExchange implements FinishedExchange {
   ) {
     res.onAborted(() => {
       this.state = 'aborted';
-      this.controller.abort();
+      this.cancellation.abort();
       this.stream?.wake();
     });
     this.method = req.getMethod().toUpperCase();
@@ -138,7 +144,7 @@ export class UwsExchange implements FinishedExchange {
   }
 
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.cancellation.signal;
   }
 
   get statusCode(): number | null {
@@ -152,7 +158,7 @@ export class UwsExchange implements FinishedExchange {
 
   abandon(error: unknown): void {
     this.fail(error);
-    if (!this.controller.signal.aborted) this.controller.abort(error);
+    this.cancellation.abort(error);
     this.stream?.wake();
   }
 

@@ -1,5 +1,6 @@
 import type { HttpResponse } from 'uWebSockets.js';
 import { bodyTooLarge } from '../errors/client-errors.ts';
+import type { AbortHook } from './cancellation.ts';
 
 /**
  * Reads a request body of at most `limitBytes`. Must be called synchronously inside the uWS
@@ -7,7 +8,7 @@ import { bodyTooLarge } from '../errors/client-errors.ts';
  * as soon as the limit is passed (declared or counted), and with the abort reason when the client
  * leaves, so no caller waits forever.
  */
-export function readBody(res: HttpResponse, limitBytes: number, declaredLength: number | null, signal: AbortSignal): Promise<Buffer> {
+export function readBody(res: HttpResponse, limitBytes: number, declaredLength: number | null, cancellation: AbortHook): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     if (declaredLength !== null && declaredLength > limitBytes) {
       reject(bodyTooLarge(limitBytes));
@@ -16,14 +17,10 @@ export function readBody(res: HttpResponse, limitBytes: number, declaredLength: 
     const chunks: Buffer[] = [];
     let total = 0;
     let settled = false;
-    signal.addEventListener(
-      'abort',
-      () => {
-        settled = true;
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    cancellation.onAbort((reason) => {
+      settled = true;
+      reject(reason);
+    });
     res.onData((chunk, isLast) => {
       if (settled) return;
       total += chunk.byteLength;

@@ -51,13 +51,13 @@ export function createRouter(app: TemplatedApp, logger: Logger, observer: Reques
         run(exchange, handler, done);
         return;
       }
-      readBody(res, options.maxBodyBytes, declaredContentLength(exchange.headers['content-length']), exchange.signal).then(
+      readBody(res, options.maxBodyBytes, declaredContentLength(exchange.headers['content-length']), exchange.cancellation).then(
         (body) => {
           exchange.body = body;
           run(exchange, handler, done);
         },
         (error: unknown) => {
-          if (!exchange.signal.aborted) {
+          if (!exchange.cancellation.aborted) {
             // The rest of the body is still on the wire: the connection cannot carry another request.
             exchange.closeConnection = true;
             exchange.fail(error);

@@ -3,6 +3,7 @@ import type { ChatCompletion, ChatCompletionChunk } from '../../shared/openai/ch
 import type { EmbeddingRequest, EmbeddingResponse } from '../../shared/openai/embeddings.ts';
 import type { TextCompletion, TextCompletionRequest } from '../../shared/openai/text-completion.ts';
 import type { TokenCounts } from '../../shared/pricing/cost.ts';
+import type { AbortHook } from '../http/cancellation.ts';
 import type { CompiledProvider } from '../snapshot/compiled-snapshot.ts';
 import type { UpstreamResponse } from './upstream-response.ts';
 
@@ -19,9 +20,10 @@ export interface UpstreamCall {
   provider: CompiledProvider;
   /**
    * Aborted when the client leaves or one of the attempt's deadlines passes: the adapter must
-   * stop the upstream request.
+   * stop the upstream request. HTTP adapters follow it through http-call.ts (no AbortSignal made);
+   * `cancellation.signal` is there for APIs that take a signal.
    */
-  signal: AbortSignal;
+  cancellation: AbortHook;
   /** The deployment's connect timeout (TCP + TLS), when it sets one; the data plane's default otherwise. */
   connectTimeoutMs?: number;
   /** The gateway's request id; adapters forward it (`x-request-id`) so both sides' logs meet. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import { Cancellation } from '../http/cancellation.ts';
 import type { CompiledProvider } from '../snapshot/compiled-snapshot.ts';
 import type { UpstreamCall } from './adapter.ts';
 import { toAnthropicRequest } from './anthropic/map-request.ts';
@@ -46,7 +47,7 @@ const call = (kind: CompiledProvider['kind']): UpstreamCall => ({
   request: conversation,
   upstreamModel: 'up',
   provider: provider(kind),
-  signal: new AbortController().signal,
+  cancellation: new Cancellation(),
 });
 
 describe('conversation mapping', () => {

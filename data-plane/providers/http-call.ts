@@ -34,7 +34,7 @@ export interface HttpCallOptions {
  */
 export async function sendUpstream(
   agents: UpstreamAgents,
-  call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs' | 'traceHeaders' | 'onResponseHead' | 'timing'>,
+  call: Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs' | 'traceHeaders' | 'onResponseHead' | 'timing'>,
   wire: WireRequest,
   options: HttpCallOptions = {},
 ): Promise<UpstreamResponse> {
@@ -47,11 +47,11 @@ export async function sendUpstream(
       // A team-owned provider connects only to public addresses (address-guard.ts): SSRF guard.
       agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'),
       { origin: url.origin, path: url.pathname + url.search, method: wire.method ?? 'POST', headers, body: wire.body },
-      call.signal,
+      call.cancellation,
       call.timing,
     );
   } catch (error) {
-    throw upstreamTransportError(error, providerName, 0, call.signal);
+    throw upstreamTransportError(error, providerName, 0, call.cancellation);
   }
   call.onResponseHead?.();
   if (response.statusCode >= 400) {
@@ -68,11 +68,11 @@ export async function sendUpstream(
 }
 
 /** The whole body of an accepted response as text; transport failures mapped. */
-export async function readBodyText(response: UpstreamResponse, call: Pick<UpstreamCall, 'provider' | 'signal'>): Promise<string> {
+export async function readBodyText(response: UpstreamResponse, call: Pick<UpstreamCall, 'provider' | 'cancellation'>): Promise<string> {
   try {
     return await response.body.text();
   } catch (error) {
-    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
+    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.cancellation);
   }
 }
 
@@ -87,7 +87,7 @@ export async function readBodyText(response: UpstreamResponse, call: Pick<Upstre
  */
 export function guardStream<T>(
   response: UpstreamResponse,
-  call: Pick<UpstreamCall, 'provider' | 'signal'>,
+  call: Pick<UpstreamCall, 'provider' | 'cancellation'>,
   map: (body: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
 ): AsyncIterableIterator<T> {
   const events = map(response.body)[Symbol.asyncIterator]();
@@ -104,7 +104,7 @@ export function guardStream<T>(
   };
   const fail = (error: unknown): never => {
     release(false);
-    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.signal);
+    throw upstreamTransportError(error, call.provider.name, response.statusCode, call.cancellation);
   };
   return {
     next: () => (released ? Promise.resolve({ done: true, value: undefined }) : events.next().then(passOn, fail)),

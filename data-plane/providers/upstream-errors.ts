@@ -70,8 +70,8 @@ export function upstreamInvalidResponse(providerName: string, status: number, de
  * untouched (not the upstream's fault, and nobody is left to answer), as is an error that is
  * already mapped.
  */
-export function upstreamTransportError(error: unknown, providerName: string, status: number, signal: AbortSignal): unknown {
-  if (signal.aborted || error instanceof GatewayError) return error;
+export function upstreamTransportError(error: unknown, providerName: string, status: number, cancellation: { readonly aborted: boolean }): unknown {
+  if (cancellation.aborted || error instanceof GatewayError) return error;
   const code = (error as { code?: unknown })?.code;
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new UpstreamError({

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, util } from 'undici';
+import type { AbortHook } from '../http/cancellation.ts';
 import type { UpstreamTiming } from './adapter.ts';
 
 /** An upstream's answer as undici's dispatch handler delivers it: no Readable, no web stream. */
@@ -142,8 +143,8 @@ export interface BodyController {
 
 /**
  * One request through undici's `dispatch` with a handler: resolves at the response head with the
- * status, headers and a body that the handler feeds. The signal cancels it at any point (its
- * reason is the error). One listener on the signal, removed when the response ends.
+ * status, headers and a body that the handler feeds. The cancellation stops it at any point (its
+ * reason is the error). One listener on it, removed when the response ends.
  *
  * The handler uses undici's callback API (onConnect/onHeaders/onData/onComplete): it is the one
  * with `onRequestSent`, the moment our request left (the upstream's time starts there, so
@@ -153,11 +154,11 @@ export interface BodyController {
 export function dispatchUpstream(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  cancellation: AbortHook,
   timing?: UpstreamTiming,
 ): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (cancellation.aborted) return reject(cancellation.reason);
     let abortRequest: ((reason: unknown) => void) | null = null;
     let resumeSocket: (() => void) | null = null;
     let body: UpstreamBody | null = null;
@@ -172,13 +173,13 @@ export function dispatchUpstream(
       },
       abort: (reason) => abortRequest?.(reason),
     };
-    const onAbort = () => abortRequest?.(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const done = () => signal.removeEventListener('abort', onAbort);
+    const onAbort = (reason: unknown) => abortRequest?.(reason);
+    cancellation.onAbort(onAbort);
+    const done = () => cancellation.offAbort(onAbort);
     const handler: Dispatcher.DispatchHandler & { onRequestSent(): void } = {
       onConnect(abort) {
         abortRequest = (reason) => abort(reason as Error);
-        if (signal.aborted) abort(signal.reason);
+        if (cancellation.aborted) abort(cancellation.reason as Error);
       },
       onRequestSent() {
         if (timing) timing.sentAt = performance.now();

@@ -1,6 +1,7 @@
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import type { GatewayError, UpstreamError } from '../errors/gateway-error.ts';
 import type { AnswerGuard } from '../guardrails/answer-guard.ts';
+import type { AbortHook } from '../http/cancellation.ts';
 import type { Exchange } from '../http/exchange.ts';
 import type { ProviderAdapter, UpstreamCall } from '../providers/adapter.ts';
 import type { CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
@@ -34,7 +35,7 @@ export interface AttemptPolicy {
 /** The deadlines of one attempt, as a relay sees them (dispatch/attempt-clock.ts). */
 export interface AttemptDeadlines {
   /** Aborted when the client leaves or a deadline passes: pass it to the upstream call. */
-  readonly signal: AbortSignal;
+  readonly cancellation: AbortHook;
   /** Waits for the upstream, rejecting at once when a deadline passes; `idle` bounds this one wait. */
   race<T>(promise: Promise<T>, idle?: boolean): Promise<T>;
   /** The first stream event arrived. */

@@ -55,6 +55,9 @@ export class RecordingExchange implements Exchange {
   get receivedAt() {
     return this.inner.receivedAt;
   }
+  get cancellation() {
+    return this.inner.cancellation;
+  }
   get signal() {
     return this.inner.signal;
   }
@@ -79,7 +82,7 @@ export class RecordingExchange implements Exchange {
       send: async (data, event) => {
         const frame = event === undefined ? { data } : { data, event };
         frames.push(frame);
-        if (endsWell(frame) && !this.signal.aborted) {
+        if (endsWell(frame) && !this.cancellation.aborted) {
           this.persisting = this.persist({ kind: 'sse', frames });
           await this.persisting;
         }

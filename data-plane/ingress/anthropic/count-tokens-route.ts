@@ -1,5 +1,6 @@
 import { authenticate } from '../../auth/authenticate.ts';
 import { snapshotNotLoaded } from '../../errors/client-errors.ts';
+import { hookOf } from '../../http/cancellation.ts';
 import type { RouteHandler } from '../../http/router.ts';
 import { applySystemPrompt } from '../../policy/team-policy.ts';
 import { readBodyText } from '../../providers/http-call.ts';
@@ -39,7 +40,7 @@ export function countTokensRoute(deps: { snapshots: SnapshotStore; adapters: Pro
       ]);
       const headers: Record<string, string> = {};
       for (const name of ['anthropic-version', 'anthropic-beta']) if (exchange.headers[name]) headers[name] = exchange.headers[name];
-      const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, signal, requestId: exchange.requestId };
+      const call = { upstreamModel: target.deployment.upstreamModel, provider: target.provider, cancellation: hookOf(signal), requestId: exchange.requestId };
       // Anthropic refuses a count with the generation-only fields a client may leave in.
       const { max_tokens: _maxTokens, stream: _stream, ...counted } = withSystemPrompt(request, apiKey) as Record<string, unknown>;
       const response = await adapter.native({

@@ -16,7 +16,7 @@ export function createAzureOpenAIAdapter(options: { agents: UpstreamAgents }): P
   const tokens = createEntraTokens(options.agents);
 
   /** The adapter for the call's credential, and the call with the access token in place of the credential. */
-  async function route<C extends Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>>(call: C): Promise<[ProviderAdapter, C]> {
+  async function route<C extends Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs'>>(call: C): Promise<[ProviderAdapter, C]> {
     const entra = parseEntraCredential(call.provider.credential);
     if (!entra) return [withKey, call];
     const token = await tokens.token(entra, call);

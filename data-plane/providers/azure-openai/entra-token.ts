@@ -44,7 +44,11 @@ export function createEntraTokens(agents: UpstreamAgents) {
   const cache = new Map<string, { token: string; renewAt: number }>();
   const pending = new Map<string, Promise<string>>();
 
-  async function fetchToken(credential: EntraCredential, call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>, key: string): Promise<string> {
+  async function fetchToken(
+    credential: EntraCredential,
+    call: Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs'>,
+    key: string,
+  ): Promise<string> {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: credential.clientId,
@@ -74,7 +78,7 @@ export function createEntraTokens(agents: UpstreamAgents) {
 
   return {
     /** A valid access token for the credential, from the cache or freshly requested. */
-    async token(credential: EntraCredential, call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>): Promise<string> {
+    async token(credential: EntraCredential, call: Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs'>): Promise<string> {
       const key = createHash('sha256').update(JSON.stringify(credential)).digest('hex');
       const cached = cache.get(key);
       if (cached && cached.renewAt > Date.now()) return cached.token;

@@ -15,13 +15,13 @@ import { mockSettings } from './mock-settings.ts';
 export function createMockAdapter(options: { random?: () => number } = {}): ProviderAdapter {
   const random = options.random ?? Math.random;
 
-  async function begin(call: Pick<UpstreamCall, 'provider' | 'signal'>) {
+  async function begin(call: Pick<UpstreamCall, 'provider' | 'cancellation'>) {
     const settings = mockSettings(call.provider.baseUrl);
     // One roll per call decides whether a configured failure happens this time.
     const failing = (settings.failStatus !== null || settings.failAfterChunks !== null) && random() < settings.failProbability;
     // Rejects with the abort reason when the client leaves, like a real upstream call would.
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs, undefined, { signal: call.signal });
-    call.signal.throwIfAborted();
+    if (settings.latencyMs > 0) await sleep(settings.latencyMs, undefined, { signal: call.cancellation.signal });
+    call.cancellation.signal.throwIfAborted();
     if (failing && settings.failStatus !== null) {
       throw upstreamHttpError({ status: settings.failStatus, message: 'mock failure', providerName: call.provider.name });
     }
@@ -75,8 +75,8 @@ export function createMockAdapter(options: { random?: () => number } = {}): Prov
         for (const [index, piece] of pieces.entries()) {
           if (failAfterChunks === index) throw upstreamStreamError(call.provider.name, 200, 'mock failure');
           const pacing = settings.chunkDelayMs + (settings.tokensPerSecond > 0 ? (estimateTextTokens(piece) * 1000) / settings.tokensPerSecond : 0);
-          if (pacing > 0) await sleep(pacing, undefined, { signal: call.signal });
-          call.signal.throwIfAborted();
+          if (pacing > 0) await sleep(pacing, undefined, { signal: call.cancellation.signal });
+          call.cancellation.signal.throwIfAborted();
           yield { type: 'chunk', chunk: chunk({ content: piece }, null) };
         }
         if (failAfterChunks !== null && failAfterChunks >= pieces.length) throw upstreamStreamError(call.provider.name, 200, 'mock failure');

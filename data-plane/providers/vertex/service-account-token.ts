@@ -78,7 +78,7 @@ export function createServiceAccountTokens(agents: UpstreamAgents) {
 
   return {
     /** A valid access token for the key, cached or freshly obtained. */
-    async token(key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'signal' | 'connectTimeoutMs'>): Promise<string> {
+    async token(key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs'>): Promise<string> {
       let token: string | null | undefined;
       try {
         token = (await clientFor(key, call).getAccessToken()).token;
@@ -91,9 +91,9 @@ export function createServiceAccountTokens(agents: UpstreamAgents) {
   };
 }
 
-function tokenError(error: unknown, key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'signal'>): unknown {
+function tokenError(error: unknown, key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'cancellation'>): unknown {
   const status = (error as { status?: unknown; response?: { status?: unknown } })?.response?.status ?? (error as { status?: unknown })?.status;
-  if (typeof status !== 'number') return upstreamTransportError((error as { cause?: unknown })?.cause ?? error, call.provider.name, 0, call.signal);
+  if (typeof status !== 'number') return upstreamTransportError((error as { cause?: unknown })?.cause ?? error, call.provider.name, 0, call.cancellation);
   const data = (error as { response?: { data?: { error_description?: unknown; error?: unknown } } }).response?.data;
   const said = typeof data?.error_description === 'string' ? data.error_description : typeof data?.error === 'string' ? data.error : null;
   // Google refuses a bad or revoked key with 400 invalid_grant: for us, as any 4xx of the token
