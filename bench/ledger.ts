@@ -20,12 +20,12 @@ import { type Database, openDatabase } from '../control-plane/db/open-database.t
 import { teamBudgetStatus } from '../control-plane/domain/budgets/budget-status.ts';
 import { createBudgetAlertSweeper } from '../control-plane/usage/budget-alert-sweeper.ts';
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
-import { EXPECTED_DAILY, EXPECTED_PERIOD_SPEND } from '../control-plane/usage/ledger-recompute.sql.ts';
 import { createLiveEvents } from '../control-plane/usage/live-events.ts';
 import type { Bus } from '../shared/bus/bus.ts';
 import { createMemoryBus } from '../shared/bus/memory-bus.ts';
 import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+import { fillLedger, partitionDays } from './ledger-fill.ts';
 import { cpuMicros, loadAverage } from './proc-stats.ts';
 
 const args = process.argv.slice(2);
@@ -143,27 +143,6 @@ async function budgetStatusLatency(db: Database, teams: string[], count = 200): 
   return { p50: times[Math.floor(count * 0.5)]!, p99: times[Math.floor(count * 0.99)]! };
 }
 
-/** N raw events over the last 30 days for the 500 teams, generated in SQL, and their counters. */
-async function fillLedger(db: Database, n: number): Promise<void> {
-  const chunk = 1_000_000;
-  for (let from = 0; from < n; from += chunk) {
-    await db.prisma.$executeRawUnsafe(`
-      INSERT INTO "UsageEvent" ("id", "requestId", "attempt", "teamId", "apiKeyId", "model", "provider", "promptTokens", "completionTokens",
-        "costMicroUsd", "status", "latencyMs", "snapshotVersion", "snapshotHash", "startedAt")
-      SELECT 'fill-' || g || ':1', 'fill-' || g, 1, 'bench-team-' || (g % ${TEAMS}), 'bench-team-' || (g % ${TEAMS}) || '-key-' || (g % 4),
-        CASE WHEN g % 3 = 0 THEN 'claude-haiku' ELSE 'gpt-4o-mini' END, CASE WHEN g % 3 = 0 THEN 'anthropic' ELSE 'openai' END,
-        120, 40, 42, 200, 300, 1, 'h', (now() AT TIME ZONE 'UTC') - (g % 2592000) * interval '1 second'
-      FROM generate_series(${from}, ${Math.min(from + chunk, n) - 1}) AS g`);
-    process.stdout.write(`  ${Math.min(from + chunk, n).toLocaleString('en')} raw events\r`);
-  }
-  await db.prisma.$executeRawUnsafe(`TRUNCATE "UsageDaily", "UsageSpend"`);
-  await db.prisma.$executeRawUnsafe(`INSERT INTO "UsageDaily" SELECT * FROM (${EXPECTED_DAILY}) AS e`, new Date(0).toISOString());
-  await db.prisma.$executeRawUnsafe(
-    `INSERT INTO "UsageSpend" ("scope", "scopeId", "period", "periodStart", "attempts", "costMicroUsd", "creditMicroUsd") SELECT * FROM (${EXPECTED_PERIOD_SPEND}) AS e`,
-  );
-  await db.prisma.$executeRawUnsafe(`ANALYZE`);
-}
-
 async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
   const db = await openDatabase({ databaseUrl: benchUrl, schema });
@@ -274,21 +253,44 @@ if (args.includes('--lag')) {
   }
 }
 if (ledgerSize > 0) {
-  await withPostgres(async (db) => {
-    const teams = await seedTeams(db);
-    const empty = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
-    const fillStarted = performance.now();
-    await fillLedger(db, ledgerSize);
-    console.log(`  filled ${fmt(ledgerSize)} raw events and their counters in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
-    const full = { rate: await ingestionRate(db, teams, 20_000), status: await budgetStatusLatency(db, teams) };
-    console.log(`ledger size, PostgreSQL: empty vs ${fmt(ledgerSize)} raw events (30 days, ${TEAMS} teams, monthly budgets)`);
-    console.log(
-      `  ingestion:          ${fmt(empty.rate.eventsPerSecond)} vs ${fmt(full.rate.eventsPerSecond)} events/s (ratio ${(empty.rate.eventsPerSecond / full.rate.eventsPerSecond).toFixed(2)})`,
-    );
-    console.log(`  CPU per 1 000:      ${describe(empty.rate)} vs ${describe(full.rate)}`);
-    console.log(
-      `  budgetStatus p50:   ${empty.status.p50.toFixed(2)} vs ${full.status.p50.toFixed(2)} ms (ratio ${(full.status.p50 / empty.status.p50).toFixed(2)})`,
-    );
-    console.log(`  budgetStatus p99:   ${empty.status.p99.toFixed(2)} vs ${full.status.p99.toFixed(2)} ms`);
-  });
+  // Two schemas side by side, both laid out as a month-old ledger (a partition per day): one
+  // empty, one holding N raw events. Measured alternately, so the machine's load drifts over both.
+  const days = 30;
+  const rounds = flag('--rounds', 3);
+  await withPostgres((empty) =>
+    withPostgres(async (full) => {
+      const sides = [
+        { name: 'empty', db: empty, teams: await seedTeams(empty), samples: [] as { rate: Rate; status: { p50: number; p99: number } }[] },
+        { name: fmt(ledgerSize), db: full, teams: await seedTeams(full), samples: [] as { rate: Rate; status: { p50: number; p99: number } }[] },
+      ];
+      await partitionDays(empty, days);
+      await partitionDays(full, days);
+      const fillStarted = performance.now();
+      await fillLedger(full, ledgerSize, TEAMS, days);
+      console.log(`  filled ${fmt(ledgerSize)} raw events and their counters in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+      for (let round = 1; round <= rounds; round++) {
+        for (const side of sides) {
+          const sample = { rate: await ingestionRate(side.db, side.teams, 20_000), status: await budgetStatusLatency(side.db, side.teams) };
+          side.samples.push(sample);
+          console.log(
+            `  round ${round}, ${side.name}: ${describe(sample.rate)}; budgetStatus p50 ${sample.status.p50.toFixed(2)} ms, p99 ${sample.status.p99.toFixed(2)} ms (load ${loadAverage().toFixed(1)})`,
+          );
+        }
+      }
+      const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+      const [e, f] = sides.map((side) => ({
+        rate: median(side.samples.map((s) => s.rate.eventsPerSecond)),
+        cpu: median(side.samples.map((s) => s.rate.nodeCpuMs + s.rate.databaseCpuMs)),
+        p50: median(side.samples.map((s) => s.status.p50)),
+        p99: median(side.samples.map((s) => s.status.p99)),
+      })) as [{ rate: number; cpu: number; p50: number; p99: number }, { rate: number; cpu: number; p50: number; p99: number }];
+      console.log(
+        `ledger size, PostgreSQL: empty vs ${fmt(ledgerSize)} raw events (${days} days, ${TEAMS} teams, monthly budgets), medians of ${rounds} alternating rounds`,
+      );
+      console.log(`  ingestion:               ${fmt(e.rate)} vs ${fmt(f.rate)} events/s (empty / full ${(e.rate / f.rate).toFixed(2)})`);
+      console.log(`  CPU per 1 000 events:    ${e.cpu.toFixed(0)} vs ${f.cpu.toFixed(0)} ms, Node + database (full / empty ${(f.cpu / e.cpu).toFixed(2)})`);
+      console.log(`  budgetStatus p50:        ${e.p50.toFixed(2)} vs ${f.p50.toFixed(2)} ms (full / empty ${(f.p50 / e.p50).toFixed(2)})`);
+      console.log(`  budgetStatus p99:        ${e.p99.toFixed(2)} vs ${f.p99.toFixed(2)} ms`);
+    }),
+  );
 }
