@@ -1,16 +1,20 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--lag] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
  *     team with a monthly budget (so alerts are checked for every team of every batch), with the
  *     CPU per 1 000 events of this process and of the PostgreSQL backends. --no-rates skips this.
- *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N) through the real bus,
- *     Redis -> PostgreSQL and in-process -> PGlite: p50 / p99 from publish to committed row.
- *  3. With --ledger-size N (opt-in; PostgreSQL): the same ingestion rate and `budgetStatus`
- *     latency at an empty ledger, then again after N raw events generated in SQL over 30 days
- *     (500 teams, monthly budgets) with their counters. Cost independent of ledger size means
- *     the two figures agree (the goal: within 1.2x).
+ *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N, --lag-seconds N) through
+ *     the real bus, from hand-over to the bus to the `usage` subscription message of the committed
+ *     row: Redis -> PostgreSQL from a publisher in this process, then Redis -> PostgreSQL while a
+ *     real data plane (its own process, wrk paced) serves that many requests/s and its events are
+ *     the ones measured, then in-process -> PGlite from a publisher in this process.
+ *  3. With --ledger-size N (opt-in; PostgreSQL): ingestion rate and `budgetStatus` latency at an
+ *     empty ledger and at N raw events generated in SQL over 30 days (500 teams, monthly budgets,
+ *     a partition per day, counters to match; bench/ledger-fill.ts), in two schemas measured in
+ *     alternating rounds (--rounds N). Cost independent of ledger size means the two agree (the
+ *     goal: within 1.2x).
  * BENCH_DATABASE_URL (default: the local test PostgreSQL). The machine is shared: expect noise.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +29,7 @@ import type { Bus } from '../shared/bus/bus.ts';
 import { createMemoryBus } from '../shared/bus/memory-bus.ts';
 import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+import { type ServingDataPlane, startServingDataPlane } from './ledger-data-plane.ts';
 import { fillLedger, partitionDays } from './ledger-fill.ts';
 import { cpuMicros, loadAverage } from './proc-stats.ts';
 
@@ -43,8 +48,9 @@ const tagsPerEvent = flag('--tags', 0);
 const TEAMS = 500;
 const BATCH = 1000;
 
-async function seedTeams(db: Database): Promise<string[]> {
-  const ids = Array.from({ length: TEAMS }, (_, i) => `bench-team-${i}`);
+/** TEAMS teams (ids `${prefix}${i}`), each with a monthly budget. */
+async function seedTeams(db: Database, prefix = 'bench-team-'): Promise<string[]> {
+  const ids = Array.from({ length: TEAMS }, (_, i) => `${prefix}${i}`);
   await db.prisma.team.createMany({ data: ids.map((id) => ({ id, name: id, slug: id })) });
   await db.prisma.budget.createMany({
     data: ids.map((id) => ({ scope: 'team', scopeId: id, teamId: id, period: 'monthly', amountMicroUsd: 1_000_000_000n, alertThresholds: [50, 80, 100] })),
@@ -159,53 +165,106 @@ async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
+interface Lag {
+  p50: number;
+  p99: number;
+  max: number;
+  events: number;
+  /** Batches the consumer handed to the store, their mean size and the store's p50 / p99 (ms). */
+  batches: number;
+  meanBatch: number;
+  storeP50: number;
+  storeP99: number;
+  /** With a data plane: what wrk measured. */
+  served?: { rps: number; errors: number; requests: number };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+
 /**
- * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment a data plane hands an
- * event to the bus to the `usage` subscription message its committed ledger row produces (a
- * subscriber on every team), p50 and p99 in ms. Events go through the real bus (Redis stream +
- * consumer group, or the in-process bus) into the control plane's ingestor, budget alerts on.
+ * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment an event is handed to
+ * the bus to the `usage` subscription message its committed ledger row produces (a subscriber on
+ * every team), p50 and p99 in ms. Events go through the real bus (Redis stream + consumer group,
+ * or the in-process bus) into the control plane's ingestor, budget alerts on. The events come
+ * from a real data plane serving `rate` requests/s when one is given (their hand-over time is the
+ * attempt's end: startedAt + latencyMs, one clock on one machine), otherwise from a publisher in
+ * this process sending one batch every 10 ms (what a data plane's publisher sends per turn).
  */
-async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number): Promise<{ p50: number; p99: number; events: number }> {
+async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number, dataPlane?: ServingDataPlane): Promise<Lag> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingest = createUsageIngestor(db, live, undefined, alerts);
+  const ingestor = createUsageIngestor(db, live, undefined, alerts);
+  const batchSizes: number[] = [];
+  const storeTimes: number[] = [];
+  const ingest = async (events: UsageEvent[]) => {
+    const started = performance.now();
+    await ingestor(events);
+    storeTimes.push(performance.now() - started);
+    batchSizes.push(events.length);
+  };
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
-  const subscriptions = teams.map((teamId) => live.subscribe('usage', teamId));
+  const subscriptions = (dataPlane?.teamIds ?? teams).map((teamId) => live.subscribe('usage', teamId));
+  let lastRow = Date.now();
   for (const subscription of subscriptions) {
     void (async () => {
       for await (const row of subscription) {
-        const t = sentAt.get(row.id);
-        if (t !== undefined) lags.push(performance.now() - t);
+        lastRow = Date.now();
+        const t = dataPlane ? row.startedAt.getTime() + row.latencyMs : sentAt.get(row.id);
+        if (t !== undefined) lags.push(Date.now() - t);
         sentAt.delete(row.id);
       }
     })();
   }
   const consumer = bus.consumeUsage('bench-lag', ingest);
-  const run = randomBytes(3).toString('hex');
-  const tickMs = 10;
-  const perTick = Math.round((rate * tickMs) / 1000);
-  const started = performance.now();
-  let sent = 0;
-  while (performance.now() - started < seconds * 1000) {
-    const due = Math.floor(((performance.now() - started) / tickMs) * perTick);
-    const events: UsageEvent[] = [];
-    while (sent < due) {
-      const e = event(run, teams);
-      sentAt.set(e.id, performance.now());
-      events.push(e);
-      sent++;
+  const started = Date.now();
+  let served: Lag['served'];
+  if (dataPlane) {
+    const load = await dataPlane.serve(rate, seconds);
+    served = { rps: load.rps, errors: load.errors, requests: load.requests };
+    // Drained: no row for a second (or 30 s past the end).
+    while (Date.now() - lastRow < 1000 && Date.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 50));
+  } else {
+    const run = randomBytes(3).toString('hex');
+    const tickMs = 10;
+    const perTick = Math.round((rate * tickMs) / 1000);
+    let sent = 0;
+    while (Date.now() - started < seconds * 1000) {
+      const due = Math.floor(((Date.now() - started) / tickMs) * perTick);
+      const events: UsageEvent[] = [];
+      while (sent < due) {
+        const e = event(run, teams);
+        sentAt.set(e.id, Date.now());
+        events.push(e);
+        sent++;
+      }
+      if (events.length > 0) await bus.publishUsageBatch(events);
+      await new Promise((resolve) => setTimeout(resolve, tickMs));
     }
-    if (events.length > 0) await bus.publishUsageBatch(events);
-    await new Promise((resolve) => setTimeout(resolve, tickMs));
+    while (sentAt.size > 0 && Date.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  while (sentAt.size > 0 && performance.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
   await consumer.stop();
   await alerts.close();
   for (const subscription of subscriptions) await subscription.return?.();
   lags.sort((a, b) => a - b);
-  return { p50: lags[Math.floor(lags.length * 0.5)] ?? NaN, p99: lags[Math.floor(lags.length * 0.99)] ?? NaN, events: lags.length };
+  storeTimes.sort((a, b) => a - b);
+  return {
+    p50: percentile(lags, 0.5),
+    p99: percentile(lags, 0.99),
+    max: lags.at(-1) ?? NaN,
+    events: lags.length,
+    batches: batchSizes.length,
+    meanBatch: batchSizes.reduce((a, b) => a + b, 0) / Math.max(1, batchSizes.length),
+    storeP50: percentile(storeTimes, 0.5),
+    storeP99: percentile(storeTimes, 0.99),
+    served,
+  };
 }
+
+const describeLag = (lag: Lag) =>
+  `p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (${fmt(lag.events)} events; ${fmt(lag.batches)} batches of ${fmt(lag.meanBatch)} on average, store p50 ${lag.storeP50.toFixed(0)} ms, p99 ${lag.storeP99.toFixed(0)} ms${
+    lag.served ? `; data plane served ${fmt(lag.served.rps)} rps, ${fmt(lag.served.requests)} requests, ${lag.served.errors} errors` : ''
+  }; load ${loadAverage().toFixed(1)})`;
 
 console.log(`load average at start: ${loadAverage().toFixed(1)} (${applicationName})`);
 // Two traffic shapes: a gateway of 10 busy teams, and every batch spread over all 500 teams
@@ -227,26 +286,37 @@ for (const spread of args.includes('--no-rates') ? [] : [10, TEAMS]) {
 }
 if (args.includes('--lag')) {
   const rate = flag('--lag-rate', 2000);
+  const seconds = flag('--lag-seconds', 10);
   const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
   await withPostgres(async (db) => {
     const teams = await seedTeams(db);
     const bus = createRedisBus({ url: redisUrl, prefix: `bench-lag-${randomBytes(4).toString('hex')}` });
     try {
-      const lag = await ingestionLag(db, bus, teams, rate, 10);
-      console.log(
-        `ingestion lag, Redis stream -> PostgreSQL at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`,
-      );
+      const lag = await ingestionLag(db, bus, teams, rate, seconds);
+      console.log(`ingestion lag, Redis stream -> PostgreSQL, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
     } finally {
       await bus.close();
+    }
+  });
+  await withPostgres(async (db) => {
+    // The issue's condition: a data plane serving 2,000 requests/s, its events the ones measured.
+    const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
+    const dataPlane = await startServingDataPlane(redisUrl, prefix, TEAMS);
+    const bus = createRedisBus({ url: redisUrl, prefix });
+    try {
+      await seedTeams(db, 'team-');
+      const lag = await ingestionLag(db, bus, [], rate, seconds, dataPlane);
+      console.log(`ingestion lag, Redis stream -> PostgreSQL, a data plane serving ${fmt(rate)} requests/s: ${describeLag(lag)}`);
+    } finally {
+      await bus.close();
+      await dataPlane.stop();
     }
   });
   const db = await openDatabase({ dataDir: 'memory://' });
   const bus = createMemoryBus();
   try {
-    const lag = await ingestionLag(db, bus, await seedTeams(db), rate, 10);
-    console.log(
-      `ingestion lag, in-process bus -> PGlite at ${fmt(rate)} events/s: p50 ${lag.p50.toFixed(1)} ms, p99 ${lag.p99.toFixed(1)} ms (${fmt(lag.events)} events)`,
-    );
+    const lag = await ingestionLag(db, bus, await seedTeams(db), rate, seconds);
+    console.log(`ingestion lag, in-process bus -> PGlite, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
   } finally {
     await bus.close();
     await db.close();

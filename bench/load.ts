@@ -16,6 +16,11 @@ export interface LoadSpec {
   variants: RequestVariant[];
   connections: number;
   seconds: number;
+  /**
+   * Open-loop pacing (wrk only): each connection waits this long after an answer before its next
+   * request, so the rate is about connections x 1000 / (delay + latency) per second.
+   */
+  delayMs?: number;
 }
 
 /** What one fixed-time, closed-loop run measured, latencies in milliseconds. */
@@ -85,6 +90,13 @@ function request()
   if i > #reqs then i = 1 end
   return reqs[i]
 end
+${
+  spec.delayMs
+    ? `function delay()
+  return ${Math.round(spec.delayMs)}
+end`
+    : ''
+}
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("BENCH_RESULT %d %d %d %d %d %d %d %d %d %d %d %.3f\\n",
