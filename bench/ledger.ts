@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--lag] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
@@ -13,7 +13,8 @@
  *  3. With --ledger-size N (opt-in; PostgreSQL): ingestion rate and `budgetStatus` latency at an
  *     empty ledger and at N raw events generated in SQL over 30 days (500 teams, monthly budgets,
  *     a partition per day, counters to match; bench/ledger-fill.ts), in two schemas measured in
- *     alternating rounds (--rounds N). Cost independent of ledger size means the two agree (the
+ *     alternating rounds (--rounds N); --explain prints the query plans of a batch's store and of a
+ *     budget status on both. Cost independent of ledger size means the two agree (the
  *     goal: within 1.2x).
  * BENCH_DATABASE_URL (default: the local test PostgreSQL). The machine is shared: expect noise.
  */
@@ -31,6 +32,7 @@ import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
 import { type ServingDataPlane, startServingDataPlane } from './ledger-data-plane.ts';
 import { fillLedger, partitionDays } from './ledger-fill.ts';
+import { explainLedger } from './ledger-plans.ts';
 import { cpuMicros, loadAverage } from './proc-stats.ts';
 
 const args = process.argv.slice(2);
@@ -338,6 +340,13 @@ if (ledgerSize > 0) {
       const fillStarted = performance.now();
       await fillLedger(full, ledgerSize, TEAMS, days);
       console.log(`  filled ${fmt(ledgerSize)} raw events and their counters in ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+      if (args.includes('--explain')) {
+        const run = randomBytes(3).toString('hex');
+        for (const side of sides) {
+          const batch = Array.from({ length: BATCH }, () => event(run, side.teams));
+          console.log(`--- plans, ${side.name} ---\n${await explainLedger(side.db, batch, side.teams[7]!)}`);
+        }
+      }
       for (let round = 1; round <= rounds; round++) {
         for (const side of sides) {
           const sample = { rate: await ingestionRate(side.db, side.teams, 20_000), status: await budgetStatusLatency(side.db, side.teams) };
