@@ -30,6 +30,23 @@ describe('snapshot loader (worker thread)', () => {
     expect(loaded.digest.hashOf('apiKeys', 'k1200')).toBe(expected.digest.hashOf('apiKeys', 'k1200'));
   });
 
+  it('answers loads that overlap, each with its own snapshot, and loads again once its idle worker ended', async () => {
+    const stored = [3, 4, 5].map((version) => toStored(buildSnapshot({ version, teams: [team({ id: `t${version}` })] })));
+
+    const quick = createSnapshotLoader(parseSecretKeys(TEST_SECRET_KEY), 50);
+    const overlapping = await Promise.all([quick.load(stored[0]), quick.load(stored[1])]);
+    // Its worker ended meanwhile (idle 50 ms): the next load starts another.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await quick.load(stored[2]);
+    await quick.close();
+
+    expect([...overlapping, after].map((loaded) => (loaded.ok ? [loaded.snapshot.version, loaded.snapshot.teams[0].id] : loaded))).toEqual([
+      [3, 't3'],
+      [4, 't4'],
+      [5, 't5'],
+    ]);
+  });
+
   // 1.x snapshots (from disk, an older control plane) have a whole-content hash and no digest.
   for (const file of readdirSync(fixtures)) {
     it(`loads the ${file} fixture as parseSnapshot does`, async () => {

@@ -13,63 +13,94 @@ export type LoadedSnapshot =
 
 export interface SnapshotLoader {
   /**
-   * Verifies, parses, validates and hashes `stored` in the worker thread; this thread only parses
+   * Verifies, parses, validates and hashes `stored` in a worker thread; this thread only parses
    * the worker's slices, one per macrotask, so requests in flight are not stalled. Rejects when
-   * the worker fails (the next load starts a new one).
+   * the worker fails.
    */
   load(stored: StoredSnapshot): Promise<LoadedSnapshot>;
   close(): Promise<void>;
 }
 
-/** One worker per data plane, started on the first load and kept (it holds no snapshot between loads). */
-export function createSnapshotLoader(keys: readonly SecretKey[]): SnapshotLoader {
-  let worker: Worker | null = null;
-  let nextId = 0;
-  const pending = new Map<number, { resolve: (reply: SnapshotWorkerReply) => void; reject: (error: Error) => void }>();
+/**
+ * How long the worker thread stays after its last load. Full loads are rare (start, a lost
+ * delta, a plane that fell behind the delta log) and come in bursts at most; an idle worker held
+ * 40-50 MB of RSS (its V8 isolate and the heap it parsed 4 MB in), so it ends in between.
+ */
+export const SNAPSHOT_WORKER_IDLE_MS = 10_000;
 
-  function started(): Worker {
-    if (worker) return worker;
-    // Beside this file's compiled form: .js when built. The .ts source (tsx, vitest) is loaded
-    // through tsx's API: `--import tsx` in a worker's execArgv is not honoured under vitest.
-    const typescript = import.meta.url.endsWith('.ts');
-    const file = new URL(`./snapshot-worker.${typescript ? 'ts' : 'js'}`, import.meta.url);
-    const source = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
-    const thread = typescript ? new Worker(source, { eval: true, workerData: { keys } }) : new Worker(file, { workerData: { keys } });
-    const fail = (error: Error) => {
-      if (worker === thread) worker = null;
-      for (const waiting of pending.values()) waiting.reject(error);
-      pending.clear();
-    };
-    thread.on('message', (reply: SnapshotWorkerReply) => {
-      const waiting = pending.get(reply.id);
-      pending.delete(reply.id);
-      // Idle, it must not keep the process alive.
-      if (pending.size === 0) thread.unref();
-      waiting?.resolve(reply);
-    });
-    thread.on('error', fail);
-    thread.on('exit', (code) => fail(new Error(`snapshot worker exited with code ${code}`)));
-    worker = thread;
-    return thread;
-  }
-
+/** One worker at a time, started by a load and ended after `idleMs` without one. */
+export function createSnapshotLoader(keys: readonly SecretKey[], idleMs = SNAPSHOT_WORKER_IDLE_MS): SnapshotLoader {
+  let worker: LoaderThread | null = null;
+  const running = new Set<LoaderThread>();
   return {
     async load(stored) {
-      const thread = started();
-      const id = nextId++;
-      const reply = await new Promise<SnapshotWorkerReply>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        thread.ref();
-        thread.postMessage({ id, json: stored.json, signature: stored.signature } satisfies SnapshotWorkerRequest);
-      });
+      if (!worker) {
+        const thread = startThread(keys, idleMs, () => {
+          running.delete(thread);
+          if (worker === thread) worker = null;
+        });
+        running.add(thread);
+        worker = thread;
+      }
+      const reply = await worker.check(stored);
       if (!reply.ok) return { ok: false, kind: reply.kind, reason: reply.reason };
       return { ok: true, ...(await assemble(reply)) };
     },
     async close() {
-      const thread = worker;
       worker = null;
-      await thread?.terminate();
+      await Promise.all([...running].map((thread) => thread.terminate()));
     },
+  };
+}
+
+interface LoaderThread {
+  check(stored: StoredSnapshot): Promise<SnapshotWorkerReply>;
+  terminate(): Promise<number>;
+}
+
+/** A snapshot worker; `gone` is called once it ended (idle, failed or terminated), its pending loads rejected. */
+function startThread(keys: readonly SecretKey[], idleMs: number, gone: () => void): LoaderThread {
+  // Beside this file's compiled form: .js when built. The .ts source (tsx, vitest) is loaded
+  // through tsx's API: `--import tsx` in a worker's execArgv is not honoured under vitest.
+  const typescript = import.meta.url.endsWith('.ts');
+  const file = new URL(`./snapshot-worker.${typescript ? 'ts' : 'js'}`, import.meta.url);
+  const source = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(file.href)}); });`;
+  const thread = typescript ? new Worker(source, { eval: true, workerData: { keys } }) : new Worker(file, { workerData: { keys } });
+  const pending = new Map<number, { resolve: (reply: SnapshotWorkerReply) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  let idle: NodeJS.Timeout | undefined;
+  const end = (error: Error) => {
+    clearTimeout(idle);
+    gone();
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+  thread.on('message', (reply: SnapshotWorkerReply) => {
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (pending.size === 0) {
+      // Idle, it must not keep the process alive, nor its memory for long.
+      thread.unref();
+      idle = setTimeout(() => {
+        gone();
+        void thread.terminate();
+      }, idleMs).unref();
+    }
+    waiting?.resolve(reply);
+  });
+  thread.on('error', end);
+  thread.on('exit', (code) => end(new Error(`snapshot worker exited with code ${code}`)));
+  return {
+    check(stored) {
+      clearTimeout(idle);
+      const id = nextId++;
+      return new Promise<SnapshotWorkerReply>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        thread.ref();
+        thread.postMessage({ id, json: stored.json, signature: stored.signature } satisfies SnapshotWorkerRequest);
+      });
+    },
+    terminate: () => thread.terminate(),
   };
 }
 
