@@ -1,11 +1,17 @@
 import { builder } from './builder.ts';
+import { registerEnum } from './zod-input.ts';
 
-/** A GraphQL enum for a closed set of lowercase values: `least-busy` becomes `LEAST_BUSY`. */
+/**
+ * A GraphQL enum for a closed set of lowercase values: `least-busy` becomes `LEAST_BUSY`. Zod
+ * enums over the same values become this enum in derived input types (zod-input.ts).
+ */
 export function enumFrom(name: string, values: readonly string[], description?: string) {
-  return builder.enumType(name, {
+  const ref = builder.enumType(name, {
     description,
     values: Object.fromEntries(values.map((value) => [value.toUpperCase().replace(/-/g, '_'), { value }])),
   });
+  registerEnum(values, ref);
+  return ref;
 }
 
 type LimitColumns = { rpm: number | null; tpm: number | null; maxParallel: number | null };

@@ -1,9 +1,18 @@
 import { creditBalance } from '../domain/credits/credits.ts';
-import { createTeam, deleteTeam, setTeamBlocked, setTeamPlan, updateTeam } from '../domain/teams/teams.ts';
+import {
+  CreateTeamInput as CreateTeamSchema,
+  createTeam,
+  deleteTeam,
+  setTeamBlocked,
+  setTeamPlan,
+  UpdateTeamInput as UpdateTeamSchema,
+  updateTeam,
+} from '../domain/teams/teams.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { SEARCH_DESCRIPTION } from './common.ts';
 import { CreditBalance } from './credits.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 builder.prismaObject('Team', {
   description: 'A tenant: apps and people that share keys, limits, budgets and credits.',
@@ -64,28 +73,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateTeamInput = builder.inputType('CreateTeamInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    slug: t.string({ required: true, description: 'Lowercase letters, digits and dashes; unique.' }),
-    systemPrompt: t.string(),
-    planId: t.id(),
-    routingProfileId: t.id(),
-    fallbackChainId: t.id(),
-  }),
-});
-
-const UpdateTeamInput = builder.inputType('UpdateTeamInput', {
-  description: 'Omitted fields stay as they are; null clears a nullable one.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    name: t.string(),
-    systemPrompt: t.string(),
-    logPrompts: t.boolean({ description: 'Prompt and completion logging (PII-masked) for the team.' }),
-    routingProfileId: t.id(),
-    fallbackChainId: t.id(),
-  }),
-});
+const CreateTeamInput = inputTypeFrom('CreateTeamInput', CreateTeamSchema);
+const UpdateTeamInput = inputTypeFrom('UpdateTeamInput', UpdateTeamSchema, { description: 'Omitted fields stay as they are; null clears a nullable one.' });
 
 builder.mutationFields((t) => ({
   createTeam: t.prismaField({

@@ -11,7 +11,7 @@ const systemPrompt = z.string().max(20_000).nullish();
 
 export const CreateTeamInput = z.object({
   name: displayName,
-  slug,
+  slug: slug.describe('Lowercase letters, digits and dashes; unique.'),
   systemPrompt,
   planId: id.nullish(),
   routingProfileId: id.nullish(),
@@ -27,7 +27,8 @@ export const UpdateTeamInput = z.object({
   logPrompts: z
     .boolean()
     .nullish()
-    .transform((value) => value ?? undefined),
+    .transform((value) => value ?? undefined)
+    .describe('Prompt and completion logging (PII-masked) for the team.'),
   routingProfileId: id.nullish(),
   fallbackChainId: id.nullish(),
 });

@@ -1,0 +1,156 @@
+import type { EnumRef, InputRef, SchemaTypes } from '@pothos/core';
+import type { z } from 'zod';
+import { id } from '../domain/fields.ts';
+import { builder } from './builder.ts';
+
+/**
+ * GraphQL input types derived from the domain's zod schemas, so an input shape is written once:
+ * the domain validates with the schema, and GraphQL declares the same fields, nullability and
+ * descriptions from it. A field is required in GraphQL when zod requires it (no optional,
+ * nullable or default); its description is the zod one (`.describe()`, outermost wins).
+ *
+ * | zod | GraphQL |
+ * |---|---|
+ * | `id` (domain/fields.ts) | ID |
+ * | string | String |
+ * | number, `.int()` | Int (else Float) |
+ * | boolean | Boolean |
+ * | bigint | MicroUSD (money is the only bigint input) |
+ * | date | DateTime |
+ * | record, unknown | JSON |
+ * | enum | the GraphQL enum made by `enumFrom` over the same values |
+ * | object | the input type made by `inputTypeFrom` from that object |
+ * | array | a list of its element, whose items are never null |
+ *
+ * A transform or refinement keeps the type of its input. Anything else, or an enum or object
+ * without its GraphQL type, fails when the schema is built, naming the field.
+ */
+
+type GraphQLInput = InputRef<unknown> | EnumRef<SchemaTypes, unknown> | string;
+
+type ZodObject = z.ZodObject;
+
+/** Per field, by zod key: another GraphQL name, type (an item's, for a list) or description. */
+export interface InputFieldOverride {
+  name?: string;
+  type?: GraphQLInput;
+  description?: string;
+}
+
+export interface InputTypeOptions<Shape extends z.core.$ZodShape> {
+  description?: string;
+  fields?: { [K in keyof Shape]?: InputFieldOverride };
+}
+
+const enumsByValues = new Map<string, EnumRef<SchemaTypes, unknown>>();
+const inputsBySchema = new WeakMap<z.core.$ZodTypeDef, GraphQLInput>();
+
+const valuesKey = (values: readonly unknown[]) => values.join('\n');
+
+/** Lets zod enums over exactly these values (same order) become this GraphQL enum. */
+export function registerEnum(values: readonly string[], ref: EnumRef<SchemaTypes, unknown>): void {
+  const key = valuesKey(values);
+  if (enumsByValues.has(key)) throw new Error(`two GraphQL enums over the values ${values.join(', ')}: give the field its type`);
+  enumsByValues.set(key, ref);
+}
+
+interface Unwrapped {
+  core: z.core.$ZodType;
+  required: boolean;
+  description?: string;
+}
+
+/** Strips optional, nullable, default and pipes down to the type GraphQL sees. */
+function unwrap(schema: z.core.$ZodType): Unwrapped {
+  let current = schema;
+  let required = true;
+  let description: string | undefined;
+  for (;;) {
+    description ??= (current as z.ZodType).description;
+    const def = current._zod.def as z.core.$ZodTypeDef & { innerType?: z.core.$ZodType; in?: z.core.$ZodType; out?: z.core.$ZodType };
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default' || def.type === 'prefault') {
+      required = false;
+      current = def.innerType as z.core.$ZodType;
+    } else if (def.type === 'pipe') {
+      // `.transform()` is a pipe into a transform: the input is what GraphQL carries. `z.preprocess`
+      // is a pipe out of one: then the output is.
+      const input = def.in as z.core.$ZodType;
+      current = input._zod.def.type === 'transform' ? (def.out as z.core.$ZodType) : input;
+    } else {
+      return { core: current, required, description };
+    }
+  }
+}
+
+function scalarOf(core: z.core.$ZodType, where: string): GraphQLInput {
+  const def = core._zod.def;
+  // `.describe()` clones a schema but keeps its definition: compare definitions, not instances.
+  if (def === id._zod.def) return 'ID';
+  switch (def.type) {
+    case 'string':
+      return 'String';
+    case 'number':
+      return (core as z.ZodNumber).isInt ? 'Int' : 'Float';
+    case 'boolean':
+      return 'Boolean';
+    case 'bigint':
+      return 'MicroUSD';
+    case 'date':
+      return 'DateTime';
+    case 'record':
+    case 'unknown':
+      return 'JSON';
+    case 'enum': {
+      const values = (core as z.ZodEnum).options;
+      const ref = enumsByValues.get(valuesKey(values));
+      if (!ref) throw new Error(`${where}: no GraphQL enum over ${values.join(', ')}; make it with enumFrom`);
+      return ref;
+    }
+    case 'object': {
+      const ref = inputsBySchema.get(def);
+      if (!ref) throw new Error(`${where}: its object has no GraphQL input type; make one with inputTypeFrom first`);
+      return ref;
+    }
+    default:
+      throw new Error(`${where}: zod type "${def.type}" has no GraphQL input mapping`);
+  }
+}
+
+/** The GraphQL field of one zod field: type, list-ness, nullability and description. */
+export function fieldSpec(schema: z.core.$ZodType, where: string, override: InputFieldOverride = {}) {
+  const field = unwrap(schema);
+  const description = override.description ?? field.description;
+  if (field.core._zod.def.type !== 'array') {
+    return { type: override.type ?? scalarOf(field.core, where), list: false, required: field.required, description };
+  }
+  const item = unwrap((field.core._zod.def as z.core.$ZodArrayDef).element);
+  if (!item.required) throw new Error(`${where}: list items that may be null have no GraphQL mapping here`);
+  return { type: override.type ?? scalarOf(item.core, `${where}[]`), list: true, required: field.required, description };
+}
+
+/**
+ * Declares the GraphQL input type `name` with the fields of a zod object, and registers it so
+ * that zod fields holding this object become this input type.
+ */
+export function inputTypeFrom<S extends ZodObject>(name: string, schema: S, options: InputTypeOptions<S['shape']> = {}) {
+  const overrides = (options.fields ?? {}) as Record<string, InputFieldOverride | undefined>;
+  const ref = builder.inputRef<z.input<S> & object, false>(name).implement({
+    description: options.description,
+    fields: (t) =>
+      Object.fromEntries(
+        Object.entries(schema.shape as Record<string, z.core.$ZodType>).map(([key, fieldSchema]) => {
+          const override = overrides[key] ?? {};
+          const spec = fieldSpec(fieldSchema, `${name}.${key}`, override);
+          const field = t.field({
+            // The fields are chosen at run time from the zod schema: Pothos cannot type them.
+            type: (spec.list ? [spec.type] : spec.type) as any,
+            required: spec.list ? { list: spec.required, items: true } : spec.required,
+            description: spec.description,
+          });
+          return [override.name ?? key, field];
+        }),
+      ) as any,
+  });
+  inputsBySchema.set(schema._zod.def, ref as GraphQLInput);
+  return ref;
+}
