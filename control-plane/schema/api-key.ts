@@ -1,9 +1,17 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { createApiKey, revokeApiKey, rotateApiKey, updateApiKey } from '../domain/api-keys/api-keys.ts';
+import {
+  CreateApiKeyInput as CreateApiKeySchema,
+  createApiKey,
+  revokeApiKey,
+  rotateApiKey,
+  UpdateApiKeyInput as UpdateApiKeySchema,
+  updateApiKey,
+} from '../domain/api-keys/api-keys.ts';
+import { BudgetFields } from '../domain/budgets/budgets.ts';
 import { readable } from '../domain/visibility.ts';
-import { BudgetInputFields } from './budget.ts';
 import { builder } from './builder.ts';
-import { enumFrom, Limits, LimitsInput, SEARCH_DESCRIPTION } from './common.ts';
+import { enumFrom, Limits, SEARCH_DESCRIPTION } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 const API_KEY_STATUSES = ['active', 'blocked', 'expired', 'revoked'] as const;
 const ApiKeyStatus = enumFrom('ApiKeyStatus', API_KEY_STATUSES, 'REVOKED is final; BLOCKED can be lifted.');
@@ -81,35 +89,12 @@ const CreatedApiKey = builder.objectRef<WithSecret>('CreatedApiKey').implement({
   }),
 });
 
-const KeyBudgetInput = builder.inputType('KeyBudgetInput', { fields: (t) => BudgetInputFields(t) });
+const KeyBudgetInput = inputTypeFrom('KeyBudgetInput', BudgetFields, { fields: { amountMicroUsd: { name: 'amount' } } });
 
-const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
-  fields: (t) => ({
-    teamId: t.id({ required: true }),
-    name: t.string({ required: true }),
-    allowedModels: t.stringList({ description: "Model names within the team's plan." }),
-    limits: t.field({ type: LimitsInput }),
-    metadata: t.field({ type: 'JSON', description: 'A JSON object, at most 8 KiB.' }),
-    expiresAt: t.field({ type: 'DateTime' }),
-    routingProfileId: t.id(),
-    fallbackChainId: t.id(),
-    budget: t.field({ type: KeyBudgetInput, description: 'A budget for this key, created with it.' }),
-  }),
-});
+const CreateApiKeyInput = inputTypeFrom('CreateApiKeyInput', CreateApiKeySchema, { fields: { budget: { type: KeyBudgetInput } } });
 
-const UpdateApiKeyInput = builder.inputType('UpdateApiKeyInput', {
+const UpdateApiKeyInput = inputTypeFrom('UpdateApiKeyInput', UpdateApiKeySchema, {
   description: 'Omitted fields stay as they are; null clears a nullable one.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    name: t.string(),
-    allowedModels: t.stringList(),
-    limits: t.field({ type: LimitsInput }),
-    metadata: t.field({ type: 'JSON' }),
-    expiresAt: t.field({ type: 'DateTime' }),
-    blocked: t.boolean(),
-    routingProfileId: t.id(),
-    fallbackChainId: t.id(),
-  }),
 });
 
 builder.mutationFields((t) => ({

@@ -1,12 +1,13 @@
 import { Repeater } from 'graphql-yoga';
 import { type BudgetUsage, budgetStatusFor, type TeamBudgetStatus, teamBudgetStatus } from '../domain/budgets/budget-status.ts';
-import { BUDGET_SCOPES, deleteBudget, setBudget } from '../domain/budgets/budgets.ts';
+import { BUDGET_SCOPES, deleteBudget, SetBudgetInput as SetBudgetSchema, setBudget } from '../domain/budgets/budgets.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { enumFrom, type InputFieldBuilder } from './common.ts';
+import { enumFrom } from './common.ts';
 import { withDomainErrors } from './errors.ts';
 import { BudgetPeriod } from './plan.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const BudgetScope = enumFrom('BudgetScope', BUDGET_SCOPES, 'KEY and TEAM budgets belong to a team; MODEL budgets cap a model across the platform.');
 
@@ -49,17 +50,9 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Amount, period, hard and thresholds: shared by setBudget and a key's inline budget. */
-export const BudgetInputFields = (t: InputFieldBuilder) => ({
-  amount: t.field({ type: 'MicroUSD', required: true, description: 'Integer micro-USD, not negative.' }),
-  period: t.field({ type: BudgetPeriod, required: true }),
-  hard: t.boolean({ description: 'Default true.' }),
-  alertThresholds: t.intList({ description: 'Percentages, e.g. [50, 80, 100].' }),
-});
-
-const SetBudgetInput = builder.inputType('SetBudgetInput', {
+const SetBudgetInput = inputTypeFrom('SetBudgetInput', SetBudgetSchema, {
   description: 'Creates the budget of a target for a period, or replaces it.',
-  fields: (t) => ({ scope: t.field({ type: BudgetScope, required: true }), scopeId: t.id({ required: true }), ...BudgetInputFields(t) }),
+  fields: { amountMicroUsd: { name: 'amount' } },
 });
 
 builder.mutationFields((t) => ({

@@ -1,5 +1,6 @@
+import { Limits as LimitsSchema } from '../domain/fields.ts';
 import { builder } from './builder.ts';
-import { registerEnum } from './zod-input.ts';
+import { inputTypeFrom, registerEnum } from './zod-input.ts';
 
 /**
  * A GraphQL enum for a closed set of lowercase values: `least-busy` becomes `LEAST_BUSY`. Zod
@@ -25,10 +26,7 @@ export const Limits = builder.objectRef<LimitColumns>('Limits').implement({
   }),
 });
 
-export const LimitsInput = builder.inputType('LimitsInput', {
-  description: 'Omit or null a field for no limit at this level.',
-  fields: (t) => ({ rpm: t.int(), tpm: t.int(), maxParallel: t.int() }),
-});
+export const LimitsInput = inputTypeFrom('LimitsInput', LimitsSchema, { description: 'Omit or null a field for no limit at this level.' });
 
 /** The description of every `search` argument. */
 export const SEARCH_DESCRIPTION = 'Case-insensitive substring of the name.';

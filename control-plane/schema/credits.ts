@@ -1,6 +1,7 @@
-import { type CreditBalance as Balance, grantCredits } from '../domain/credits/credits.ts';
+import { type CreditBalance as Balance, GrantCreditsInput as GrantCreditsSchema, grantCredits } from '../domain/credits/credits.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const CreditBalance = builder.objectRef<Balance>('CreditBalance').implement({
   description: 'Prepaid credits of a team from its ledger, in integer micro-USD.',
@@ -37,12 +38,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const GrantCreditsInput = builder.inputType('GrantCreditsInput', {
-  fields: (t) => ({
-    teamId: t.id({ required: true }),
-    amount: t.field({ type: 'MicroUSD', required: true, description: 'Positive integer micro-USD.' }),
-    reason: t.string({ required: true }),
-  }),
+const GrantCreditsInput = inputTypeFrom('GrantCreditsInput', GrantCreditsSchema, {
+  fields: { amountMicroUsd: { name: 'amount', description: 'Positive integer micro-USD.' } },
 });
 
 builder.mutationFields((t) => ({
@@ -51,6 +48,9 @@ builder.mutationFields((t) => ({
     description: 'Platform admin. Adds prepaid credits to a team, with a reason, in its ledger.',
     args: { input: t.arg({ type: GrantCreditsInput, required: true }) },
     errors: {},
-    resolve: (_query, _root, args, ctx) => grantCredits(ctx, { teamId: args.input.teamId, amountMicroUsd: args.input.amount, reason: args.input.reason }),
+    resolve: (_query, _root, args, ctx) => {
+      const { amount, ...rest } = args.input;
+      return grantCredits(ctx, { ...rest, amountMicroUsd: amount });
+    },
   }),
 }));

@@ -1,7 +1,14 @@
 import { FALLBACK_TRIGGERS } from '../../shared/snapshot/schema.ts';
-import { createFallbackChain, deleteFallbackChain, updateFallbackChain } from '../domain/fallback-chains/fallback-chains.ts';
+import {
+  CreateFallbackChainInput as CreateFallbackChainSchema,
+  createFallbackChain,
+  deleteFallbackChain,
+  UpdateFallbackChainInput as UpdateFallbackChainSchema,
+  updateFallbackChain,
+} from '../domain/fallback-chains/fallback-chains.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const FallbackTrigger = enumFrom('FallbackTrigger', FALLBACK_TRIGGERS, 'RATE_LIMIT is a 429, SERVER_ERROR a 5xx.');
 
@@ -42,22 +49,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateFallbackChainInput = builder.inputType('CreateFallbackChainInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    description: t.string(),
-    models: t.stringList({ required: true, description: 'Model names, in the order they are tried.' }),
-    triggers: t.field({ type: [FallbackTrigger], required: true }),
-  }),
-});
-const UpdateFallbackChainInput = builder.inputType('UpdateFallbackChainInput', {
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    description: t.string(),
-    models: t.stringList(),
-    triggers: t.field({ type: [FallbackTrigger] }),
-  }),
-});
+const CreateFallbackChainInput = inputTypeFrom('CreateFallbackChainInput', CreateFallbackChainSchema);
+const UpdateFallbackChainInput = inputTypeFrom('UpdateFallbackChainInput', UpdateFallbackChainSchema);
 
 builder.mutationFields((t) => ({
   createFallbackChain: t.prismaField({

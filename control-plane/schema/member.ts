@@ -1,8 +1,16 @@
 import { TEAM_ROLES } from '../domain/access.ts';
-import { createMember, deleteMember, rotateMemberToken, updateMember } from '../domain/members/members.ts';
+import {
+  CreateMemberInput as CreateMemberSchema,
+  createMember,
+  deleteMember,
+  rotateMemberToken,
+  UpdateMemberInput as UpdateMemberSchema,
+  updateMember,
+} from '../domain/members/members.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const TeamRole = enumFrom('TeamRole', TEAM_ROLES, 'viewer < member < admin < owner; see docs/control-plane.md for the rights of each.');
 
@@ -47,18 +55,9 @@ const MemberWithToken = builder.objectRef<WithToken>('MemberWithToken').implemen
   }),
 });
 
-const CreateMemberInput = builder.inputType('CreateMemberInput', {
-  fields: (t) => ({
-    teamId: t.id({ required: true }),
-    email: t.string({ required: true }),
-    name: t.string(),
-    role: t.field({ type: TeamRole, required: true }),
-  }),
-});
+const CreateMemberInput = inputTypeFrom('CreateMemberInput', CreateMemberSchema);
 
-const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
-  fields: (t) => ({ id: t.id({ required: true }), name: t.string(), role: t.field({ type: TeamRole }) }),
-});
+const UpdateMemberInput = inputTypeFrom('UpdateMemberInput', UpdateMemberSchema);
 
 builder.mutationFields((t) => ({
   createMember: t.field({

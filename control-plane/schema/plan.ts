@@ -1,8 +1,17 @@
 import { BUDGET_PERIODS } from '../../shared/snapshot/schema.ts';
-import { BILLING_MODES, createPlan, deletePlan, updatePlan } from '../domain/plans/plans.ts';
+import {
+  BILLING_MODES,
+  BudgetTemplate as BudgetTemplateSchema,
+  CreatePlanInput as CreatePlanSchema,
+  createPlan,
+  deletePlan,
+  UpdatePlanInput as UpdatePlanSchema,
+  updatePlan,
+} from '../domain/plans/plans.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { enumFrom, type InputFieldBuilder, Limits, LimitsInput, SEARCH_DESCRIPTION } from './common.ts';
+import { enumFrom, Limits, SEARCH_DESCRIPTION } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const Billing = enumFrom('Billing', BILLING_MODES, 'PREPAID draws on credits; POSTPAID is invoiced afterwards.');
 export const BudgetPeriod = enumFrom('BudgetPeriod', BUDGET_PERIODS, 'Calendar-aligned in UTC (weeks start on Monday); TOTAL never resets.');
@@ -69,32 +78,12 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const BudgetTemplateInput = builder.inputType('BudgetTemplateInput', {
-  fields: (t) => ({
-    amount: t.field({ type: 'MicroUSD', required: true }),
-    period: t.field({ type: BudgetPeriod, required: true }),
-    hard: t.boolean({ description: 'Default true.' }),
-    alertThresholds: t.intList({ description: 'Percentages, e.g. [50, 80, 100].' }),
-  }),
-});
+const BudgetTemplateInput = inputTypeFrom('BudgetTemplateInput', BudgetTemplateSchema, { fields: { amountMicroUsd: { name: 'amount' } } });
 
-const planInputFields = (t: InputFieldBuilder) => ({
-  description: t.string(),
-  allowedModels: t.stringList({ description: 'Model names; empty means every model.' }),
-  limits: t.field({ type: LimitsInput }),
-  budget: t.field({ type: BudgetTemplateInput }),
-  markupBasisPoints: t.int({ description: '1500 = 15 %.' }),
-  billing: t.field({ type: Billing }),
-  routingProfileId: t.id(),
-  fallbackChainId: t.id(),
-});
-
-const CreatePlanInput = builder.inputType('CreatePlanInput', {
-  fields: (t) => ({ name: t.string({ required: true }), ...planInputFields(t) }),
-});
-const UpdatePlanInput = builder.inputType('UpdatePlanInput', {
+const CreatePlanInput = inputTypeFrom('CreatePlanInput', CreatePlanSchema, { fields: { budget: { type: BudgetTemplateInput } } });
+const UpdatePlanInput = inputTypeFrom('UpdatePlanInput', UpdatePlanSchema, {
   description: 'Omitted fields stay as they are; null clears a nullable one.',
-  fields: (t) => ({ id: t.id({ required: true }), ...planInputFields(t) }),
+  fields: { budget: { type: BudgetTemplateInput } },
 });
 
 /** GraphQL's `budget.amount` is the domain's `budget.amountMicroUsd`. */

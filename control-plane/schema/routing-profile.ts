@@ -1,7 +1,14 @@
 import { ROUTING_STRATEGIES } from '../../shared/snapshot/schema.ts';
-import { createRoutingProfile, deleteRoutingProfile, updateRoutingProfile } from '../domain/routing-profiles/routing-profiles.ts';
+import {
+  CreateRoutingProfileInput as CreateRoutingProfileSchema,
+  createRoutingProfile,
+  deleteRoutingProfile,
+  UpdateRoutingProfileInput as UpdateRoutingProfileSchema,
+  updateRoutingProfile,
+} from '../domain/routing-profiles/routing-profiles.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const RoutingStrategy = enumFrom('RoutingStrategy', ROUTING_STRATEGIES, "How a model group's deployments are ordered.");
 
@@ -32,16 +39,8 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateRoutingProfileInput = builder.inputType('CreateRoutingProfileInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    strategy: t.field({ type: RoutingStrategy, required: true }),
-    description: t.string(),
-  }),
-});
-const UpdateRoutingProfileInput = builder.inputType('UpdateRoutingProfileInput', {
-  fields: (t) => ({ id: t.id({ required: true }), strategy: t.field({ type: RoutingStrategy }), description: t.string() }),
-});
+const CreateRoutingProfileInput = inputTypeFrom('CreateRoutingProfileInput', CreateRoutingProfileSchema);
+const UpdateRoutingProfileInput = inputTypeFrom('UpdateRoutingProfileInput', UpdateRoutingProfileSchema);
 
 builder.mutationFields((t) => ({
   createRoutingProfile: t.prismaField({

@@ -42,6 +42,16 @@ export interface InputTypeOptions<Shape extends z.core.$ZodShape> {
   fields?: { [K in keyof Shape]?: InputFieldOverride };
 }
 
+/** A field's shape: the zod one, or that of the input type given for it (nested renames). */
+type FieldShape<V, F> = F extends { type: InputRef<infer T> } ? (NonNullable<V> extends readonly unknown[] ? T[] : T) | Extract<V, null | undefined> : V;
+
+/** The zod input with the overrides of `fields` applied: what GraphQL hands the resolver. */
+type Renamed<T, Fields> = {
+  [K in keyof T as K extends keyof Fields ? (Fields[K] extends { name: infer N extends string } ? N : K) : K]: K extends keyof Fields
+    ? FieldShape<T[K], Fields[K]>
+    : T[K];
+};
+
 const enumsByValues = new Map<string, EnumRef<SchemaTypes, unknown>>();
 const inputsBySchema = new WeakMap<z.core.$ZodTypeDef, GraphQLInput>();
 
@@ -132,7 +142,11 @@ export function fieldSpec(schema: z.core.$ZodType, where: string, override: Inpu
  * Declares the GraphQL input type `name` with the fields of a zod object, and registers it so
  * that zod fields holding this object become this input type.
  */
-export function inputTypeFrom<S extends ZodObject>(name: string, schema: S, options: InputTypeOptions<S['shape']> = {}) {
+export function inputTypeFrom<S extends ZodObject, const O extends InputTypeOptions<S['shape']> = InputTypeOptions<S['shape']>>(
+  name: string,
+  schema: S,
+  options: O = {} as O,
+): InputRef<Renamed<z.input<S>, O['fields']>> {
   const overrides = (options.fields ?? {}) as Record<string, InputFieldOverride | undefined>;
   const ref = builder.inputRef<z.input<S> & object, false>(name).implement({
     description: options.description,
@@ -152,5 +166,5 @@ export function inputTypeFrom<S extends ZodObject>(name: string, schema: S, opti
       ) as any,
   });
   inputsBySchema.set(schema._zod.def, ref as GraphQLInput);
-  return ref;
+  return ref as InputRef<Renamed<z.input<S>, O['fields']>>;
 }

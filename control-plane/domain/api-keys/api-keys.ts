@@ -18,14 +18,14 @@ const expiresAt = z.date().refine((d) => d.getTime() > Date.now(), 'expiresAt mu
 export const CreateApiKeyInput = z.object({
   teamId: id,
   name: displayName,
-  allowedModels: allowedModels.nullish(),
+  allowedModels: allowedModels.nullish().describe("Model names within the team's plan."),
   limits: Limits.nullish(),
-  metadata: metadata.nullish(),
+  metadata: metadata.nullish().describe('A JSON object, at most 8 KiB.'),
   expiresAt: expiresAt.nullish(),
   routingProfileId: id.nullish(),
   fallbackChainId: id.nullish(),
   /** An optional budget for the key, created with it. */
-  budget: BudgetFields.nullish(),
+  budget: BudgetFields.nullish().describe('A budget for this key, created with it.'),
 });
 
 export const UpdateApiKeyInput = z.object({

@@ -11,11 +11,11 @@ export type BudgetScope = (typeof BUDGET_SCOPES)[number];
 
 /** Amount, period, hard or soft, alert thresholds: a budget without its target. */
 export const BudgetFields = z.object({
-  amountMicroUsd: microUsd,
+  amountMicroUsd: microUsd.describe('Integer micro-USD, not negative.'),
   period: budgetPeriod,
   /** Hard (default) rejects requests once spent; soft only alerts. */
-  hard: z.boolean().nullish(),
-  alertThresholds: alertThresholds.nullish(),
+  hard: z.boolean().nullish().describe('Default true.'),
+  alertThresholds: alertThresholds.nullish().describe('Percentages, e.g. [50, 80, 100].'),
 });
 
 export const SetBudgetInput = BudgetFields.extend({ scope: z.enum(BUDGET_SCOPES), scopeId: id });

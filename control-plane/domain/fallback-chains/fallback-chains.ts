@@ -12,7 +12,8 @@ const models = z
   .array(modelName)
   .min(1, 'a fallback chain needs at least one model')
   .max(16)
-  .refine((list) => new Set(list).size === list.length, 'a model may appear only once in a chain');
+  .refine((list) => new Set(list).size === list.length, 'a model may appear only once in a chain')
+  .describe('Model names, in the order they are tried.');
 const triggers = z
   .array(z.enum(FALLBACK_TRIGGERS))
   .min(1, 'name at least one trigger')

@@ -13,16 +13,16 @@ export const BILLING_MODES = ['prepaid', 'postpaid'] as const;
 export const BudgetTemplate = z.object({
   amountMicroUsd: microUsd,
   period: budgetPeriod,
-  hard: z.boolean().nullish(),
-  alertThresholds: alertThresholds.nullish(),
+  hard: z.boolean().nullish().describe('Default true.'),
+  alertThresholds: alertThresholds.nullish().describe('Percentages, e.g. [50, 80, 100].'),
 });
 
 const planFields = {
   description: z.string().max(2000).nullish(),
-  allowedModels: z.array(modelName).max(500),
+  allowedModels: z.array(modelName).max(500).describe('Model names; empty means every model.'),
   limits: Limits.nullish(),
   budget: BudgetTemplate.nullish(),
-  markupBasisPoints: z.number().int().min(0, 'markup cannot be negative').max(100_000, 'markup is at most 1000 %'),
+  markupBasisPoints: z.number().int().min(0, 'markup cannot be negative').max(100_000, 'markup is at most 1000 %').describe('1500 = 15 %.'),
   billing: z.enum(BILLING_MODES),
   routingProfileId: id.nullish(),
   fallbackChainId: id.nullish(),
