@@ -1,7 +1,15 @@
-import { ALERT_CHANNEL_KINDS, ALERT_EVENTS, createAlertChannel, deleteAlertChannel, listAlertChannels } from '../domain/alerts/alert-channels.ts';
+import {
+  ALERT_CHANNEL_KINDS,
+  ALERT_EVENTS,
+  CreateAlertChannelInput as CreateAlertChannelSchema,
+  createAlertChannel,
+  deleteAlertChannel,
+  listAlertChannels,
+} from '../domain/alerts/alert-channels.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
 import { withDomainErrors } from './errors.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 const AlertChannelKind = enumFrom(
   'AlertChannelKind',
@@ -27,16 +35,7 @@ builder.prismaObject('AlertChannel', {
   }),
 });
 
-const CreateAlertChannelInput = builder.inputType('CreateAlertChannelInput', {
-  fields: (t) => ({
-    teamId: t.id({ description: "Omit for a platform channel (platform admin); a team's admins add their team's." }),
-    name: t.string({ required: true }),
-    kind: t.field({ type: AlertChannelKind, required: true }),
-    url: t.string({ required: true }),
-    secret: t.string({ description: 'WEBHOOK only: the HMAC-SHA256 key for `x-tollgate-signature`.' }),
-    events: t.field({ type: [AlertEvent], required: true }),
-  }),
-});
+const CreateAlertChannelInput = inputTypeFrom('CreateAlertChannelInput', CreateAlertChannelSchema);
 
 builder.queryFields((t) => ({
   alertChannels: t.prismaField({

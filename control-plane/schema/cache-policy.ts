@@ -1,6 +1,13 @@
-import { CACHE_POLICY_SCOPES, deleteCachePolicy, readableCachePolicies, setCachePolicy } from '../domain/cache-policies/cache-policies.ts';
+import {
+  CACHE_POLICY_SCOPES,
+  deleteCachePolicy,
+  readableCachePolicies,
+  SetCachePolicyInput as SetCachePolicySchema,
+  setCachePolicy,
+} from '../domain/cache-policies/cache-policies.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const CachePolicyScope = enumFrom(
   'CachePolicyScope',
@@ -40,16 +47,9 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const SetCachePolicyInput = builder.inputType('SetCachePolicyInput', {
+const SetCachePolicyInput = inputTypeFrom('SetCachePolicyInput', SetCachePolicySchema, {
   description: 'Creates the response-cache policy of a plan, a team or a key, or replaces it.',
-  fields: (t) => ({
-    scope: t.field({ type: CachePolicyScope, required: true }),
-    scopeId: t.id({ required: true }),
-    enabled: t.boolean({ description: 'Default true.' }),
-    ttlSeconds: t.int({ required: true, description: '1 to 604800 (a week).' }),
-    deterministicOnly: t.boolean({ description: 'Default true: only requests with temperature 0 or a seed are cached.' }),
-    hitPrice: t.field({ type: 'MicroUSD', description: 'Plan policies only: what a hit costs, integer micro-USD; default 0.' }),
-  }),
+  fields: { hitPriceMicroUsd: { name: 'hitPrice' } },
 });
 
 builder.mutationFields((t) => ({

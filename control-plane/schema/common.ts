@@ -1,4 +1,5 @@
 import { Limits as LimitsSchema } from '../domain/fields.ts';
+import { PriceInput as PriceSchema } from '../domain/models/prices.ts';
 import { builder } from './builder.ts';
 import { inputTypeFrom, registerEnum } from './zod-input.ts';
 
@@ -26,20 +27,11 @@ export const Limits = builder.objectRef<LimitColumns>('Limits').implement({
   }),
 });
 
-export const LimitsInput = inputTypeFrom('LimitsInput', LimitsSchema, { description: 'Omit or null a field for no limit at this level.' });
+inputTypeFrom('LimitsInput', LimitsSchema, { description: 'Omit or null a field for no limit at this level.' });
 
 /** The description of every `search` argument. */
 export const SEARCH_DESCRIPTION = 'Case-insensitive substring of the name.';
 
-/** The `t` of an input type's fields, for field sets shared by a create and an update input. */
-export type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
-
-export const PriceInput = builder.inputType('PriceInput', {
+inputTypeFrom('PriceInput', PriceSchema, {
   description: 'Integer micro-USD per million tokens. Cached input and cache writes default to the input price.',
-  fields: (t) => ({
-    inputPerMillion: t.field({ type: 'MicroUSD', required: true }),
-    outputPerMillion: t.field({ type: 'MicroUSD', required: true }),
-    cachedInputPerMillion: t.field({ type: 'MicroUSD' }),
-    cacheWritePerMillion: t.field({ type: 'MicroUSD', description: "Prompt-cache writes (Anthropic's cache_creation_input_tokens)." }),
-  }),
 });

@@ -1,11 +1,18 @@
-import { createDeployment, deleteDeployment, updateDeployment } from '../domain/deployments/deployments.ts';
+import {
+  CreateDeploymentInput as CreateDeploymentSchema,
+  createDeployment,
+  DeploymentFields,
+  deleteDeployment,
+  EXTRA_PARAMETERS_DESCRIPTION,
+  Timeouts as TimeoutsSchema,
+  UpdateDeploymentInput as UpdateDeploymentSchema,
+  updateDeployment,
+} from '../domain/deployments/deployments.ts';
 import { priceInForce } from '../domain/models/prices.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { type InputFieldBuilder, Limits, LimitsInput, PriceInput } from './common.ts';
-
-const EXTRA_PARAMETERS_DESCRIPTION =
-  "Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.";
+import { Limits } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 type TimeoutColumns = { connectTimeoutMs: number | null; firstByteTimeoutMs: number | null; totalTimeoutMs: number | null; idleTimeoutMs: number | null };
 
@@ -19,9 +26,8 @@ const Timeouts = builder.objectRef<TimeoutColumns>('Timeouts').implement({
   }),
 });
 
-export const TimeoutsInput = builder.inputType('TimeoutsInput', {
+inputTypeFrom('TimeoutsInput', TimeoutsSchema, {
   description: "Milliseconds (100 to 3,600,000); omit or null for the data plane's default.",
-  fields: (t) => ({ connectMs: t.int(), firstByteMs: t.int(), totalMs: t.int(), idleMs: t.int() }),
 });
 
 builder.prismaObject('Deployment', {
@@ -59,33 +65,11 @@ builder.queryFields((t) => ({
   }),
 }));
 
-export const deploymentInputFields = (t: InputFieldBuilder) => ({
-  providerId: t.id({ required: true }),
-  upstreamModel: t.string({ required: true }),
-  weight: t.int({ description: 'Relative share of traffic; default 1, 0 takes it out of rotation.' }),
-  limits: t.field({ type: LimitsInput }),
-  timeouts: t.field({ type: TimeoutsInput }),
-  extraParameters: t.stringList({ description: EXTRA_PARAMETERS_DESCRIPTION }),
-  price: t.field({ type: PriceInput, description: "The deployment's own price, overriding the model's (the same model costs differently per provider)." }),
-  fromCatalogue: t.boolean({
-    description: "Take the deployment's own price from the model catalogue, for its provider kind and upstream model. An explicit `price` wins.",
-  }),
-});
+/** A deployment given inline, in createModel. */
+inputTypeFrom('DeploymentInput', DeploymentFields);
+const CreateDeploymentInput = inputTypeFrom('CreateDeploymentInput', CreateDeploymentSchema);
 
-const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
-  fields: (t) => ({ modelId: t.id({ required: true }), ...deploymentInputFields(t) }),
-});
-
-const UpdateDeploymentInput = builder.inputType('UpdateDeploymentInput', {
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    upstreamModel: t.string(),
-    weight: t.int(),
-    limits: t.field({ type: LimitsInput }),
-    timeouts: t.field({ type: TimeoutsInput }),
-    extraParameters: t.stringList({ description: `${EXTRA_PARAMETERS_DESCRIPTION} Null or omitted leaves the list unchanged.` }),
-  }),
-});
+const UpdateDeploymentInput = inputTypeFrom('UpdateDeploymentInput', UpdateDeploymentSchema);
 
 builder.mutationFields((t) => ({
   createDeployment: t.prismaField({

@@ -1,9 +1,17 @@
 import { GUARDRAIL_STAGES, GUARDRAIL_STREAM_MODES, PII_ENTITIES } from '../../shared/snapshot/guardrail.ts';
 import { GUARDRAIL_KINDS, type StoredCheck } from '../domain/guardrails/guardrail-input.ts';
-import { createGuardrail, deleteGuardrail, listGuardrails, updateGuardrail } from '../domain/guardrails/guardrails.ts';
+import {
+  CreateGuardrailInput as CreateGuardrailSchema,
+  createGuardrail,
+  deleteGuardrail,
+  listGuardrails,
+  UpdateGuardrailInput as UpdateGuardrailSchema,
+  updateGuardrail,
+} from '../domain/guardrails/guardrails.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
 import { withDomainErrors } from './errors.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 const GuardrailStage = enumFrom('GuardrailStage', GUARDRAIL_STAGES, 'PRE: the prompt, before any upstream call; POST: the answer; BOTH.');
 const GuardrailStreamMode = enumFrom(
@@ -60,34 +68,10 @@ builder.prismaObject('Guardrail', {
   }),
 });
 
-const checkFields = (t: any, required: boolean) => ({
-  name: t.string({ required }),
-  stage: t.field({ type: GuardrailStage, required }),
-  streamMode: t.field({ type: GuardrailStreamMode, description: 'Default BUFFER.' }),
-  kind: t.field({ type: GuardrailKind, required }),
-  denyPatterns: t.stringList({ description: 'DENY_LIST: RE2 patterns, case-insensitive; refused when saved if RE2 cannot run them or they nest quantifiers.' }),
-  denyKeywords: t.stringList({ description: 'DENY_LIST: words or phrases, matched as whole words, case-insensitive.' }),
-  piiAction: t.field({ type: PiiAction }),
-  piiEntities: t.field({ type: [PiiEntity] }),
-  maxPromptTokens: t.int(),
-  imageModels: t.stringList({ description: 'IMAGE_MODELS: model names that may receive image content.' }),
-  webhookUrl: t.string(),
-  webhookSecret: t.string({ description: 'WEBHOOK: the HMAC-SHA256 key of `x-tollgate-signature` (at least 16 characters); write-only.' }),
-  webhookTimeoutMs: t.int({ description: 'WEBHOOK: 50 to 30000, default 2000.' }),
-  webhookFailOpen: t.boolean({ description: 'WEBHOOK: on timeout or failure, let the request through (true) or block it (false, the default).' }),
-});
+const CreateGuardrailInput = inputTypeFrom('CreateGuardrailInput', CreateGuardrailSchema);
 
-const CreateGuardrailInput = builder.inputType('CreateGuardrailInput', {
-  fields: (t) => ({
-    teamId: t.id({ description: "A team's guardrail (its admins). Give exactly one of teamId and planId." }),
-    planId: t.id({ description: "A plan's guardrail (platform admin): it applies to every team on the plan." }),
-    ...checkFields(t, true),
-  }),
-});
-
-const UpdateGuardrailInput = builder.inputType('UpdateGuardrailInput', {
+const UpdateGuardrailInput = inputTypeFrom('UpdateGuardrailInput', UpdateGuardrailSchema, {
   description: 'Fields to change; the others keep their values. Changing the kind starts its settings afresh.',
-  fields: (t) => checkFields(t, false),
 });
 
 builder.queryFields((t) => ({

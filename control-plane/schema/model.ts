@@ -1,9 +1,18 @@
-import { createModel, deleteModel, updateModel } from '../domain/models/models.ts';
-import { priceInForce, setModelPrice } from '../domain/models/prices.ts';
+import {
+  Capabilities as CapabilitiesSchema,
+  CreateModelInput as CreateModelSchema,
+  createModel,
+  deleteModel,
+  UpdateModelInput as UpdateModelSchema,
+  updateModel,
+} from '../domain/models/models.ts';
+import { priceInForce, SetModelPriceInput as SetModelPriceSchema, setModelPrice } from '../domain/models/prices.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
-import { type InputFieldBuilder, PriceInput, SEARCH_DESCRIPTION } from './common.ts';
-import { deploymentInputFields } from './deployment.ts';
+import { SEARCH_DESCRIPTION } from './common.ts';
+// For DeploymentInput and TimeoutsInput, which zod fields holding their objects become.
+import './deployment.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 builder.prismaObject('ModelPrice', {
   description: 'A price version, integer micro-USD per million tokens. Versions are never rewritten.',
@@ -90,57 +99,15 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CapabilitiesInput = builder.inputType('ModelCapabilitiesInput', {
-  description: 'Defaults: streaming and tools true, embeddings false.',
-  fields: (t) => ({ streaming: t.boolean(), tools: t.boolean(), embeddings: t.boolean() }),
-});
+inputTypeFrom('ModelCapabilitiesInput', CapabilitiesSchema, { description: 'Defaults: streaming and tools true, embeddings false.' });
 
-const DeploymentInput = builder.inputType('DeploymentInput', { fields: (t) => deploymentInputFields(t) });
+const CreateModelInput = inputTypeFrom('CreateModelInput', CreateModelSchema);
 
-/** What create and update share: everything about a model but its name, prices and deployments. */
-const modelDetailFields = (t: InputFieldBuilder) => ({
-  aliases: t.stringList(),
-  description: t.string(),
-  tags: t.stringList(),
-  contextWindow: t.int(),
-  maxOutputTokens: t.int(),
-  capabilities: t.field({ type: CapabilitiesInput }),
-  fallbackChainId: t.id(),
-});
-
-const CreateModelInput = builder.inputType('CreateModelInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    ...modelDetailFields(t),
-    price: t.field({ type: PriceInput }),
-    fromCatalogue: t.boolean({
-      description:
-        "Take the price and context window from the model catalogue (@pydantic/genai-prices), looked up by the first deployment's provider kind and upstream model. Explicit `price` and `contextWindow` win.",
-    }),
-    deployments: t.field({ type: [DeploymentInput], required: true }),
-  }),
-});
-
-const UpdateModelInput = builder.inputType('UpdateModelInput', {
+const UpdateModelInput = inputTypeFrom('UpdateModelInput', UpdateModelSchema, {
   description: 'The name cannot change (plans, keys and usage history refer to it); aliases can.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    ...modelDetailFields(t),
-  }),
 });
 
-const SetModelPriceInput = builder.inputType('SetModelPriceInput', {
-  fields: (t) => ({
-    modelId: t.id({ required: true }),
-    deploymentId: t.id({ description: "A price of this deployment of the model only, overriding the model's." }),
-    price: t.field({ type: PriceInput, required: true }),
-    effectiveFrom: t.field({ type: 'DateTime', description: 'Default now; in the past only for a correction.' }),
-    corrects: t.id({
-      description:
-        'The id of a price version found wrong: the new version takes its effectiveFrom (or the one given, which may then lie in the past) and wins over it. Stored usage keeps its cost until `rerate` recomputes it.',
-    }),
-  }),
-});
+const SetModelPriceInput = inputTypeFrom('SetModelPriceInput', SetModelPriceSchema);
 
 builder.mutationFields((t) => ({
   createModel: t.prismaField({

@@ -1,9 +1,16 @@
-import { PROVIDER_PRESET_NAMES } from '../../shared/providers/presets.ts';
 import { PROVIDER_KINDS } from '../../shared/snapshot/schema.ts';
-import { createProvider, deleteProvider, resealProviderCredentials, updateProvider } from '../domain/providers/providers.ts';
+import {
+  CreateProviderRequest,
+  createProvider,
+  deleteProvider,
+  resealProviderCredentials,
+  UpdateProviderInput as UpdateProviderSchema,
+  updateProvider,
+} from '../domain/providers/providers.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { enumFrom } from './common.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 export const ProviderKind = enumFrom('ProviderKind', PROVIDER_KINDS);
 
@@ -58,29 +65,10 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const CreateProviderInput = builder.inputType('CreateProviderInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    kind: t.field({ type: ProviderKind, description: 'Required unless `preset` gives it.' }),
-    preset: t.string({ description: `A well-known upstream that fills kind and baseUrl: ${PROVIDER_PRESET_NAMES.join(', ')}.` }),
-    baseUrl: t.string({ description: 'Required for openai-compatible and azure-openai without a preset.' }),
-    apiKey: t.string({ description: 'Stored encrypted; never returned.' }),
-    apiVersion: t.string({ description: 'Required for azure-openai.' }),
-    region: t.string({ description: 'Required for bedrock (AWS region, e.g. us-east-1) and vertex (Google Cloud location, e.g. us-central1).' }),
-    teamId: t.id({ description: 'Bring-your-own-key: the provider serves this team only.' }),
-  }),
-});
+const CreateProviderInput = inputTypeFrom('CreateProviderInput', CreateProviderRequest);
 
-const UpdateProviderInput = builder.inputType('UpdateProviderInput', {
+const UpdateProviderInput = inputTypeFrom('UpdateProviderInput', UpdateProviderSchema, {
   description: 'Omitted fields stay as they are; `apiKey: null` removes the credential.',
-  fields: (t) => ({
-    id: t.id({ required: true }),
-    name: t.string(),
-    baseUrl: t.string(),
-    apiKey: t.string({ description: 'A new credential, stored encrypted; never returned.' }),
-    apiVersion: t.string(),
-    region: t.string(),
-  }),
 });
 
 builder.mutationFields((t) => ({

@@ -1,5 +1,6 @@
-import { rerate } from '../domain/models/rerate.ts';
+import { RerateInput as RerateSchema, rerate } from '../domain/models/rerate.ts';
 import { builder } from './builder.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 interface RerateOutcome {
   id: string;
@@ -29,14 +30,7 @@ const Rerate = builder.objectRef<RerateOutcome>('Rerate').implement({
   }),
 });
 
-const RerateInput = builder.inputType('RerateInput', {
-  fields: (t) => ({
-    teamId: t.id({ description: 'Only this team; default every team.' }),
-    model: t.string({ description: 'Only this model (its public name); default every model.' }),
-    from: t.field({ type: 'DateTime', required: true, description: 'Attempts started at or after.' }),
-    to: t.field({ type: 'DateTime', required: true, description: 'Attempts started before.' }),
-  }),
-});
+const RerateInput = inputTypeFrom('RerateInput', RerateSchema);
 
 builder.mutationFields((t) => ({
   rerate: t.field({

@@ -1,8 +1,16 @@
 import { requirePlatformAdmin } from '../domain/access.ts';
-import { type RoutingDefaults, readRoutingDefaults, setRoutingDefaults } from '../domain/routing-defaults/routing-defaults.ts';
+import {
+  CooldownDefaults as CooldownDefaultsSchema,
+  type RoutingDefaults,
+  RoutingDefaultsInput as RoutingDefaultsSchema,
+  readRoutingDefaults,
+  setRoutingDefaults,
+} from '../domain/routing-defaults/routing-defaults.ts';
 import { builder } from './builder.ts';
-import { TimeoutsInput } from './deployment.ts';
+// For DeploymentInput and TimeoutsInput, which zod fields holding their objects become.
+import './deployment.ts';
 import { withDomainErrors } from './errors.ts';
+import { inputTypeFrom } from './zod-input.ts';
 
 const NULL_MEANS = "null: the data planes' own default (their TOLLGATE_* environment, else the built-in value).";
 
@@ -37,21 +45,12 @@ const RoutingDefaultsRef = builder.objectRef<RoutingDefaults>('RoutingDefaults')
   }),
 });
 
-const CooldownDefaultsInput = builder.inputType('CooldownDefaultsInput', {
+inputTypeFrom('CooldownDefaultsInput', CooldownDefaultsSchema, {
   description: 'failures 1 to 100; windowMs and cooldownMs 1 to 3,600,000. Omit or null for the default.',
-  fields: (t) => ({ failures: t.int(), windowMs: t.int(), cooldownMs: t.int() }),
 });
 
-const RoutingDefaultsInput = builder.inputType('RoutingDefaultsInput', {
+const RoutingDefaultsInput = inputTypeFrom('RoutingDefaultsInput', RoutingDefaultsSchema, {
   description: 'The whole set: a field left out or null is unset (the data planes fall back to their own default).',
-  fields: (t) => ({
-    maxAttempts: t.int({ description: '1 to 100.' }),
-    maxAttemptsPerModel: t.int({ description: '1 to 100.' }),
-    retryBackoffMs: t.int({ description: '1 to 3,600,000; at most retryBackoffMaxMs.' }),
-    retryBackoffMaxMs: t.int({ description: '1 to 3,600,000.' }),
-    timeouts: t.field({ type: TimeoutsInput }),
-    cooldown: t.field({ type: CooldownDefaultsInput }),
-  }),
 });
 
 builder.queryFields((t) => ({

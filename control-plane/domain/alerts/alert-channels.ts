@@ -17,13 +17,16 @@ export const ALERT_EVENTS = ['budget', 'degraded'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 export const CreateAlertChannelInput = z.object({
-  /** Null: a platform channel (platform admin). */
-  teamId: id.nullish(),
+  teamId: id.nullish().describe("Omit for a platform channel (platform admin); a team's admins add their team's."),
   name: displayName,
   kind: z.enum(ALERT_CHANNEL_KINDS),
   url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(2048),
-  /** Generic webhooks: the HMAC-SHA256 key receivers verify `x-tollgate-signature` with. */
-  secret: z.string().min(16, 'secret must be at least 16 characters').max(256).nullish(),
+  secret: z
+    .string()
+    .min(16, 'secret must be at least 16 characters')
+    .max(256)
+    .nullish()
+    .describe('WEBHOOK only: the HMAC-SHA256 key for `x-tollgate-signature`.'),
   events: z
     .array(z.enum(ALERT_EVENTS))
     .min(1, 'name at least one event')

@@ -18,16 +18,15 @@ export const SetCachePolicyInput = z
     scope: z.enum(CACHE_POLICY_SCOPES),
     scopeId: id,
     /** Default true; false switches the cache off at this level whatever a wider level says. */
-    enabled: z.boolean().nullish(),
+    enabled: z.boolean().nullish().describe('Default true.'),
     ttlSeconds: z
       .number()
       .int()
       .min(1, 'ttlSeconds must be at least 1')
-      .max(MAX_CACHE_TTL_SECONDS, `ttlSeconds must be at most ${MAX_CACHE_TTL_SECONDS} (a week)`),
-    /** Default true: only requests with temperature 0 or a seed are cached. */
-    deterministicOnly: z.boolean().nullish(),
-    /** Plan policies only: what a hit costs; default 0. */
-    hitPriceMicroUsd: microUsd.nullish(),
+      .max(MAX_CACHE_TTL_SECONDS, `ttlSeconds must be at most ${MAX_CACHE_TTL_SECONDS} (a week)`)
+      .describe('1 to 604800 (a week).'),
+    deterministicOnly: z.boolean().nullish().describe('Default true: only requests with temperature 0 or a seed are cached.'),
+    hitPriceMicroUsd: microUsd.nullish().describe('Plan policies only: what a hit costs, integer micro-USD; default 0.'),
   })
   .refine((input) => input.scope === 'plan' || input.hitPriceMicroUsd == null, {
     path: ['hitPriceMicroUsd'],

@@ -36,18 +36,24 @@ export const ExtraParameters = z
   .max(64, 'at most 64 extra parameters')
   .transform((names) => [...new Set(names)]);
 
+/** Documents `extraParameters` (GraphQL input and output). */
+export const EXTRA_PARAMETERS_DESCRIPTION =
+  "Top-level request fields outside the OpenAI spec this deployment accepts and forwards (a vLLM or TGI server's `top_k`, `repetition_penalty`, `guided_json`). Any other unknown field is refused with 400 `unknown_parameter`.";
+
 /** How a deployment is served: shared by createModel's inline deployments and createDeployment. */
 export const DeploymentFields = z.object({
   providerId: id,
   upstreamModel: z.string().trim().min(1).max(200),
-  weight: z.number().int().min(0).max(1000).nullish(),
+  weight: z.number().int().min(0).max(1000).nullish().describe('Relative share of traffic; default 1, 0 takes it out of rotation.'),
   limits: Limits.nullish(),
   timeouts: Timeouts.nullish(),
-  extraParameters: ExtraParameters.nullish(),
-  /** The deployment's own first price version (deployment-price.ts), overriding the model's. */
-  price: PriceInput.nullish(),
-  /** Take the deployment's price from the catalogue, for its provider kind and upstream model. */
-  fromCatalogue: z.boolean().nullish(),
+  extraParameters: ExtraParameters.nullish().describe(EXTRA_PARAMETERS_DESCRIPTION),
+  /** The deployment's own first price version (deployment-price.ts). */
+  price: PriceInput.nullish().describe("The deployment's own price, overriding the model's (the same model costs differently per provider)."),
+  fromCatalogue: z
+    .boolean()
+    .nullish()
+    .describe("Take the deployment's own price from the model catalogue, for its provider kind and upstream model. An explicit `price` wins."),
 });
 
 export const CreateDeploymentInput = DeploymentFields.extend({ modelId: id });
@@ -57,7 +63,7 @@ export const UpdateDeploymentInput = z.object({
   weight: z.number().int().min(0).max(1000).optional(),
   limits: Limits.nullish(),
   timeouts: Timeouts.nullish(),
-  extraParameters: ExtraParameters.nullish(),
+  extraParameters: ExtraParameters.nullish().describe(`${EXTRA_PARAMETERS_DESCRIPTION} Null or omitted leaves the list unchanged.`),
 });
 
 export function timeoutColumns(timeouts: z.infer<typeof Timeouts> | null | undefined) {

@@ -14,21 +14,32 @@ export const GuardrailFields = z.object({
   name: displayName,
   stage: z.enum(GUARDRAIL_STAGES),
   /** Buffer by default: nothing unchecked reaches a client unless the owner chooses speed. */
-  streamMode: z.enum(GUARDRAIL_STREAM_MODES).default('buffer'),
+  streamMode: z.enum(GUARDRAIL_STREAM_MODES).default('buffer').describe('Default BUFFER.'),
   kind: z.enum(GUARDRAIL_KINDS),
-  denyPatterns: z.array(z.string()).nullish(),
-  denyKeywords: z.array(z.string().trim().min(1, 'a keyword cannot be empty').max(MAX_PATTERN_LENGTH)).nullish(),
+  denyPatterns: z
+    .array(z.string())
+    .nullish()
+    .describe('DENY_LIST: RE2 patterns, case-insensitive; refused when saved if RE2 cannot run them or they nest quantifiers.'),
+  denyKeywords: z
+    .array(z.string().trim().min(1, 'a keyword cannot be empty').max(MAX_PATTERN_LENGTH))
+    .nullish()
+    .describe('DENY_LIST: words or phrases, matched as whole words, case-insensitive.'),
   piiAction: z.enum(['mask', 'block']).nullish(),
   piiEntities: z.array(z.enum(PII_ENTITIES)).nullish(),
   maxPromptTokens: z.number().int().positive('must be a positive integer').nullish(),
-  imageModels: z.array(modelName).nullish(),
+  imageModels: z.array(modelName).nullish().describe('IMAGE_MODELS: model names that may receive image content.'),
   webhookUrl: z
     .url({ protocol: /^https?$/, message: 'webhookUrl must be an http(s) URL' })
     .max(2048)
     .nullish(),
-  webhookSecret: z.string().min(16, 'webhookSecret must be at least 16 characters').max(256).nullish(),
-  webhookTimeoutMs: z.number().int().min(WEBHOOK_TIMEOUT_MS.min).max(WEBHOOK_TIMEOUT_MS.max).nullish(),
-  webhookFailOpen: z.boolean().nullish(),
+  webhookSecret: z
+    .string()
+    .min(16, 'webhookSecret must be at least 16 characters')
+    .max(256)
+    .nullish()
+    .describe('WEBHOOK: the HMAC-SHA256 key of `x-tollgate-signature` (at least 16 characters); write-only.'),
+  webhookTimeoutMs: z.number().int().min(WEBHOOK_TIMEOUT_MS.min).max(WEBHOOK_TIMEOUT_MS.max).nullish().describe('WEBHOOK: 50 to 30000, default 2000.'),
+  webhookFailOpen: z.boolean().nullish().describe('WEBHOOK: on timeout or failure, let the request through (true) or block it (false, the default).'),
 });
 export type GuardrailFields = z.infer<typeof GuardrailFields>;
 

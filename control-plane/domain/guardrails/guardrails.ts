@@ -10,10 +10,8 @@ import { validate } from '../validate.ts';
 import { checkOf, fieldsOf, GuardrailFields } from './guardrail-input.ts';
 
 export const CreateGuardrailInput = GuardrailFields.extend({
-  /** A team's guardrail (its admins) ... */
-  teamId: id.nullish(),
-  /** ... or a plan's (platform admins): it applies to every team on the plan. */
-  planId: id.nullish(),
+  teamId: id.nullish().describe("A team's guardrail (its admins). Give exactly one of teamId and planId."),
+  planId: id.nullish().describe("A plan's guardrail (platform admin): it applies to every team on the plan."),
 });
 
 export const UpdateGuardrailInput = GuardrailFields.partial();

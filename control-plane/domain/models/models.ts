@@ -12,7 +12,7 @@ import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
 import { PriceInput, priceColumns } from './prices.ts';
 
-const Capabilities = z.object({ streaming: z.boolean().nullish(), tools: z.boolean().nullish(), embeddings: z.boolean().nullish() });
+export const Capabilities = z.object({ streaming: z.boolean().nullish(), tools: z.boolean().nullish(), embeddings: z.boolean().nullish() });
 
 const modelFields = {
   aliases: z.array(modelName).max(32),
@@ -31,7 +31,12 @@ export const CreateModelInput = z.object({
   tags: modelFields.tags.nullish(),
   price: PriceInput.nullish(),
   /** Price and context window from the catalogue (domain/catalogue), unless given here. */
-  fromCatalogue: z.boolean().nullish(),
+  fromCatalogue: z
+    .boolean()
+    .nullish()
+    .describe(
+      "Take the price and context window from the model catalogue (@pydantic/genai-prices), looked up by the first deployment's provider kind and upstream model. Explicit `price` and `contextWindow` win.",
+    ),
   deployments: z.array(DeploymentFields).min(1, 'a model needs at least one deployment'),
 });
 

@@ -11,7 +11,7 @@ export const PriceInput = z.object({
   inputPerMillion: microUsd,
   outputPerMillion: microUsd,
   cachedInputPerMillion: microUsd.nullish(),
-  cacheWritePerMillion: microUsd.nullish(),
+  cacheWritePerMillion: microUsd.nullish().describe("Prompt-cache writes (Anthropic's cache_creation_input_tokens)."),
 });
 
 export function priceColumns(price: z.infer<typeof PriceInput>, effectiveFrom?: Date) {
@@ -49,16 +49,19 @@ const PAST_TOLERANCE_MS = 60_000;
 export const SetModelPriceInput = z
   .object({
     modelId: id,
-    /** A price version of this deployment (of the model) only, overriding the model's. */
-    deploymentId: id.nullish(),
+    deploymentId: id.nullish().describe("A price of this deployment of the model only, overriding the model's."),
     price: PriceInput,
-    effectiveFrom: z.date().nullish(),
+    effectiveFrom: z.date().nullish().describe('Default now; in the past only for a correction.'),
     /**
      * The id of a price version found wrong. The new version takes its effectiveFrom (unless
      * given, and then it may lie in the past) and, created later, wins over it from then on;
      * stored usage keeps its cost until `rerate` recomputes it.
      */
-    corrects: id.nullish(),
+    corrects: id
+      .nullish()
+      .describe(
+        'The id of a price version found wrong: the new version takes its effectiveFrom (or the one given, which may then lie in the past) and wins over it. Stored usage keeps its cost until `rerate` recomputes it.',
+      ),
   })
   .refine((d) => d.corrects || !d.effectiveFrom || d.effectiveFrom.getTime() >= Date.now() - PAST_TOLERANCE_MS, {
     path: ['effectiveFrom'],

@@ -13,10 +13,10 @@ import { validate } from '../validate.ts';
 
 export const RerateInput = z
   .object({
-    teamId: id.nullish(),
-    model: modelName.nullish(),
-    from: z.date(),
-    to: z.date(),
+    teamId: id.nullish().describe('Only this team; default every team.'),
+    model: modelName.nullish().describe('Only this model (its public name); default every model.'),
+    from: z.date().describe('Attempts started at or after.'),
+    to: z.date().describe('Attempts started before.'),
   })
   .refine((r) => r.from < r.to, { path: ['to'], message: '`to` must be after `from`' });
 

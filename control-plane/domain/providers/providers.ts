@@ -56,23 +56,33 @@ function applyPreset(input: unknown): unknown {
   return { ...rest, kind: rest.kind ?? preset.kind, baseUrl: rest.baseUrl ?? preset.baseUrl };
 }
 
-export const CreateProviderInput = z
-  .object({
-    name: providerName,
-    kind: z.enum(PROVIDER_KINDS, { message: 'kind is required unless a preset gives it' }),
-    baseUrl: baseUrl.nullish(),
-    apiKey: credential.nullish(),
-    apiVersion,
-    region,
-    teamId: id.nullish(),
-  })
-  .transform((input, ctx) => {
-    if (!input.baseUrl) return input;
-    const checked = providerBaseUrl(input.kind, input.baseUrl);
-    if ('url' in checked) return { ...input, baseUrl: checked.url };
-    ctx.addIssue({ code: 'custom', message: checked.issue, path: ['baseUrl'] });
-    return z.NEVER;
-  })
+/** A new provider's fields, before its kind, base URL, version and region are checked together. */
+const ProviderFields = z.object({
+  name: providerName,
+  kind: z.enum(PROVIDER_KINDS, { message: 'kind is required unless a preset gives it' }),
+  baseUrl: baseUrl.nullish().describe('Required for openai-compatible and azure-openai without a preset.'),
+  apiKey: credential.nullish().describe('Stored encrypted; never returned.'),
+  apiVersion: apiVersion.describe('Required for azure-openai.'),
+  region: region.describe('Required for bedrock (AWS region, e.g. us-east-1) and vertex (Google Cloud location, e.g. us-central1).'),
+  teamId: id.nullish().describe('Bring-your-own-key: the provider serves this team only.'),
+});
+
+/** What a caller of createProvider sends: a preset may stand for the kind and the base URL (applyPreset). */
+export const CreateProviderRequest = ProviderFields.extend({
+  kind: ProviderFields.shape.kind.nullish().describe('Required unless `preset` gives it.'),
+  preset: z
+    .string()
+    .nullish()
+    .describe(`A well-known upstream that fills kind and baseUrl: ${PROVIDER_PRESET_NAMES.join(', ')}.`),
+});
+
+export const CreateProviderInput = ProviderFields.transform((input, ctx) => {
+  if (!input.baseUrl) return input;
+  const checked = providerBaseUrl(input.kind, input.baseUrl);
+  if ('url' in checked) return { ...input, baseUrl: checked.url };
+  ctx.addIssue({ code: 'custom', message: checked.issue, path: ['baseUrl'] });
+  return z.NEVER;
+})
   .refine((input) => input.kind === 'mock' || REGIONAL_KINDS.includes(input.kind) || input.baseUrl || DEFAULT_BASE_URLS[input.kind], {
     message: 'baseUrl is required for this provider kind',
     path: ['baseUrl'],
@@ -85,8 +95,8 @@ export const UpdateProviderInput = z.object({
   name: providerName.optional(),
   /** Checked against the provider's kind in updateProvider. */
   baseUrl: baseUrl.nullish(),
-  /** A new credential replaces the old one; null removes it. */
-  apiKey: credential.nullish(),
+  /** Null removes the credential. */
+  apiKey: credential.nullish().describe('A new credential, stored encrypted; never returned.'),
   apiVersion,
   region,
 });

@@ -13,6 +13,9 @@ export const ROUTING_DEFAULTS_SETTING = 'routing_defaults';
 const count = z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').nullish();
 const ms = z.number().int().min(1, 'must be at least 1 ms').max(3_600_000, 'must be at most one hour').nullish();
 
+/** A deployment failing `failures` times within `windowMs` is skipped for `cooldownMs`. */
+export const CooldownDefaults = z.object({ failures: count, windowMs: ms, cooldownMs: ms });
+
 /**
  * The platform's routing defaults (docs/routing.md): every field null or absent leaves the data
  * planes' own default (their TOLLGATE_* environment, else the built-in value). A deployment's own
@@ -20,13 +23,13 @@ const ms = z.number().int().min(1, 'must be at least 1 ms').max(3_600_000, 'must
  */
 export const RoutingDefaultsInput = z
   .object({
-    maxAttempts: count,
-    maxAttemptsPerModel: count,
-    retryBackoffMs: ms,
-    retryBackoffMaxMs: ms,
+    maxAttempts: count.describe('1 to 100.'),
+    maxAttemptsPerModel: count.describe('1 to 100.'),
+    retryBackoffMs: ms.describe('1 to 3,600,000; at most retryBackoffMaxMs.'),
+    retryBackoffMaxMs: ms.describe('1 to 3,600,000.'),
     /** As a deployment's own timeouts (100 ms to one hour). */
     timeouts: Timeouts.nullish(),
-    cooldown: z.object({ failures: count, windowMs: ms, cooldownMs: ms }).nullish(),
+    cooldown: CooldownDefaults.nullish(),
   })
   .refine((d) => !d.retryBackoffMs || !d.retryBackoffMaxMs || d.retryBackoffMs <= d.retryBackoffMaxMs, {
     message: 'retryBackoffMs cannot exceed retryBackoffMaxMs',
