@@ -102,6 +102,10 @@ describe('fieldSpec', () => {
     expect(() => fieldSpec(z.union([z.string(), z.number()]), 'T.either')).toThrow('T.either: zod type "union"');
   });
 
+  it('refuses a second input type for the same zod object', () => {
+    expect(() => inputTypeFrom('ProbeInnerAgainInput', Inner)).toThrow('ProbeInnerAgainInput: its zod object already has an input type');
+  });
+
   it('takes a given type over the derived one', () => {
     expect(fieldSpec(z.string().optional(), 'T.s', { type: 'ID' })).toMatchObject({ type: 'ID', list: false, required: false });
   });

@@ -147,6 +147,8 @@ export function inputTypeFrom<S extends ZodObject, const O extends InputTypeOpti
   schema: S,
   options: O = {} as O,
 ): InputRef<Renamed<z.input<S>, O['fields']>> {
+  // One GraphQL type per zod object, or a field holding it could not tell which to become.
+  if (inputsBySchema.has(schema._zod.def)) throw new Error(`${name}: its zod object already has an input type`);
   const overrides = (options.fields ?? {}) as Record<string, InputFieldOverride | undefined>;
   const ref = builder.inputRef<z.input<S> & object, false>(name).implement({
     description: options.description,
