@@ -74,7 +74,7 @@ async function relay<TChunk>(
   try {
     while (event !== null && !exchange.signal.aborted) {
       if (event.type === 'frames') {
-        meter.deferFrames(event.frames, countFrame);
+        meter.deferFrames(event.frames, countFrame, event.finishReasons);
         await stream.sendFrames(event.frames);
       } else if (event.type === 'chunk') {
         shape.seen(event.chunk, meter, run.output);

@@ -112,6 +112,8 @@ export interface OpenedStream {
 export interface FramesEvent {
   type: 'frames';
   frames: Uint8Array;
+  /** The finish reasons these frames carry, in order (for the attempt's span); null when none. */
+  finishReasons: string[] | null;
 }
 
 /** A stream whose client gets OpenAI chunks as the upstream sent them (see ProviderAdapter.streamFrames). */

@@ -108,8 +108,10 @@ export class AttemptMeter {
    * and counted (each frame's JSON handed to `count`, which meters it as a parsed chunk) only if
    * the attempt needs an estimate. Usually the provider reports usage and they are never parsed;
    * past DEFERRED_BYTES they are counted at once, so a long answer is not held whole.
+   * `finishReasons` (the cursor read them) are recorded at once, and not again when counted.
    */
-  deferFrames(frames: Uint8Array, count: (json: string) => void): void {
+  deferFrames(frames: Uint8Array, count: (json: string) => void, finishReasons: readonly string[] | null = null): void {
+    if (finishReasons) this.response.finishReasons.push(...finishReasons);
     if (this.usage) return;
     this.countFrame = count;
     (this.deferred ??= []).push(frames);
@@ -122,10 +124,13 @@ export class AttemptMeter {
     if (!deferred) return;
     this.deferred = null;
     this.deferredBytes = 0;
+    // Deferred frames' finish reasons were recorded when they were deferred.
+    const recorded = this.response.finishReasons.length;
     for (const piece of deferred) {
       if (typeof piece === 'string') this.outputText += piece;
       else for (const json of dataOfFrames(piece)) this.countFrame!(json);
     }
+    this.response.finishReasons.length = recorded;
   }
 
   /** A whole (non-streamed) answer's model id and finish reasons, whatever the endpoint's shape. */

@@ -2,8 +2,9 @@
  * What a frame of an OpenAI SSE stream is, as far as bytes tell without parsing:
  * - `plain`: `data: {...}` on one line with nothing notable: a content chunk that may be forwarded
  *   as its bytes;
- * - `finish`: a `plain` frame but for a `finish_reason` key with a value other than null: it ends the
- *   answer, and nothing else in it needs reading (its text is metered like a plain frame's);
+ * - `finish`: a `plain` frame but for `finish_reason` keys with plain string values (`finishReasons`):
+ *   it ends the answer, and nothing else in it needs reading (its text is metered like a plain
+ *   frame's);
  * - `notable`: `data: {...}` on one line that may carry usage, an error, an empty array
  *   (`choices: []`) or another `..._reason` key with a value, whitespace or not: it must be parsed;
  * - `done`: `data: [DONE]`;
@@ -34,6 +35,7 @@ const COLON = 0x3a;
 const NULL_START = 0x6e; // 'n'
 const ARRAY_END = 0x5d; // ']'
 const OBJECT_START = 0x7b; // '{'
+const QUOTE = 0x22; // '"'
 
 /**
  * Walks the frames of an OpenAI SSE byte stream read by read, without decoding or parsing them:
@@ -53,6 +55,8 @@ export class FrameCursor {
   private dataEnd = 0;
   /** Offset after the current frame's blank line: where the next frame starts. */
   frameEnd = 0;
+  /** A `finish` frame's finish reasons, in order; null for other kinds. */
+  finishReasons: string[] | null = null;
   /** The first `\r` of the read (its length when none). */
   private crAt = 0;
   /** Each marker's next known position (-1: none left in this read). */
@@ -91,12 +95,15 @@ export class FrameCursor {
     if (end - start === DONE.length && text.startsWith(DONE, start)) return 'done';
     if (text.charCodeAt(this.dataStart) !== OBJECT_START) return 'irregular'; // not a JSON object: the parser says what it is
     let notable = false;
-    let finishes = false;
+    this.finishReasons = null;
     this.finish = this.seek(FINISH_REASON, this.finish, start);
     while (this.finish !== -1 && this.finish < end) {
       if (this.keyWithValue(this.finish + FINISH_REASON.length)) {
-        if (text.startsWith(FINISH_KEY_START, this.finish - FINISH_KEY_START.length)) finishes = true;
-        else notable = true;
+        const reason = text.startsWith(FINISH_KEY_START, this.finish - FINISH_KEY_START.length)
+          ? this.stringValue(this.finish + FINISH_REASON.length, end)
+          : null;
+        if (reason === null) notable = true;
+        else (this.finishReasons ??= []).push(reason);
       }
       this.finish = text.indexOf(FINISH_REASON, this.finish + 1);
     }
@@ -112,7 +119,8 @@ export class FrameCursor {
     }
     this.error = this.seek(ERROR, this.error, start);
     if (this.error !== -1 && this.error < end) notable = true;
-    return notable ? 'notable' : finishes ? 'finish' : 'plain';
+    if (notable) this.finishReasons = null;
+    return notable ? 'notable' : this.finishReasons ? 'finish' : 'plain';
   }
 
   /** The current frame's data, decoded (UTF-8). */
@@ -135,6 +143,19 @@ export class FrameCursor {
     const colon = this.skipSpace(at);
     if (this.text.charCodeAt(colon) !== COLON) return false; // a string value, not a key
     return this.text.charCodeAt(this.skipSpace(colon + 1)) !== NULL_START;
+  }
+
+  /**
+   * The plain string value of the key ending at `at` (`"stop"`), or null when it is anything else
+   * (escapes, not a string, past the frame's end): such a frame is parsed instead.
+   */
+  private stringValue(at: number, end: number): string | null {
+    const open = this.skipSpace(this.skipSpace(at) + 1);
+    if (this.text.charCodeAt(open) !== QUOTE) return null;
+    const close = this.text.indexOf('"', open + 1);
+    if (close === -1 || close >= end) return null;
+    const value = this.text.slice(open + 1, close);
+    return value.includes('\\') ? null : value;
   }
 
   private skipSpace(at: number): number {

@@ -37,19 +37,23 @@ async function relayed(events: AsyncIterable<ForwardedStreamEvent>) {
   const sent: string[] = [];
   let reported: unknown = null;
   let forwarded = 0;
+  const finishReasons: string[] = [];
   for await (const event of events) {
     if (event.type === 'frames') {
       forwarded += dataOfFrames(event.frames).length;
       sent.push(...dataOfFrames(event.frames));
-    } else if (event.type === 'chunk') sent.push(event.raw ?? JSON.stringify(event.chunk));
-    else reported = event.usage;
+      finishReasons.push(...(event.finishReasons ?? []));
+    } else if (event.type === 'chunk') {
+      sent.push(event.raw ?? JSON.stringify(event.chunk));
+      for (const choice of event.chunk.choices) if (choice.finish_reason) finishReasons.push(choice.finish_reason);
+    } else reported = event.usage;
   }
-  return { sent, reported, forwarded };
+  return { sent, reported, forwarded, finishReasons };
 }
 
 describe('OpenAI stream mapping, frames forwarded', () => {
   const bytes = Buffer.from(wire(frames));
-  const expected = { sent: frames.slice(0, -1), reported: { promptTokens: 3, completionTokens: 4, cachedTokens: 0 } };
+  const expected = { sent: frames.slice(0, -1), reported: { promptTokens: 3, completionTokens: 4, cachedTokens: 0 }, finishReasons: ['stop'] };
 
   it('forwards the content frames and the finish frame unparsed and parses the first and the usage frame', async () => {
     const result = await relayed(toForwardedStreamEvents(pieces(bytes, []), context));
@@ -85,6 +89,7 @@ describe('OpenAI stream mapping, frames forwarded', () => {
     const result = await relayed(toForwardedStreamEvents(pieces(Buffer.from(cut), []), context));
     expect(result.sent).toEqual([frames[0], frames[1], twoChoices]);
     expect(result.forwarded).toBe(2);
+    expect(result.finishReasons).toEqual(['length']);
   });
 
   it('parses a frame with another reason key set, which does not finish the answer', async () => {
@@ -92,7 +97,11 @@ describe('OpenAI stream mapping, frames forwarded', () => {
     const cut = `data: ${frames[0]}\n\ndata: ${stopReason}\n\n`;
     await expect(relayed(toForwardedStreamEvents(pieces(Buffer.from(cut), []), context))).rejects.toMatchObject({ code: 'upstream_stream_error' });
     const complete = await relayed(toForwardedStreamEvents(pieces(Buffer.from(wire([frames[0], stopReason, frames[4]])), []), context));
-    expect(complete).toMatchObject({ sent: [frames[0], stopReason, frames[4]], forwarded: 1 });
+    expect(complete).toMatchObject({ sent: [frames[0], stopReason, frames[4]], forwarded: 1, finishReasons: ['stop'] });
+    // A finish reason the cursor cannot read as a plain string is parsed.
+    const escaped = chunk({}, 'st"op');
+    const parsed = await relayed(toForwardedStreamEvents(pieces(Buffer.from(wire([frames[0], escaped])), []), context));
+    expect(parsed).toMatchObject({ sent: [frames[0], escaped], forwarded: 0, finishReasons: ['st"op'] });
   });
 
   it('throws on an error frame after forwarded frames, and on a stream cut before its end', async () => {

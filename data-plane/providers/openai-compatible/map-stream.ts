@@ -18,7 +18,7 @@ type Frame = { choices: { finish_reason?: string | null }[]; usage?: unknown };
 type FrameEvent<T> =
   | { type: 'chunk'; chunk: T; raw?: string }
   | { type: 'usage'; usage: TokenCounts; chunk: T | null; raw?: string }
-  | { type: 'frames'; frames: Buffer };
+  | { type: 'frames'; frames: Buffer; finishReasons: string[] | null };
 
 /**
  * OpenAI SSE bytes to stream events (chat chunks or legacy text completion frames: same
@@ -53,15 +53,21 @@ async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, c
     cursor.load(bytes);
     /** Start of the run of plain frames not yet handed on; -1 when none. */
     let run = -1;
+    /** The finish reasons of the run's `finish` frames. */
+    let finishReasons: string[] | null = null;
     for (let kind = cursor.next(); kind !== null; kind = cursor.next()) {
       if ((kind === 'plain' || kind === 'finish') && forward && parsedAny) {
-        if (kind === 'finish') state.finished = true;
+        if (kind === 'finish') {
+          state.finished = true;
+          finishReasons = finishReasons ? finishReasons.concat(cursor.finishReasons!) : cursor.finishReasons;
+        }
         if (run === -1) run = cursor.frameStart;
         continue;
       }
       if (run !== -1) {
-        yield { type: 'frames', frames: cursor.slice(run, cursor.frameStart) };
+        yield { type: 'frames', frames: cursor.slice(run, cursor.frameStart), finishReasons };
         run = -1;
+        finishReasons = null;
       }
       if (kind === 'done') {
         done = true;
@@ -79,7 +85,7 @@ async function* openAIFrames<T extends Frame>(body: AsyncIterable<Uint8Array>, c
       const chunk = mapFrame(cursor.data(), null, context, state);
       if (chunk) yield chunk;
     }
-    if (run !== -1) yield { type: 'frames', frames: cursor.slice(run, cursor.frameEnd) };
+    if (run !== -1) yield { type: 'frames', frames: cursor.slice(run, cursor.frameEnd), finishReasons };
   }
   if (parser && !done) done = yield* parsedFrames(parser.end(), context, state);
   if (!done && !state.finished) throw upstreamStreamError(context.providerName, context.status, 'the stream ended before the answer was complete');
