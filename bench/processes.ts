@@ -52,19 +52,18 @@ export async function startUpstream(env: { latencyMs: number; chunkMs: number })
 }
 
 /**
- * The variables package.json's `start` script sets before node (glibc malloc's mmap threshold,
- * docs/performance.md), read from the script itself: the embedded gateway runs as `npm start`.
+ * How package.json's `start` script runs node: the variables it sets before it (glibc malloc's
+ * mmap threshold) and node's own flags (the main thread's young generation), read from the
+ * script itself, so the bench's embedded gateway runs as `npm start` does (docs/performance.md).
  */
-function npmStartEnv(): Record<string, string> {
+function npmStartLaunch(): { env: Record<string, string>; nodeFlags: string[] } {
   const script: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const assignments = /^((?:\w+=\S+\s+)*)exec /.exec(script)?.[1] ?? '';
-  return Object.fromEntries(
-    assignments
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((pair) => pair.split('=') as [string, string]),
-  );
+  const [, assignments = '', flags = ''] = /^((?:\w+=\S+\s+)*)exec node\s+((?:--\S+\s+)*)\S+$/.exec(script) ?? [];
+  const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
+  return {
+    env: Object.fromEntries(words(assignments).map((pair) => pair.split('=') as [string, string])),
+    nodeFlags: words(flags),
+  };
 }
 
 export interface GatewayChild extends Child {
@@ -76,11 +75,12 @@ export interface GatewayChild extends Child {
 
 /** The gateway under test (bench/gateway-child.ts), optionally under --cpu-prof. */
 export async function startGateway(config: object, options: { cpuProfDir?: string } = {}): Promise<GatewayChild> {
-  const execArgv = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
+  const launch = 'embedded' in config ? npmStartLaunch() : { env: {}, nodeFlags: [] };
+  const execArgv = [...launch.nodeFlags, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = fork(path.join(ROOT, 'dist/bench/gateway-child.js'), [], {
     cwd: ROOT,
     execArgv,
-    env: { ...process.env, ...('embedded' in config ? npmStartEnv() : {}), BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
+    env: { ...process.env, ...launch.env, BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await waitForMessage<{ port: number; bus: 'redis' | 'memory' }>(child, 'ready');
