@@ -1,7 +1,7 @@
 import { BUDGET_PERIODS } from '../../shared/snapshot/schema.ts';
+import { BudgetFields } from '../domain/budgets/budgets.ts';
 import {
   BILLING_MODES,
-  BudgetTemplate as BudgetTemplateSchema,
   CreatePlanInput as CreatePlanSchema,
   createPlan,
   deletePlan,
@@ -78,7 +78,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const BudgetTemplateInput = inputTypeFrom('BudgetTemplateInput', BudgetTemplateSchema, { fields: { amountMicroUsd: { name: 'amount' } } });
+const BudgetTemplateInput = inputTypeFrom('BudgetTemplateInput', BudgetFields, { fields: { amountMicroUsd: { name: 'amount' } } });
 
 const CreatePlanInput = inputTypeFrom('CreatePlanInput', CreatePlanSchema, { fields: { budget: { type: BudgetTemplateInput } } });
 const UpdatePlanInput = inputTypeFrom('UpdatePlanInput', UpdatePlanSchema, {

@@ -102,8 +102,12 @@ describe('fieldSpec', () => {
     expect(() => fieldSpec(z.union([z.string(), z.number()]), 'T.either')).toThrow('T.either: zod type "union"');
   });
 
-  it('refuses a second input type for the same zod object', () => {
-    expect(() => inputTypeFrom('ProbeInnerAgainInput', Inner)).toThrow('ProbeInnerAgainInput: its zod object already has an input type');
+  it('makes a field holding an object with two input types name one', () => {
+    const Twice = z.object({ a: z.string() });
+    inputTypeFrom('ProbeTwiceInput', Twice);
+    const Again = inputTypeFrom('ProbeTwiceAgainInput', Twice);
+    expect(() => fieldSpec(Twice.nullish(), 'T.twice')).toThrow('T.twice: its object has several GraphQL input types');
+    expect(fieldSpec(Twice.nullish(), 'T.twice', { type: Again })).toMatchObject({ type: Again, required: false });
   });
 
   it('takes a given type over the derived one', () => {

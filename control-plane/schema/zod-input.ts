@@ -19,7 +19,7 @@ import { builder } from './builder.ts';
  * | date | DateTime |
  * | record, unknown | JSON |
  * | enum | the GraphQL enum made by `enumFrom` over the same values |
- * | object | the input type made by `inputTypeFrom` from that object |
+ * | object | the input type made by `inputTypeFrom` from that object (if several, the field names one) |
  * | array | a list of its element, whose items are never null |
  *
  * A transform or refinement keeps the type of its input. Anything else, or an enum or object
@@ -53,7 +53,8 @@ type Renamed<T, Fields> = {
 };
 
 const enumsByValues = new Map<string, EnumRef<SchemaTypes, unknown>>();
-const inputsBySchema = new WeakMap<z.core.$ZodTypeDef, GraphQLInput>();
+/** The input type of each zod object; null when it has several (a field holding it must name one). */
+const inputsBySchema = new WeakMap<z.core.$ZodTypeDef, GraphQLInput | null>();
 
 const valuesKey = (values: readonly unknown[]) => values.join('\n');
 
@@ -118,6 +119,7 @@ function scalarOf(core: z.core.$ZodType, where: string): GraphQLInput {
     }
     case 'object': {
       const ref = inputsBySchema.get(def);
+      if (ref === null) throw new Error(`${where}: its object has several GraphQL input types; name one in the field's override`);
       if (!ref) throw new Error(`${where}: its object has no GraphQL input type; make one with inputTypeFrom first`);
       return ref;
     }
@@ -147,8 +149,6 @@ export function inputTypeFrom<S extends ZodObject, const O extends InputTypeOpti
   schema: S,
   options: O = {} as O,
 ): InputRef<Renamed<z.input<S>, O['fields']>> {
-  // One GraphQL type per zod object, or a field holding it could not tell which to become.
-  if (inputsBySchema.has(schema._zod.def)) throw new Error(`${name}: its zod object already has an input type`);
   const overrides = (options.fields ?? {}) as Record<string, InputFieldOverride | undefined>;
   const ref = builder.inputRef<z.input<S> & object, false>(name).implement({
     description: options.description,
@@ -167,6 +167,7 @@ export function inputTypeFrom<S extends ZodObject, const O extends InputTypeOpti
         }),
       ) as any,
   });
-  inputsBySchema.set(schema._zod.def, ref as GraphQLInput);
+  // A second input type of the same object leaves the choice to each field that holds it.
+  inputsBySchema.set(schema._zod.def, inputsBySchema.has(schema._zod.def) ? null : (ref as GraphQLInput));
   return ref as InputRef<Renamed<z.input<S>, O['fields']>>;
 }

@@ -1,27 +1,21 @@
 import { z } from 'zod';
 import type { GraphQLContext } from '../../context.ts';
 import { requirePlatformAdmin } from '../access.ts';
+import { BudgetFields } from '../budgets/budgets.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import { alertThresholds, budgetPeriod, checkModelNames, checkReferences, defined, id, Limits, limitColumns, microUsd, modelName, slug } from '../fields.ts';
+import { checkModelNames, checkReferences, defined, id, Limits, limitColumns, modelName, slug } from '../fields.ts';
 import { runMutation } from '../mutate.ts';
 import { withConflictCheck } from '../prisma-errors.ts';
 import { validate } from '../validate.ts';
 
 export const BILLING_MODES = ['prepaid', 'postpaid'] as const;
 
-/** The budget every team on the plan gets (unless the team has its own budget for that period). */
-export const BudgetTemplate = z.object({
-  amountMicroUsd: microUsd,
-  period: budgetPeriod,
-  hard: z.boolean().nullish().describe('Default true.'),
-  alertThresholds: alertThresholds.nullish().describe('Percentages, e.g. [50, 80, 100].'),
-});
-
 const planFields = {
   description: z.string().max(2000).nullish(),
   allowedModels: z.array(modelName).max(500).describe('Model names; empty means every model.'),
   limits: Limits.nullish(),
-  budget: BudgetTemplate.nullish(),
+  /** The budget every team on the plan gets (unless the team has its own budget for that period). */
+  budget: BudgetFields.nullish(),
   markupBasisPoints: z.number().int().min(0, 'markup cannot be negative').max(100_000, 'markup is at most 1000 %').describe('1500 = 15 %.'),
   billing: z.enum(BILLING_MODES),
   routingProfileId: id.nullish(),
@@ -46,7 +40,7 @@ export const UpdatePlanInput = z.object({
 
 type PlanChanges = Omit<z.infer<typeof UpdatePlanInput>, 'id'>;
 
-function budgetColumns(budget: z.infer<typeof BudgetTemplate> | null | undefined) {
+function budgetColumns(budget: z.infer<typeof BudgetFields> | null | undefined) {
   if (budget === undefined) return {};
   return {
     budgetAmountMicroUsd: budget?.amountMicroUsd ?? null,
