@@ -93,6 +93,14 @@ describe('fieldSpec', () => {
     expect(() => fieldSpec(z.enum(['x', 'y']), 'T.kind')).toThrow('T.kind: no GraphQL enum over x, y');
   });
 
+  it('makes a field over values of two GraphQL enums name one', () => {
+    const shared = ['up', 'down'] as const;
+    enumFrom('ProbeDirection', shared);
+    const Other = enumFrom('ProbeOtherDirection', shared);
+    expect(() => fieldSpec(z.enum(shared), 'T.way')).toThrow('T.way: several GraphQL enums over up, down');
+    expect(fieldSpec(z.enum(shared), 'T.way', { type: Other })).toMatchObject({ type: Other, required: true });
+  });
+
   it('refuses an object without an input type', () => {
     expect(() => fieldSpec(z.object({ a: z.string() }).optional(), 'T.nested')).toThrow('T.nested: its object has no GraphQL input type');
   });

@@ -52,7 +52,8 @@ type Renamed<T, Fields> = {
     : T[K];
 };
 
-const enumsByValues = new Map<string, EnumRef<SchemaTypes, unknown>>();
+/** The GraphQL enum over each list of values; null when there are several (a field must name one). */
+const enumsByValues = new Map<string, EnumRef<SchemaTypes, unknown> | null>();
 /** The input type of each zod object; null when it has several (a field holding it must name one). */
 const inputsBySchema = new WeakMap<z.core.$ZodTypeDef, GraphQLInput | null>();
 
@@ -61,8 +62,7 @@ const valuesKey = (values: readonly unknown[]) => values.join('\n');
 /** Lets zod enums over exactly these values (same order) become this GraphQL enum. */
 export function registerEnum(values: readonly string[], ref: EnumRef<SchemaTypes, unknown>): void {
   const key = valuesKey(values);
-  if (enumsByValues.has(key)) throw new Error(`two GraphQL enums over the values ${values.join(', ')}: give the field its type`);
-  enumsByValues.set(key, ref);
+  enumsByValues.set(key, enumsByValues.has(key) ? null : ref);
 }
 
 interface Unwrapped {
@@ -114,6 +114,7 @@ function scalarOf(core: z.core.$ZodType, where: string): GraphQLInput {
     case 'enum': {
       const values = (core as z.ZodEnum).options;
       const ref = enumsByValues.get(valuesKey(values));
+      if (ref === null) throw new Error(`${where}: several GraphQL enums over ${values.join(', ')}; name one in the field's override`);
       if (!ref) throw new Error(`${where}: no GraphQL enum over ${values.join(', ')}; make it with enumFrom`);
       return ref;
     }
