@@ -34,7 +34,12 @@ export function createUsageIngestor(
     // died between its commit and its publication. Subscribers get each row once (live-events.ts).
     const again = unique.filter((e) => !inserted.has(e.id));
     if (again.length > 0) {
-      const rows = await prisma.usageEvent.findMany({ where: { id: { in: again.map((e) => e.id) } }, select: { id: true, createdAt: true } });
+      // Bounded by the batch's own start times (each row's partition key, identical on redelivery):
+      // only those days' partitions are searched, not every day retention keeps. A millisecond of
+      // slack each side: the column keeps milliseconds, an event may carry finer ones.
+      const starts = again.map((e) => Date.parse(e.startedAt));
+      const startedAt = { gte: new Date(Math.min(...starts) - 1), lte: new Date(Math.max(...starts) + 1) };
+      const rows = await prisma.usageEvent.findMany({ where: { id: { in: again.map((e) => e.id) }, startedAt }, select: { id: true, createdAt: true } });
       const createdAt = new Map(rows.map((r) => [r.id, r.createdAt]));
       for (const event of again) {
         const at = createdAt.get(event.id);

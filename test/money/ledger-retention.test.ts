@@ -71,10 +71,28 @@ forEachDatabase((target) => {
 
     const ingest = createUsageIngestor(h.database, createLiveEvents());
     // The day after the last partition has none yet: its event waits in the default partition.
-    const batch = [-15, -9, -1, 0, 5].map((days) => usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: at(days) }));
+    // The last one with microseconds, as a data plane may send them: stored rounded up to the next millisecond.
+    const batch = [-15, -9, -1, 0, 5].map((days) =>
+      usageEvent(team.id, 'k', { costMicroUsd: 100, startedAt: days === 5 ? at(days).replace('.000Z', '.999600Z') : at(days) }),
+    );
     await ingest(batch);
-    await ingest(batch); // redelivered: nothing stored twice, whatever the day
+    // Redelivered (its first consumer died after the commit, before publishing): nothing stored
+    // twice, whatever the day, and every row published again with the createdAt it was stored with.
+    const live = createLiveEvents();
+    const republished = live.subscribe('usage', team.id);
+    const seen: { id: string; createdAt: Date }[] = [];
+    const received = (async () => {
+      for await (const row of republished) {
+        seen.push({ id: row.id, createdAt: row.createdAt });
+        if (seen.length === batch.length) break;
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve)); // the subscription listens from its first read on
+    await createUsageIngestor(h.database, live)(batch);
+    await Promise.race([received, new Promise((resolve) => setTimeout(resolve, 5000))]); // a missing row shows in the comparison below
     expect(await prisma.usageEvent.count({ where: { teamId: team.id } })).toBe(5);
+    const stored = await prisma.usageEvent.findMany({ where: { teamId: team.id }, select: { id: true, createdAt: true } });
+    expect(new Map(seen.map((r) => [r.id, r.createdAt.getTime()]))).toEqual(new Map(stored.map((r) => [r.id, r.createdAt.getTime()])));
     const where = async (id: string) =>
       (await prisma.$queryRawUnsafe<{ p: string }[]>(`SELECT tableoid::regclass::text AS p FROM "UsageEvent" WHERE "id" = $1`, id))[0]?.p.replace(/^.*\./, '');
     expect(await where(batch[0]!.id)).toBe('"UsageEvent_p20310228"');
