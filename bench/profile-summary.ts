@@ -21,10 +21,13 @@ export interface ProfileSummary {
 export function summariseProfile(file: string, root: string, top = 25): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Each sample counts as one sampling interval (the median gap between samples), not as its own
+  // gap: on a loaded machine the process is descheduled between samples, and a gap of tens of ms
+  // would all be charged to whatever ran last (a native call, typically), which it did not use.
+  const deltas = [...profile.timeDeltas].sort((a, b) => a - b);
+  const interval = deltas[deltas.length >> 1] ?? 0;
   const selfMicros = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    selfMicros.set(profile.samples[i], (selfMicros.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  }
+  for (const sample of profile.samples) selfMicros.set(sample, (selfMicros.get(sample) ?? 0) + interval);
   const byFunction = new Map<string, { name: string; where: string; micros: number }>();
   const byArea = new Map<string, number>();
   let total = 0;
