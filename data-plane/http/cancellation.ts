@@ -50,8 +50,17 @@ export class Cancellation implements AbortHook {
   }
 
   offAbort(listener: (reason: unknown) => void): void {
-    const index = this.listeners?.indexOf(listener) ?? -1;
-    if (index >= 0) this.listeners!.splice(index, 1);
+    const listeners = this.listeners;
+    if (listeners === null) return;
+    const index = listeners.lastIndexOf(listener);
+    if (index < 0) return;
+    if (listeners.length === 1) {
+      this.listeners = null;
+      return;
+    }
+    // Not splice: it allocates the removed elements' array, on every upstream response.
+    for (let i = index; i < listeners.length - 1; i++) listeners[i] = listeners[i + 1];
+    listeners.pop();
   }
 
   abort(reason?: unknown): void {

@@ -1,9 +1,9 @@
-import { periodOf } from '../../shared/budgets/periods.ts';
+import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
 import { budgetCounterName, creditsCounterName, deploymentCounterGroup, modelCounterGroup, teamCounterGroup } from '../../shared/money/money-counters.ts';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
-import type { SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schema.ts';
+import type { BudgetPeriod, SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schema.ts';
 import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
 import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store.ts';
@@ -109,7 +109,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   const byCounter = new Map<string, BudgetCheck>();
   for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.budgetModelId ?? input.model.model.id)) {
     const scopeId = budget.scopeId;
-    const period = periodOf(budget.period, input.now);
+    const period = currentPeriod(budget.period, input.now);
     const counter = budgetCounterName(budget.scope, scopeId, budget.period, period.key);
     const limit = budget.hard ? budget.amountMicroUsd : null;
     const existing = byCounter.get(counter);
@@ -138,6 +138,18 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
     });
   }
   return { admission: { id: input.admissionId, rates, budgets, reservationTtlMs: input.reservationTtlMs }, bounds };
+}
+
+/** The period of each kind that `now` fell in last, kept while it lasts (periodOf makes Dates and an ISO string). */
+const currentPeriods = new Map<BudgetPeriod, { key: string; endsAtMs: number | null; startsAtMs: number }>();
+
+/** periodOf(period, now), memoised: periods are calendar-aligned, so any instant inside one has its key. */
+function currentPeriod(period: BudgetPeriod, now: number): { key: string; endsAtMs: number | null } {
+  const known = currentPeriods.get(period);
+  if (known && now >= known.startsAtMs && (known.endsAtMs === null || now < known.endsAtMs)) return known;
+  const fresh = { ...periodOf(period, now), startsAtMs: periodStart(period, now).getTime() };
+  currentPeriods.set(period, fresh);
+  return fresh;
 }
 
 /**

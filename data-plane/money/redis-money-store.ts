@@ -121,14 +121,11 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     return result;
   };
 
-  const counterKeys = (part: AdmissionPart) => [
-    ...part.rates.map((r) => keys.counter(part.group, r.check.counter)),
-    ...part.budgets.map((b) => keys.counter(part.group, b.check.counter)),
-  ];
-  const slotItem = (part: AdmissionPart, item: object): SlotItem => ({
+  /** The item with the keys its rates and budgets name (each counter's full key built once). */
+  const slotItem = (part: AdmissionPart, item: { rates: { key: string }[]; budgets: { key: string }[] } & Record<string, unknown>): SlotItem => ({
     slot: keys.slotOf(part.group),
     epochKey: keys.epochFor(part.group),
-    keys: counterKeys(part),
+    keys: [...item.rates.map((r) => r.key), ...item.budgets.map((b) => b.key)],
     item,
   });
 

@@ -188,7 +188,16 @@ export function dispatchUpstream(
         resumeSocket = resume;
         if (timing) timing.lastByteAt = performance.now();
         body = new UpstreamBody(controller);
-        resolve({ statusCode, headers: util.parseHeaders(rawHeaders) as IncomingHttpHeaders, body });
+        // Parsed only when read: an accepted answer's headers are rarely looked at (error
+        // mapping reads them). The raw buffers are views of socket reads undici never reuses.
+        let headers: IncomingHttpHeaders | null = null;
+        resolve({
+          statusCode,
+          get headers() {
+            return (headers ??= util.parseHeaders(rawHeaders) as IncomingHttpHeaders);
+          },
+          body,
+        });
         return true;
       },
       onData(chunk) {
