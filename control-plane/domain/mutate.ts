@@ -1,6 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../context.ts';
 import { takeConfigVersion } from '../snapshot/config-version.ts';
+import type { CommittedChange } from '../snapshot/snapshot-publisher.ts';
 import { type AuditRecord, writeAudit } from './audit/audit.ts';
 import { ConflictError } from './errors.ts';
 
@@ -30,21 +31,27 @@ export interface MutationOutcome<T> {
  */
 export async function runMutation<T>(ctx: GraphQLContext, action: string, work: (tx: Tx) => Promise<MutationOutcome<T>>): Promise<T> {
   let outcome: MutationOutcome<T>;
+  let change: CommittedChange | null = null;
   try {
     outcome = await ctx.prisma.$transaction(async (tx) => {
       const out = await work(tx);
+      const records = Array.isArray(out.audit) ? out.audit : [out.audit];
       // Last, so the version row is locked only for the end of the transaction.
       const configVersion = out.snapshot === false ? null : await takeConfigVersion(tx);
-      await writeAudit(tx, ctx.principal, action, Array.isArray(out.audit) ? out.audit : [out.audit], configVersion);
+      await writeAudit(tx, ctx.principal, action, records, configVersion);
+      if (configVersion !== null) {
+        change = { version: configVersion, entries: records.map(({ entity, entityId, teamId }) => ({ entity, entityId, teamId, configVersion })) };
+      }
       return out;
     }, MUTATION_TRANSACTION);
   } catch (error) {
     throw asConflict(error);
   }
-  if (outcome.snapshot !== false) {
+  if (change) {
     // The change is committed whatever happens now: a failed publication is retried by the
     // publisher, and the caller must not be told the mutation failed (a retry would conflict).
-    await ctx.snapshots.publish().catch(() => undefined);
+    // Its audit entries go with it: the publisher need not read them back.
+    await ctx.snapshots.publish(change).catch(() => undefined);
   }
   return outcome.result;
 }

@@ -4,7 +4,7 @@ import type { Bus, StoredSnapshot } from '../../shared/bus/bus.ts';
 import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
-import { changesOf, compileChanges } from './compile-changes.ts';
+import { changesOf, compileChanges, type VersionedAuditEntry } from './compile-changes.ts';
 import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
 import { CompiledConfig } from './compiled-config.ts';
 import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
@@ -23,6 +23,15 @@ export interface PublishedSnapshot {
   version: number;
   hash: string;
   createdAt: Date;
+}
+
+/**
+ * A committed mutation's config version and the audit entries it wrote with it (in the same
+ * transaction), handed to `publish` so the next run need not read them back.
+ */
+export interface CommittedChange {
+  version: number;
+  entries: readonly VersionedAuditEntry[];
 }
 
 /**
@@ -84,8 +93,12 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   let config: CompiledConfig | null = null;
   // Compile the whole configuration on the next run (at start, and when a price takes effect).
   let compileWhole = true;
-  // The delta to `config.version` from the version before it, as published (JSON).
-  let lastDelta: { from: number; to: number; json: string } | null = null;
+  // The delta to `config.version` from the version before it, as published (without its envelope).
+  let lastDelta: { from: number; to: number; changes: SnapshotDelta['changes'] } | null = null;
+  // Audit entries of versions after `config.version` that mutations on this replica committed
+  // (publish's argument): a run whose versions are all here reads no audit entry back. Versions
+  // taken elsewhere (another replica, the publisher itself) are read from the database.
+  const committed = new Map<number, readonly VersionedAuditEntry[]>();
 
   function alert(reason: HealReason, detail: Record<string, unknown>) {
     heals.set(reason, (heals.get(reason) ?? 0) + 1);
@@ -186,10 +199,12 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
         const version = await readConfigVersion(tx);
         if (!whole && config && config.version <= version) {
           if (config.version === version) return { version, kind: 'same' as const };
-          const entries = await tx.auditLogEntry.findMany({
-            where: { configVersion: { gt: config.version, lte: version } },
-            select: { entity: true, entityId: true, teamId: true, configVersion: true },
-          });
+          const entries =
+            handedOver(config.version, version) ??
+            (await tx.auditLogEntry.findMany({
+              where: { configVersion: { gt: config.version, lte: version } },
+              select: { entity: true, entityId: true, teamId: true, configVersion: true },
+            }));
           const changes = changesOf(entries, config.version, version);
           if (changes) return { version, kind: 'patch' as const, catalog: changes.catalog, patch: await compileChanges(tx, config, changes, now) };
         }
@@ -199,11 +214,22 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     );
   }
 
+  /** The handed-over audit entries of versions `from + 1` to `to`, or null unless every one was handed over. */
+  function handedOver(from: number, to: number): VersionedAuditEntry[] | null {
+    const entries: VersionedAuditEntry[] = [];
+    for (let version = from + 1; version <= to; version++) {
+      const some = committed.get(version);
+      if (!some) return null;
+      entries.push(...some);
+    }
+    return entries;
+  }
+
   /**
    * Brings `config` to what was compiled, and sets `lastDelta` to the delta from the version it
    * held before: from the patch itself, or, after a whole compile, by comparing entry hashes.
    */
-  function advance(compiled: Awaited<ReturnType<typeof compileAtVersion>>, createdAt: string): { current: CompiledConfig; whole: boolean } {
+  function advance(compiled: Awaited<ReturnType<typeof compileAtVersion>>): { current: CompiledConfig; whole: boolean } {
     const previous = config;
     if (compiled.kind === 'same' && previous) return { current: previous, whole: false };
     let current: CompiledConfig;
@@ -224,12 +250,18 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       }
     }
     config = current;
-    lastDelta = null;
-    if (changes) {
-      const delta: SnapshotDelta = { from, to: current.version, hash: current.hash, createdAt, schemaVersion: current.schemaVersion, changes };
-      lastDelta = { from, to: current.version, json: JSON.stringify(delta) };
-    }
+    for (const version of committed.keys()) if (version <= current.version) committed.delete(version);
+    lastDelta = changes ? { from, to: current.version, changes } : null;
     return { current, whole: compiled.kind === 'whole' };
+  }
+
+  /**
+   * Inserts the `Snapshot` row of a new version; false when the version is stored already (then
+   * nothing is written). The whole body only after a whole compile; a replica rebuilds from rows.
+   */
+  async function insertSnapshot(row: { version: number; hash: string; createdAt: Date; body: string | null; delta: string | null }): Promise<boolean> {
+    const { count } = await prisma.snapshot.createMany({ data: [row], skipDuplicates: true });
+    return count === 1;
   }
 
   async function run(): Promise<PublishedSnapshot> {
@@ -248,10 +280,18 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       // Only a catalog change (prices among it) or a whole compile can move the next price change.
       if (compiled.kind === 'whole' || (compiled.kind === 'patch' && compiled.catalog)) await scheduleNext(now);
       const { version } = compiled;
-      const existing = version > 0 ? await prisma.snapshot.findUnique({ where: { version }, select: { version: true, hash: true, createdAt: true } }) : null;
-      const createdAt = existing?.createdAt ?? new Date();
-      const { current, whole: wasWhole } = advance(compiled, createdAt.toISOString());
+      const { current, whole: wasWhole } = advance(compiled);
       const hash = current.hash;
+      const logged = lastDelta?.to === version ? lastDelta : null;
+      let createdAt = new Date();
+      let body = fullBody(current, { version, hash, createdAt: createdAt.toISOString() });
+      let delta = logged && { from: logged.from, json: deltaJson(logged, { hash, schemaVersion: current.schemaVersion, createdAt }) };
+      // Stored first: the database is the truth, the bus message only a hint to re-read. A patched
+      // version is new unless another replica stored it first: it is inserted at once, without a
+      // look-up before it (the insert skips a stored version, which is read only then). A whole
+      // compile (start, a price taking effect) is looked up first: its row carries the 4 MB body.
+      let inserted = version > 0 && compiled.kind === 'patch' && (await insertSnapshot({ version, hash, createdAt, body: null, delta: delta?.json ?? null }));
+      const existing = version > 0 && !inserted ? await prisma.snapshot.findUnique({ where: { version }, select: { hash: true, createdAt: true } }) : null;
       if (existing && existing.hash !== hash) {
         if (!wasWhole) {
           // Not what the replica that stored this version compiled: trust only a whole compile.
@@ -269,25 +309,19 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
         compileWhole = true;
         continue;
       }
-      const body = fullBody(current, { version, hash, createdAt: createdAt.toISOString() });
-      const delta = lastDelta?.to === version ? lastDelta : null;
-      if (!existing) {
-        try {
-          // Stored first: the database is the truth, the bus message only a hint to re-read. The
-          // whole body only when the whole configuration was compiled; a replica rebuilds from rows.
-          await prisma.snapshot.create({
-            data: { version, hash, body: wasWhole ? body() : null, delta: delta?.json ?? null, createdAt },
-          });
-          deps.live?.publish('snapshot', { version, hash, createdAt });
-        } catch (error) {
-          if ((error as { code?: string }).code !== 'P2002') throw error;
-          // Another replica stored this version first: equal versions compile equal content.
-          const other = await prisma.snapshot.findUniqueOrThrow({ where: { version }, select: { hash: true } });
-          if (other.hash !== hash) {
-            compileWhole = true;
-            continue;
-          }
+      if (existing) {
+        // Stored before (by an earlier run, or by another replica first: equal versions compile
+        // equal content): published as stored.
+        createdAt = existing.createdAt;
+        body = fullBody(current, { version, hash, createdAt: createdAt.toISOString() });
+        delta = logged && { from: logged.from, json: deltaJson(logged, { hash, schemaVersion: current.schemaVersion, createdAt }) };
+      } else {
+        if (!inserted) {
+          inserted = await insertSnapshot({ version, hash, createdAt, body: wasWhole ? body() : null, delta: delta?.json ?? null });
+          // Another replica stored this version since the look-up: compared on the next run.
+          if (!inserted) continue;
         }
+        deps.live?.publish('snapshot', { version, hash, createdAt });
       }
       if (await store({ version, hash, body }, delta, wasWhole)) return { version, hash, createdAt };
       // A validly signed newer snapshot this database never made: go past it.
@@ -361,7 +395,9 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     return result;
   }
 
-  function publish(): Promise<PublishedSnapshot> {
+  /** `change`: the committed mutation that asks (its audit entries are then not read back). */
+  function publish(change?: CommittedChange): Promise<PublishedSnapshot> {
+    if (change && (config === null || change.version > config.version)) committed.set(change.version, change.entries);
     if (queued) return queued;
     const previous = running ? running.catch(() => undefined) : Promise.resolve();
     queued = previous
@@ -418,6 +454,16 @@ interface StoredRow {
   version: number;
   hash: string;
   body: () => string;
+}
+
+/** The delta as published (JSON), with the envelope of the version it leads to. */
+function deltaJson(
+  delta: { from: number; to: number; changes: SnapshotDelta['changes'] },
+  envelope: { hash: string; schemaVersion: string; createdAt: Date },
+): string {
+  const { hash, schemaVersion, createdAt } = envelope;
+  const published: SnapshotDelta = { from: delta.from, to: delta.to, hash, createdAt: createdAt.toISOString(), schemaVersion, changes: delta.changes };
+  return JSON.stringify(published);
 }
 
 /** The full snapshot's JSON of `config` as it is now, built at most once (4 MB with 10,000 keys). */
