@@ -109,7 +109,7 @@ try {
         secretKey: BENCH_SECRET_KEY,
         busPrefix,
         keys: options.keys,
-        mutations: options.quick ? 3 : 10,
+        mutations: options.mutations,
         ingestEvents: options.quick ? 1000 : 5000,
         skipPropagation: options.skip.has('propagation'),
         skipIngestion: options.skip.has('ingestion'),

@@ -11,6 +11,8 @@ export interface BenchOptions {
   upstreamLatencyMs: number;
   upstreamChunkMs: number;
   keys: number;
+  /** Measured mutations of the propagation phase. */
+  mutations: number;
   models: number;
   skip: Set<string>;
   redisUrl?: string;
@@ -26,6 +28,7 @@ export const USAGE = `npm run bench -- [options]
   --upstream-latency-ms N fixed upstream latency before the response head (default 0)
   --upstream-chunk-ms N   delay between upstream SSE frames (default 0: one write)
   --skip a,b              phases to skip: load, embedded, cache, probes, apply, propagation, ingestion, replicas
+  --mutations N           measured config mutations in the propagation phase (default 10, quick 3; after 3 warm-up ones)
                         (replicas: one, then two, control planes draining one pre-filled usage stream;
                          needs REDIS_URL and DATABASE_URL)
                         (embedded: the npm start wiring, control plane + PGlite in a worker, beside the data plane)
@@ -56,6 +59,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     upstreamLatencyMs: Number(value('--upstream-latency-ms') ?? 0),
     upstreamChunkMs: Number(value('--upstream-chunk-ms') ?? 0),
     keys: Number(value('--keys') ?? 10_000),
+    mutations: Number(value('--mutations') ?? (quick ? 3 : 10)),
     models: Number(value('--models') ?? 200),
     skip: new Set((value('--skip') ?? '').split(',').filter(Boolean)),
     redisUrl: process.env.REDIS_URL || undefined,

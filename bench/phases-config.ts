@@ -2,6 +2,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { percentile } from './probes.ts';
+import { cpuMicros } from './proc-stats.ts';
 import { freePort, ROOT, TSX, waitForMessage } from './processes.ts';
 
 export interface PropagationResult {
@@ -16,7 +17,17 @@ export interface PropagationResult {
   maxMs: number;
   /** The mutation's own round trip (it returns once the snapshot is stored and announced). */
   mutationP50Ms: number;
+  /** From the mutation's answer to every data plane serving the new version (receive, apply, swap). */
+  dataPlaneHopP50Ms: number;
+  dataPlaneHopP99Ms: number;
+  /** The control plane's CPU (its process: GraphQL, database, publication) per measured mutation. */
+  controlPlaneCpuMsPerMutation: number;
+  /** Mutations made before the measured ones (not counted): a control plane just started runs cold code. */
+  warmUpMutations: number;
 }
+
+/** Mutations made and not measured first: the first few of a fresh process pay for JIT compilation. */
+const WARM_UP_MUTATIONS = 3;
 
 export interface IngestionResult {
   events: number;
@@ -92,7 +103,9 @@ export async function runConfigPhases(args: {
     if (!args.skipPropagation) {
       const total: number[] = [];
       const mutation: number[] = [];
-      for (let i = 0; i < args.mutations; i++) {
+      let cpuBefore = 0;
+      for (let i = -WARM_UP_MUTATIONS; i < args.mutations; i++) {
+        if (i === 0) cpuBefore = cpuMicros(controlPlane.pid!);
         const before = Math.max(...(await Promise.all(ports.map(version))).map((v) => v ?? 0));
         const started = performance.now();
         const response = await fetch(ready.url, {
@@ -105,14 +118,18 @@ export async function runConfigPhases(args: {
         });
         const body = (await response.json()) as { data?: { createTeam?: { __typename: string } } };
         if (body.data?.createTeam?.__typename !== 'MutationCreateTeamSuccess') throw new Error(`createTeam failed: ${JSON.stringify(body)}`);
-        mutation.push(performance.now() - started);
+        const answered = performance.now() - started;
         // Poll every data plane until each serves a newer version than before the mutation.
         const pending = new Set(ports);
         while (pending.size > 0) {
           for (const port of [...pending]) if (((await version(port)) ?? 0) > before) pending.delete(port);
         }
+        if (i < 0) continue;
+        mutation.push(answered);
         total.push(performance.now() - started);
       }
+      const controlPlaneCpuMsPerMutation = (cpuMicros(controlPlane.pid!) - cpuBefore) / 1000 / args.mutations;
+      const hop = total.map((ms, i) => ms - mutation[i]);
       propagation = {
         dataPlanes: ports.length,
         topology: ready.inProcessDataPlanePort !== null ? 'in-process' : 'redis',
@@ -122,9 +139,13 @@ export async function runConfigPhases(args: {
         p99Ms: percentile(total, 99),
         maxMs: Math.max(...total),
         mutationP50Ms: percentile(mutation, 50),
+        dataPlaneHopP50Ms: percentile(hop, 50),
+        dataPlaneHopP99Ms: percentile(hop, 99),
+        controlPlaneCpuMsPerMutation,
+        warmUpMutations: WARM_UP_MUTATIONS,
       };
       args.log(
-        `  propagation over ${ports.length} data plane(s), ${args.keys} keys: p50 ${propagation.p50Ms.toFixed(1)} ms, p99 ${propagation.p99Ms.toFixed(1)} ms (mutation itself p50 ${propagation.mutationP50Ms.toFixed(1)} ms)`,
+        `  propagation over ${ports.length} data plane(s), ${args.keys} keys: p50 ${propagation.p50Ms.toFixed(1)} ms, p99 ${propagation.p99Ms.toFixed(1)} ms (mutation itself p50 ${propagation.mutationP50Ms.toFixed(1)} ms, control plane CPU ${controlPlaneCpuMsPerMutation.toFixed(1)} ms per mutation; answer to every plane serving p50 ${propagation.dataPlaneHopP50Ms.toFixed(1)} ms, p99 ${propagation.dataPlaneHopP99Ms.toFixed(1)} ms; after ${WARM_UP_MUTATIONS} warm-up mutations)`,
       );
     }
 

@@ -163,7 +163,7 @@ export function formatReport(r: BenchReport): string {
   if (r.propagation) {
     const p = r.propagation;
     out.push(
-      `config propagation (${p.dataPlanes} data planes, ${p.topology}, ${p.keysInDatabase} keys, ${p.mutations} mutations): p50 ${f(p.p50Ms, 1)} ms, p99 ${f(p.p99Ms, 1)} ms, max ${f(p.maxMs, 1)} ms`,
+      `config propagation (${p.dataPlanes} data planes, ${p.topology}, ${p.keysInDatabase} keys, ${p.mutations} mutations after ${p.warmUpMutations ?? 0} warm-up): p50 ${f(p.p50Ms, 1)} ms, p99 ${f(p.p99Ms, 1)} ms, max ${f(p.maxMs, 1)} ms; mutation p50 ${f(p.mutationP50Ms, 1)} ms, control plane CPU ${f(p.controlPlaneCpuMsPerMutation, 1)} ms per mutation; answer -> every plane serving p50 ${f(p.dataPlaneHopP50Ms, 1)} ms, p99 ${f(p.dataPlaneHopP99Ms, 1)} ms`,
     );
   }
   if (r.ingestion) {
