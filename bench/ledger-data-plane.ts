@@ -6,8 +6,8 @@ import { CHAT_PATH, gatewayVariants } from './load-matrix.ts';
 import { buildDist, startGateway, startUpstream } from './processes.ts';
 import { BENCH_SECRET_KEY, benchSnapshot } from './snapshot.ts';
 
-/** wrk connections for the paced load: enough that a slow answer does not starve the rate. */
-const CONNECTIONS = 32;
+/** wrk connections for the paced load: enough that slow answers (a loaded machine) do not starve the rate. */
+const CONNECTIONS = 128;
 /** What an answer takes on this machine under load, roughly: subtracted from the pacing delay. */
 const ANSWER_MS = 3;
 
