@@ -6,7 +6,10 @@ import { type Bus, SNAPSHOT_DELTA_LOG_LENGTH, type StoredDelta, type StoredSnaps
 const RETRY_DELAY_MS = 500;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
 const MAX_BATCH = 1000;
-/** How long the consumer waits after the first event of a batch for more (adds at most this to the lag). */
+/**
+ * How long the consumer lets events gather before it takes a batch: after the first event of a
+ * quiet spell, and after every stored batch (adds at most this to the lag).
+ */
 const LINGER_MS = 25;
 
 /**
@@ -80,9 +83,7 @@ export function createMemoryBus(): Bus {
           if (queue.length === 0) {
             await new Promise<void>((resolve) => (wake = resolve));
             wake = null;
-            // Let a few more events arrive: every batch costs the store a fixed few statements,
-            // so under load one batch per LINGER_MS is far cheaper than one per event.
-            if (running && !closed && queue.length < MAX_BATCH) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+            await linger();
             continue;
           }
           const batch = queue.slice(0, MAX_BATCH);
@@ -91,11 +92,21 @@ export function createMemoryBus(): Bus {
             await handler(batch);
             queue.splice(0, batch.length);
             inFlightBatch = 0;
+            // Not straight on with what arrived while this batch was stored: that is a handful of
+            // events at a time, each batch paying the store's fixed cost again, and the consumer
+            // never idles (PGlite: 8 ms a batch; 50-event batches cost 240 us of CPU an event,
+            // 500-event ones 94 us).
+            await linger();
           } catch {
             await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
           }
         }
       })();
+      // Let more events arrive: every batch costs the store a fixed few statements, so under load
+      // one batch per LINGER_MS is far cheaper than one per event. A full batch goes at once.
+      async function linger() {
+        if (running && !closed && queue.length < MAX_BATCH) await new Promise((resolve) => setTimeout(resolve, LINGER_MS));
+      }
       return {
         async stop() {
           running = false;
