@@ -153,7 +153,7 @@ describe.skipIf(!redisUp)('data plane process operations (real Redis)', () => {
       await blank.stop();
       rmSync(emptyDir, { recursive: true, force: true });
     }
-  });
+  }, 90_000);
 
   it('takes its routing defaults from the environment: attempts, timeouts', async () => {
     const plane = await spawnPlane('data-plane/main.ts', env({ TOLLGATE_MAX_ATTEMPTS: '1', TOLLGATE_TIMEOUT_TOTAL_MS: '300' }));
