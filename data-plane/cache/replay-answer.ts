@@ -42,7 +42,7 @@ function chatFrames(data: string[], usage: CachedAnswer['usage'], includeUsage: 
 async function sendFrames(exchange: Exchange, frames: readonly { data: string; event?: string }[]): Promise<void> {
   const stream = exchange.openEventStream();
   for (const frame of frames) {
-    if (exchange.signal.aborted) return;
+    if (exchange.cancellation.aborted) return;
     await stream.send(frame.data, frame.event);
   }
   stream.end();

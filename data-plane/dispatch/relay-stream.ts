@@ -44,7 +44,7 @@ export async function relayStream<TChunk extends { id: string; created: number; 
     const held = run.answerGuard?.buffered ? new HeldEventStream() : null;
     if (!held) run.commit();
     await relay(run, shape, first.value, events, held ?? run.exchange.openEventStream());
-    if (held && !run.exchange.signal.aborted) {
+    if (held && !run.exchange.cancellation.aborted) {
       run.commit();
       await held.flushTo(run.exchange.openEventStream());
     }
@@ -72,7 +72,7 @@ async function relay<TChunk>(
 
   let event: RelayedEvent<TChunk> | null = first;
   try {
-    while (event !== null && !exchange.signal.aborted) {
+    while (event !== null && !exchange.cancellation.aborted) {
       if (event.type === 'frames') {
         meter.deferFrames(event.frames, countFrame, event.finishReasons);
         await stream.sendFrames(event.frames);
@@ -87,7 +87,7 @@ async function relay<TChunk>(
           usageSent = true;
         }
       }
-      if (exchange.signal.aborted) break;
+      if (exchange.cancellation.aborted) break;
       const next: IteratorResult<RelayedEvent<TChunk>> = await clock.race(events.next(), true);
       event = next.done ? null : next.value;
     }
@@ -95,12 +95,12 @@ async function relay<TChunk>(
     // Cut mid-stream (upstream error, dropped connection, deadline): a client that asked for
     // usage still gets the usage chunk, with the estimate its usage event carries, and then
     // the error event (rendered by the exchange), never a `[DONE]`.
-    if (clientWantsUsage && !usageSent && !exchange.signal.aborted) {
+    if (clientWantsUsage && !usageSent && !exchange.cancellation.aborted) {
       await stream.send(JSON.stringify(shape.usageChunk(lastChunk, call.upstreamModel, meter.tokens('upstream_error').tokens))).catch(() => {});
     }
     throw error;
   }
-  if (exchange.signal.aborted) return; // the attempt reports itself aborted
+  if (exchange.cancellation.aborted) return; // the attempt reports itself aborted
   if (clientWantsUsage && !usageSent) {
     // The upstream reported nothing: the client still gets the usage chunk it asked for, with
     // the same estimate the usage event carries (flagged there as estimated).

@@ -44,12 +44,12 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     if (!held) run.commit();
     const stream = held ?? exchange.openEventStream();
     let next: IteratorResult<TEvent> = first;
-    while (!next.done && !exchange.signal.aborted) {
+    while (!next.done && !exchange.cancellation.aborted) {
       for (const frame of shape.frames(next.value, run)) await stream.send(frame.data, frame.event);
-      if (exchange.signal.aborted) break;
+      if (exchange.cancellation.aborted) break;
       next = await clock.race(events.next(), true);
     }
-    if (exchange.signal.aborted) return; // the attempt reports itself aborted
+    if (exchange.cancellation.aborted) return; // the attempt reports itself aborted
     const closing = shape.closing(run);
     for (const frame of closing.slice(0, -1)) await stream.send(frame.data, frame.event);
     // The post-call guardrails' last word (whole-text checks, webhooks) comes before the terminal event.
@@ -61,7 +61,7 @@ export async function relayEvents<TEvent>(run: AttemptRun, shape: EventStreamSha
     const last = closing.at(-1);
     if (last) await stream.send(last.data, last.event);
     stream.end();
-    if (held && !exchange.signal.aborted) {
+    if (held && !exchange.cancellation.aborted) {
       run.commit();
       await held.flushTo(exchange.openEventStream());
     }
