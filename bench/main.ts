@@ -67,7 +67,8 @@ let report: BenchReport;
 try {
   const phase = (name: string) => !options.skip.has(name) && (log(`\n${name}...`), true);
   const matrix = phase('load') ? await runMatrix({ generator, scratchDir, upstream, gateway }, bench, options.concurrencies, options.seconds, log) : [];
-  const gatewayRss = memoryMb(gateway.pid);
+  const heap = await gateway.request<{ mainHeapBytes: number; mainHeapUsedBytes: number }>({ type: 'memory' }, 'memory');
+  const gatewayRss = { ...memoryMb(gateway.pid), heapCommittedMb: heap.mainHeapBytes / 1048576, heapUsedMb: heap.mainHeapUsedBytes / 1048576 };
   const embedded = phase('embedded')
     ? await runEmbeddedPhase({
         generator,

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { percentile } from './probes.ts';
 import { cpuMicros } from './proc-stats.ts';
-import { freePort, ROOT, TSX, waitForMessage } from './processes.ts';
+import { freePort, npmScriptRuntime, ROOT, TSX, waitForMessage } from './processes.ts';
 
 export interface PropagationResult {
   dataPlanes: number;
@@ -80,12 +80,14 @@ export async function runConfigPhases(args: {
       ports = [ready.inProcessDataPlanePort];
     } else {
       ports = [await freePort(), await freePort(), await freePort()];
+      const runtime = npmScriptRuntime('data-plane');
       for (const port of ports) {
         dataPlanes.push(
-          spawn(process.execPath, [path.join(ROOT, 'dist/data-plane/main.js')], {
+          spawn(process.execPath, [...runtime.nodeArgs, path.join(ROOT, 'dist/data-plane/main.js')], {
             cwd: ROOT,
             env: {
               ...process.env,
+              ...runtime.env,
               DATA_PLANE_PORT: String(port),
               REDIS_URL: args.redisUrl,
               TOLLGATE_BUS_PREFIX: config.busPrefix,

@@ -52,18 +52,17 @@ export async function startUpstream(env: { latencyMs: number; chunkMs: number })
 }
 
 /**
- * How package.json's `start` script runs node: the variables it sets before it (glibc malloc's
- * mmap threshold) and node's own flags (the main thread's young generation), read from the
- * script itself, so the bench's embedded gateway runs as `npm start` does (docs/performance.md).
+ * How package.json's script `name` runs node: the variables it sets before node (glibc malloc's
+ * mmap threshold) and node's own flags (npm start's young generation), read from the script
+ * itself, so that the bench's gateways run as `npm start` / `npm run data-plane` do
+ * (docs/performance.md).
  */
-function npmStartLaunch(): { env: Record<string, string>; nodeFlags: string[] } {
-  const script: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
-  const [, assignments = '', flags = ''] = /^((?:\w+=\S+\s+)*)exec node\s+((?:--\S+\s+)*)\S+$/.exec(script) ?? [];
+export function npmScriptRuntime(name: 'start' | 'data-plane'): { env: Record<string, string>; nodeArgs: string[] } {
+  const script: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts[name];
+  const parts = /^((?:\w+=\S+\s+)*)exec node\s+((?:--\S+\s+)*)\S+$/.exec(script);
+  if (!parts) throw new Error(`package.json script ${name} is not "VAR=value ... exec node --flag ... file": ${script}`);
   const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
-  return {
-    env: Object.fromEntries(words(assignments).map((pair) => pair.split('=') as [string, string])),
-    nodeFlags: words(flags),
-  };
+  return { env: Object.fromEntries(words(parts[1]).map((pair) => pair.split('=') as [string, string])), nodeArgs: words(parts[2]) };
 }
 
 export interface GatewayChild extends Child {
@@ -73,14 +72,18 @@ export interface GatewayChild extends Child {
   request<T>(message: object, replyType: string): Promise<T>;
 }
 
-/** The gateway under test (bench/gateway-child.ts), optionally under --cpu-prof. */
+/**
+ * The gateway under test (bench/gateway-child.ts), optionally under --cpu-prof, with the
+ * variables and node flags of the script users start it with: `npm start` for the embedded
+ * default, `npm run data-plane` otherwise.
+ */
 export async function startGateway(config: object, options: { cpuProfDir?: string } = {}): Promise<GatewayChild> {
-  const launch = 'embedded' in config ? npmStartLaunch() : { env: {}, nodeFlags: [] };
-  const execArgv = [...launch.nodeFlags, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const runtime = npmScriptRuntime('embedded' in config ? 'start' : 'data-plane');
+  const execArgv = [...runtime.nodeArgs, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const child = fork(path.join(ROOT, 'dist/bench/gateway-child.js'), [], {
     cwd: ROOT,
     execArgv,
-    env: { ...process.env, ...launch.env, BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
+    env: { ...process.env, ...runtime.env, BENCH_GATEWAY: JSON.stringify(config), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await waitForMessage<{ port: number; bus: 'redis' | 'memory' }>(child, 'ready');

@@ -23,7 +23,8 @@ export interface BenchReport {
   /** What the snapshot turned on, and what this build of the data plane enforces. */
   features: Record<string, string>;
   matrix: MatrixRow[];
-  gatewayRss: { rssMb: number; peakRssMb: number };
+  /** After the matrix, with the main thread's V8 heap (committed, used): the rest of the RSS is native (buffers, code, malloc). */
+  gatewayRss: { rssMb: number; peakRssMb: number; heapCommittedMb: number; heapUsedMb: number };
   /** Every request a response-cache hit (a gateway of its own with the cache on for every plan). */
   cacheHits: CacheHitRow[] | null;
   probes: ProbeResult | null;
@@ -144,7 +145,9 @@ export function formatReport(r: BenchReport): string {
         (c.direct.errors + c.gateway.errors > 0 ? `  ERRORS ${c.direct.errors}/${c.gateway.errors}` : ''),
     );
   }
-  out.push(`gateway RSS ${f(r.gatewayRss.rssMb, 0)} MB (peak ${f(r.gatewayRss.peakRssMb, 0)} MB)`);
+  out.push(
+    `gateway RSS ${f(r.gatewayRss.rssMb, 0)} MB (peak ${f(r.gatewayRss.peakRssMb, 0)} MB); V8 heap ${f(r.gatewayRss.heapCommittedMb, 0)} MB committed, ${f(r.gatewayRss.heapUsedMb, 0)} MB used`,
+  );
   if (r.probes) {
     const p = r.probes;
     out.push(

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { npmScriptRuntime } from '../../bench/processes.ts';
 import { readControlPlaneEnv } from '../../control-plane/env.ts';
 import { parseDataPlaneEnv } from '../../data-plane/env.ts';
 
@@ -112,5 +113,21 @@ describe('deploy/kubernetes manifests', () => {
         expect(find(source.configMapRef ? 'ConfigMap' : 'Secret', ref.name), ref.name).toBeTruthy();
       }
     }
+  });
+});
+
+describe('the data plane runs as `npm run data-plane` wherever it is started', () => {
+  it('compose and Kubernetes start it with the node flags and the variables of the package.json script (which the bench reads too)', () => {
+    const { env, nodeArgs } = npmScriptRuntime('data-plane');
+    expect(env).toHaveProperty('MALLOC_MMAP_THRESHOLD_');
+    const command = ['node', ...nodeArgs, 'dist/data-plane/main.js'];
+
+    const compose = parse(readFileSync(path.resolve(import.meta.dirname, '../../compose.yaml'), 'utf8')).services['data-plane'];
+    expect(compose.command).toEqual(command);
+    for (const [name, value] of Object.entries(env)) expect(String(compose.environment[name]), name).toBe(value);
+
+    const container = find('Deployment', 'tollgate-data-plane').spec.template.spec.containers[0];
+    expect(container.command).toEqual(command);
+    for (const [name, value] of Object.entries(env)) expect(container.env.find((entry: any) => entry.name === name)?.value, name).toBe(value);
   });
 });
