@@ -6,7 +6,7 @@ import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, team } from '../../test/support/snapshot-fixture.ts';
-import { COMPILE_SLICE_KEYS, compileSnapshot, compileSnapshotInSlices } from './compile-snapshot.ts';
+import { COMPILE_SLICE_KEYS, compileDelta, compileSnapshot, compileSnapshotInSlices } from './compile-snapshot.ts';
 
 const box = createSecretBox([{ id: 'k1', key: randomBytes(32) }]);
 
@@ -200,5 +200,41 @@ describe('compileSnapshotInSlices', () => {
     expect(sliced.compiled.catalog).toEqual(whole.compiled.catalog);
     expect(sliced.compiled.keysByHash.size).toBe(keys.length - 1);
     expect(sliced.warnings).toEqual(['api key k7 names unknown team gone']);
+  });
+});
+
+describe('compileDelta', () => {
+  it('compiles the keys of a changed team as a whole compile does (plan, allowed models, routing), and keeps the other keys', () => {
+    const plans = [
+      { id: 'narrow', name: 'Narrow', allowedModels: ['a'], limits: {}, markupBasisPoints: 0, billing: 'prepaid' as const },
+      { id: 'wide', name: 'Wide', allowedModels: [], limits: {}, markupBasisPoints: 0, billing: 'prepaid' as const, systemPrompt: 'Plan prompt' },
+    ];
+    const models = ['a', 'b'].map((name) => model({ id: `m-${name}`, name }));
+    const apiKeys = [
+      apiKey('moves-1', { id: 'k1', teamId: 'moves' }),
+      apiKey('moves-2', { id: 'k2', teamId: 'moves', allowedModels: ['a', 'b'] }),
+      apiKey('stays', { id: 'k3', teamId: 'stays' }),
+    ];
+    const before = buildSnapshot({
+      version: 1,
+      plans,
+      models,
+      apiKeys,
+      teams: [team({ id: 'moves', planId: 'narrow' }), team({ id: 'stays', planId: 'narrow' })],
+    });
+    // The team that stays is the same object, as a delta that did not change it leaves it.
+    const after = buildSnapshot({ version: 2, plans, models, apiKeys, teams: [team({ id: 'moves', planId: 'wide' }), before.teams[1]] });
+
+    const patched = compileDelta(compileSnapshot(before, box).compiled, after, { teams: ['moves'] }, box).compiled;
+
+    const whole = compileSnapshot(after, box).compiled;
+    const view = (secret: string, compiled = patched) => {
+      const key = compiled.keysByHash.get(hashSecret(secret))!;
+      return { plan: key.plan?.id, allowed: key.allowedModelIds === null ? null : [...key.allowedModelIds].sort(), systemPrompt: key.routing.systemPrompt };
+    };
+    expect(view('moves-1')).toEqual({ plan: 'wide', allowed: null, systemPrompt: 'Plan prompt' });
+    expect(view('moves-2')).toEqual({ plan: 'wide', allowed: ['m-a', 'm-b'], systemPrompt: 'Plan prompt' });
+    expect(view('stays')).toEqual({ plan: 'narrow', allowed: ['m-a'], systemPrompt: null });
+    for (const secret of ['moves-1', 'moves-2', 'stays']) expect(view(secret)).toEqual(view(secret, whole));
   });
 });

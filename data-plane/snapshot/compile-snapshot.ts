@@ -1,7 +1,7 @@
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
-import type { ConfigSnapshot, RoutingStrategy, SnapshotApiKey, SnapshotProvider } from '../../shared/snapshot/schema.ts';
+import type { ConfigSnapshot, RoutingStrategy, SnapshotApiKey, SnapshotPlan, SnapshotProvider, SnapshotTeam } from '../../shared/snapshot/schema.ts';
 import { compileCachePolicies } from '../cache/cache-policy.ts';
 import { compileGuardrails } from '../guardrails/compiled-guardrail.ts';
 import type {
@@ -167,7 +167,7 @@ function compileCatalog(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'op
   const routingProfiles = new Map<string, RoutingStrategy>(Object.entries(BUILT_IN_PROFILES).map(([name, profile]) => [name, profile.strategy]));
   for (const profile of snapshot.routingProfiles) routingProfiles.set(profile.name, profile.strategy);
 
-  return {
+  const catalog: CompiledCatalog = {
     modelsByName,
     models,
     modelIdsByName,
@@ -175,7 +175,11 @@ function compileCatalog(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'op
     routingProfiles,
     teams: new Map(snapshot.teams.map((team) => [team.id, team])),
     plans: new Map(snapshot.plans.map((plan) => [plan.id, plan])),
+    planModelIds: new Map(),
+    teamRouting: new WeakMap(),
   };
+  for (const plan of snapshot.plans) catalog.planModelIds.set(plan.id, plan.allowedModels.length === 0 ? null : modelIds(catalog, plan.allowedModels));
+  return catalog;
 }
 
 function chainById(
@@ -197,29 +201,18 @@ function indexKey(keysByHash: Map<string, CompiledApiKey>, key: SnapshotApiKey, 
     warnings.push(`api key ${key.id} names unknown team ${key.teamId}`);
     return;
   }
-  const toModelIds = (names: readonly string[]) => new Set(names.flatMap((name) => catalog.modelIdsByName.get(name) ?? []));
-  let planModelIds: ReadonlySet<string> | null = null;
   const plan = team.planId === null ? null : (catalog.plans.get(team.planId) ?? null);
-  if (team.planId !== null) {
-    // A dangling plan reference fails closed: no model rather than every model.
-    if (!plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
-    planModelIds = !plan ? new Set() : plan.allowedModels.length === 0 ? null : toModelIds(plan.allowedModels);
-  }
-  const keyModelIds = key.allowedModels.length === 0 ? null : toModelIds(key.allowedModels);
-  const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
-  if (profile !== null && !catalog.routingProfiles.has(profile)) warnings.push(`api key ${key.id} defaults to unknown routing profile ${profile}`);
-  const routing: KeyRouting = {
-    // Most specific wins: key, then team, then plan (then, per request, the model's own).
-    fallbackChain: chainById(catalog.chains, key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, `api key ${key.id}`, warnings),
-    profile: profile !== null && catalog.routingProfiles.has(profile) ? profile : null,
-    systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
-  };
+  // A dangling plan reference fails closed: no model rather than every model.
+  if (team.planId !== null && !plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
+  const planModelIds = team.planId === null ? null : catalog.planModelIds.has(team.planId) ? catalog.planModelIds.get(team.planId)! : NO_MODELS;
+  const keyModelIds = key.allowedModels.length === 0 ? null : modelIds(catalog, key.allowedModels);
   const compiled: CompiledApiKey = {
     key,
     team,
     expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
+    // Most keys restrict nothing of their own: they share their plan's set (one per plan, not per key).
     allowedModelIds: intersect(keyModelIds, planModelIds),
-    routing,
+    routing: keyRouting(key, team, plan, catalog, warnings),
     plan,
   };
   keysByHash.set(key.hash, compiled);
@@ -229,6 +222,32 @@ function indexKey(keysByHash: Map<string, CompiledApiKey>, key: SnapshotApiKey, 
     const graceEnds = Date.parse(key.previousHashExpiresAt);
     keysByHash.set(key.previousHash, { ...compiled, expiresAtMs: Math.min(graceEnds, compiled.expiresAtMs ?? Infinity) });
   }
+}
+
+const NO_MODELS: ReadonlySet<string> = new Set();
+
+const modelIds = (catalog: CompiledCatalog, names: readonly string[]): ReadonlySet<string> =>
+  new Set(names.flatMap((name) => catalog.modelIdsByName.get(name) ?? []));
+
+/**
+ * A key's routing defaults, most specific first: key, then team, then plan (then, per request,
+ * the model's own). A key that sets neither its own chain nor its own profile shares its team's
+ * (compiled once per team and catalog): one object per team instead of one per key.
+ */
+function keyRouting(key: SnapshotApiKey, team: SnapshotTeam, plan: SnapshotPlan | null, catalog: CompiledCatalog, warnings: string[]): KeyRouting {
+  const own = key.fallbackChainId !== null || key.routingProfile !== null;
+  const shared = own ? undefined : catalog.teamRouting.get(team);
+  if (shared) return shared;
+  const owner = own ? `api key ${key.id}` : `team ${team.id}`;
+  const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
+  if (profile !== null && !catalog.routingProfiles.has(profile)) warnings.push(`${owner} defaults to unknown routing profile ${profile}`);
+  const routing: KeyRouting = {
+    fallbackChain: chainById(catalog.chains, key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, owner, warnings),
+    profile: profile !== null && catalog.routingProfiles.has(profile) ? profile : null,
+    systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
+  };
+  if (!own) catalog.teamRouting.set(team, routing);
+  return routing;
 }
 
 /** null means "no restriction" on either side. */

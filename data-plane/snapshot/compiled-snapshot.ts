@@ -55,6 +55,13 @@ export interface CompiledCatalog {
   readonly routingProfiles: ReadonlyMap<string, RoutingStrategy>;
   readonly teams: ReadonlyMap<string, SnapshotTeam>;
   readonly plans: ReadonlyMap<string, SnapshotPlan>;
+  /** Each plan's allowed model ids (null: every model), shared by the keys of its teams that restrict nothing themselves. */
+  readonly planModelIds: Map<string, ReadonlySet<string> | null>;
+  /**
+   * Each team's routing defaults, shared by its keys that set no chain or profile of their own.
+   * By team object: a delta that changes a team brings a new object, compiled again.
+   */
+  readonly teamRouting: WeakMap<SnapshotTeam, KeyRouting>;
 }
 
 /** A fallback chain with its model ids resolved; ids that name no model are dropped (warned). */
