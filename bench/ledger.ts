@@ -26,12 +26,12 @@ import { teamBudgetStatus } from '../control-plane/domain/budgets/budget-status.
 import { createBudgetAlertSweeper } from '../control-plane/usage/budget-alert-sweeper.ts';
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
 import { createLiveEvents } from '../control-plane/usage/live-events.ts';
-import type { Bus } from '../shared/bus/bus.ts';
 import { createMemoryBus } from '../shared/bus/memory-bus.ts';
 import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
-import { type ServingDataPlane, startServingDataPlane } from './ledger-data-plane.ts';
+import { startServingDataPlane } from './ledger-data-plane.ts';
 import { fillLedger, partitionDays } from './ledger-fill.ts';
+import { dropRedisPrefix, ingestionLag, type Lag } from './ledger-lag.ts';
 import { explainLedger } from './ledger-plans.ts';
 import { cpuMicros, loadAverage } from './proc-stats.ts';
 
@@ -167,102 +167,6 @@ async function withPostgres<T>(fn: (db: Database) => Promise<T>): Promise<T> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-interface Lag {
-  p50: number;
-  p99: number;
-  max: number;
-  events: number;
-  /** Batches the consumer handed to the store, their mean size and the store's p50 / p99 (ms). */
-  batches: number;
-  meanBatch: number;
-  storeP50: number;
-  storeP99: number;
-  /** With a data plane: what wrk measured. */
-  served?: { rps: number; errors: number; requests: number };
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
-
-/**
- * Ingestion lag at a steady `rate` events/s for `seconds`: from the moment an event is handed to
- * the bus to the `usage` subscription message its committed ledger row produces (a subscriber on
- * every team), p50 and p99 in ms. Events go through the real bus (Redis stream + consumer group,
- * or the in-process bus) into the control plane's ingestor, budget alerts on. The events come
- * from a real data plane serving `rate` requests/s when one is given (their hand-over time is the
- * attempt's end: startedAt + latencyMs, one clock on one machine), otherwise from a publisher in
- * this process sending one batch every 10 ms (what a data plane's publisher sends per turn).
- */
-async function ingestionLag(db: Database, bus: Bus, teams: string[], rate: number, seconds: number, dataPlane?: ServingDataPlane): Promise<Lag> {
-  const live = createLiveEvents();
-  const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingestor = createUsageIngestor(db, live, undefined, alerts);
-  const batchSizes: number[] = [];
-  const storeTimes: number[] = [];
-  const ingest = async (events: UsageEvent[]) => {
-    const started = performance.now();
-    await ingestor(events);
-    storeTimes.push(performance.now() - started);
-    batchSizes.push(events.length);
-  };
-  const sentAt = new Map<string, number>();
-  const lags: number[] = [];
-  const subscriptions = (dataPlane?.teamIds ?? teams).map((teamId) => live.subscribe('usage', teamId));
-  let lastRow = Date.now();
-  for (const subscription of subscriptions) {
-    void (async () => {
-      for await (const row of subscription) {
-        lastRow = Date.now();
-        const t = dataPlane ? row.startedAt.getTime() + row.latencyMs : sentAt.get(row.id);
-        if (t !== undefined) lags.push(Date.now() - t);
-        sentAt.delete(row.id);
-      }
-    })();
-  }
-  const consumer = bus.consumeUsage('bench-lag', ingest);
-  const started = Date.now();
-  let served: Lag['served'];
-  if (dataPlane) {
-    const load = await dataPlane.serve(rate, seconds);
-    served = { rps: load.rps, errors: load.errors, requests: load.requests };
-    // Drained: no row for a second (or 30 s past the end).
-    while (Date.now() - lastRow < 1000 && Date.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 50));
-  } else {
-    const run = randomBytes(3).toString('hex');
-    const tickMs = 10;
-    const perTick = Math.round((rate * tickMs) / 1000);
-    let sent = 0;
-    while (Date.now() - started < seconds * 1000) {
-      const due = Math.floor(((Date.now() - started) / tickMs) * perTick);
-      const events: UsageEvent[] = [];
-      while (sent < due) {
-        const e = event(run, teams);
-        sentAt.set(e.id, Date.now());
-        events.push(e);
-        sent++;
-      }
-      if (events.length > 0) await bus.publishUsageBatch(events);
-      await new Promise((resolve) => setTimeout(resolve, tickMs));
-    }
-    while (sentAt.size > 0 && Date.now() - started < (seconds + 30) * 1000) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  await consumer.stop();
-  await alerts.close();
-  for (const subscription of subscriptions) await subscription.return?.();
-  lags.sort((a, b) => a - b);
-  storeTimes.sort((a, b) => a - b);
-  return {
-    p50: percentile(lags, 0.5),
-    p99: percentile(lags, 0.99),
-    max: lags.at(-1) ?? NaN,
-    events: lags.length,
-    batches: batchSizes.length,
-    meanBatch: batchSizes.reduce((a, b) => a + b, 0) / Math.max(1, batchSizes.length),
-    storeP50: percentile(storeTimes, 0.5),
-    storeP99: percentile(storeTimes, 0.99),
-    served,
-  };
-}
-
 const describeLag = (lag: Lag) =>
   `p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (${fmt(lag.events)} events; ${fmt(lag.batches)} batches of ${fmt(lag.meanBatch)} on average, store p50 ${lag.storeP50.toFixed(0)} ms, p99 ${lag.storeP99.toFixed(0)} ms${
     lag.served ? `; data plane served ${fmt(lag.served.rps)} rps, ${fmt(lag.served.requests)} requests, ${lag.served.errors} errors` : ''
@@ -292,12 +196,14 @@ if (args.includes('--lag')) {
   const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
   await withPostgres(async (db) => {
     const teams = await seedTeams(db);
-    const bus = createRedisBus({ url: redisUrl, prefix: `bench-lag-${randomBytes(4).toString('hex')}` });
+    const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
+    const bus = createRedisBus({ url: redisUrl, prefix });
     try {
-      const lag = await ingestionLag(db, bus, teams, rate, seconds);
+      const lag = await ingestionLag(db, bus, event, teams, rate, seconds);
       console.log(`ingestion lag, Redis stream -> PostgreSQL, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
     } finally {
       await bus.close();
+      await dropRedisPrefix(redisUrl, prefix);
     }
   });
   await withPostgres(async (db) => {
@@ -307,17 +213,18 @@ if (args.includes('--lag')) {
     const bus = createRedisBus({ url: redisUrl, prefix });
     try {
       await seedTeams(db, 'team-');
-      const lag = await ingestionLag(db, bus, [], rate, seconds, dataPlane);
+      const lag = await ingestionLag(db, bus, event, [], rate, seconds, dataPlane);
       console.log(`ingestion lag, Redis stream -> PostgreSQL, a data plane serving ${fmt(rate)} requests/s: ${describeLag(lag)}`);
     } finally {
       await bus.close();
       await dataPlane.stop();
+      await dropRedisPrefix(redisUrl, prefix);
     }
   });
   const db = await openDatabase({ dataDir: 'memory://' });
   const bus = createMemoryBus();
   try {
-    const lag = await ingestionLag(db, bus, await seedTeams(db), rate, seconds);
+    const lag = await ingestionLag(db, bus, event, await seedTeams(db), rate, seconds);
     console.log(`ingestion lag, in-process bus -> PGlite, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
   } finally {
     await bus.close();
