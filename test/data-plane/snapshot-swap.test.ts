@@ -26,7 +26,7 @@ describe('snapshots', () => {
 
   it('loads the first announced snapshot without a restart', async () => {
     await publishSnapshot(h.bus, scenarioSnapshot({ version: 1, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox }));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1), { timeout: 15_000 });
     expect(await readyz()).toMatchObject({ status: 200, body: { status: 'ready', snapshot: { version: 1 } } });
     expect((await h.chat(chatBody({ model: 'echo' }))).status).toBe(200);
   });
@@ -42,7 +42,7 @@ describe('snapshots', () => {
       ],
     });
     await publishSnapshot(h.bus, v2);
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
     const response = await h.chat(chatBody({ model: 'brand-new' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('x-tollgate-snapshot')).toBe('2');
@@ -53,7 +53,7 @@ describe('snapshots', () => {
   it('refuses a snapshot whose hash does not match, keeping the old one', async () => {
     const v3 = scenarioSnapshot({ version: 3, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox });
     await h.bus.publishSnapshot(toStored({ ...v3, teams: [] })); // content changed after hashing
-    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(3));
+    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(3), { timeout: 15_000 });
     const { body } = await readyz();
     expect(body.snapshot.version).toBe(2);
     expect(body.lastRefused.reason).toContain('hash');
@@ -63,10 +63,10 @@ describe('snapshots', () => {
   it('refuses an unknown major version and invalid JSON, keeping the old one', async () => {
     const v4 = scenarioSnapshot({ version: 4, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox });
     await h.bus.publishSnapshot(toStored({ ...v4, schemaVersion: '3.0' }));
-    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(4));
+    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(4), { timeout: 15_000 });
     expect((await readyz()).body.lastRefused.reason).toContain('major');
     await h.bus.publishSnapshot(signedStored(5, '{"not": json'));
-    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(5));
+    await vi.waitFor(async () => expect((await readyz()).body.lastRefused?.version).toBe(5), { timeout: 15_000 });
     expect(h.plane.snapshotVersion()).toBe(2);
     expect((await h.chat(chatBody({ model: 'echo' }))).status).toBe(200);
   });
