@@ -36,7 +36,7 @@ async function publishByok(h: Harness, baseUrls: string[]) {
     }),
   );
   await publishSnapshot(h.bus, buildSnapshot({ ...base, providers: [...base.providers, ...providers], models: [...base.models, ...models], version: 2 }));
-  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
 }
 
 describe('team-owned providers reach public addresses only', () => {

@@ -26,7 +26,7 @@ describe('credential binding', () => {
     const content = contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: h.upstream.baseUrl, secretBox: h.secretBox }));
     const repointed = content.providers.map((p) => (p.id === 'prov-fake' ? { ...p, baseUrl: evil.baseUrl } : p));
     await publishSnapshot(h.bus, buildSnapshot({ ...content, version: 2, providers: repointed }));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
     const answer = await h.chat(chatBody());
     expect(answer.status).toBe(503);
     expect((await answer.json()).error.code).toBe('no_usable_deployment');
@@ -46,7 +46,7 @@ describe('credential binding', () => {
       deployments: m.deployments.map((d) => (d.providerId === 'prov-fake' ? { ...d, providerId: 'prov-copy' } : d)),
     }));
     await publishSnapshot(h.bus, buildSnapshot({ ...content, version: 3, providers, models }));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(3));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(3), { timeout: 15_000 });
     expect((await h.chat(chatBody())).status).toBe(503);
     expect(evil.requests).toHaveLength(0);
   });

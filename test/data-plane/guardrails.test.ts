@@ -87,7 +87,7 @@ describe('guardrails, through the SDKs', () => {
       return { id, planId: null, teamId: 'acme', stage: 'pre' as const, streamMode: 'flow' as const, ...rail, check };
     });
     await publishSnapshot(h.bus, buildSnapshot({ ...base, guardrails, cachePolicies, version }));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(version));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(version), { timeout: 15_000 });
   }
 
   async function blocked(promise: Promise<unknown>): Promise<APIError> {
@@ -280,7 +280,7 @@ describe('guardrails, through the SDKs', () => {
       const check = { ...webhook(false), secret: logged.secretBox.seal(WEBHOOK_SECRET, guardrailSecretBinding('gr-rewrite')) };
       const guardrails = [{ id: 'gr-rewrite', name: 'rewrite', planId: null, teamId: 'acme', stage: 'pre' as const, streamMode: 'flow' as const, check }];
       await publishSnapshot(logged.bus, buildSnapshot({ ...base, teams, guardrails, version: 2 }));
-      await vi.waitFor(() => expect(logged.plane.snapshotVersion()).toBe(2));
+      await vi.waitFor(() => expect(logged.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
       receiver.answer = () => ({ json: { action: 'modify', texts: ['the rewritten prompt'] } });
       const response = await logged.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'the original prompt' }] });
       expect(response.status).toBe(200);
@@ -305,7 +305,7 @@ describe('guardrails, through the SDKs', () => {
       const check = { ...webhook(false), secret: guarded.secretBox.seal(WEBHOOK_SECRET, guardrailSecretBinding('gr-ssrf')) };
       const guardrails = [{ id: 'gr-ssrf', name: 'internal-hook', planId: null, teamId: 'acme', stage: 'pre' as const, streamMode: 'flow' as const, check }];
       await publishSnapshot(guarded.bus, buildSnapshot({ ...base, guardrails, version: 2 }));
-      await vi.waitFor(() => expect(guarded.plane.snapshotVersion()).toBe(2));
+      await vi.waitFor(() => expect(guarded.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
       const response = await guarded.chat({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       expect(response.status).toBe(400);
       expect((await response.json()).error.message).toMatch(/internal-hook.*fails closed/);

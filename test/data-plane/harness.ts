@@ -181,9 +181,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       // A client-chosen x-request-id is the prefix of the unique id usage events carry.
       const matching = () =>
         usageEvents.filter((event) => event.requestId === requestId || event.requestId.startsWith(`${requestId}~`)).sort((a, b) => a.attempt - b.attempt);
-      await vi.waitFor(() => {
-        if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
-      });
+      await vi.waitFor(
+        () => {
+          if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
+        },
+        { timeout: 10_000 },
+      );
       return matching();
     },
     chat(body, init = {}) {

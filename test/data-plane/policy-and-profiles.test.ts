@@ -18,7 +18,7 @@ beforeAll(async () => {
   h = await startHarness({ publish: false, routing: { random: () => 0 }, upstream: { byokAllowedCidrs: ['127.0.0.0/8'] } });
   b = await startFakeOpenAIUpstream({ apiKey: UPSTREAM_KEY });
   await publishSnapshot(h.bus, policySnapshot({ version: 1, upstreamA: h.upstream.baseUrl, upstreamB: b.baseUrl, secretBox: h.secretBox }));
-  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1));
+  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1), { timeout: 15_000 });
 });
 afterAll(async () => {
   await h.close();

@@ -47,7 +47,7 @@ describe('prompt and completion logging', () => {
     const base = contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox }));
     const teams = base.teams.map((team) => (team.id === 'acme' ? { ...team, logPrompts: true } : team));
     await publishSnapshot(harness.bus, buildSnapshot({ ...base, teams, version: 2 }));
-    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
 
     const plain = await harness.chat(chatBody({ model: 'echo', messages: [{ role: 'user', content: PII }] }));
     expect(plain.status).toBe(200);
@@ -89,7 +89,7 @@ describe('prompt and completion logging', () => {
     const base = contentOf(scenarioSnapshot({ version: 1, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox }));
     const teams = base.teams.map((team) => (team.id === 'acme' ? { ...team, logPrompts: true } : team));
     await publishSnapshot(harness.bus, buildSnapshot({ ...base, teams, version: 2 }));
-    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
 
     const content = `my keys: ${KEY_SHAPED.join(' , ')} thanks`;
     expect((await harness.chat(chatBody({ model: 'echo', messages: [{ role: 'user', content }] }))).status).toBe(200);

@@ -43,7 +43,7 @@ async function publishCacheScenario(h: Harness): Promise<void> {
       cachePolicies: POLICIES,
     }),
   );
-  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
 }
 
 const stores = [

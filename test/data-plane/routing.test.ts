@@ -111,7 +111,7 @@ beforeAll(async () => {
       ],
     }),
   );
-  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
 });
 afterAll(async () => {
   await h.close();

@@ -32,7 +32,7 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
     planeA.recordFailure('dep-1');
     expect(planeA.cooling('dep-1')).toMatchObject({ reason: 'failures' });
     const key = busNames(prefix).cooldownKey('dep-1');
-    await vi.waitFor(async () => expect(await redis.get(key)).toBe('failures'));
+    await vi.waitFor(async () => expect(await redis.get(key)).toBe('failures'), { timeout: 15_000 });
     const ttl = await redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(300);
@@ -50,7 +50,7 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
 
   it('shares a retry-after cooldown with its reason', async () => {
     planeA.recordFailure('dep-429', 2_000);
-    await vi.waitFor(async () => expect(await redis.get(busNames(prefix).cooldownKey('dep-429'))).toBe('rate_limit'));
+    await vi.waitFor(async () => expect(await redis.get(busNames(prefix).cooldownKey('dep-429'))).toBe('rate_limit'), { timeout: 15_000 });
     await planeB.refresh(['dep-429']);
     expect(planeB.cooling('dep-429')).toMatchObject({ reason: 'rate_limit' });
     expect(planeB.cooling('dep-429')!.remainingMs).toBeGreaterThan(1_000);

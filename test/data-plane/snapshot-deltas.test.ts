@@ -17,7 +17,7 @@ const version = (n: number, extraKey?: string) => {
 beforeAll(async () => {
   h = await startHarness({ publish: false });
   await h.bus.publishSnapshot(toStored(version(1)));
-  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1));
+  await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(1), { timeout: 15_000 });
 });
 afterAll(() => h.close());
 
@@ -25,7 +25,7 @@ describe('snapshot deltas', () => {
   it('applies a delta from the served version (no full read), and serves what it added', async () => {
     const before = (await readyz()).snapshotLoads;
     await h.bus.publishSnapshot(toStoredWithDelta(version(1), version(2, 'tg_delta-key-2')));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads).toEqual({ full: before.full, delta: before.delta + 1, deltaMisses: 0 });
     expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-2' })).status).toBe(200);
   });
@@ -34,7 +34,7 @@ describe('snapshot deltas', () => {
     const before = (await readyz()).snapshotLoads;
     // A delta from 3 to 4, while the plane serves 2.
     await h.bus.publishSnapshot(toStoredWithDelta(version(3), version(4, 'tg_delta-key-4')));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(4));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(4), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads).toEqual({ full: before.full + 1, delta: before.delta, deltaMisses: before.deltaMisses + 1 });
     expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-4' })).status).toBe(200);
   });
@@ -46,7 +46,7 @@ describe('snapshot deltas', () => {
         delta.changes.apiKeys = { put: [], remove: [] }; // the key 5 is lost on the way
       }),
     );
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(5));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(5), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads).toMatchObject({ full: before.full + 1, deltaMisses: before.deltaMisses + 1 });
     expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-5' })).status).toBe(200);
   });
@@ -55,12 +55,12 @@ describe('snapshot deltas', () => {
     const before = (await readyz()).snapshotLoads;
     // Version 6 (and its delta from 5) never reached this plane: the announcement was lost.
     await h.bus.publishSnapshot(toStoredWithDelta(version(6, 'tg_delta-key-6'), version(7, 'tg_delta-key-7')));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(7));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(7), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads).toMatchObject({ full: before.full + 1, deltaMisses: before.deltaMisses + 1 });
     expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-7' })).status).toBe(200);
     // And the next delta, from 7, applies again.
     await h.bus.publishSnapshot(toStoredWithDelta(version(7, 'tg_delta-key-7'), version(8, 'tg_delta-key-8')));
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(8));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(8), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads.delta).toBe(before.delta + 1);
   });
 
@@ -71,7 +71,7 @@ describe('snapshot deltas', () => {
       const { delta } = toStoredWithDelta(version(n - 1, `tg_delta-key-${n - 1}`), version(n, `tg_delta-key-${n}`));
       expect(await h.bus.publishSnapshotDelta({ from: n - 1, to: n, json: delta!.json, signature: testSigner.sign(delta!.json) })).toBe('stored');
     }
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(10));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(10), { timeout: 15_000 });
     expect(await h.bus.loadSnapshotHead()).toMatchObject({ version: 10, fullVersion: 8 });
     expect((await readyz()).snapshotLoads).toEqual({ ...before.snapshotLoads, delta: before.snapshotLoads.delta + 2 });
 
@@ -105,12 +105,12 @@ describe('snapshot deltas', () => {
       d.changes.apiKeys = { put: [], remove: [] }; // the key 11 is lost on the way
     });
     expect(await h.bus.publishSnapshotDelta({ from: 10, to: 11, json: delta!.json, signature: testSigner.sign(delta!.json) })).toBe('stored');
-    await vi.waitFor(async () => expect((await readyz()).snapshotLoads.deltaMisses).toBe(before.snapshotLoads.deltaMisses + 1));
+    await vi.waitFor(async () => expect((await readyz()).snapshotLoads.deltaMisses).toBe(before.snapshotLoads.deltaMisses + 1), { timeout: 15_000 });
     // The bus's full snapshot (8) is older than what the plane serves: not a step back, not refused.
     expect(await readyz()).toMatchObject({ snapshot: { version: 10 }, snapshotRefused: before.snapshotRefused, lastRefused: before.lastRefused });
     // The control plane writes the full snapshot of 11 (its periodic check): announced, taken.
     expect(await h.bus.publishSnapshot(toStored(version(11, 'tg_delta-key-11')))).toBe(true);
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(11));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(11), { timeout: 15_000 });
     expect((await readyz()).snapshotLoads.full).toBe(before.snapshotLoads.full + 1);
     expect((await h.chat(chatBody({ model: 'echo' }), { key: 'tg_delta-key-11' })).status).toBe(200);
   });

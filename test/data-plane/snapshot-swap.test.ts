@@ -88,7 +88,7 @@ describe('snapshots', () => {
       ],
     });
     await publishSnapshot(h.bus, v6);
-    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(6));
+    await vi.waitFor(() => expect(h.plane.snapshotVersion()).toBe(6), { timeout: 15_000 });
     const broken = await h.chat(chatBody());
     expect(broken.status).toBe(503);
     expect((await broken.json()).error.code).toBe('no_usable_deployment');

@@ -217,7 +217,7 @@ describe('OpenTelemetry traces', () => {
       harness.bus,
       scenarioSnapshot({ version: 2, upstreamBaseUrl: harness.upstream.baseUrl, secretBox: harness.secretBox, extraModels: [embedder] }),
     );
-    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2));
+    await vi.waitFor(() => expect(harness!.plane.snapshotVersion()).toBe(2), { timeout: 15_000 });
     const response = await fetch(`${harness.url}/v1/embeddings`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEYS.acme}`, 'content-type': 'application/json', 'x-request-id': 'embed-traced' },
@@ -259,7 +259,7 @@ describe('OpenTelemetry traces', () => {
       expect(await streamed.text()).toContain('[DONE]');
       await harness.close();
       harness = null;
-      await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0), { timeout: 15_000 });
       // OTLP/JSON attributes ({ key, value: { stringValue | intValue | doubleValue | arrayValue } }) as a plain object.
       const plainValue = (value: any): unknown =>
         value.arrayValue
@@ -308,7 +308,7 @@ describe('OpenTelemetry traces', () => {
       // close() flushes the batch processor.
       await harness.close();
       harness = null;
-      await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0));
+      await vi.waitFor(() => expect(posts.length).toBeGreaterThan(0), { timeout: 15_000 });
       expect(posts[0].path).toBe('/v1/traces');
       expect(posts[0].contentType).toContain('application/json');
       const resourceSpans = posts.flatMap((post) => post.body.resourceSpans);

@@ -172,9 +172,12 @@ export async function startProviderHarness(options: ProviderHarnessOptions = {})
     async usageOf(response, count = 1) {
       const requestId = response.headers.get('x-request-id');
       const matching = () => usageEvents.filter((event) => event.requestId === requestId);
-      await vi.waitFor(() => {
-        if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
-      });
+      await vi.waitFor(
+        () => {
+          if (matching().length < count) throw new Error(`${matching().length} of ${count} usage events for ${requestId}`);
+        },
+        { timeout: 10_000 },
+      );
       return matching();
     },
     post: (path, body) => fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) }),
