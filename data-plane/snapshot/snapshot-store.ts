@@ -1,4 +1,4 @@
-import type { Bus, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../shared/bus/bus.ts';
+import type { Bus, PublishedDelta, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
@@ -103,6 +103,8 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   let again = false;
   let unsubscribe: (() => Promise<void>) | null = null;
   let poller: NodeJS.Timeout | null = null;
+  // The delta the newest announcement carried (a delta published alone), until a load takes it.
+  let announced: PublishedDelta | null = null;
 
   /**
    * The delta log first: the deltas after the version we serve, applied in order. Anything else
@@ -112,6 +114,13 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
    */
   async function loadOnce(): Promise<void> {
     let log: StoredDeltaLog | null = null;
+    const carried = announced;
+    announced = null;
+    // The announced delta, when it follows what we serve: no read of the log (a newer version
+    // announced meanwhile makes another load, which reads the log if its delta does not follow).
+    // One that does not apply is tried again from the log, and counted as a miss there.
+    if (compiled && base && carried?.from === compiled.version && (await applyStoredDelta(carried, { countMiss: false })) && compiled.version === carried.to)
+      return;
     if (compiled && base) {
       log = await bus.loadSnapshotDeltas(compiled.version);
       if (!log) return;
@@ -149,7 +158,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
    * plane's own signature), so after a restart a plane may boot from an older one and catch up
    * from the bus.
    */
-  async function applyStoredDelta(stored: StoredDelta): Promise<boolean> {
+  async function applyStoredDelta(stored: StoredDelta, options: { countMiss: boolean } = { countMiss: true }): Promise<boolean> {
     if (!compiled || !base) return false;
     if (verifier.check(stored.json, stored.signature) !== null) return false;
     let delta: SnapshotDelta;
@@ -159,14 +168,14 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       return false;
     }
     if (delta.from !== compiled.version) {
-      deltaMisses++;
+      if (options.countMiss) deltaMisses++;
       return false;
     }
     // A 1.x base (from disk, or an older control plane) has no per-entry hashes yet.
     digest ??= ContentDigest.of(base);
     const next = applyDelta(base, delta, digest);
     if (!next) {
-      deltaMisses++;
+      if (options.countMiss) deltaMisses++;
       return false;
     }
     const changes = delta.changes;
@@ -292,7 +301,10 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     async start() {
       try {
         // Announcements are hints: whatever version they name, we re-read the stored snapshot.
-        unsubscribe = await bus.onSnapshotAnnounced(() => void refresh());
+        unsubscribe = await bus.onSnapshotAnnounced((_version, delta) => {
+          announced = delta ?? null;
+          void refresh();
+        });
       } catch (error) {
         logger.warn({ err: error }, 'snapshot: could not subscribe to announcements; relying on polling');
       }

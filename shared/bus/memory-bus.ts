@@ -1,7 +1,15 @@
 import { EventEmitter } from 'node:events';
 import { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
-import { type Bus, SNAPSHOT_DELTA_LOG_LENGTH, type StoredDelta, type StoredSnapshot, type UsageConsumer, type UsageHandler } from './bus.ts';
+import {
+  type Bus,
+  type PublishedDelta,
+  SNAPSHOT_DELTA_LOG_LENGTH,
+  type StoredDelta,
+  type StoredSnapshot,
+  type UsageConsumer,
+  type UsageHandler,
+} from './bus.ts';
 
 const RETRY_DELAY_MS = 500;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
@@ -49,7 +57,7 @@ export function createMemoryBus(): Bus {
       if (log.length >= SNAPSHOT_DELTA_LOG_LENGTH) return 'gap';
       log.push({ version: delta.to, delta: { json: delta.json, signature: delta.signature } });
       head = { version: delta.to, signature: delta.signature };
-      announcements.emit('version', delta.to);
+      announcements.emit('version', delta.to, { ...delta });
       return 'stored';
     },
     async loadSnapshot() {
@@ -64,7 +72,7 @@ export function createMemoryBus(): Bus {
       return head && { version: head.version, signature: head.signature, fullVersion: full?.version ?? head.version };
     },
     async onSnapshotAnnounced(listener) {
-      const onVersion = (version: number) => listener(version);
+      const onVersion = (version: number, delta?: PublishedDelta) => listener(version, delta);
       announcements.on('version', onVersion);
       return async () => void announcements.off('version', onVersion);
     },

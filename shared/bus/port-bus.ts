@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
-import { type Bus, type UsageConsumer, type UsageHandler, UsageStoreUnavailable } from './bus.ts';
+import { type Bus, type PublishedDelta, type UsageConsumer, type UsageHandler, UsageStoreUnavailable } from './bus.ts';
 
 /**
  * A Bus across threads: the embedded default runs the control plane in a worker thread, so the
@@ -61,7 +61,7 @@ export function serveBus(bus: Bus, port: MessagePort): { close(): Promise<void> 
       }
       case 'listenSnapshots':
         void bus
-          .onSnapshotAnnounced((version) => send({ t: 'event', id: message.id, value: version }))
+          .onSnapshotAnnounced((version, delta) => send({ t: 'event', id: message.id, value: { version, delta } }))
           .then((off) => {
             unlisteners.set(message.id, off);
             send({ t: 'result', id: message.id });
@@ -205,7 +205,11 @@ export function createPortBus(port: MessagePort): Bus {
     publishSnapshotDelta: async (delta) => (await call('publishSnapshotDelta', delta)) as Awaited<ReturnType<Bus['publishSnapshotDelta']>>,
     loadSnapshotDeltas: async (after) => (await call('loadSnapshotDeltas', after)) as Awaited<ReturnType<Bus['loadSnapshotDeltas']>>,
     loadSnapshotHead: async () => (await call('loadSnapshotHead')) as Awaited<ReturnType<Bus['loadSnapshotHead']>>,
-    onSnapshotAnnounced: (listener) => listen({ t: 'listenSnapshots' }, (version) => listener(version as number)),
+    onSnapshotAnnounced: (listener) =>
+      listen({ t: 'listenSnapshots' }, (value) => {
+        const { version, delta } = value as { version: number; delta?: PublishedDelta };
+        listener(version, delta);
+      }),
     publishUsage: async (event) => void (await call('publishUsage', event)),
     publishUsageBatch: async (events) => void (await call('publishUsageBatch', events)),
     consumeUsage(consumerName, handler) {

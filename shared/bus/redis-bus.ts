@@ -6,6 +6,7 @@ import {
   type Bus,
   type BusPersistence,
   type DeadLetter,
+  type PublishedDelta,
   SNAPSHOT_DELTA_LOG_LENGTH,
   type StoredDelta,
   type StoredSnapshot,
@@ -73,7 +74,8 @@ redis.call('HSET', KEYS[1], 'log', table.concat(log, ' '))
 redis.call('PUBLISH', ARGV[7], ARGV[1])
 return 1`;
 
-// Append a delta (ARGV[2] -> ARGV[1]) to the log and announce it: only on top of the newest
+// Append a delta (ARGV[2] -> ARGV[1]) to the log and announce it, the delta in the message (see
+// parseAnnouncement): only on top of the newest
 // version (-1 otherwise: a gap, the full snapshot is needed), 0 when that version or a newer one
 // is stored. Deltas older than the full snapshot go first when the log is at its bound; if all
 // of them are still needed (full snapshot + log = newest version), -1: write the full snapshot.
@@ -92,7 +94,7 @@ end
 if #log >= tonumber(ARGV[6]) then return -1 end
 table.insert(log, ARGV[1])
 redis.call('HSET', KEYS[1], 'version', ARGV[1], 'headsig', ARGV[4], 'd:' .. ARGV[1], ARGV[3], 's:' .. ARGV[1], ARGV[4], 'log', table.concat(log, ' '))
-redis.call('PUBLISH', ARGV[5], ARGV[1])
+redis.call('PUBLISH', ARGV[5], ARGV[1] .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[4] .. '\\n' .. ARGV[3])
 return 1`;
 
 // The newest version, the full snapshot's version, then JSON and signature of each logged delta
@@ -224,7 +226,10 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     async onSnapshotAnnounced(listener) {
       const subscriber = connect();
       connections.push(subscriber);
-      subscriber.on('message', (_channel: string, message: string) => listener(Number(message)));
+      subscriber.on('message', (_channel: string, message: string) => {
+        const { version, delta } = parseAnnouncement(message);
+        listener(version, delta);
+      });
       // After a reconnect announcements may have been missed: the listener re-reads the key. ioredis
       // re-subscribes by itself only to channels whose SUBSCRIBE once succeeded, so a plane that
       // started while Redis was down subscribes here when it comes back.
@@ -487,4 +492,17 @@ export function nextStreamId(id: string): string {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * An announcement: the version alone (a full snapshot), or `to`, `from`, signature and JSON of a
+ * delta published alone, one per line (JSON.stringify never writes a raw newline). A data plane of
+ * an older release reads NaN as the version and re-reads the log, as announcements are hints.
+ */
+export function parseAnnouncement(message: string): { version: number; delta?: PublishedDelta } {
+  const lines = message.split('\n', 3);
+  if (lines.length < 3) return { version: Number(message) };
+  const [to, from, signature] = lines;
+  const json = message.slice(to.length + from.length + signature.length + 3);
+  return { version: Number(to), delta: { from: Number(from), to: Number(to), signature, json } };
 }

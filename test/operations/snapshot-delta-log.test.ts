@@ -21,9 +21,14 @@ function suite(name: string, makeBus: () => Bus) {
     });
     afterAll(() => bus.close());
 
-    it('appends deltas on top of the newest version only, and announces each', async () => {
+    it('appends deltas on top of the newest version only, and announces each (a delta with its announcement)', async () => {
       const announced: number[] = [];
-      await bus.onSnapshotAnnounced((version) => version > 0 && announced.push(version));
+      const carried: unknown[] = [];
+      await bus.onSnapshotAnnounced((version, carriedDelta) => {
+        if (version === 0) return; // the Redis bus's own nudge after (re)connecting
+        announced.push(version);
+        carried.push(carriedDelta ?? null);
+      });
       expect(await bus.publishSnapshotDelta(delta(0, 1))).toBe('gap'); // nothing stored: a full snapshot first
       expect(await bus.publishSnapshot(full(1))).toBe(true);
       expect(await bus.publishSnapshotDelta(delta(1, 2))).toBe('stored');
@@ -37,6 +42,8 @@ function suite(name: string, makeBus: () => Bus) {
       expect(await loggedVersions(bus, 2)).toEqual([3]);
       expect(await loggedVersions(bus, 3)).toEqual([]);
       await expect.poll(() => announced).toEqual([1, 2, 3]);
+      // A data plane serving version 1 applies 1 -> 2 from its announcement, without reading the log.
+      expect(carried).toEqual([null, delta(1, 2), delta(2, 3)]);
     });
 
     it('completes the newest version with its full snapshot; an older one is refused', async () => {
