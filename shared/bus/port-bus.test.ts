@@ -68,10 +68,12 @@ describe("the cross-thread bus (the embedded default's control plane in a worker
     await inner.publishSnapshot({ version: 1, json: '{}', signature: 's1.k.a' });
     const delta = { from: 1, to: 2, json: '{"from":1,"to":2}', signature: 's1.k.b' };
     expect(await inner.publishSnapshotDelta(delta)).toBe('stored');
-    await expect.poll(() => seen).toEqual([
-      [1, null],
-      [2, delta],
-    ]);
+    await expect
+      .poll(() => seen)
+      .toEqual([
+        [1, null],
+        [2, delta],
+      ]);
   });
 
   it('delivers usage to the other thread and acknowledges only what its handler stored: a failed batch comes again', async () => {
