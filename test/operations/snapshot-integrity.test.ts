@@ -84,8 +84,9 @@ forEachRedis((target) =>
       control = await startControlPlaneHarness({
         postgresUrl: postgresUrl(),
         bus: createRedisBus({ url: target.url(), prefix }),
-        // The periodic check is slow here, so the data plane sees a forgery before it is healed.
-        controlPlane: { heartbeatIntervalMs: 100, snapshotCheckIntervalMs: 1_500 },
+        // The periodic check is slow here, so the data plane sees a forgery before it is healed
+        // (on a loaded machine its read of a forged snapshot can take more than a second).
+        controlPlane: { heartbeatIntervalMs: 100, snapshotCheckIntervalMs: 4_000 },
       });
       attacker = connectRedis(target.url());
       teamId = (await gqlKit(control).team({ slug: 'integrity' })).id;
@@ -114,7 +115,7 @@ forEachRedis((target) =>
           const body = await readyz();
           return body.snapshotRefused.signature >= 1 ? body : undefined;
         },
-        3_000,
+        15_000,
         'the forgery refused',
       );
       expect(refused).toMatchObject({
@@ -128,7 +129,7 @@ forEachRedis((target) =>
       const wrongKey = createSnapshotSigner(parseSecretKeys(`test:${randomBytes(32).toString('base64')}`));
       const json = await withMintedKey(minted, version + 2);
       await forge(version + 2, json, wrongKey.sign(json));
-      await waitUntil(async () => (await readyz()).snapshotRefused.signature >= 2, 3_000, 'the second forgery refused');
+      await waitUntil(async () => (await readyz()).snapshotRefused.signature >= 2, 15_000, 'the second forgery refused');
       expect((await readyz()).lastRefused).toMatchObject({ version: version + 2, kind: 'signature', reason: 'snapshot signature does not match' });
       expect((await chat(minted)).status).toBe(401);
       expect(await metricsOf(url)).toMatch(/^tollgate_snapshot_signature_refused_total 2$/m);
@@ -152,7 +153,7 @@ forEachRedis((target) =>
     it('re-publishes a stored snapshot that disappeared (Redis back empty), so a new data plane starts at once', async () => {
       const version = await publishedVersion();
       await attacker.del(names.snapshotKey);
-      await waitUntil(async () => Number(await attacker.hget(names.snapshotKey, 'version')) === version, 5_000, 'the snapshot re-published');
+      await waitUntil(async () => Number(await attacker.hget(names.snapshotKey, 'version')) === version, 15_000, 'the snapshot re-published');
       const fresh = await startPlane(TEST_SECRET_KEY, 'dp-fresh');
       expect(await readyz(`http://127.0.0.1:${fresh.port}`)).toMatchObject({ status: 'ready', snapshot: { version } });
       const metrics = await metricsOf(control.controlPlane.url.replace('/graphql', ''));
