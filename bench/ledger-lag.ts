@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
 import type { Database } from '../control-plane/db/open-database.ts';
 import { createBudgetAlertSweeper } from '../control-plane/usage/budget-alert-sweeper.ts';
 import { createUsageIngestor } from '../control-plane/usage/ingest-usage.ts';
@@ -113,16 +112,4 @@ export async function ingestionLag(
     storeP99: percentile(storeTimes, 0.99),
     served,
   };
-}
-
-/** Deletes what a run left under `prefix` (the usage stream, money counters, snapshot): Redis is shared. */
-export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.unlink(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
 }

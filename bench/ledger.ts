@@ -31,9 +31,10 @@ import { createRedisBus } from '../shared/bus/redis-bus.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
 import { startServingDataPlane } from './ledger-data-plane.ts';
 import { fillLedger, partitionDays } from './ledger-fill.ts';
-import { dropRedisPrefix, ingestionLag, type Lag } from './ledger-lag.ts';
+import { ingestionLag, type Lag } from './ledger-lag.ts';
 import { explainLedger } from './ledger-plans.ts';
 import { cpuMicros, loadAverage } from './proc-stats.ts';
+import { dropRedisKeys } from './redis-cleanup.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -203,7 +204,7 @@ if (args.includes('--lag')) {
       console.log(`ingestion lag, Redis stream -> PostgreSQL, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
     } finally {
       await bus.close();
-      await dropRedisPrefix(redisUrl, prefix);
+      await dropRedisKeys(redisUrl, `${prefix}:*`);
     }
   });
   await withPostgres(async (db) => {
@@ -218,7 +219,7 @@ if (args.includes('--lag')) {
     } finally {
       await bus.close();
       await dataPlane.stop();
-      await dropRedisPrefix(redisUrl, prefix);
+      await dropRedisKeys(redisUrl, `${prefix}:*`);
     }
   });
   const db = await openDatabase({ dataDir: 'memory://' });

@@ -2,6 +2,7 @@
  * `npm run bench`: Tollgate's overhead, measured against the upstream it fronts, in one run.
  * See docs/performance.md for the method and today's figures; `npm run bench -- --help` for options.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { runProbes } from './phases-probes.ts';
 import { loadAverage, memoryMb } from './proc-stats.ts';
 import { buildDist, ROOT, startGateway, startUpstream } from './processes.ts';
 import { profileGateway } from './profile.ts';
+import { dropRedisKeys } from './redis-cleanup.ts';
 import { type BenchReport, evaluateGoals, formatReport } from './report.ts';
 import { BENCH_SECRET_KEY, benchSnapshot } from './snapshot.ts';
 import { runSoak } from './soak.ts';
@@ -158,6 +160,8 @@ try {
 } finally {
   await gateway.stop();
   await upstream.stop();
+  // The gateway's and the config phases' keys (`<busPrefix>:` and `<busPrefix>-cp:`).
+  if (options.redisUrl) await dropRedisKeys(options.redisUrl, `${busPrefix}*`);
 }
 
 log(formatReport(report));

@@ -5,6 +5,7 @@ import { type ConfigSnapshot, hashSnapshotContent } from '../shared/snapshot/sch
 import { type LoadGenerator, type LoadResult, runLoad } from './load.ts';
 import { CHAT_PATH, directVariants, gatewayVariants, measuredRun } from './load-matrix.ts';
 import { startGateway } from './processes.ts';
+import { dropRedisKeys } from './redis-cleanup.ts';
 import type { BenchSnapshot } from './snapshot.ts';
 
 /** One concurrency of the cache-hit phase: every gateway request answered from the response cache. */
@@ -57,12 +58,8 @@ export async function runCachePhase(args: {
 }): Promise<CacheHitRow[]> {
   const snapshotFile = path.join(args.scratchDir, 'snapshot-cache.json');
   writeFileSync(snapshotFile, withCachePolicies(args.bench));
-  const gateway = await startGateway({
-    snapshotFile,
-    secretKey: args.secretKey,
-    redisUrl: args.redisUrl,
-    busPrefix: `tollgate-bench-cache-${randomBytes(4).toString('hex')}`,
-  });
+  const busPrefix = `tollgate-bench-cache-${randomBytes(4).toString('hex')}`;
+  const gateway = await startGateway({ snapshotFile, secretKey: args.secretKey, redisUrl: args.redisUrl, busPrefix });
   const targets = { generator: args.generator, scratchDir: args.scratchDir, upstream: args.upstream, gateway };
   const rows: CacheHitRow[] = [];
   try {
@@ -95,6 +92,7 @@ export async function runCachePhase(args: {
     }
   } finally {
     await gateway.stop();
+    if (args.redisUrl) await dropRedisKeys(args.redisUrl, `${busPrefix}:*`);
   }
   return rows;
 }
