@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import type { Bus } from '../../shared/bus/bus.ts';
-import { createRedisBus } from '../../shared/bus/redis-bus.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import type { DataPlane } from '../../data-plane/app.ts';
+import type { ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../support/fake-fixture-upstream.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
+import { type Planes, startPlanesOnServices } from '../support/in-process-planes.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -22,7 +19,7 @@ const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachabl
 describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and Redis', () => {
   let control: ControlPlaneHarness;
   let kit: GqlKit;
-  let dataBus: Bus;
+  let planes: Planes;
   let data: DataPlane;
   let failing: FakeFixtureUpstream;
   let healthy: FakeFixtureUpstream;
@@ -35,19 +32,12 @@ describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and R
     [failing, healthy] = await Promise.all([startFakeFixtureUpstream(), startFakeFixtureUpstream()]);
     silent = net.createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const prefix = `tollgate-test-${randomBytes(4).toString('hex')}`;
-    control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }) });
-    kit = gqlKit(control);
-    dataBus = createRedisBus({ url: redisUrl(), prefix });
-    data = await startDataPlane({
-      bus: dataBus,
-      host: '127.0.0.1',
-      port: 0,
-      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
-      maxBodyBytes: 1024 * 1024,
+    planes = await startPlanesOnServices({
       // Short backoffs keep the test quick; a long default connect timeout shows the deployment's own.
       routing: { retry: { backoffBaseMs: 20, backoffMaxMs: 40 }, timeouts: { connectMs: 60_000 } },
     });
+    ({ control, data } = planes);
+    kit = gqlKit(control);
 
     const provider = (name: string, baseUrl: string) => kit.provider({ name, kind: 'OPENAI_COMPATIBLE', baseUrl, apiKey: `sk-${name}` });
     const a = await provider('flaky', `${failing.origin}/v1`);
@@ -74,10 +64,7 @@ describe.skipIf(!servicesUp)('configured routing, end to end on PostgreSQL and R
   });
 
   afterAll(async () => {
-    await data?.close();
-    await dataBus?.close();
-    await control?.close();
-    await control?.bus.close();
+    await planes?.close();
     await Promise.all([failing?.close(), healthy?.close()]);
     silent?.close();
   });

@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import type { Bus } from '../../shared/bus/bus.ts';
-import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
-import { createRedisBus } from '../../shared/bus/redis-bus.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import type { DataPlane } from '../../data-plane/app.ts';
+import type { ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
+import { type Planes, startPlanes } from '../support/in-process-planes.ts';
 import { waitUntil } from '../support/processes.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
@@ -26,36 +23,23 @@ describe.each([
   { target: 'PostgreSQL + Redis', services: true },
 ])('response cache end to end on $target', ({ services }) => {
   const skip = services && !servicesUp;
+  let planes: Planes;
   let control: ControlPlaneHarness;
   let data: DataPlane;
-  let dataBus: Bus;
   let upstream: FakeOpenAIUpstream;
   let admin: GqlKit;
 
   beforeAll(async () => {
     if (skip) return;
     upstream = await startFakeOpenAIUpstream({ apiKey: 'sk-fake-upstream-key' });
-    const prefix = `tollgate-test-${randomBytes(4).toString('hex')}`;
-    const controlBus = services ? createRedisBus({ url: redisUrl(), prefix }) : createMemoryBus();
-    dataBus = services ? createRedisBus({ url: redisUrl(), prefix }) : controlBus;
-    control = await startControlPlaneHarness({ postgresUrl: services ? postgresUrl() : undefined, bus: controlBus });
-    data = await startDataPlane({
-      bus: dataBus,
-      host: '127.0.0.1',
-      port: 0,
-      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
-      maxBodyBytes: 1024 * 1024,
-      ...(services ? { redisUrl: redisUrl(), keyPrefix: prefix } : {}),
-    });
+    planes = await startPlanes(services);
+    ({ control, data } = planes);
     admin = gqlKit(control);
   });
 
   afterAll(async () => {
     if (skip) return;
-    await data?.close();
-    await control?.close();
-    if (dataBus !== control?.bus) await dataBus?.close();
-    await control?.bus.close();
+    await planes?.close();
     await upstream?.close();
   });
 

@@ -1,14 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import type { Bus } from '../../shared/bus/bus.ts';
-import { createRedisBus } from '../../shared/bus/redis-bus.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import type { DataPlane } from '../../data-plane/app.ts';
+import type { ControlPlaneHarness } from '../support/control-plane-harness.ts';
 import { type FakeFixtureUpstream, startFakeFixtureUpstream } from '../support/fake-fixture-upstream.ts';
 import { type GqlKit, gqlKit } from '../support/gql-kit.ts';
+import { type Planes, startPlanesOnServices } from '../support/in-process-planes.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -64,7 +61,7 @@ const ANTHROPIC_STREAM = [
 describe.skipIf(!servicesUp)('the same prompt through chat completions, messages and responses', () => {
   let control: ControlPlaneHarness;
   let kit: GqlKit;
-  let dataBus: Bus;
+  let planes: Planes;
   let data: DataPlane;
   let openaiUpstream: FakeFixtureUpstream;
   let anthropicUpstream: FakeFixtureUpstream;
@@ -74,17 +71,9 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
 
   beforeAll(async () => {
     [openaiUpstream, anthropicUpstream] = await Promise.all([startFakeFixtureUpstream(), startFakeFixtureUpstream()]);
-    const prefix = `tollgate-test-${randomBytes(4).toString('hex')}`;
-    control = await startControlPlaneHarness({ postgresUrl: postgresUrl(), bus: createRedisBus({ url: redisUrl(), prefix }) });
+    planes = await startPlanesOnServices();
+    ({ control, data } = planes);
     kit = gqlKit(control);
-    dataBus = createRedisBus({ url: redisUrl(), prefix });
-    data = await startDataPlane({
-      bus: dataBus,
-      host: '127.0.0.1',
-      port: 0,
-      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
-      maxBodyBytes: 1024 * 1024,
-    });
 
     const capabilities = { streaming: true, tools: true, embeddings: false };
     // $1 in, $2 out, $0.50 cached, $1.25 cache writes per million tokens: 1, 2, 0.5 and 1.25 micro-USD a token.
@@ -105,10 +94,7 @@ describe.skipIf(!servicesUp)('the same prompt through chat completions, messages
   });
 
   afterAll(async () => {
-    await data?.close();
-    await dataBus?.close();
-    await control?.close();
-    await control?.bus.close();
+    await planes?.close();
     await Promise.all([openaiUpstream?.close(), anthropicUpstream?.close()]);
   });
 

@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { type Client, createClient } from 'graphql-ws';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type DataPlane, startDataPlane } from '../../data-plane/app.ts';
-import type { Bus } from '../../shared/bus/bus.ts';
-import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
-import { createRedisBus } from '../../shared/bus/redis-bus.ts';
-import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
-import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
+import type { DataPlane } from '../../data-plane/app.ts';
+import { type ControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
+import { type Planes, startPlanes, waitFor } from '../support/in-process-planes.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 
 const servicesUp = await requireOrSkip('PostgreSQL and Redis', (await isReachable(postgresUrl())) && (await isReachable(redisUrl())));
@@ -24,9 +20,9 @@ describe.each([
   { target: 'PostgreSQL + Redis', services: true },
 ])('walking skeleton on $target', ({ services }) => {
   const skip = services && !servicesUp;
+  let planes: Planes;
   let control: ControlPlaneHarness;
   let data: DataPlane;
-  let dataBus: Bus;
   let upstream: FakeOpenAIUpstream;
   let ws: Client;
   let baseURL: string;
@@ -34,17 +30,8 @@ describe.each([
   beforeAll(async () => {
     if (skip) return;
     upstream = await startFakeOpenAIUpstream({ apiKey: 'sk-fake-upstream-key' });
-    const prefix = `tollgate-test-${randomBytes(4).toString('hex')}`;
-    const controlBus = services ? createRedisBus({ url: redisUrl(), prefix }) : createMemoryBus();
-    dataBus = services ? createRedisBus({ url: redisUrl(), prefix }) : controlBus;
-    control = await startControlPlaneHarness({ postgresUrl: services ? postgresUrl() : undefined, bus: controlBus });
-    data = await startDataPlane({
-      bus: dataBus,
-      host: '127.0.0.1',
-      port: 0,
-      secretBox: createSecretBox(parseSecretKeys(TEST_SECRET_KEY)),
-      maxBodyBytes: 1024 * 1024,
-    });
+    planes = await startPlanes(services);
+    ({ control, data } = planes);
     baseURL = `http://127.0.0.1:${data.port}/v1`;
     ws = createClient({
       url: control.controlPlane.url.replace('http://', 'ws://'),
@@ -58,10 +45,7 @@ describe.each([
   afterAll(async () => {
     if (skip) return;
     await ws?.dispose();
-    await data?.close();
-    await control?.close();
-    if (dataBus !== control?.bus) await dataBus?.close();
-    await control?.bus.close();
+    await planes?.close();
     await upstream?.close();
   });
 
@@ -173,13 +157,3 @@ describe.each([
     expect(stored).toBe(2);
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
