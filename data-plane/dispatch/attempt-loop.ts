@@ -133,7 +133,8 @@ async function tryModel(
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
   }
-  await cooldowns.refresh(ordered.map((target) => target.deployment.id));
+  const refreshing = cooldowns.refresh(ordered.map((target) => target.deployment.id));
+  if (refreshing) await refreshing;
 
   const tried = new Set<CompiledTarget>();
   /** Tried deployments whose last failure may pass on a second try. */

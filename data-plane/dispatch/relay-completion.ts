@@ -30,7 +30,8 @@ export async function relayWhole<TBody>(run: AttemptRun, shape: WholeShape<TBody
   if (result.usage) meter.reportUsage(result.usage);
   else for (const text of texts) meter.countText(text);
   if (run.output) for (const text of texts) run.output(text);
-  await run.answerGuard?.finish();
+  const guarding = run.answerGuard?.finish();
+  if (guarding) await guarding;
   // Usage first, then the answer: a process killed in between loses a response, never its usage.
   await run.end('ok');
   // Committed last, right before the one write, so x-tollgate-overhead-ms counts all the

@@ -42,11 +42,11 @@ export async function sendUpstream(
   const headers = call.traceHeaders ? { ...call.traceHeaders, ...wire.headers } : wire.headers;
   let response: UpstreamResponse;
   try {
-    const url = new URL(wire.url);
+    const { origin, path } = splitUrl(wire.url);
     response = await dispatchUpstream(
       // A team-owned provider connects only to public addresses (address-guard.ts): SSRF guard.
       agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only'),
-      { origin: url.origin, path: url.pathname + url.search, method: wire.method ?? 'POST', headers, body: wire.body },
+      { origin, path, method: wire.method ?? 'POST', headers, body: wire.body },
       call.cancellation,
       call.timing,
     );
@@ -65,6 +65,22 @@ export async function sendUpstream(
     });
   }
   return response;
+}
+
+/** URLs split so far: a deployment's URL is the same on every call (a handful per provider). */
+const splitUrls = new Map<string, { origin: string; path: string }>();
+/** Past this many distinct URLs the cache starts over (URLs that embed something per request). */
+const MAX_SPLIT_URLS = 1024;
+
+/** The origin and path (with query) of an upstream URL, parsed once per distinct URL. Throws on an invalid one. */
+function splitUrl(href: string): { origin: string; path: string } {
+  let split = splitUrls.get(href);
+  if (split) return split;
+  const url = new URL(href);
+  split = { origin: url.origin, path: url.pathname + url.search };
+  if (splitUrls.size >= MAX_SPLIT_URLS) splitUrls.clear();
+  splitUrls.set(href, split);
+  return split;
 }
 
 /** The whole body of an accepted response as text; transport failures mapped. */

@@ -25,9 +25,11 @@ export interface CooldownStore {
   /**
    * Brings local knowledge of these deployments up to date from the shared store, when there is
    * one and it was not read recently. Never throws and never waits long: a slow or absent Redis
-   * leaves the local view in charge (degraded, not down).
+   * leaves the local view in charge (degraded, not down). Null, synchronously, when there is
+   * nothing to read (no shared store, or every deployment was read recently): the common request
+   * awaits nothing here.
    */
-  refresh(deploymentIds: readonly string[]): Promise<void>;
+  refresh(deploymentIds: readonly string[]): Promise<void> | null;
   /**
    * A failed attempt; `coolForMs` (a 429's retry-after) cools it at once for at least that long.
    * `policy`: the request's (the snapshot's routing defaults), else the store's own.
@@ -68,7 +70,7 @@ export function createMemoryCooldownStore(policy: Partial<CooldownPolicy> = {}, 
       until.delete(deploymentId);
       return null;
     },
-    async refresh() {},
+    refresh: () => null,
     recordFailure(deploymentId: string, coolForMs?: number, policy: CooldownPolicy = own) {
       if (coolForMs !== undefined && coolForMs > 0) return cool(deploymentId, coolForMs, 'rate_limit', true);
       const { failuresToCool, windowMs, cooldownMs } = policy;

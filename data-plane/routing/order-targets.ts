@@ -20,6 +20,8 @@ export interface OrderContext {
  * between attempts): the attempt loop skips cooling deployments as it walks this list.
  */
 export function orderTargets(targets: readonly CompiledTarget[], strategy: RoutingStrategy, context: OrderContext): CompiledTarget[] {
+  // One deployment (most models): every strategy orders it the same, nothing to weigh or sort.
+  if (targets.length === 1) return targets[0].provider.unusableReason === null ? [targets[0]] : [];
   const usable = targets.filter((target) => target.provider.unusableReason === null);
   const weighted = usable.some((target) => target.deployment.weight > 0) ? usable.filter((target) => target.deployment.weight > 0) : usable;
   // Every strategy starts from a weighted random order, which then breaks its ties.

@@ -61,22 +61,28 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
     reportRecovery();
   }
 
+  /** `read`, waited for at most refreshTimeoutMs. */
+  async function readWithin(ids: string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, refreshTimeoutMs)));
+    try {
+      await Promise.race([read(ids).catch(reportFailure), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     cooling: local.cooling,
     recordFailure: local.recordFailure,
     recordSuccess: local.recordSuccess,
-    async refresh(deploymentIds) {
+    refresh(deploymentIds) {
       const now = Date.now();
-      const stale = deploymentIds.filter((id) => now - (lastRead.get(id) ?? -Infinity) >= refreshIntervalMs);
-      if (stale.length === 0) return;
+      let stale: string[] | null = null;
+      for (const id of deploymentIds) if (now - (lastRead.get(id) ?? -Infinity) >= refreshIntervalMs) (stale ??= []).push(id);
+      if (stale === null) return null;
       for (const id of stale) lastRead.set(id, now);
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, refreshTimeoutMs)));
-      try {
-        await Promise.race([read(stale).catch(reportFailure), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return readWithin(stale);
     },
     clear() {
       local.clear();
