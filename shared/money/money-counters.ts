@@ -60,6 +60,8 @@ export interface MoneyEpochStore {
   /**
    * Moves each counter's `spent` by its delta (down too), atomically per counter group's slot:
    * what the ledger's counters moved by in the same period, so enforcement agrees with the ledger.
+   * Once per `id`: calling again with an id already applied moves nothing, so a caller that got no
+   * answer may retry.
    */
-  adjust(changes: readonly MoneyCounterChange[]): Promise<void>;
+  adjust(id: string, changes: readonly MoneyCounterChange[]): Promise<void>;
 }

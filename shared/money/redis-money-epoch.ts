@@ -21,15 +21,23 @@ redis.call('SET', KEYS[1], t[1] .. '.' .. t[2])
 return #seeds
 `;
 
-/** Adds each delta to its counter's spent (KEYS[1..], one slot in a cluster); ARGV[1] a JSON list of {delta, expiresAt}. */
+/**
+ * Adds each delta to its counter's spent (KEYS[2..], one slot in a cluster; ARGV[1] a JSON list of
+ * {delta, expiresAt}), once per change id: KEYS[1] marks the id as applied on this slot (ARGV[2] ms),
+ * so a retry after an unanswered call never moves a counter twice. Returns -1 for a repeat.
+ */
 const ADJUST_SCRIPT = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then return -1 end
 local changes = cjson.decode(ARGV[1])
 for i, c in ipairs(changes) do
-  redis.call('HINCRBY', KEYS[i], 'spent', c.delta)
-  if c.expiresAt > 0 then redis.call('PEXPIREAT', KEYS[i], c.expiresAt) end
+  redis.call('HINCRBY', KEYS[i + 1], 'spent', c.delta)
+  if c.expiresAt > 0 then redis.call('PEXPIREAT', KEYS[i + 1], c.expiresAt) end
 end
 return #changes
 `;
+
+/** How long an adjustment's id is remembered: far longer than its caller retries. */
+const ADJUSTED_MARK_MS = 24 * 60 * 60 * 1000;
 
 const SLOTS = 16384;
 
@@ -47,9 +55,10 @@ export function createRedisMoneyEpoch(redis: RedisClient, prefix: string): Money
     await redis.eval(RESEED_SCRIPT, seeds.length + 1, epochKey, ...seeds.map((s) => keys.counter(s.group, s.counter)), json);
   }
 
-  async function adjustSlot(changes: readonly MoneyCounterChange[]) {
+  async function adjustSlot(id: string, changes: readonly MoneyCounterChange[]) {
     const json = JSON.stringify(changes.map((c) => ({ delta: c.deltaMicroUsd, expiresAt: c.expiresAtMs ?? 0 })));
-    await redis.eval(ADJUST_SCRIPT, changes.length, ...changes.map((c) => keys.counter(c.group, c.counter)), json);
+    const mark = keys.charge(changes[0].group, `adjust:${id}`);
+    await redis.eval(ADJUST_SCRIPT, changes.length + 1, mark, ...changes.map((c) => keys.counter(c.group, c.counter)), json, ADJUSTED_MARK_MS);
   }
 
   /** Counters by the cluster slot their group hashes to (one slot without a cluster). */
@@ -65,8 +74,8 @@ export function createRedisMoneyEpoch(redis: RedisClient, prefix: string): Money
   }
 
   return {
-    async adjust(changes) {
-      await Promise.all([...groupBySlot(changes.filter((c) => c.deltaMicroUsd !== 0)).values()].map(adjustSlot));
+    async adjust(id, changes) {
+      await Promise.all([...groupBySlot(changes.filter((c) => c.deltaMicroUsd !== 0)).values()].map((list) => adjustSlot(id, list)));
     },
     async present() {
       if (!keys.cluster) return (await redis.exists(keys.epochOfSlot(0))) === 1;

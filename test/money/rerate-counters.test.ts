@@ -113,4 +113,18 @@ describe.skipIf(!servicesUp)('rerate and the Redis money counters', () => {
     expect(await counter()).toBe(3 * 105);
     expect(await chat()).toBe('429 insufficient_quota');
   }, 60_000);
+
+  it('moves a counter once per adjustment id, so a counter move that got no answer can be retried', async () => {
+    const group = teamCounterGroup('adjust-once');
+    const change = { counter: 'adjust-once-counter', group, deltaMicroUsd: 25, expiresAtMs: null };
+    await controlBus.moneyEpoch!.adjust('rerate-a', [change]);
+    await controlBus.moneyEpoch!.adjust('rerate-a', [change]);
+    await controlBus.moneyEpoch!.adjust('rerate-b', [{ ...change, deltaMicroUsd: -5 }]);
+    const client = connectRedis(redisUrl());
+    try {
+      expect(Number(await client.hget(moneyKeys(prefix, false).counter(group, change.counter), 'spent'))).toBe(20);
+    } finally {
+      client.disconnect();
+    }
+  });
 });

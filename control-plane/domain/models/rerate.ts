@@ -49,22 +49,32 @@ export async function rerate(ctx: GraphQLContext, input: unknown) {
       snapshot: false,
     };
   });
-  return { ...result, counters: await moveCounters(ctx, changes) };
+  return { ...result, counters: await moveCounters(ctx, result.id, changes) };
 }
+
+/** Tries to move the counters this often; the move is once per re-rating, so a retry is safe. */
+const COUNTER_MOVE_TRIES = 3;
 
 /**
  * After the commit, the data planes' Redis counters (budgets, credits) move by what the ledger's
- * moved by, so the next request is admitted or refused on the re-rated spend. The number moved;
+ * moved by, so the next request is admitted or refused on the re-rated spend. Retried (with the
+ * re-rating's id, so the counters move at most once) while Redis does not answer. The number moved;
  * null when Redis did not take it (the ledger is right, the counters keep the old spend: the
  * caller is told, and a re-seed after Redis restarts empty takes the ledger's values).
  */
-async function moveCounters(ctx: GraphQLContext, changes: MoneyCounterChange[]): Promise<number | null> {
+async function moveCounters(ctx: GraphQLContext, rerateId: string, changes: MoneyCounterChange[]): Promise<number | null> {
   if (!ctx.moneyCounters || changes.length === 0) return 0;
-  try {
-    await ctx.moneyCounters.adjust(changes);
-    return changes.length;
-  } catch (error) {
-    console.warn(`rerate: the Redis money counters were not moved: ${(error as Error).message}`);
-    return null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.moneyCounters.adjust(rerateId, changes);
+      return changes.length;
+    } catch (error) {
+      if (attempt < COUNTER_MOVE_TRIES) {
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        continue;
+      }
+      console.warn(`rerate: the Redis money counters were not moved after ${attempt} tries: ${(error as Error).message}`);
+      return null;
+    }
   }
 }
