@@ -23,7 +23,11 @@ export const UsageEvent = z.object({
    * the client asked for, whatever a fallback served), so the ledger can count model budgets' spend.
    */
   budgetModelId: z.string().optional(),
-  /** Provider name and id as in the snapshot. */
+  /**
+   * Provider name and id, and the deployment, as in the snapshot. No upstream was called for a
+   * response-cache hit (provider `cache`) nor for a prompt a guardrail refused before the first
+   * attempt (outcome `blocked`: all three empty).
+   */
   provider: z.string(),
   providerId: z.string(),
   deploymentId: z.string(),
