@@ -11,8 +11,8 @@ export interface UpstreamResponse {
   body: UpstreamBody;
 }
 
-/** Chunks held before the upstream read is paused (a slow consumer slows the upstream). */
-const HIGH_WATER_CHUNKS = 16;
+/** Bytes held before the upstream read is paused (a slow consumer slows the upstream). */
+const HIGH_WATER_BYTES = 64 * 1024;
 /** Bytes an answer may still send after its mapping saw the end (`[DONE]`) before we cut it. */
 const MAX_TRAILING_BYTES = 64 * 1024;
 /** How long the rest may take (the attempt's deadlines no longer run); then it is cut. */
@@ -25,6 +25,7 @@ const MAX_TRAILING_MS = 5_000;
  */
 export class UpstreamBody implements AsyncIterable<Uint8Array> {
   private readonly chunks: Buffer[] = [];
+  private queuedBytes = 0;
   private ended = false;
   private failure: unknown = null;
   private stopped = false;
@@ -55,7 +56,8 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
       return;
     }
     this.chunks.push(chunk);
-    if (!this.collector && this.chunks.length >= HIGH_WATER_CHUNKS && !this.controller.paused) this.controller.pause();
+    this.queuedBytes += chunk.length;
+    if (!this.collector && this.queuedBytes >= HIGH_WATER_BYTES && !this.controller.paused) this.controller.pause();
   }
 
   /** @internal handler side */
@@ -95,6 +97,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   discardRest(): void {
     if (this.destroyed) return;
     this.chunks.length = 0;
+    this.queuedBytes = 0;
     this.trailingAllowance = MAX_TRAILING_BYTES;
     if (this.controller.paused) this.controller.resume();
     // Rare (the end usually comes in the same read as the marker): one timer, only then.
@@ -111,10 +114,15 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return {
       next: () => {
-        const chunk = this.chunks.shift();
-        if (chunk) {
-          if (this.controller.paused && this.chunks.length < HIGH_WATER_CHUNKS / 2) this.controller.resume();
-          return Promise.resolve({ done: false, value: chunk });
+        if (this.chunks.length > 0) {
+          // Everything that arrived since the last read, as one: an upstream that writes each SSE
+          // frame as its own HTTP chunk hands undici many small chunks per socket read, and each
+          // step of a stream's relay (mapping, relay loop, write) costs about the same whatever its size.
+          const value = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.queuedBytes);
+          this.chunks.length = 0;
+          this.queuedBytes = 0;
+          if (this.controller.paused) this.controller.resume();
+          return Promise.resolve({ done: false, value });
         }
         if (this.failure !== null) return Promise.reject(this.failure);
         if (this.ended || this.stopped) return Promise.resolve({ done: true, value: undefined });
@@ -129,6 +137,7 @@ export class UpstreamBody implements AsyncIterable<Uint8Array> {
   private drainText(): string {
     const text = this.chunks.length === 1 ? this.chunks[0].toString('utf8') : Buffer.concat(this.chunks).toString('utf8');
     this.chunks.length = 0;
+    this.queuedBytes = 0;
     return text;
   }
 }
