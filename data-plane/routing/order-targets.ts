@@ -43,25 +43,30 @@ export function orderTargets(targets: readonly CompiledTarget[], strategy: Routi
 
 /**
  * Weighted sampling without replacement: the first pick is proportional to weight, then the
- * next among the rest, and so on. With all weights 0 every deployment counts as weight 1.
+ * next among the rest, and so on. With all weights 0 (of those left) every deployment counts as
+ * weight 1. Runs on every request: plain loops, no closure, no array per pick.
  */
 export function weightedOrder(targets: readonly CompiledTarget[], random: () => number): CompiledTarget[] {
   const pool = [...targets];
   const ordered: CompiledTarget[] = [];
-  const weightOf = (target: CompiledTarget) => (pool.every((t) => t.deployment.weight === 0) ? 1 : target.deployment.weight);
   while (pool.length > 0) {
-    const total = pool.reduce((sum, target) => sum + weightOf(target), 0);
+    let total = 0;
+    for (const target of pool) total += target.deployment.weight;
+    // Weights are non-negative integers (the snapshot schema): a zero total means all are 0.
+    const uniform = total === 0;
+    if (uniform) total = pool.length;
     let point = random() * total;
     let index = pool.length - 1;
     for (let i = 0; i < pool.length; i++) {
-      point -= weightOf(pool[i]);
+      point -= uniform ? 1 : pool[i].deployment.weight;
       if (point < 0) {
         index = i;
         break;
       }
     }
     ordered.push(pool[index]);
-    pool.splice(index, 1);
+    for (let i = index; i < pool.length - 1; i++) pool[i] = pool[i + 1];
+    pool.pop();
   }
   return ordered;
 }
