@@ -1,11 +1,11 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type GatewayError, toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../logger.ts';
 import { type AbortHook, Cancellation } from './cancellation.ts';
 import { FramingCheck } from './framing.ts';
+import { randomHex128 } from './random-hex.ts';
 import { type EventStream, UwsEventStream } from './sse-stream.ts';
 
 /**
@@ -137,7 +137,7 @@ export class UwsExchange implements FinishedExchange {
     });
     this.framingError = framing === null ? null : (framing as FramingCheck).check();
     const clientId = this.headers['x-request-id'];
-    const generated = `req_${randomUUID().replaceAll('-', '')}`;
+    const generated = `req_${randomHex128()}`;
     const fromClient = clientId !== undefined && REQUEST_ID.test(clientId);
     this.requestId = fromClient ? clientId : generated;
     this.meterId = fromClient ? `${clientId}~${generated.slice(4, 16)}` : generated;
