@@ -8,9 +8,9 @@ import {
   compileGuardrails,
   compileRoutingDefaults,
   creditsGranted,
-  keyWith,
+  readApiKeys,
+  readTeams,
   type SnapshotSource,
-  teamWith,
 } from './compile-snapshot.ts';
 import type { CompiledConfig, SnapshotPatch } from './compiled-config.ts';
 import { toSnapshotApiKey, toSnapshotTeam } from './snapshot-rows.ts';
@@ -105,7 +105,7 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
     }
   }
 
-  const teams = teamIds.size > 0 ? await db.team.findMany({ where: { id: { in: [...teamIds] } }, include: teamWith }) : [];
+  const teams = teamIds.size > 0 ? await readTeams(db, { id: { in: [...teamIds] } }) : [];
   const granted = teamIds.size > 0 ? await creditsGranted(db, [...teamIds]) : new Map<string, bigint>();
   const found = new Set(teams.map((team) => team.id));
   const goneTeams = new Set([...teamIds].filter((id) => !found.has(id)));
@@ -116,7 +116,7 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
     for (const [id, key] of config.entries<SnapshotApiKey>('apiKeys')) if (goneTeams.has(key.teamId)) keyOwners.add(id);
   }
   if (keyOwners.size > 0) {
-    const keys = await db.apiKey.findMany({ where: { id: { in: [...keyOwners] } }, include: keyWith });
+    const keys = await readApiKeys(db, { id: { in: [...keyOwners] } });
     const present = new Set(keys.map((key) => key.id));
     patch.apiKeys = { put: keys.map(toSnapshotApiKey), remove: [...keyOwners].filter((id) => !present.has(id)) };
   }

@@ -31,8 +31,44 @@ export type SnapshotSource = Pick<
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;
-export const teamWith = { plan: true, routingProfile: { select: { name: true } } } as const;
-export const keyWith = { routingProfile: { select: { name: true } } } as const;
+const planTemplate = { id: true, budgetAmountMicroUsd: true, budgetPeriod: true, budgetHard: true, budgetAlertThresholds: true } as const;
+
+/**
+ * Teams (in id order) with what their entries need: their routing profile's name and their plan's
+ * budget template. A plan or profile is read only when some team refers to one: Prisma's
+ * `include` sends its statement even when every reference is null, which cost a mutation's
+ * publication two of its eight statements (issue 12).
+ */
+export async function readTeams(db: SnapshotSource, where: Prisma.TeamWhereInput = {}) {
+  const teams = await db.team.findMany({ where, ...byId });
+  const [plans, profiles] = await Promise.all([
+    referenced(teams, 'planId', (ids) => db.plan.findMany({ where: { id: { in: ids } }, select: planTemplate })),
+    referenced(teams, 'routingProfileId', (ids) => db.routingProfile.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
+  ]);
+  return teams.map((team) => ({ ...team, plan: lookUp(plans, team.planId), routingProfile: lookUp(profiles, team.routingProfileId) }));
+}
+
+/** API keys (in id order) with their routing profile's name, read only when some key refers to one. */
+export async function readApiKeys(db: SnapshotSource, where: Prisma.ApiKeyWhereInput = {}) {
+  const keys = await db.apiKey.findMany({ where, ...byId });
+  const profiles = await referenced(keys, 'routingProfileId', (ids) =>
+    db.routingProfile.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+  );
+  return keys.map((key) => ({ ...key, routingProfile: lookUp(profiles, key.routingProfileId) }));
+}
+
+/** The rows `rows` refer to by `column`, by id; no statement when none refers to any. */
+async function referenced<R, K extends keyof R, T extends { id: string }>(
+  rows: R[],
+  column: K,
+  read: (ids: string[]) => Promise<T[]>,
+): Promise<Map<string, T>> {
+  const ids = new Set<string>();
+  for (const row of rows) if (typeof row[column] === 'string') ids.add(row[column]);
+  return new Map(ids.size === 0 ? [] : (await read([...ids])).map((row) => [row.id, row]));
+}
+
+const lookUp = <T>(rows: Map<string, T>, id: string | null): T | null => (id === null ? null : (rows.get(id) ?? null));
 
 /**
  * Reads the configuration rows and compiles them into snapshot content. Deterministic: rows are
@@ -43,8 +79,8 @@ export const keyWith = { routingProfile: { select: { name: true } } } as const;
 export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
   const [catalog, teams, apiKeys, budgets, granted, cachePolicies, guardrails, routingDefaults] = await Promise.all([
     compileCatalog(db, now),
-    db.team.findMany({ ...byId, include: teamWith }),
-    db.apiKey.findMany({ ...byId, include: keyWith }),
+    readTeams(db),
+    readApiKeys(db),
     db.budget.findMany(byId),
     creditsGranted(db),
     compileCachePolicies(db),
