@@ -4,7 +4,9 @@
  *     (batches of 200, id-unique inserts), into a throwaway schema.
  *  2. Added latency of limit + budget checks: admit + settle per request, on the in-memory
  *     store and on Redis (3 rate counters and 3 budget counters, as a busy team has).
- * BENCH_DATABASE_URL / BENCH_REDIS_URL (defaults: the local test services).
+ * BENCH_DATABASE_URL / BENCH_REDIS_URL (defaults: the local test services); `--checks-only` skips
+ * the ingestion part, `--redis-only` the in-memory store; BENCH_MONEY_ITERATIONS sets the Redis
+ * requests (default 5,000).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +18,7 @@ import { createMemoryMoneyStore } from '../data-plane/money/memory-money-store.t
 import type { Admission, MoneyStore } from '../data-plane/money/money-store.ts';
 import { createRedisMoneyStore } from '../data-plane/money/redis-money-store.ts';
 import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../shared/events/usage-event.ts';
+import { dropRedisKeys } from './redis-cleanup.ts';
 
 const env = process.env;
 const databaseUrl = env.BENCH_DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/test';
@@ -116,8 +119,9 @@ async function benchChecks(name: string, store: MoneyStore, iterations: number):
   console.log(
     `limit + budget checks on ${name}: admit p50 ${pct(admitUs, 0.5)} us, p99 ${pct(admitUs, 0.99)} us; settle p50 ${pct(settleUs, 0.5)} us, p99 ${pct(settleUs, 0.99)} us (sequential, ${iterations} requests)`,
   );
-  // Concurrency: throughput of admit + settle with 64 requests in flight.
+  // Concurrency: throughput of admit + settle with 64 requests in flight, and this process's CPU per request.
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let done = 0;
   await Promise.all(
     Array.from({ length: 64 }, async () => {
@@ -129,13 +133,20 @@ async function benchChecks(name: string, store: MoneyStore, iterations: number):
       }
     }),
   );
-  console.log(`  ${name}: ${Math.round(iterations / ((performance.now() - started) / 1000))} admitted+settled requests/s with 64 in flight`);
+  const { user, system } = process.cpuUsage(cpu);
+  console.log(
+    `  ${name}: ${Math.round(iterations / ((performance.now() - started) / 1000))} admitted+settled requests/s with 64 in flight, ${Math.round((user + system) / iterations)} us CPU per request`,
+  );
 }
 
-await benchChecks('memory', createMemoryMoneyStore(), 20_000);
-const redisStore = createRedisMoneyStore({ url: redisUrl, prefix: `bench-${randomBytes(4).toString('hex')}` });
-await benchChecks('Redis', redisStore, 5_000);
-const keys = await redisStore.redis.keys(`bench-*`);
-if (keys.length > 0) await redisStore.redis.del(...keys);
-await redisStore.close();
-await benchIngest();
+if (!process.argv.includes('--redis-only')) await benchChecks('memory', createMemoryMoneyStore(), 20_000);
+// Redis is shared (other runs, the test suite): this run deletes its own prefix's keys, nothing else.
+const prefix = `bench-money-${randomBytes(4).toString('hex')}`;
+const redisStore = createRedisMoneyStore({ url: redisUrl, prefix });
+try {
+  await benchChecks('Redis', redisStore, Number(env.BENCH_MONEY_ITERATIONS) || 5_000);
+} finally {
+  await redisStore.close();
+  await dropRedisKeys(redisUrl, `${prefix}:*`);
+}
+if (!process.argv.includes('--checks-only')) await benchIngest();
