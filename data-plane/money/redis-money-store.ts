@@ -4,7 +4,7 @@ import { perTurn } from '../batching/per-turn.ts';
 import { type AdmissionPart, admissionParts } from './admission-parts.ts';
 import { type Admission, type AdmitResult, type BudgetCounter, type MoneyStore, type RateState, type Settlement, settledAmount } from './money-store.ts';
 import { redisReady } from './redis-ready.ts';
-import { ADMIT_SCRIPT, SETTLE_SCRIPT } from './redis-scripts.ts';
+import { MONEY_SCRIPT } from './redis-scripts.ts';
 
 export interface RedisMoneyStoreOptions {
   /** One server, or a cluster (`redis+cluster://`: shared/bus/redis-client.ts). */
@@ -28,32 +28,27 @@ export class MoneyUnseededError extends Error {
   }
 }
 
-interface AdmitReply {
-  ok: boolean;
-  reason?: 'rate' | 'quota';
-  index?: number;
-  retryAfterMs?: number;
-  states?: [index: number, remaining: number, resetMs: number][] | Record<string, never>;
-  used?: number[] | Record<string, never>;
-}
-
-/** One script item with the slot it runs on and the keys it names (declared as KEYS). */
-interface SlotItem {
+/**
+ * One item of a turn's script call: an admit or a settle, with the slot it runs on and the keys
+ * it names (declared as KEYS). `encode` gives its JSON form (redis-scripts.ts), naming each key by its
+ * position in `keys` (1-based); the call shifts the positions to where the keys land in KEYS.
+ */
+interface TurnItem {
+  admit: boolean;
   slot: number;
   epochKey: string;
   keys: string[];
-  item: object;
+  encode(offset: number): unknown[];
 }
 
 type ScriptRedis = RedisClient & {
-  moneyAdmit(...args: (string | number)[]): Promise<string>;
-  moneySettle(...args: (string | number)[]): Promise<number>;
+  moneyTurn(...args: (string | number)[]): Promise<number[][]>;
 };
 
 /**
- * The counters in Redis, shared by every data plane: every admit of one event-loop turn goes in
- * one script call per slot, every settle of a turn in another (redis-scripts.ts), so a burst of
- * requests costs two round trips in all, and the limits stay exact (the script applies them one
+ * The counters in Redis, shared by every data plane: every settle and admit of one event-loop
+ * turn goes in one script call per slot (redis-scripts.ts), so a burst of requests costs one
+ * round trip, and the limits stay exact (the script applies them one
  * by one). On one server every counter is in one slot. On a cluster an admission whose counters
  * span groups (a deployment's limits, a model's budget) is admitted part by part, and undone part
  * by part when a later part refuses (admission-parts.ts, docs/money.md). Its own connection,
@@ -75,96 +70,103 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   });
   const keys = moneyKeys(options.prefix, isCluster(redis));
   const connected = () => redisReady(redis, timeoutMs);
-  redis.defineCommand('moneyAdmit', { lua: ADMIT_SCRIPT });
-  redis.defineCommand('moneySettle', { lua: SETTLE_SCRIPT });
-
-  /** Runs a turn's items, one script call per slot, in parallel; a failed call fails its own items only. */
-  function bySlot<T>(call: (slotKeys: string[], json: string) => Promise<T[]>) {
-    return perTurn(async (items: SlotItem[]): Promise<(T | Error)[]> => {
-      if (redis.status !== 'ready') await connected();
-      const slots = new Map<number, number[]>();
-      items.forEach((item, i) => {
-        const list = slots.get(item.slot);
-        if (list) list.push(i);
-        else slots.set(item.slot, [i]);
-      });
-      const results: (T | Error)[] = new Array(items.length);
-      await Promise.all(
-        [...slots.values()].map(async (indexes) => {
-          const declared = new Set<string>();
-          for (const i of indexes) for (const key of items[i].keys) declared.add(key);
-          try {
-            const replies = await call([items[indexes[0]].epochKey, ...declared], JSON.stringify(indexes.map((i) => items[i].item)));
-            indexes.forEach((i, n) => (results[i] = replies[n]));
-          } catch (error) {
-            for (const i of indexes) results[i] = error instanceof Error ? error : new Error(String(error));
-          }
-        }),
-      );
-      return results;
-    });
-  }
-
+  redis.defineCommand('moneyTurn', { lua: MONEY_SCRIPT });
   const epochFlag = options.requireEpoch ? '1' : '0';
-  const admitBatch = bySlot(async (slotKeys, json): Promise<AdmitReply[]> => {
-    const reply = JSON.parse(await redis.moneyAdmit(slotKeys.length, ...slotKeys, json, epochFlag)) as AdmitReply[] | { unseeded: true };
-    if (!Array.isArray(reply)) throw new MoneyUnseededError();
-    return reply;
+
+  /**
+   * The turn's items, one script call per slot, the calls in parallel: each answers its admits
+   * (their reply arrays) and settles (null); a failed call fails its own items only.
+   */
+  const turn = perTurn(async (items: TurnItem[]): Promise<(number[] | null | Error)[]> => {
+    if (redis.status !== 'ready') await connected();
+    const results: (number[] | null | Error)[] = new Array(items.length);
+    // One server: every item is on slot 0, one call. A cluster: one call per slot.
+    const slot = items[0].slot;
+    let slots: Map<number, number[]> | null = null;
+    if (items.some((item) => item.slot !== slot)) {
+      slots = new Map();
+      items.forEach((item, i) => {
+        const list = slots!.get(item.slot);
+        if (list) list.push(i);
+        else slots!.set(item.slot, [i]);
+      });
+    }
+    const call = async (indexes: readonly number[] | null) => {
+      const count = indexes ? indexes.length : items.length;
+      const at = (n: number) => (indexes ? indexes[n] : n);
+      const declared = [items[at(0)].epochKey];
+      const settles: unknown[] = [];
+      const admits: unknown[] = [];
+      for (let n = 0; n < count; n++) {
+        const item = items[at(n)];
+        (item.admit ? admits : settles).push(item.encode(declared.length));
+        for (const key of item.keys) declared.push(key);
+      }
+      try {
+        const replies = await redis.moneyTurn(declared.length, ...declared, JSON.stringify([settles, admits]), epochFlag);
+        let admitted = 0;
+        for (let n = 0; n < count; n++) results[at(n)] = items[at(n)].admit ? replies[admitted++] : null;
+      } catch (error) {
+        for (let n = 0; n < count; n++) results[at(n)] = error instanceof Error ? error : new Error(String(error));
+      }
+    };
+    await (slots === null ? call(null) : Promise.all([...slots.values()].map(call)));
+    return results;
   });
-  const settleBatch = bySlot(async (slotKeys, json): Promise<void[]> => {
-    await redis.moneySettle(slotKeys.length, ...slotKeys, json);
-    return [];
-  });
-  const run = async <T>(batch: (item: SlotItem) => Promise<T | Error>, item: SlotItem): Promise<T> => {
-    const result = await batch(item);
+  const run = async (item: TurnItem): Promise<number[] | null> => {
+    const result = await turn(item);
     if (result instanceof Error) throw result;
     return result;
   };
 
-  /** The item with the keys its rates and budgets name (each counter's full key built once). */
-  const slotItem = (part: AdmissionPart, item: { rates: { key: string }[]; budgets: { key: string }[] } & Record<string, unknown>): SlotItem => ({
-    slot: keys.slotOf(part.group),
-    epochKey: keys.epochFor(part.group),
-    keys: [...item.rates.map((r) => r.key), ...item.budgets.map((b) => b.key)],
-    item,
-  });
+  /** A part's keys: its rates' counters, then its budgets' (each full key built once). */
+  const partKeys = (part: AdmissionPart) => [
+    ...part.rates.map(({ check }) => keys.counter(part.group, check.counter)),
+    ...part.budgets.map(({ check }) => keys.counter(part.group, check.counter)),
+  ];
 
-  function admitPart(admission: Admission, part: AdmissionPart): Promise<AdmitReply> {
-    return run(
-      admitBatch,
-      slotItem(part, {
-        id: admission.id,
-        mark: keys.admission(part.group, admission.id),
-        ttl: admission.reservationTtlMs,
-        rates: part.rates.map(({ check: r }) => ({ key: keys.counter(part.group, r.counter), kind: r.kind, limit: r.limit, cost: r.cost })),
-        budgets: part.budgets.map(({ check: b }) => ({
-          key: keys.counter(part.group, b.counter),
-          limit: b.limit ?? -1,
-          amount: b.amount,
-          expiresAt: b.expiresAtMs ?? 0,
-        })),
-      }),
-    );
+  async function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
+    const { rates, budgets } = part;
+    const reply = await run({
+      admit: true,
+      slot: keys.slotOf(part.group),
+      epochKey: keys.epochFor(part.group),
+      keys: partKeys(part),
+      encode: (offset) => [
+        admission.id,
+        keys.admission(part.group, admission.id),
+        admission.reservationTtlMs,
+        rates.map(({ check: r }, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
+        budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0]),
+      ],
+    });
+    return reply!;
   }
 
   /** Settles one part; `undo` also gives back the rpm and tpm it took (the admission never ran). */
-  function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<void> {
-    const rates = part.rates.map(({ check: r }) => r).filter((r) => mode === 'undo' || r.kind !== 'rpm');
-    return run(
-      settleBatch,
-      slotItem(part, {
-        id: admission.id,
-        charge: mode === 'charge',
-        mark: mode === 'charge' ? keys.charge(part.group, admission.id) : keys.admission(part.group, admission.id),
-        rates: rates.map((r) => ({
-          key: keys.counter(part.group, r.counter),
-          kind: r.kind,
-          limit: r.limit,
-          delta: mode === 'undo' ? (r.kind === 'parallel' ? 0 : -r.cost) : r.kind === 'tpm' ? actual.tokens - r.cost : 0,
-        })),
-        budgets: part.budgets.map(({ check: b }) => ({ key: keys.counter(part.group, b.counter), actual: settledAmount(b, actual) })),
-      }),
-    ).then(() => undefined);
+  async function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<void> {
+    const { rates, budgets } = part;
+    await run({
+      admit: false,
+      slot: keys.slotOf(part.group),
+      epochKey: keys.epochFor(part.group),
+      keys: partKeys(part),
+      encode: (offset) => {
+        const settled: unknown[] = [];
+        rates.forEach(({ check: r }, i) => {
+          if (mode !== 'undo' && r.kind === 'rpm') return;
+          const delta = mode === 'undo' ? (r.kind === 'parallel' ? 0 : -r.cost) : r.kind === 'tpm' ? actual.tokens - r.cost : 0;
+          settled.push([offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, delta]);
+        });
+        return [
+          admission.id,
+          mode === 'charge' ? keys.charge(part.group, admission.id) : keys.admission(part.group, admission.id),
+          mode === 'charge' ? 1 : 0,
+          settled,
+          budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, settledAmount(b, actual)]),
+        ];
+      },
+    });
   }
 
   /** Gives back what the parts admitted so far took; a part that cannot be undone expires with its reservation TTL. */
@@ -185,25 +187,24 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
       const used: Record<string, number> = {};
       for (let p = 0; p < parts.length; p++) {
         const part = parts[p];
-        let reply: AdmitReply;
+        let reply: number[];
         try {
           reply = await admitPart(admission, part);
+          if (reply[0] === -1) throw new MoneyUnseededError();
         } catch (error) {
           await undo(admission, parts.slice(0, p));
           throw error;
         }
-        // cjson writes an empty table as {}: treat it as the empty list it is.
-        const states = Array.isArray(reply.states) ? reply.states : [];
-        for (const [index, remaining, resetMs] of states) rates.push({ check: part.rates[index - 1].check, remaining, resetMs });
-        if (!reply.ok) {
+        // [ok, reason, index, retryAfterMs, n, n states (position, remaining, reset ms)..., used...] (redis-scripts.ts)
+        const [ok, reason, index, retryAfterMs] = reply;
+        const statesEnd = 5 + 3 * (reply[4] ?? 0);
+        for (let i = 5; i < statesEnd; i += 3) rates.push({ check: part.rates[reply[i] - 1].check, remaining: reply[i + 1], resetMs: reply[i + 2] });
+        if (ok !== 1) {
           await undo(admission, parts.slice(0, p));
-          if (reply.reason === 'rate') {
-            return { ok: false, reason: 'rate_limited', check: part.rates[reply.index! - 1].check, retryAfterMs: reply.retryAfterMs ?? 1000, rates };
-          }
-          return { ok: false, reason: 'quota_exceeded', check: part.budgets[reply.index! - 1].check };
+          if (reason === 1) return { ok: false, reason: 'rate_limited', check: part.rates[index - 1].check, retryAfterMs, rates };
+          return { ok: false, reason: 'quota_exceeded', check: part.budgets[index - 1].check };
         }
-        const usedList = Array.isArray(reply.used) ? reply.used : [];
-        part.budgets.forEach((b, i) => (used[b.check.counter] = usedList[i] ?? 0));
+        part.budgets.forEach((b, i) => (used[b.check.counter] = reply[statesEnd + i] ?? 0));
       }
       // The headers list rates in the admission's order, whatever order the parts ran in.
       rates.sort((a, b) => admission.rates.indexOf(a.check) - admission.rates.indexOf(b.check));

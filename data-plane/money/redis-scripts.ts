@@ -1,10 +1,10 @@
 /**
- * The Lua scripts of the Redis money store. Each runs atomically in Redis, so every data plane
- * sees one consistent set of counters: admit checks every rate and budget counter of a request
- * and then takes all of them or none. Time is Redis's own clock (TIME), so data plane clocks
- * do not matter. The GCRA arithmetic mirrors gcra.ts. Each script takes a batch (every admit, or
- * every settle, of one event-loop turn of one data plane) and applies its items one after the
- * other, atomically: the same result as one call per item, in one round trip.
+ * The Lua script of the Redis money store. It runs atomically in Redis, so every data plane sees
+ * one consistent set of counters: an admit checks every rate and budget counter of a request and
+ * then takes all of them or none. Time is Redis's own clock (TIME), so data plane clocks do not
+ * matter. The GCRA arithmetic mirrors gcra.ts. One call carries everything one data plane has for
+ * one slot in one event-loop turn: its settles first (they only give back), then its admits, each
+ * applied exactly as it would be alone, atomically: one round trip for the turn.
  *
  * Counter layout under `{prefix}:`:
  *   rl:<scope>:<id>:rpm|tpm           string: GCRA theoretical arrival time (ms, float)
@@ -17,135 +17,153 @@
  *   charged:<id>                      string: a charge (spend replayed after an outage) applied
  *   money:epoch                       string: the control plane re-seeded the budget counters
  *                                     from its ledger (shared/money/money-counters.ts); while
- *                                     it is missing an admit that requires it refuses the whole
- *                                     batch with {unseeded = true}
+ *                                     it is missing an admit that requires it is refused as
+ *                                     unseeded ({-1}); settles apply whatever the epoch
  * On a Redis Cluster every key also carries its counter group as a hash tag and the epoch has
  * a copy per slot (shared/money/redis-money-keys.ts); a script call only ever touches one slot.
  *
- * The caller passes every key in full: KEYS[1] is the epoch key of the call's slot (it routes
- * the call in a cluster; settle does not read it), KEYS[2..] the counters the batch names, declared
- * so that Redis checks they share the slot. The `:exp` and `:amt` companions of a budget counter
- * and the `res`/`charged` markers are derived from declared names or built by the caller with the
- * same hash tag.
+ * Arguments. KEYS[1] is the epoch key of the call's slot (it routes the call in a cluster), KEYS[2..]
+ * the counters the items name, declared so that Redis checks they share the slot; an item names
+ * a counter by its position in KEYS, so no key travels twice. ARGV[1] is the JSON
+ * `[settles, admits]`, ARGV[2] '1' when admits require the epoch. The `:exp` and `:amt`
+ * companions of a budget counter are derived from declared names; the `res`/`charged` markers are
+ * built by the caller with the same hash tag.
+ *   admit:  [id, mark, ttl, rates, budgets], rates [[key, kind, limit, cost]] (kind 'p' for
+ *           parallel, 'g' for rpm and tpm), budgets [[key, limit (-1: none), amount, expiresAt (0: never)]]
+ *   settle: [id, mark, charge (1: a charge), rates, budgets], rates [[key, kind, limit, delta]],
+ *           budgets [[key, actual]]
+ * The reply is one array per admit (integers, no JSON): {1, 0, 0, 0, n, states..., used...} admitted,
+ * {0, 1, index, retryAfterMs, n, states...} refused by a rate, {0, 2, index} refused by a budget,
+ * {-1} unseeded; `states` is n triples (rate position, remaining, reset ms), `used` spent + reserved
+ * per budget before the admit.
  */
 
-const COMMON = `
+export const MONEY_SCRIPT = `
 local batch = cjson.decode(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local W = 60000
-`;
 
-export const ADMIT_SCRIPT = `${COMMON}
-local function admit(p)
-  local states = {}
-  local newTats = {}
-  for i, r in ipairs(p.rates) do
-    local key = r.key
-    if r.kind == 'parallel' then
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-      if redis.call('ZCARD', key) + r.cost > r.limit then
-        return ({ok = false, reason = 'rate', index = i, retryAfterMs = 1000, states = states})
-      end
-    else
-      local T = W / r.limit
-      local tat = tonumber(redis.call('GET', key) or '0')
-      if tat < now then tat = now end
-      local newTat = tat + r.cost * T
-      if newTat - now > W + 0.001 then
-        states[#states + 1] = {i, math.max(0, math.floor((W - (tat - now)) / T + 1e-6)), math.ceil(tat - now)}
-        return ({ok = false, reason = 'rate', index = i, retryAfterMs = math.ceil(newTat - W - now), states = states})
-      end
-      newTats[i] = newTat
-      states[#states + 1] = {i, math.max(0, math.floor((W - (newTat - now)) / T + 1e-6)), math.ceil(newTat - now)}
-    end
-  end
-  local used = {}
-  for i, b in ipairs(p.budgets) do
-    local key = b.key
-    local expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
-    for _, id in ipairs(expired) do
-      local amt = tonumber(redis.call('HGET', key .. ':amt', id) or '0')
-      if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
-      redis.call('HDEL', key .. ':amt', id)
-    end
-    if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
-    local u = tonumber(redis.call('HGET', key, 'spent') or '0') + tonumber(redis.call('HGET', key, 'reserved') or '0')
-    used[i] = u
-    if b.limit >= 0 then
-      if (b.amount > 0 and u + b.amount > b.limit) or (b.amount == 0 and u >= b.limit) then
-        return ({ok = false, reason = 'quota', index = i})
-      end
-    end
-  end
-  local expiry = now + p.ttl
-  redis.call('SET', p.mark, '1', 'PX', 86400000)
-  for i, r in ipairs(p.rates) do
-    local key = r.key
-    if r.kind == 'parallel' then
-      redis.call('ZADD', key, expiry, p.id)
-      redis.call('PEXPIRE', key, p.ttl)
-    else
-      redis.call('SET', key, string.format('%.3f', newTats[i]), 'PX', math.ceil(newTats[i] - now) + 1000)
-    end
-  end
-  for i, b in ipairs(p.budgets) do
-    local key = b.key
-    if b.amount ~= 0 then redis.call('HINCRBY', key, 'reserved', b.amount) end
-    redis.call('ZADD', key .. ':exp', expiry, p.id)
-    redis.call('HSET', key .. ':amt', p.id, b.amount)
-    if b.expiresAt > 0 then
-      redis.call('PEXPIREAT', key, b.expiresAt)
-      redis.call('PEXPIREAT', key .. ':exp', b.expiresAt)
-      redis.call('PEXPIREAT', key .. ':amt', b.expiresAt)
-    end
-  end
-  return ({ok = true, states = states, used = used})
-end
-if ARGV[2] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then
-  return cjson.encode({unseeded = true})
-end
-local out = {}
-for n, one in ipairs(batch) do out[n] = admit(one) end
-return cjson.encode(out)
-`;
-
-export const SETTLE_SCRIPT = `${COMMON}
 local function settle(p)
-  -- Idempotent: a settle applies while its admission is open (p.mark: its res key); a charge
-  -- (no admission in Redis) applies once per id (p.mark: its charged key).
-  if p.charge then
-    if not redis.call('SET', p.mark, '1', 'NX', 'PX', 86400000) then return 0 end
-  elseif redis.call('DEL', p.mark) == 0 then
-    return 0
+  local id, mark = p[1], p[2]
+  -- Idempotent: a settle applies while its admission is open (mark: its res key); a charge
+  -- (no admission in Redis) applies once per id (mark: its charged key).
+  if p[3] == 1 then
+    if not redis.call('SET', mark, '1', 'NX', 'PX', 86400000) then return end
+  elseif redis.call('DEL', mark) == 0 then
+    return
   end
-  for _, r in ipairs(p.rates) do
-    local key = r.key
-    if r.kind == 'parallel' then
-      redis.call('ZREM', key, p.id)
-    elseif r.delta ~= 0 then
+  for _, r in ipairs(p[4]) do
+    local key, delta = KEYS[r[1]], r[4]
+    if r[2] == 'p' then
+      redis.call('ZREM', key, id)
+    elseif delta ~= 0 then
       -- tpm: the estimate corrected; rpm and tpm: an admission undone (a later slot refused it)
       local tat = tonumber(redis.call('GET', key) or 'nil')
       if tat then
-        local nt = tat + r.delta * (W / r.limit)
+        local nt = tat + delta * (W / r[3])
         if nt > now then redis.call('SET', key, string.format('%.3f', nt), 'PX', math.ceil(nt - now) + 1000)
         else redis.call('DEL', key) end
       end
     end
   end
-  for _, b in ipairs(p.budgets) do
-    local key = b.key
-    local amt = redis.call('HGET', key .. ':amt', p.id)
+  for _, b in ipairs(p[5]) do
+    local key, actual = KEYS[b[1]], b[2]
+    local amt = redis.call('HGET', key .. ':amt', id)
     if amt then
       if tonumber(amt) ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - tonumber(amt)) end
-      redis.call('HDEL', key .. ':amt', p.id)
-      redis.call('ZREM', key .. ':exp', p.id)
+      redis.call('HDEL', key .. ':amt', id)
+      redis.call('ZREM', key .. ':exp', id)
     end
-    if b.actual > 0 then redis.call('HINCRBY', key, 'spent', b.actual) end
+    if actual > 0 then redis.call('HINCRBY', key, 'spent', actual) end
   end
-  return 1
 end
-local applied = 0
-for _, one in ipairs(batch) do applied = applied + settle(one) end
-return applied
+
+-- Appends the n rate states (position, remaining, reset ms) to the reply.
+local function withStates(reply, states)
+  reply[#reply + 1] = #states / 3
+  for _, v in ipairs(states) do reply[#reply + 1] = v end
+  return reply
+end
+
+local function admit(p)
+  local id, mark, ttl, rates, budgets = p[1], p[2], p[3], p[4], p[5]
+  local states = {}
+  local newTats = {}
+  for i, r in ipairs(rates) do
+    local key, limit, cost = KEYS[r[1]], r[3], r[4]
+    if r[2] == 'p' then
+      redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+      if redis.call('ZCARD', key) + cost > limit then
+        return withStates({0, 1, i, 1000}, states)
+      end
+    else
+      local T = W / limit
+      local tat = tonumber(redis.call('GET', key) or '0')
+      if tat < now then tat = now end
+      local newTat = tat + cost * T
+      if newTat - now > W + 0.001 then
+        states[#states + 1] = i
+        states[#states + 1] = math.max(0, math.floor((W - (tat - now)) / T + 1e-6))
+        states[#states + 1] = math.ceil(tat - now)
+        return withStates({0, 1, i, math.ceil(newTat - W - now)}, states)
+      end
+      newTats[i] = newTat
+      states[#states + 1] = i
+      states[#states + 1] = math.max(0, math.floor((W - (newTat - now)) / T + 1e-6))
+      states[#states + 1] = math.ceil(newTat - now)
+    end
+  end
+  local used = {}
+  for i, b in ipairs(budgets) do
+    local key, limit, amount = KEYS[b[1]], b[2], b[3]
+    local expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
+    for _, rid in ipairs(expired) do
+      local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
+      if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
+      redis.call('HDEL', key .. ':amt', rid)
+    end
+    if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
+    local u = tonumber(redis.call('HGET', key, 'spent') or '0') + tonumber(redis.call('HGET', key, 'reserved') or '0')
+    used[i] = u
+    if limit >= 0 then
+      if (amount > 0 and u + amount > limit) or (amount == 0 and u >= limit) then
+        return {0, 2, i}
+      end
+    end
+  end
+  local expiry = now + ttl
+  redis.call('SET', mark, '1', 'PX', 86400000)
+  for i, r in ipairs(rates) do
+    local key = KEYS[r[1]]
+    if r[2] == 'p' then
+      redis.call('ZADD', key, expiry, id)
+      redis.call('PEXPIRE', key, ttl)
+    else
+      redis.call('SET', key, string.format('%.3f', newTats[i]), 'PX', math.ceil(newTats[i] - now) + 1000)
+    end
+  end
+  for _, b in ipairs(budgets) do
+    local key, amount, expiresAt = KEYS[b[1]], b[3], b[4]
+    if amount ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
+    redis.call('ZADD', key .. ':exp', expiry, id)
+    redis.call('HSET', key .. ':amt', id, amount)
+    if expiresAt > 0 then
+      redis.call('PEXPIREAT', key, expiresAt)
+      redis.call('PEXPIREAT', key .. ':exp', expiresAt)
+      redis.call('PEXPIREAT', key .. ':amt', expiresAt)
+    end
+  end
+  local reply = withStates({1, 0, 0, 0}, states)
+  for _, u in ipairs(used) do reply[#reply + 1] = u end
+  return reply
+end
+
+for _, one in ipairs(batch[1]) do settle(one) end
+local out = {}
+local seeded = ARGV[2] ~= '1' or redis.call('EXISTS', KEYS[1]) == 1
+for n, one in ipairs(batch[2]) do
+  if seeded then out[n] = admit(one) else out[n] = {-1} end
+end
+return out
 `;
