@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--lag-paths redis,data-plane,pglite] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
@@ -7,9 +7,10 @@
  *     CPU per 1 000 events of this process and of the PostgreSQL backends. --no-rates skips this.
  *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N, --lag-seconds N) through
  *     the real bus, from hand-over to the bus to the `usage` subscription message of the committed
- *     row: Redis -> PostgreSQL from a publisher in this process, then Redis -> PostgreSQL while a
- *     real data plane (its own process, wrk paced) serves that many requests/s and its events are
- *     the ones measured, then in-process -> PGlite from a publisher in this process.
+ *     row, after a warm-up: Redis -> PostgreSQL from a publisher in this process (`redis`), then
+ *     Redis -> PostgreSQL while a real data plane (its own process, wrk paced) serves that many
+ *     requests/s and its events are the ones measured (`data-plane`), then in-process -> PGlite
+ *     on a data directory from a publisher in this process (`pglite`); --lag-paths picks them.
  *  3. With --ledger-size N (opt-in; PostgreSQL): ingestion rate and `budgetStatus` latency at an
  *     empty ledger and at N raw events generated in SQL over 30 days (500 teams, monthly budgets,
  *     a partition per day, counters to match; bench/ledger-fill.ts), in two schemas measured in
@@ -19,6 +20,9 @@
  * BENCH_DATABASE_URL (default: the local test PostgreSQL). The machine is shared: expect noise.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { type Database, openDatabase } from '../control-plane/db/open-database.ts';
@@ -191,45 +195,56 @@ for (const spread of args.includes('--no-rates') ? [] : [10, TEAMS]) {
     await db.close();
   }
 }
+/** `--lag-paths redis,data-plane,pglite` (the default: all three): which lag measurements run. */
+const lagPaths = (args.includes('--lag-paths') ? args[args.indexOf('--lag-paths') + 1]! : 'redis,data-plane,pglite').split(',');
 if (args.includes('--lag')) {
   const rate = flag('--lag-rate', 2000);
   const seconds = flag('--lag-seconds', 10);
   const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
-  await withPostgres(async (db) => {
-    const teams = await seedTeams(db);
-    const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
-    const bus = createRedisBus({ url: redisUrl, prefix });
+  if (lagPaths.includes('redis'))
+    await withPostgres(async (db) => {
+      const teams = await seedTeams(db);
+      const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
+      const bus = createRedisBus({ url: redisUrl, prefix });
+      try {
+        const lag = await ingestionLag(db, bus, event, teams, rate, seconds);
+        console.log(`ingestion lag, Redis stream -> PostgreSQL, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
+      } finally {
+        await bus.close();
+        await dropRedisKeys(redisUrl, `${prefix}:*`);
+      }
+    });
+  if (lagPaths.includes('data-plane'))
+    await withPostgres(async (db) => {
+      // The issue's condition: a data plane serving 2,000 requests/s, its events the ones measured.
+      const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
+      const dataPlane = await startServingDataPlane(redisUrl, prefix, TEAMS);
+      const bus = createRedisBus({ url: redisUrl, prefix });
+      try {
+        await seedTeams(db, 'team-');
+        const lag = await ingestionLag(db, bus, event, [], rate, seconds, dataPlane);
+        console.log(`ingestion lag, Redis stream -> PostgreSQL, a data plane serving ${fmt(rate)} requests/s: ${describeLag(lag)}`);
+      } finally {
+        await bus.close();
+        await dataPlane.stop();
+        await dropRedisKeys(redisUrl, `${prefix}:*`);
+      }
+    });
+  if (lagPaths.includes('pglite')) {
+    // A data directory on disk, as the embedded default's (not an in-memory PGlite).
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-lag-pglite-'));
+    const db = await openDatabase({ dataDir });
+    const bus = createMemoryBus();
     try {
-      const lag = await ingestionLag(db, bus, event, teams, rate, seconds);
-      console.log(`ingestion lag, Redis stream -> PostgreSQL, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
+      const lag = await ingestionLag(db, bus, event, await seedTeams(db), rate, seconds);
+      console.log(
+        `ingestion lag, in-process bus -> PGlite (data directory on disk), ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`,
+      );
     } finally {
       await bus.close();
-      await dropRedisKeys(redisUrl, `${prefix}:*`);
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
     }
-  });
-  await withPostgres(async (db) => {
-    // The issue's condition: a data plane serving 2,000 requests/s, its events the ones measured.
-    const prefix = `bench-lag-${randomBytes(4).toString('hex')}`;
-    const dataPlane = await startServingDataPlane(redisUrl, prefix, TEAMS);
-    const bus = createRedisBus({ url: redisUrl, prefix });
-    try {
-      await seedTeams(db, 'team-');
-      const lag = await ingestionLag(db, bus, event, [], rate, seconds, dataPlane);
-      console.log(`ingestion lag, Redis stream -> PostgreSQL, a data plane serving ${fmt(rate)} requests/s: ${describeLag(lag)}`);
-    } finally {
-      await bus.close();
-      await dataPlane.stop();
-      await dropRedisKeys(redisUrl, `${prefix}:*`);
-    }
-  });
-  const db = await openDatabase({ dataDir: 'memory://' });
-  const bus = createMemoryBus();
-  try {
-    const lag = await ingestionLag(db, bus, event, await seedTeams(db), rate, seconds);
-    console.log(`ingestion lag, in-process bus -> PGlite, ${fmt(rate)} events/s from a publisher in this process: ${describeLag(lag)}`);
-  } finally {
-    await bus.close();
-    await db.close();
   }
 }
 if (ledgerSize > 0) {
