@@ -3,6 +3,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { BudgetsPage } from './pages/budgets.tsx';
 import { CatalogPage } from './pages/catalog.tsx';
 import { FleetPage } from './pages/fleet.tsx';
+import { GuardrailsPage } from './pages/guardrails.tsx';
 import { KeysPage } from './pages/keys.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { PlansPage } from './pages/plans.tsx';
@@ -29,6 +30,7 @@ export const routes: RouteEntry[] = [
   { path: '/catalog', title: 'Providers & models', render: () => <CatalogPage /> },
   { path: '/plans', title: 'Plans', render: () => <PlansPage /> },
   { path: '/budgets', title: 'Budgets & credits', render: () => <BudgetsPage />, teamScoped: true },
+  { path: '/guardrails', title: 'Guardrails & cache', render: () => <GuardrailsPage />, teamScoped: true },
   { path: '/usage', title: 'Usage analytics', render: () => <UsagePage />, teamScoped: true },
   { path: '/audit', title: 'Audit log', render: () => <AuditPage />, managersOnly: true },
   { path: '/fleet', title: 'Fleet', render: () => <FleetPage />, adminOnly: true },

@@ -216,6 +216,7 @@ for (const target of targets) {
         ['Providers & models', 'catalog', '/catalog'],
         ['Plans', 'plans', '/plans'],
         ['Budgets & credits', 'budgets', '/budgets'],
+        ['Guardrails & cache', 'guardrails', '/guardrails'],
         ['Usage analytics', 'usage', '/usage'],
         ['Audit log', 'audit', '/audit'],
         ['Fleet', 'fleet', '/fleet'],
@@ -322,6 +323,51 @@ for (const target of targets) {
       expect(routing.fallbackChains.edges.find((edge: any) => edge.node.name === 'chain-a').node.triggers.sort()).toEqual(['RATE_LIMIT', 'TIMEOUT']);
       expect(routing.routingProfiles.edges.find((edge: any) => edge.node.name === 'profile-a').node.strategy).toBe('COST');
       expect(routing.plans.edges.find((edge: any) => edge.node.name === 'plan-a').node.limits.rpm).toBe(50);
+    });
+
+    it("9. a guardrail added in the UI refuses a prompt through the API until it is deleted; the team's cache policy is set and removed", async () => {
+      const { page } = admin;
+      await page.goto(`/guardrails?team=${acmeTeamId}`);
+      await signInIfAsked(page, STACK_ADMIN_KEY);
+      await page.getByText('No guardrails on this team.').waitFor();
+      await page.getByLabel('Guardrail name').fill('no-secrets');
+      await page.getByLabel('Check').selectOption('DENY_LIST');
+      await page.getByLabel('Denied words').fill('classified, top secret');
+      await page.getByRole('button', { name: 'Add guardrail' }).click();
+      await expect.poll(() => page.getByTestId('guardrail-no-secrets').textContent()).toContain('classified, top secret');
+
+      // A key of its own: test 8 left acme-app at 2 requests a minute.
+      const created = await stack.gql<any>(
+        `mutation { createApiKey(input: { teamId: "${acmeTeamId}", name: "guarded" }) { ... on MutationCreateApiKeySuccess { data { secret } } } }`,
+      );
+      const sdk = new OpenAI({ baseURL: stack.dataUrl, apiKey: created.createApiKey.data.secret, maxRetries: 0 });
+      const ask = (content: string) =>
+        sdk.chat.completions.create({ model: 'acme-chat', messages: [{ role: 'user', content }] }).then(
+          () => 'answered',
+          (error: { status?: number; code?: string }) => `${error.status} ${error.code}`,
+        );
+      await waitUntil(async () => (await ask('this is classified')) === '400 guardrail_blocked', 5_000, 'the guardrail to reach the data plane');
+      expect(await ask('nothing to hide')).toBe('answered');
+
+      // An invalid pattern is a typed error shown at its field.
+      await page.getByLabel('Guardrail name').fill('bad-pattern');
+      await page.getByLabel('Denied patterns').fill('(a+)+');
+      await page.getByRole('button', { name: 'Add guardrail' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /quantifier|RE2|pattern/i })
+        .first()
+        .waitFor();
+
+      await page.getByLabel('Keep answers for (seconds)').fill('60');
+      await page.getByRole('button', { name: 'Save cache policy' }).click();
+      await expect.poll(() => page.getByTestId('cache-policy').textContent()).toContain('answers kept 60 s');
+      await page.getByRole('button', { name: 'Remove team policy' }).click();
+      await expect.poll(() => page.getByTestId('cache-policy').textContent()).toContain('No team policy');
+
+      await page.getByRole('button', { name: 'Delete no-secrets' }).click();
+      await page.getByText('No guardrails on this team.').waitFor();
+      await waitUntil(async () => (await ask('this is classified')) === 'answered', 5_000, 'the deletion to reach the data plane');
     });
 
     it('6. revoking a key in the UI makes the data plane refuse it within 2 s', async () => {

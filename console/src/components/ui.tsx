@@ -1,7 +1,7 @@
 import { type ReactNode, useId, useState } from 'react';
 import type { CombinedError } from 'urql';
 
-/** Typed errors of a mutation result, by field (the last path segment) and for the whole form. */
+/** Typed errors of a mutation result, by field (the last path segment that is not a list index) and for the whole form. */
 export interface FormErrors {
   form?: string;
   fields: Record<string, string>;
@@ -13,7 +13,14 @@ export function formErrors(result: ErrorLike | null | undefined, transport?: Com
   if (transport) return { form: transport.graphQLErrors[0]?.message ?? transport.message, fields: {} };
   if (!result || !result.__typename || result.__typename.endsWith('Success')) return { fields: {} };
   const fields: Record<string, string> = {};
-  for (const issue of result.issues ?? []) fields[issue.path.split('.').pop() ?? issue.path] = issue.message;
+  for (const issue of result.issues ?? []) {
+    const field =
+      issue.path
+        .split('.')
+        .filter((segment) => !/^\d+$/.test(segment))
+        .pop() ?? issue.path;
+    if (!(field in fields)) fields[field] = issue.message;
+  }
   if (result.field) fields[result.field] = result.message ?? 'conflict';
   const unplaced = Object.keys(fields).length === 0;
   return { form: unplaced ? result.message : result.__typename === 'ValidationError' ? 'Check the highlighted fields.' : undefined, fields };
