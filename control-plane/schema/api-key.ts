@@ -2,6 +2,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import {
   CreateApiKeyInput as CreateApiKeySchema,
   createApiKey,
+  RotateApiKeyInput,
   revokeApiKey,
   rotateApiKey,
   UpdateApiKeyInput as UpdateApiKeySchema,
@@ -11,7 +12,7 @@ import { BudgetFields } from '../domain/budgets/budgets.ts';
 import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { enumFrom, Limits, SEARCH_DESCRIPTION } from './common.ts';
-import { inputTypeFrom } from './zod-input.ts';
+import { argsFrom, inputTypeFrom } from './zod-input.ts';
 
 const API_KEY_STATUSES = ['active', 'blocked', 'expired', 'revoked'] as const;
 const ApiKeyStatus = enumFrom('ApiKeyStatus', API_KEY_STATUSES, 'REVOKED is final; BLOCKED can be lifted.');
@@ -117,9 +118,9 @@ builder.mutationFields((t) => ({
   rotateApiKey: t.field({
     type: CreatedApiKey,
     description: 'A new secret; the old one keeps working for the grace period (default one day, 0 ends it now).',
-    args: { id: t.arg.id({ required: true }), gracePeriodSeconds: t.arg.int() },
+    args: argsFrom(t.arg, RotateApiKeyInput, 'rotateApiKey'),
     errors: {},
-    resolve: (_root, args, ctx) => rotateApiKey(ctx, { id: String(args.id), gracePeriodSeconds: args.gracePeriodSeconds }),
+    resolve: (_root, args, ctx) => rotateApiKey(ctx, args),
   }),
   revokeApiKey: t.prismaField({
     type: 'ApiKey',

@@ -3,6 +3,8 @@ import {
   CreateTeamInput as CreateTeamSchema,
   createTeam,
   deleteTeam,
+  SetTeamBlockedInput,
+  SetTeamPlanInput,
   setTeamBlocked,
   setTeamPlan,
   UpdateTeamInput as UpdateTeamSchema,
@@ -12,7 +14,7 @@ import { readable } from '../domain/visibility.ts';
 import { builder } from './builder.ts';
 import { SEARCH_DESCRIPTION } from './common.ts';
 import { CreditBalance } from './credits.ts';
-import { inputTypeFrom } from './zod-input.ts';
+import { argsFrom, inputTypeFrom } from './zod-input.ts';
 
 builder.prismaObject('Team', {
   description: 'A tenant: apps and people that share keys, limits, budgets and credits.',
@@ -94,16 +96,16 @@ builder.mutationFields((t) => ({
   setTeamPlan: t.prismaField({
     type: 'Team',
     description: "Platform admin. The plan's models, limits, budget, markup and billing apply together in the next snapshot.",
-    args: { teamId: t.arg.id({ required: true }), planId: t.arg.id({ description: 'Null: no plan.' }) },
+    args: argsFrom(t.arg, SetTeamPlanInput, 'setTeamPlan'),
     errors: {},
-    resolve: (_query, _root, args, ctx) => setTeamPlan(ctx, { teamId: String(args.teamId), planId: args.planId == null ? null : String(args.planId) }),
+    resolve: (_query, _root, args, ctx) => setTeamPlan(ctx, args),
   }),
   setTeamBlocked: t.prismaField({
     type: 'Team',
     description: 'Platform admin.',
-    args: { teamId: t.arg.id({ required: true }), blocked: t.arg.boolean({ required: true }) },
+    args: argsFrom(t.arg, SetTeamBlockedInput, 'setTeamBlocked'),
     errors: {},
-    resolve: (_query, _root, args, ctx) => setTeamBlocked(ctx, { teamId: String(args.teamId), blocked: args.blocked }),
+    resolve: (_query, _root, args, ctx) => setTeamBlocked(ctx, args),
   }),
   deleteTeam: t.field({
     type: 'ID',

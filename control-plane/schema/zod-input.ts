@@ -1,4 +1,4 @@
-import type { EnumRef, InputRef, SchemaTypes } from '@pothos/core';
+import type { ArgBuilder, ArgumentRef, EnumRef, InputRef, SchemaTypes } from '@pothos/core';
 import type { z } from 'zod';
 import { id } from '../domain/fields.ts';
 import { builder } from './builder.ts';
@@ -141,6 +141,17 @@ export function fieldSpec(schema: z.core.$ZodType, where: string, override: Inpu
   return { type: override.type ?? scalarOf(item.core, `${where}[]`), list: true, required: field.required, description };
 }
 
+/** Pothos's options for the input field or argument of one zod field. */
+function fieldOptions(schema: z.core.$ZodType, where: string, override?: InputFieldOverride) {
+  const spec = fieldSpec(schema, where, override);
+  return {
+    // The fields are chosen at run time from the zod schema: Pothos cannot type them.
+    type: (spec.list ? [spec.type] : spec.type) as any,
+    required: spec.list ? { list: spec.required, items: true } : spec.required,
+    description: spec.description,
+  };
+}
+
 /**
  * Declares the GraphQL input type `name` with the fields of a zod object, and registers it so
  * that zod fields holding this object become this input type.
@@ -157,18 +168,27 @@ export function inputTypeFrom<S extends ZodObject, const O extends InputTypeOpti
       Object.fromEntries(
         Object.entries(schema.shape as Record<string, z.core.$ZodType>).map(([key, fieldSchema]) => {
           const override = overrides[key] ?? {};
-          const spec = fieldSpec(fieldSchema, `${name}.${key}`, override);
-          const field = t.field({
-            // The fields are chosen at run time from the zod schema: Pothos cannot type them.
-            type: (spec.list ? [spec.type] : spec.type) as any,
-            required: spec.list ? { list: spec.required, items: true } : spec.required,
-            description: spec.description,
-          });
-          return [override.name ?? key, field];
+          return [override.name ?? key, t.field(fieldOptions(fieldSchema, `${name}.${key}`, override))];
         }),
       ) as any,
   });
   // A second input type of the same object leaves the choice to each field that holds it.
   inputsBySchema.set(schema._zod.def, inputsBySchema.has(schema._zod.def) ? null : (ref as GraphQLInput));
   return ref as InputRef<Renamed<z.input<S>, O['fields']>>;
+}
+
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/**
+ * The arguments of a field that takes a few fields of its own rather than an input object, from
+ * a zod object: declared once, for GraphQL and for the domain's validation.
+ */
+export function argsFrom<S extends ZodObject>(
+  arg: ArgBuilder<BuilderTypes>,
+  schema: S,
+  where: string,
+): { [K in keyof z.input<S>]-?: ArgumentRef<BuilderTypes, z.input<S>[K]> } {
+  return Object.fromEntries(
+    Object.entries(schema.shape as Record<string, z.core.$ZodType>).map(([key, fieldSchema]) => [key, arg(fieldOptions(fieldSchema, `${where}.${key}`))]),
+  ) as any;
 }

@@ -116,12 +116,14 @@ export async function updateApiKey(ctx: GraphQLContext, input: unknown) {
   });
 }
 
+export const RotateApiKeyInput = z.object({ id, gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).nullish() });
+
 /**
  * Issues a new secret for the key. The old secret keeps working for `gracePeriodSeconds`
  * (default one day) so clients can switch without an outage; 0 ends it at once.
  */
-export async function rotateApiKey(ctx: GraphQLContext, input: { id: string; gracePeriodSeconds?: number | null }) {
-  const data = validate(z.object({ id, gracePeriodSeconds: z.number().int().min(0).max(MAX_ROTATION_GRACE_SECONDS).nullish() }), input);
+export async function rotateApiKey(ctx: GraphQLContext, input: z.input<typeof RotateApiKeyInput>) {
+  const data = validate(RotateApiKeyInput, input);
   const { secret, prefix, hash } = generateApiKey();
   return runMutation(ctx, 'rotateApiKey', async (tx) => {
     const existing = await findKeyForChange(ctx, tx, data.id);

@@ -68,13 +68,16 @@ export async function updateTeam(ctx: GraphQLContext, input: unknown) {
   });
 }
 
+export const SetTeamPlanInput = z.object({ teamId: id, planId: id.nullish().describe('Null: no plan.') });
+export const SetTeamBlockedInput = z.object({ teamId: id, blocked: z.boolean() });
+
 /**
  * Moves a team to another plan (or none). The plan's models, limits, budget template, markup and
  * billing all follow from `planId` at compile time, so they change together in one snapshot.
  */
-export async function setTeamPlan(ctx: GraphQLContext, input: { teamId: string; planId?: string | null }) {
+export async function setTeamPlan(ctx: GraphQLContext, input: z.input<typeof SetTeamPlanInput>) {
   requirePlatformAdmin(ctx.principal);
-  const data = validate(z.object({ teamId: id, planId: id.nullish() }), input);
+  const data = validate(SetTeamPlanInput, input);
   return runMutation(ctx, 'setTeamPlan', async (tx) => {
     const before = await findTeamIn(tx, data.teamId);
     await checkReferences(tx, { planId: data.planId });
@@ -84,9 +87,9 @@ export async function setTeamPlan(ctx: GraphQLContext, input: { teamId: string; 
 }
 
 /** Blocks (every request refused) or unblocks a team: the platform admin. */
-export async function setTeamBlocked(ctx: GraphQLContext, input: { teamId: string; blocked: boolean }) {
+export async function setTeamBlocked(ctx: GraphQLContext, input: z.input<typeof SetTeamBlockedInput>) {
   requirePlatformAdmin(ctx.principal);
-  const data = validate(z.object({ teamId: id, blocked: z.boolean() }), input);
+  const data = validate(SetTeamBlockedInput, input);
   return runMutation(ctx, 'setTeamBlocked', async (tx) => {
     await findTeamIn(tx, data.teamId);
     const team = await tx.team.update({ where: { id: data.teamId }, data: { blocked: data.blocked } });
