@@ -37,8 +37,12 @@ export interface PlannedRequest {
    * the request); later models are ordered when the loop reaches them.
    */
   firstTargets: readonly CompiledTarget[];
-  /** The post-call guardrails, when the team has any (set by guardPrompt). */
-  answerGuard?: AnswerGuard;
+  /**
+   * The post-call guardrails, when the team has any (set by guardPrompt). Not optional on purpose:
+   * requests are copied field by field (withAttemptOrder, admit), and a required key cannot be
+   * left out of such a copy unnoticed.
+   */
+  answerGuard: AnswerGuard | undefined;
 }
 
 /** The request the attempt loop runs: planned, and admitted by money. */
