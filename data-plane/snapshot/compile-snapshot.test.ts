@@ -6,7 +6,7 @@ import { createSecretBox } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { parseSnapshot } from '../../shared/snapshot/schema.ts';
 import { apiKey, buildSnapshot, deployment, model, provider, team } from '../../test/support/snapshot-fixture.ts';
-import { COMPILE_SLICE_KEYS, compileDelta, compileSnapshot, compileSnapshotInSlices } from './compile-snapshot.ts';
+import { compileDelta, compileSnapshot } from './compile-snapshot.ts';
 
 const box = createSecretBox([{ id: 'k1', key: randomBytes(32) }]);
 
@@ -188,18 +188,17 @@ describe('routing tables', () => {
   });
 });
 
-describe('compileSnapshotInSlices', () => {
-  it('compiles what compileSnapshot compiles, over more keys than one slice holds', async () => {
-    const keys = Array.from({ length: COMPILE_SLICE_KEYS * 2 + 1 }, (_, i) => apiKey(`secret-${i}`, { id: `k${i}`, teamId: i === 7 ? 'gone' : 't1' }));
-    const snapshot = buildSnapshot({ version: 4, teams: [team({ id: 't1' })], apiKeys: keys });
+describe('compileSnapshot over many keys', () => {
+  it('finds every key by its secret, compiled as its own, and skips the key of an unknown team with a warning', () => {
+    const keys = Array.from({ length: 1_001 }, (_, i) => apiKey(`secret-${i}`, { id: `k${i}`, teamId: i === 7 ? 'gone' : 't1' }));
+    const { compiled, warnings } = compileSnapshot(buildSnapshot({ version: 4, teams: [team({ id: 't1' })], apiKeys: keys }), box);
 
-    const sliced = await compileSnapshotInSlices(snapshot, box);
-
-    const whole = compileSnapshot(snapshot, box);
-    expect(sliced.compiled.keysByHash).toEqual(whole.compiled.keysByHash);
-    expect(sliced.compiled.catalog).toEqual(whole.compiled.catalog);
-    expect(sliced.compiled.keysByHash.size).toBe(keys.length - 1);
-    expect(sliced.warnings).toEqual(['api key k7 names unknown team gone']);
+    const found = keys.filter((_, i) => compiled.keysByHash.get(hashSecret(`secret-${i}`))?.key.id === `k${i}`);
+    expect(found).toHaveLength(keys.length - 1);
+    expect(compiled.keysByHash.has(hashSecret('secret-7'))).toBe(false);
+    expect(compiled.keysByHash.has(hashSecret('secret-1001'))).toBe(false);
+    expect(compiled.keysByHash.get(hashSecret('secret-3'))).toBe(compiled.keysByHash.get(hashSecret('secret-3')));
+    expect(warnings).toEqual(['api key k7 names unknown team gone']);
   });
 });
 
@@ -225,7 +224,8 @@ describe('compileDelta', () => {
     // The team that stays is the same object, as a delta that did not change it leaves it.
     const after = buildSnapshot({ version: 2, plans, models, apiKeys, teams: [team({ id: 'moves', planId: 'wide' }), before.teams[1]] });
 
-    const patched = compileDelta(compileSnapshot(before, box).compiled, after, { teams: ['moves'] }, box).compiled;
+    const previous = compileSnapshot(before, box).compiled;
+    const patched = compileDelta(previous, after, previous.keysByHash.keys, { apiKeys: [], teams: ['moves'], other: false }, box).compiled;
 
     const whole = compileSnapshot(after, box).compiled;
     const view = (secret: string, compiled = patched) => {

@@ -1,19 +1,21 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { providerBinding, type SecretBox } from '../../shared/crypto/secret-box.ts';
 import { BUILT_IN_PROFILES } from '../../shared/routing/built-in-profiles.ts';
-import type { ConfigSnapshot, RoutingStrategy, SnapshotApiKey, SnapshotPlan, SnapshotProvider, SnapshotTeam } from '../../shared/snapshot/schema.ts';
+import { entryHash } from '../../shared/snapshot/content-digest.ts';
+import type { ConfigSnapshot, RoutingStrategy, SnapshotProvider } from '../../shared/snapshot/schema.ts';
 import { compileCachePolicies } from '../cache/cache-policy.ts';
 import { compileGuardrails } from '../guardrails/compiled-guardrail.ts';
+import { chainById, createKeyIndex, keyWarnings, modelIds } from './compile-key.ts';
 import type {
-  CompiledApiKey,
   CompiledCatalog,
   CompiledFallbackChain,
   CompiledModel,
   CompiledProvider,
   CompiledSnapshot,
   CompiledTarget,
-  KeyRouting,
+  KeyIndex,
 } from './compiled-snapshot.ts';
+import { KeySet } from './key-set.ts';
+import { type PackedKeys, packKeys } from './packed-keys.ts';
 
 export interface CompileResult {
   compiled: CompiledSnapshot;
@@ -21,84 +23,67 @@ export interface CompileResult {
   warnings: string[];
 }
 
-/**
- * Precompiles a parsed snapshot: key index, model/alias index with providers resolved, decrypted
- * credentials. Pure apart from decryption; never throws on snapshot content.
- */
-export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>): CompileResult {
-  const steps = compileSteps(snapshot, secretBox, Number.POSITIVE_INFINITY);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
+/** A snapshot's API keys as the snapshot worker hands them over: packed, with their warnings. */
+export interface LoadedKeys {
+  keys: KeySet;
+  warnings: readonly string[];
 }
 
-/** Keys compiled between two macrotasks by `compileSnapshotInSlices`: 500 measured a longer loop block (14-15 ms) than 250 (9.5-11 ms); 100 bought nothing more. */
-export const COMPILE_SLICE_KEYS = 250;
-
 /**
- * `compileSnapshot`, yielding to the event loop after every `COMPILE_SLICE_KEYS` keys: a full
- * load of a 10,000-key snapshot does not stall the requests in flight (issue 12 item 3).
+ * Precompiles a parsed snapshot: model/alias index with providers resolved, decrypted
+ * credentials, and the key index over `loaded` (keys compile on their first lookup), or over the
+ * snapshot's own `apiKeys` when none are given (then packed here). Pure apart from decryption;
+ * never throws on snapshot content.
  */
-export async function compileSnapshotInSlices(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>): Promise<CompileResult> {
-  const steps = compileSteps(snapshot, secretBox, COMPILE_SLICE_KEYS);
-  let step = steps.next();
-  while (!step.done) {
-    await nextMacrotask();
-    step = steps.next();
-  }
-  return step.value;
-}
-
-/** The one compile: yields after every `sliceKeys` keys, so a caller may let other work run in between. */
-function* compileSteps(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>, sliceKeys: number): Generator<void, CompileResult> {
+export function compileSnapshot(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'open'>, loaded?: LoadedKeys): CompileResult {
   const warnings: string[] = [];
   const catalog = compileCatalog(snapshot, secretBox, warnings);
-  const keysByHash = new Map<string, CompiledApiKey>();
-  for (let i = 0; i < snapshot.apiKeys.length; i++) {
-    if (i > 0 && i % sliceKeys === 0) yield;
-    indexKey(keysByHash, snapshot.apiKeys[i], catalog, warnings);
-  }
-  return { compiled: assemble(snapshot, catalog, keysByHash, secretBox, warnings), warnings };
+  const keys = loaded ?? { keys: KeySet.of(packKeys(snapshot.apiKeys, entryHash)), warnings: keyWarnings(snapshot.apiKeys, catalog) };
+  warnings.push(...keys.warnings);
+  return { compiled: assemble(snapshot, catalog, createKeyIndex(keys.keys, catalog), secretBox, warnings), warnings };
 }
 
 /**
- * The compiled snapshot of `next`, which a delta that changed only `changed` sections made from
- * the snapshot `previous` was compiled from. Keys, teams and budgets (the sections that grow with
- * customers) are patched: only the changed keys, and the keys of changed teams, are compiled
- * again; the rest of the key index is shared by reference. A change to anything else (providers,
- * models, plans, chains, profiles) compiles the whole snapshot, as a full load does.
+ * The snapshot worker's half of a full load: the keys packed (with their entry hashes) and the
+ * warnings compiling them gives. Credentials are not opened there: no key depends on them.
+ */
+export function packSnapshotKeys(snapshot: ConfigSnapshot, entryHashOf: Parameters<typeof packKeys>[1]): { keys: PackedKeys; warnings: string[] } {
+  const catalog = compileCatalog(snapshot, { open: () => '' }, []);
+  return { keys: packKeys(snapshot.apiKeys, entryHashOf), warnings: keyWarnings(snapshot.apiKeys, catalog) };
+}
+
+/**
+ * The compiled snapshot of `next` (its keys: `keys`), which a delta that changed `changed` made
+ * from the snapshot `previous` was compiled from. Its catalog is patched when only teams changed
+ * and compiled again when anything else of it did (providers, models, plans, chains, profiles).
+ * Keys compile on their first lookup, as after a full load; the changed ones are compiled here
+ * once for their warnings.
  */
 export function compileDelta(
   previous: CompiledSnapshot,
   next: ConfigSnapshot,
-  changed: { apiKeys?: readonly string[]; teams?: readonly string[]; budgets?: boolean; other?: boolean },
+  keys: KeySet,
+  changed: { apiKeys: readonly string[]; teams: readonly string[]; other: boolean },
   secretBox: Pick<SecretBox, 'open'>,
 ): CompileResult {
-  if (changed.other) return compileSnapshot(next, secretBox);
   const warnings: string[] = [];
   let catalog = previous.catalog;
-  const keyIds = new Set(changed.apiKeys ?? []);
-  const teamIds = new Set(changed.teams ?? []);
-  if (teamIds.size > 0) {
+  if (changed.other) catalog = compileCatalog(next, secretBox, warnings);
+  else if (changed.teams.length > 0) {
+    const teamIds = new Set(changed.teams);
     const teams = new Map(catalog.teams);
     for (const id of teamIds) teams.delete(id);
     for (const team of next.teams) if (teamIds.has(team.id)) teams.set(team.id, team);
     catalog = { ...catalog, teams };
   }
-  let keysByHash = previous.keysByHash as Map<string, CompiledApiKey>;
-  if (keyIds.size > 0 || teamIds.size > 0) {
-    keysByHash = new Map(keysByHash);
-    // A key is indexed under its hash and, during a rotation's grace period, its previous hash.
-    for (const [hash, compiled] of keysByHash) if (keyIds.has(compiled.key.id) || teamIds.has(compiled.team.id)) keysByHash.delete(hash);
-    for (const key of next.apiKeys) if (keyIds.has(key.id) || teamIds.has(key.teamId)) indexKey(keysByHash, key, catalog, warnings);
-  }
-  return { compiled: assemble(next, catalog, keysByHash, secretBox, warnings), warnings };
+  warnings.push(...keyWarnings(new Set(changed.apiKeys.flatMap((id) => keys.byId(id) ?? [])), catalog));
+  return { compiled: assemble(next, catalog, createKeyIndex(keys, catalog), secretBox, warnings), warnings };
 }
 
 function assemble(
   snapshot: ConfigSnapshot,
   catalog: CompiledCatalog,
-  keysByHash: Map<string, CompiledApiKey>,
+  keysByHash: KeyIndex,
   secretBox: Pick<SecretBox, 'open'>,
   warnings: string[],
 ): CompiledSnapshot {
@@ -180,81 +165,6 @@ function compileCatalog(snapshot: ConfigSnapshot, secretBox: Pick<SecretBox, 'op
   };
   for (const plan of snapshot.plans) catalog.planModelIds.set(plan.id, plan.allowedModels.length === 0 ? null : modelIds(catalog, plan.allowedModels));
   return catalog;
-}
-
-function chainById(
-  chains: ReadonlyMap<string, CompiledFallbackChain>,
-  chainId: string | null,
-  owner: string,
-  warnings: string[],
-): CompiledFallbackChain | null {
-  if (chainId === null) return null;
-  const chain = chains.get(chainId);
-  if (!chain) warnings.push(`${owner} names unknown fallback chain ${chainId}`);
-  return chain ?? null;
-}
-
-/** Compiles one key and indexes it under its hash (and its previous hash during a rotation's grace period). */
-function indexKey(keysByHash: Map<string, CompiledApiKey>, key: SnapshotApiKey, catalog: CompiledCatalog, warnings: string[]): void {
-  const team = catalog.teams.get(key.teamId);
-  if (!team) {
-    warnings.push(`api key ${key.id} names unknown team ${key.teamId}`);
-    return;
-  }
-  const plan = team.planId === null ? null : (catalog.plans.get(team.planId) ?? null);
-  // A dangling plan reference fails closed: no model rather than every model.
-  if (team.planId !== null && !plan) warnings.push(`team ${team.id} names unknown plan ${team.planId}`);
-  const planModelIds = team.planId === null ? null : catalog.planModelIds.has(team.planId) ? catalog.planModelIds.get(team.planId)! : NO_MODELS;
-  const keyModelIds = key.allowedModels.length === 0 ? null : modelIds(catalog, key.allowedModels);
-  const compiled: CompiledApiKey = {
-    key,
-    team,
-    expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
-    // Most keys restrict nothing of their own: they share their plan's set (one per plan, not per key).
-    allowedModelIds: intersect(keyModelIds, planModelIds),
-    routing: keyRouting(key, team, plan, catalog, warnings),
-    plan,
-  };
-  keysByHash.set(key.hash, compiled);
-  // After a rotation the old secret keeps working until its grace period ends. Without an end
-  // date there is no grace period: the old secret is not indexed at all.
-  if (key.previousHash !== null && key.previousHashExpiresAt !== null) {
-    const graceEnds = Date.parse(key.previousHashExpiresAt);
-    keysByHash.set(key.previousHash, { ...compiled, expiresAtMs: Math.min(graceEnds, compiled.expiresAtMs ?? Infinity) });
-  }
-}
-
-const NO_MODELS: ReadonlySet<string> = new Set();
-
-const modelIds = (catalog: CompiledCatalog, names: readonly string[]): ReadonlySet<string> =>
-  new Set(names.flatMap((name) => catalog.modelIdsByName.get(name) ?? []));
-
-/**
- * A key's routing defaults, most specific first: key, then team, then plan (then, per request,
- * the model's own). A key that sets neither its own chain nor its own profile shares its team's
- * (compiled once per team and catalog): one object per team instead of one per key.
- */
-function keyRouting(key: SnapshotApiKey, team: SnapshotTeam, plan: SnapshotPlan | null, catalog: CompiledCatalog, warnings: string[]): KeyRouting {
-  const own = key.fallbackChainId !== null || key.routingProfile !== null;
-  const shared = own ? undefined : catalog.teamRouting.get(team);
-  if (shared) return shared;
-  const owner = own ? `api key ${key.id}` : `team ${team.id}`;
-  const profile = key.routingProfile ?? team.routingProfile ?? plan?.routingProfile ?? null;
-  if (profile !== null && !catalog.routingProfiles.has(profile)) warnings.push(`${owner} defaults to unknown routing profile ${profile}`);
-  const routing: KeyRouting = {
-    fallbackChain: chainById(catalog.chains, key.fallbackChainId ?? team.fallbackChainId ?? plan?.fallbackChainId ?? null, owner, warnings),
-    profile: profile !== null && catalog.routingProfiles.has(profile) ? profile : null,
-    systemPrompt: team.systemPrompt || plan?.systemPrompt || null,
-  };
-  if (!own) catalog.teamRouting.set(team, routing);
-  return routing;
-}
-
-/** null means "no restriction" on either side. */
-function intersect(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): ReadonlySet<string> | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return new Set([...a].filter((id) => b.has(id)));
 }
 
 function compileProvider(provider: SnapshotProvider, secretBox: Pick<SecretBox, 'open'>, warnings: string[]): CompiledProvider {

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/snapshot/schema.ts';
 import type { CachePolicyIndex } from '../cache/cache-policy.ts';
 import type { GuardrailIndex } from '../guardrails/compiled-guardrail.ts';
+import type { KeySet } from './key-set.ts';
 
 /**
  * A snapshot with everything a request needs precomputed. Built once per snapshot version and
@@ -24,7 +25,7 @@ export interface CompiledSnapshot {
   /** Unix seconds of the snapshot's createdAt (the `created` of /v1/models entries). */
   readonly createdAtSeconds: number;
   /** By hashSecret(secret); a rotated key's previous hash too, during its grace period. */
-  readonly keysByHash: ReadonlyMap<string, CompiledApiKey>;
+  readonly keysByHash: KeyIndex;
   /** By public name and by every alias. */
   readonly modelsByName: ReadonlyMap<string, CompiledModel>;
   /** In snapshot order, for listings. */
@@ -44,6 +45,14 @@ export interface CompiledSnapshot {
   readonly routingDefaults: SnapshotRoutingDefaults | null;
   /** What keys are compiled against; kept so a delta compiles only the keys it changed. */
   readonly catalog: CompiledCatalog;
+}
+
+/** Compiled keys by secret hash (compile-key.ts): each compiled on its first lookup. */
+export interface KeyIndex {
+  get(hash: string): CompiledApiKey | undefined;
+  has(hash: string): boolean;
+  /** What it compiles from; a delta makes the next version's keys from them. */
+  readonly keys: KeySet;
 }
 
 /** The resolved config apart from keys (compile-snapshot.ts). */

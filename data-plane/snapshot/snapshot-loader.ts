@@ -2,13 +2,19 @@ import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretKey } from '../../shared/crypto/secret-box.ts';
-import { ContentDigest, entryKey, type Section } from '../../shared/snapshot/content-digest.ts';
+import { ContentDigest, type EntryHashes, entryKey, type Section } from '../../shared/snapshot/content-digest.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
+import type { LoadedKeys } from './compile-snapshot.ts';
+import { KeySet } from './key-set.ts';
 import type { SnapshotWorkerReply, SnapshotWorkerRequest } from './snapshot-worker.ts';
 
-/** A full snapshot checked as `parseSnapshot` checks it (signature first), or why it is refused. */
+/**
+ * A full snapshot checked as `parseSnapshot` checks it (signature first), or why it is refused.
+ * Its API keys are not in `snapshot.apiKeys` (empty) but in `keys`, packed; `digest` holds the
+ * per-entry hashes of every section (a 1.x snapshot's are computed by the worker).
+ */
 export type LoadedSnapshot =
-  | { ok: true; snapshot: ConfigSnapshot; digest: ContentDigest | null }
+  | { ok: true; snapshot: ConfigSnapshot; keys: LoadedKeys; digest: ContentDigest }
   | { ok: false; kind: 'signature' | 'invalid'; reason: string };
 
 export interface SnapshotLoader {
@@ -104,10 +110,11 @@ function startThread(keys: readonly SecretKey[], idleMs: number, gone: () => voi
   };
 }
 
-/** The snapshot and its digest from the worker's slices, one slice parsed per macrotask. */
-async function assemble(reply: Extract<SnapshotWorkerReply, { ok: true }>): Promise<{ snapshot: ConfigSnapshot; digest: ContentDigest | null }> {
+/** The snapshot and its digest from the worker's slices, one slice parsed per macrotask, and its packed keys. */
+async function assemble(reply: Extract<SnapshotWorkerReply, { ok: true }>): Promise<Omit<Extract<LoadedSnapshot, { ok: true }>, 'ok'>> {
   const snapshot = JSON.parse(reply.envelope) as Record<string, unknown>;
-  const digests = new Map<Section, { hashes: Map<string, bigint>; sum: bigint }>();
+  const keys = KeySet.of(reply.keys.packed);
+  const digests = new Map<Section, { hashes: EntryHashes; sum: bigint }>([['apiKeys', { hashes: keys.hashes(), sum: BigInt(`0x${reply.keys.sum}`) }]]);
   for (const { section, slices, sum } of reply.sections) {
     const entries: unknown[] = [];
     const hashes = new Map<string, bigint>();
@@ -116,11 +123,15 @@ async function assemble(reply: Extract<SnapshotWorkerReply, { ok: true }>): Prom
       const parsed = JSON.parse(slice.json) as unknown[];
       for (let i = 0; i < parsed.length; i++) {
         entries.push(parsed[i]);
-        if (slice.hashes !== null) hashes.set(entryKey(section, parsed[i]), BigInt(`0x${slice.hashes.slice(i * 64, i * 64 + 64)}`));
+        hashes.set(entryKey(section, parsed[i]), BigInt(`0x${slice.hashes.slice(i * 64, i * 64 + 64)}`));
       }
     }
     snapshot[section] = entries;
-    if (sum !== null) digests.set(section, { hashes, sum: BigInt(`0x${sum}`) });
+    digests.set(section, { hashes, sum: BigInt(`0x${sum}`) });
   }
-  return { snapshot: snapshot as unknown as ConfigSnapshot, digest: reply.perEntryHashes ? ContentDigest.fromHashes(digests) : null };
+  return {
+    snapshot: snapshot as unknown as ConfigSnapshot,
+    keys: { keys, warnings: reply.keys.warnings },
+    digest: ContentDigest.fromHashes(digests),
+  };
 }

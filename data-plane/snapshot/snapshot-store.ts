@@ -1,13 +1,14 @@
 import type { Bus, PublishedDelta, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
-import { ContentDigest } from '../../shared/snapshot/content-digest.ts';
+import type { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
 import type { ConfigSnapshot } from '../../shared/snapshot/schema.ts';
 import { createSnapshotSigner } from '../../shared/snapshot/signature.ts';
 import type { Logger } from '../logger.ts';
-import { type CompileResult, compileDelta, compileSnapshotInSlices } from './compile-snapshot.ts';
+import { type CompileResult, compileDelta, compileSnapshot } from './compile-snapshot.ts';
 import type { CompiledSnapshot } from './compiled-snapshot.ts';
 import { createConvergence } from './convergence.ts';
+import { changeKeys } from './key-set.ts';
 import type { SnapshotFile } from './snapshot-file.ts';
 import { createSnapshotLoader } from './snapshot-loader.ts';
 
@@ -73,10 +74,11 @@ export interface SnapshotStoreOptions {
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
   const { bus, secretBox, logger } = options;
   const verifier = createSnapshotSigner(secretBox.keys);
-  // Full snapshots are checked and parsed in a worker thread; the compile runs in slices.
+  // Full snapshots are checked and parsed in a worker thread, which packs their keys.
   const loader = createSnapshotLoader(secretBox.keys);
   let compiled: CompiledSnapshot | null = null;
-  // The parsed snapshot `compiled` was built from: the base deltas apply to.
+  // The parsed snapshot `compiled` was built from, the base deltas apply to; its keys are not in
+  // it (`apiKeys` is empty) but packed, in `compiled.keysByHash.keys`.
   let base: ConfigSnapshot | null = null;
   // Its per-entry hashes (shared/snapshot/content-digest.ts): a delta's hash is checked in O(change).
   let digest: ContentDigest | null = null;
@@ -159,7 +161,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
    * from the bus.
    */
   async function applyStoredDelta(stored: StoredDelta, options: { countMiss: boolean } = { countMiss: true }): Promise<boolean> {
-    if (!compiled || !base) return false;
+    if (!compiled || !base || !digest) return false;
     if (verifier.check(stored.json, stored.signature) !== null) return false;
     let delta: SnapshotDelta;
     try {
@@ -171,22 +173,22 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       if (options.countMiss) deltaMisses++;
       return false;
     }
-    // A 1.x base (from disk, or an older control plane) has no per-entry hashes yet.
-    digest ??= ContentDigest.of(base);
-    const next = applyDelta(base, delta, digest);
-    if (!next) {
+    // The keys are changed on their packed set, the other sections by applyDelta, which checks
+    // the resulting content hash over both.
+    const { apiKeys: keyChange, ...others } = delta.changes;
+    const keys = keyChange ? changeKeys(compiled.keysByHash.keys, keyChange, digest) : { keys: compiled.keysByHash.keys, undo: () => undefined };
+    const next = keys && applyDelta(base, { ...delta, changes: others }, digest);
+    if (!keys || !next) {
+      keys?.undo();
       if (options.countMiss) deltaMisses++;
       return false;
     }
-    const changes = delta.changes;
     const changed = {
-      apiKeys: changes.apiKeys ? [...changes.apiKeys.remove, ...changes.apiKeys.put.map((p) => (p.value as { id: string }).id)] : [],
-      teams: changes.teams ? [...changes.teams.remove, ...changes.teams.put.map((p) => (p.value as { id: string }).id)] : [],
-      other: Boolean(changes.providers || changes.models || changes.plans || changes.fallbackChains || changes.routingProfiles),
+      apiKeys: keyChange ? [...keyChange.remove, ...keyChange.put.map((p) => (p.value as { id: string }).id)] : [],
+      teams: others.teams ? [...others.teams.remove, ...others.teams.put.map((p) => (p.value as { id: string }).id)] : [],
+      other: Boolean(others.providers || others.models || others.plans || others.fallbackChains || others.routingProfiles),
     };
-    // A catalog change compiles every key again: in slices, as a full load does.
-    const result = changed.other ? await compileSnapshotInSlices(next, secretBox) : compileDelta(compiled, next, changed, secretBox);
-    install(next, result, 'bus', digest);
+    install(next, compileDelta(compiled, next, keys.keys, changed, secretBox), 'bus', digest);
     deltasApplied++;
     return true;
   }
@@ -209,12 +211,12 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       // went back (a Redis restored from an old dump, a control plane on an old database).
       return refuse(parsed.snapshot.version, 'older', `older than the current version ${compiled.version}`, fingerprint);
     }
-    install(parsed.snapshot, await compileSnapshotInSlices(parsed.snapshot, secretBox), from, parsed.digest);
+    install(parsed.snapshot, compileSnapshot(parsed.snapshot, secretBox, parsed.keys), from, parsed.digest);
     fullLoads++;
     if (from === 'bus' && options.file) persist(options.file, stored);
   }
 
-  function install(snapshot: ConfigSnapshot, result: CompileResult, from: 'bus' | 'disk', entryHashes: ContentDigest | null): void {
+  function install(snapshot: ConfigSnapshot, result: CompileResult, from: 'bus' | 'disk', entryHashes: ContentDigest): void {
     for (const warning of result.warnings) logger.warn({ snapshotVersion: snapshot.version }, `snapshot: ${warning}`);
     // The one swap: the snapshot and everything derived from it change together.
     compiled = result.compiled;

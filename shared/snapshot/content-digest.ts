@@ -34,6 +34,18 @@ export const omittedWhenEmpty = (section: Section, size: number): boolean => siz
 export const entryKey = (section: Section, entry: unknown): string => String((entry as Record<string, unknown>)[SECTION_KEYS[section]]);
 
 const MODULUS = 1n << 256n;
+
+/**
+ * Where a section's entry hashes are kept, by entry key: a Map, or the data plane's packed API
+ * keys (data-plane/snapshot/key-set.ts), which hold 10,000 hashes without 10,000 objects.
+ */
+export interface EntryHashes {
+  get(key: string): bigint | undefined;
+  has(key: string): boolean;
+  set(key: string, hash: bigint): void;
+  delete(key: string): boolean;
+  readonly size: number;
+}
 const ENVELOPE = new Set(['version', 'hash', 'createdAt']);
 
 /** SHA-256 of an entry's canonical JSON, as a number. */
@@ -55,7 +67,7 @@ export function entryHash(entry: unknown): bigint {
  * the known weaknesses of additive hashes against chosen entries give an attacker nothing.
  */
 export class ContentDigest {
-  private readonly hashes = new Map<Section, Map<string, bigint>>();
+  private readonly hashes = new Map<Section, EntryHashes>();
   private readonly sums = new Map<Section, bigint>();
 
   private constructor() {}
@@ -82,7 +94,7 @@ export class ContentDigest {
    * A digest from entry hashes computed elsewhere (the data plane's snapshot worker) and each
    * section's sum as that side computed it: rebuilding it costs no hashing.
    */
-  static fromHashes(sections: ReadonlyMap<Section, { hashes: Map<string, bigint>; sum: bigint }>): ContentDigest {
+  static fromHashes(sections: ReadonlyMap<Section, { hashes: EntryHashes; sum: bigint }>): ContentDigest {
     const digest = new ContentDigest();
     for (const [section, { hashes, sum }] of sections) {
       digest.hashes.set(section, hashes);
@@ -94,14 +106,6 @@ export class ContentDigest {
   /** The section's sum modulo 2^256 (0 when it has no entries). */
   sumOf(section: Section): bigint {
     return this.sums.get(section) ?? 0n;
-  }
-
-  /** A copy that `put`/`remove` can change without touching this one (shares nothing mutable). */
-  clone(): ContentDigest {
-    const copy = new ContentDigest();
-    for (const [section, hashes] of this.hashes) copy.hashes.set(section, new Map(hashes));
-    for (const [section, sum] of this.sums) copy.sums.set(section, sum);
-    return copy;
   }
 
   /** Adds `entry` to `section`, replacing the entry with the same key. */
@@ -147,7 +151,7 @@ export class ContentDigest {
       .digest('hex');
   }
 
-  private section(section: Section): Map<string, bigint> {
+  private section(section: Section): EntryHashes {
     let hashes = this.hashes.get(section);
     if (!hashes) {
       hashes = new Map();
