@@ -1,7 +1,7 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { type ChatCompletionRequest, messageText } from '../../shared/openai/chat-request.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
+import { countTokens } from '../tokenizer/count-tokens.ts';
 
 /** Tokens the chat template adds around each message, and to prime the reply (OpenAI's figures). */
 const PER_MESSAGE_TOKENS = 4;
@@ -9,7 +9,7 @@ const REPLY_PRIMING_TOKENS = 3;
 
 /**
  * The prompt's size in tokens, counted at most once per request and only when a model with a
- * context window needs it. Counted with o200k_base (gpt-tokenizer): exact for current OpenAI
+ * context window needs it. Counted with o200k_base (data-plane/tokenizer): exact for current OpenAI
  * models, a close estimate for others. Image and audio parts are not counted.
  */
 export class PromptSize {

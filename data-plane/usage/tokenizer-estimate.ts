@@ -1,5 +1,5 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { type ChatMessage, messageText } from '../../shared/openai/chat-request.ts';
+import { countTokens } from '../tokenizer/count-tokens.ts';
 
 // The chat template's tokens around each message and to prime the reply (OpenAI's figures, as
 // in routing/context-window.ts).
@@ -8,7 +8,7 @@ const REPLY_PRIMING_TOKENS = 3;
 
 /**
  * Usage of an attempt the provider reported none for (a stream cut before its usage, an abort, a
- * timeout, a non-compliant server), counted with a real BPE tokenizer (o200k_base, gpt-tokenizer:
+ * timeout, a non-compliant server), counted with a real BPE tokenizer (o200k_base, data-plane/tokenizer:
  * exact for current OpenAI models, close for others) instead of a characters-per-token rule.
  * Only run when an attempt ends without usage, never on the common path.
  */

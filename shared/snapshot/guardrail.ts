@@ -33,7 +33,7 @@ export const GuardrailCheck = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('max_prompt_tokens'),
-    /** Prompt tokens as the gateway estimates them (gpt-tokenizer), before the call. */
+    /** Prompt tokens as the gateway estimates them (o200k_base), before the call. */
     maxTokens: z.number().int().positive(),
   }),
   z.object({
