@@ -171,14 +171,16 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
     { defaultMetrics: options.defaultMetrics },
   );
   const adapters = createProviderAdapters({ agents });
-  const publisher = createUsagePublisher(options.bus, logger);
-  const usage = metrics.instrumentUsage(publisher);
   const keyPrefix = options.keyPrefix ?? 'tollgate';
-  const moneyStore =
-    options.moneyStore ??
-    (options.redisUrl
-      ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis' })
-      : createMemoryMoneyStore());
+  // The usage stream on the money counters' own Redis: its XADDs ride in the turn's money call.
+  const usageStream = options.bus.usageStream?.url === options.redisUrl ? options.bus.usageStream?.key : undefined;
+  const redisMoney =
+    !options.moneyStore && options.redisUrl
+      ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis', usageStream })
+      : null;
+  const moneyStore = options.moneyStore ?? redisMoney ?? createMemoryMoneyStore();
+  const publisher = createUsagePublisher(redisMoney?.publishUsageBatch ? { publishUsageBatch: redisMoney.publishUsageBatch } : options.bus, logger);
+  const usage = metrics.instrumentUsage(publisher);
   const idempotency = 'redis' in moneyStore ? createRedisIdempotencyStore(moneyStore.redis as RedisClient, keyPrefix) : createMemoryIdempotencyStore();
   // The response cache lives where the money does: shared in Redis, or bounded in this process.
   const cacheMetrics = createCacheMetrics(metrics.registry, () => cacheStore.bytes());

@@ -1,4 +1,5 @@
 import { connectRedis, isCluster, type RedisClient } from '../../shared/bus/redis-client.ts';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { moneyKeys } from '../../shared/money/redis-money-keys.ts';
 import { perTurn } from '../batching/per-turn.ts';
 import { type AdmissionPart, admissionParts } from './admission-parts.ts';
@@ -19,6 +20,12 @@ export interface RedisMoneyStoreOptions {
    * On when a control plane shares the Redis (data-plane/app.ts with a Redis bus).
    */
   requireEpoch?: boolean;
+  /**
+   * The usage stream's key, when the bus keeps it on this same Redis server (not a cluster): then
+   * the store's `publishUsageBatch` XADDs a turn's usage events in the turn's money call, one
+   * round trip for both (data-plane/app.ts hands it to the usage publisher in place of the bus).
+   */
+  usageStream?: string;
 }
 
 /** The epoch key is missing: the counters restarted from zero and the ledger's spend is not in them yet. */
@@ -29,16 +36,18 @@ export class MoneyUnseededError extends Error {
 }
 
 /**
- * One item of a turn's script call: an admit or a settle, with the slot it runs on and the keys
- * it names (declared as KEYS). `encode` gives its JSON form (redis-scripts.ts), naming each key by its
- * position in `keys` (1-based); the call shifts the positions to where the keys land in KEYS.
+ * One item of a turn's script call: an admit, a settle or usage events, with the slot it runs on
+ * and the keys it names (declared as KEYS). `encode` gives an admit's or settle's JSON form
+ * (redis-scripts.ts), naming each key by its position in `keys` (1-based); the call shifts the
+ * positions to where the keys land in KEYS. `events`: usage events as JSON, for the stream.
  */
 interface TurnItem {
-  admit: boolean;
+  kind: 'admit' | 'settle' | 'usage';
   slot: number;
   epochKey: string;
-  keys: string[];
-  encode(offset: number): unknown[];
+  keys: readonly string[];
+  encode?(offset: number): unknown[];
+  events?: readonly string[];
 }
 
 type ScriptRedis = RedisClient & {
@@ -55,7 +64,9 @@ type ScriptRedis = RedisClient & {
  * without an offline queue: while Redis is down a command fails at once and the caller uses its
  * local share.
  */
-export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneyStore & { redis: RedisClient } {
+export function createRedisMoneyStore(
+  options: RedisMoneyStoreOptions,
+): MoneyStore & { redis: RedisClient; publishUsageBatch?(events: readonly UsageEvent[]): Promise<void> } {
   const timeoutMs = options.commandTimeoutMs ?? 1000;
   const redis = connectRedis(options.url, {
     enableOfflineQueue: false,
@@ -97,15 +108,19 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
       const declared = [items[at(0)].epochKey];
       const settles: unknown[] = [];
       const admits: unknown[] = [];
+      const events: string[] = [];
       for (let n = 0; n < count; n++) {
         const item = items[at(n)];
-        (item.admit ? admits : settles).push(item.encode(declared.length));
+        if (item.events) for (const event of item.events) events.push(event);
+        else (item.kind === 'admit' ? admits : settles).push(item.encode!(declared.length));
         for (const key of item.keys) declared.push(key);
       }
+      // The stream, when events ride along, is the last key (redis-scripts.ts).
+      if (events.length > 0) declared.push(options.usageStream!);
       try {
-        const replies = await redis.moneyTurn(declared.length, ...declared, JSON.stringify([settles, admits]), epochFlag);
+        const replies = await redis.moneyTurn(declared.length, ...declared, JSON.stringify([settles, admits]), epochFlag, ...events);
         let admitted = 0;
-        for (let n = 0; n < count; n++) results[at(n)] = items[at(n)].admit ? replies[admitted++] : null;
+        for (let n = 0; n < count; n++) results[at(n)] = items[at(n)].kind === 'admit' ? replies[admitted++] : null;
       } catch (error) {
         for (let n = 0; n < count; n++) results[at(n)] = error instanceof Error ? error : new Error(String(error));
       }
@@ -128,7 +143,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   async function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
     const { rates, budgets } = part;
     const reply = await run({
-      admit: true,
+      kind: 'admit',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
       keys: partKeys(part),
@@ -147,7 +162,7 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
   async function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<void> {
     const { rates, budgets } = part;
     await run({
-      admit: false,
+      kind: 'settle',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
       keys: partKeys(part),
@@ -178,9 +193,16 @@ export function createRedisMoneyStore(options: RedisMoneyStoreOptions): MoneySto
     await Promise.all(admissionParts(admission, keys.cluster).map((part) => settlePart(admission, part, actual, mode)));
   }
 
+  /** The events go to the stream in this turn's money call (XADD, in order); resolves once Redis holds them. */
+  const publishUsageBatch = async (events: readonly UsageEvent[]): Promise<void> => {
+    const epochKey = keys.epochFor('');
+    await run({ kind: 'usage', slot: 0, epochKey, keys: [], events: events.map((event) => JSON.stringify(event)) });
+  };
+
   return {
     kind: 'redis',
     redis,
+    ...(options.usageStream && !keys.cluster ? { publishUsageBatch } : {}),
     async admit(admission: Admission): Promise<AdmitResult> {
       const parts = admissionParts(admission, keys.cluster);
       const rates: RateState[] = [];

@@ -25,7 +25,8 @@
  * Arguments. KEYS[1] is the epoch key of the call's slot (it routes the call in a cluster), KEYS[2..]
  * the counters the items name, declared so that Redis checks they share the slot; an item names
  * a counter by its position in KEYS, so no key travels twice. ARGV[1] is the JSON
- * `[settles, admits]`, ARGV[2] '1' when admits require the epoch. The `:exp` and `:amt`
+ * `[settles, admits]`, ARGV[2] '1' when admits require the epoch, ARGV[3..] usage events (JSON)
+ * to XADD to the usage stream, whose key is then the last of KEYS (one server only). The `:exp` and `:amt`
  * companions of a budget counter are derived from declared names; the `res`/`charged` markers are
  * built by the caller with the same hash tag.
  *   admit:  [id, mark, ttl, rates, budgets], rates [[key, kind, limit, cost]] (kind 'p' for
@@ -159,6 +160,11 @@ local function admit(p)
   return reply
 end
 
+-- Usage events first (ARGV[3..], to the stream declared last): what a response waits for.
+if #ARGV > 2 then
+  local stream = KEYS[#KEYS]
+  for i = 3, #ARGV do redis.call('XADD', stream, '*', 'event', ARGV[i]) end
+end
 for _, one in ipairs(batch[1]) do settle(one) end
 local out = {}
 local seeded = ARGV[2] ~= '1' or redis.call('EXISTS', KEYS[1]) == 1

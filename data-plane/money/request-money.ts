@@ -18,7 +18,8 @@ export interface RequestMoney extends AttemptPolicy {
  * and prepaid credits unless every reachable deployment is the team's own. The deployment at the
  * head of the attempt plan has its own limits taken in the same script; any other deployment's
  * are taken as its attempt starts (`before`), and skipped to the next deployment when full.
- * Every attempt's real cost is added as it ends (`after`); `close` settles with their sum.
+ * Every attempt's real cost is added as it ends (`after`); the served attempt's end, else
+ * `close`, settles with their sum.
  */
 export async function admitRequest(guard: MoneyGuard, request: PlannedRequest): Promise<RequestMoney> {
   const { apiKey, route, endpoint } = request;
@@ -56,6 +57,9 @@ export async function admitRequest(guard: MoneyGuard, request: PlannedRequest): 
     after(attempt: Attempt, event: UsageEvent) {
       ticket.add(event);
       attemptTickets?.get(attempt.number)?.settle(event);
+      // A served attempt is the request's last: settle now, in the same turn as its usage
+      // handover (on one Redis, the same call), not a turn later when the pipeline closes.
+      if (event.outcome === 'ok') ticket.settle();
     },
     close() {
       ticket.settle();

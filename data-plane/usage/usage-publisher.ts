@@ -1,5 +1,6 @@
 import type { Bus } from '../../shared/bus/bus.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { atTurnEnd } from '../batching/per-turn.ts';
 import type { Logger } from '../logger.ts';
 
 export interface UsagePublisher {
@@ -141,7 +142,8 @@ export function createUsagePublisher(
       if (batch === null) {
         batch = [];
         handedOver = new Promise<void>((resolve) => (release = resolve));
-        setImmediate(send);
+        // Before the turn's money batch goes out: on one Redis the events travel with it (redis-money-store.ts).
+        atTurnEnd(send, 'gather');
       }
       batch.push(event);
       return handedOver;

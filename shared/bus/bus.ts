@@ -201,6 +201,11 @@ export interface Bus {
    */
   readonly moneyEpoch?: MoneyEpochStore;
   /**
+   * Redis only: where the usage stream lives (the bus's URL and the stream's key), so a data plane
+   * whose money counters share that Redis can XADD its usage in its money calls. Absent in-process.
+   */
+  readonly usageStream?: { url: string; key: string };
+  /**
    * Redis only: how it persists what it holds. Usage events wait in the stream until a control
    * plane stores them; without AOF a Redis restart loses them (docs/operations.md).
    */

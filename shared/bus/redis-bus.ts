@@ -171,6 +171,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
 
   return {
     kind: 'redis',
+    usageStream: { url: options.url, key: names.usageStream },
     async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
       const stored = await commands.eval(
         PUBLISH_SNAPSHOT,
