@@ -27,6 +27,11 @@ export class KeySet {
     return new KeySet(packed, new Map());
   }
 
+  /** How many keys deltas changed or removed since the keys were packed. */
+  get changedCount(): number {
+    return this.changed.size;
+  }
+
   /** The key whose secret, or graced previous secret, hashes to `hash`. */
   bySecret(hash: string): SnapshotApiKey | undefined {
     const changed = this.changedBySecret.get(hash);

@@ -69,7 +69,19 @@ export interface SnapshotStoreOptions {
    * start when the bus has none or cannot be reached.
    */
   file?: SnapshotFile;
+  /** Keys changed by deltas since the last full load after which the full snapshot is read again (default `KEYS_FOLD_AFTER`). */
+  keysFoldAfter?: number;
 }
+
+/**
+ * Deltas change keys in a map above the packed keys of the last full load (key-set.ts), which
+ * grows with every key changed or removed since. Past this many, the plane reads the full
+ * snapshot again once the control plane has written it for the version served (it does within
+ * seconds of a delta-only version): the worker packs everything anew, off the event loop.
+ */
+export const KEYS_FOLD_AFTER = 1_000;
+/** A fold that found no full snapshot of the version served is tried again after this long. */
+const FOLD_RETRY_MS = 10_000;
 
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
   const { bus, secretBox, logger } = options;
@@ -83,6 +95,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   // Its per-entry hashes (shared/snapshot/content-digest.ts): a delta's hash is checked in O(change).
   let digest: ContentDigest | null = null;
   let deltasApplied = 0;
+  let nextFoldAt = 0;
   let deltaMisses = 0;
   let fullLoads = 0;
   const convergence = createConvergence({ served: () => compiled?.version ?? null, staleAfterMs: options.staleAfterMs ?? DEFAULT_SNAPSHOT_STALE_AFTER_MS });
@@ -193,6 +206,21 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     return true;
   }
 
+  /** Reads the full snapshot again when deltas changed many keys since the last full load (KEYS_FOLD_AFTER). */
+  async function foldKeys(): Promise<void> {
+    if (!compiled || compiled.keysByHash.keys.changedCount < (options.keysFoldAfter ?? KEYS_FOLD_AFTER) || Date.now() < nextFoldAt) return;
+    nextFoldAt = Date.now() + FOLD_RETRY_MS;
+    const stored = await bus.loadSnapshot();
+    if (!stored || stored.version < compiled.version) return;
+    if (stored.version > compiled.version) return accept(stored, 'bus');
+    const parsed = await loader.load(stored);
+    // The same version, so the same content: anything else is left for the next load to sort out.
+    if (!parsed.ok || parsed.snapshot.version !== compiled?.version || parsed.snapshot.hash !== compiled.hash) return;
+    install(parsed.snapshot, compileSnapshot(parsed.snapshot, secretBox, parsed.keys), 'bus', parsed.digest);
+    fullLoads++;
+    if (options.file) persist(options.file, stored);
+  }
+
   async function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): Promise<void> {
     // The bus confirms what we serve from disk: from now on it is the bus's snapshot.
     if (compiled && from === 'bus' && source === 'disk' && stored.version === compiled.version) source = 'bus';
@@ -269,6 +297,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
           again = false;
           try {
             await exclusive(loadOnce);
+            await exclusive(foldKeys);
           } catch (error) {
             logger.warn({ err: error }, 'snapshot: could not read the stored snapshot; keeping the current one');
           }
