@@ -46,6 +46,17 @@ export const DEFAULT_COALESCE_MS = 0;
 /** How often the bus is checked for a missing, older or invalid stored snapshot. */
 export const DEFAULT_RECONCILE_MS = 5_000;
 
+/**
+ * The periodic check leaves the lazy full snapshot for later while publications keep being asked
+ * for: building, signing and storing it (4 MB with 10,000 keys) took 0.2-0.5 s on a loaded
+ * machine, and a mutation arriving meanwhile waited behind it (issue 12: the mutation's p99).
+ * It is written once no publication was asked for this long, or at the latest this long after
+ * the first version that went out as its delta alone. Data planes need it only to start (the log
+ * of 64 deltas carries them from an older full snapshot) and for their copy on disk.
+ */
+const FULL_SNAPSHOT_QUIET_MS = 1_000;
+const FULL_SNAPSHOT_MAX_DELAY_MS = 30_000;
+
 export interface SnapshotPublisherDeps {
   prisma: PrismaClient;
   bus: Bus;
@@ -99,6 +110,9 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   // (publish's argument): a run whose versions are all here reads no audit entry back. Versions
   // taken elsewhere (another replica, the publisher itself) are read from the database.
   const committed = new Map<number, readonly VersionedAuditEntry[]>();
+  // When publish was last asked for, and since when the bus's newest version lacks its full snapshot.
+  let lastRequestAt = 0;
+  let deltaOnlySince: number | null = null;
 
   function alert(reason: HealReason, detail: Record<string, unknown>) {
     heals.set(reason, (heals.get(reason) ?? 0) + 1);
@@ -129,6 +143,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     const json = row.body();
     const signature = signer.sign(json);
     lastSigned = { version: row.version, signature };
+    deltaOnlySince = null;
     return { version: row.version, json, signature };
   }
 
@@ -158,7 +173,10 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       const signature = signer.sign(logged.json);
       lastSigned = { version: row.version, signature };
       const outcome = await bus.publishSnapshotDelta({ from: logged.from, to: row.version, json: logged.json, signature });
-      if (outcome === 'stored') return true;
+      if (outcome === 'stored') {
+        deltaOnlySince ??= Date.now();
+        return true;
+      }
       if (outcome === 'newer') return settleRefusal(row);
     }
     const ours = signedFull(row);
@@ -331,9 +349,10 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   /**
    * The periodic check: the bus must hold our newest snapshot (or a legitimately newer one). It
    * also writes the full snapshot of the newest version when that version went out as deltas
-   * only (the lazy full snapshot: new data planes and last-good copies on disk read it).
+   * only (the lazy full snapshot: new data planes and last-good copies on disk read it); when
+   * `periodic`, not while publications keep being asked for (FULL_SNAPSHOT_QUIET_MS).
    */
-  async function reconcile(): Promise<void> {
+  async function reconcile(periodic = false): Promise<void> {
     const latest = await prisma.snapshot.findFirst({ orderBy: { version: 'desc' }, select: { version: true, hash: true } });
     if (!latest) return;
     const head = await bus.loadSnapshotHead();
@@ -344,6 +363,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       head.signature === lastSigned.signature &&
       lastSigned.version === latest.version;
     if (ours && head.fullVersion === head.version) return;
+    if (ours && periodic && !fullSnapshotDue(Date.now())) return;
     if (!ours && head && head.version > latest.version && (await prisma.snapshot.findUnique({ where: { version: head.version }, select: { version: true } })))
       return;
     // The body comes from the kept compile: behind the database's version, a publication catches up.
@@ -365,6 +385,10 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     if (!head) alert('missing', { ourVersion: row.version });
     else if (head.version < row.version) alert('older', { storedVersion: head.version, ourVersion: row.version });
     if (!(await store(row, null, true))) void publish().catch(() => undefined);
+  }
+
+  function fullSnapshotDue(now: number): boolean {
+    return now - lastRequestAt >= FULL_SNAPSHOT_QUIET_MS || deltaOnlySince === null || now - deltaOnlySince >= FULL_SNAPSHOT_MAX_DELAY_MS;
   }
 
   function serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -397,6 +421,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
 
   /** `change`: the committed mutation that asks (its audit entries are then not read back). */
   function publish(change?: CommittedChange): Promise<PublishedSnapshot> {
+    lastRequestAt = Date.now();
     if (change && (config === null || change.version > config.version)) committed.set(change.version, change.entries);
     if (queued) return queued;
     const previous = running ? running.catch(() => undefined) : Promise.resolve();
@@ -413,7 +438,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   if (reconcileMs > 0) {
     reconciler = setInterval(() => {
       if (queued || closed) return;
-      serialised(reconcile).catch((error: unknown) => console.error('snapshot check failed', error instanceof Error ? error.message : error));
+      serialised(() => reconcile(true)).catch((error: unknown) => console.error('snapshot check failed', error instanceof Error ? error.message : error));
     }, reconcileMs);
     reconciler.unref();
   }
