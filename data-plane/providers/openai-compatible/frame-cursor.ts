@@ -29,6 +29,7 @@ const ERROR = 'rror"';
 const ARRAY = '[';
 const DATA = 'data: ';
 const DONE = 'data: [DONE]';
+const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const TAB = 0x09;
 const COLON = 0x3a;
@@ -85,13 +86,15 @@ export class FrameCursor {
   next(): FrameKind | null {
     const { text } = this;
     const start = this.frameEnd;
-    const end = text.indexOf('\n\n', start);
-    if (end === -1) return null;
+    // One search for the frame's end: a regular frame's first newline is the start of its blank line.
+    const end = text.indexOf('\n', start);
+    if (end === -1 || end + 1 === text.length) return null;
     this.frameStart = start;
     this.frameEnd = end + 2;
     this.dataStart = start + DATA.length;
     this.dataEnd = end;
-    if (this.crAt < end || !text.startsWith(DATA, start) || text.indexOf('\n', start) !== end) return 'irregular';
+    // Several lines (or their first only, so far): the parser reads it, whole or not.
+    if (text.charCodeAt(end + 1) !== NEWLINE || this.crAt < end || !text.startsWith(DATA, start)) return 'irregular';
     if (end - start === DONE.length && text.startsWith(DONE, start)) return 'done';
     if (text.charCodeAt(this.dataStart) !== OBJECT_START) return 'irregular'; // not a JSON object: the parser says what it is
     let notable = false;

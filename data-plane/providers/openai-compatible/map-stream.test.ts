@@ -116,6 +116,17 @@ describe('OpenAI stream mapping, frames forwarded', () => {
     expect(await relayed(toForwardedStreamEvents(pieces(crlf, [300]), context))).toMatchObject(expected);
     const named = Buffer.from(`data: ${frames[0]}\n\ndata: ${frames[1]}\n\nevent: error\ndata: {"message":"overloaded"}\n\n`);
     await expect(relayed(toForwardedStreamEvents(pieces(named, []), context))).rejects.toMatchObject({ code: 'upstream_stream_error' });
+    // Cut after the named event's first line: the parser takes the frame over before it is whole.
+    const afterEventLine = named.indexOf('event: error\n') + 'event: error\n'.length;
+    await expect(relayed(toForwardedStreamEvents(pieces(named, [afterEventLine]), context))).rejects.toMatchObject({ code: 'upstream_stream_error' });
+    const twoDataLines = Buffer.from(
+      `data: ${frames[0]}\n\ndata: ${frames[1]}\n\ndata: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m",\ndata: "choices":[{"index":0,"delta":{"content":"two lines"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`,
+    );
+    for (const cut of [undefined, twoDataLines.indexOf('"m",\n') + 5]) {
+      const result = await relayed(toForwardedStreamEvents(pieces(twoDataLines, cut === undefined ? [] : [cut]), context));
+      expect(result.sent.at(-1)).toContain('two lines');
+      expect(result.finishReasons).toEqual(['stop']);
+    }
   });
 
   it('finds finish reasons, usage and empty choices written with spaces', async () => {
