@@ -66,15 +66,15 @@ export async function ingestionLag(
   }
   const sentAt = new Map<string, number>();
   const lags: number[] = [];
-  const subscriptions = (dataPlane?.teamIds ?? teams).map((teamId) => live.subscribe('usage', teamId));
+  const subscriptions = (dataPlane?.teamIds ?? teams).map((teamId) => live.subscribe('storedUsage', teamId));
   let lastRow = Date.now();
   for (const subscription of subscriptions) {
     void (async () => {
-      for await (const row of subscription) {
+      for await (const { event } of subscription) {
         lastRow = Date.now();
-        const t = dataPlane ? row.startedAt.getTime() + row.latencyMs : sentAt.get(row.id);
+        const t = dataPlane ? Date.parse(event.startedAt) + event.latencyMs : sentAt.get(event.id);
         if (t !== undefined) lags.push(Date.now() - t);
-        sentAt.delete(row.id);
+        sentAt.delete(event.id);
       }
     })();
   }

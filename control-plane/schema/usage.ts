@@ -1,5 +1,6 @@
 import { findTeamOrThrow } from '../domain/teams/teams.ts';
 import { readable } from '../domain/visibility.ts';
+import { storedRow } from '../usage/usage-row.ts';
 import { builder } from './builder.ts';
 import { withDomainErrors } from './errors.ts';
 
@@ -83,8 +84,8 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) =>
       withDomainErrors(async () => {
         await findTeamOrThrow(ctx, String(args.teamId));
-        return ctx.live.subscribe('usage', String(args.teamId));
+        return ctx.live.subscribe('storedUsage', String(args.teamId));
       }),
-    resolve: (_query, row) => row,
+    resolve: (_query, stored) => storedRow(stored),
   }),
 }));

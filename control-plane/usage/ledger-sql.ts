@@ -121,7 +121,10 @@ function addingTo(table: string, key: string[], values: string[], select: string
  * with. A redelivered event is skipped by the insert and so counted nowhere. Each replica adds to
  * its own shard of the counter rows, so two control planes storing batches at once do not wait on
  * each other's row locks; rows are upserted in key order all the same (two writers on one shard
- * lock them in the same order).
+ * lock them in the same order). The same statement moves each key's `lastUsedAt` forward to its
+ * latest new attempt (a re-rating adjustment is no use of the key): the one row lock replicas
+ * share, taken in key order (FOR UPDATE over rows sorted by id), so two of them never deadlock on
+ * it, and a batch no longer waits for a second statement and commit before its acknowledgement.
  */
 const STORE_BATCH = `
   WITH ins AS (
@@ -132,7 +135,19 @@ const STORE_BATCH = `
   ),
   daily AS (${addingTo('UsageDaily', DAILY_KEY, DAILY_VALUES, dailyFrom('ins'))}),
   spend AS (${addingTo('UsageSpend', SPEND_KEY, SPEND_VALUES, spendFrom('ins', SPEND_PERIODS))}),
-  tags AS (${addingTo('UsageTagDaily', TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom('ins'))})
+  tags AS (${addingTo('UsageTagDaily', TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom('ins'))}),
+  used AS (
+    SELECT "apiKeyId" AS "id", MAX("startedAt") AS "at" FROM ins WHERE "adjustmentOf" IS NULL GROUP BY 1
+  ),
+  touched AS (
+    UPDATE "ApiKey" AS k SET "lastUsedAt" = later."at"
+    FROM (
+      SELECT a."id", used."at" FROM "ApiKey" AS a JOIN used ON a."id" = used."id"
+      WHERE a."lastUsedAt" IS NULL OR a."lastUsedAt" < used."at"
+      ORDER BY a."id" FOR UPDATE OF a
+    ) AS later
+    WHERE k."id" = later."id"
+  )
   SELECT "id", ("createdAt" AT TIME ZONE 'UTC') AS "createdAt" FROM ins`;
 
 /**
@@ -144,17 +159,6 @@ export async function storeBatch(query: LedgerQuery, events: readonly LedgerEven
   if (events.length === 0) return new Map();
   const rows = await query<{ id: string; createdAt: Date }>(STORE_BATCH, [JSON.stringify(events)]);
   return new Map(rows.map((r) => [r.id, new Date(r.createdAt)]));
-}
-
-/** Moves each key's lastUsedAt forward to its latest use in the batch, in one statement. */
-export async function touchKeys(query: LedgerQuery, lastUse: ReadonlyMap<string, Date>): Promise<void> {
-  if (lastUse.size === 0) return;
-  await query(
-    `UPDATE "ApiKey" AS k SET "lastUsedAt" = u.at AT TIME ZONE 'UTC'
-     FROM json_to_recordset($1::json) AS u(id text, at timestamptz)
-     WHERE k."id" = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at AT TIME ZONE 'UTC')`,
-    [JSON.stringify([...lastUse].map(([id, at]) => ({ id, at })))],
-  );
 }
 
 /** A Prisma client or interactive transaction as a LedgerQuery (re-rating stores its adjustments in its own transaction). */

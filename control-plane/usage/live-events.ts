@@ -1,7 +1,8 @@
 import { createPubSub } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { BudgetAlert, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
+import type { BudgetAlert } from '../../generated/prisma/client.ts';
 import type { LiveChannel } from '../../shared/bus/bus.ts';
+import type { StoredUsage } from './usage-row.ts';
 
 export interface SnapshotPublication {
   version: number;
@@ -10,7 +11,7 @@ export interface SnapshotPublication {
 }
 
 type LiveTopics = {
-  usage: [teamId: string, row: UsageRow];
+  storedUsage: [teamId: string, stored: StoredUsage];
   budget: [teamId: string, changed: true];
   budgetAlert: [teamId: string, alert: BudgetAlert];
   snapshot: [publication: SnapshotPublication];
@@ -20,9 +21,12 @@ type LiveTopics = {
 type LiveEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<LiveTopics>>[0]>['eventTarget']>;
 
 /**
- * Fan-out to GraphQL subscribers. Usage rows are published here only after they are committed,
- * the first time, and again when their batch is redelivered (a consumer that died between the
- * commit and the publication); subscribers get each row once (firstDelivery). `budget` carries no payload: it
+ * Fan-out to GraphQL subscribers. Usage events are published here (`storedUsage`: the event as it
+ * arrived and its row's createdAt; the subscription builds the row, usage-row.ts) only after they
+ * are committed, the first time, and again when their batch is redelivered (a consumer that died
+ * between the commit and the publication); subscribers get each event once (firstDelivery). The
+ * event, not the row, travels: it is plain JSON, and a row (BigInt money, Dates) is built only for
+ * a subscriber that receives it. `budget` carries no payload: it
  * tells a team's budget-status subscribers to recompute. `budgetAlert` carries an alert row,
  * published once: after the insert that created it.
  *
@@ -34,19 +38,19 @@ export function createLiveEvents(fanout?: LiveFanout) {
   return createPubSub<LiveTopics>({ eventTarget: fanout ? fanout.target : localTarget() });
 }
 
-/** How many recent usage rows each replica remembers to drop a repeated publication. */
+/** How many recent usage events each replica remembers to drop a repeated publication. */
 const SEEN_ROWS = 100_000;
 
 /**
- * Usage rows are published at least once (again when a batch is redelivered after its consumer
- * died between commit and publication) and delivered once: each replica drops a row whose id it
- * delivered recently.
+ * Usage events are published at least once (again when a batch is redelivered after its consumer
+ * died between commit and publication) and delivered once: each replica drops an event whose id
+ * it delivered recently.
  */
 function firstDelivery(): (type: string, detail: unknown) => boolean {
   const seen = new LRUCache<string, true>({ max: SEEN_ROWS });
   return (type, detail) => {
-    if (!type.startsWith('usage')) return true;
-    const id = (detail as { id?: unknown } | null)?.id;
+    if (!type.startsWith('storedUsage')) return true;
+    const id = (detail as Partial<StoredUsage> | null)?.event?.id;
     if (typeof id !== 'string') return true;
     if (seen.has(id)) return false;
     seen.set(id, true);
@@ -82,7 +86,10 @@ export interface LiveFanout {
  * newline). A replica parses only the lines of types it has listeners for: with N replicas each
  * receives every replica's rows, and decoding rows nobody here subscribed to was most of the
  * fan-out's cost. A message of the former shape (`{"type","detail"}`, from a replica not yet
- * upgraded) is still understood.
+ * upgraded) is still understood. Usage travels as `storedUsage:<team>` lines (the event and its
+ * createdAt); the `usage:<team>` lines of a replica of an earlier release (the built row) have no
+ * listener here, nor ours there: while a rolling upgrade mixes releases, a live subscriber sees
+ * the events stored by replicas of its own release (queries see them all).
  */
 export async function openLiveFanout(channel: LiveChannel, onError: (error: unknown) => void = () => undefined): Promise<LiveFanout> {
   const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();

@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Prisma, UsageEvent as UsageRow } from '../../generated/prisma/client.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 
 /** The ledger row of a usage event: every field the contract carries, money as bigint. */
@@ -38,4 +38,35 @@ export function usageRow(event: UsageEvent): Prisma.UsageEventCreateManyInput {
     tags: event.tags ?? [],
     metadata: event.metadata ?? undefined,
   };
+}
+
+/**
+ * A usage event the ledger has just stored, as live subscribers are told of it: the event as it
+ * arrived, and the createdAt the database gave its row.
+ */
+export interface StoredUsage {
+  event: UsageEvent;
+  createdAt: Date;
+}
+
+/** The ledger row as stored, for live subscribers (the same fields a read would return). */
+export function storedRow({ event, createdAt }: StoredUsage): UsageRow {
+  const row = usageRow(event);
+  return {
+    ...row,
+    deploymentId: row.deploymentId ?? null,
+    endUser: row.endUser ?? null,
+    cachedTokens: row.cachedTokens ?? 0,
+    providerCostMicroUsd: row.providerCostMicroUsd ?? null,
+    priceVersion: row.priceVersion ?? null,
+    byok: row.byok ?? false,
+    estimated: row.estimated ?? false,
+    outcome: row.outcome ?? 'ok',
+    guardrail: row.guardrail ?? null,
+    metadata: row.metadata ?? null,
+    streamed: row.streamed ?? false,
+    ttfbMs: row.ttfbMs ?? null,
+    startedAt: new Date(event.startedAt),
+    createdAt,
+  } as UsageRow;
 }

@@ -79,11 +79,11 @@ forEachDatabase((target) => {
     // Redelivered (its first consumer died after the commit, before publishing): nothing stored
     // twice, whatever the day, and every row published again with the createdAt it was stored with.
     const live = createLiveEvents();
-    const republished = live.subscribe('usage', team.id);
+    const republished = live.subscribe('storedUsage', team.id);
     const seen: { id: string; createdAt: Date }[] = [];
     const received = (async () => {
-      for await (const row of republished) {
-        seen.push({ id: row.id, createdAt: row.createdAt });
+      for await (const { event, createdAt } of republished) {
+        seen.push({ id: event.id, createdAt });
         if (seen.length === batch.length) break;
       }
     })();
