@@ -290,8 +290,9 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
         await snapshots.close();
         // In-flight upstream requests are cut: their clients are gone with the connections.
         await agents.destroy();
-        await money.close();
+        // Usage first: on one Redis its events travel on the money store's connection (usageStream).
         await usage.flush();
+        await money.close();
         await routing.cooldowns.close();
         await tracing?.shutdown();
       })();
