@@ -3,6 +3,7 @@ import { type DataPlane, type DataPlaneOptions, startDataPlane } from '../../dat
 import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../../shared/crypto/secret-box.ts';
 import { type ControlPlaneHarness, type HarnessOptions, startControlPlaneHarness, TEST_SECRET_KEY } from './control-plane-harness.ts';
+import { waitUntil } from './processes.ts';
 import { postgresUrl, redisUrl } from './services.ts';
 
 export interface Planes {
@@ -66,13 +67,7 @@ function dataPlaneOptions(control: ControlPlaneHarness, overrides: Partial<DataP
   };
 }
 
-/** Polls `probe` every 25 ms until it answers something truthy; fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Polls `probe` until it answers something truthy; fails after `timeoutMs` (processes.ts's waitUntil). */
+export function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  return waitUntil(probe, timeoutMs);
 }
