@@ -151,11 +151,20 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
     dispatchEvent(event: Event) {
       const detail = (event as CustomEvent).detail;
       if (outgoing.length === 0) setImmediate(flush);
-      outgoing.push(`${event.type}\t${JSON.stringify(detail, replace)}`);
+      outgoing.push(`${event.type}\t${event.type.startsWith('storedUsage') ? storedUsageJson(detail as StoredUsage) : JSON.stringify(detail, replace)}`);
       return true;
     },
   } as unknown as LiveEventTarget;
   return { target, close: unsubscribe };
+}
+
+/**
+ * A stored usage event as `replace` would tag it, without the replacer: the event is plain JSON
+ * (the contract's schema has no BigInt nor Date), only createdAt is tagged. A replacer function
+ * is called for every field of every row and took more than half of a stored batch's fan-out CPU.
+ */
+function storedUsageJson({ event, createdAt }: StoredUsage): string {
+  return `{"event":${JSON.stringify(event)},"createdAt":{"$date":"${createdAt.toISOString()}"}}`;
 }
 
 // Rows carry BigInt money and Dates: tagged on the wire, restored on arrival, so a subscriber
