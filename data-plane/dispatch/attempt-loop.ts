@@ -133,8 +133,8 @@ async function tryModel(
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
   }
-  const refreshing = cooldowns.refresh(ordered.map((target) => target.deployment.id));
-  if (refreshing) await refreshing;
+  // Not awaited: the shared read lands for the requests after this one (routing/cooldown.ts).
+  void cooldowns.refresh(ordered.map((target) => target.deployment.id));
 
   const tried = new Set<CompiledTarget>();
   /** Tried deployments whose last failure may pass on a second try. */

@@ -26,8 +26,9 @@ export interface CooldownStore {
    * Brings local knowledge of these deployments up to date from the shared store, when there is
    * one and it was not read recently. Never throws and never waits long: a slow or absent Redis
    * leaves the local view in charge (degraded, not down). Null, synchronously, when there is
-   * nothing to read (no shared store, or every deployment was read recently): the common request
-   * awaits nothing here.
+   * nothing to read (no shared store, or every deployment was read recently). The attempt loop
+   * does not wait for the read: the request that starts it routes on what the plane knows, the
+   * requests after it on what the read found (a request never waits for a Redis round trip here).
    */
   refresh(deploymentIds: readonly string[]): Promise<void> | null;
   /**

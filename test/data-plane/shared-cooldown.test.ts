@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../data-plane/logger.ts';
@@ -6,6 +8,7 @@ import type { CooldownStore } from '../../data-plane/routing/cooldown.ts';
 import { createRedisCooldownStore } from '../../data-plane/routing/redis-cooldown-store.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
 import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
+import { chatBody, startHarness } from './harness.ts';
 
 const available = await requireOrSkip('Redis', isReachable(redisUrl()));
 
@@ -64,5 +67,42 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
     offline.recordFailure('dep-x', 1_000);
     expect(offline.cooling('dep-x')).toMatchObject({ reason: 'rate_limit' });
     await offline.close();
+  });
+});
+
+/**
+ * The shared read is never on a request's path: against a "Redis" that accepts connections and
+ * never answers (and a read allowed to wait 5 s), requests are answered at once.
+ */
+describe('a request never waits for the shared cooldown read', () => {
+  it('answers while the cooldown store is still waiting for Redis', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const { port } = silent.address() as { port: number };
+    const cooldownStore = createRedisCooldownStore({
+      redis: `redis://127.0.0.1:${port}`,
+      prefix: `test-${randomUUID()}`,
+      logger: silentLogger,
+      refreshIntervalMs: 0,
+      refreshTimeoutMs: 5_000,
+    });
+    const h = await startHarness({ routing: { cooldownStore } });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        const response = await h.chat(chatBody());
+        expect(response.status).toBe(200);
+        await response.text();
+        // Each request starts a read (interval 0) that would hold it for 5 s if it were awaited.
+        expect(performance.now() - started).toBeLessThan(2_500);
+      }
+    } finally {
+      // Hung up first, so the store's close does not wait for a QUIT that is never answered.
+      for (const socket of held) socket.destroy();
+      silent.close();
+      await h.close();
+    }
   });
 });
