@@ -12,6 +12,8 @@ import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { embeddedWorkerOptions } from '../control-plane/embedded-worker-options.ts';
 import { startDataPlane } from '../data-plane/app.ts';
+import { silentLogger } from '../data-plane/logger.ts';
+import { createRedisCooldownStore } from '../data-plane/routing/redis-cooldown-store.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { serveBus } from '../shared/bus/port-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
@@ -118,6 +120,10 @@ const plane = await startDataPlane({
   redisUrl: config.redisUrl,
   keyPrefix: config.busPrefix,
   upstream: config.upstreamConnections ? { connectionsPerOrigin: config.upstreamConnections } : undefined,
+  // Cooldowns shared through Redis, as data-plane/main.ts wires them (options-from-config.ts).
+  routing: config.redisUrl
+    ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger: silentLogger }) }
+    : undefined,
 });
 process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion: plane.snapshotVersion() });
 
