@@ -48,7 +48,7 @@ export async function ingestionLag(
 ): Promise<Lag> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingestor = createUsageIngestor(db, live, undefined, alerts);
+  const ingestor = createUsageIngestor(db, live, false, alerts);
   const batchSizes: number[] = [];
   const storeTimes: number[] = [];
   const ingest = async (events: UsageEvent[]) => {

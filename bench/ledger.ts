@@ -123,7 +123,7 @@ interface Rate {
 async function ingestionRate(db: Database, teams: string[], total: number): Promise<Rate> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingest = createUsageIngestor(db, live, undefined, alerts);
+  const ingest = createUsageIngestor(db, live, false, alerts);
   const run = randomBytes(3).toString('hex');
   await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
   await alerts.settled();

@@ -48,6 +48,10 @@ const ControlPlaneEnv = z
     TOLLGATE_SINGLETON_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
     /** HMAC-SHA256 key for `x-tollgate-signature`; required with the URL. */
     TOLLGATE_USAGE_WEBHOOK_SECRET: z.string().min(16, 'TOLLGATE_USAGE_WEBHOOK_SECRET must be at least 16 characters').optional(),
+    /** Undelivered events older than this are dropped from the webhook's outbox (counted `dropped`). */
+    TOLLGATE_USAGE_WEBHOOK_MAX_AGE_HOURS: z.coerce.number().positive().default(72),
+    /** How often the replica holding the webhook's lease reads its outbox; the lease lasts three of these plus a POST's 10 s. */
+    TOLLGATE_USAGE_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     /** A config file (docs/config-as-code.md) applied at every start, for GitOps; a broken one stops the start. */
     TOLLGATE_CONFIG_FILE: z.string().min(1).optional(),
   })

@@ -36,7 +36,7 @@ import { createUsageIngestor } from './usage/ingest-usage.ts';
 import { createLiveEvents, openLiveFanout } from './usage/live-events.ts';
 import { reseedMoneyIfUnseeded } from './usage/money-reseed.ts';
 import { applyRetention, RETENTION_INTERVAL_MS } from './usage/retention.ts';
-import { createUsageWebhook, type UsageWebhookOptions } from './usage/usage-webhook.ts';
+import { createUsageWebhook, USAGE_WEBHOOK_LEASE, type UsageWebhookOptions } from './usage/usage-webhook.ts';
 
 export interface ControlPlaneOptions {
   prisma: PrismaClient;
@@ -65,8 +65,8 @@ export interface ControlPlaneOptions {
   snapshotCheckIntervalMs?: number;
   /** How often a Redis bus is checked for a missing money epoch (counters to re-seed from the ledger); default 2 s. */
   moneyEpochCheckIntervalMs?: number;
-  /** Forward every newly stored usage event to this endpoint, signed (docs/operations.md). */
-  usageWebhook?: Omit<UsageWebhookOptions, 'registry'>;
+  /** Forward every newly stored usage event to this endpoint, signed, through a durable outbox (docs/operations.md). */
+  usageWebhook?: UsageWebhookOptions;
   /** Keep raw usage events this many whole UTC days; unset: forever. Counters are kept forever. */
   usageRetentionDays?: number;
   /** How often singleton jobs (retention) tick; their lease lasts three ticks. Default: retention's hour; 0: none run here. */
@@ -123,7 +123,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
   const database = createDatabaseHealth(prisma);
   const budgetsRemaining = async (teamId: string) =>
     (await teamBudgetStatus(prisma, teamId)).budgets.map((status) => ({ budgetId: status.budget.id, remainingMicroUsd: status.remainingMicroUsd }));
-  const singletons = () => ({ retention: retention?.holding() ?? false });
+  const singletons = () => ({ retention: retention?.holding() ?? false, ...(webhook ? { [USAGE_WEBHOOK_LEASE]: webhook.holding() } : {}) });
   const metrics = createControlPlaneMetrics({ bus, fleet, database, budgetsRemaining, singletons }, { defaultMetrics: options.defaultMetrics });
   snapshots.registerMetrics(metrics.registry);
   const heartbeat = createControlHeartbeat({
@@ -193,15 +193,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
       .catch(() => res.writeHead(500).end());
   });
 
-  const webhook = options.usageWebhook ? createUsageWebhook({ ...options.usageWebhook, registry: metrics.registry }) : null;
   const alerts = createAlertNotifier({ prisma, secretBox });
   alerts.watchFleet(fleet.changes());
   const budgetAlerts = createBudgetAlertSweeper(prisma, live, (created) => alerts.budgetAlerts(created));
   // Thresholds a previous process had no time to check (it died between a commit and its check).
   void budgetAlerts.markAllWithBudgets().catch(() => undefined);
-  const ingest = metrics.instrumentIngest(
-    createUsageIngestor({ prisma, ledger: options.ledger }, live, webhook ? (events) => webhook.enqueue(events) : undefined, budgetAlerts),
-  );
+  const ingest = metrics.instrumentIngest(createUsageIngestor({ prisma, ledger: options.ledger }, live, options.usageWebhook !== undefined, budgetAlerts));
+  // The webhook delivers from its outbox on one replica at a time: whichever holds its lease.
+  const webhook = options.usageWebhook ? createUsageWebhook(prisma, instanceId, options.usageWebhook, metrics.registry) : null;
   consumer = bus.consumeUsage(options.consumerName ?? `control-plane-${process.pid}`, ingest, {
     onDeadLetter: metrics.onDeadLetter,
     onGroupRecreated: metrics.onGroupRecreated,

@@ -48,7 +48,12 @@ export async function startControlPlaneFromEnv(env: ControlPlaneEnv, bus: Bus, p
       playgroundTarget: playgroundTarget ?? (() => env.TOLLGATE_DATA_PLANE_URL?.replace(/\/+$/, '').replace(/\/v1$/, '')),
       usageWebhook:
         env.TOLLGATE_USAGE_WEBHOOK_URL && env.TOLLGATE_USAGE_WEBHOOK_SECRET
-          ? { url: env.TOLLGATE_USAGE_WEBHOOK_URL, secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET }
+          ? {
+              url: env.TOLLGATE_USAGE_WEBHOOK_URL,
+              secret: env.TOLLGATE_USAGE_WEBHOOK_SECRET,
+              maxAgeMs: env.TOLLGATE_USAGE_WEBHOOK_MAX_AGE_HOURS * 3_600_000,
+              intervalMs: env.TOLLGATE_USAGE_WEBHOOK_INTERVAL_MS,
+            }
           : undefined,
     });
   } catch (error) {

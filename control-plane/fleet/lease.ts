@@ -36,14 +36,19 @@ export function createLease(prisma: PrismaClient, name: string, holder: string, 
 
 /**
  * Runs `job` every `intervalMs` on whichever replica holds the lease (renewed at every tick, so
- * the TTL must exceed the interval). Failures (the database down) are retried at the next tick.
- * `holding()` tells whether this replica held the lease at its last tick (the fleet metric).
+ * the TTL must exceed the interval plus the longest job). Failures (the database down) are retried
+ * at the next tick. A tick that comes while the previous one still runs is skipped, not queued,
+ * so a slow job never leaves a burst of ticks behind it. `holding()` tells whether this replica
+ * held the lease at its last tick (the fleet metric).
  */
 export function runAsSingleton(lease: Lease, intervalMs: number, job: () => Promise<unknown>, onError: (error: unknown) => void = () => undefined) {
   let held = false;
   let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
   let stopped = false;
   const tick = () => {
+    if (busy) return;
+    busy = true;
     running = running
       .then(async () => {
         if (stopped) return;
@@ -52,6 +57,9 @@ export function runAsSingleton(lease: Lease, intervalMs: number, job: () => Prom
       })
       .catch((error) => {
         onError(error);
+      })
+      .finally(() => {
+        busy = false;
       });
   };
   tick();

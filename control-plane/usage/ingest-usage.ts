@@ -13,19 +13,14 @@ import type { LiveEvents } from './live-events.ts';
  * the commit, so the bus acknowledges only stored events. Afterwards: the live subscribers, the
  * budget-status subscribers of the teams concerned; the batch's teams are handed to
  * the budget alert sweeper, which checks thresholds off this path (budget-alert-sweeper.ts).
- * `onStored` (the usage webhook) gets the events this batch newly stored, after the commit; it
- * must not throw nor wait.
+ * With `webhookOutbox` (a usage webhook is configured), the same statement queues the newly
+ * stored events in the webhook's outbox (webhook-outbox.ts), which the delivery singleton drains.
  */
-export function createUsageIngestor(
-  database: Pick<Database, 'prisma' | 'ledger'>,
-  live: LiveEvents,
-  onStored?: (events: UsageEvent[]) => void,
-  alerts?: BudgetAlertSweeper,
-) {
+export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'>, live: LiveEvents, webhookOutbox = false, alerts?: BudgetAlertSweeper) {
   const { prisma, ledger } = database;
   return async function ingest(events: UsageEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const inserted = await storeBatch(ledger.query, unique);
+    const inserted = await storeBatch(ledger.query, unique, webhookOutbox);
     const stored = unique.filter((e) => inserted.has(e.id)).map((event) => ({ event, createdAt: inserted.get(event.id)! }));
     for (const { event, createdAt } of stored) live.publish('storedUsage', event.teamId, { event, createdAt });
     // Rows stored before (a redelivered batch) are published again: their first consumer may have
@@ -44,7 +39,6 @@ export function createUsageIngestor(
         if (at) live.publish('storedUsage', event.teamId, { event, createdAt: at });
       }
     }
-    if (onStored && stored.length > 0) onStored(stored.map((s) => s.event));
     for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).

@@ -4,6 +4,7 @@ import type { LedgerQuery } from '../db/ledger-connection.ts';
 import { SPEND_PERIODS } from './ledger-counters.ts';
 import { DAILY_KEY, DAILY_VALUES, dailyFrom, SPEND_KEY, SPEND_VALUES, spendFrom } from './ledger-recompute.sql.ts';
 import { TAG_DAILY_KEY, TAG_DAILY_VALUES, tagDailyFrom } from './ledger-tags.sql.ts';
+import { WEBHOOK_OUTBOX_CTE } from './webhook-outbox.ts';
 
 /**
  * One column of the usage-event table as a batch carries it: the event field of the same name,
@@ -125,8 +126,10 @@ function addingTo(table: string, key: string[], values: string[], select: string
  * latest new attempt (a re-rating adjustment is no use of the key): the one row lock replicas
  * share, taken in key order (FOR UPDATE over rows sorted by id), so two of them never deadlock on
  * it, and a batch no longer waits for a second statement and commit before its acknowledgement.
+ * With `webhookOutbox`, the statement also queues the new rows for the usage webhook
+ * (webhook-outbox.ts); without it (no webhook configured) it is the statement above, unchanged.
  */
-const STORE_BATCH = `
+const storeBatchStatement = (webhookOutbox: boolean) => `
   WITH ins AS (
     INSERT INTO "UsageEvent" (${list(EVENT_COLUMNS.map((c) => c.name))})
     ${BATCH_ROWS}
@@ -147,17 +150,20 @@ const STORE_BATCH = `
       ORDER BY a."id" FOR UPDATE OF a
     ) AS later
     WHERE k."id" = later."id"
-  )
+  )${webhookOutbox ? `, ${WEBHOOK_OUTBOX_CTE}` : ''}
   SELECT "id", ("createdAt" AT TIME ZONE 'UTC') AS "createdAt" FROM ins`;
+const STORE_BATCH = storeBatchStatement(false);
+const STORE_BATCH_AND_OUTBOX = storeBatchStatement(true);
 
 /**
- * Stores the events and their counters (see STORE_BATCH) through `query` (the ingestion's own
- * connection, or a transaction's). Returns the rows really inserted, with their createdAt: the
+ * Stores the events and their counters (see storeBatchStatement) through `query` (the ingestion's
+ * own connection, or a transaction's), and with `webhookOutbox` queues the new ones for the usage
+ * webhook in the same statement. Returns the rows really inserted, with their createdAt: the
  * events that are new.
  */
-export async function storeBatch(query: LedgerQuery, events: readonly LedgerEvent[]): Promise<Map<string, Date>> {
+export async function storeBatch(query: LedgerQuery, events: readonly LedgerEvent[], webhookOutbox = false): Promise<Map<string, Date>> {
   if (events.length === 0) return new Map();
-  const rows = await query<{ id: string; createdAt: Date }>(STORE_BATCH, [JSON.stringify(events)]);
+  const rows = await query<{ id: string; createdAt: Date }>(webhookOutbox ? STORE_BATCH_AND_OUTBOX : STORE_BATCH, [JSON.stringify(events)]);
   return new Map(rows.map((r) => [r.id, new Date(r.createdAt)]));
 }
 

@@ -1,26 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { usageEvent } from '../../test/support/usage-events.ts';
-import { createUsageWebhook, signUsageWebhook } from './usage-webhook.ts';
+import { signUsageWebhook, USAGE_WEBHOOK_SCHEMA_VERSION, usageWebhookBody } from './usage-webhook.ts';
 
-describe('usage webhook queue', () => {
+describe('usage webhook body', () => {
   it('signs the raw body with HMAC-SHA256', () => {
     expect(signUsageWebhook('k', 'body')).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(signUsageWebhook('k', 'body')).not.toBe(signUsageWebhook('k', 'body2'));
   });
 
-  it('is bounded: beyond the cap the oldest events are dropped, enqueue never throws', async () => {
-    const errors: string[] = [];
-    const hook = createUsageWebhook({
-      url: 'http://127.0.0.1:9/none',
-      secret: 'x'.repeat(16),
-      maxQueuedEvents: 3,
-      maxBatch: 1,
-      maxAttempts: 1,
-      onError: (m) => errors.push(m),
-    });
-    hook.enqueue(Array.from({ length: 10 }, () => usageEvent('t', 'k')));
-    expect(hook.queued()).toBeLessThanOrEqual(3);
-    expect(errors.some((m) => m.includes('dropped'))).toBe(true);
-    await hook.close(2_000);
+  it('splices the stored event texts into the same bytes JSON.stringify gives the whole body', () => {
+    const events = [usageEvent('t', 'k', { tags: ['a:b'], metadata: { ticket: 'T "1"' } }), usageEvent('t', 'k')];
+    const sentAt = new Date('2026-12-05T04:00:00.123Z');
+    const body = usageWebhookBody(
+      events.map((event) => JSON.stringify(event)),
+      sentAt,
+    );
+    expect(body).toBe(JSON.stringify({ schemaVersion: USAGE_WEBHOOK_SCHEMA_VERSION, sentAt: sentAt.toISOString(), events }));
+    expect(usageWebhookBody([], sentAt)).toBe(JSON.stringify({ schemaVersion: 1, sentAt: sentAt.toISOString(), events: [] }));
   });
 });

@@ -1,39 +1,38 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
-import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { scrubSecrets } from '../../shared/logging/redaction.ts';
+import { createLease, runAsSingleton } from '../fleet/lease.ts';
+import { deleteFromOutbox, type OutboxRow, readOutbox } from './webhook-outbox.ts';
 
 /** Bump with any breaking change to the webhook body. */
 export const USAGE_WEBHOOK_SCHEMA_VERSION = 1;
+
+/** The singleton lease the delivering replica holds (the `Lease` table, `tollgate_singleton_held{job}`). */
+export const USAGE_WEBHOOK_LEASE = 'usage-webhook';
 
 export interface UsageWebhookOptions {
   url: string;
   /** HMAC-SHA256 key: the receiver verifies `x-tollgate-signature` with it. */
   secret: string;
-  /** Events held while the receiver is slow or down; beyond it the oldest are dropped. Default 10,000. */
-  maxQueuedEvents?: number;
+  /** Events in the outbox longer than this are deleted undelivered (`dropped`). Default 72 h. */
+  maxAgeMs?: number;
   /** Events per POST. Default 100. */
   maxBatch?: number;
-  /** Deliveries of one batch before it is given up. Default 8 (about 1 min of backoff). */
-  maxAttempts?: number;
-  /** First retry delay; doubles per attempt, capped at 30 s, with jitter. Default 500 ms. */
+  /** First retry delay after a failed POST; doubles per failure, capped at 30 s, with jitter. Default 500 ms. */
   retryBaseMs?: number;
   /** Per-POST timeout. Default 10 s. */
   timeoutMs?: number;
-  /** The metrics registry the delivery counter lives in. */
-  registry?: Registry;
+  /** How often the lease holder reads the outbox (and renews the lease). Default 1 s. */
+  intervalMs?: number;
   onError?: (message: string) => void;
 }
 
 export interface UsageWebhook {
-  /** Queues newly stored events; never throws, never waits (ingestion must not depend on the receiver). */
-  enqueue(events: readonly UsageEvent[]): void;
-  /** Events waiting (tests, metrics). */
-  queued(): number;
-  /** Resolves when the queue is empty and nothing is in flight (tests). */
-  idle(): Promise<void>;
-  /** Stops: one last attempt for what is queued, bounded by `deadlineMs`. */
-  close(deadlineMs?: number): Promise<void>;
+  /** Whether this replica held the delivery lease at its last tick. */
+  holding(): boolean;
+  /** Stops delivering and gives the lease up; the outbox keeps what is undelivered for the next holder. */
+  close(): Promise<void>;
 }
 
 /** `sha256=<hex>` over the raw body: what `x-tollgate-signature` carries. */
@@ -42,34 +41,44 @@ export function signUsageWebhook(secret: string, body: string): string {
 }
 
 /**
- * Forwards stored usage events to one HTTP endpoint (Langfuse, a warehouse loader...), signed.
- * At-least-once: a batch whose answer is lost is sent again, so receivers dedupe on `id`. Runs
- * off the ingest path: a dead receiver costs memory up to `maxQueuedEvents`, never metering.
+ * `{"schemaVersion","sentAt","events":[...]}`, the events' JSON spliced in as stored: the same
+ * bytes as JSON.stringify of the object, without parsing what the outbox kept as text.
  */
-export function createUsageWebhook(options: UsageWebhookOptions): UsageWebhook {
-  const maxQueued = options.maxQueuedEvents ?? 10_000;
+export function usageWebhookBody(events: readonly string[], sentAt: Date): string {
+  return `{"schemaVersion":${USAGE_WEBHOOK_SCHEMA_VERSION},"sentAt":${JSON.stringify(sentAt.toISOString())},"events":[${events.join(',')}]}`;
+}
+
+/**
+ * Forwards stored usage events to one HTTP endpoint (Langfuse, a warehouse loader...), signed,
+ * from the durable outbox (webhook-outbox.ts) that ingestion fills in the events' own statement.
+ * One replica delivers at a time: the holder of the `usage-webhook` lease (fleet/lease.ts). It
+ * reads the oldest events, POSTs them, and deletes them once the receiver answered 2xx. A failed
+ * POST leaves them in the outbox and is retried with backoff; events older than `maxAgeMs` are
+ * deleted undelivered. When the holder dies, its lease expires and another replica resumes from
+ * the outbox. At least once: a batch acknowledged but not yet deleted when its holder died (or
+ * stalled past its lease) is sent again, so receivers dedupe on `id`. Ingestion never waits on it.
+ */
+export function createUsageWebhook(prisma: PrismaClient, instanceId: string, options: UsageWebhookOptions, registry?: Registry): UsageWebhook {
+  const maxAgeMs = options.maxAgeMs ?? 72 * 3_600_000;
   const maxBatch = options.maxBatch ?? 100;
-  const maxAttempts = options.maxAttempts ?? 8;
   const retryBaseMs = options.retryBaseMs ?? 500;
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 1_000;
   const onError = options.onError ?? ((message) => console.error(message));
   const counter = new Counter({
     name: 'tollgate_usage_webhook_events_total',
-    help: 'Usage events sent to the usage webhook: delivered, failed (given up after retries), dropped (queue full).',
+    help: 'Usage events of the usage webhook: delivered (acknowledged), failed (in a POST that failed; retried), dropped (older than the outbox age bound).',
     labelNames: ['result'] as const,
-    registers: options.registry ? [options.registry] : [],
+    registers: registry ? [registry] : [],
   });
   for (const result of ['delivered', 'failed', 'dropped']) counter.inc({ result }, 0);
 
-  const queue: UsageEvent[] = [];
-  let running: Promise<void> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let wake: (() => void) | null = null;
+  let failures = 0;
+  let retryAt = 0;
   let closed = false;
-  const idleWaiters: (() => void)[] = [];
 
-  async function post(events: UsageEvent[]): Promise<void> {
-    const body = JSON.stringify({ schemaVersion: USAGE_WEBHOOK_SCHEMA_VERSION, sentAt: new Date().toISOString(), events });
+  async function post(events: readonly string[]): Promise<void> {
+    const body = usageWebhookBody(events, new Date());
     const response = await fetch(options.url, {
       method: 'POST',
       headers: {
@@ -84,63 +93,56 @@ export function createUsageWebhook(options: UsageWebhookOptions): UsageWebhook {
     if (!response.ok) throw new Error(`usage webhook answered ${response.status}`);
   }
 
-  function sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      wake = resolve;
-      timer = setTimeout(resolve, ms);
-      timer.unref();
-    });
-  }
-
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await post(batch);
-          counter.inc({ result: 'delivered' }, batch.length);
-          break;
-        } catch (error) {
-          if (attempt >= maxAttempts || closed) {
-            counter.inc({ result: 'failed' }, batch.length);
-            onError(
-              `usage webhook: ${batch.length} events given up after ${attempt} attempts: ${scrubSecrets(error instanceof Error ? error.message : String(error))}`,
-            );
-            break;
-          }
-          const backoff = Math.min(30_000, retryBaseMs * 2 ** (attempt - 1));
-          await sleep(backoff / 2 + Math.random() * (backoff / 2));
-        }
-      }
+  /** One POST of `rows`; false when it failed (the next attempt waits for the backoff). */
+  async function deliver(rows: OutboxRow[]): Promise<boolean> {
+    try {
+      await post(rows.map((row) => row.event));
+    } catch (error) {
+      failures++;
+      counter.inc({ result: 'failed' }, rows.length);
+      const backoff = Math.min(30_000, retryBaseMs * 2 ** (failures - 1));
+      retryAt = Date.now() + backoff / 2 + Math.random() * (backoff / 2);
+      onError(
+        `usage webhook: ${rows.length} events not delivered (failure ${failures} in a row, kept in the outbox): ${scrubSecrets(error instanceof Error ? error.message : String(error))}`,
+      );
+      return false;
     }
-    running = null;
-    for (const resolve of idleWaiters.splice(0)) resolve();
+    failures = 0;
+    await deleteFromOutbox(prisma, rows);
+    counter.inc({ result: 'delivered' }, rows.length);
+    return true;
   }
 
-  return {
-    enqueue(events) {
-      if (events.length === 0) return;
-      queue.push(...events);
-      const overflow = queue.length - maxQueued;
-      if (overflow > 0) {
-        queue.splice(0, overflow);
-        counter.inc({ result: 'dropped' }, overflow);
-        onError(`usage webhook: queue full, ${overflow} oldest events dropped`);
+  /**
+   * The lease holder's tick: batches until the outbox is empty, a POST fails, or the tick's time is
+   * up (the lease is renewed between ticks, so a tick stays within one interval plus one POST).
+   */
+  async function deliverSome(): Promise<void> {
+    const started = Date.now();
+    while (!closed && Date.now() >= retryAt && Date.now() - started < intervalMs) {
+      const rows = await readOutbox(prisma, maxBatch, maxAgeMs);
+      if (rows.length === 0) return;
+      const expired = rows.filter((row) => row.expired);
+      if (expired.length > 0) {
+        await deleteFromOutbox(prisma, expired);
+        counter.inc({ result: 'dropped' }, expired.length);
+        onError(`usage webhook: ${expired.length} events older than ${Math.round(maxAgeMs / 1000)} s dropped from the outbox undelivered`);
+        continue;
       }
-      running ??= drain();
-    },
-    queued: () => queue.length,
-    idle() {
-      return running ? new Promise((resolve) => idleWaiters.push(resolve)) : Promise.resolve();
-    },
-    async close(deadlineMs = 5_000) {
+      if (!(await deliver(rows))) return;
+    }
+  }
+
+  // Longer than one tick's work (an interval, then one POST up to its timeout): a live holder never loses it.
+  const lease = createLease(prisma, USAGE_WEBHOOK_LEASE, `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * intervalMs + timeoutMs);
+  const singleton = runAsSingleton(lease, intervalMs, deliverSome, (error) =>
+    onError(`usage webhook: ${scrubSecrets(error instanceof Error ? error.message : String(error))}`),
+  );
+  return {
+    holding: () => singleton.holding(),
+    async close() {
       closed = true;
-      if (timer) clearTimeout(timer);
-      wake?.();
-      if (!running) return;
-      let deadline: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise<void>((resolve) => (deadline = setTimeout(resolve, deadlineMs)))]);
-      clearTimeout(deadline);
+      await singleton.stop();
     },
   };
 }

@@ -66,7 +66,7 @@ forEachDatabase((target) => {
       for await (const alert of subscription) published.push(alert.threshold);
     })();
     const sweeper = createBudgetAlertSweeper(alertInsertsFailing(prisma, 2), live);
-    const ingest = createUsageIngestor(h.database, live, undefined, sweeper);
+    const ingest = createUsageIngestor(h.database, live, false, sweeper);
     const batch = [usageEvent(team.id, 'k', { costMicroUsd: 5_000 }), usageEvent(team.id, 'k', { costMicroUsd: 4_000 })];
     await ingest(batch);
     await ingest(batch); // redelivered: marks the team again, stores and alerts nothing twice

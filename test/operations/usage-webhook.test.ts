@@ -15,8 +15,11 @@ interface Receiver {
   close(): Promise<void>;
 }
 
-/** A receiver that verifies the signature the way a customer would; fails the first `failFirst` POSTs. */
-async function startReceiver(failFirst = 0): Promise<Receiver> {
+/**
+ * A receiver that verifies the signature the way a customer would; fails the first `failFirst`
+ * POSTs. `port`: listen there (a receiver that comes back where it was).
+ */
+async function startReceiver(failFirst = 0, port = 0): Promise<Receiver> {
   const state = { ids: [] as string[], badSignatures: 0, requests: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,7 +45,7 @@ async function startReceiver(failFirst = 0): Promise<Receiver> {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     get ids() {
@@ -67,9 +70,12 @@ describe('usage webhook', () => {
     h = receiver = undefined;
   });
 
-  it('delivers each newly stored event once, signed, after retrying a failing receiver', async () => {
+  const metrics = async () => (await fetch(h!.controlPlane.url.replace('/graphql', '/metrics'))).text();
+  const outboxed = () => h!.database.prisma.usageWebhookOutbox.count();
+
+  it('delivers each newly stored event once, signed, after retrying a failing receiver, and empties its outbox', async () => {
     receiver = await startReceiver(2);
-    h = await startControlPlaneHarness({ controlPlane: { usageWebhook: { url: receiver.url, secret: SECRET, retryBaseMs: 20 } } });
+    h = await startControlPlaneHarness({ controlPlane: { usageWebhook: { url: receiver.url, secret: SECRET, retryBaseMs: 20, intervalMs: 50 } } });
     const events = Array.from({ length: 5 }, () => usageEvent('team-w', 'key-w'));
     for (const event of events) await h.bus.publishUsage(event);
     // A redelivered duplicate is not stored again, so it is not forwarded again.
@@ -79,25 +85,48 @@ describe('usage webhook', () => {
     expect([...receiver.ids].sort()).toEqual(events.map((event) => event.id).sort());
     expect(receiver.badSignatures).toBe(0);
     expect(receiver.requests).toBeGreaterThanOrEqual(3);
-    const metrics = await (await fetch(h.controlPlane.url.replace('/graphql', '/metrics'))).text();
-    expect(metrics).toContain('tollgate_usage_webhook_events_total{result="delivered"} 5');
+    expect(await metrics()).toContain('tollgate_usage_webhook_events_total{result="delivered"} 5');
+    expect(await metrics()).toMatch(/^tollgate_singleton_held\{job="usage-webhook"\} 1$/m);
+    await vi.waitFor(async () => expect(await outboxed()).toBe(0), { timeout: 5_000 });
   });
 
-  it('a dead receiver never stops metering', async () => {
+  it('a dead receiver never stops metering; its events wait in the outbox and go out when it is back', async () => {
     receiver = await startReceiver();
     const deadUrl = receiver.url;
+    const port = Number(new URL(deadUrl).port);
     await receiver.close();
     receiver = undefined;
-    h = await startControlPlaneHarness({ controlPlane: { usageWebhook: { url: deadUrl, secret: SECRET, retryBaseMs: 5, maxAttempts: 2 } } });
+    h = await startControlPlaneHarness({ controlPlane: { usageWebhook: { url: deadUrl, secret: SECRET, retryBaseMs: 5, intervalMs: 50 } } });
     const events = Array.from({ length: 3 }, () => usageEvent('team-d', 'key-d'));
     for (const event of events) await h.bus.publishUsage(event);
     await vi.waitFor(async () => expect(await h!.database.prisma.usageEvent.count({ where: { teamId: 'team-d' } })).toBe(3), { timeout: 5_000 });
-    await vi.waitFor(
-      async () =>
-        expect(await (await fetch(h!.controlPlane.url.replace('/graphql', '/metrics'))).text()).toContain(
-          'tollgate_usage_webhook_events_total{result="failed"} 3',
-        ),
-      { timeout: 5_000 },
-    );
+    await vi.waitFor(async () => expect(await metrics()).toMatch(/^tollgate_usage_webhook_events_total\{result="failed"\} [1-9]/m), { timeout: 5_000 });
+    expect(await outboxed()).toBe(3);
+
+    receiver = await startReceiver(0, port);
+    await vi.waitFor(() => expect([...receiver!.ids].sort()).toEqual(events.map((event) => event.id).sort()), { timeout: 10_000 });
+    await vi.waitFor(async () => expect(await outboxed()).toBe(0), { timeout: 5_000 });
+    expect(await metrics()).toContain('tollgate_usage_webhook_events_total{result="delivered"} 3');
+  });
+
+  it('drops events older than the outbox age bound, undelivered, and counts them', async () => {
+    receiver = await startReceiver(1_000_000);
+    h = await startControlPlaneHarness({
+      controlPlane: { usageWebhook: { url: receiver.url, secret: SECRET, retryBaseMs: 5, intervalMs: 50, maxAgeMs: 300 } },
+    });
+    for (const event of Array.from({ length: 4 }, () => usageEvent('team-o', 'key-o'))) await h.bus.publishUsage(event);
+    await vi.waitFor(async () => expect(await metrics()).toContain('tollgate_usage_webhook_events_total{result="dropped"} 4'), { timeout: 10_000 });
+    expect(await outboxed()).toBe(0);
+    expect(await h.database.prisma.usageEvent.count({ where: { teamId: 'team-o' } })).toBe(4);
+    expect(receiver.ids).toEqual([]);
+  });
+
+  it('without a webhook, ingestion writes no outbox', async () => {
+    h = await startControlPlaneHarness();
+    const event = usageEvent('team-n', 'key-n');
+    await h.bus.publishUsage(event);
+    await vi.waitFor(async () => expect(await h!.database.prisma.usageEvent.count({ where: { id: event.id } })).toBe(1), { timeout: 5_000 });
+    expect(await outboxed()).toBe(0);
+    expect(await metrics()).not.toContain('job="usage-webhook"');
   });
 });
