@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
 import { type FakeOpenAIUpstream, startFakeOpenAIUpstream } from '../support/fake-openai-upstream.ts';
-import { type PlaneProcess, spawnPlane, waitUntil } from '../support/processes.ts';
+import { controlPlaneProcessEnv, type PlaneProcess, spawnPlane, waitUntil } from '../support/processes.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 import { subscribe, wsClient } from '../support/ws-client.ts';
 
@@ -34,17 +34,8 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
   let teamId = '';
   let appKey = '';
 
-  const controlEnv = (id: string) => ({
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl(),
-    TOLLGATE_BUS_PREFIX: prefix,
-    TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
-    TOLLGATE_ADMIN_KEY: TEST_ADMIN_KEY,
-    CONTROL_PLANE_PORT: '0',
-    TOLLGATE_INSTANCE_ID: id,
-    TOLLGATE_HEARTBEAT_INTERVAL_MS: '500',
-    TOLLGATE_USAGE_CLAIM_IDLE_MS: '3000',
-  });
+  const controlEnv = (id: string) =>
+    controlPlaneProcessEnv(databaseUrl, prefix, { TOLLGATE_INSTANCE_ID: id, TOLLGATE_HEARTBEAT_INTERVAL_MS: '500', TOLLGATE_USAGE_CLAIM_IDLE_MS: '3000' });
   const gql = async (control: PlaneProcess, query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(`${control.url}/graphql`, {
       method: 'POST',

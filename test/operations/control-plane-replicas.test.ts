@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus } from '../../shared/bus/bus.ts';
 import { createRedisBus } from '../../shared/bus/redis-bus.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY, TEST_SECRET_KEY } from '../support/control-plane-harness.ts';
-import { type PlaneProcess, spawnPlane } from '../support/processes.ts';
+import { controlPlaneProcessEnv, type PlaneProcess, spawnPlane } from '../support/processes.ts';
+import { scratchDatabase } from '../support/scratch-database.ts';
 import { isReachable, postgresUrl, redisUrl, requireOrSkip } from '../support/services.ts';
 import { usageEvent } from '../support/usage-events.ts';
 import { subscribe, wsClient } from '../support/ws-client.ts';
@@ -115,8 +116,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 15_000) {
  */
 describe.skipIf(!servicesUp)('control plane replicas: singleton leases', () => {
   const prefix = `tollgate-lease-${randomBytes(4).toString('hex')}`;
-  const database = `t_lease_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = postgresUrl().replace(/\/[^/?]*(\?.*)?$/, `/${database}`);
+  const database = scratchDatabase('lease');
   const intervalMs = 300;
   let first: PlaneProcess | undefined;
   let second: ControlPlaneHarness | undefined;
@@ -127,39 +127,25 @@ describe.skipIf(!servicesUp)('control plane replicas: singleton leases', () => {
     return /^tollgate_singleton_held\{job="retention"\} 1$/m.test(text);
   };
 
-  beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: postgresUrl() });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${database}"`);
-    await admin.end();
-  });
+  beforeAll(() => database.create());
 
   afterAll(async () => {
     first?.child.kill('SIGKILL');
     await second?.close();
     await bus?.close();
-    const admin = new pg.Client({ connectionString: postgresUrl() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   it('one replica holds the retention lease; after it is killed another takes it over', async () => {
-    first = await spawnPlane('control-plane/main.ts', {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redisUrl(),
-      TOLLGATE_BUS_PREFIX: prefix,
-      TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
-      TOLLGATE_ADMIN_KEY: TEST_ADMIN_KEY,
-      CONTROL_PLANE_PORT: '0',
-      TOLLGATE_SINGLETON_INTERVAL_MS: String(intervalMs),
-      TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS: '0',
-    });
+    first = await spawnPlane(
+      'control-plane/main.ts',
+      controlPlaneProcessEnv(database.url, prefix, { TOLLGATE_SINGLETON_INTERVAL_MS: String(intervalMs), TOLLGATE_SNAPSHOT_CHECK_INTERVAL_MS: '0' }),
+    );
     const firstMetrics = `${first.url}/metrics`;
     await waitForAsync(() => held(firstMetrics));
 
     bus = createRedisBus({ url: redisUrl(), prefix });
-    second = await startControlPlaneHarness({ postgresUrl: databaseUrl, joinSchema: 'public', bus, controlPlane: { singletonIntervalMs: intervalMs } });
+    second = await startControlPlaneHarness({ postgresUrl: database.url, joinSchema: 'public', bus, controlPlane: { singletonIntervalMs: intervalMs } });
     const secondMetrics = second.controlPlane.url.replace(/\/graphql$/, '/metrics');
     // Both tick several times: the lease stays with its holder.
     await new Promise((resolve) => setTimeout(resolve, 4 * intervalMs));

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { TEST_ADMIN_KEY, TEST_SECRET_KEY } from './control-plane-harness.ts';
+import { redisUrl } from './services.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -13,6 +15,19 @@ export interface PlaneProcess {
   /** SIGTERM (or `signal`), then the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited(): Promise<number | null>;
+}
+
+/** A control plane process's environment on `databaseUrl` and the test Redis under `prefix`, on a free port; `extra` on top. */
+export function controlPlaneProcessEnv(databaseUrl: string, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl(),
+    TOLLGATE_BUS_PREFIX: prefix,
+    TOLLGATE_SECRET_KEY: TEST_SECRET_KEY,
+    TOLLGATE_ADMIN_KEY: TEST_ADMIN_KEY,
+    CONTROL_PLANE_PORT: '0',
+    ...extra,
+  };
 }
 
 /**
