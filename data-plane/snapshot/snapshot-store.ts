@@ -1,4 +1,4 @@
-import type { Bus, PublishedDelta, StoredDelta, StoredDeltaLog, StoredSnapshot } from '../../shared/bus/bus.ts';
+import type { Bus, PublishedDelta, StoredDelta, StoredDeltaLog } from '../../shared/bus/bus.ts';
 import type { SecretBox } from '../../shared/crypto/secret-box.ts';
 import type { ContentDigest } from '../../shared/snapshot/content-digest.ts';
 import { applyDelta, type SnapshotDelta } from '../../shared/snapshot/delta.ts';
@@ -10,7 +10,7 @@ import type { CompiledSnapshot } from './compiled-snapshot.ts';
 import { createConvergence } from './convergence.ts';
 import { changeKeys } from './key-set.ts';
 import type { SnapshotFile } from './snapshot-file.ts';
-import { createSnapshotLoader } from './snapshot-loader.ts';
+import { createSnapshotLoader, type SnapshotSource } from './snapshot-loader.ts';
 
 /** Why a stored snapshot was refused: not signed by our control plane, unreadable, or older. */
 export type RefusalKind = 'signature' | 'invalid' | 'older';
@@ -53,7 +53,7 @@ export interface SnapshotStore {
 }
 
 export interface SnapshotStoreOptions {
-  bus: Pick<Bus, 'loadSnapshot' | 'loadSnapshotDeltas' | 'onSnapshotAnnounced'>;
+  bus: Pick<Bus, 'loadSnapshot' | 'loadSnapshotDeltas' | 'onSnapshotAnnounced' | 'connection'>;
   /** Opens provider credentials; its keys also verify the control plane's signature. */
   secretBox: Pick<SecretBox, 'open' | 'keys'>;
   logger: Logger;
@@ -86,8 +86,8 @@ const FOLD_RETRY_MS = 10_000;
 export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStore {
   const { bus, secretBox, logger } = options;
   const verifier = createSnapshotSigner(secretBox.keys);
-  // Full snapshots are checked and parsed in a worker thread, which packs their keys.
-  const loader = createSnapshotLoader(secretBox.keys);
+  // Full snapshots are read (from Redis), checked and parsed in a worker thread, which packs their keys.
+  const loader = createSnapshotLoader(secretBox.keys, bus);
   let compiled: CompiledSnapshot | null = null;
   // The parsed snapshot `compiled` was built from, the base deltas apply to; its keys are not in
   // it (`apiKeys` is empty) but packed, in `compiled.keysByHash.keys`.
@@ -145,7 +145,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       }
       if (log.version > compiled.version && (await followDeltas(log))) return;
     }
-    const stored = await bus.loadSnapshot();
+    const stored = await loader.read();
     if (!stored) return;
     // Not a step back: the full snapshot lags the newest version, whose deltas did not apply
     // here. We keep what we serve until the control plane writes the full snapshot again.
@@ -210,7 +210,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
   async function foldKeys(): Promise<void> {
     if (!compiled || compiled.keysByHash.keys.changedCount < (options.keysFoldAfter ?? KEYS_FOLD_AFTER) || Date.now() < nextFoldAt) return;
     nextFoldAt = Date.now() + FOLD_RETRY_MS;
-    const stored = await bus.loadSnapshot();
+    const stored = await loader.read();
     if (!stored || stored.version < compiled.version) return;
     if (stored.version > compiled.version) return accept(stored, 'bus');
     const parsed = await loader.load(stored);
@@ -218,10 +218,10 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     if (!parsed.ok || parsed.snapshot.version !== compiled?.version || parsed.snapshot.hash !== compiled.hash) return;
     install(parsed.snapshot, compileSnapshot(parsed.snapshot, secretBox, parsed.keys), 'bus', parsed.digest);
     fullLoads++;
-    if (options.file) persist(options.file, stored);
+    if (options.file) persist(options.file);
   }
 
-  async function accept(stored: StoredSnapshot, from: 'bus' | 'disk'): Promise<void> {
+  async function accept(stored: SnapshotSource, from: 'bus' | 'disk'): Promise<void> {
     // The bus confirms what we serve from disk: from now on it is the bus's snapshot.
     if (compiled && from === 'bus' && source === 'disk' && stored.version === compiled.version) source = 'bus';
     // Cheap skip before verifying: the announcement (or poll) is for what we already serve.
@@ -241,7 +241,7 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     }
     install(parsed.snapshot, compileSnapshot(parsed.snapshot, secretBox, parsed.keys), from, parsed.digest);
     fullLoads++;
-    if (from === 'bus' && options.file) persist(options.file, stored);
+    if (from === 'bus' && options.file) persist(options.file);
   }
 
   function install(snapshot: ConfigSnapshot, result: CompileResult, from: 'bus' | 'disk', entryHashes: ContentDigest): void {
@@ -255,11 +255,16 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
     logger.info({ snapshotVersion: compiled.version, snapshotHash: compiled.hash, source: from }, 'snapshot loaded');
   }
 
-  /** Writes in the background, in order; a failed write is logged (the bus still has the truth). */
-  function persist(file: SnapshotFile, stored: StoredSnapshot): void {
-    persisting = persisting
-      .then(() => file.write(stored))
+  /**
+   * Writes the snapshot just loaded, from the worker that holds it, in the background; asked at
+   * once, since the worker answers in order (a later read replaces what it holds). A failed write
+   * is logged (the bus still has the truth).
+   */
+  function persist(file: SnapshotFile): void {
+    const written = loader
+      .persist(file)
       .catch((error: unknown) => logger.warn({ err: error, path: file.path }, 'snapshot: could not write the last good snapshot to disk'));
+    persisting = Promise.all([persisting, written]).then(() => undefined);
   }
 
   async function loadFromDisk(file: SnapshotFile): Promise<void> {
@@ -351,8 +356,8 @@ export function createSnapshotStore(options: SnapshotStoreOptions): SnapshotStor
       await unsubscribe?.();
       await inFlight;
       await loading;
-      await loader.close();
       await persisting;
+      await loader.close();
     },
   };
 }

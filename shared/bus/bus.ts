@@ -206,6 +206,13 @@ export interface Bus {
    */
   readonly usageStream?: { url: string; key: string };
   /**
+   * Redis only: what `createBus` needs to open this bus again, on a connection of its own, from
+   * another thread. The data plane's snapshot worker reads the stored snapshot (megabytes) there,
+   * so it never crosses the event loop that serves requests. Absent in-process: the bus is this
+   * thread's memory.
+   */
+  readonly connection?: { redisUrl: string; prefix?: string };
+  /**
    * Redis only: how it persists what it holds. Usage events wait in the stream until a control
    * plane stores them; without AOF a Redis restart loses them (docs/operations.md).
    */

@@ -172,6 +172,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
   return {
     kind: 'redis',
     usageStream: { url: options.url, key: names.usageStream },
+    connection: { redisUrl: options.url, prefix: options.prefix },
     async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
       const stored = await commands.eval(
         PUBLISH_SNAPSHOT,
