@@ -8,8 +8,9 @@ import type { Logger } from '../logger.ts';
 import { PromptLog } from '../observe/prompt-log.ts';
 import type { RequestTracing } from '../observe/tracing.ts';
 import type { ProviderAdapters } from '../providers/registry.ts';
+import { promptSizeOf } from '../request/prompt-size.ts';
 import type { RoutedRequest, RouteStep } from '../request/routed-request.ts';
-import { checkContextWindow, PromptSize } from '../routing/context-window.ts';
+import { checkContextWindow } from '../routing/context-window.ts';
 import { orderTargets } from '../routing/order-targets.ts';
 import { backoffMs, classifyFailure } from '../routing/retry-policy.ts';
 import type { RoutingRuntime } from '../routing/routing-runtime.ts';
@@ -86,7 +87,7 @@ export async function runAttempts(exchange: Exchange, plan: RoutedRequest, deps:
 
 async function runPlan(exchange: Exchange, plan: RoutedRequest, deps: DispatchDeps, state: LoopState): Promise<void> {
   const { request } = plan.endpoint;
-  const prompt = new PromptSize(request);
+  const prompt = promptSizeOf(request);
   for (const [index, step] of plan.route.steps.entries()) {
     // The requested model always gets its turn; a fallback only on a trigger of the chain.
     if (index > 0 && !(state.last?.trigger && plan.route.fallbackTriggers.has(state.last.trigger))) break;

@@ -4,8 +4,8 @@ import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts'
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
 import type { BudgetPeriod, SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schema.ts';
+import { promptSizeOf } from '../request/prompt-size.ts';
 import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
-import { estimatePromptTokens } from '../usage/estimate-tokens.ts';
 import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store.ts';
 
 /** Output reserved when neither the request (max_tokens) nor the model caps it. */
@@ -52,39 +52,21 @@ export interface RequestBounds {
   byok: boolean;
 }
 
-/** The prompt's sizes, measured once per request (admission, the dearest model and per-attempt limits all ask). */
-interface PromptSizes {
-  bound: number;
-  estimate: number;
-}
-const promptSizes = new WeakMap<ChatCompletionRequest, PromptSizes>();
-
-function promptSizesOf(request: ChatCompletionRequest): PromptSizes {
-  let sizes = promptSizes.get(request);
-  if (!sizes) {
-    // Byte-level BPE never makes more tokens than bytes, so this bounds the real prompt of text
-    // content; JSON framing covers the chat template's few tokens per message.
-    const bound = Buffer.byteLength(JSON.stringify(request.messages)) + (request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0);
-    sizes = { bound, estimate: estimatePromptTokens(request.messages) };
-    promptSizes.set(request, sizes);
-  }
-  return sizes;
-}
-
 export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | 'byok' | 'request'>): RequestBounds {
   const { request, model } = input;
-  const prompt = promptSizesOf(request);
-  const promptTokens = prompt.bound;
+  const prompt = promptSizeOf(request);
+  const promptTokens = prompt.bytes();
   const perChoice = request.max_completion_tokens ?? request.max_tokens ?? model.model.maxOutputTokens ?? DEFAULT_OUTPUT_RESERVE;
   const outputTokens = perChoice * (request.n ?? 1);
   const { byok } = input;
   const tokens = { promptTokens, completionTokens: outputTokens, cachedTokens: 0 };
   // The dearest price the request may be billed at: a deployment's own price may exceed the model's.
-  const providerCost = Math.max(costMicroUsd(model.model.price, tokens), ...model.model.deployments.map((d) => costMicroUsd(d.price, tokens)));
+  let providerCost = costMicroUsd(model.model.price, tokens);
+  for (const deployment of model.model.deployments) providerCost = Math.max(providerCost, costMicroUsd(deployment.price, tokens));
   return {
     promptTokens,
     outputTokens,
-    rateTokens: prompt.estimate + outputTokens,
+    rateTokens: prompt.estimate() + outputTokens,
     maxCostMicroUsd: withMarkup(providerCost, byok ? 0 : (input.apiKey.plan?.markupBasisPoints ?? 0)),
     byok,
   };
@@ -99,11 +81,10 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
   const bounds = requestBounds(input);
   const { apiKey, deployment } = input;
   const teamGroup = teamCounterGroup(apiKey.team.id);
-  const rates: RateCheck[] = [
-    ...rateChecks('key', apiKey.key.id, teamGroup, apiKey.key.limits, bounds.rateTokens),
-    ...rateChecks('team', apiKey.team.id, teamGroup, apiKey.plan?.limits ?? null, bounds.rateTokens),
-    ...(deployment ? deploymentRateChecks(deployment, bounds.rateTokens) : []),
-  ];
+  const rates: RateCheck[] = [];
+  addRateChecks(rates, 'key', apiKey.key.id, teamGroup, apiKey.key.limits, bounds.rateTokens);
+  addRateChecks(rates, 'team', apiKey.team.id, teamGroup, apiKey.plan?.limits ?? null, bounds.rateTokens);
+  if (deployment) addDeploymentRateChecks(rates, deployment, bounds.rateTokens);
 
   // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
   const byCounter = new Map<string, BudgetCheck>();
@@ -209,18 +190,19 @@ export function hasDeploymentLimits({ deployment: { limits } }: CompiledTarget):
 /** A deployment's own rpm / tpm / parallel for one attempt; null when it sets none (nothing to ask the store). */
 export function deploymentAdmission(target: CompiledTarget, rateTokens: () => number, admissionId: string, reservationTtlMs: number): Admission | null {
   if (!hasDeploymentLimits(target)) return null;
-  return { id: admissionId, rates: deploymentRateChecks(target, rateTokens()), budgets: [], reservationTtlMs };
+  const rates: RateCheck[] = [];
+  addDeploymentRateChecks(rates, target, rateTokens());
+  return { id: admissionId, rates, budgets: [], reservationTtlMs };
 }
 
-const deploymentRateChecks = (target: CompiledTarget, tokens: number) =>
-  rateChecks('deployment', target.deployment.id, deploymentCounterGroup(target.deployment.id), target.deployment.limits, tokens);
+const addDeploymentRateChecks = (checks: RateCheck[], target: CompiledTarget, tokens: number) =>
+  addRateChecks(checks, 'deployment', target.deployment.id, deploymentCounterGroup(target.deployment.id), target.deployment.limits, tokens);
 
-function rateChecks(scope: RateScope, id: string, group: string, limits: SnapshotLimits | null, tokens: number): RateCheck[] {
-  if (!limits) return [];
-  const checks: RateCheck[] = [];
+/** Appends the checks `limits` sets (none when null) to `checks`: one array per admission, not one per scope. */
+function addRateChecks(checks: RateCheck[], scope: RateScope, id: string, group: string, limits: SnapshotLimits | null, tokens: number): void {
+  if (!limits) return;
   if (limits.rpm !== null) checks.push({ counter: `rl:${scope}:${id}:rpm`, group, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
   // A request bigger than the whole limit still runs once the bucket is full, never sooner.
   if (limits.tpm !== null) checks.push({ counter: `rl:${scope}:${id}:tpm`, group, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
   if (limits.maxParallel !== null) checks.push({ counter: `rl:${scope}:${id}:parallel`, group, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
-  return checks;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
+import { PromptSize } from '../request/prompt-size.ts';
 import type { CompiledModel } from '../snapshot/compiled-snapshot.ts';
-import { checkContextWindow, PromptSize } from './context-window.ts';
+import { checkContextWindow } from './context-window.ts';
 
 const modelWith = (contextWindow: number | null) => ({ model: { name: 'm', contextWindow } }) as unknown as CompiledModel;
 const request = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
