@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,5 +108,18 @@ describe('control plane and shared boundaries', () => {
         .map((spec) => `${file} -> ${spec}`),
     );
     expect(offending).toEqual([]);
+  });
+});
+
+describe('what the data plane loads at start', () => {
+  it('leaves the provider SDKs (vertex tokens, Bedrock streams) to their first use', () => {
+    // A fresh process, as a data plane starts: vitest's own module graph would hide the answer.
+    const probe = `
+      import { createRequire } from 'node:module';
+      await import('./data-plane/app.ts');
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify(loaded.filter((file) => /node_modules\\/(google-auth-library|@smithy)\\//.test(file))));`;
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual([]);
   });
 });

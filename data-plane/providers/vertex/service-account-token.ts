@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JWT } from 'google-auth-library';
+import type { JWT } from 'google-auth-library';
 import { fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import type { UpstreamCall } from '../adapter.ts';
@@ -52,7 +52,7 @@ const TOKEN_TIMEOUT_MS = 30_000;
 export function createServiceAccountTokens(agents: UpstreamAgents) {
   const clients = new Map<string, JWT>();
 
-  function clientFor(key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'connectTimeoutMs'>): JWT {
+  async function clientFor(key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'connectTimeoutMs'>): Promise<JWT> {
     const cacheKey = createHash('sha256')
       .update(JSON.stringify([key, call.provider.teamId === null]))
       .digest('hex');
@@ -64,6 +64,12 @@ export function createServiceAccountTokens(agents: UpstreamAgents) {
       // The library always asks Google's endpoint; the key file may name another one.
       return undiciFetch(url === GOOGLE_TOKEN_URL ? key.token_uri : url, { ...(init as object), dispatcher } as never);
     }) as typeof fetch;
+    // Loaded on the first vertex token, not at start: google-auth-library and its dependencies
+    // are about 3 MB of heap that a data plane without vertex providers never uses.
+    const { JWT } = await import('google-auth-library');
+    // Another token request may have made the client while this one awaited the import.
+    client = clients.get(cacheKey);
+    if (client) return client;
     client = new JWT({
       email: key.client_email,
       key: key.private_key,
@@ -81,7 +87,7 @@ export function createServiceAccountTokens(agents: UpstreamAgents) {
     async token(key: ServiceAccountKey, call: Pick<UpstreamCall, 'provider' | 'cancellation' | 'connectTimeoutMs'>): Promise<string> {
       let token: string | null | undefined;
       try {
-        token = (await clientFor(key, call).getAccessToken()).token;
+        token = (await (await clientFor(key, call)).getAccessToken()).token;
       } catch (error) {
         throw tokenError(error, key, call);
       }
