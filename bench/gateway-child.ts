@@ -182,11 +182,13 @@ async function apply(file: string, version: number): Promise<void> {
 /** Each thread's V8 heap (committed bytes): the rest of the RSS is native (PGlite, code, malloc). */
 async function memory(): Promise<void> {
   const heap = getHeapStatistics();
+  const worker = await embedded?.heap();
   process.send!({
     type: 'memory',
     mainHeapBytes: heap.total_heap_size,
     mainHeapUsedBytes: heap.used_heap_size,
-    workerHeapBytes: (await embedded?.heap())?.heapCommittedBytes ?? null,
+    workerHeapBytes: worker?.heapCommittedBytes ?? null,
+    workerHeapUsedBytes: worker?.heapUsedBytes ?? null,
   });
 }
 
