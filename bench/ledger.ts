@@ -1,10 +1,12 @@
 /**
- * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--lag-paths redis,data-plane,pglite] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N]`: the usage
+ * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--lag-paths redis,data-plane,pglite] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N] [--webhook-outbox]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
  *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
  *     team with a monthly budget (so alerts are checked for every team of every batch), with the
  *     CPU per 1 000 events of this process and of the PostgreSQL backends. --no-rates skips this.
+ *     --webhook-outbox stores as with a usage webhook configured (each new event also queued in
+ *     the webhook's outbox, same statement): run with and without it for the webhook's cost.
  *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N, --lag-seconds N) through
  *     the real bus, from hand-over to the bus to the `usage` subscription message of the committed
  *     row, after a warm-up: Redis -> PostgreSQL from a publisher in this process (`redis`), then
@@ -52,6 +54,8 @@ const applicationName = `bench-ledger-${process.pid}`;
 const benchUrl = `${databaseUrl}${databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationName}`;
 /** Tags per event (from a pool of 20, with one metadata pair): what the tag counters cost. */
 const tagsPerEvent = flag('--tags', 0);
+/** Ingest as a control plane with a usage webhook does: the new events queued in its outbox too. */
+const webhookOutbox = args.includes('--webhook-outbox');
 const TEAMS = 500;
 const BATCH = 1000;
 
@@ -123,7 +127,7 @@ interface Rate {
 async function ingestionRate(db: Database, teams: string[], total: number): Promise<Rate> {
   const live = createLiveEvents();
   const alerts = createBudgetAlertSweeper(db.prisma, live);
-  const ingest = createUsageIngestor(db, live, false, alerts);
+  const ingest = createUsageIngestor(db, live, webhookOutbox, alerts);
   const run = randomBytes(3).toString('hex');
   await ingest(Array.from({ length: BATCH }, () => event(run, teams))); // warm-up
   await alerts.settled();
@@ -177,7 +181,7 @@ const describeLag = (lag: Lag) =>
     lag.served ? `; data plane served ${fmt(lag.served.rps)} rps, ${fmt(lag.served.requests)} requests, ${lag.served.errors} errors` : ''
   }; load ${loadAverage().toFixed(1)})`;
 
-console.log(`load average at start: ${loadAverage().toFixed(1)} (${applicationName})`);
+console.log(`load average at start: ${loadAverage().toFixed(1)} (${applicationName})${webhookOutbox ? ', usage webhook outbox on' : ''}`);
 // Two traffic shapes: a gateway of 10 busy teams, and every batch spread over all 500 teams
 // (each batch then touches 500 team and 1 000 key counters per period: the worst case).
 for (const spread of args.includes('--no-rates') ? [] : [10, TEAMS]) {
