@@ -95,13 +95,24 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
   const lastUsed = new Map<string, number>();
   /** Settles (or charges: spend of the local share) that Redis has yet to take. */
   const pending: { admission: Admission; actual: Settlement; charge: boolean }[] = [];
-  const inFlight = new Set<Promise<unknown>>();
+  /** Settles and drains started and not yet ended; idle() waits for none. */
+  let running = 0;
+  let idleWaiters: (() => void)[] = [];
   let draining = false;
 
-  function track<T>(promise: Promise<T>): Promise<T> {
-    inFlight.add(promise);
-    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
-    return promise;
+  /**
+   * Counts a settle or drain until it ends. Both never reject (they catch and queue), so one
+   * `then` is all it takes: no set of promises, no `finally` + `catch` pair per settle.
+   */
+  function track(work: Promise<void>): void {
+    running++;
+    void work.then(ended, ended);
+  }
+  function ended(): void {
+    if (--running > 0 || idleWaiters.length === 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   function enterDegraded(error: unknown) {
@@ -151,7 +162,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
     }
   }
   const drainTimer = setInterval(() => {
-    if (pending.length > 0) void track(drainPending());
+    if (pending.length > 0) track(drainPending());
   }, probeIntervalMs);
   drainTimer.unref();
 
@@ -168,7 +179,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
       try {
         const result = await store.admit(admission);
         leaveDegraded();
-        if (pending.length > 0) void track(drainPending());
+        if (pending.length > 0) track(drainPending());
         if (result.ok) {
           if (lastUsed.size > LAST_USED_MAX) lastUsed.clear();
           for (const b of admission.budgets) lastUsed.set(b.counter, (result.used[b.counter] ?? 0) + b.amount);
@@ -217,7 +228,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
         settle(event) {
           if (settled) return;
           settled = true;
-          void track(settleOn(on, replay, admission, { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: event.promptTokens + event.completionTokens }, false));
+          track(settleOn(on, replay, admission, { costMicroUsd: 0, creditCostMicroUsd: 0, tokens: event.promptTokens + event.completionTokens }, false));
         },
       };
     },
@@ -256,12 +267,12 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
           // An attempt that ended after its request settled (should not happen): still charged.
           logger.warn({ usageEventId: event.id }, 'usage event after settle: charged separately');
           const late = { costMicroUsd: event.costMicroUsd, creditCostMicroUsd: event.byok ? 0 : event.costMicroUsd, tokens: 0 };
-          void track(settleOn(on, replay, { ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
+          track(settleOn(on, replay, { ...admission, id: `${admission.id}:${event.id}`, rates: [] }, late, true));
         },
         settle() {
           if (settled) return;
           settled = true;
-          void track(settleOn(on, replay, admission, { ...spent }, false));
+          track(settleOn(on, replay, admission, { ...spent }, false));
         },
       };
     },
@@ -275,7 +286,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
       };
     },
     async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while (running > 0) await new Promise<void>((wake) => idleWaiters.push(wake));
     },
     async close() {
       clearInterval(drainTimer);

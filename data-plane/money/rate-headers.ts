@@ -1,15 +1,17 @@
 import type { RateState } from './money-store.ts';
 
+const DIMENSIONS = [
+  ['rpm', 'requests'],
+  ['tpm', 'tokens'],
+] as const;
+
 /**
  * OpenAI's x-ratelimit-* headers from the tightest rpm and tpm counters of the request (key, team
  * or deployment, whichever has the least left). None for a dimension without a limit.
  */
 export function rateLimitHeaders(states: readonly RateState[]): [string, string][] {
   const headers: [string, string][] = [];
-  for (const [kind, suffix] of [
-    ['rpm', 'requests'],
-    ['tpm', 'tokens'],
-  ] as const) {
+  for (const [kind, suffix] of DIMENSIONS) {
     let tightest: RateState | null = null;
     for (const state of states) {
       if (state.check.kind === kind && (tightest === null || state.remaining < tightest.remaining)) tightest = state;
