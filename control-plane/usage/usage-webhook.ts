@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { scrubSecrets } from '../../shared/logging/redaction.ts';
 import { createLease, runAsSingleton } from '../fleet/lease.ts';
@@ -72,6 +72,14 @@ export function createUsageWebhook(prisma: PrismaClient, instanceId: string, opt
     registers: registry ? [registry] : [],
   });
   for (const result of ['delivered', 'failed', 'dropped']) counter.inc({ result }, 0);
+  const backlogAge = new Gauge({
+    name: 'tollgate_usage_webhook_backlog_age_seconds',
+    help: "Age of the oldest undelivered usage webhook event at the lease holder's last read of the outbox; 0 when it was empty, and on other replicas.",
+    registers: registry ? [registry] : [],
+    collect() {
+      if (!singleton.holding()) this.set(0);
+    },
+  });
 
   let failures = 0;
   let retryAt = 0;
@@ -121,6 +129,7 @@ export function createUsageWebhook(prisma: PrismaClient, instanceId: string, opt
     const started = Date.now();
     while (!closed && Date.now() >= retryAt && Date.now() - started < intervalMs) {
       const rows = await readOutbox(prisma, maxBatch, maxAgeMs);
+      backlogAge.set(rows[0]?.ageSeconds ?? 0);
       if (rows.length === 0) return;
       const expired = rows.filter((row) => row.expired);
       if (expired.length > 0) {

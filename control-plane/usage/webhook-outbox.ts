@@ -24,6 +24,8 @@ export interface OutboxRow {
   event: string;
   /** Older than the outbox's age bound: deleted undelivered. */
   expired: boolean;
+  /** Seconds since it was stored. */
+  ageSeconds: number;
 }
 
 /**
@@ -33,7 +35,8 @@ export interface OutboxRow {
 export function readOutbox(prisma: PrismaClient, limit: number, maxAgeMs: number): Promise<OutboxRow[]> {
   // createdAt is a timestamp without time zone filled from CURRENT_TIMESTAMP: LOCALTIMESTAMP is its clock.
   return prisma.$queryRawUnsafe<OutboxRow[]>(
-    `SELECT "seq"::text AS "seq", "event", "createdAt" < LOCALTIMESTAMP - ($2::float8 * interval '1 second') AS "expired"
+    `SELECT "seq"::text AS "seq", "event", "createdAt" < LOCALTIMESTAMP - ($2::float8 * interval '1 second') AS "expired",
+       EXTRACT(EPOCH FROM (LOCALTIMESTAMP - "createdAt"))::float8 AS "ageSeconds"
      FROM "UsageWebhookOutbox" ORDER BY "seq" LIMIT $1::int`,
     limit,
     maxAgeMs / 1000,

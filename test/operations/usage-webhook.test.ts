@@ -102,11 +102,19 @@ describe('usage webhook', () => {
     await vi.waitFor(async () => expect(await h!.database.prisma.usageEvent.count({ where: { teamId: 'team-d' } })).toBe(3), { timeout: 5_000 });
     await vi.waitFor(async () => expect(await metrics()).toMatch(/^tollgate_usage_webhook_events_total\{result="failed"\} [1-9]/m), { timeout: 5_000 });
     expect(await outboxed()).toBe(3);
+    await vi.waitFor(
+      async () =>
+        expect(await metrics()).toMatch(/^tollgate_usage_webhook_backlog_age_seconds 0\.[0-9]*[1-9]|^tollgate_usage_webhook_backlog_age_seconds [1-9]/m),
+      {
+        timeout: 5_000,
+      },
+    );
 
     receiver = await startReceiver(0, port);
     await vi.waitFor(() => expect([...receiver!.ids].sort()).toEqual(events.map((event) => event.id).sort()), { timeout: 10_000 });
     await vi.waitFor(async () => expect(await outboxed()).toBe(0), { timeout: 5_000 });
     expect(await metrics()).toContain('tollgate_usage_webhook_events_total{result="delivered"} 3');
+    await vi.waitFor(async () => expect(await metrics()).toMatch(/^tollgate_usage_webhook_backlog_age_seconds 0$/m), { timeout: 5_000 });
   });
 
   it('drops events older than the outbox age bound, undelivered, and counts them', async () => {
