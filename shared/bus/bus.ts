@@ -180,7 +180,9 @@ export interface Bus {
   /**
    * Control plane: deliver usage events in batches to `handler`. A batch is acknowledged only
    * after the handler resolves; a rejected batch is delivered again later (at-least-once), so
-   * the handler must be idempotent by event id.
+   * the handler must be idempotent by event id. The Redis bus keeps two batches in flight: it may
+   * call the handler with the next batch before the previous call resolved, so the handler must
+   * allow that (the ingestor queues its statements on one connection, in call order).
    */
   consumeUsage(consumerName: string, handler: UsageHandler, hooks?: UsageConsumerHooks): UsageConsumer;
   /** Control plane: the usage stream's backlog (pending and undelivered events). */

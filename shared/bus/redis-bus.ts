@@ -321,11 +321,31 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       let failing = false;
       let groupRecreatedAt: number | null = null;
       let ahead: Promise<StreamEntries> | null = null;
+      /** The batch handed to the handler and not settled yet (see the loop): true once stored and acknowledged. */
+      let inFlight: Promise<boolean> | null = null;
+      let readPending = true;
+      /** Waits for the batch in flight; true when there was none or it was stored. */
+      const settle = async (): Promise<boolean> => {
+        const batch = inFlight;
+        inFlight = null;
+        return batch ? await batch : true;
+      };
+      /**
+       * A batch failed: once nothing is in flight, its entries (still pending for this consumer) are
+       * read again from '0' after a pause; the batch read ahead is dropped, as its entries are
+       * pending too and come back with them.
+       */
+      const retryPending = async () => {
+        await settle().catch(() => undefined);
+        await ahead?.catch(() => undefined);
+        ahead = null;
+        readPending = true;
+        await sleep(RETRY_DELAY_MS);
+      };
       const loop = (async () => {
         // Created here, inside the retry loop, so a Redis that is down at start only delays it.
         let groupReady = false;
         let groupLost = false;
-        let readPending = true;
         let lastClaim = 0;
         let lastTrim = Date.now();
         while (running) {
@@ -364,23 +384,30 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
               readPending = false;
               continue;
             }
-            if (entries.length > 0) {
+            if (entries.length > 0 && !readPending) {
               // Read the next batch while this one is stored: decoding and the round trip overlap
-              // the commit. Its entries are pending for this consumer from now on, so if this
-              // batch fails they are re-read with the pending ones ('0') and nothing is skipped.
-              if (!readPending) {
-                ahead = read('>');
-                ahead.catch(() => undefined); // awaited on the next turn; a stop may leave it unread
-              }
-              if (!(await handle(entries))) {
-                await ahead?.catch(() => undefined);
-                ahead = null;
-                readPending = true;
-                await sleep(RETRY_DELAY_MS);
-              }
+              // the commit. Its entries are pending for this consumer from now on, so if a batch
+              // fails they are re-read with the pending ones ('0') and nothing is skipped.
+              ahead = read('>');
+              ahead.catch(() => undefined); // awaited on the next turn; a stop may leave it unread
+              // Two batches in flight: this one is decoded, validated and handed to the handler
+              // (whose store waits behind the previous one's on the ingestion connection) while
+              // the previous one commits, then the previous one's outcome is awaited. Each batch
+              // is still acknowledged only after its own commit.
+              const previous = inFlight;
+              inFlight = handle(entries);
+              inFlight.catch(() => undefined); // settled on a later turn, or when a batch fails
+              if (previous && !(await previous)) await retryPending();
+            } else if (entries.length > 0) {
+              // Re-reading this consumer's pending entries ('0') returns them until acknowledged:
+              // one batch at a time, each settled before the next read.
+              if (!(await settle()) || !(await handle(entries))) await retryPending();
+            } else if (!(await settle())) {
+              await retryPending();
             }
             failing = false;
           } catch (error) {
+            await settle().catch(() => undefined);
             await ahead?.catch(() => undefined);
             ahead = null;
             if (!running) break;
@@ -395,6 +422,8 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
             await sleep(RETRY_DELAY_MS);
           }
         }
+        // The batch still in flight is stored and acknowledged before the consumer stops.
+        await settle().catch(() => undefined);
       })();
 
       return {

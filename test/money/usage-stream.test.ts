@@ -117,4 +117,32 @@ forEachRedis((target) => {
       await bus.close();
     }
   });
+  it('two batches in flight: the next is handed over while the previous is stored, each acknowledged after its own store', async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 0 });
+    const [a, b] = [usageEvent('t', 'k'), usageEvent('t', 'k')];
+    const calls: string[][] = [];
+    let failFirst: (() => void) | null = null;
+    const consumer = bus.consumeUsage('c1', async (events) => {
+      calls.push(events.map((e) => e.id));
+      // The first store hangs until the test fails it.
+      if (calls.length === 1) await new Promise<void>((_, reject) => (failFirst = () => reject(new Error('store failed'))));
+    });
+    const pending = async () => Number(((await redis.xpending(names.usageStream, names.usageGroup)) as [number])[0]);
+    try {
+      await bus.publishUsage(a);
+      await until(() => calls.length === 1);
+      await bus.publishUsage(b);
+      // b reaches the handler while a's store is still running, and is acknowledged alone.
+      await until(() => calls.length === 2);
+      await until(async () => (await pending()) === 1);
+      failFirst!();
+      // a failed: it is still pending, read again, stored, and acknowledged.
+      await until(async () => calls.length === 3 && (await pending()) === 0);
+      expect(calls).toEqual([[a.id], [b.id], [a.id]]);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  });
 });
