@@ -38,7 +38,7 @@ export interface GatewayChildConfig {
 
 /** IPC messages the child understands. */
 export type GatewayCommand =
-  | { type: 'apply'; file: string; version: number }
+  | { type: 'apply'; file: string | null; version: number }
   | { type: 'stop' }
   | { type: 'usage' }
   | { type: 'profile-start' }
@@ -158,25 +158,35 @@ async function profileStop(file: string): Promise<void> {
 }
 
 /**
- * Publishes a new snapshot on the plane's own bus and times it until the plane serves it, with the
- * event loop's longest block over that window (what any request in flight waited at most).
+ * Times a snapshot apply until the plane serves `version`, with the event loop's longest block
+ * over that window (what any request in flight waited at most) and over the second before it
+ * (the noise floor: the same load without an apply). With `file`, the snapshot is published here,
+ * on the plane's own in-process bus; without, the bench publishes it on Redis once this child
+ * says `apply-ready`: a data plane never writes the snapshot it reads, and 4 MB written to Redis
+ * from this event loop would be counted as the plane's stall.
  */
-async function apply(file: string, version: number): Promise<void> {
-  const json = await readFile(file, 'utf8');
-  // Signed before the window: signing is the control plane's work, not the data plane's.
-  const signature = signer.sign(json);
+async function apply(file: string | null, version: number): Promise<void> {
+  // Read and signed before the window: signing is the control plane's work, not the data plane's.
+  const json = file ? await readFile(file, 'utf8') : null;
+  const signature = json ? signer.sign(json) : null;
+  const control = monitorEventLoopDelay({ resolution: 1 });
+  control.enable();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  control.disable();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   // The histogram records from its second tick on: let it tick before the apply can block.
   await new Promise((resolve) => setTimeout(resolve, 20));
   const started = performance.now();
-  await bus.publishSnapshot({ version, json, signature });
-  while (plane.snapshotVersion() !== version) await new Promise(setImmediate);
+  process.send!({ type: 'apply-ready', version });
+  if (json) await bus.publishSnapshot({ version, json, signature });
+  // Polled on a timer, not spun on setImmediate: a spinning wait keeps busy the very loop it measures.
+  while (plane.snapshotVersion() !== version) await new Promise((resolve) => setTimeout(resolve, 1));
   const applyMs = performance.now() - started;
   // One more turn so the block that ended the apply is recorded.
   await new Promise((resolve) => setTimeout(resolve, 5));
   delay.disable();
-  process.send!({ type: 'applied', version, applyMs, maxLoopDelayMs: delay.max / 1e6 });
+  process.send!({ type: 'applied', version, applyMs, maxLoopDelayMs: delay.max / 1e6, controlLoopDelayMs: control.max / 1e6 });
 }
 
 /** Each thread's V8 heap (committed bytes): the rest of the RSS is native (PGlite, code, malloc). */

@@ -98,7 +98,16 @@ try {
       })
     : null;
   const probes = phase('probes') ? await runProbes(gateway.port, upstream.port, bench, options.quick ? 300 : 2000) : null;
-  const apply = phase('apply') ? await runApplyPhase(gateway, snapshotShape, bench, scratchDir, options.quick ? 1 : 3) : null;
+  const apply = phase('apply')
+    ? await runApplyPhase(
+        gateway,
+        snapshotShape,
+        bench,
+        scratchDir,
+        options.quick ? 1 : 3,
+        options.redisUrl ? { url: options.redisUrl, prefix: busPrefix } : null,
+      )
+    : null;
   const soak = options.soak
     ? (log('\nsoak...'), await runSoak({ generator, scratchDir, port: gateway.port, pid: gateway.pid, bench, minutes: options.soakMinutes, log }))
     : null;

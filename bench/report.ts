@@ -85,7 +85,10 @@ export function evaluateGoals(r: Omit<BenchReport, 'goals'>): Goal[] {
     goals.push({ goal: 'RSS flat over 10 minutes', target: 'run --soak', measured: 'not run', met: null });
   }
   add(`config propagation p99 (${r.propagation?.dataPlanes ?? '?'} data planes, ${r.propagation?.topology ?? '?'})`, '', r.propagation?.p99Ms, 50, 'ms', 1);
-  add('longest request stall during a 10,000-key snapshot apply', '', r.apply?.slowestRequestMs, 5, 'ms', 1);
+  // The gateway's longest event-loop block while applying: the longest any request waited because
+  // of the apply. The slowest request also holds its own time and the machine's noise (printed
+  // with the second before the apply, under the same load).
+  add('longest request stall during a 10,000-key snapshot apply (event loop blocked)', '', r.apply?.maxLoopBlockMs, 5, 'ms', 1);
   add('the mutation itself, p50', '', r.propagation?.mutationP50Ms, 20, 'ms', 1);
   if (r.ingestion) {
     const floor = r.ingestion.database === 'postgres' ? 20_000 : 5_000;
@@ -160,7 +163,7 @@ export function formatReport(r: BenchReport): string {
   if (r.apply) {
     const a = r.apply;
     out.push(
-      `snapshot apply (${(a.snapshotBytes / 1e6).toFixed(1)} MB, ${a.applies}x under load): ${f(a.applyMsMean, 1)} ms mean, ${f(a.applyMsMax, 1)} ms max; loop blocked up to ${f(a.maxLoopBlockMs, 1)} ms; slowest request ${f(a.slowestRequestMs, 1)} ms (p99 before: ${f(a.baselineP99Ms, 2)} ms)`,
+      `snapshot apply (${(a.snapshotBytes / 1e6).toFixed(1)} MB, ${a.applies}x under load): ${f(a.applyMsMean, 1)} ms mean, ${f(a.applyMsMax, 1)} ms max; loop blocked up to ${f(a.maxLoopBlockMs, 1)} ms (${f(a.controlLoopBlockMs, 1)} ms in the second before); slowest request ${f(a.slowestRequestMs, 1)} ms (${f(a.controlSlowestRequestMs, 1)} ms in the second before, p99 before: ${f(a.baselineP99Ms, 2)} ms)`,
     );
   }
   if (r.propagation) {
