@@ -35,8 +35,10 @@ export interface RedisBusOptions {
   onConnectionError?: (error: Error) => void;
 }
 
-// Large batches: the ingestor stores a batch in one multi-row insert and one upsert per counter table.
-const BATCH = 1000;
+// Large batches: the ingestor stores a batch in one multi-row insert and one upsert per counter
+// table, whose rows (one per team, key and period touched) are shared by the batch's events: at
+// 200 teams, 2 000 events per batch cost PostgreSQL 35 us of CPU per event against 41 at 1 000.
+const BATCH = 2000;
 const BLOCK_MS = 1000;
 const RETRY_DELAY_MS = 500;
 
