@@ -409,11 +409,13 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
             }
             failing = false;
           } catch (error) {
+            // Failing from the error on, not once the batches in flight have settled: with Redis
+            // gone each of them takes its own retries to reject, and /readyz must say so meanwhile.
+            if (running) failing = true;
             await settle().catch(() => undefined);
             await ahead?.catch(() => undefined);
             ahead = null;
             if (!running) break;
-            failing = true;
             readPending = true;
             // NOGROUP: Redis lost the group (and the stream): create it again on the next turn.
             if (String(error).includes('NOGROUP')) {

@@ -106,6 +106,8 @@ describe.skipIf(!servicesUp)('Redis restarted empty under load', () => {
     await waitUntil(() => ok >= okBefore + 30, 20_000, 'serving while Redis is down');
     const down = await dpReady();
     expect(down.degraded).toEqual(expect.arrayContaining(['redis_down']));
+    // The consumer notices when its blocked read fails (ioredis' retries), not at the kill itself.
+    await waitUntil(async () => (await cpReady()).degraded.includes('usage_consumer_failing'), 10_000, 'usage_consumer_failing in /readyz');
     expect((await cpReady()).degraded).toEqual(expect.arrayContaining(['redis_down', 'usage_consumer_failing']));
 
     redis = await startRedisServer(port);
