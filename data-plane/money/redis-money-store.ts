@@ -178,7 +178,7 @@ export function createRedisMoneyStore(
           mode === 'charge' ? keys.charge(part.group, admission.id) : keys.admission(part.group, admission.id),
           mode === 'charge' ? 1 : 0,
           settled,
-          budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, settledAmount(b, actual)]),
+          budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
         ];
       },
     });

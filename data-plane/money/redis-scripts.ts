@@ -32,7 +32,7 @@
  *   admit:  [id, mark, ttl, rates, budgets], rates [[key, kind, limit, cost]] (kind 'p' for
  *           parallel, 'g' for rpm and tpm), budgets [[key, limit (-1: none), amount, expiresAt (0: never)]]
  *   settle: [id, mark, charge (1: a charge), rates, budgets], rates [[key, kind, limit, delta]],
- *           budgets [[key, actual]]
+ *           budgets [[key, actual, amount the admit reserved]]
  * The reply is one array per admit (integers, no JSON): {1, 0, 0, 0, n, states..., used...} admitted,
  * {0, 1, index, retryAfterMs, n, states...} refused by a rate, {0, 2, index} refused by a budget,
  * {-1} unseeded; `states` is n triples (rate position, remaining, reset ms), `used` spent + reserved
@@ -69,11 +69,11 @@ local function settle(p)
     end
   end
   for _, b in ipairs(p[5]) do
-    local key, actual = KEYS[b[1]], b[2]
-    local amt = redis.call('HGET', key .. ':amt', id)
-    if amt then
-      if tonumber(amt) ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - tonumber(amt)) end
-      redis.call('HDEL', key .. ':amt', id)
+    local key, actual, amount = KEYS[b[1]], b[2], b[3]
+    -- Still reserved (no admit swept it as expired): give back what the admit reserved, the
+    -- amount the caller sends (it settles the admission it admitted), without reading :amt.
+    if redis.call('HDEL', key .. ':amt', id) == 1 then
+      if amount ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amount) end
       redis.call('ZREM', key .. ':exp', id)
     end
     if actual > 0 then redis.call('HINCRBY', key, 'spent', actual) end
@@ -125,7 +125,8 @@ local function admit(p)
       redis.call('HDEL', key .. ':amt', rid)
     end
     if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
-    local u = tonumber(redis.call('HGET', key, 'spent') or '0') + tonumber(redis.call('HGET', key, 'reserved') or '0')
+    local su = redis.call('HMGET', key, 'spent', 'reserved')
+    local u = tonumber(su[1] or '0') + tonumber(su[2] or '0')
     used[i] = u
     if limit >= 0 then
       if (amount > 0 and u + amount > limit) or (amount == 0 and u >= limit) then
@@ -167,7 +168,8 @@ if #ARGV > 2 then
 end
 for _, one in ipairs(batch[1]) do settle(one) end
 local out = {}
-local seeded = ARGV[2] ~= '1' or redis.call('EXISTS', KEYS[1]) == 1
+-- The epoch is read only for admits (a call of settles and usage alone has none).
+local seeded = ARGV[2] ~= '1' or #batch[2] == 0 or redis.call('EXISTS', KEYS[1]) == 1
 for n, one in ipairs(batch[2]) do
   if seeded then out[n] = admit(one) else out[n] = {-1} end
 end
