@@ -1,4 +1,4 @@
-import { calcPrice, findProvider, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
+import type { ModelPrice, TieredPrices } from '@pydantic/genai-prices';
 import type { ProviderKind } from '../../../shared/snapshot/schema.ts';
 
 /**
@@ -59,7 +59,11 @@ function micro(value: number | TieredPrices | undefined): bigint | null {
  * The catalogue's entry for a model served by a provider of `kind` under `upstreamModel`, with
  * the price in force at `at` (the catalogue keeps dated price changes). Null when it has none.
  */
-export function lookupCatalogue(kind: ProviderKind, upstreamModel: string, at = new Date()): CatalogueEntry | null {
+export async function lookupCatalogue(kind: ProviderKind, upstreamModel: string, at = new Date()): Promise<CatalogueEntry | null> {
+  // Loaded on the first lookup, not at start: its bundled data (a 1.6 MB module source and the
+  // objects built from it, 3.4 MB of heap) is only needed when a model or deployment is created
+  // from the catalogue, which a running control plane rarely does.
+  const { calcPrice, findProvider } = await import('@pydantic/genai-prices');
   const providerId = CATALOGUE_PROVIDER[kind];
   const provider = providerId ? findProvider({ providerId }) : findProvider({ modelId: upstreamModel });
   if (!provider) return null;

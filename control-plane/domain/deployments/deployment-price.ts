@@ -27,7 +27,7 @@ export async function createDeploymentPrice(
 ): Promise<void> {
   let price = fields.price ?? null;
   if (!price && fields.fromCatalogue) {
-    const entry = lookupCatalogue(kind, fields.upstreamModel);
+    const entry = await lookupCatalogue(kind, fields.upstreamModel);
     if (!entry) {
       throw new ValidationError([{ path, message: `the catalogue has no price for ${kind} model "${fields.upstreamModel}"; give a price instead` }]);
     }

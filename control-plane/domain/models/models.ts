@@ -69,7 +69,7 @@ async function checkNamesFree(tx: Tx, names: string[], exceptId: string | null) 
 async function fromCatalogue(tx: Tx, data: z.infer<typeof CreateModelInput>) {
   const first = data.deployments[0];
   const provider = await tx.provider.findUniqueOrThrow({ where: { id: first.providerId }, select: { kind: true } });
-  const entry = lookupCatalogue(provider.kind as ProviderKind, first.upstreamModel);
+  const entry = await lookupCatalogue(provider.kind as ProviderKind, first.upstreamModel);
   if (!entry) {
     throw new ValidationError([
       { path: 'fromCatalogue', message: `the catalogue has no price for ${provider.kind} model "${first.upstreamModel}"; give a price instead` },
