@@ -173,7 +173,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
   const adapters = createProviderAdapters({ agents });
   const keyPrefix = options.keyPrefix ?? 'tollgate';
   // The usage stream on the money counters' own Redis: its XADDs ride in the turn's money call.
-  const usageStream = options.bus.usageStream?.url === options.redisUrl ? options.bus.usageStream?.key : undefined;
+  const usageStream = options.bus.connection?.redisUrl === options.redisUrl ? options.bus.connection?.usageStream : undefined;
   const redisMoney =
     !options.moneyStore && options.redisUrl
       ? createRedisMoneyStore({ url: options.redisUrl, prefix: keyPrefix, requireEpoch: options.bus.kind === 'redis', usageStream })

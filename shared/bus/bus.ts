@@ -203,17 +203,14 @@ export interface Bus {
    */
   readonly moneyEpoch?: MoneyEpochStore;
   /**
-   * Redis only: where the usage stream lives (the bus's URL and the stream's key), so a data plane
-   * whose money counters share that Redis can XADD its usage in its money calls. Absent in-process.
+   * Redis only: where this bus lives, for the data plane's two uses of it. `createBus` opens the
+   * bus again from it, on a connection of its own, in another thread: the snapshot worker reads
+   * the stored snapshot (megabytes) there, so it never crosses the event loop that serves
+   * requests. And a data plane whose money counters share this Redis (the same `redisUrl`) XADDs
+   * its usage to `usageStream` in its money calls. Absent in-process: the bus is this thread's
+   * memory.
    */
-  readonly usageStream?: { url: string; key: string };
-  /**
-   * Redis only: what `createBus` needs to open this bus again, on a connection of its own, from
-   * another thread. The data plane's snapshot worker reads the stored snapshot (megabytes) there,
-   * so it never crosses the event loop that serves requests. Absent in-process: the bus is this
-   * thread's memory.
-   */
-  readonly connection?: { redisUrl: string; prefix?: string };
+  readonly connection?: { redisUrl: string; prefix?: string; usageStream: string };
   /**
    * Redis only: how it persists what it holds. Usage events wait in the stream until a control
    * plane stores them; without AOF a Redis restart loses them (docs/operations.md).

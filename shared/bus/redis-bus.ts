@@ -173,8 +173,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
 
   return {
     kind: 'redis',
-    usageStream: { url: options.url, key: names.usageStream },
-    connection: { redisUrl: options.url, prefix: options.prefix },
+    connection: { redisUrl: options.url, prefix: options.prefix, usageStream: names.usageStream },
     async publishSnapshot(snapshot: StoredSnapshot, publishOptions?: { replace?: boolean }) {
       const stored = await commands.eval(
         PUBLISH_SNAPSHOT,
