@@ -23,14 +23,13 @@ export interface CooldownStore {
   /** Synchronous, from local knowledge: null when the deployment may serve. */
   cooling(deploymentId: string): Cooling | null;
   /**
-   * Brings local knowledge of these deployments up to date from the shared store, when there is
-   * one and it was not read recently. Never throws and never waits long: a slow or absent Redis
-   * leaves the local view in charge (degraded, not down). Null, synchronously, when there is
-   * nothing to read (no shared store, or every deployment was read recently). The attempt loop
-   * does not wait for the read: the request that starts it routes on what the plane knows, the
-   * requests after it on what the read found (a request never waits for a Redis round trip here).
+   * Starts bringing local knowledge of these deployments up to date from the shared store, when
+   * there is one and it was not read recently, and returns at once: the request that starts the
+   * read routes on what the plane knows, the requests after it on what the read found (a request
+   * never waits for a Redis round trip here). Never throws: a slow or absent Redis leaves the
+   * local view in charge (degraded, not down).
    */
-  refresh(deploymentIds: readonly string[]): Promise<void> | null;
+  refresh(deploymentIds: readonly string[]): void;
   /**
    * A failed attempt; `coolForMs` (a 429's retry-after) cools it at once for at least that long.
    * `policy`: the request's (the snapshot's routing defaults), else the store's own.
@@ -71,7 +70,7 @@ export function createMemoryCooldownStore(policy: Partial<CooldownPolicy> = {}, 
       until.delete(deploymentId);
       return null;
     },
-    refresh: () => null,
+    refresh() {},
     recordFailure(deploymentId: string, coolForMs?: number, policy: CooldownPolicy = own) {
       if (coolForMs !== undefined && coolForMs > 0) return cool(deploymentId, coolForMs, 'rate_limit', true);
       const { failuresToCool, windowMs, cooldownMs } = policy;

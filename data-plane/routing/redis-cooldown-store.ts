@@ -11,8 +11,6 @@ export interface RedisCooldownOptions {
   logger: Logger;
   /** A deployment's shared state is re-read at most this often (per plane). */
   refreshIntervalMs?: number;
-  /** Longest a request waits for Redis before routing on local knowledge. */
-  refreshTimeoutMs?: number;
 }
 
 /**
@@ -24,13 +22,12 @@ export interface RedisCooldownOptions {
 export function createRedisCooldownStore(options: RedisCooldownOptions): CooldownStore {
   const names = busNames(options.prefix);
   const owned = typeof options.redis === 'string';
-  // Commands queue while (re)connecting, so a cooldown found right at start-up is not lost; reads
-  // never wait longer than refreshTimeoutMs, and maxRetriesPerRequest: 1 flushes the queue with
-  // errors at each failed reconnect, so an outage cannot pile commands up.
+  // Commands queue while (re)connecting, so a cooldown found right at start-up is not lost; no
+  // request waits for a read, and maxRetriesPerRequest: 1 flushes the queue with errors at each
+  // failed reconnect, so an outage cannot pile commands up.
   const redis = typeof options.redis === 'string' ? connectRedis(options.redis, { maxRetriesPerRequest: 1 }) : options.redis;
   redis.on('error', () => {}); // reported through failed commands below, once per outage
   const refreshIntervalMs = options.refreshIntervalMs ?? 500;
-  const refreshTimeoutMs = options.refreshTimeoutMs ?? 50;
   const lastRead = new Map<string, number>();
   let degraded = false;
 
@@ -61,17 +58,6 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
     reportRecovery();
   }
 
-  /** `read`, waited for at most refreshTimeoutMs. */
-  async function readWithin(ids: string[]): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, refreshTimeoutMs)));
-    try {
-      await Promise.race([read(ids).catch(reportFailure), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   return {
     cooling: local.cooling,
     recordFailure: local.recordFailure,
@@ -80,9 +66,9 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
       const now = Date.now();
       let stale: string[] | null = null;
       for (const id of deploymentIds) if (now - (lastRead.get(id) ?? -Infinity) >= refreshIntervalMs) (stale ??= []).push(id);
-      if (stale === null) return null;
+      if (stale === null) return;
       for (const id of stale) lastRead.set(id, now);
-      return readWithin(stale);
+      read(stale).catch(reportFailure);
     },
     clear() {
       local.clear();

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../data-plane/logger.ts';
+import { createLogger, silentLogger } from '../../data-plane/logger.ts';
 import type { CooldownStore } from '../../data-plane/routing/cooldown.ts';
 import { createRedisCooldownStore } from '../../data-plane/routing/redis-cooldown-store.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
@@ -21,7 +21,7 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
   beforeAll(() => {
     const policy = { failuresToCool: 2, windowMs: 10_000, cooldownMs: 300 };
     planeA = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
-    planeB = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0, refreshTimeoutMs: 1_000 });
+    planeB = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
     redis = new Redis(redisUrl());
   });
   afterAll(async () => {
@@ -41,30 +41,37 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
     expect(ttl).toBeLessThanOrEqual(300);
 
     expect(planeB.cooling('dep-1')).toBeNull(); // not read yet
-    await planeB.refresh(['dep-1', 'dep-2']);
-    expect(planeB.cooling('dep-1')).toMatchObject({ reason: 'failures' });
+    planeB.refresh(['dep-1', 'dep-2']);
+    // The read lands in the background; both deployments' answers are applied together.
+    await vi.waitFor(() => expect(planeB.cooling('dep-1')).toMatchObject({ reason: 'failures' }), { timeout: 5_000 });
     expect(planeB.cooling('dep-2')).toBeNull();
 
     await new Promise((resolve) => setTimeout(resolve, 350));
-    await planeB.refresh(['dep-1']);
-    expect(planeB.cooling('dep-1')).toBeNull();
+    planeB.refresh(['dep-1']);
     expect(await redis.exists(key)).toBe(0);
+    expect(planeB.cooling('dep-1')).toBeNull();
   });
 
   it('shares a retry-after cooldown with its reason', async () => {
     planeA.recordFailure('dep-429', 2_000);
     await vi.waitFor(async () => expect(await redis.get(busNames(prefix).cooldownKey('dep-429'))).toBe('rate_limit'), { timeout: 15_000 });
-    await planeB.refresh(['dep-429']);
-    expect(planeB.cooling('dep-429')).toMatchObject({ reason: 'rate_limit' });
+    planeB.refresh(['dep-429']);
+    await vi.waitFor(() => expect(planeB.cooling('dep-429')).toMatchObject({ reason: 'rate_limit' }), { timeout: 5_000 });
     expect(planeB.cooling('dep-429')!.remainingMs).toBeGreaterThan(1_000);
   });
 
-  it('keeps routing on local knowledge when Redis is unreachable, without waiting long', async () => {
-    const offline = createRedisCooldownStore({ redis: 'redis://127.0.0.1:1', prefix, logger: silentLogger, refreshIntervalMs: 0, refreshTimeoutMs: 50 });
-    const started = performance.now();
-    await offline.refresh(['dep-x']);
-    expect(performance.now() - started).toBeLessThan(500);
+  it('keeps routing on local knowledge when Redis is unreachable, and warns once', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', {}, { write: (line: string) => void lines.push(line) });
+    const warnings = () => lines.filter((line) => line.includes('cooldown: Redis unavailable')).length;
+    const offline = createRedisCooldownStore({ redis: 'redis://127.0.0.1:1', prefix, logger, refreshIntervalMs: 0 });
+    offline.refresh(['dep-x']);
     offline.recordFailure('dep-x', 1_000);
+    expect(offline.cooling('dep-x')).toMatchObject({ reason: 'rate_limit' });
+    await vi.waitFor(() => expect(warnings()).toBe(1), { timeout: 5_000 });
+    offline.refresh(['dep-x', 'dep-y']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(warnings()).toBe(1);
     expect(offline.cooling('dep-x')).toMatchObject({ reason: 'rate_limit' });
     await offline.close();
   });
@@ -72,7 +79,7 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
 
 /**
  * The shared read is never on a request's path: against a "Redis" that accepts connections and
- * never answers (and a read allowed to wait 5 s), requests are answered at once.
+ * never answers, requests are answered at once.
  */
 describe('a request never waits for the shared cooldown read', () => {
   it('answers while the cooldown store is still waiting for Redis', async () => {
@@ -86,7 +93,6 @@ describe('a request never waits for the shared cooldown read', () => {
       prefix: `test-${randomUUID()}`,
       logger: silentLogger,
       refreshIntervalMs: 0,
-      refreshTimeoutMs: 5_000,
     });
     const h = await startHarness({ routing: { cooldownStore } });
     try {
@@ -95,7 +101,7 @@ describe('a request never waits for the shared cooldown read', () => {
         const response = await h.chat(chatBody());
         expect(response.status).toBe(200);
         await response.text();
-        // Each request starts a read (interval 0) that would hold it for 5 s if it were awaited.
+        // Each request starts a read (interval 0) that would hold it for good if it were awaited.
         expect(performance.now() - started).toBeLessThan(2_500);
       }
     } finally {
