@@ -43,23 +43,17 @@ export function createLease(prisma: PrismaClient, name: string, holder: string, 
  */
 export function runAsSingleton(lease: Lease, intervalMs: number, job: () => Promise<unknown>, onError: (error: unknown) => void = () => undefined) {
   let held = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  let stopped = false;
+  /** The tick in progress, if any: a tick that comes meanwhile is skipped, and stop() waits for it. */
+  let running: Promise<void> | null = null;
   const tick = () => {
-    if (busy) return;
-    busy = true;
-    running = running
-      .then(async () => {
-        if (stopped) return;
-        held = await lease.tryHold();
-        if (held) await job();
-      })
-      .catch((error) => {
-        onError(error);
-      })
+    if (running) return;
+    running = (async () => {
+      held = await lease.tryHold();
+      if (held) await job();
+    })()
+      .catch(onError)
       .finally(() => {
-        busy = false;
+        running = null;
       });
   };
   tick();
@@ -68,7 +62,6 @@ export function runAsSingleton(lease: Lease, intervalMs: number, job: () => Prom
   return {
     holding: () => held,
     async stop() {
-      stopped = true;
       clearInterval(timer);
       await running;
       if (held) await lease.release().catch(onError);
