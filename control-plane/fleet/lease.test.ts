@@ -63,4 +63,34 @@ describe('runAsSingleton', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     expect(calls.tryHold).toBe(holds);
   });
+
+  it('reports an outage when it starts, then at most once a minute, and when it ends', async () => {
+    vi.useFakeTimers();
+    let down = true;
+    const lease: Lease = {
+      name: 'test',
+      async tryHold() {
+        if (down) throw new Error('database down');
+        return true;
+      },
+      async release() {},
+    };
+    const failed: number[] = [];
+    const recovered: number[] = [];
+    const singleton = runAsSingleton(lease, 1_000, async () => undefined, {
+      failed: (_error, failures) => failed.push(failures),
+      recovered: (failures) => recovered.push(failures),
+    });
+    await vi.advanceTimersByTimeAsync(179_500); // ticks at 0, 1 s, ..., 179 s: 180 failures
+    expect(failed).toEqual([1, 61, 121]);
+    down = false;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(recovered).toEqual([180]);
+    expect(singleton.holding()).toBe(true);
+    down = true; // a new outage is reported at once
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(failed).toEqual([1, 61, 121, 1]);
+    down = false;
+    await singleton.stop();
+  });
 });

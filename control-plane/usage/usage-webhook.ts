@@ -25,7 +25,10 @@ export interface UsageWebhookOptions {
   timeoutMs?: number;
   /** How often the lease holder reads the outbox (and renews the lease). Default 1 s. */
   intervalMs?: number;
+  /** Failures (a POST, the database down) and dropped events. Default: console.error. */
   onError?: (message: string) => void;
+  /** The end of an outage: the database answers the delivery loop again. Default: console.info. */
+  onInfo?: (message: string) => void;
 }
 
 export interface UsageWebhook {
@@ -65,6 +68,7 @@ export function createUsageWebhook(prisma: PrismaClient, instanceId: string, opt
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 1_000;
   const onError = options.onError ?? ((message) => console.error(message));
+  const onInfo = options.onInfo ?? ((message) => console.info(message));
   const counter = new Counter({
     name: 'tollgate_usage_webhook_events_total',
     help: 'Usage events of the usage webhook: delivered (acknowledged), failed (in a POST that failed; retried), dropped (older than the outbox age bound).',
@@ -144,9 +148,14 @@ export function createUsageWebhook(prisma: PrismaClient, instanceId: string, opt
 
   // Longer than one tick's work (an interval, then one POST up to its timeout): a live holder never loses it.
   const lease = createLease(prisma, USAGE_WEBHOOK_LEASE, `${instanceId}-${randomBytes(4).toString('hex')}`, 3 * intervalMs + timeoutMs);
-  const singleton = runAsSingleton(lease, intervalMs, deliverSome, (error) =>
-    onError(`usage webhook: ${scrubSecrets(error instanceof Error ? error.message : String(error))}`),
-  );
+  // The database down fails every tick: its first failure is logged, then a reminder a minute, then its end.
+  const singleton = runAsSingleton(lease, intervalMs, deliverSome, {
+    failed: (error, failures) =>
+      onError(
+        `usage webhook: ${failures > 1 ? `still failing (${failures} ticks in a row): ` : ''}${scrubSecrets(error instanceof Error ? error.message : String(error))}`,
+      ),
+    recovered: (failures) => onInfo(`usage webhook: back after ${failures} failed ticks (the database answers again)`),
+  });
   return {
     holding: () => singleton.holding(),
     async close() {
