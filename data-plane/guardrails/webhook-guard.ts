@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { request } from 'undici';
 import type { UpstreamAgents } from '../providers/upstream-agent.ts';
 
 /** What a webhook guardrail is sent: the prompt's texts (pre) or the answer's (post), in order. */
@@ -40,8 +39,13 @@ export function signWebhookBody(secret: string, body: string): string {
  * a refused address, a non-2xx status or an answer that is not a verdict: the guardrail's
  * `failOpen` decides what that means.
  */
+let undiciIndex: Promise<typeof import('undici')> | undefined;
+
 export function createWebhookCaller(agents: UpstreamAgents): WebhookCaller {
   return async (target, payload, clientSignal) => {
+    // undici's index (its `request`) on the first call, not at start (providers/undici-parts.ts);
+    // loaded before the webhook's timeout starts.
+    const { request } = await (undiciIndex ??= import('undici'));
     const body = JSON.stringify(payload);
     const timeout = AbortSignal.timeout(target.timeoutMs);
     const signal = clientSignal ? AbortSignal.any([timeout, clientSignal]) : timeout;

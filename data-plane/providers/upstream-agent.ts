@@ -1,6 +1,7 @@
 import type { BlockList, Socket } from 'node:net';
-import { Agent, buildConnector, type Dispatcher, errors } from 'undici';
+import type { Dispatcher } from 'undici';
 import { guardedLookup, literalAddressProblem, parseAllowedRanges } from './address-guard.ts';
+import { Agent, buildConnector, type Connector, type ConnectorOptions, errors } from './undici-parts.ts';
 
 export interface UpstreamAgentOptions {
   /** Connections per upstream origin: concurrent requests beyond this queue. */
@@ -70,9 +71,9 @@ export function createUpstreamAgents(options: UpstreamAgentOptions = {}): Upstre
  * and enforces `timeoutMs` with an ordinary timer, ending the attempt with the same
  * UND_ERR_CONNECT_TIMEOUT error undici would raise.
  */
-function preciseConnector(timeoutMs: number, publicOnly: BlockList | null): buildConnector.connector {
+function preciseConnector(timeoutMs: number, publicOnly: BlockList | null): Connector {
   // Guarded: every connection resolves through the address guard (names) or is checked first (literal IPs).
-  const connect = buildConnector(publicOnly ? ({ timeout: 0, lookup: guardedLookup(publicOnly) } as buildConnector.BuildOptions) : { timeout: 0 });
+  const connect = buildConnector(publicOnly ? ({ timeout: 0, lookup: guardedLookup(publicOnly) } as ConnectorOptions) : { timeout: 0 });
   return (options, callback) => {
     const forbidden = publicOnly ? literalAddressProblem(options.hostname, publicOnly) : null;
     if (forbidden) return void callback(forbidden, null);

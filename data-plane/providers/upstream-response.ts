@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, util } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { AbortHook } from '../http/cancellation.ts';
 import type { UpstreamTiming } from './adapter.ts';
+import { util } from './undici-parts.ts';
 
 /** An upstream's answer as undici's dispatch handler delivers it: no Readable, no web stream. */
 export interface UpstreamResponse {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { JWT } from 'google-auth-library';
-import { fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import type { UpstreamCall } from '../adapter.ts';
 import { upstreamMisconfigured } from '../http-call.ts';
@@ -59,14 +58,15 @@ export function createServiceAccountTokens(agents: UpstreamAgents) {
     let client = clients.get(cacheKey);
     if (client) return client;
     const dispatcher = agents.forConnectTimeout(call.connectTimeoutMs, call.provider.teamId === null ? 'any' : 'public-only');
+    // Loaded on the first vertex token, not at start: google-auth-library and its dependencies
+    // are about 3 MB of heap that a data plane without vertex providers never uses, and undici's
+    // index (its fetch) about 3 MB more (providers/undici-parts.ts).
+    const [{ JWT }, { fetch: undiciFetch }] = await Promise.all([import('google-auth-library'), import('undici')]);
     const tokenFetch = ((input: string | URL | Request, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input);
       // The library always asks Google's endpoint; the key file may name another one.
       return undiciFetch(url === GOOGLE_TOKEN_URL ? key.token_uri : url, { ...(init as object), dispatcher } as never);
     }) as typeof fetch;
-    // Loaded on the first vertex token, not at start: google-auth-library and its dependencies
-    // are about 3 MB of heap that a data plane without vertex providers never uses.
-    const { JWT } = await import('google-auth-library');
     // Another token request may have made the client while this one awaited the import.
     client = clients.get(cacheKey);
     if (client) return client;
