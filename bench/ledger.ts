@@ -2,9 +2,10 @@
  * `npm run bench:ledger [-- --ledger-size N] [--rounds N] [--explain] [--lag] [--lag-paths redis,data-plane,pglite] [--pglite-events N] [--postgres-events N] [--no-rates] [--tags N] [--webhook-outbox]`: the usage
  * ledger's numbers (issue 13), on the real ingestor (control-plane/usage/ingest-usage.ts):
  *  1. Ingestion rate into PostgreSQL and into PGlite: events/s stored with their counters, in
- *     batches of 1 000 (what the bus hands over), events spread over 500 teams x 4 keys, every
- *     team with a monthly budget (so alerts are checked for every team of every batch), with the
- *     CPU per 1 000 events of this process and of the PostgreSQL backends. --no-rates skips this.
+ *     batches of 1 000 (what the in-process bus hands over; the Redis consumer's hold up to 2 000),
+ *     events spread over 500 teams x 4 keys, every team with a monthly budget (so alerts are
+ *     checked for every team of every batch), with the CPU per 1 000 events of this process and
+ *     of the PostgreSQL backends. --no-rates skips this.
  *     --webhook-outbox stores as with a usage webhook configured (each new event also queued in
  *     the webhook's outbox, same statement): run with and without it for the webhook's cost.
  *  2. With --lag: ingestion lag at a steady 2 000 events/s (--lag-rate N, --lag-seconds N) through
@@ -119,9 +120,10 @@ interface Rate {
 }
 
 /**
- * Events/s through the ingestor, `total` events in batches of 1 000, sequential as the consumer
- * runs them, budget alerts checked by the sweeper as the control plane does (off the
- * acknowledgement path, but on the same database): the clock stops once the last check is done.
+ * Events/s through the ingestor, `total` events in batches of 1 000, sequential as the in-process
+ * consumer runs them (the Redis one keeps two batches of up to 2 000 in flight), budget alerts
+ * checked by the sweeper as the control plane does (off the acknowledgement path, but on the same
+ * database): the clock stops once the last check is done.
  * CPU per 1 000 events is the steadier figure on a shared machine.
  */
 async function ingestionRate(db: Database, teams: string[], total: number): Promise<Rate> {
