@@ -1,5 +1,6 @@
 import { connectRedis, type RedisClient } from '../../shared/bus/redis-client.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
+import { atTurnEnd } from '../batching/per-turn.ts';
 import type { Logger } from '../logger.ts';
 import { type CooldownPolicy, type CooldownReason, type CooldownStore, createMemoryCooldownStore } from './cooldown.ts';
 
@@ -68,7 +69,11 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
       for (const id of deploymentIds) if (now - (lastRead.get(id) ?? -Infinity) >= refreshIntervalMs) (stale ??= []).push(id);
       if (stale === null) return;
       for (const id of stale) lastRead.set(id, now);
-      read(stale).catch(reportFailure);
+      // Sent at the turn's end, not now: the caller goes on to its upstream request in this turn,
+      // and these writes (two commands per deployment, 0.2-0.3 ms on a loaded 2-core machine)
+      // would otherwise stand between its admission and that request. Nobody waits for them.
+      const ids = stale;
+      atTurnEnd(() => void read(ids).catch(reportFailure), 'flush');
     },
     clear() {
       local.clear();
