@@ -173,10 +173,10 @@ export function createControlPlaneMetrics(
   return {
     registry,
     instrumentIngest(ingest) {
-      return async (batch) => {
+      return async (batch, json) => {
         const stop = duration.startTimer();
         try {
-          await ingest(batch);
+          await ingest(batch, json);
         } catch (error) {
           if (isDatabaseUnavailable(error)) {
             batches.inc({ result: 'database_down' });

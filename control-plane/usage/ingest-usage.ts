@@ -15,14 +15,23 @@ import type { LiveEvents } from './live-events.ts';
  * the budget alert sweeper, which checks thresholds off this path (budget-alert-sweeper.ts).
  * With `webhookOutbox` (a usage webhook is configured), the same statement queues the newly
  * stored events in the webhook's outbox (webhook-outbox.ts), which the delivery singleton drains.
+ * Where the bus handed over an event's JSON text (UsageHandler's `json`), the statement's parameter
+ * and the live fan-out reuse it: the event is not serialized again, twice.
  */
 export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'>, live: LiveEvents, webhookOutbox = false, alerts?: BudgetAlertSweeper) {
   const { prisma, ledger } = database;
-  return async function ingest(events: UsageEvent[]): Promise<void> {
-    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    const inserted = await storeBatch(ledger.query, unique, webhookOutbox);
-    const stored = unique.filter((e) => inserted.has(e.id)).map((event) => ({ event, createdAt: inserted.get(event.id)! }));
-    for (const { event, createdAt } of stored) live.publish('storedUsage', event.teamId, { event, createdAt });
+  return async function ingest(events: UsageEvent[], json?: readonly (string | undefined)[]): Promise<void> {
+    // The last of each id, at its first place (an id repeated in one batch is stored once).
+    const last = new Map<string, number>();
+    events.forEach((e, i) => last.set(e.id, i));
+    const unique = [...last.values()].map((i) => events[i]!);
+    const texts = json && [...last.values()].map((i) => json[i]);
+    const inserted = await storeBatch(ledger.query, unique, webhookOutbox, texts);
+    for (let i = 0; i < unique.length; i++) {
+      const event = unique[i]!;
+      const createdAt = inserted.get(event.id);
+      if (createdAt) live.publish('storedUsage', event.teamId, { event, createdAt, json: texts?.[i] });
+    }
     // Rows stored before (a redelivered batch) are published again: their first consumer may have
     // died between its commit and its publication. Subscribers get each row once (live-events.ts).
     const again = unique.filter((e) => !inserted.has(e.id));
@@ -39,7 +48,7 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
         if (at) live.publish('storedUsage', event.teamId, { event, createdAt: at });
       }
     }
-    for (const teamId of new Set(stored.map((s) => s.event.teamId))) live.publish('budget', teamId, true);
+    for (const teamId of new Set(unique.filter((e) => inserted.has(e.id)).map((e) => e.teamId))) live.publish('budget', teamId, true);
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).
     alerts?.markDirty(new Set(unique.map((e) => e.teamId)));

@@ -158,12 +158,19 @@ const STORE_BATCH_AND_OUTBOX = storeBatchStatement(true);
 /**
  * Stores the events and their counters (see storeBatchStatement) through `query` (the ingestion's
  * own connection, or a transaction's), and with `webhookOutbox` queues the new ones for the usage
- * webhook in the same statement. Returns the rows really inserted, with their createdAt: the
- * events that are new.
+ * webhook in the same statement. `json`: the events' JSON texts where the bus kept them (at the
+ * event's index; UsageHandler), put in the batch's parameter as they are, the others serialized.
+ * Returns the rows really inserted, with their createdAt: the events that are new.
  */
-export async function storeBatch(query: LedgerQuery, events: readonly LedgerEvent[], webhookOutbox = false): Promise<Map<string, Date>> {
+export async function storeBatch(
+  query: LedgerQuery,
+  events: readonly LedgerEvent[],
+  webhookOutbox = false,
+  json?: readonly (string | undefined)[],
+): Promise<Map<string, Date>> {
   if (events.length === 0) return new Map();
-  const rows = await query<{ id: string; createdAt: Date }>(webhookOutbox ? STORE_BATCH_AND_OUTBOX : STORE_BATCH, [JSON.stringify(events)]);
+  const batch = json ? `[${events.map((event, i) => json[i] ?? JSON.stringify(event)).join(',')}]` : JSON.stringify(events);
+  const rows = await query<{ id: string; createdAt: Date }>(webhookOutbox ? STORE_BATCH_AND_OUTBOX : STORE_BATCH, [batch]);
   return new Map(rows.map((r) => [r.id, new Date(r.createdAt)]));
 }
 

@@ -47,6 +47,8 @@ export function usageRow(event: UsageEvent): Prisma.UsageEventCreateManyInput {
 export interface StoredUsage {
   event: UsageEvent;
   createdAt: Date;
+  /** The event's JSON text as it arrived, where the bus had it (UsageHandler): fanned out as is. */
+  json?: string;
 }
 
 /** The ledger row as stored, for live subscribers (the same fields a read would return). */

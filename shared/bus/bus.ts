@@ -67,8 +67,13 @@ export class UsageStoreUnavailable extends Error {
   }
 }
 
-/** Receives a batch of usage events; resolves only once they are durably stored. */
-export type UsageHandler = (events: UsageEvent[]) => Promise<void>;
+/**
+ * Receives a batch of usage events; resolves only once they are durably stored. `json`, where the
+ * bus has it (Redis: the stream entries' payloads), is each event's JSON text as it arrived, at the
+ * event's index, and only where it holds exactly the fields of the validated event (validation
+ * dropped none): the store and the live fan-out reuse it instead of serializing the event again.
+ */
+export type UsageHandler = (events: UsageEvent[], json?: readonly (string | undefined)[]) => Promise<void>;
 
 export interface UsageConsumer {
   stop(): Promise<void>;

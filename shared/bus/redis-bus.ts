@@ -271,21 +271,28 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
       }
 
       async function handle(entries: StreamEntries): Promise<boolean> {
-        const valid: { entryId: string; event: UsageEvent }[] = [];
+        const valid: { entryId: string; event: UsageEvent; json: string | undefined }[] = [];
         for (const [entryId, fields] of entries) {
           const payload = fields[fields.indexOf('event') + 1] ?? '';
           let parsed: ReturnType<typeof UsageEvent.safeParse> | undefined;
+          let value: unknown;
           try {
-            parsed = UsageEvent.safeParse(JSON.parse(payload));
+            value = JSON.parse(payload);
+            parsed = UsageEvent.safeParse(value);
           } catch {
             parsed = undefined;
           }
           if (!parsed?.success) await deadLetter(entryId, payload, 'invalid usage event', { kind: 'invalid', eventId: null });
-          else valid.push({ entryId, event: parsed.data });
+          // Validation only drops unknown keys (no field is coerced or defaulted): as many keys
+          // kept as arrived means the payload says exactly what the event does.
+          else valid.push({ entryId, event: parsed.data, json: sameKeyCount(value, parsed.data) ? payload : undefined });
         }
         if (valid.length === 0) return true;
         try {
-          await handler(valid.map((v) => v.event));
+          await handler(
+            valid.map((v) => v.event),
+            valid.map((v) => v.json),
+          );
         } catch (error) {
           // An outage of the store is not the events' fault: they wait in the stream, uncounted.
           if ((error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true) return false;
@@ -539,4 +546,9 @@ export function parseAnnouncement(message: string): { version: number; delta?: P
   const [to, from, signature] = lines;
   const json = message.slice(to.length + from.length + signature.length + 3);
   return { version: Number(to), delta: { from: Number(from), to: Number(to), signature, json } };
+}
+
+/** Whether two plain objects (a parsed payload and its validated event) have as many keys. */
+function sameKeyCount(arrived: unknown, validated: object): boolean {
+  return typeof arrived === 'object' && arrived !== null && Object.keys(arrived).length === Object.keys(validated).length;
 }

@@ -145,4 +145,26 @@ forEachRedis((target) => {
       await bus.close();
     }
   });
+
+  it("hands over each event's JSON text as it arrived, but not where validation dropped a field", async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 0 });
+    const [known, newer] = [usageEvent('t', 'k'), usageEvent('t', 'k')];
+    const newerText = JSON.stringify({ ...newer, fieldOfALaterRelease: 1 });
+    await redis.xadd(names.usageStream, '*', 'event', JSON.stringify(known));
+    await redis.xadd(names.usageStream, '*', 'event', newerText);
+    const handed = { events: [] as unknown[], json: [] as (string | undefined)[] };
+    const consumer = bus.consumeUsage('c1', async (events, json) => {
+      handed.events.push(...events);
+      handed.json.push(...(json ?? []));
+    });
+    try {
+      await until(() => handed.events.length === 2);
+      // The store and the live fan-out use the text where it says exactly what the event does.
+      expect(handed).toEqual({ events: [known, newer], json: [JSON.stringify(known), undefined] });
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  });
 });
