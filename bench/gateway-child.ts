@@ -43,6 +43,8 @@ export type GatewayCommand =
   | { type: 'usage' }
   | { type: 'profile-start' }
   | { type: 'profile-stop'; file: string }
+  | { type: 'heap-start' }
+  | { type: 'heap-stop'; file: string }
   | { type: 'memory' };
 
 const config = JSON.parse(process.env.BENCH_GATEWAY ?? '{}') as GatewayChildConfig;
@@ -134,6 +136,8 @@ process.on('message', (message: GatewayCommand) => {
   else if (message.type === 'apply') void apply(message.file, message.version);
   else if (message.type === 'profile-start') void profileStart();
   else if (message.type === 'profile-stop') void profileStop(message.file);
+  else if (message.type === 'heap-start') void heapStart();
+  else if (message.type === 'heap-stop') void heapStop(message.file);
 });
 
 /**
@@ -155,6 +159,30 @@ async function profileStop(file: string): Promise<void> {
   session = null;
   await writeFile(file, JSON.stringify(profile));
   process.send!({ type: 'profiled', file });
+}
+
+/**
+ * V8's sampling heap profiler, counting what minor and major collections reclaimed too: the bytes
+ * each function allocates per request, whatever the machine's load (bench/heap-profile.ts).
+ */
+let heapSession: Session | null = null;
+async function heapStart(): Promise<void> {
+  heapSession = new Session();
+  heapSession.connect();
+  await heapSession.post('HeapProfiler.enable');
+  await heapSession.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  process.send!({ type: 'heap-sampling' });
+}
+async function heapStop(file: string): Promise<void> {
+  const { profile } = await heapSession!.post('HeapProfiler.stopSampling');
+  heapSession!.disconnect();
+  heapSession = null;
+  await writeFile(file, JSON.stringify(profile));
+  process.send!({ type: 'heap-sampled', file });
 }
 
 /**
