@@ -13,6 +13,8 @@ export const REPLY_PRIMING_TOKENS = 3;
  */
 export class PromptSize {
   private bytesOfJson: number | null = null;
+  /** The messages as JSON, kept from bytes() for the wire body (withMessagesJson). */
+  messagesJson: string | null = null;
   private estimated: number | null = null;
   private exact: number | null = null;
 
@@ -27,7 +29,8 @@ export class PromptSize {
   bytes(): number {
     if (this.bytesOfJson === null) {
       const { messages, tools } = this.request;
-      this.bytesOfJson = Buffer.byteLength(JSON.stringify(messages)) + (tools ? Buffer.byteLength(JSON.stringify(tools)) : 0);
+      this.messagesJson = JSON.stringify(messages);
+      this.bytesOfJson = Buffer.byteLength(this.messagesJson) + (tools ? Buffer.byteLength(JSON.stringify(tools)) : 0);
     }
     return this.bytesOfJson;
   }
@@ -57,4 +60,19 @@ export function promptSizeOf(request: ChatCompletionRequest): PromptSize {
   let size = measured.get(request);
   if (!size) measured.set(request, (size = new PromptSize(request)));
   return size;
+}
+
+/**
+ * `body` (a copy of `request` the caller owns) as JSON, its messages serialised once: the text
+ * bytes() measured is spliced in (as the last field; key order means nothing in JSON) instead of
+ * being serialised again, the largest part of the body. Only when the request was measured and
+ * `body` still holds its messages (a rewritten request is another object, measured anew).
+ */
+export function stringifyWithMessages(body: { messages?: unknown }, request: object): string {
+  const json = measured.get(request as ChatCompletionRequest)?.messagesJson;
+  if (json == null || body.messages !== (request as ChatCompletionRequest).messages) return JSON.stringify(body);
+  // undefined: JSON.stringify leaves the field out (a delete would turn the object into a dictionary).
+  body.messages = undefined;
+  const rest = JSON.stringify(body);
+  return rest.length === 2 ? `{"messages":${json}}` : `${rest.slice(0, -1)},"messages":${json}}`;
 }

@@ -1,3 +1,4 @@
+import { stringifyWithMessages } from '../../request/prompt-size.ts';
 import type { CompiledProvider } from '../../snapshot/compiled-snapshot.ts';
 import { chatCompletionValidator, embeddingValidator, textCompletionValidator } from '../../validation/endpoint-validators.ts';
 import { withoutUnlisted } from '../../validation/extra-parameters.ts';
@@ -77,5 +78,5 @@ export function toWireRequest(
     ...dialect.authHeaders(call.provider),
   };
   if (call.requestId) headers['x-request-id'] = call.requestId;
-  return { url: dialect.url(call, endpoint), headers, body: JSON.stringify(body) };
+  return { url: dialect.url(call, endpoint), headers, body: stringifyWithMessages(body, call.request) };
 }
