@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FallbackTrigger, RoutingStrategy } from '../../shared/snapshot/schema.ts';
+import type { FallbackTrigger } from '../../shared/snapshot/schema.ts';
 import { GatewayError } from '../errors/gateway-error.ts';
 import type { AnswerGuard } from '../guardrails/answer-guard.ts';
 import type { Exchange } from '../http/exchange.ts';
@@ -134,8 +134,8 @@ async function tryModel(
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
   }
-  // Not awaited: the shared read lands for the requests after this one (routing/cooldown.ts).
-  void cooldowns.refresh(ordered.map((target) => target.deployment.id));
+  // Returns at once: the shared read lands for the requests after this one (routing/cooldown.ts).
+  cooldowns.refresh(ordered.map((target) => target.deployment.id));
 
   const tried = new Set<CompiledTarget>();
   /** Tried deployments whose last failure may pass on a second try. */
