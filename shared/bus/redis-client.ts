@@ -55,9 +55,10 @@ export function redisUrlIssue(url: string): string | null {
 export function connectRedis(url: string, options: RedisOptions = {}): RedisClient {
   const target = parseRedisUrl(url);
   if (target.kind === 'single') return new Redis(url, options);
-  const { enableOfflineQueue, retryStrategy, lazyConnect, ...perNode } = options;
+  const { enableOfflineQueue, retryStrategy, lazyConnect, enableAutoPipelining, ...perNode } = options;
   return new Cluster(target.nodes, {
     enableOfflineQueue: enableOfflineQueue ?? true,
+    enableAutoPipelining: enableAutoPipelining ?? false,
     lazyConnect: lazyConnect ?? false,
     clusterRetryStrategy: retryStrategy ? (times) => retryStrategy(times) ?? null : undefined,
     redisOptions: {

@@ -1,28 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger } from '../../data-plane/logger.ts';
 import type { CooldownStore } from '../../data-plane/routing/cooldown.ts';
 import { createRedisCooldownStore } from '../../data-plane/routing/redis-cooldown-store.ts';
+import { connectRedis, type RedisClient } from '../../shared/bus/redis-client.ts';
 import { busNames } from '../../shared/events/bus-names.ts';
-import { isReachable, redisUrl, requireOrSkip } from '../support/services.ts';
+import { forEachRedis } from '../support/redis-targets.ts';
 import { chatBody, startHarness } from './harness.ts';
 
-const available = await requireOrSkip('Redis', isReachable(redisUrl()));
-
-/** Two data planes' cooldown stores on one Redis: what one learns, the other skips. */
-describe.skipIf(!available)('cooldowns shared through Redis', () => {
+/**
+ * Two data planes' cooldown stores on one Redis, and on a Redis Cluster (a turn's reads are
+ * auto-pipelined, per node there): what one learns, the other skips.
+ */
+forEachRedis((target) => {
   const prefix = `test-${randomUUID()}`;
   let planeA: CooldownStore;
   let planeB: CooldownStore;
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(() => {
     const policy = { failuresToCool: 2, windowMs: 10_000, cooldownMs: 300 };
-    planeA = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
-    planeB = createRedisCooldownStore({ redis: redisUrl(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
-    redis = new Redis(redisUrl());
+    planeA = createRedisCooldownStore({ redis: target.url(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
+    planeB = createRedisCooldownStore({ redis: target.url(), prefix, policy, logger: silentLogger, refreshIntervalMs: 0 });
+    redis = connectRedis(target.url());
   });
   afterAll(async () => {
     await planeA.close();
@@ -58,6 +59,15 @@ describe.skipIf(!available)('cooldowns shared through Redis', () => {
     planeB.refresh(['dep-429']);
     await vi.waitFor(() => expect(planeB.cooling('dep-429')).toMatchObject({ reason: 'rate_limit' }), { timeout: 5_000 });
     expect(planeB.cooling('dep-429')!.remainingMs).toBeGreaterThan(1_000);
+  });
+
+  it('reads many deployments in one refresh, wherever their keys live', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `dep-many-${i}`);
+    for (const id of ids.slice(0, 6)) planeA.recordFailure(id, 5_000);
+    const stored = async () => (await Promise.all(ids.map((id) => redis.exists(busNames(prefix).cooldownKey(id))))).filter(Boolean).length;
+    await vi.waitFor(async () => expect(await stored()).toBe(6), { timeout: 15_000 });
+    planeB.refresh(ids);
+    await vi.waitFor(() => expect(ids.filter((id) => planeB.cooling(id) !== null)).toEqual(ids.slice(0, 6)), { timeout: 5_000 });
   });
 
   it('keeps routing on local knowledge when Redis is unreachable, and warns once', async () => {
