@@ -134,8 +134,10 @@ async function tryModel(
     state.last = { error: noUsableDeployment(step), trigger: 'server_error' };
     return 'next';
   }
-  // Returns at once: the shared read lands for the requests after this one (routing/cooldown.ts).
-  cooldowns.refresh(ordered.map((target) => target.deployment.id));
+  // The shared read (routing/cooldown.ts) lands for the requests after this one, so it waits for
+  // the first attempt's upstream request to be written: its commands then leave at this turn's end
+  // and their answer overlaps the upstream's wait, not the path to the client's answer.
+  let refreshed = false;
 
   const tried = new Set<CompiledTarget>();
   /** Tried deployments whose last failure may pass on a second try. */
@@ -179,7 +181,7 @@ async function tryModel(
     state.lastTried = { model: step.model, target };
     state.promptLog?.attemptStarted();
     plan.answerGuard?.attemptStarted();
-    const result = await runAttempt({
+    const running = runAttempt({
       exchange,
       attempt,
       request: plan,
@@ -187,6 +189,12 @@ async function tryModel(
       output: outputTap(state.promptLog, plan.answerGuard),
       commit: (upstreamWaitMs) => setRoutingHeaders(exchange, step.model, state, upstreamWaitMs),
     });
+    // Adapters write the upstream request before their first await: it has left by now.
+    if (!refreshed) {
+      refreshed = true;
+      refreshCooldowns(cooldowns, ordered);
+    }
+    const result = await running;
     if (result.kind === 'served') {
       cooldowns.recordSuccess(target.deployment.id);
       return 'done';
@@ -202,6 +210,7 @@ async function tryModel(
     else retryable.delete(target);
     if (!failure.tryOtherDeployment && !failure.retrySameDeployment) return 'next';
   }
+  if (!refreshed) refreshCooldowns(cooldowns, ordered);
   if (onThisModel === 0 && !refusedByLimit && !exchange.cancellation.aborted) {
     // Nothing was even tried: every deployment is cooling down.
     state.last = coolingDown(
@@ -210,6 +219,11 @@ async function tryModel(
     );
   }
   return 'next';
+}
+
+/** Starts the shared cooldown read of the model's deployments; nobody waits for it. */
+function refreshCooldowns(cooldowns: RoutingRuntime['cooldowns'], ordered: readonly CompiledTarget[]): void {
+  cooldowns.refresh(ordered.map((target) => target.deployment.id));
 }
 
 /** Who reads the answer's text as it goes out: prompt logging, post-call guardrails (checked first: a blocked text is not logged as sent). */
