@@ -1,6 +1,6 @@
 import { creditsCounterName, type MoneyCounterChange, teamCounterGroup } from '../../shared/money/money-counters.ts';
 import type { Tx } from '../domain/mutate.ts';
-import { spendFrom } from './ledger-recompute.sql.ts';
+import { bucketsFrom, spendFrom } from './ledger-recompute.sql.ts';
 import { budgetCounters } from './money-reseed.ts';
 
 interface SpendRow {
@@ -23,9 +23,11 @@ interface SpendRow {
 export async function rerateCounterChanges(tx: Tx, rerateId: string, range: { from: Date; to: Date }, now: number): Promise<MoneyCounterChange[]> {
   const rows = await tx.$queryRawUnsafe<SpendRow[]>(
     spendFrom(
-      '"UsageEvent"',
+      bucketsFrom(
+        '"UsageEvent"',
+        `e."adjustmentOf" IS NOT NULL AND e."id" LIKE $1 AND e."startedAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND e."startedAt" < ($3::timestamptz AT TIME ZONE 'UTC')`,
+      ),
       ['daily', 'weekly', 'monthly', 'total'],
-      `e."adjustmentOf" IS NOT NULL AND e."id" LIKE $1 AND e."startedAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND e."startedAt" < ($3::timestamptz AT TIME ZONE 'UTC')`,
     ),
     `%:rerate:${rerateId}`,
     range.from.toISOString(),
