@@ -134,6 +134,26 @@ export function createRedisMoneyStore(
     return result;
   };
 
+  /**
+   * Whether an admit on this budget counter also sweeps the expired reservations that planes of
+   * the previous version left in the former layout (`:exp` and `:amt`, docs/money.md "Rolling
+   * upgrades"): at most once a second per counter and plane, which holds such a reservation at
+   * most a second past its TTL and saves the read on every other admit.
+   */
+  const previousVersionSwept = new Map<string, number>();
+  let previousVersionSweptSince = 0;
+  const previousVersionSweepDue = (counterKey: string): boolean => {
+    const now = Date.now();
+    // Forget the counters of past periods now and then, so the map stays as small as the live ones.
+    if (now - previousVersionSweptSince > 60_000) {
+      previousVersionSwept.clear();
+      previousVersionSweptSince = now;
+    }
+    if ((previousVersionSwept.get(counterKey) ?? 0) > now) return false;
+    previousVersionSwept.set(counterKey, now + 1000);
+    return true;
+  };
+
   /** A part's keys: its rates' counters, then its budgets' (each full key built once). */
   const partKeys = (part: AdmissionPart) => [
     ...part.rates.map(({ check }) => keys.counter(part.group, check.counter)),
@@ -142,17 +162,21 @@ export function createRedisMoneyStore(
 
   async function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
     const { rates, budgets } = part;
+    const declaredKeys = partKeys(part);
     const reply = await run({
       kind: 'admit',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
-      keys: partKeys(part),
+      keys: declaredKeys,
       encode: (offset) => [
         admission.id,
         keys.admission(part.group, admission.id),
         admission.reservationTtlMs,
         rates.map(({ check: r }, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
-        budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0]),
+        budgets.map(({ check: b }, i) => {
+          const key = offset + rates.length + i + 1;
+          return [key, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(declaredKeys[rates.length + i]) ? 1 : 0];
+        }),
       ],
     });
     return reply!;

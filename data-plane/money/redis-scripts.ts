@@ -11,7 +11,12 @@
  *   rl:<scope>:<id>:parallel          zset:   admission id -> expiry (ms)
  *   budget:<scope>:<id>:<period>:<k>  hash:   spent, reserved (micro-USD)
  *   credits:team:<id>                 hash:   spent, reserved
- *   <budget counter>:exp / :amt       zset admission id -> expiry; hash admission id -> amount
+ *   <budget counter>:held             zset '<amount>:<admission id>' -> expiry (ms): the open
+ *                                     reservations, each carrying its amount, so a settle gives
+ *                                     one back with ZREM alone and a sweep reads no other key
+ *   <budget counter>:exp / :amt       the previous version's layout of the same (zset admission
+ *                                     id -> expiry, hash admission id -> amount): still swept,
+ *                                     never written (docs/money.md, "Rolling upgrades")
  *   res:<admission id>                string: the admission is open; settle deletes it (24 h
  *                                     TTL, so only a dead plane's admissions linger)
  *   charged:<id>                      string: a charge (spend replayed after an outage) applied
@@ -26,11 +31,12 @@
  * the counters the items name, declared so that Redis checks they share the slot; an item names
  * a counter by its position in KEYS, so no key travels twice. ARGV[1] is the JSON
  * `[settles, admits]`, ARGV[2] '1' when admits require the epoch, ARGV[3..] usage events (JSON)
- * to XADD to the usage stream, whose key is then the last of KEYS (one server only). The `:exp` and `:amt`
+ * to XADD to the usage stream, whose key is then the last of KEYS (one server only). The `:held`, `:exp` and `:amt`
  * companions of a budget counter are derived from declared names; the `res`/`charged` markers are
  * built by the caller with the same hash tag.
  *   admit:  [id, mark, ttl, rates, budgets], rates [[key, kind, limit, cost]] (kind 'p' for
- *           parallel, 'g' for rpm and tpm), budgets [[key, limit (-1: none), amount, expiresAt (0: never)]]
+ *           parallel, 'g' for rpm and tpm), budgets [[key, limit (-1: none), amount, expiresAt (0: never),
+ *           1: also sweep the previous layout]]
  *   settle: [id, mark, charge (1: a charge), rates, budgets], rates [[key, kind, limit, delta]],
  *           budgets [[key, actual, amount the admit reserved]]
  * The reply is one array per admit (integers, no JSON): {1, 0, 0, 0, n, states..., used...} admitted,
@@ -70,11 +76,10 @@ local function settle(p)
   end
   for _, b in ipairs(p[5]) do
     local key, actual, amount = KEYS[b[1]], b[2], b[3]
-    -- Still reserved (no admit swept it as expired): give back what the admit reserved, the
-    -- amount the caller sends (it settles the admission it admitted), without reading :amt.
-    if redis.call('HDEL', key .. ':amt', id) == 1 then
-      if amount ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amount) end
-      redis.call('ZREM', key .. ':exp', id)
+    -- Still reserved (no admit swept it as expired): give back what the admit reserved. The
+    -- caller sends that amount (it settles the admission it admitted), which names the entry.
+    if redis.call('ZREM', key .. ':held', amount .. ':' .. id) == 1 and amount ~= 0 then
+      redis.call('HINCRBY', key, 'reserved', 0 - amount)
     end
     if actual > 0 then redis.call('HINCRBY', key, 'spent', actual) end
   end
@@ -118,13 +123,24 @@ local function admit(p)
   local used = {}
   for i, b in ipairs(budgets) do
     local key, limit, amount = KEYS[b[1]], b[2], b[3]
-    local expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
-    for _, rid in ipairs(expired) do
-      local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
-      if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
-      redis.call('HDEL', key .. ':amt', rid)
+    -- Reservations whose admission outlived the TTL unsettled (a dead plane's) are given back.
+    local expired = redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', now)
+    if #expired > 0 then
+      local back = 0
+      for _, member in ipairs(expired) do back = back + tonumber(string.match(member, '^[^:]+')) end
+      if back ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - back) end
+      redis.call('ZREMRANGEBYSCORE', key .. ':held', '-inf', now)
     end
-    if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
+    -- The same for planes of the previous version (docs/money.md, "Rolling upgrades").
+    if b[5] == 1 then
+      expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
+      for _, rid in ipairs(expired) do
+        local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
+        if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
+        redis.call('HDEL', key .. ':amt', rid)
+      end
+      if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
+    end
     local su = redis.call('HMGET', key, 'spent', 'reserved')
     local u = tonumber(su[1] or '0') + tonumber(su[2] or '0')
     used[i] = u
@@ -148,12 +164,10 @@ local function admit(p)
   for _, b in ipairs(budgets) do
     local key, amount, expiresAt = KEYS[b[1]], b[3], b[4]
     if amount ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
-    redis.call('ZADD', key .. ':exp', expiry, id)
-    redis.call('HSET', key .. ':amt', id, amount)
+    redis.call('ZADD', key .. ':held', expiry, amount .. ':' .. id)
     if expiresAt > 0 then
       redis.call('PEXPIREAT', key, expiresAt)
-      redis.call('PEXPIREAT', key .. ':exp', expiresAt)
-      redis.call('PEXPIREAT', key .. ':amt', expiresAt)
+      redis.call('PEXPIREAT', key .. ':held', expiresAt)
     end
   end
   local reply = withStates({1, 0, 0, 0}, states)

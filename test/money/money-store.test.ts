@@ -154,3 +154,26 @@ describe.each(stores)('money store on $name', ({ make, runs, skip }) => {
     );
   });
 });
+
+describe('money store on redis, during a rolling upgrade', () => {
+  it.skipIf(!redisUp)('gives back an expired reservation that a plane of the previous version left in its layout (:exp, :amt)', async () => {
+    const prefix = `tg-test-${randomBytes(5).toString('hex')}`;
+    const store = createRedisMoneyStore({ url: redisUrl(), prefix });
+    opened.push(store);
+    const counter = 'budget:team:t:monthly:2026-11';
+    // What the previous version's admit wrote for an admission whose plane then died: the amount
+    // in the counter's reserved and in :amt, the expiry (long past) in :exp.
+    await store.budgetCounter(counter); // connected: the store's connection has no offline queue
+    await store.redis
+      .multi()
+      .hincrby(`${prefix}:${counter}`, 'reserved', 80)
+      .zadd(`${prefix}:${counter}:exp`, Date.now() - 1_000, 'old-plane')
+      .hset(`${prefix}:${counter}:amt`, 'old-plane', 80)
+      .exec();
+    expect((await store.admit(admission('new', 60, 100))).ok).toBe(true);
+    expect(await store.budgetCounter(counter)).toEqual({ spent: 0, reserved: 60 });
+    expect(await store.redis.exists(`${prefix}:${counter}:exp`, `${prefix}:${counter}:amt`)).toBe(0);
+    await store.settle(admission('new', 60, 100), { costMicroUsd: 40, creditCostMicroUsd: 40, tokens: 0 });
+    expect(await store.budgetCounter(counter)).toEqual({ spent: 40, reserved: 0 });
+  });
+});
