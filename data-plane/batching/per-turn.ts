@@ -34,9 +34,10 @@ function endTurn(): void {
  * Coalesces the calls made during one event-loop turn into one batch: the first call of a turn
  * schedules the flush (atTurnEnd), every call of the turn joins the batch, and `run` gets them all
  * at once (one Redis round trip for all the requests that arrived together). `run` answers one
- * result per item, in order; when it throws, every caller of the batch gets the error.
+ * result per item, in order: an Error rejects that item's caller alone (no wrapper per call to
+ * turn it into a throw); when `run` throws, every caller of the batch gets the error.
  */
-export function perTurn<TItem, TResult>(run: (items: TItem[]) => Promise<TResult[]>): (item: TItem) => Promise<TResult> {
+export function perTurn<TItem, TResult>(run: (items: TItem[]) => Promise<(TResult | Error)[]>): (item: TItem) => Promise<TResult> {
   let items: TItem[] = [];
   let waiters: { resolve(result: TResult): void; reject(error: unknown): void }[] = [];
   let scheduled = false;
@@ -49,7 +50,11 @@ export function perTurn<TItem, TResult>(run: (items: TItem[]) => Promise<TResult
     scheduled = false;
     run(batch).then(
       (results) => {
-        for (let i = 0; i < waiting.length; i++) waiting[i].resolve(results[i]);
+        for (let i = 0; i < waiting.length; i++) {
+          const result = results[i];
+          if (result instanceof Error) waiting[i].reject(result);
+          else waiting[i].resolve(result);
+        }
       },
       (error: unknown) => {
         for (const waiter of waiting) waiter.reject(error);

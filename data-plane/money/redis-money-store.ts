@@ -88,7 +88,7 @@ export function createRedisMoneyStore(
    * The turn's items, one script call per slot, the calls in parallel: each answers its admits
    * (their reply arrays) and settles (null); a failed call fails its own items only.
    */
-  const turn = perTurn(async (items: TurnItem[]): Promise<(number[] | null | Error)[]> => {
+  const turn = perTurn<TurnItem, number[] | null>(async (items) => {
     if (redis.status !== 'ready') await connected();
     const results: (number[] | null | Error)[] = new Array(items.length);
     // One server: every item is on slot 0, one call. A cluster: one call per slot.
@@ -128,11 +128,6 @@ export function createRedisMoneyStore(
     await (slots === null ? call(null) : Promise.all([...slots.values()].map(call)));
     return results;
   });
-  const run = async (item: TurnItem): Promise<number[] | null> => {
-    const result = await turn(item);
-    if (result instanceof Error) throw result;
-    return result;
-  };
 
   /**
    * Whether an admit on this budget counter also sweeps the expired reservations that planes of
@@ -155,15 +150,18 @@ export function createRedisMoneyStore(
   };
 
   /** A part's keys: its rates' counters, then its budgets' (each full key built once). */
-  const partKeys = (part: AdmissionPart) => [
-    ...part.rates.map(({ check }) => keys.counter(part.group, check.counter)),
-    ...part.budgets.map(({ check }) => keys.counter(part.group, check.counter)),
-  ];
+  const partKeys = ({ group, rates, budgets }: AdmissionPart) => {
+    const list: string[] = new Array(rates.length + budgets.length);
+    for (let i = 0; i < rates.length; i++) list[i] = keys.counter(group, rates[i].counter);
+    for (let i = 0; i < budgets.length; i++) list[rates.length + i] = keys.counter(group, budgets[i].counter);
+    return list;
+  };
 
-  async function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
+  /** The part's admit in this turn's script call: its reply array (redis-scripts.ts). */
+  function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
     const { rates, budgets } = part;
     const declaredKeys = partKeys(part);
-    const reply = await run({
+    return turn({
       kind: 'admit',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
@@ -172,27 +170,26 @@ export function createRedisMoneyStore(
         admission.id,
         keys.admission(part.group, admission.id),
         admission.reservationTtlMs,
-        rates.map(({ check: r }, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
-        budgets.map(({ check: b }, i) => {
+        rates.map((r, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
+        budgets.map((b, i) => {
           const key = offset + rates.length + i + 1;
           return [key, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(declaredKeys[rates.length + i]) ? 1 : 0];
         }),
       ],
-    });
-    return reply!;
+    }) as Promise<number[]>;
   }
 
   /** Settles one part; `undo` also gives back the rpm and tpm it took (the admission never ran). */
-  async function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<void> {
+  function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<unknown> {
     const { rates, budgets } = part;
-    await run({
+    return turn({
       kind: 'settle',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
       keys: partKeys(part),
       encode: (offset) => {
         const settled: unknown[] = [];
-        rates.forEach(({ check: r }, i) => {
+        rates.forEach((r, i) => {
           if (mode !== 'undo' && r.kind === 'rpm') return;
           const delta = mode === 'undo' ? (r.kind === 'parallel' ? 0 : -r.cost) : r.kind === 'tpm' ? actual.tokens - r.cost : 0;
           settled.push([offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, delta]);
@@ -202,7 +199,7 @@ export function createRedisMoneyStore(
           mode === 'charge' ? keys.charge(part.group, admission.id) : keys.admission(part.group, admission.id),
           mode === 'charge' ? 1 : 0,
           settled,
-          budgets.map(({ check: b }, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
+          budgets.map((b, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
         ];
       },
     });
@@ -214,13 +211,14 @@ export function createRedisMoneyStore(
   }
 
   async function settle(admission: Admission, actual: Settlement, mode: 'settle' | 'charge'): Promise<void> {
-    await Promise.all(admissionParts(admission, keys.cluster).map((part) => settlePart(admission, part, actual, mode)));
+    const parts = admissionParts(admission, keys.cluster);
+    await (parts.length === 1 ? settlePart(admission, parts[0], actual, mode) : Promise.all(parts.map((part) => settlePart(admission, part, actual, mode))));
   }
 
   /** The events go to the stream in this turn's money call (XADD, in order); resolves once Redis holds them. */
   const publishUsageBatch = async (events: readonly UsageEvent[]): Promise<void> => {
     const epochKey = keys.epochFor('');
-    await run({ kind: 'usage', slot: 0, epochKey, keys: [], events: events.map((event) => JSON.stringify(event)) });
+    await turn({ kind: 'usage', slot: 0, epochKey, keys: [], events: events.map((event) => JSON.stringify(event)) });
   };
 
   return {
@@ -242,18 +240,22 @@ export function createRedisMoneyStore(
           throw error;
         }
         // [ok, reason, index, retryAfterMs, n, n states (position, remaining, reset ms)..., used...] (redis-scripts.ts)
-        const [ok, reason, index, retryAfterMs] = reply;
+        const ok = reply[0];
+        const reason = reply[1];
+        const index = reply[2];
+        const retryAfterMs = reply[3];
         const statesEnd = 5 + 3 * (reply[4] ?? 0);
-        for (let i = 5; i < statesEnd; i += 3) rates.push({ check: part.rates[reply[i] - 1].check, remaining: reply[i + 1], resetMs: reply[i + 2] });
+        for (let i = 5; i < statesEnd; i += 3) rates.push({ check: part.rates[reply[i] - 1], remaining: reply[i + 1], resetMs: reply[i + 2] });
         if (ok !== 1) {
           await undo(admission, parts.slice(0, p));
-          if (reason === 1) return { ok: false, reason: 'rate_limited', check: part.rates[index - 1].check, retryAfterMs, rates };
-          return { ok: false, reason: 'quota_exceeded', check: part.budgets[index - 1].check };
+          if (reason === 1) return { ok: false, reason: 'rate_limited', check: part.rates[index - 1], retryAfterMs, rates };
+          return { ok: false, reason: 'quota_exceeded', check: part.budgets[index - 1] };
         }
-        part.budgets.forEach((b, i) => (used[b.check.counter] = reply[statesEnd + i] ?? 0));
+        part.budgets.forEach((b, i) => (used[b.counter] = reply[statesEnd + i] ?? 0));
       }
-      // The headers list rates in the admission's order, whatever order the parts ran in.
-      rates.sort((a, b) => admission.rates.indexOf(a.check) - admission.rates.indexOf(b.check));
+      // The headers list rates in the admission's order, whatever order the parts ran in (one
+      // part: the script answered them in that order).
+      if (parts.length > 1) rates.sort((a, b) => admission.rates.indexOf(a.check) - admission.rates.indexOf(b.check));
       return { ok: true, rates, used };
     },
 
