@@ -49,14 +49,19 @@ export function createRedisCooldownStore(options: RedisCooldownOptions): Cooldow
     },
   });
 
-  // One command pair per deployment, auto-pipelined (no MULTI: in a cluster the deployments'
-  // keys live on different nodes; ioredis groups the pipeline per node).
+  // One PTTL per deployment, auto-pipelined (no MULTI: in a cluster the deployments' keys live on
+  // different nodes; ioredis groups the pipeline per node). Only a deployment found cooling (rare)
+  // costs a GET for its reason, so a read is one command per deployment, not two.
   async function read(ids: string[]): Promise<void> {
-    const results = await Promise.all(ids.map((id) => Promise.all([redis.get(names.cooldownKey(id)), redis.pttl(names.cooldownKey(id))])));
-    results.forEach(([reason, ttl], i) => {
-      if (ttl > 0) local.learn(ids[i], ttl, reason === 'rate_limit' ? 'rate_limit' : ('failures' satisfies CooldownReason));
-    });
+    const ttls = await Promise.all(ids.map((id) => redis.pttl(names.cooldownKey(id))));
+    for (let i = 0; i < ids.length; i++) if (ttls[i] > 0) void learn(ids[i], ttls[i]).catch(reportFailure);
     reportRecovery();
+  }
+  async function learn(id: string, ttl: number): Promise<void> {
+    // Learned a round trip after the PTTL. Expired in between: null, read as 'failures'; the
+    // cooldown still lasts what PTTL said.
+    const reason = await redis.get(names.cooldownKey(id));
+    local.learn(id, ttl, reason === 'rate_limit' ? 'rate_limit' : ('failures' satisfies CooldownReason));
   }
 
   return {
