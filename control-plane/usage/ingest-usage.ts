@@ -26,15 +26,17 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
     events.forEach((e, i) => last.set(e.id, i));
     const unique = [...last.values()].map((i) => events[i]!);
     const texts = json && [...last.values()].map((i) => json[i]);
-    const inserted = await storeBatch(ledger.query, unique, webhookOutbox, texts);
-    for (let i = 0; i < unique.length; i++) {
-      const event = unique[i]!;
-      const createdAt = inserted.get(event.id);
-      if (createdAt) live.publish('storedUsage', event.teamId, { event, createdAt, json: texts?.[i] });
+    const stored = await storeBatch(ledger.query, unique, webhookOutbox, texts);
+    const { createdAt } = stored;
+    if (createdAt) {
+      for (let i = 0; i < unique.length; i++) {
+        const event = unique[i]!;
+        if (stored.isNew(event.id)) live.publish('storedUsage', event.teamId, { event, createdAt, json: texts?.[i] });
+      }
     }
     // Rows stored before (a redelivered batch) are published again: their first consumer may have
     // died between its commit and its publication. Subscribers get each row once (live-events.ts).
-    const again = unique.filter((e) => !inserted.has(e.id));
+    const again = unique.filter((e) => !stored.isNew(e.id));
     if (again.length > 0) {
       // Bounded by the batch's own start times (each row's partition key, identical on redelivery):
       // only those days' partitions are searched, not every day retention keeps. A millisecond of
@@ -48,7 +50,7 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
         if (at) live.publish('storedUsage', event.teamId, { event, createdAt: at });
       }
     }
-    for (const teamId of new Set(unique.filter((e) => inserted.has(e.id)).map((e) => e.teamId))) live.publish('budget', teamId, true);
+    for (const teamId of new Set(unique.filter((e) => stored.isNew(e.id)).map((e) => e.teamId))) live.publish('budget', teamId, true);
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).
     alerts?.markDirty(new Set(unique.map((e) => e.teamId)));

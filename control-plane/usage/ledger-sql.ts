@@ -154,27 +154,48 @@ const storeBatchStatement = (webhookOutbox: boolean) => `
     ) AS later
     WHERE k."id" = later."id"
   )${webhookOutbox ? `, ${WEBHOOK_OUTBOX_CTE}` : ''}
-  SELECT "id", ("createdAt" AT TIME ZONE 'UTC') AS "createdAt" FROM ins`;
+  SELECT count(*)::int AS "inserted", min("createdAt" AT TIME ZONE 'UTC') AS "createdAt",
+    CASE WHEN count(*) < $2::int THEN array_agg("id") END AS "ids"
+  FROM ins`;
 const STORE_BATCH = storeBatchStatement(false);
 const STORE_BATCH_AND_OUTBOX = storeBatchStatement(true);
+
+/**
+ * What a stored batch's statement inserted: the events that are new. Every new row of a statement
+ * has the same createdAt (the column defaults to the transaction's start), so the statement
+ * returns one row, not one per event, and lists the new ids only when some event was not new (a
+ * redelivery): parsing a row per event took about 2 us of the control plane's CPU per event.
+ */
+export interface StoredBatch {
+  /** The new rows' createdAt; null when none was new. */
+  createdAt: Date | null;
+  /** Whether the event of this id was stored by this statement (not before it). */
+  isNew(id: string): boolean;
+}
 
 /**
  * Stores the events and their counters (see storeBatchStatement) through `query` (the ingestion's
  * own connection, or a transaction's), and with `webhookOutbox` queues the new ones for the usage
  * webhook in the same statement. `json`: the events' JSON texts where the bus kept them (at the
  * event's index; UsageHandler), put in the batch's parameter as they are, the others serialized.
- * Returns the rows really inserted, with their createdAt: the events that are new.
  */
 export async function storeBatch(
   query: LedgerQuery,
   events: readonly LedgerEvent[],
   webhookOutbox = false,
   json?: readonly (string | undefined)[],
-): Promise<Map<string, Date>> {
-  if (events.length === 0) return new Map();
+): Promise<StoredBatch> {
+  if (events.length === 0) return { createdAt: null, isNew: () => false };
   const batch = json ? `[${events.map((event, i) => json[i] ?? JSON.stringify(event)).join(',')}]` : JSON.stringify(events);
-  const rows = await query<{ id: string; createdAt: Date }>(webhookOutbox ? STORE_BATCH_AND_OUTBOX : STORE_BATCH, [batch]);
-  return new Map(rows.map((r) => [r.id, new Date(r.createdAt)]));
+  const [row] = await query<{ inserted: number; createdAt: Date | string | null; ids: string[] | null }>(webhookOutbox ? STORE_BATCH_AND_OUTBOX : STORE_BATCH, [
+    batch,
+    events.length,
+  ]);
+  if (!row || row.createdAt === null || Number(row.inserted) === 0) return { createdAt: null, isNew: () => false };
+  const createdAt = new Date(row.createdAt);
+  if (Number(row.inserted) === events.length) return { createdAt, isNew: () => true };
+  const ids = new Set(row.ids);
+  return { createdAt, isNew: (id) => ids.has(id) };
 }
 
 /** A Prisma client or interactive transaction as a LedgerQuery (re-rating stores its adjustments in its own transaction). */
