@@ -3,7 +3,7 @@ import { budgetCounterName, creditsCounterName, deploymentCounterGroup, modelCou
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
-import type { BudgetPeriod, SnapshotBudget, SnapshotLimits } from '../../shared/snapshot/schema.ts';
+import type { BudgetPeriod, SnapshotBudget, SnapshotDeployment, SnapshotLimits, SnapshotTeam } from '../../shared/snapshot/schema.ts';
 import { promptSizeOf } from '../request/prompt-size.ts';
 import type { CompiledApiKey, CompiledModel, CompiledTarget } from '../snapshot/compiled-snapshot.ts';
 import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store.ts';
@@ -80,37 +80,45 @@ export function requestBounds(input: Pick<AdmissionInput, 'apiKey' | 'model' | '
 export function planAdmission(input: AdmissionInput): { admission: Admission; bounds: RequestBounds } {
   const bounds = requestBounds(input);
   const { apiKey, deployment } = input;
-  const teamGroup = teamCounterGroup(apiKey.team.id);
+  const team = teamNames(apiKey.team);
   const rates: RateCheck[] = [];
-  addRateChecks(rates, 'key', apiKey.key.id, teamGroup, apiKey.key.limits, bounds.rateTokens);
-  addRateChecks(rates, 'team', apiKey.team.id, teamGroup, apiKey.plan?.limits ?? null, bounds.rateTokens);
+  addRateChecks(rates, keyRateNames(apiKey.key), team.group, apiKey.key.limits, bounds.rateTokens);
+  addRateChecks(rates, team.rates, team.group, apiKey.plan?.limits ?? null, bounds.rateTokens);
   if (deployment) addDeploymentRateChecks(rates, deployment, bounds.rateTokens);
 
-  // Budgets of one scope and period share one spend counter; the tightest hard limit governs it.
-  const byCounter = new Map<string, BudgetCheck>();
+  // Budgets of one scope and period share one spend counter; the tightest hard limit governs it
+  // (a request has a handful: a scan of the list, not a Map per request).
+  const budgets: BudgetCheck[] = [];
   for (const budget of budgetsOf(input.budgets, apiKey.key.id, apiKey.team.id, input.budgetModelId ?? input.model.model.id)) {
-    const scopeId = budget.scopeId;
     const period = currentPeriod(budget.period, input.now);
-    const counter = budgetCounterName(budget.scope, scopeId, budget.period, period.key);
+    const names = budgetNames(budget);
+    if (names.periodKey !== period.key) {
+      names.periodKey = period.key;
+      names.counter = budgetCounterName(budget.scope, budget.scopeId, budget.period, period.key);
+    }
+    const { counter } = names;
     const limit = budget.hard ? budget.amountMicroUsd : null;
-    const existing = byCounter.get(counter);
+    let at = budgets.length - 1;
+    while (at >= 0 && budgets[at].counter !== counter) at--;
+    const existing = at === -1 ? null : budgets[at];
     if (existing && (limit === null || (existing.limit !== null && existing.limit <= limit))) continue;
-    byCounter.set(counter, {
+    const check: BudgetCheck = {
       counter,
-      group: budget.scope === 'model' ? modelCounterGroup(scopeId) : teamGroup,
-      label: `${budget.scope} budget ${budget.id} (${budget.period})`,
+      group: names.group ?? team.group,
+      label: names.label,
       limit,
       amount: bounds.maxCostMicroUsd,
       draws: 'all',
       expiresAtMs: period.endsAtMs === null ? null : period.endsAtMs + COUNTER_GRACE_MS,
-    });
+    };
+    if (at === -1) budgets.push(check);
+    else budgets[at] = check;
   }
-  const budgets = [...byCounter.values()];
   // Prepaid teams spend credits; bring-your-own-key providers draw none (the team pays them).
   if (apiKey.plan?.billing === 'prepaid' && !bounds.byok) {
     budgets.push({
-      counter: creditsCounterName(apiKey.team.id),
-      group: teamGroup,
+      counter: team.credits,
+      group: team.group,
       label: `prepaid credits of team ${apiKey.team.id}`,
       limit: apiKey.team.creditsGrantedMicroUsd,
       amount: bounds.maxCostMicroUsd,
@@ -195,14 +203,61 @@ export function deploymentAdmission(target: CompiledTarget, rateTokens: () => nu
   return { id: admissionId, rates, budgets: [], reservationTtlMs };
 }
 
-const addDeploymentRateChecks = (checks: RateCheck[], target: CompiledTarget, tokens: number) =>
-  addRateChecks(checks, 'deployment', target.deployment.id, deploymentCounterGroup(target.deployment.id), target.deployment.limits, tokens);
+const addDeploymentRateChecks = (checks: RateCheck[], target: CompiledTarget, tokens: number) => {
+  const names = deploymentNames(target.deployment);
+  addRateChecks(checks, names.rates, names.group, target.deployment.limits, tokens);
+};
 
 /** Appends the checks `limits` sets (none when null) to `checks`: one array per admission, not one per scope. */
-function addRateChecks(checks: RateCheck[], scope: RateScope, id: string, group: string, limits: SnapshotLimits | null, tokens: number): void {
+function addRateChecks(checks: RateCheck[], names: RateNames, group: string, limits: SnapshotLimits | null, tokens: number): void {
   if (!limits) return;
-  if (limits.rpm !== null) checks.push({ counter: `rl:${scope}:${id}:rpm`, group, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
+  const { scope } = names;
+  if (limits.rpm !== null) checks.push({ counter: names.rpm, group, scope, kind: 'rpm', limit: limits.rpm, cost: 1 });
   // A request bigger than the whole limit still runs once the bucket is full, never sooner.
-  if (limits.tpm !== null) checks.push({ counter: `rl:${scope}:${id}:tpm`, group, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
-  if (limits.maxParallel !== null) checks.push({ counter: `rl:${scope}:${id}:parallel`, group, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
+  if (limits.tpm !== null) checks.push({ counter: names.tpm, group, scope, kind: 'tpm', limit: limits.tpm, cost: Math.min(tokens, limits.tpm) });
+  if (limits.maxParallel !== null) checks.push({ counter: names.parallel, group, scope, kind: 'parallel', limit: limits.maxParallel, cost: 1 });
 }
+
+/**
+ * The counter names (and groups, labels) of a snapshot's key, team, deployment or budget, built
+ * on first use and kept with that object (a new snapshot's objects get their own): each request
+ * used to build them again, a few hundred bytes of strings per request.
+ */
+function namesOn<TOwner extends object, TNames>(make: (owner: TOwner) => TNames): (owner: TOwner) => TNames {
+  const known = new WeakMap<TOwner, TNames>();
+  return (owner) => {
+    let names = known.get(owner);
+    if (names === undefined) known.set(owner, (names = make(owner)));
+    return names;
+  };
+}
+
+interface RateNames {
+  scope: RateScope;
+  rpm: string;
+  tpm: string;
+  parallel: string;
+}
+const rateNames = (scope: RateScope, id: string): RateNames => ({
+  scope,
+  rpm: `rl:${scope}:${id}:rpm`,
+  tpm: `rl:${scope}:${id}:tpm`,
+  parallel: `rl:${scope}:${id}:parallel`,
+});
+const keyRateNames = namesOn((key: { id: string }) => rateNames('key', key.id));
+const teamNames = namesOn((team: SnapshotTeam) => ({
+  group: teamCounterGroup(team.id),
+  credits: creditsCounterName(team.id),
+  rates: rateNames('team', team.id),
+}));
+const deploymentNames = namesOn((deployment: SnapshotDeployment) => ({
+  group: deploymentCounterGroup(deployment.id),
+  rates: rateNames('deployment', deployment.id),
+}));
+/** A budget's counter is its period's: rebuilt when the period changes. `group` null: the team's. */
+const budgetNames = namesOn((budget: SnapshotBudget) => ({
+  label: `${budget.scope} budget ${budget.id} (${budget.period})`,
+  group: budget.scope === 'model' ? modelCounterGroup(budget.scopeId) : null,
+  periodKey: '',
+  counter: '',
+}));
