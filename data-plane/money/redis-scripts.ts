@@ -99,9 +99,13 @@ local function admit(p)
   for i, r in ipairs(rates) do
     local key, limit, cost = KEYS[r[1]], r[3], r[4]
     if r[2] == 'p' then
-      redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+      -- Slots of dead planes (expired) are dropped only when the set looks full: with room
+      -- counting them there is room without them, and the set never holds more than the limit.
       if redis.call('ZCARD', key) + cost > limit then
-        return withStates({0, 1, i, 1000}, states)
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+        if redis.call('ZCARD', key) + cost > limit then
+          return withStates({0, 1, i, 1000}, states)
+        end
       end
     else
       local T = W / limit

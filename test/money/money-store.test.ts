@@ -97,6 +97,22 @@ describe.each(stores)('money store on $name', ({ make, runs, skip }) => {
     expect((await store.admit(par('3'))).ok).toBe(true);
   });
 
+  it.skipIf(skip)('frees a parallel slot its data plane never settled once its TTL passed', async () => {
+    const store = fresh();
+    const par = (id: string, reservationTtlMs = TTL): Admission => ({
+      id,
+      rates: [{ counter: 'rl:team:t:parallel', scope: 'team', kind: 'parallel', limit: 2, cost: 1 }],
+      budgets: [],
+      reservationTtlMs,
+    });
+    expect((await store.admit(par('dead', 1_000))).ok).toBe(true);
+    expect((await store.admit(par('live'))).ok).toBe(true);
+    expect((await store.admit(par('b'))).ok).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await store.admit(par('b'))).ok).toBe(true);
+    expect((await store.admit(par('c'))).ok).toBe(false);
+  });
+
   it.skipIf(skip)('drops a reservation its data plane never settled once its TTL passed', async () => {
     const store = fresh();
     // A TTL well above a few round trips on a loaded machine (on a cluster each admission here is
