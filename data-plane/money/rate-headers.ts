@@ -1,9 +1,11 @@
 import type { RateState } from './money-store.ts';
 
-const DIMENSIONS = [
-  ['rpm', 'requests'],
-  ['tpm', 'tokens'],
-] as const;
+/** Each dimension's header names, built once (they were template strings per request). */
+const DIMENSIONS = [dimension('rpm', 'requests'), dimension('tpm', 'tokens')];
+
+function dimension(kind: 'rpm' | 'tpm', suffix: string) {
+  return { kind, limit: `x-ratelimit-limit-${suffix}`, remaining: `x-ratelimit-remaining-${suffix}`, reset: `x-ratelimit-reset-${suffix}` };
+}
 
 /**
  * OpenAI's x-ratelimit-* headers from the tightest rpm and tpm counters of the request (key, team
@@ -11,17 +13,13 @@ const DIMENSIONS = [
  */
 export function rateLimitHeaders(states: readonly RateState[]): [string, string][] {
   const headers: [string, string][] = [];
-  for (const [kind, suffix] of DIMENSIONS) {
+  for (const names of DIMENSIONS) {
     let tightest: RateState | null = null;
     for (const state of states) {
-      if (state.check.kind === kind && (tightest === null || state.remaining < tightest.remaining)) tightest = state;
+      if (state.check.kind === names.kind && (tightest === null || state.remaining < tightest.remaining)) tightest = state;
     }
     if (!tightest) continue;
-    headers.push(
-      [`x-ratelimit-limit-${suffix}`, String(tightest.check.limit)],
-      [`x-ratelimit-remaining-${suffix}`, String(tightest.remaining)],
-      [`x-ratelimit-reset-${suffix}`, formatDuration(tightest.resetMs)],
-    );
+    headers.push([names.limit, String(tightest.check.limit)], [names.remaining, String(tightest.remaining)], [names.reset, formatDuration(tightest.resetMs)]);
   }
   return headers;
 }
