@@ -112,6 +112,9 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
     }
   };
   const deliver = (message: string) => {
+    // Most replicas have no live subscriber most of the time: a stored batch's message (a line per
+    // event) is then not even split, instead of scanning every line for a type nobody listens to.
+    if (listeners.size === 0) return;
     if (message.startsWith('{')) {
       let former: { type: string; detail: unknown };
       try {
