@@ -179,29 +179,32 @@ export function createRedisMoneyStore(
     }) as Promise<number[]>;
   }
 
-  /** Settles one part; `undo` also gives back the rpm and tpm it took (the admission never ran). */
+  /**
+   * Settles one part; `undo` also gives back the rpm and tpm it took (the admission never ran).
+   * A settle or charge leaves every rpm counter as the admit took it, so it does not declare them
+   * (fewer keys to send and for Redis to read; positions count the declared keys only).
+   */
   function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<unknown> {
-    const { rates, budgets } = part;
+    const { group, budgets } = part;
+    const rates = mode === 'undo' ? part.rates : part.rates.filter((r) => r.kind !== 'rpm');
+    const declaredKeys: string[] = new Array(rates.length + budgets.length);
+    for (let i = 0; i < rates.length; i++) declaredKeys[i] = keys.counter(group, rates[i].counter);
+    for (let i = 0; i < budgets.length; i++) declaredKeys[rates.length + i] = keys.counter(group, budgets[i].counter);
     return turn({
       kind: 'settle',
-      slot: keys.slotOf(part.group),
-      epochKey: keys.epochFor(part.group),
-      keys: partKeys(part),
-      encode: (offset) => {
-        const settled: unknown[] = [];
-        rates.forEach((r, i) => {
-          if (mode !== 'undo' && r.kind === 'rpm') return;
+      slot: keys.slotOf(group),
+      epochKey: keys.epochFor(group),
+      keys: declaredKeys,
+      encode: (offset) => [
+        admission.id,
+        mode === 'charge' ? keys.charge(group, admission.id) : keys.admission(group, admission.id),
+        mode === 'charge' ? 1 : 0,
+        rates.map((r, i) => {
           const delta = mode === 'undo' ? (r.kind === 'parallel' ? 0 : -r.cost) : r.kind === 'tpm' ? actual.tokens - r.cost : 0;
-          settled.push([offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, delta]);
-        });
-        return [
-          admission.id,
-          mode === 'charge' ? keys.charge(part.group, admission.id) : keys.admission(part.group, admission.id),
-          mode === 'charge' ? 1 : 0,
-          settled,
-          budgets.map((b, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
-        ];
-      },
+          return [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, delta];
+        }),
+        budgets.map((b, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
+      ],
     });
   }
 
