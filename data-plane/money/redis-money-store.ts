@@ -133,19 +133,21 @@ export function createRedisMoneyStore(
    * Whether an admit on this budget counter also sweeps the expired reservations that planes of
    * the previous version left in the former layout (`:exp` and `:amt`, docs/money.md "Rolling
    * upgrades"): at most once a second per counter and plane, which holds such a reservation at
-   * most a second past its TTL and saves the read on every other admit.
+   * most a second past its TTL and saves the read on every other admit. Keyed by the counter's
+   * name, one string per snapshot (plan-admission.ts), not by the key built for this call: its
+   * hash is computed once.
    */
   const previousVersionSwept = new Map<string, number>();
   let previousVersionSweptSince = 0;
-  const previousVersionSweepDue = (counterKey: string): boolean => {
+  const previousVersionSweepDue = (counter: string): boolean => {
     const now = Date.now();
     // Forget the counters of past periods now and then, so the map stays as small as the live ones.
     if (now - previousVersionSweptSince > 60_000) {
       previousVersionSwept.clear();
       previousVersionSweptSince = now;
     }
-    if ((previousVersionSwept.get(counterKey) ?? 0) > now) return false;
-    previousVersionSwept.set(counterKey, now + 1000);
+    if ((previousVersionSwept.get(counter) ?? 0) > now) return false;
+    previousVersionSwept.set(counter, now + 1000);
     return true;
   };
 
@@ -160,12 +162,11 @@ export function createRedisMoneyStore(
   /** The part's admit in this turn's script call: its reply array (redis-scripts.ts). */
   function admitPart(admission: Admission, part: AdmissionPart): Promise<number[]> {
     const { rates, budgets } = part;
-    const declaredKeys = partKeys(part);
     return turn({
       kind: 'admit',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
-      keys: declaredKeys,
+      keys: partKeys(part),
       encode: (offset) => [
         admission.id,
         keys.admission(part.group, admission.id),
@@ -173,7 +174,7 @@ export function createRedisMoneyStore(
         rates.map((r, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
         budgets.map((b, i) => {
           const key = offset + rates.length + i + 1;
-          return [key, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(declaredKeys[rates.length + i]) ? 1 : 0];
+          return [key, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(b.counter) ? 1 : 0];
         }),
       ],
     }) as Promise<number[]>;
