@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { randomHex128 } from '../http/random-hex.ts';
 import type { Logger } from '../logger.ts';
 import type { PlannedRequest } from '../request/routed-request.ts';
 import type { CompiledTarget } from '../snapshot/compiled-snapshot.ts';
@@ -220,7 +220,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
   const guard: MoneyGuard = {
     forRequest: (request) => admitRequest(guard, request),
     async admitAttempt(target, rateTokens) {
-      const planned = deploymentAdmission(target, rateTokens, randomUUID(), reservationTtlMs);
+      const planned = deploymentAdmission(target, rateTokens, randomHex128(), reservationTtlMs);
       if (!planned) return null;
       const { admission, on, replay } = await admitOrThrow(planned);
       let settled = false;
@@ -238,7 +238,7 @@ export function createMoneyGuard(options: MoneyGuardOptions): MoneyGuard {
       // takes V8's slow path on Node 20.
       const { apiKey, model, budgetModelId, byok, budgets, request } = input;
       const plan = (deployment: CompiledTarget | undefined) =>
-        planAdmission({ apiKey, model, budgetModelId, deployment, byok, budgets, request, admissionId: randomUUID(), now: Date.now(), reservationTtlMs })
+        planAdmission({ apiKey, model, budgetModelId, deployment, byok, budgets, request, admissionId: randomHex128(), now: Date.now(), reservationTtlMs })
           .admission;
       let deploymentAdmitted = input.deployment ?? null;
       let admitted;
