@@ -139,9 +139,11 @@ async function tryModel(
   // and their answer overlaps the upstream's wait, not the path to the client's answer.
   let refreshed = false;
 
-  const tried = new Set<CompiledTarget>();
+  // A model has a few deployments and allows a few attempts: an array, not a Set per request; the
+  // retryable set is made by the first failure (most requests have none).
+  const tried: CompiledTarget[] = [];
   /** Tried deployments whose last failure may pass on a second try. */
-  const retryable = new Set<CompiledTarget>();
+  let retryable: Set<CompiledTarget> | null = null;
   let onThisModel = 0;
   let retries = 0;
   let refusedByLimit = false;
@@ -149,10 +151,11 @@ async function tryModel(
 
   while (onThisModel < retry.maxAttemptsPerModel && state.attempts < retry.maxAttempts) {
     if (exchange.cancellation.aborted) return 'done';
-    let target = ordered.find((candidate) => !tried.has(candidate) && free(candidate));
+    let target = ordered.find((candidate) => !tried.includes(candidate) && free(candidate));
     if (!target) {
       // Every deployment was tried or is cooling: re-try one that may pass, after a backoff.
-      target = ordered.find((candidate) => retryable.has(candidate) && free(candidate));
+      const again = retryable;
+      target = again ? ordered.find((candidate) => again.has(candidate) && free(candidate)) : undefined;
       if (!target) break;
       const started = performance.now();
       try {
@@ -163,7 +166,7 @@ async function tryModel(
       state.backoffMs += performance.now() - started;
       if (!free(target)) continue;
     }
-    tried.add(target);
+    if (!tried.includes(target)) tried.push(target);
 
     const attempt = { number: state.attempts + 1, model: step.model, target };
     const verdict = plan.money.before(attempt);
@@ -206,8 +209,8 @@ async function tryModel(
     if (result.kind === 'failed_after_commit' || !failure) throw result.error;
     state.upstreamMs += result.upstreamWaitMs;
     state.last = { error: result.error, trigger: failure.trigger };
-    if (failure.retrySameDeployment) retryable.add(target);
-    else retryable.delete(target);
+    if (failure.retrySameDeployment) (retryable ??= new Set()).add(target);
+    else retryable?.delete(target);
     if (!failure.tryOtherDeployment && !failure.retrySameDeployment) return 'next';
   }
   if (!refreshed) refreshCooldowns(cooldowns, ordered);
