@@ -132,22 +132,17 @@ export function createRedisMoneyStore(
   /**
    * Whether an admit on this budget counter also sweeps the expired reservations that planes of
    * the previous version left in the former layout (`:exp` and `:amt`, docs/money.md "Rolling
-   * upgrades"): at most once a second per counter and plane, which holds such a reservation at
-   * most a second past its TTL and saves the read on every other admit. Keyed by the counter's
-   * name, one string per snapshot (plan-admission.ts), not by the key built for this call: its
-   * hash is computed once.
+   * upgrades"): once a second per counter and plane (the set of counters swept is emptied every
+   * second), which holds such a reservation about a second past its TTL and saves the read on
+   * every other admit. Keyed by the counter's name, one string per snapshot (plan-admission.ts),
+   * so its hash is computed once; a set and a timer, so no clock is read per budget.
    */
-  const previousVersionSwept = new Map<string, number>();
-  let previousVersionSweptSince = 0;
+  const previousVersionSwept = new Set<string>();
+  const previousVersionSweeps = setInterval(() => previousVersionSwept.clear(), 1000);
+  previousVersionSweeps.unref();
   const previousVersionSweepDue = (counter: string): boolean => {
-    const now = Date.now();
-    // Forget the counters of past periods now and then, so the map stays as small as the live ones.
-    if (now - previousVersionSweptSince > 60_000) {
-      previousVersionSwept.clear();
-      previousVersionSweptSince = now;
-    }
-    if ((previousVersionSwept.get(counter) ?? 0) > now) return false;
-    previousVersionSwept.set(counter, now + 1000);
+    if (previousVersionSwept.has(counter)) return false;
+    previousVersionSwept.add(counter);
     return true;
   };
 
@@ -272,6 +267,7 @@ export function createRedisMoneyStore(
     },
 
     async close() {
+      clearInterval(previousVersionSweeps);
       redis.disconnect();
     },
   };
