@@ -134,56 +134,66 @@ process.on('message', (message: GatewayCommand) => {
   else if (message.type === 'memory') void memory();
   else if (message.type === 'usage') process.send!({ type: 'usage', events: usageEvents });
   else if (message.type === 'apply') void apply(message.file, message.version);
-  else if (message.type === 'profile-start') void profileStart();
-  else if (message.type === 'profile-stop') void profileStop(message.file);
-  else if (message.type === 'heap-start') void heapStart();
-  else if (message.type === 'heap-stop') void heapStop(message.file);
+  else if (message.type === 'profile-start') void cpuProfile.start();
+  else if (message.type === 'profile-stop') void cpuProfile.stop(message.file);
+  else if (message.type === 'heap-start') void heapProfile.start();
+  else if (message.type === 'heap-stop') void heapProfile.stop(message.file);
 });
 
 /**
- * V8's sampling profiler (what `node --cpu-prof` uses), started and stopped on command so the
- * profile covers the steady state only, not start-up, module loading and the snapshot's compile.
+ * A profile recorded through the inspector between a start and a stop command, written to a file:
+ * the steady state only, not start-up, module loading and the snapshot's compile.
  */
-let session: Session | null = null;
-async function profileStart(): Promise<void> {
-  session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 100 });
-  await session.post('Profiler.start');
-  process.send!({ type: 'profiling' });
+function inspectorRecording(
+  begin: (session: Session) => Promise<void>,
+  end: (session: Session) => Promise<{ profile: unknown }>,
+  replies: { started: string; written: string },
+) {
+  let session: Session | null = null;
+  return {
+    async start(): Promise<void> {
+      session = new Session();
+      session.connect();
+      await begin(session);
+      process.send!({ type: replies.started });
+    },
+    async stop(file: string): Promise<void> {
+      const { profile } = await end(session!);
+      session!.disconnect();
+      session = null;
+      await writeFile(file, JSON.stringify(profile));
+      process.send!({ type: replies.written, file });
+    },
+  };
 }
-async function profileStop(file: string): Promise<void> {
-  const { profile } = await session!.post('Profiler.stop');
-  session!.disconnect();
-  session = null;
-  await writeFile(file, JSON.stringify(profile));
-  process.send!({ type: 'profiled', file });
-}
+
+/** V8's sampling profiler, what `node --cpu-prof` uses (bench/profile.ts). */
+const cpuProfile = inspectorRecording(
+  async (session) => {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+  },
+  (session) => session.post('Profiler.stop'),
+  { started: 'profiling', written: 'profiled' },
+);
 
 /**
  * V8's sampling heap profiler, counting what minor and major collections reclaimed too: the bytes
  * each function allocates per request, whatever the machine's load (bench/heap-profile.ts).
  */
-let heapSession: Session | null = null;
-async function heapStart(): Promise<void> {
-  heapSession = new Session();
-  heapSession.connect();
-  await heapSession.post('HeapProfiler.enable');
-  await heapSession.post('HeapProfiler.startSampling', {
-    samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  process.send!({ type: 'heap-sampling' });
-}
-async function heapStop(file: string): Promise<void> {
-  const { profile } = await heapSession!.post('HeapProfiler.stopSampling');
-  heapSession!.disconnect();
-  heapSession = null;
-  await writeFile(file, JSON.stringify(profile));
-  process.send!({ type: 'heap-sampled', file });
-}
+const heapProfile = inspectorRecording(
+  async (session) => {
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  },
+  (session) => session.post('HeapProfiler.stopSampling'),
+  { started: 'heap-sampling', written: 'heap-sampled' },
+);
 
 /**
  * Times a snapshot apply until the plane serves `version`, with the event loop's longest block

@@ -24,19 +24,21 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
     // The last of each id, at its first place (an id repeated in one batch is stored once).
     const last = new Map<string, number>();
     events.forEach((e, i) => last.set(e.id, i));
-    const unique = [...last.values()].map((i) => events[i]!);
-    const texts = json && [...last.values()].map((i) => json[i]);
+    const order = [...last.values()];
+    const unique = order.map((i) => events[i]!);
+    const texts = json && order.map((i) => json[i]);
     const stored = await storeBatch(ledger.query, unique, webhookOutbox, texts);
-    const { createdAt } = stored;
-    if (createdAt) {
-      for (let i = 0; i < unique.length; i++) {
-        const event = unique[i]!;
-        if (stored.isNew(event.id)) live.publish('storedUsage', event.teamId, { event, createdAt, json: texts?.[i] });
-      }
-    }
+    const spentBy = new Set<string>();
     // Rows stored before (a redelivered batch) are published again: their first consumer may have
     // died between its commit and its publication. Subscribers get each row once (live-events.ts).
-    const again = unique.filter((e) => !stored.isNew(e.id));
+    const again: UsageEvent[] = [];
+    unique.forEach((event, i) => {
+      if (stored.isNew(event.id)) {
+        // A new row implies the batch's createdAt (StoredBatch).
+        live.publish('storedUsage', event.teamId, { event, createdAt: stored.createdAt!, json: texts?.[i] });
+        spentBy.add(event.teamId);
+      } else again.push(event);
+    });
     if (again.length > 0) {
       // Bounded by the batch's own start times (each row's partition key, identical on redelivery):
       // only those days' partitions are searched, not every day retention keeps. A millisecond of
@@ -50,7 +52,7 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
         if (at) live.publish('storedUsage', event.teamId, { event, createdAt: at });
       }
     }
-    for (const teamId of new Set(unique.filter((e) => stored.isNew(e.id)).map((e) => e.teamId))) live.publish('budget', teamId, true);
+    for (const teamId of spentBy) live.publish('budget', teamId, true);
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).
     alerts?.markDirty(new Set(unique.map((e) => e.teamId)));

@@ -3,7 +3,17 @@ import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { moneyKeys } from '../../shared/money/redis-money-keys.ts';
 import { perTurn } from '../batching/per-turn.ts';
 import { type AdmissionPart, admissionParts } from './admission-parts.ts';
-import { type Admission, type AdmitResult, type BudgetCounter, type MoneyStore, type RateState, type Settlement, settledAmount } from './money-store.ts';
+import {
+  type Admission,
+  type AdmitResult,
+  type BudgetCheck,
+  type BudgetCounter,
+  type MoneyStore,
+  type RateCheck,
+  type RateState,
+  type Settlement,
+  settledAmount,
+} from './money-store.ts';
 import { redisReady } from './redis-ready.ts';
 import { MONEY_SCRIPT } from './redis-scripts.ts';
 
@@ -146,8 +156,8 @@ export function createRedisMoneyStore(
     return true;
   };
 
-  /** A part's keys: its rates' counters, then its budgets' (each full key built once). */
-  const partKeys = ({ group, rates, budgets }: AdmissionPart) => {
+  /** The keys an item declares: its rates' counters, then its budgets' (each full key built once). */
+  const partKeys = (group: string, rates: readonly RateCheck[], budgets: readonly BudgetCheck[]) => {
     const list: string[] = new Array(rates.length + budgets.length);
     for (let i = 0; i < rates.length; i++) list[i] = keys.counter(group, rates[i].counter);
     for (let i = 0; i < budgets.length; i++) list[rates.length + i] = keys.counter(group, budgets[i].counter);
@@ -161,7 +171,7 @@ export function createRedisMoneyStore(
       kind: 'admit',
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
-      keys: partKeys(part),
+      keys: partKeys(part.group, rates, budgets),
       encode: (offset) => [
         admission.id,
         keys.admission(part.group, admission.id),
@@ -183,14 +193,11 @@ export function createRedisMoneyStore(
   function settlePart(admission: Admission, part: AdmissionPart, actual: Settlement, mode: 'settle' | 'charge' | 'undo'): Promise<unknown> {
     const { group, budgets } = part;
     const rates = mode === 'undo' ? part.rates : part.rates.filter((r) => r.kind !== 'rpm');
-    const declaredKeys: string[] = new Array(rates.length + budgets.length);
-    for (let i = 0; i < rates.length; i++) declaredKeys[i] = keys.counter(group, rates[i].counter);
-    for (let i = 0; i < budgets.length; i++) declaredKeys[rates.length + i] = keys.counter(group, budgets[i].counter);
     return turn({
       kind: 'settle',
       slot: keys.slotOf(group),
       epochKey: keys.epochFor(group),
-      keys: declaredKeys,
+      keys: partKeys(group, rates, budgets),
       encode: (offset) => [
         admission.id,
         mode === 'charge' ? keys.charge(group, admission.id) : keys.admission(group, admission.id),
