@@ -18,6 +18,7 @@ import { createBus } from './shared/bus/create-bus.ts';
 import { serveBus } from './shared/bus/port-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from './shared/crypto/secret-key-file.ts';
+import { returnMemoryWhenIdle } from './shared/runtime/idle-memory-return.ts';
 
 const controlEnv = readControlPlaneEnv();
 const dataEnv = loadDataPlaneEnv();
@@ -62,6 +63,8 @@ const data = await startDataPlane({
   // The control plane runs in this very process: there is no outage of it for a disk copy to outlive.
   snapshotDir: undefined,
 });
+// This thread's heap; the control plane's worker returns its own (embedded-worker.ts).
+if (dataEnv.idleMemoryReturn) returnMemoryWhenIdle({ logger });
 
 const dataPlaneBase = `http://${dataEnv.host}:${data.port}`;
 const dataUrl = `${dataPlaneBase}/v1`;

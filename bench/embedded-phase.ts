@@ -10,7 +10,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type LoadGenerator, runLoad } from './load.ts';
 import { CHAT_PATH, gatewayVariants, type MatrixRow, measuredRun } from './load-matrix.ts';
-import { memoryMb } from './proc-stats.ts';
+import { memoryMb, settledRssMb } from './proc-stats.ts';
 import { startGateway } from './processes.ts';
 import { type BenchSnapshotOptions, benchSnapshot } from './snapshot.ts';
 
@@ -18,6 +18,9 @@ export interface EmbeddedResult {
   rows: { connections: number; rps: number; splitRps: number | null; ratio: number | null; p99Ms: number; cpuMicrosPerRequest: number; errors: number }[];
   rssMb: number;
   peakRssMb: number;
+  /** Once it stopped moving after the runs (both threads return memory when quiet), and how long that took. */
+  settledRssMb: number;
+  settledSeconds: number;
   /** Committed V8 heap of the data plane's (main) thread and of the control plane's worker thread. */
   mainHeapMb: number;
   workerHeapMb: number | null;
@@ -78,14 +81,17 @@ export async function runEmbeddedPhase(args: {
     }
     const memory = memoryMb(gateway.pid);
     const heaps = await gateway.request<{ mainHeapBytes: number; workerHeapBytes: number | null }>({ type: 'memory' }, 'memory');
+    const settled = await settledRssMb(gateway.pid);
     const mb = (bytes: number | null) => (bytes === null ? '?' : (bytes / 2 ** 20).toFixed(0));
     args.log(
-      `  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB); V8 heaps committed: data plane thread ${mb(heaps.mainHeapBytes)} MB, control plane worker ${mb(heaps.workerHeapBytes)} MB, the rest native (PGlite, code, malloc)`,
+      `  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB; V8 heaps committed: data plane thread ${mb(heaps.mainHeapBytes)} MB, control plane worker ${mb(heaps.workerHeapBytes)} MB, the rest native: PGlite, code, malloc); settled ${settled.rssMb.toFixed(0)} MB after ${settled.seconds} s`,
     );
     return {
       rows,
       rssMb: memory.rssMb,
       peakRssMb: memory.peakRssMb,
+      settledRssMb: settled.rssMb,
+      settledSeconds: settled.seconds,
       mainHeapMb: heaps.mainHeapBytes / 2 ** 20,
       workerHeapMb: heaps.workerHeapBytes === null ? null : heaps.workerHeapBytes / 2 ** 20,
       usageEventsStored: true,

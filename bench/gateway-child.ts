@@ -17,6 +17,7 @@ import { createRedisCooldownStore } from '../data-plane/routing/redis-cooldown-s
 import { createBus } from '../shared/bus/create-bus.ts';
 import { serveBus } from '../shared/bus/port-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
+import { returnMemoryWhenIdle } from '../shared/runtime/idle-memory-return.ts';
 import { createSnapshotSigner } from '../shared/snapshot/signature.ts';
 
 export interface GatewayChildConfig {
@@ -127,6 +128,8 @@ const plane = await startDataPlane({
     ? { cooldownStore: createRedisCooldownStore({ redis: config.redisUrl, prefix: config.busPrefix, logger: silentLogger }) }
     : undefined,
 });
+// As data-plane/main.ts and main.ts run it (TOLLGATE_IDLE_MEMORY_RETURN, on by default).
+if (process.env.TOLLGATE_IDLE_MEMORY_RETURN !== 'off') returnMemoryWhenIdle();
 process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion: plane.snapshotVersion() });
 
 process.on('message', (message: GatewayCommand) => {

@@ -16,7 +16,7 @@ import { runApplyPhase } from './phases-apply.ts';
 import { runCachePhase } from './phases-cache.ts';
 import { runConfigPhases } from './phases-config.ts';
 import { runProbes } from './phases-probes.ts';
-import { loadAverage, memoryMb } from './proc-stats.ts';
+import { loadAverage, memoryMb, settledRssMb } from './proc-stats.ts';
 import { buildDist, ROOT, startGateway, startUpstream } from './processes.ts';
 import { profileGateway } from './profile.ts';
 import { dropRedisKeys } from './redis-cleanup.ts';
@@ -70,7 +70,12 @@ try {
   const phase = (name: string) => !options.skip.has(name) && (log(`\n${name}...`), true);
   const matrix = phase('load') ? await runMatrix({ generator, scratchDir, upstream, gateway }, bench, options.concurrencies, options.seconds, log) : [];
   const heap = await gateway.request<{ mainHeapBytes: number; mainHeapUsedBytes: number }>({ type: 'memory' }, 'memory');
-  const gatewayRss = { ...memoryMb(gateway.pid), heapCommittedMb: heap.mainHeapBytes / 1048576, heapUsedMb: heap.mainHeapUsedBytes / 1048576 };
+  const gatewayRss = {
+    ...memoryMb(gateway.pid),
+    heapCommittedMb: heap.mainHeapBytes / 1048576,
+    heapUsedMb: heap.mainHeapUsedBytes / 1048576,
+    settled: await settledRssMb(gateway.pid),
+  };
   const embedded = phase('embedded')
     ? await runEmbeddedPhase({
         generator,

@@ -27,6 +27,24 @@ export function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
 
+/**
+ * RSS in MB once it has settled after load, and how long that took: sampled every second until
+ * six samples in a row lie within 2 MB, after at least 20 s, for at most 60 s. The process
+ * returns memory once quiet for 15 s (shared/runtime/idle-memory-return.ts; the embedded control
+ * plane's worker after storing its backlog of usage events), and V8 frees its pages on
+ * background threads.
+ */
+export async function settledRssMb(pid: number, maxSeconds = 60): Promise<{ rssMb: number; seconds: number }> {
+  const samples: number[] = [];
+  for (let second = 1; second <= maxSeconds; second++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    samples.push(memoryMb(pid).rssMb);
+    const last = samples.slice(-6);
+    if (second >= 20 && Math.max(...last) - Math.min(...last) <= 2) return { rssMb: last[5]!, seconds: second };
+  }
+  return { rssMb: samples.at(-1)!, seconds: maxSeconds };
+}
+
 export const cpuResolutionMicros = 1e6 / CLOCK_TICKS;
 
 /** Busy CPU of the whole machine (all cores, all processes) so far, in microseconds, from /proc/stat. */

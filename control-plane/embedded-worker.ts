@@ -9,6 +9,7 @@ import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createPortBus } from '../shared/bus/port-bus.ts';
+import { returnMemoryWhenIdle } from '../shared/runtime/idle-memory-return.ts';
 import { readControlPlaneEnv } from './env.ts';
 import { startControlPlaneFromEnv } from './start.ts';
 import { describeStartupFailure } from './startup-errors.ts';
@@ -32,6 +33,7 @@ try {
   // The main thread names its data plane once it listens: the console's playground forwards there.
   let dataPlaneUrl: string | undefined;
   const control = await startControlPlaneFromEnv(env, bus, () => dataPlaneUrl);
+  const idleMemory = env.TOLLGATE_IDLE_MEMORY_RETURN === 'on' ? returnMemoryWhenIdle() : null;
   post({
     type: 'ready',
     url: control.controlPlane.url,
@@ -45,6 +47,7 @@ try {
     if (message.type !== 'stop') return;
     void (async () => {
       try {
+        idleMemory?.stop();
         await control.close();
       } finally {
         await bus.close();

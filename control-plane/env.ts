@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { redisUrlSetting } from '../shared/bus/redis-url-setting.ts';
 import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
 import { SECRET_KEY_KDFS } from '../shared/crypto/secret-keys.ts';
+import { idleMemoryReturnSetting } from '../shared/runtime/idle-memory-return.ts';
 
 /** The control plane's configuration: the one place that reads process.env for this plane. */
 const ControlPlaneEnv = z
@@ -54,6 +55,8 @@ const ControlPlaneEnv = z
     TOLLGATE_USAGE_WEBHOOK_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     /** A config file (docs/config-as-code.md) applied at every start, for GitOps; a broken one stops the start. */
     TOLLGATE_CONFIG_FILE: z.string().min(1).optional(),
+    /** `off`: keep the heap and malloc's free memory after load instead of returning them when quiet (shared/runtime/idle-memory-return.ts). */
+    TOLLGATE_IDLE_MEMORY_RETURN: idleMemoryReturnSetting,
   })
   .refine((env) => !env.TOLLGATE_USAGE_WEBHOOK_URL || env.TOLLGATE_USAGE_WEBHOOK_SECRET, {
     message: 'TOLLGATE_USAGE_WEBHOOK_URL needs TOLLGATE_USAGE_WEBHOOK_SECRET (receivers must be able to verify what they get)',

@@ -1,4 +1,5 @@
 import { createBus } from '../shared/bus/create-bus.ts';
+import { returnMemoryWhenIdle } from '../shared/runtime/idle-memory-return.ts';
 import { readControlPlaneEnv } from './env.ts';
 import { startControlPlaneFromEnv } from './start.ts';
 import { describeStartupFailure } from './startup-errors.ts';
@@ -28,6 +29,7 @@ const started = await startControlPlaneFromEnv(env, bus).catch(async (error: unk
 console.log(`Tollgate control plane: GraphQL at ${started.controlPlane.url} (${started.databaseKind})`);
 if (started.firstRun.createdAdminKey) console.log(`Admin key (shown once): ${started.firstRun.createdAdminKey}`);
 if (started.firstRun.createdDemoKey) console.log(`Demo team API key (shown once): ${started.firstRun.createdDemoKey}`);
+if (env.TOLLGATE_IDLE_MEMORY_RETURN === 'on') returnMemoryWhenIdle();
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -22,6 +22,7 @@ describe('parseDataPlaneEnv', () => {
         drainTimeoutMs: 25_000,
         instanceId: undefined,
         heartbeatIntervalMs: 5_000,
+        idleMemoryReturn: true,
         snapshotStaleAfterMs: 10_000,
         snapshotDir: undefined,
         otlpEndpoint: undefined,
@@ -70,6 +71,7 @@ describe('parseDataPlaneEnv', () => {
       TOLLGATE_DATA_DIR: '/var/lib/tollgate',
       TOLLGATE_MAX_BODY_BYTES: '1024',
       LOG_LEVEL: 'debug',
+      TOLLGATE_IDLE_MEMORY_RETURN: 'off',
     });
     expect(result).toMatchObject({
       ok: true,
@@ -84,6 +86,7 @@ describe('parseDataPlaneEnv', () => {
         maxBodyBytes: 1024,
         logLevel: 'debug',
         snapshotDir: '/var/lib/tollgate',
+        idleMemoryReturn: false,
       },
     });
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { redisUrlSetting } from '../shared/bus/redis-url-setting.ts';
 import { secretSettingsProblems } from '../shared/crypto/secret-key-file.ts';
 import { SECRET_KEY_KDFS, type SecretKeyKdf } from '../shared/crypto/secret-keys.ts';
+import { idleMemoryReturnSetting } from '../shared/runtime/idle-memory-return.ts';
 import { parseAllowedRanges } from './providers/address-guard.ts';
 import type { CooldownPolicy } from './routing/cooldown.ts';
 import type { RetryPolicy } from './routing/retry-policy.ts';
@@ -61,6 +62,8 @@ const DataPlaneEnv = z.object({
   TOLLGATE_SNAPSHOT_STALE_MS: z.coerce.number().int().positive().default(10_000),
   /** With Redis: keep the last good snapshot in TOLLGATE_DATA_DIR/snapshot.json and boot from it. */
   TOLLGATE_SNAPSHOT_ON_DISK: z.enum(['true', 'false']).default('true'),
+  /** `off`: keep the heap and malloc's free memory after load instead of returning them when quiet (shared/runtime/idle-memory-return.ts). */
+  TOLLGATE_IDLE_MEMORY_RETURN: idleMemoryReturnSetting,
   /** OpenTelemetry's standard variable: when set, request and attempt spans go to `<it>/v1/traces` (OTLP/HTTP JSON). */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** OpenTelemetry's standard service name; default `tollgate-data-plane`. */
@@ -98,6 +101,8 @@ export interface DataPlaneConfig {
   instanceId: string | undefined;
   heartbeatIntervalMs: number;
   snapshotStaleAfterMs: number;
+  /** Return memory to the system once the process is quiet after load. */
+  idleMemoryReturn: boolean;
   /** Where the last good snapshot is kept; undefined when turned off. */
   snapshotDir: string | undefined;
   /** OTLP/HTTP endpoint for traces; undefined: no tracing (the SDK is not loaded). */
@@ -148,6 +153,7 @@ export function parseDataPlaneEnv(env: Record<string, string | undefined>): EnvP
       instanceId: e.TOLLGATE_INSTANCE_ID,
       heartbeatIntervalMs: e.TOLLGATE_HEARTBEAT_INTERVAL_MS,
       snapshotStaleAfterMs: e.TOLLGATE_SNAPSHOT_STALE_MS,
+      idleMemoryReturn: e.TOLLGATE_IDLE_MEMORY_RETURN === 'on',
       // The disk copy outlives a Redis or control-plane outage; with the in-process bus the control
       // plane is in this very process, so there is nothing to outlive.
       snapshotDir: e.TOLLGATE_SNAPSHOT_ON_DISK === 'true' && e.REDIS_URL ? e.TOLLGATE_DATA_DIR : undefined,

@@ -1,6 +1,7 @@
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox } from '../shared/crypto/secret-box.ts';
 import { resolveSecretKeys } from '../shared/crypto/secret-key-file.ts';
+import { returnMemoryWhenIdle } from '../shared/runtime/idle-memory-return.ts';
 import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
 import { createLogger } from './logger.ts';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const plane = await startDataPlane(
     dataPlaneOptionsFrom(config, { bus, secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir, config.secretKeyKdf)), logger }),
   );
+  if (config.idleMemoryReturn) returnMemoryWhenIdle({ logger });
 
   let stopping = false;
   const stop = async (signal: string) => {

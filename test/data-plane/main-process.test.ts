@@ -44,6 +44,28 @@ describe('data-plane/main.ts', () => {
     expect(output()).not.toContain('test-passphrase');
   });
 
+  it('returns memory once quiet after starting, unless TOLLGATE_IDLE_MEMORY_RETURN=off', async () => {
+    const env = { DATA_PLANE_PORT: '0', TOLLGATE_SECRET_KEY: `k1:${Buffer.alloc(32, 1).toString('base64')}`, LOG_LEVEL: 'debug' };
+    const on = startMain(env);
+    const off = startMain({ ...env, TOLLGATE_IDLE_MEMORY_RETURN: 'off' });
+    try {
+      const returned = () => /^.*"msg":"returned memory while quiet".*$/m.exec(on.output())?.[0];
+      // Once after start, when the process has been quiet for 15 s.
+      const deadline = Date.now() + 30_000;
+      while (!returned() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const report = JSON.parse(returned() ?? 'null') as { rssBeforeBytes: number; rssAfterBytes: number; trimmed: boolean } | null;
+      expect(report, on.output()).not.toBeNull();
+      expect(report!.trimmed).toBe(process.platform === 'linux');
+      expect(report!.rssAfterBytes).toBeGreaterThan(0);
+      expect(off.output()).toContain('data plane listening');
+      expect(off.output()).not.toContain('returned memory');
+    } finally {
+      on.child.kill('SIGTERM');
+      off.child.kill('SIGTERM');
+      await Promise.all([exitCode(on.child), exitCode(off.child)]);
+    }
+  }, 60_000);
+
   it('prints every environment error and exits 1', async () => {
     const { child, output } = startMain({ DATA_PLANE_PORT: 'eighty', TOLLGATE_MAX_BODY_BYTES: '0', REDIS_URL: 'not a url' });
     expect(await exitCode(child)).toBe(1);

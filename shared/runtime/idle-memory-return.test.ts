@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type IdleMemoryReturn, returnMemoryWhenIdle } from './idle-memory-return.ts';
+
+const MB = 1024 * 1024;
+let stop: (() => void) | undefined;
+afterEach(() => stop?.());
+
+function watch(options: { checkIntervalMs: number; quietForMs: number }) {
+  const reports: IdleMemoryReturn[] = [];
+  const running = returnMemoryWhenIdle({ ...options, logger: { debug: (fields) => reports.push(fields as IdleMemoryReturn) } });
+  stop = running.stop;
+  return reports;
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (let value = probe(); Date.now() < deadline; value = probe()) {
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return probe();
+}
+
+describe('returnMemoryWhenIdle', () => {
+  it('gives freed malloc memory back to the system once the thread is quiet', async () => {
+    // 96 MB of 32 KB buffers (malloc'd by Node's ArrayBuffer allocator), each followed by a small
+    // one that stays: freeing the large ones leaves holes malloc keeps unless it is trimmed.
+    const kept: Uint8Array[] = [];
+    let garbage: Uint8Array[] = [];
+    for (let i = 0; i < 3_072; i++) {
+      garbage.push(new Uint8Array(32 * 1024).fill(1));
+      kept.push(new Uint8Array(1024).fill(1));
+    }
+    garbage = [];
+    const reports = watch({ checkIntervalMs: 100, quietForMs: 300 });
+    const report = await until(() => reports[0], 5_000);
+    expect(report).toBeDefined();
+    expect(report!.trimmed).toBe(process.platform === 'linux');
+    if (process.platform === 'linux') expect(report!.rssBeforeBytes - report!.rssAfterBytes).toBeGreaterThan(48 * MB);
+    expect(kept.length + garbage.length).toBe(3_072);
+  });
+
+  it('waits while the thread is busy, returns once it has stayed quiet, and not again without new load', async () => {
+    const reports = watch({ checkIntervalMs: 100, quietForMs: 300 });
+    // Busy: 40 ms of work every 50 ms, far above the 5 % quiet line.
+    const busy = setInterval(() => {
+      const until = performance.now() + 40;
+      while (performance.now() < until);
+    }, 50);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    clearInterval(busy);
+    expect(reports).toHaveLength(0);
+    expect(await until(() => reports[0], 3_000)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(reports).toHaveLength(1);
+  });
+});
