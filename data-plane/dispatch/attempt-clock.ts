@@ -5,25 +5,37 @@ import type { AttemptTimeouts } from '../routing/timeouts.ts';
 
 export type TimeoutPhase = 'first_byte' | 'idle' | 'total';
 
-/**
- * How often the running attempts' deadlines and clients are checked. Deadlines are seconds in
- * practice (the shortest a test sets is 300 ms); a deadline fires at most this late.
- */
-const TICK_MS = 10;
-
-/** Every attempt in flight, checked by one shared ticker instead of timers of their own. */
+/** Every attempt in flight, checked by one shared timer instead of timers of their own. */
 const running = new Set<AttemptClock>();
-let ticker: NodeJS.Timeout | null = null;
+/**
+ * The shared timer, armed for the earliest deadline it was asked for (performance.now() time in
+ * `armedAt`). Deadlines are seconds in practice and only move later (a first byte ends its
+ * deadline, an idle one restarts at each event), so an attempt arms it only when its own deadline
+ * comes first, and a timer that fires early just re-arms for the earliest one left. No periodic
+ * tick: a tick woke the process 100 times a second whenever any attempt was in flight, however
+ * slow its upstream, and each wake-up of an idle process costs far more than the check itself.
+ */
+let timer: NodeJS.Timeout | null = null;
+let armedAt = Number.POSITIVE_INFINITY;
+/** setTimeout's longest delay: a longer one would fire at once (Node warns and uses 1 ms). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
 
-function tick(): void {
-  if (running.size === 0) {
-    // Idle for a whole tick: stop until the next attempt starts.
-    clearInterval(ticker as NodeJS.Timeout);
-    ticker = null;
-    return;
-  }
+function armFor(dueAt: number): void {
+  if (dueAt >= armedAt) return;
+  if (timer !== null) clearTimeout(timer);
+  armedAt = dueAt;
+  // Rounded up: Node's timers count whole milliseconds from the loop's cached time, so a timer
+  // may fire a little before `dueAt`; it then finds nothing due and re-arms.
+  timer = setTimeout(fire, Math.min(MAX_DELAY_MS, Math.max(0, Math.ceil(dueAt - performance.now())))).unref();
+}
+
+function fire(): void {
+  timer = null;
+  armedAt = Number.POSITIVE_INFINITY;
   const now = performance.now();
-  for (const clock of running) clock.check(now);
+  let next = Number.POSITIVE_INFINITY;
+  for (const clock of running) next = Math.min(next, clock.check(now));
+  if (next !== Number.POSITIVE_INFINITY) armFor(next);
 }
 
 /**
@@ -33,8 +45,8 @@ function tick(): void {
  *
  * The happy path allocates one Cancellation and one listener on the client's (a client that
  * leaves cancels the upstream in the same turn), and nothing else: no AbortController unless an
- * adapter asks for `cancellation.signal`, no timers (one shared ticker checks every running attempt's
- * deadlines every TICK_MS), no Error.
+ * adapter asks for `cancellation.signal`, no timer of its own (one shared timer, armed for the
+ * earliest deadline in flight), no Error.
  */
 export class AttemptClock {
   /** Aborted when the client leaves or a deadline passes: what the adapter's upstream call follows. */
@@ -67,7 +79,7 @@ export class AttemptClock {
     // attempt does nothing (its upstream call already let go of the cancellation).
     client.onAbort((reason) => this.cancel(reason));
     running.add(this);
-    if (ticker === null) ticker = setInterval(tick, TICK_MS).unref();
+    armFor(Math.min(this.firstByteAt, this.totalAt));
   }
 
   /** Waits for the upstream; with `idle`, the idle deadline runs for exactly this wait. */
@@ -76,7 +88,7 @@ export class AttemptClock {
       promise.catch(() => {}); // a loser's late rejection is not unhandled
       return Promise.reject(this.own.reason);
     }
-    if (idle) this.idleAt = performance.now() + this.timeouts.idleMs;
+    if (idle) armFor((this.idleAt = performance.now() + this.timeouts.idleMs));
     return new Promise<T>((resolve, reject) => {
       this.rejectRace = reject;
       promise.then(
@@ -109,12 +121,16 @@ export class AttemptClock {
     running.delete(this);
   }
 
-  /** @internal the shared ticker: cancels the attempt when a deadline passed. */
-  check(now: number): void {
+  /**
+   * @internal the shared timer: cancels the attempt when a deadline passed. Answers its next
+   * deadline (Infinity once cancelled), which the timer re-arms for.
+   */
+  check(now: number): number {
     const due = Math.min(this.firstByteAt, this.idleAt, this.totalAt);
-    if (due > now) return;
+    if (due > now) return due;
     this.timedOut ??= due === this.firstByteAt ? 'first_byte' : due === this.idleAt ? 'idle' : 'total';
     this.cancel(new Error(`${this.timedOut} timeout`));
+    return Number.POSITIVE_INFINITY;
   }
 
   /** The error a passed deadline becomes: 504 upstream_timeout, outcome `timeout`. */
