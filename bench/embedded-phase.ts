@@ -82,9 +82,10 @@ export async function runEmbeddedPhase(args: {
     const memory = memoryMb(gateway.pid);
     const heaps = await gateway.request<{ mainHeapBytes: number; workerHeapBytes: number | null }>({ type: 'memory' }, 'memory');
     const settled = await settledRssMb(gateway.pid);
+    const settledHeaps = await gateway.request<{ mainHeapBytes: number; workerHeapBytes: number | null }>({ type: 'memory' }, 'memory');
     const mb = (bytes: number | null) => (bytes === null ? '?' : (bytes / 2 ** 20).toFixed(0));
     args.log(
-      `  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB; V8 heaps committed: data plane thread ${mb(heaps.mainHeapBytes)} MB, control plane worker ${mb(heaps.workerHeapBytes)} MB, the rest native: PGlite, code, malloc); settled ${settled.rssMb.toFixed(0)} MB after ${settled.seconds} s`,
+      `  embedded RSS after the runs: ${memory.rssMb.toFixed(0)} MB (peak ${memory.peakRssMb.toFixed(0)} MB; V8 heaps committed: data plane thread ${mb(heaps.mainHeapBytes)} MB, control plane worker ${mb(heaps.workerHeapBytes)} MB, the rest native: PGlite, code, malloc); settled ${settled.rssMb.toFixed(0)} MB after ${settled.seconds} s (heaps ${mb(settledHeaps.mainHeapBytes)} and ${mb(settledHeaps.workerHeapBytes)} MB)`,
     );
     return {
       rows,

@@ -29,18 +29,19 @@ export function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
 
 /**
  * RSS in MB once it has settled after load, and how long that took: sampled every second until
- * six samples in a row lie within 2 MB, after at least 20 s, for at most 60 s. The process
- * returns memory once quiet for 15 s (shared/runtime/idle-memory-return.ts; the embedded control
- * plane's worker after storing its backlog of usage events), and V8 frees its pages on
- * background threads.
+ * ten samples in a row lie within 2 MB, after at least 35 s, for at most 90 s. The process
+ * returns memory once quiet for 15 s (shared/runtime/idle-memory-return.ts), each thread on its
+ * own: in the embedded process the data plane's thread also serves the in-process bus, so it goes
+ * quiet only once the control plane's worker has read its backlog of usage events. V8 frees its
+ * pages on background threads.
  */
-export async function settledRssMb(pid: number, maxSeconds = 60): Promise<{ rssMb: number; seconds: number }> {
+export async function settledRssMb(pid: number, maxSeconds = 90): Promise<{ rssMb: number; seconds: number }> {
   const samples: number[] = [];
   for (let second = 1; second <= maxSeconds; second++) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     samples.push(memoryMb(pid).rssMb);
-    const last = samples.slice(-6);
-    if (second >= 20 && Math.max(...last) - Math.min(...last) <= 2) return { rssMb: last[5]!, seconds: second };
+    const last = samples.slice(-10);
+    if (second >= 35 && Math.max(...last) - Math.min(...last) <= 2) return { rssMb: last[9]!, seconds: second };
   }
   return { rssMb: samples.at(-1)!, seconds: maxSeconds };
 }
