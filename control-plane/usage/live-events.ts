@@ -1,5 +1,6 @@
+import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import { GraphQLError } from 'graphql';
 import { createPubSub } from 'graphql-yoga';
-import { LRUCache } from 'lru-cache';
 import type { BudgetAlert } from '../../generated/prisma/client.ts';
 import type { LiveChannel } from '../../shared/bus/bus.ts';
 import type { StoredUsage } from './usage-row.ts';
@@ -35,37 +36,123 @@ type LiveEventTarget = NonNullable<NonNullable<Parameters<typeof createPubSub<Li
  * the row; without it (the embedded default, one control plane) it stays in this process.
  */
 export function createLiveEvents(fanout?: LiveFanout) {
-  return createPubSub<LiveTopics>({ eventTarget: fanout ? fanout.target : localTarget() });
+  const target = fanout ? fanout.target : localTarget();
+  const pubsub = createPubSub<LiveTopics>({ eventTarget: target });
+  return { publish: pubsub.publish, subscribe: boundedSubscribe(target) as typeof pubsub.subscribe };
+}
+
+/** How many events a live subscriber may have waiting before its subscription is ended. */
+export const SUBSCRIBER_BACKLOG = 10_000;
+
+/**
+ * graphql-yoga's `subscribe`, with room for a whole stored batch. Yoga's own lets 1,024 events wait
+ * for their subscriber, then throws from the publisher: one stored batch of a busy team (up to
+ * 2,000 events, dispatched in one go) made that throw, inside the ingestion or the Redis fan-out,
+ * where it ended the control plane. Here a subscriber may fall up to SUBSCRIBER_BACKLOG events
+ * behind; one that falls further is ended with SUBSCRIBER_TOO_SLOW (after the events it has waiting)
+ * rather than holding memory for it without bound: it subscribes again, and the usageEvents query
+ * has what it missed.
+ */
+const tooSlow = () =>
+  new GraphQLError(`this subscription fell more than ${SUBSCRIBER_BACKLOG} events behind and was ended: subscribe again`, {
+    extensions: { code: 'SUBSCRIBER_TOO_SLOW' },
+  });
+
+function boundedSubscribe(target: LiveEventTarget) {
+  return (routingKey: string, id?: string) => {
+    const topic = id === undefined ? routingKey : `${routingKey}:${id}`;
+    const waiting = new FixedBuffer(SUBSCRIBER_BACKLOG);
+    return new Repeater<unknown>((push, stop) => {
+      const listener = (event: Event) => {
+        if (!waiting.full) void push((event as CustomEvent).detail);
+        else stop(tooSlow());
+      };
+      target.addEventListener(topic, listener as never);
+      void stop.then(() => target.removeEventListener(topic, listener as never));
+    }, waiting);
+  };
 }
 
 /** How many recent usage events each replica remembers to drop a repeated publication. */
 const SEEN_ROWS = 100_000;
 
+type Listener = EventListenerOrEventListenerObject;
+
 /**
- * Usage events are published at least once (again when a batch is redelivered after its consumer
- * died between commit and publication) and delivered once: each replica drops an event whose id
- * it delivered recently.
+ * The listeners of one replica, by event type, and dispatch to them. Usage events are published
+ * at least once (again when a batch is redelivered after its consumer died between commit and
+ * publication) and delivered once: an event whose id was delivered here recently is dropped.
+ * Only events that reached a listener are remembered: one published while nobody listened to its
+ * team reached no one, so a later copy is its first delivery. A control plane without live
+ * subscribers (the embedded default under load, most replicas) then keeps no ids at all, where
+ * it kept the last 100,000 (15 MB of heap).
  */
-function firstDelivery(): (type: string, detail: unknown) => boolean {
-  const seen = new LRUCache<string, true>({ max: SEEN_ROWS });
-  return (type, detail) => {
+function liveListeners() {
+  const byType = new Map<string, Set<Listener>>();
+  const seen = recentIds(SEEN_ROWS);
+  const firstDelivery = (type: string, detail: unknown) => {
     if (!type.startsWith('storedUsage')) return true;
     const id = (detail as Partial<StoredUsage> | null)?.event?.id;
-    if (typeof id !== 'string') return true;
-    if (seen.has(id)) return false;
-    seen.set(id, true);
-    return true;
+    return typeof id !== 'string' || seen.add(id);
+  };
+  return {
+    add(type: string, listener: Listener | null) {
+      if (!listener) return;
+      let forType = byType.get(type);
+      if (!forType) byType.set(type, (forType = new Set()));
+      forType.add(listener);
+    },
+    remove(type: string, listener: Listener | null) {
+      if (!listener) return;
+      const forType = byType.get(type);
+      forType?.delete(listener);
+      if (forType?.size === 0) byType.delete(type);
+    },
+    /** Any listener for `type`: a replica decodes only what someone here listens to. */
+    has: (type: string) => byType.has(type),
+    any: () => byType.size > 0,
+    dispatch(event: CustomEvent) {
+      const forType = byType.get(event.type);
+      if (!forType || !firstDelivery(event.type, event.detail)) return;
+      for (const listener of forType) {
+        if (typeof listener === 'function') listener(event);
+        else listener.handleEvent(event);
+      }
+    },
+  };
+}
+
+/**
+ * The last `capacity` distinct ids, first in first out: `add` answers whether the id is new.
+ * A ring of the ids beside a Set of them: about 90 bytes per id with the id's own string, where
+ * an LRU cache took 150 (the window needs no recency: a seen id is dropped, never re-read).
+ */
+function recentIds(capacity: number) {
+  const ring: string[] = [];
+  const ids = new Set<string>();
+  let next = 0;
+  return {
+    add(id: string): boolean {
+      if (ids.has(id)) return false;
+      if (ring.length === capacity) ids.delete(ring[next]!);
+      ring[next] = id;
+      next = (next + 1) % capacity;
+      ids.add(id);
+      return true;
+    },
   };
 }
 
 /** The embedded default's in-process target, with the same once-per-row delivery. */
 function localTarget(): LiveEventTarget {
-  const inner = new EventTarget();
-  const first = firstDelivery();
+  const listeners = liveListeners();
   return {
-    addEventListener: inner.addEventListener.bind(inner),
-    removeEventListener: inner.removeEventListener.bind(inner),
-    dispatchEvent: (event: Event) => (first(event.type, (event as CustomEvent).detail) ? inner.dispatchEvent(event) : true),
+    addEventListener: listeners.add,
+    removeEventListener: listeners.remove,
+    dispatchEvent: (event: Event) => {
+      listeners.dispatch(event as CustomEvent);
+      return true;
+    },
   } as unknown as LiveEventTarget;
 }
 
@@ -92,11 +179,9 @@ export interface LiveFanout {
  * the events stored by replicas of its own release (queries see them all).
  */
 export async function openLiveFanout(channel: LiveChannel, onError: (error: unknown) => void = () => undefined): Promise<LiveFanout> {
-  const listeners = new Map<string, Set<EventListenerOrEventListenerObject>>();
-  const first = firstDelivery();
+  const listeners = liveListeners();
   const dispatch = (type: string, detail: () => unknown) => {
-    const forType = listeners.get(type);
-    if (!forType) return;
+    if (!listeners.has(type)) return;
     let decoded: unknown;
     try {
       decoded = detail();
@@ -104,17 +189,12 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
       onError(error);
       return;
     }
-    if (!first(type, decoded)) return;
-    const event = new CustomEvent(type, { detail: decoded });
-    for (const listener of forType) {
-      if (typeof listener === 'function') listener(event);
-      else listener.handleEvent(event);
-    }
+    listeners.dispatch(new CustomEvent(type, { detail: decoded }));
   };
   const deliver = (message: string) => {
     // Most replicas have no live subscriber most of the time: a stored batch's message (a line per
     // event) is then not even split, instead of scanning every line for a type nobody listens to.
-    if (listeners.size === 0) return;
+    if (!listeners.any()) return;
     if (message.startsWith('{')) {
       let former: { type: string; detail: unknown };
       try {
@@ -139,18 +219,8 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
   };
   const unsubscribe = await channel.subscribe(deliver);
   const target = {
-    addEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
-      if (!listener) return;
-      let forType = listeners.get(type);
-      if (!forType) listeners.set(type, (forType = new Set()));
-      forType.add(listener);
-    },
-    removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null) {
-      if (!listener) return;
-      const forType = listeners.get(type);
-      forType?.delete(listener);
-      if (forType?.size === 0) listeners.delete(type);
-    },
+    addEventListener: listeners.add,
+    removeEventListener: listeners.remove,
     dispatchEvent(event: Event) {
       const detail = (event as CustomEvent).detail;
       if (outgoing.length === 0) setImmediate(flush);

@@ -100,6 +100,37 @@ describe.skipIf(!servicesUp)('control plane replicas', () => {
     await clients.b.dispose();
     await Promise.allSettled(listening);
   });
+
+  it('a stored batch of 2,000 events of one team reaches its subscriber whole, and both replicas go on', async () => {
+    const client = wsClient(a.controlPlane.url, TEST_ADMIN_KEY);
+    const seen: string[] = [];
+    const listening = (async () => {
+      for await (const result of subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: teamId })) {
+        if (result.data) seen.push(result.data.usage.id);
+      }
+    })();
+    const dataPlane = redisBus();
+    const probes = new Set<string>();
+    for (let tries = 0; !seen.some((id) => probes.has(id)); tries++) {
+      if (tries > 100) throw new Error('the subscription never started');
+      const probe = usageEvent(teamId, 'key-burst');
+      probes.add(probe.id);
+      await dataPlane.publishUsage(probe);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    // One pipeline: the replicas read it in batches of up to 2,000, each stored batch fanned out
+    // in one message and dispatched in one go (graphql-yoga's own subscribe overflowed at 1,024).
+    const events = Array.from({ length: 2_500 }, () => usageEvent(teamId, 'key-burst'));
+    await dataPlane.publishUsageBatch(events);
+    const fresh = () => seen.filter((id) => !probes.has(id));
+    await waitFor(() => fresh().length >= events.length, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to show up
+    expect(fresh().length).toBe(events.length);
+    expect(new Set(fresh())).toEqual(new Set(events.map((event) => event.id)));
+    for (const replica of [a, b]) expect((await replica.gql('{ team(id: "' + teamId + '") { id } }')).data.team.id).toBe(teamId);
+    await client.dispose();
+    await listening.catch(() => undefined);
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000) {

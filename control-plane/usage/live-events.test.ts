@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { createLiveEvents, SUBSCRIBER_BACKLOG } from './live-events.ts';
+
+// The embedded default's live events (one control plane, no Redis fan-out): what a subscriber to
+// a team's stored usage receives. The Redis fan-out is covered end to end by
+// test/operations/control-plane-replicas.test.ts.
+
+const TEAM = 'team-live';
+const stored = (id: string) => ({ event: { id, teamId: TEAM } as UsageEvent, createdAt: new Date() });
+type Live = ReturnType<typeof createLiveEvents>;
+
+/** The ids one subscriber receives while `publish` runs (in one go, as a stored batch is), and how it ended. */
+async function received(publish: (live: Live) => void, before?: (live: Live) => void) {
+  const live = createLiveEvents();
+  before?.(live);
+  const subscription = live.subscribe('storedUsage', TEAM)[Symbol.asyncIterator]();
+  const ids: string[] = [];
+  const reading = (async () => {
+    for (let next = await subscription.next(); !next.done; next = await subscription.next()) {
+      if (next.value.event.id === 'end') return null;
+      ids.push(next.value.event.id);
+    }
+    return null;
+  })().catch((error: { extensions?: { code?: string } }) => error.extensions?.code ?? String(error));
+  // The subscription listens once its first read waits.
+  await new Promise((resolve) => setImmediate(resolve));
+  publish(live);
+  live.publish('storedUsage', TEAM, stored('end'));
+  const ended = await reading;
+  await subscription.return?.();
+  return { ids, ended };
+}
+
+const publishAll = (live: Live, ids: string[]) => {
+  for (const id of ids) live.publish('storedUsage', TEAM, stored(id));
+};
+const range = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`);
+
+describe('live usage events', () => {
+  it('delivers an event once to a subscriber, however often it is published again', async () => {
+    expect(await received((live) => publishAll(live, ['a', 'b', 'a', 'c', 'b']))).toEqual({ ids: ['a', 'b', 'c'], ended: null });
+  });
+
+  it('delivers an event published again to a subscriber that was not listening the first time', async () => {
+    const result = await received(
+      (live) => publishAll(live, ['early']),
+      (live) => publishAll(live, ['early']),
+    );
+    expect(result.ids).toEqual(['early']);
+  });
+
+  it('delivers a whole stored batch of 2,000 events that arrives in one go', async () => {
+    expect(await received((live) => publishAll(live, range(2_000)))).toEqual({ ids: range(2_000), ended: null });
+  });
+
+  it(`ends a subscriber that falls more than ${SUBSCRIBER_BACKLOG} events behind, after what it had waiting`, async () => {
+    const { ids, ended } = await received((live) => publishAll(live, range(SUBSCRIBER_BACKLOG + 5)));
+    expect(ended).toBe('SUBSCRIBER_TOO_SLOW');
+    // One went straight to the waiting read, SUBSCRIBER_BACKLOG more waited.
+    expect(ids).toEqual(range(SUBSCRIBER_BACKLOG + 1));
+  });
+
+  it('remembers the last 100,000 delivered events: an older one published again is delivered again', async () => {
+    // Read in turns, as a connected subscriber does, so the backlog never builds up.
+    const live = createLiveEvents();
+    const subscription = live.subscribe('storedUsage', TEAM)[Symbol.asyncIterator]();
+    const ids: string[] = [];
+    const reading = (async () => {
+      for (let next = await subscription.next(); !next.done; next = await subscription.next()) {
+        if (next.value.event.id === 'end') return;
+        ids.push(next.value.event.id);
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    const all = range(100_001);
+    for (let i = 0; i < all.length; i += 1_000) {
+      publishAll(live, all.slice(i, i + 1_000));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    publishAll(live, ['e1', 'e0', 'end']); // e1 is still in the window; e0 was pushed out by e100000
+    await reading;
+    expect(ids.length).toBe(100_002);
+    expect(ids.slice(-2)).toEqual(['e100000', 'e0']);
+  });
+});
