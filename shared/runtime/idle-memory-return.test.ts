@@ -54,4 +54,22 @@ describe('returnMemoryWhenIdle', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(reports).toHaveLength(1);
   });
+
+  it('counts the quiet spell on average: a short burst of work neither postpones the return nor starts another', async () => {
+    const reports = watch({ checkIntervalMs: 100, quietForMs: 1_000 });
+    const work = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // 30 ms of work every second: 3 % on average, 30 % of the 100 ms interval it falls in.
+    const bursts = setInterval(() => work(30), 1_000);
+    try {
+      // Quiet on average since start: returned within the first window or two, despite the bursts.
+      expect(await until(() => reports[0], 2_500)).toBeDefined();
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(reports).toHaveLength(1);
+    } finally {
+      clearInterval(bursts);
+    }
+  });
 });

@@ -13,7 +13,8 @@ import { z } from 'zod';
  * thread has been quiet for 15 s after being busy (and once after start), this runs one full
  * collection on the thread (its isolate only) and then glibc's `malloc_trim(0)` on a libuv pool
  * thread, through koffi: 193 -> 96-142 MB in that measurement. The JVM's G1 does the same when
- * idle (G1PeriodicGCInterval). Quiet means the event loop was busy under 5 % of each second, so
+ * idle (G1PeriodicGCInterval). Quiet means the event loop was busy under 5 % of the last 15 s on
+ * average (a periodic second of work, a sweep or a heartbeat, does not reset the wait), so
  * the collection (20-45 ms with 10,000 keys) meets at most the rare request that arrives during
  * it, and pauses shorter than 15 s never trigger it: the pages it returns are faulted in again
  * when load comes back. A steady light load never triggers it either (V8's own memory reducer
@@ -46,18 +47,24 @@ export function returnMemoryWhenIdle(options: IdleMemoryReturnOptions = {}): { s
   let previous = performance.eventLoopUtilization();
   // True at start: the first quiet spell returns what starting (the snapshot's load) left.
   let busySinceLastReturn = true;
-  let quietMs = 0;
+  // The busy share of each of the last intervals that make up `quietForMs`, oldest first.
+  const window: number[] = [];
+  const windowLength = Math.max(1, Math.round(quietForMs / checkIntervalMs));
   let returning = false;
 
   const check = () => {
     if (returning) return;
     const current = performance.eventLoopUtilization();
-    const quiet = performance.eventLoopUtilization(current, previous).utilization < quietUtilization;
+    window.push(performance.eventLoopUtilization(current, previous).utilization);
     previous = current;
-    quietMs = quiet ? quietMs + checkIntervalMs : 0;
-    if (!quiet) busySinceLastReturn = true;
-    if (quietMs < quietForMs || !busySinceLastReturn) return;
+    if (window.length > windowLength) window.shift();
+    // On average over the window: a timer's second of work (a sweep, a heartbeat) neither
+    // postpones the return nor counts as new load.
+    const busy = window.reduce((sum, share) => sum + share, 0) / window.length >= quietUtilization;
+    if (busy) busySinceLastReturn = true;
+    if (busy || window.length < windowLength || !busySinceLastReturn) return;
     busySinceLastReturn = false;
+    window.length = 0;
     returning = true;
     const rssBeforeBytes = process.memoryUsage.rss();
     const started = performance.now();
