@@ -50,6 +50,7 @@ local batch = cjson.decode(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local W = 60000
+local NONE = {}
 
 local function settle(p)
   local id, mark = p[1], p[2]
@@ -125,10 +126,21 @@ local function admit(p)
     end
   end
   local used = {}
+  -- Most admits find no open reservation on any of their budget counters (and no previous layout
+  -- where they sweep it): then one EXISTS over those sets stands for reading each of them.
+  local sweep = true
+  if #budgets > 1 or (#budgets == 1 and budgets[1][5] == 1) then
+    local sets = {}
+    for _, b in ipairs(budgets) do
+      sets[#sets + 1] = KEYS[b[1]] .. ':held'
+      if b[5] == 1 then sets[#sets + 1] = KEYS[b[1]] .. ':exp' end
+    end
+    sweep = redis.call('EXISTS', unpack(sets)) > 0
+  end
   for i, b in ipairs(budgets) do
     local key, limit, amount = KEYS[b[1]], b[2], b[3]
     -- Reservations whose admission outlived the TTL unsettled (a dead plane's) are given back.
-    local expired = redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', now)
+    local expired = sweep and redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', now) or NONE
     if #expired > 0 then
       local back = 0
       for _, member in ipairs(expired) do back = back + tonumber(string.match(member, '^[^:]+')) end
@@ -136,7 +148,7 @@ local function admit(p)
       redis.call('ZREMRANGEBYSCORE', key .. ':held', '-inf', now)
     end
     -- The same for planes of the previous version (docs/money.md, "Rolling upgrades").
-    if b[5] == 1 then
+    if sweep and b[5] == 1 then
       expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
       for _, rid in ipairs(expired) do
         local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
