@@ -52,12 +52,23 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local W = 60000
 local NONE = {}
 
+-- Numbers go to Redis as strings made here with integer formats: Redis turns a Lua number
+-- argument into text with '%.17g', and glibc's floating-point printf cost more than most of the
+-- commands (callgrind). Every such number is an integer, except a TAT (1 us resolution).
+local function int(n) return string.format('%d', n) end
+local nowArg = int(now)
+-- A GCRA arrival time (ms) to the microsecond, as '%.3f' wrote it, in integer formats.
+local function tatArg(tat)
+  local us = math.floor(tat * 1000 + 0.5)
+  return string.format('%d.%03d', math.floor(us / 1000), us % 1000)
+end
+
 local function settle(p)
   local id, mark = p[1], p[2]
   -- Idempotent: a settle applies while its admission is open (mark: its res key); a charge
   -- (no admission in Redis) applies once per id (mark: its charged key).
   if p[3] == 1 then
-    if not redis.call('SET', mark, '1', 'NX', 'PX', 86400000) then return end
+    if not redis.call('SET', mark, '1', 'NX', 'PX', '86400000') then return end
   elseif redis.call('DEL', mark) == 0 then
     return
   end
@@ -70,7 +81,7 @@ local function settle(p)
       local tat = tonumber(redis.call('GET', key) or 'nil')
       if tat then
         local nt = tat + delta * (W / r[3])
-        if nt > now then redis.call('SET', key, string.format('%.3f', nt), 'PX', math.ceil(nt - now) + 1000)
+        if nt > now then redis.call('SET', key, tatArg(nt), 'PX', int(math.ceil(nt - now) + 1000))
         else redis.call('DEL', key) end
       end
     end
@@ -79,10 +90,10 @@ local function settle(p)
     local key, actual, amount = KEYS[b[1]], b[2], b[3]
     -- Still reserved (no admit swept it as expired): give back what the admit reserved. The
     -- caller sends that amount (it settles the admission it admitted), which names the entry.
-    if redis.call('ZREM', key .. ':held', amount .. ':' .. id) == 1 and amount ~= 0 then
-      redis.call('HINCRBY', key, 'reserved', 0 - amount)
+    if redis.call('ZREM', key .. ':held', int(amount) .. ':' .. id) == 1 and amount ~= 0 then
+      redis.call('HINCRBY', key, 'reserved', int(0 - amount))
     end
-    if actual > 0 then redis.call('HINCRBY', key, 'spent', actual) end
+    if actual > 0 then redis.call('HINCRBY', key, 'spent', int(actual)) end
   end
 end
 
@@ -103,7 +114,7 @@ local function admit(p)
       -- Slots of dead planes (expired) are dropped only when the set looks full: with room
       -- counting them there is room without them, and the set never holds more than the limit.
       if redis.call('ZCARD', key) + cost > limit then
-        redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', nowArg)
         if redis.call('ZCARD', key) + cost > limit then
           return withStates({0, 1, i, 1000}, states)
         end
@@ -140,22 +151,22 @@ local function admit(p)
   for i, b in ipairs(budgets) do
     local key, limit, amount = KEYS[b[1]], b[2], b[3]
     -- Reservations whose admission outlived the TTL unsettled (a dead plane's) are given back.
-    local expired = sweep and redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', now) or NONE
+    local expired = sweep and redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', nowArg) or NONE
     if #expired > 0 then
       local back = 0
       for _, member in ipairs(expired) do back = back + tonumber(string.match(member, '^[^:]+')) end
-      if back ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - back) end
-      redis.call('ZREMRANGEBYSCORE', key .. ':held', '-inf', now)
+      if back ~= 0 then redis.call('HINCRBY', key, 'reserved', int(0 - back)) end
+      redis.call('ZREMRANGEBYSCORE', key .. ':held', '-inf', nowArg)
     end
     -- The same for planes of the previous version (docs/money.md, "Rolling upgrades").
     if sweep and b[5] == 1 then
-      expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', now)
+      expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', nowArg)
       for _, rid in ipairs(expired) do
         local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
-        if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', 0 - amt) end
+        if amt ~= 0 then redis.call('HINCRBY', key, 'reserved', int(0 - amt)) end
         redis.call('HDEL', key .. ':amt', rid)
       end
-      if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', now) end
+      if #expired > 0 then redis.call('ZREMRANGEBYSCORE', key .. ':exp', '-inf', nowArg) end
     end
     local su = redis.call('HMGET', key, 'spent', 'reserved')
     local u = tonumber(su[1] or '0') + tonumber(su[2] or '0')
@@ -166,22 +177,23 @@ local function admit(p)
       end
     end
   end
-  local expiry = now + ttl
-  redis.call('SET', mark, '1', 'PX', 86400000)
+  local expiry = int(now + ttl)
+  redis.call('SET', mark, '1', 'PX', '86400000')
   for i, r in ipairs(rates) do
     local key = KEYS[r[1]]
     if r[2] == 'p' then
       redis.call('ZADD', key, expiry, id)
-      redis.call('PEXPIRE', key, ttl)
+      redis.call('PEXPIRE', key, int(ttl))
     else
-      redis.call('SET', key, string.format('%.3f', newTats[i]), 'PX', math.ceil(newTats[i] - now) + 1000)
+      redis.call('SET', key, tatArg(newTats[i]), 'PX', int(math.ceil(newTats[i] - now) + 1000))
     end
   end
   for _, b in ipairs(budgets) do
-    local key, amount, expiresAt = KEYS[b[1]], b[3], b[4]
-    if amount ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
+    local key, amount, expiresAt = KEYS[b[1]], int(b[3]), b[4]
+    if b[3] ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
     redis.call('ZADD', key .. ':held', expiry, amount .. ':' .. id)
     if expiresAt > 0 then
+      expiresAt = int(expiresAt)
       redis.call('PEXPIREAT', key, expiresAt)
       redis.call('PEXPIREAT', key .. ':held', expiresAt)
     end
