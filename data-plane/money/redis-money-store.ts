@@ -47,16 +47,16 @@ export class MoneyUnseededError extends Error {
 
 /**
  * One item of a turn's script call: an admit, a settle or usage events, with the slot it runs on
- * and the keys it names (declared as KEYS). `encode` gives an admit's or settle's JSON form
- * (redis-scripts.ts), naming each key by its position in `keys` (1-based); the call shifts the
- * positions to where the keys land in KEYS. `events`: usage events as JSON, for the stream.
+ * and the keys it names (declared as KEYS, in the order the script reads them). `encode` appends an
+ * admit's or settle's fields to the call's flat array (redis-scripts.ts); `offset` is the number of
+ * keys declared before the item's. `events`: usage events as JSON, for the stream.
  */
 interface TurnItem {
   kind: 'admit' | 'settle' | 'usage';
   slot: number;
   epochKey: string;
   keys: readonly string[];
-  encode?(offset: number): unknown[];
+  encode?(offset: number, fields: (string | number)[]): void;
   events?: readonly string[];
 }
 
@@ -116,19 +116,24 @@ export function createRedisMoneyStore(
       const count = indexes ? indexes.length : items.length;
       const at = (n: number) => (indexes ? indexes[n] : n);
       const declared = [items[at(0)].epochKey];
-      const settles: unknown[] = [];
-      const admits: unknown[] = [];
+      // Each list starts with its count (redis-scripts.ts); the call sends the settles', then the admits'.
+      const settles: (string | number)[] = [0];
+      const admits: (string | number)[] = [0];
       const events: string[] = [];
       for (let n = 0; n < count; n++) {
         const item = items[at(n)];
         if (item.events) for (const event of item.events) events.push(event);
-        else (item.kind === 'admit' ? admits : settles).push(item.encode!(declared.length));
+        else {
+          const fields = item.kind === 'admit' ? admits : settles;
+          (fields[0] as number)++;
+          item.encode!(declared.length, fields);
+        }
         for (const key of item.keys) declared.push(key);
       }
       // The stream, when events ride along, is the last key (redis-scripts.ts).
       if (events.length > 0) declared.push(options.usageStream!);
       try {
-        const replies = await redis.moneyTurn(declared.length, ...declared, JSON.stringify([settles, admits]), epochFlag, ...events);
+        const replies = await redis.moneyTurn(declared.length, ...declared, JSON.stringify(settles.concat(admits)), epochFlag, ...events);
         let admitted = 0;
         for (let n = 0; n < count; n++) results[at(n)] = items[at(n)].kind === 'admit' ? replies[admitted++] : null;
       } catch (error) {
@@ -156,7 +161,7 @@ export function createRedisMoneyStore(
     return true;
   };
 
-  /** The keys an item declares: its rates' counters, then its budgets' (each full key built once). */
+  /** The keys an item declares, in the order the script reads them: its rates' counters, then its budgets' (each full key built once). */
   const partKeys = (group: string, rates: readonly RateCheck[], budgets: readonly BudgetCheck[]) => {
     const list: string[] = new Array(rates.length + budgets.length);
     for (let i = 0; i < rates.length; i++) list[i] = keys.counter(group, rates[i].counter);
@@ -172,16 +177,12 @@ export function createRedisMoneyStore(
       slot: keys.slotOf(part.group),
       epochKey: keys.epochFor(part.group),
       keys: partKeys(part.group, rates, budgets),
-      encode: (offset) => [
-        admission.id,
-        keys.admission(part.group, admission.id),
-        admission.reservationTtlMs,
-        rates.map((r, i) => [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost]),
-        budgets.map((b, i) => {
-          const key = offset + rates.length + i + 1;
-          return [key, b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(b.counter) ? 1 : 0];
-        }),
-      ],
+      encode(offset, fields) {
+        fields.push(admission.id, keys.admission(part.group, admission.id), admission.reservationTtlMs, offset + 1, rates.length);
+        for (const r of rates) fields.push(r.kind === 'parallel' ? 'p' : 'g', r.limit, r.cost);
+        fields.push(budgets.length);
+        for (const b of budgets) fields.push(b.limit ?? -1, b.amount, b.expiresAtMs ?? 0, previousVersionSweepDue(b.counter) ? 1 : 0);
+      },
     }) as Promise<number[]>;
   }
 
@@ -198,16 +199,16 @@ export function createRedisMoneyStore(
       slot: keys.slotOf(group),
       epochKey: keys.epochFor(group),
       keys: partKeys(group, rates, budgets),
-      encode: (offset) => [
-        admission.id,
-        mode === 'charge' ? keys.charge(group, admission.id) : keys.admission(group, admission.id),
-        mode === 'charge' ? 1 : 0,
-        rates.map((r, i) => {
+      encode(offset, fields) {
+        const charge = mode === 'charge';
+        fields.push(admission.id, charge ? keys.charge(group, admission.id) : keys.admission(group, admission.id), charge ? 1 : 0, offset + 1, rates.length);
+        for (const r of rates) {
           const delta = mode === 'undo' ? (r.kind === 'parallel' ? 0 : -r.cost) : r.kind === 'tpm' ? actual.tokens - r.cost : 0;
-          return [offset + i + 1, r.kind === 'parallel' ? 'p' : 'g', r.limit, delta];
-        }),
-        budgets.map((b, i) => [offset + rates.length + i + 1, settledAmount(b, actual), b.amount]),
-      ],
+          fields.push(r.kind === 'parallel' ? 'p' : 'g', r.limit, delta);
+        }
+        fields.push(budgets.length);
+        for (const b of budgets) fields.push(settledAmount(b, actual), b.amount);
+      },
     });
   }
 

@@ -28,17 +28,20 @@
  * a copy per slot (shared/money/redis-money-keys.ts); a script call only ever touches one slot.
  *
  * Arguments. KEYS[1] is the epoch key of the call's slot (it routes the call in a cluster), KEYS[2..]
- * the counters the items name, declared so that Redis checks they share the slot; an item names
- * a counter by its position in KEYS, so no key travels twice. ARGV[1] is the JSON
- * `[settles, admits]`, ARGV[2] '1' when admits require the epoch, ARGV[3..] usage events (JSON)
- * to XADD to the usage stream, whose key is then the last of KEYS (one server only). The `:held`, `:exp` and `:amt`
- * companions of a budget counter are derived from declared names; the `res`/`charged` markers are
- * built by the caller with the same hash tag.
- *   admit:  [id, mark, ttl, rates, budgets], rates [[key, kind, limit, cost]] (kind 'p' for
- *           parallel, 'g' for rpm and tpm), budgets [[key, limit (-1: none), amount, expiresAt (0: never),
- *           1: also sweep the previous layout]]
- *   settle: [id, mark, charge (1: a charge), rates, budgets], rates [[key, kind, limit, delta]],
- *           budgets [[key, actual, amount the admit reserved]]
+ * the counters the items name, declared so that Redis checks they share the slot: an item's rates'
+ * counters and then its budgets', in order, and the item names the position of its first one, so
+ * no key travels twice. ARGV[1] is one flat JSON array: the number of settles, the settles, the
+ * number of admits, the admits; an item is its fields in a row, a list in it its length and then
+ * its rows (cjson makes one table of one array; nested arrays, a table each, cost the script more
+ * than most of its commands). ARGV[2] is '1' when admits require the epoch, ARGV[3..] usage events
+ * (JSON) to XADD to the usage stream, whose key is then the last of KEYS (one server only). The
+ * `:held`, `:exp` and `:amt` companions of a budget counter are derived from declared names; the
+ * `res`/`charged` markers are built by the caller with the same hash tag.
+ *   admit:  id, mark, ttl, first key, rates, budgets; a rate is kind ('p' for parallel, 'g' for
+ *           rpm and tpm), limit, cost; a budget is limit (-1: none), amount, expiresAt (0: never),
+ *           1 to also sweep the previous layout
+ *   settle: id, mark, charge (1: a charge), first key, rates, budgets; a rate is kind, limit,
+ *           delta; a budget is actual, amount the admit reserved
  * The reply is one array per admit (integers, no JSON): {1, 0, 0, 0, n, states..., used...} admitted,
  * {0, 1, index, retryAfterMs, n, states...} refused by a rate, {0, 2, index} refused by a budget,
  * {-1} unseeded; `states` is n triples (rate position, remaining, reset ms), `used` spent + reserved
@@ -46,7 +49,7 @@
  */
 
 export const MONEY_SCRIPT = `
-local batch = cjson.decode(ARGV[1])
+local a = cjson.decode(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local W = 60000
@@ -63,31 +66,37 @@ local function tatArg(tat)
   return string.format('%d.%03d', math.floor(us / 1000), us % 1000)
 end
 
-local function settle(p)
-  local id, mark = p[1], p[2]
+-- The settle whose fields start at a[at]; returns where the next item starts.
+local function settle(at)
+  local id, mark, k = a[at], a[at + 1], a[at + 3] - 1
+  local rates, nr = at + 5, a[at + 4]
+  local budgets, nb = rates + 3 * nr + 1, a[rates + 3 * nr]
+  local after = budgets + 2 * nb
   -- Idempotent: a settle applies while its admission is open (mark: its res key); a charge
   -- (no admission in Redis) applies once per id (mark: its charged key).
-  if p[3] == 1 then
-    if not redis.call('SET', mark, '1', 'NX', 'PX', '86400000') then return end
+  if a[at + 2] == 1 then
+    if not redis.call('SET', mark, '1', 'NX', 'PX', '86400000') then return after end
   elseif redis.call('DEL', mark) == 0 then
-    return
+    return after
   end
-  for _, r in ipairs(p[4]) do
-    local key, delta = KEYS[r[1]], r[4]
-    if r[2] == 'p' then
+  for i = 1, nr do
+    local r = rates + 3 * (i - 1)
+    local key, delta = KEYS[k + i], a[r + 2]
+    if a[r] == 'p' then
       redis.call('ZREM', key, id)
     elseif delta ~= 0 then
       -- tpm: the estimate corrected; rpm and tpm: an admission undone (a later slot refused it)
       local tat = tonumber(redis.call('GET', key) or 'nil')
       if tat then
-        local nt = tat + delta * (W / r[3])
+        local nt = tat + delta * (W / a[r + 1])
         if nt > now then redis.call('SET', key, tatArg(nt), 'PX', int(math.ceil(nt - now) + 1000))
         else redis.call('DEL', key) end
       end
     end
   end
-  for _, b in ipairs(p[5]) do
-    local key, actual, amount = KEYS[b[1]], b[2], b[3]
+  for i = 1, nb do
+    local b = budgets + 2 * (i - 1)
+    local key, actual, amount = KEYS[k + nr + i], a[b], a[b + 1]
     -- Still reserved (no admit swept it as expired): give back what the admit reserved. The
     -- caller sends that amount (it settles the admission it admitted), which names the entry.
     if redis.call('ZREM', key .. ':held', int(amount) .. ':' .. id) == 1 and amount ~= 0 then
@@ -95,6 +104,7 @@ local function settle(p)
     end
     if actual > 0 then redis.call('HINCRBY', key, 'spent', int(actual)) end
   end
+  return after
 end
 
 -- Appends the n rate states (position, remaining, reset ms) to the reply.
@@ -104,13 +114,16 @@ local function withStates(reply, states)
   return reply
 end
 
-local function admit(p)
-  local id, mark, ttl, rates, budgets = p[1], p[2], p[3], p[4], p[5]
+-- The admit whose fields start at a[at] (rate i's at rates + 3 * (i - 1), budget i's at
+-- budgets + 4 * (i - 1)); returns its reply.
+local function admit(at, rates, nr, budgets, nb)
+  local id, mark, ttl, k = a[at], a[at + 1], a[at + 2], a[at + 3] - 1
   local states = {}
   local newTats = {}
-  for i, r in ipairs(rates) do
-    local key, limit, cost = KEYS[r[1]], r[3], r[4]
-    if r[2] == 'p' then
+  for i = 1, nr do
+    local r = rates + 3 * (i - 1)
+    local key, limit, cost = KEYS[k + i], a[r + 1], a[r + 2]
+    if a[r] == 'p' then
       -- Slots of dead planes (expired) are dropped only when the set looks full: with room
       -- counting them there is room without them, and the set never holds more than the limit.
       if redis.call('ZCARD', key) + cost > limit then
@@ -140,16 +153,17 @@ local function admit(p)
   -- Most admits find no open reservation on any of their budget counters (and no previous layout
   -- where they sweep it): then one EXISTS over those sets stands for reading each of them.
   local sweep = true
-  if #budgets > 1 or (#budgets == 1 and budgets[1][5] == 1) then
+  if nb > 1 or (nb == 1 and a[budgets + 3] == 1) then
     local sets = {}
-    for _, b in ipairs(budgets) do
-      sets[#sets + 1] = KEYS[b[1]] .. ':held'
-      if b[5] == 1 then sets[#sets + 1] = KEYS[b[1]] .. ':exp' end
+    for i = 1, nb do
+      sets[#sets + 1] = KEYS[k + nr + i] .. ':held'
+      if a[budgets + 4 * i - 1] == 1 then sets[#sets + 1] = KEYS[k + nr + i] .. ':exp' end
     end
     sweep = redis.call('EXISTS', unpack(sets)) > 0
   end
-  for i, b in ipairs(budgets) do
-    local key, limit, amount = KEYS[b[1]], b[2], b[3]
+  for i = 1, nb do
+    local b = budgets + 4 * (i - 1)
+    local key, limit, amount = KEYS[k + nr + i], a[b], a[b + 1]
     -- Reservations whose admission outlived the TTL unsettled (a dead plane's) are given back.
     local expired = sweep and redis.call('ZRANGEBYSCORE', key .. ':held', '-inf', nowArg) or NONE
     if #expired > 0 then
@@ -159,7 +173,7 @@ local function admit(p)
       redis.call('ZREMRANGEBYSCORE', key .. ':held', '-inf', nowArg)
     end
     -- The same for planes of the previous version (docs/money.md, "Rolling upgrades").
-    if sweep and b[5] == 1 then
+    if sweep and a[b + 3] == 1 then
       expired = redis.call('ZRANGEBYSCORE', key .. ':exp', '-inf', nowArg)
       for _, rid in ipairs(expired) do
         local amt = tonumber(redis.call('HGET', key .. ':amt', rid) or '0')
@@ -179,23 +193,25 @@ local function admit(p)
   end
   local expiry = int(now + ttl)
   redis.call('SET', mark, '1', 'PX', '86400000')
-  for i, r in ipairs(rates) do
-    local key = KEYS[r[1]]
-    if r[2] == 'p' then
+  for i = 1, nr do
+    local key = KEYS[k + i]
+    if a[rates + 3 * (i - 1)] == 'p' then
       redis.call('ZADD', key, expiry, id)
       redis.call('PEXPIRE', key, int(ttl))
     else
       redis.call('SET', key, tatArg(newTats[i]), 'PX', int(math.ceil(newTats[i] - now) + 1000))
     end
   end
-  for _, b in ipairs(budgets) do
-    local key, amount, expiresAt = KEYS[b[1]], int(b[3]), b[4]
-    if b[3] ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
-    redis.call('ZADD', key .. ':held', expiry, amount .. ':' .. id)
+  for i = 1, nb do
+    local b = budgets + 4 * (i - 1)
+    local key, amount, expiresAt = KEYS[k + nr + i], int(a[b + 1]), a[b + 2]
+    local held = key .. ':held'
+    if a[b + 1] ~= 0 then redis.call('HINCRBY', key, 'reserved', amount) end
+    redis.call('ZADD', held, expiry, amount .. ':' .. id)
     if expiresAt > 0 then
       expiresAt = int(expiresAt)
       redis.call('PEXPIREAT', key, expiresAt)
-      redis.call('PEXPIREAT', key .. ':held', expiresAt)
+      redis.call('PEXPIREAT', held, expiresAt)
     end
   end
   local reply = withStates({1, 0, 0, 0}, states)
@@ -208,12 +224,18 @@ if #ARGV > 2 then
   local stream = KEYS[#KEYS]
   for i = 3, #ARGV do redis.call('XADD', stream, '*', 'event', ARGV[i]) end
 end
-for _, one in ipairs(batch[1]) do settle(one) end
+local at = 2
+for _ = 1, a[1] do at = settle(at) end
+local admits = a[at]
+at = at + 1
 local out = {}
 -- The epoch is read only for admits (a call of settles and usage alone has none).
-local seeded = ARGV[2] ~= '1' or #batch[2] == 0 or redis.call('EXISTS', KEYS[1]) == 1
-for n, one in ipairs(batch[2]) do
-  if seeded then out[n] = admit(one) else out[n] = {-1} end
+local seeded = ARGV[2] ~= '1' or admits == 0 or redis.call('EXISTS', KEYS[1]) == 1
+for n = 1, admits do
+  local rates, nr = at + 5, a[at + 4]
+  local budgets, nb = rates + 3 * nr + 1, a[rates + 3 * nr]
+  if seeded then out[n] = admit(at, rates, nr, budgets, nb) else out[n] = {-1} end
+  at = budgets + 4 * nb
 end
 return out
 `;
