@@ -276,10 +276,17 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   /**
    * Inserts the `Snapshot` row of a new version; false when the version is stored already (then
    * nothing is written). The whole body only after a whole compile; a replica rebuilds from rows.
+   * A `create`, not `createMany` with skipDuplicates: Prisma caches no query plan for createMany,
+   * so every call ran its query compiler (WebAssembly) again, on every mutation.
    */
   async function insertSnapshot(row: { version: number; hash: string; createdAt: Date; body: string | null; delta: string | null }): Promise<boolean> {
-    const { count } = await prisma.snapshot.createMany({ data: [row], skipDuplicates: true });
-    return count === 1;
+    try {
+      await prisma.snapshot.create({ data: row, select: { version: true } });
+      return true;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return false;
+      throw error;
+    }
   }
 
   async function run(): Promise<PublishedSnapshot> {

@@ -43,16 +43,18 @@ export async function writeAudit(
   configVersion: number | null = null,
 ): Promise<void> {
   const { actorKind, actorId } = actorOf(principal);
-  await tx.auditLogEntry.createMany({
-    data: records.map((record) => ({
-      actorKind,
-      actorId,
-      action,
-      entity: record.entity,
-      entityId: record.entityId,
-      teamId: record.teamId,
-      changes: maskSecrets(record.changes) as Prisma.InputJsonValue,
-      configVersion,
-    })),
-  });
+  const data = records.map((record) => ({
+    actorKind,
+    actorId,
+    action,
+    entity: record.entity,
+    entityId: record.entityId,
+    teamId: record.teamId,
+    changes: maskSecrets(record.changes) as Prisma.InputJsonValue,
+    configVersion,
+  }));
+  // One entry (most mutations) as a `create`: Prisma caches no query plan for createMany, so each
+  // call ran its query compiler (WebAssembly) again.
+  if (data.length === 1) await tx.auditLogEntry.create({ data: data[0], select: { id: true } });
+  else await tx.auditLogEntry.createMany({ data });
 }
