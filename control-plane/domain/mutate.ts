@@ -40,7 +40,8 @@ export async function runMutation<T>(ctx: GraphQLContext, action: string, work: 
       const configVersion = out.snapshot === false ? null : await takeConfigVersion(tx);
       await writeAudit(tx, ctx.principal, action, records, configVersion);
       if (configVersion !== null) {
-        change = { version: configVersion, entries: records.map(({ entity, entityId, teamId }) => ({ entity, entityId, teamId, configVersion })) };
+        const entries = records.map(({ entity, entityId, teamId }) => ({ entity, entityId, teamId, configVersion }));
+        change = { version: configVersion, entries, patch: await ctx.snapshots.compileWithin(tx, configVersion, entries) };
       }
       return out;
     }, MUTATION_TRANSACTION);

@@ -5,8 +5,8 @@ import { diffSnapshots, type SnapshotDelta } from '../../shared/snapshot/delta.t
 import type { SnapshotSigner, SnapshotVerifier } from '../../shared/snapshot/signature.ts';
 import type { LiveEvents } from '../usage/live-events.ts';
 import { changesOf, compileChanges, type VersionedAuditEntry } from './compile-changes.ts';
-import { compileSnapshot, nextScheduledChange } from './compile-snapshot.ts';
-import { CompiledConfig } from './compiled-config.ts';
+import { compileSnapshot, nextScheduledChange, type SnapshotSource } from './compile-snapshot.ts';
+import { CompiledConfig, type SnapshotPatch } from './compiled-config.ts';
 import { raiseConfigVersion, readConfigVersion, takeConfigVersion } from './config-version.ts';
 import { type HealReason, judgeStoredSnapshot, type StoredHead } from './stored-snapshot-check.ts';
 
@@ -32,6 +32,20 @@ export interface PublishedSnapshot {
 export interface CommittedChange {
   version: number;
   entries: readonly VersionedAuditEntry[];
+  /** What `compileWithin` compiled in the mutation's transaction, if it could. */
+  patch?: PreparedPatch | null;
+}
+
+/**
+ * The patch from version `change.version - 1` to the mutation's own version, compiled in the
+ * mutation's transaction from the compile kept at the version before (`base`).
+ */
+export interface PreparedPatch {
+  base: CompiledConfig;
+  catalog: boolean;
+  patch: SnapshotPatch;
+  /** The instant the catalog's prices were read for (the next price change is looked up after it). */
+  now: Date;
 }
 
 /**
@@ -109,7 +123,10 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   // Audit entries of versions after `config.version` that mutations on this replica committed
   // (publish's argument): a run whose versions are all here reads no audit entry back. Versions
   // taken elsewhere (another replica, the publisher itself) are read from the database.
-  const committed = new Map<number, readonly VersionedAuditEntry[]>();
+  const committed = new Map<number, CommittedChange>();
+  // A publication was asked for without a change (start, a retry, a catch-up, applyConfig): the
+  // next run reads the database's version, whatever mutations handed over.
+  let catchUpAsked = false;
   // When publish was last asked for, and since when the bus's newest version lacks its full snapshot.
   let lastRequestAt = 0;
   let deltaOnlySince: number | null = null;
@@ -232,13 +249,27 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     );
   }
 
+  /**
+   * The next version as its mutation compiled it (compileWithin), when that is all this run must
+   * publish: no version after it was handed over, no catch-up was asked for, and the kept compile
+   * is still the one the patch was made from. The run then needs no transaction of its own.
+   */
+  function preparedNext() {
+    if (!config || versionFloor > 0) return null;
+    const version = config.version + 1;
+    const prepared = committed.get(version)?.patch;
+    if (!prepared || prepared.base !== config) return null;
+    for (const later of committed.keys()) if (later > version) return null;
+    return { version, kind: 'patch' as const, catalog: prepared.catalog, patch: prepared.patch, now: prepared.now };
+  }
+
   /** The handed-over audit entries of versions `from + 1` to `to`, or null unless every one was handed over. */
   function handedOver(from: number, to: number): VersionedAuditEntry[] | null {
     const entries: VersionedAuditEntry[] = [];
     for (let version = from + 1; version <= to; version++) {
       const some = committed.get(version);
       if (!some) return null;
-      entries.push(...some);
+      entries.push(...some.entries);
     }
     return entries;
   }
@@ -301,9 +332,12 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
       }
       const whole = compileWhole;
       compileWhole = false;
-      const compiled = await compileAtVersion(now, whole);
+      const catchUp = catchUpAsked;
+      catchUpAsked = false;
+      const prepared = round === 0 && !whole && !catchUp ? preparedNext() : null;
+      const compiled = prepared ?? (await compileAtVersion(now, whole));
       // Only a catalog change (prices among it) or a whole compile can move the next price change.
-      if (compiled.kind === 'whole' || (compiled.kind === 'patch' && compiled.catalog)) await scheduleNext(now);
+      if (compiled.kind === 'whole' || (compiled.kind === 'patch' && compiled.catalog)) await scheduleNext(prepared?.now ?? now);
       const { version } = compiled;
       const { current, whole: wasWhole } = advance(compiled);
       const hash = current.hash;
@@ -426,10 +460,36 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     return result;
   }
 
+  /**
+   * Called by a mutation in its transaction, once it took its config version (the version row
+   * stays locked until it commits) and wrote its audit entries. When the kept compile is at the
+   * version just before and nothing else is pending, the rows the mutation changed are read here:
+   * this transaction sees every earlier version committed and no later one, so the patch is the
+   * one a run would compile, and the run that publishes it needs no transaction of its own
+   * (begin, isolation level, version read, commit: 4 of a lone mutation's 13 statements). A
+   * burst's later mutations find the kept compile behind and leave the work to the run.
+   */
+  async function compileWithin(tx: SnapshotSource, version: number, entries: readonly VersionedAuditEntry[]): Promise<PreparedPatch | null> {
+    const base = config;
+    if (closed || !base || compileWhole || catchUpAsked || versionFloor > 0 || base.version !== version - 1 || committed.size > 0) return null;
+    const changes = changesOf(entries, base.version, version);
+    if (!changes) return null;
+    const now = new Date();
+    try {
+      return { base, catalog: changes.catalog, patch: await compileChanges(tx, base, changes, now), now };
+    } catch {
+      // Left to the run, as before: a configuration that does not compile fails (and retries) the
+      // publication, never the committed mutation. (A failed statement has aborted the transaction
+      // anyway: the database is failing.)
+      return null;
+    }
+  }
+
   /** `change`: the committed mutation that asks (its audit entries are then not read back). */
   function publish(change?: CommittedChange): Promise<PublishedSnapshot> {
     lastRequestAt = Date.now();
-    if (change && (config === null || change.version > config.version)) committed.set(change.version, change.entries);
+    if (!change) catchUpAsked = true;
+    if (change && (config === null || change.version > config.version)) committed.set(change.version, change);
     if (queued) return queued;
     const previous = running ? running.catch(() => undefined) : Promise.resolve();
     queued = previous
@@ -453,6 +513,8 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
   return {
     /** Publishes the current configuration; resolves once the bus holds it. */
     publish,
+    /** A mutation's own patch, compiled in its transaction (see the function). */
+    compileWithin,
     /** Checks the bus now (as the periodic check does) and heals what it finds. */
     reconcile: () => serialised(reconcile),
     /** The version the newest publication stored: the target data planes converge on. */

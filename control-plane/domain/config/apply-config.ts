@@ -63,7 +63,12 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
     const lines = formatChanges(changes);
     if (input.dryRun || changes.length === 0) return { changes: lines, applied: false };
 
-    const inTransaction: GraphQLContext = { ...ctx, prisma: boundTo(tx), snapshots: { ...ctx.snapshots, publish: async () => undefined as never } };
+    // Its mutations share one transaction and one publication: none compiles its own patch.
+    const inTransaction: GraphQLContext = {
+      ...ctx,
+      prisma: boundTo(tx),
+      snapshots: { ...ctx.snapshots, publish: async () => undefined as never, compileWithin: async () => null },
+    };
     await executeChanges(inTransaction, tx, changes, parsed.secrets, async (change: Change, work) => {
       try {
         await work();
