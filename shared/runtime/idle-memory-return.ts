@@ -87,13 +87,24 @@ export function returnMemoryWhenIdle(options: IdleMemoryReturnOptions = {}): { s
 
 let collect: (() => void) | undefined;
 
-/** A full, compacting collection of this thread's isolate: V8's `gc`, exposed in a context of its own. */
+/**
+ * A full collection of this thread's isolate that compacts every page: V8's `gc`, exposed in a
+ * context of its own, under `--compact-on-every-full-gc` for that one call. A plain full collection
+ * evacuates only the pages its heuristics pick: a data plane thread after the bench's load kept
+ * 46 MB of old space committed for 21 MB live, and with a page compacted all of it goes back
+ * (a fragmented 78 MB heap with 12 MB live: 78 -> 13 MB committed, RSS 159 -> 91 MB).
+ */
 function fullCollection(): void {
   if (!collect) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc') as () => void;
   }
-  collect();
+  setFlagsFromString('--compact-on-every-full-gc');
+  try {
+    collect();
+  } finally {
+    setFlagsFromString('--no-compact-on-every-full-gc');
+  }
 }
 
 interface MallocTrim {
