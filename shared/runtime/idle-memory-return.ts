@@ -15,7 +15,7 @@ import { z } from 'zod';
  * thread, through koffi: 193 -> 96-142 MB in that measurement. The JVM's G1 does the same when
  * idle (G1PeriodicGCInterval). Quiet means the event loop was busy under 5 % of the last 15 s on
  * average (a periodic second of work, a sweep or a heartbeat, does not reset the wait), so
- * the collection (20-45 ms with 10,000 keys) meets at most the rare request that arrives during
+ * the collection (a compacting one: 54-80 ms with 10,000 keys) meets at most the rare request that arrives during
  * it, and pauses shorter than 15 s never trigger it: the pages it returns are faulted in again
  * when load comes back. A steady light load never triggers it either (V8's own memory reducer
  * works there). `TOLLGATE_IDLE_MEMORY_RETURN=off` turns it off.
