@@ -1,7 +1,7 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../context.ts';
 import { takeConfigVersion } from '../snapshot/config-version.ts';
-import type { CommittedChange } from '../snapshot/snapshot-publisher.ts';
+import type { CommittedChange } from '../snapshot/kept-compile.ts';
 import { type AuditRecord, writeAudit } from './audit/audit.ts';
 import { ConflictError } from './errors.ts';
 
