@@ -172,7 +172,7 @@ export function createSnapshotPublisher(deps: SnapshotPublisherDeps) {
     result.catch((error: unknown) => {
       console.error('snapshot publication failed; retrying', error instanceof Error ? error.message : error);
       if (closed) return;
-      setTimeout(() => void publish().catch(() => undefined), RETRY_MS).unref();
+      setTimeout(() => void (closed || publish().catch(() => undefined)), RETRY_MS).unref();
     });
     return result;
   }
