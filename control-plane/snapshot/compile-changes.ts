@@ -7,7 +7,6 @@ import {
   compileCatalog,
   compileGuardrails,
   compileRoutingDefaults,
-  creditsGranted,
   readApiKeys,
   readTeams,
   type SnapshotSource,
@@ -105,11 +104,10 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
     }
   }
 
-  const teams = teamIds.size > 0 ? await readTeams(db, { id: { in: [...teamIds] } }) : [];
-  const granted = teamIds.size > 0 ? await creditsGranted(db, [...teamIds]) : new Map<string, bigint>();
+  const teams = teamIds.size > 0 ? await readTeams(db, [...teamIds]) : [];
   const found = new Set(teams.map((team) => team.id));
   const goneTeams = new Set([...teamIds].filter((id) => !found.has(id)));
-  patch.teams = { put: teams.map((team) => toSnapshotTeam(team, granted.get(team.id) ?? 0n)), remove: [...goneTeams] };
+  patch.teams = { put: teams.map(toSnapshotTeam), remove: [...goneTeams] };
 
   if (goneTeams.size > 0) {
     // Cascades of a deleted team: its keys (found by a scan, the rows are gone) and its providers.

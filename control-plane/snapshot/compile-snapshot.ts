@@ -1,9 +1,10 @@
-import type { Prisma, PrismaClient } from '../../generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
 import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
 import { readRoutingDefaults, toSnapshotRoutingDefaults } from '../domain/routing-defaults/routing-defaults.ts';
 import {
+  type TeamRow,
   toSnapshotApiKey,
   toSnapshotCachePolicy,
   toSnapshotGuardrail,
@@ -28,24 +29,45 @@ export type SnapshotSource = Pick<
   | 'cachePolicy'
   | 'guardrail'
   | 'setting'
+  | '$queryRaw'
 >;
 
 const byId = { orderBy: { id: 'asc' } } as const;
-const planTemplate = { id: true, budgetAmountMicroUsd: true, budgetPeriod: true, budgetHard: true, budgetAlertThresholds: true } as const;
+
+/** One row of readTeams' statement. The plan's columns are null when the team has no plan. */
+interface TeamJoinedRow extends Omit<TeamRow, 'routingProfile' | 'plan'> {
+  routingProfileName: string | null;
+  budgetAmountMicroUsd: bigint | null;
+  budgetPeriod: string | null;
+  budgetHard: boolean;
+  budgetAlertThresholds: number[];
+}
 
 /**
- * Teams (in id order) with what their entries need: their routing profile's name and their plan's
- * budget template. A plan or profile is read only when some team refers to one: Prisma's
- * `include` sends its statement even when every reference is null, which cost a mutation's
- * publication two of its eight statements (issue 12).
+ * Teams (in id order; all of them, or those of `ids`) with what their entries need: their routing
+ * profile's name, their plan's budget template and the credits granted to them. One statement:
+ * through the model API this took two to four (Prisma sends a relation include or a group-by as a
+ * statement of its own), and a lone mutation's patch reads its team inside the version lock (issue 12).
+ * Raw SQL: a renamed column fails here when run, not when type-checked; snapshot-content.test.ts
+ * checks every field of a team's entry.
  */
-export async function readTeams(db: SnapshotSource, where: Prisma.TeamWhereInput = {}) {
-  const teams = await db.team.findMany({ where, ...byId });
-  const [plans, profiles] = await Promise.all([
-    referenced(teams, 'planId', (ids) => db.plan.findMany({ where: { id: { in: ids } }, select: planTemplate })),
-    referenced(teams, 'routingProfileId', (ids) => db.routingProfile.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })),
-  ]);
-  return teams.map((team) => ({ ...team, plan: lookUp(plans, team.planId), routingProfile: lookUp(profiles, team.routingProfileId) }));
+export async function readTeams(db: SnapshotSource, ids?: readonly string[]): Promise<TeamRow[]> {
+  const rows = await db.$queryRaw<TeamJoinedRow[]>`
+    SELECT t."id", t."slug", t."name", t."blocked", t."systemPrompt", t."planId", t."logPrompts", t."fallbackChainId",
+      r."name" AS "routingProfileName",
+      p."budgetAmountMicroUsd", p."budgetPeriod", p."budgetHard", p."budgetAlertThresholds",
+      (SELECT COALESCE(SUM(c."amountMicroUsd"), 0)::bigint FROM "CreditTransaction" c
+        WHERE c."teamId" = t."id" AND c."kind" = 'grant') AS "creditsGranted"
+    FROM "Team" t
+      LEFT JOIN "Plan" p ON p."id" = t."planId"
+      LEFT JOIN "RoutingProfile" r ON r."id" = t."routingProfileId"
+    ${ids ? Prisma.sql`WHERE t."id" = ANY(${[...ids]}::text[])` : Prisma.empty}
+    ORDER BY t."id"`;
+  return rows.map(({ routingProfileName, budgetAmountMicroUsd, budgetPeriod, budgetHard, budgetAlertThresholds, ...team }) => ({
+    ...team,
+    routingProfile: routingProfileName === null ? null : { name: routingProfileName },
+    plan: team.planId === null ? null : { id: team.planId, budgetAmountMicroUsd, budgetPeriod, budgetHard, budgetAlertThresholds },
+  }));
 }
 
 /** API keys (in id order) with their routing profile's name, read only when some key refers to one. */
@@ -77,19 +99,18 @@ const lookUp = <T>(rows: Map<string, T>, id: string | null): T | null => (id ===
  * Nothing secret is in clear here: provider credentials stay sealed, keys are hashes.
  */
 export async function compileSnapshot(db: SnapshotSource, now = new Date()): Promise<SnapshotContent> {
-  const [catalog, teams, apiKeys, budgets, granted, cachePolicies, guardrails, routingDefaults] = await Promise.all([
+  const [catalog, teams, apiKeys, budgets, cachePolicies, guardrails, routingDefaults] = await Promise.all([
     compileCatalog(db, now),
     readTeams(db),
     readApiKeys(db),
     db.budget.findMany(byId),
-    creditsGranted(db),
     compileCachePolicies(db),
     compileGuardrails(db),
     compileRoutingDefaults(db),
   ]);
   return {
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-    teams: teams.map((team) => toSnapshotTeam(team, granted.get(team.id) ?? 0n)),
+    teams: teams.map(toSnapshotTeam),
     apiKeys: apiKeys.map(toSnapshotApiKey),
     ...catalog,
     budgets: effectiveBudgets(budgets, teams),

@@ -1,4 +1,4 @@
-import type { ApiKey, CachePolicy, Deployment, Guardrail, Model, ModelPrice, Plan, Provider, Team } from '../../generated/prisma/client.ts';
+import type { ApiKey, CachePolicy, Deployment, Guardrail, Model, ModelPrice, Plan, Provider } from '../../generated/prisma/client.ts';
 import type { GuardrailCheck, GuardrailStage, GuardrailStreamMode, SnapshotGuardrail } from '../../shared/snapshot/guardrail.ts';
 import {
   PROVIDER_KINDS,
@@ -12,6 +12,7 @@ import {
   type SnapshotProvider,
   type SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
+import type { TeamOnPlan } from '../domain/budgets/effective-budgets.ts';
 import type { StoredCheck } from '../domain/guardrails/guardrail-input.ts';
 
 /** Row -> snapshot entry mappers. Pure: the compile step does all the reading. */
@@ -24,7 +25,23 @@ function limits(row: { rpm: number | null; tpm: number | null; maxParallel: numb
   return { rpm: row.rpm, tpm: row.tpm, maxParallel: row.maxParallel };
 }
 
-export function toSnapshotTeam(team: Team & Named, creditsGranted: bigint): SnapshotTeam {
+/** A team as its snapshot entry and its plan's budget template need it (readTeams). */
+export interface TeamRow {
+  id: string;
+  slug: string;
+  name: string;
+  blocked: boolean;
+  systemPrompt: string | null;
+  planId: string | null;
+  logPrompts: boolean;
+  fallbackChainId: string | null;
+  routingProfile: { name: string } | null;
+  plan: TeamOnPlan['plan'];
+  /** Prepaid credits ever granted (the sum of the team's grants). */
+  creditsGranted: bigint;
+}
+
+export function toSnapshotTeam(team: TeamRow): SnapshotTeam {
   return {
     id: team.id,
     slug: team.slug,
@@ -32,7 +49,7 @@ export function toSnapshotTeam(team: Team & Named, creditsGranted: bigint): Snap
     blocked: team.blocked,
     systemPrompt: team.systemPrompt,
     planId: team.planId,
-    creditsGrantedMicroUsd: Number(creditsGranted),
+    creditsGrantedMicroUsd: Number(team.creditsGranted),
     logPrompts: team.logPrompts,
     fallbackChainId: team.fallbackChainId,
     routingProfile: team.routingProfile?.name ?? null,
