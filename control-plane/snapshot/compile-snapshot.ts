@@ -25,7 +25,6 @@ export type SnapshotSource = Pick<
   | 'budget'
   | 'fallbackChain'
   | 'routingProfile'
-  | 'creditTransaction'
   | 'cachePolicy'
   | 'guardrail'
   | 'setting'
@@ -170,13 +169,6 @@ export async function compileCatalog(db: SnapshotSource, now = new Date()) {
       strategy: profile.strategy as SnapshotContent['routingProfiles'][number]['strategy'],
     })),
   };
-}
-
-/** Prepaid credits ever granted, by team (of `teamIds` only, when given). */
-export async function creditsGranted(db: SnapshotSource, teamIds?: string[]): Promise<Map<string, bigint>> {
-  const where: Prisma.CreditTransactionWhereInput = teamIds ? { kind: 'grant', teamId: { in: teamIds } } : { kind: 'grant' };
-  const grants = await db.creditTransaction.groupBy({ by: ['teamId'], where, _sum: { amountMicroUsd: true } });
-  return new Map(grants.map((g) => [g.teamId, g._sum.amountMicroUsd ?? 0n]));
 }
 
 /**
