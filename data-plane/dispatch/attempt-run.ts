@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { UpstreamError } from '../errors/gateway-error.ts';
+import { GatewayError, UpstreamError } from '../errors/gateway-error.ts';
 import { GuardrailBlockedError } from '../guardrails/guardrail-blocked.ts';
 import type { Exchange } from '../http/exchange.ts';
+import type { UpstreamTiming } from '../providers/adapter.ts';
+import { upstreamInvalidResponse } from '../providers/upstream-errors.ts';
 import type { Attempt, AttemptRun } from '../request/attempt.ts';
 import type { RoutedRequest } from '../request/routed-request.ts';
 import { timeoutsFor } from '../routing/timeouts.ts';
@@ -136,7 +138,8 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
       void run.end('aborted');
       return { kind: 'aborted' };
     }
-    const error = clock.timedOut !== null ? clock.timeoutError(target.provider.name, 0) : caught;
+    const error =
+      clock.timedOut !== null ? clock.timeoutError(target.provider.name, 0) : unreadableAnswer(caught, timing, target.provider.name, deps, exchange);
     if (error instanceof UpstreamError && error.upstreamStatus > 0) meter.answered(error.upstreamStatus);
     if (error instanceof UpstreamError && !error.delivered) meter.undelivered();
     if (clock.timedOut !== null) deps.routing.stats.recordLatency(target.deployment.id, streamed, upstreamWaitMs);
@@ -148,4 +151,19 @@ export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {
     void run.end(error instanceof UpstreamError ? error.outcome : error instanceof GuardrailBlockedError ? 'blocked' : 'upstream_error');
     return committed ? { kind: 'failed_after_commit', error } : { kind: 'failed', error, upstreamWaitMs };
   }
+}
+
+/**
+ * An error that is not ours to render as a bug: anything but a GatewayError thrown once an
+ * upstream answer came in (its head stamped `lastByteAt`; error statuses are UpstreamErrors by
+ * then) was thrown reading or translating that answer, whose shape the adapters and ingresses
+ * check only coarsely (a `parts` that is not an array, a tool call that is null, an `id` that is
+ * not a string). It is the upstream's invalid response (502, retried and fallen back from like
+ * one) instead of a 500 `internal_error`; the cause is logged, in case the mapping is at fault.
+ */
+function unreadableAnswer(caught: unknown, timing: UpstreamTiming, providerName: string, deps: DispatchDeps, exchange: Exchange): unknown {
+  if (caught instanceof GatewayError || timing.lastByteAt === 0) return caught;
+  deps.logger?.error({ requestId: exchange.requestId, provider: providerName, err: caught }, 'upstream answer could not be read');
+  // Only a status below 400 gets this far; its exact 2xx is not kept.
+  return upstreamInvalidResponse(providerName, 200, 'the gateway could not read its answer', caught);
 }

@@ -55,13 +55,14 @@ export function upstreamStreamError(providerName: string, status: number, messag
 }
 
 /** An upstream answer we cannot read as the protocol promised. */
-export function upstreamInvalidResponse(providerName: string, status: number, detail: string): UpstreamError {
+export function upstreamInvalidResponse(providerName: string, status: number, detail: string, cause?: unknown): UpstreamError {
   return new UpstreamError({
     status: 502,
     type: 'upstream_error',
     code: 'upstream_invalid_response',
     upstreamStatus: status,
     message: `Provider ${providerName} sent an invalid response: ${truncate(detail)}`,
+    cause,
   });
 }
 
