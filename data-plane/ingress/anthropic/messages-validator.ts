@@ -33,7 +33,14 @@ export const MESSAGES_PARAMETERS: readonly string[] = [
 const MAX_STOP_SEQUENCES = 64;
 
 const typed = { type: 'object', required: ['type'], properties: { type: { type: 'string' } } };
-const content = { type: ['string', 'array'], maxItems: L.contentParts, items: typed };
+// A block's own `content` (a tool_result's text or blocks; a server tool result's object) is read
+// by the translation and the token estimate: blocks in it must be blocks too.
+const block = {
+  type: 'object',
+  required: ['type'],
+  properties: { type: { type: 'string' }, content: { type: ['string', 'array', 'object'], maxItems: L.contentParts, items: typed } },
+};
+const content = { type: ['string', 'array'], maxItems: L.contentParts, items: block };
 
 const properties = {
   model: { type: 'string', minLength: 1, maxLength: L.modelChars },

@@ -330,6 +330,27 @@ describe("errors in Anthropic's shape and statuses", () => {
     expect(h.upstream.requests).toEqual([]);
   });
 
+  it.each(['anthropic', 'openai-compatible'])('a tool_result whose content holds a non-block is a 400 on %s, counted or sent (it was a 500)', async (model) => {
+    const toolTurn = [
+      { role: 'user', content: 'weather?' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'get_weather', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [null, 'sunny'] }] },
+    ];
+    for (const path of ['/v1/messages', '/v1/messages/count_tokens']) {
+      const refused = await fetch(`${h.url}${path}`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY },
+        body: JSON.stringify({ model, max_tokens: 5, messages: toolTurn }),
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringContaining('messages[2].content[0].content[0]') },
+      });
+    }
+    expect(h.upstream.requests).toEqual([]);
+  });
+
   it('upstream 429 and 529 keep their meaning; a mid-stream error is an SSE `error` event', async () => {
     h.upstream.enqueue({ file: 'anthropic/error-429.json', status: 429 });
     await expect(client.messages.create({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
