@@ -29,12 +29,21 @@ export function modelsRoute(deps: { snapshots: SnapshotStore }): RouteHandler {
 /** `GET /v1/models/{model}`: one usable model (by name or alias), or 404 `model_not_found`. */
 export function modelRoute(deps: { snapshots: SnapshotStore }): RouteHandler {
   return (exchange) => {
-    const requested = decodeURIComponent(exchange.path.slice('/v1/models/'.length));
     const { snapshot, models, anthropic } = usableModels(exchange, deps.snapshots);
+    const requested = decodedSegment(exchange.path.slice('/v1/models/'.length));
     const model = models.find((candidate) => candidate.model.name === requested || candidate.model.aliases.includes(requested));
     if (!model) throw modelNotFound(requested);
     exchange.sendJson(200, anthropic ? anthropicModel(snapshot, model) : openAIModel(snapshot, model));
   };
+}
+
+/** A percent-encoded path segment; a malformed encoding names no model, so it stays as it came. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function usableModels(exchange: Exchange, snapshots: SnapshotStore) {

@@ -275,6 +275,17 @@ describe('GET /v1/models', () => {
     expect(response.status).toBe(401);
     expect((await response.json()).error.code).toBe('invalid_api_key');
   });
+
+  it('retrieves one model by its percent-encoded name; a malformed encoding is not found (it was a 500), a missing key still 401', async () => {
+    const found = await fetch(`${h.url}/v1/models/gpt%2D4o-mini`, { headers: { authorization: `Bearer ${KEYS.acme}` } });
+    expect(await found.json()).toEqual({ id: 'gpt-4o-mini', object: 'model', created: 1_795_392_000, owned_by: 'tollgate' });
+    for (const path of ['%ff', 'gpt-4o-mini%', '%E0%A4%A']) {
+      const response = await fetch(`${h.url}/v1/models/${path}`, { headers: { authorization: `Bearer ${KEYS.acme}` } });
+      expect(response.status).toBe(404);
+      expect((await response.json()).error).toMatchObject({ type: 'invalid_request_error', code: 'model_not_found', param: 'model' });
+    }
+    expect((await fetch(`${h.url}/v1/models/%ff`)).status).toBe(401);
+  });
 });
 
 describe('health', () => {
