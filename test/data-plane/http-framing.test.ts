@@ -155,9 +155,23 @@ describe('requests uWebSockets.js 20.30 does not answer (README: put a proxy in 
     ['no Host header', 'GET /healthz HTTP/1.1\r\n\r\n'],
     ['49 headers', `GET /healthz HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 48 }, (_, i) => `X-H${i}: v\r\n`).join('')}\r\n`],
     ['2,000 headers', `GET /healthz HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 2_000 }, (_, i) => `X-H${i}: v\r\n`).join('')}\r\n`],
+    ['a control character in a header value', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Note: a\x01b\r\n\r\n'],
   ])('%s: no answer, nothing served, the server unharmed', async (_name, request) => {
     const answer = await exchange([request], 300);
     expect(answer.text).toBe('');
+    await stillServes();
+  });
+
+  it('closes a connection that pipelines a request behind one still being answered, both unanswered', async () => {
+    // uWS (HttpContext.h) denies "async pipelining": a request that arrives while the previous
+    // one is pending closes the socket. Every model request is answered after an await, so a
+    // client that pipelines (sends before the answer came) loses both; GETs answered at once pipeline.
+    const chat = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n${auth}Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    const models = `GET /v1/models HTTP/1.1\r\nHost: x\r\n${auth}\r\n`;
+    const behindChat = await exchange([chat + models]);
+    expect(behindChat).toEqual({ text: '', closed: true });
+    const behindModels = await exchange([models + chat]);
+    expect(statusLines(behindModels.text)).toEqual(['HTTP/1.1 200 OK', 'HTTP/1.1 200 OK']);
     await stillServes();
   });
 
