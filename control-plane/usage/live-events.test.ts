@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
-import { createLiveEvents, SUBSCRIBER_BACKLOG } from './live-events.ts';
+import { createLiveEvents, openLiveFanout, SUBSCRIBER_BACKLOG } from './live-events.ts';
 
 // The embedded default's live events (one control plane, no Redis fan-out): what a subscriber to
 // a team's stored usage receives. The Redis fan-out is covered end to end by
@@ -82,5 +82,22 @@ describe('live usage events', () => {
     await reading;
     expect(ids.length).toBe(100_002);
     expect(ids.slice(-2)).toEqual(['e100000', 'e0']);
+  });
+
+  it('hands a stored batch to the replicas\' channel before the code awaiting the batch goes on (the acknowledgement)', async () => {
+    const sent: string[] = [];
+    const fanout = await openLiveFanout({ publish: async (message) => void sent.push(message), subscribe: async () => async () => undefined });
+    const live = createLiveEvents(fanout);
+    // As the ingestor does: store (awaited), publish the batch's events in one go, return; the bus
+    // acknowledges the batch in the continuation. A replica killed there must have sent the message.
+    const ingest = async () => {
+      await Promise.resolve();
+      publishAll(live, ['a', 'b']);
+      live.publish('budget', TEAM, true);
+    };
+    await ingest();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.split('\n').map((line) => line.slice(0, line.indexOf('\t')))).toEqual([`storedUsage:${TEAM}`, `storedUsage:${TEAM}`, `budget:${TEAM}`]);
+    await fanout.close();
   });
 });

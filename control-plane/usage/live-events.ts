@@ -168,12 +168,12 @@ export interface LiveFanout {
  * included), and what the channel delivers is dispatched to this replica's listeners. A failed
  * publish (Redis down) loses only the live hint; the row is stored and queries still see it.
  *
- * The events dispatched in one turn of the event loop (a stored batch's rows) go out as one
- * message, one line per event: `<type>\t<JSON of its detail>` (JSON never holds a raw tab or
- * newline). A replica parses only the lines of types it has listeners for: with N replicas each
- * receives every replica's rows, and decoding rows nobody here subscribed to was most of the
- * fan-out's cost. A message of the former shape (`{"type","detail"}`, from a replica not yet
- * upgraded) is still understood. Usage travels as `storedUsage:<team>` lines (the event and its
+ * The events dispatched in one synchronous run (a stored batch's rows) go out as one message,
+ * before anything awaiting that run continues, one line per event: `<type>\t<JSON of its
+ * detail>` (JSON never holds a raw tab or newline). A replica parses only the lines of types it
+ * has listeners for: with N replicas each receives every replica's rows, and decoding rows nobody
+ * here subscribed to was most of the fan-out's cost. A message of the former shape
+ * (`{"type","detail"}`, from a replica not yet upgraded) is still understood. Usage travels as `storedUsage:<team>` lines (the event and its
  * createdAt); the `usage:<team>` lines of a replica of an earlier release (the built row) have no
  * listener here, nor ours there: while a rolling upgrade mixes releases, a live subscriber sees
  * the events stored by replicas of its own release (queries see them all).
@@ -223,7 +223,13 @@ export async function openLiveFanout(channel: LiveChannel, onError: (error: unkn
     removeEventListener: listeners.remove,
     dispatchEvent(event: Event) {
       const detail = (event as CustomEvent).detail;
-      if (outgoing.length === 0) setImmediate(flush);
+      // A microtask, not the end of the turn: the ingestor publishes a stored batch's events in
+      // one synchronous run and then returns, and the bus acknowledges the batch in the
+      // continuation of that return. The flush queued here runs first, so the message is on its
+      // socket before the XACK is on its own: a replica killed between the two has not
+      // acknowledged, and the batch is claimed and published again by another. (At the end of the
+      // turn, a kill -9 between the XACK and the flush lost those events' live messages for good.)
+      if (outgoing.length === 0) queueMicrotask(flush);
       outgoing.push(`${event.type}\t${event.type.startsWith('storedUsage') ? storedUsageJson(detail as StoredUsage) : JSON.stringify(detail, replace)}`);
       return true;
     },
