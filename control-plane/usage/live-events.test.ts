@@ -84,7 +84,7 @@ describe('live usage events', () => {
     expect(ids.slice(-2)).toEqual(['e100000', 'e0']);
   });
 
-  it('hands a stored batch to the replicas\' channel before the code awaiting the batch goes on (the acknowledgement)', async () => {
+  it("hands a stored batch to the replicas' channel before the code awaiting the batch goes on (the acknowledgement)", async () => {
     const sent: string[] = [];
     const fanout = await openLiveFanout({ publish: async (message) => void sent.push(message), subscribe: async () => async () => undefined });
     const live = createLiveEvents(fanout);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compileSnapshot } from '../../control-plane/snapshot/compile-snapshot.ts';
+import type { Bus } from '../../shared/bus/bus.ts';
+import { createMemoryBus } from '../../shared/bus/memory-bus.ts';
 import { createSecretBox, parseSecretKeys, providerBinding } from '../../shared/crypto/secret-box.ts';
 import { hashSecret } from '../../shared/keys/api-key.ts';
 import { type ConfigSnapshot, hashSnapshotContent, parseSnapshot } from '../../shared/snapshot/schema.ts';
@@ -13,15 +15,41 @@ import { publishedSnapshot } from '../support/published-snapshot.ts';
 // every kind of mutation, what it published must be what compiling the whole database gives, and
 // the version must have come from the change (the snapshot row then stores no whole body).
 
+/**
+ * The memory bus, each snapshot publication held back `delay()` ms first: the burst test keeps a
+ * publication in flight while its mutations commit, so they share the next one on a machine of
+ * any speed or load (without it, a loaded machine can finish each publication before the next
+ * mutation commits, and every mutation is then rightly published alone).
+ */
+function slowPublishing(bus: Bus, delay: () => number): Bus {
+  const held = new Set<PropertyKey>(['publishSnapshot', 'publishSnapshotDelta']);
+  return new Proxy(bus, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      if (!held.has(name)) return value.bind(target);
+      return async (...args: unknown[]) => {
+        await new Promise((resolve) => setTimeout(resolve, delay()));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 forEachDatabase((target) => {
   let cp: ControlPlaneHarness;
   let k: GqlKit;
+  let publishDelayMs = 0;
+  const bus = slowPublishing(createMemoryBus(), () => publishDelayMs);
 
   beforeAll(async () => {
-    cp = await startControlPlaneHarness(target.options);
+    cp = await startControlPlaneHarness({ ...target.options, bus });
     k = gqlKit(cp);
   });
-  afterAll(async () => cp?.close());
+  afterAll(async () => {
+    await cp?.close();
+    await bus.close();
+  });
 
   async function snapshot(): Promise<ConfigSnapshot> {
     const parsed = parseSnapshot((await publishedSnapshot(cp.bus)).json);
@@ -222,7 +250,8 @@ forEachDatabase((target) => {
   it('turns a burst of mutations into a few complete snapshots, not one per mutation', async () => {
     const before = await cp.database.prisma.snapshot.count();
     const slugs = Array.from({ length: 12 }, (_, i) => `burst-${i}`);
-    await Promise.all(slugs.map((slug) => k.team({ slug })));
+    publishDelayMs = 200;
+    await Promise.all(slugs.map((slug) => k.team({ slug }))).finally(() => (publishDelayMs = 0));
     const published = (await cp.database.prisma.snapshot.count()) - before;
     expect(published).toBeGreaterThanOrEqual(1);
     expect(published).toBeLessThan(slugs.length);
