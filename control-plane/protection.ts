@@ -1,5 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext } from 'graphql';
+import { BREAK, type DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { operationCostRule } from './operation-cost.ts';
 
@@ -58,3 +58,52 @@ export function protectionPlugins(production: boolean): Plugin[] {
   };
   return [armor, rules];
 }
+
+/** A NUL (PostgreSQL text and jsonb refuse it) or a lone UTF-16 surrogate (no UTF-8 for it). */
+const UNSTORABLE = /[\0\p{Cs}]/u;
+
+function hasUnstorableString(value: unknown): boolean {
+  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (Array.isArray(value)) return value.some(hasUnstorableString);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasUnstorableString);
+  return false;
+}
+
+function hasUnstorableLiteral(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (!UNSTORABLE.test(node.value)) return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
+/** The refusal when the operation carries unstorable text, as a result (null when it carries none). */
+function unstorableRefusal(args: { document: DocumentNode; variableValues?: unknown }) {
+  if (!hasUnstorableString(args.variableValues) && !hasUnstorableLiteral(args.document)) return null;
+  const error = new GraphQLError('A string contains a NUL character or an unpaired surrogate, which cannot be stored or searched for.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+  return { errors: [error] };
+}
+
+/**
+ * Text the database cannot take is refused before any resolver runs: every string of the
+ * operation, literal or variable (in lists, input objects and JSON values too). It used to reach
+ * PostgreSQL and come back as a masked "Unexpected error.", from a search box as from a mutation.
+ * Answered as a result, not thrown: over graphql-ws a throw here closes the whole socket (4500),
+ * ending the caller's other subscriptions too.
+ */
+export const storableText: Plugin = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const refusal = unstorableRefusal(args);
+    if (refusal) setResultAndStopExecution(refusal);
+  },
+  onSubscribe({ args, setResultAndStopExecution }) {
+    const refusal = unstorableRefusal(args);
+    if (refusal) setResultAndStopExecution(refusal);
+  },
+};

@@ -25,7 +25,7 @@ import { createGraphQLGate, DEFAULT_MAX_GRAPHQL_BODY_BYTES } from './graphql-gat
 import { createControlPlaneMetrics } from './metrics/control-plane-metrics.ts';
 import { createDatabaseHealth, isDatabaseUnavailable } from './metrics/database-health.ts';
 import { createOpsEndpoints } from './metrics/ops-endpoints.ts';
-import { protectionPlugins } from './protection.ts';
+import { protectionPlugins, storableText } from './protection.ts';
 import { redisPersistenceWarning } from './redis-persistence.ts';
 import { schema } from './schema/index.ts';
 import { resealLegacyCredentials } from './snapshot/reseal-legacy.ts';
@@ -154,7 +154,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     // scripts: imported on the first GraphiQL page only.
     renderGraphiQL: async (graphiqlOptions) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(graphiqlOptions),
     batching: false,
-    plugins: [...protectionPlugins(options.production ?? false), requireAuthenticated],
+    // Authentication first: an anonymous caller learns nothing about what its input would do.
+    plugins: [...protectionPlugins(options.production ?? false), requireAuthenticated, storableText],
     maskedErrors: {
       // Postgres down is "service unavailable", never an authentication error nor a generic one.
       maskError(error, message, isDev) {

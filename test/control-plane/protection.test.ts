@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATION_LIMITS } from '../../control-plane/protection.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
+import { nextWithin, subscribe, wsClient } from '../support/ws-client.ts';
 
 // Protection of the GraphQL endpoint: depth, cost, alias and token limits (graphql-armor),
 // batching off, and in production mode no introspection and no field suggestions.
@@ -89,6 +90,73 @@ describe('operation limits', () => {
   });
 });
 
+describe('text and instants the database cannot store (they were masked 500s)', () => {
+  const refused = (body: any, pattern: RegExp) => {
+    expect(body.data?.result ?? null).toBeNull();
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(body.errors[0].message).toMatch(pattern);
+  };
+  const rollup =
+    'query($teamId: ID!, $from: DateTime!, $to: DateTime!) { result: usageRollup(teamId: $teamId, from: $from, to: $to, groupBy: [MODEL]) { requests } }';
+  const demoTeam = async () => (await cp.gql('{ teams(first: 1) { edges { node { id } } } }')).data.teams.edges[0].node.id;
+
+  it.each([
+    ['a NUL in a query literal', '{ result: models(search: "a\\u0000b") { edges { node { id } } } }', undefined],
+    [
+      'a NUL in a mutation input',
+      'mutation($input: CreateTeamInput!) { result: createTeam(input: $input) { __typename } }',
+      { input: { name: 'a\u0000b', slug: 'nul' } },
+    ],
+    [
+      'an unpaired surrogate in a mutation input',
+      'mutation($input: CreateRoutingProfileInput!) { result: createRoutingProfile(input: $input) { __typename } }',
+      { input: { name: 'lone', strategy: 'COST', description: 'x\ud800' } },
+    ],
+    [
+      'a NUL deep in a list variable',
+      'query($tags: [String!], $teamId: ID!) { result: spendByTag(teamId: $teamId, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", tags: $tags) { tag } }',
+      { tags: ['ok', 'a\u0000b'] },
+    ],
+  ])('%s: BAD_USER_INPUT, before any resolver runs', async (_name, query, variables) => {
+    // (An operation ignores variables it does not declare: teamId only matters to spendByTag.)
+    refused(await cp.gql(query, variables && { teamId: await demoTeam(), ...variables }), /NUL character or an unpaired surrogate/);
+    expect((await cp.gql('{ result: teams(slug: "nul") { edges { node { id } } } }')).data.result.edges).toEqual([]);
+  });
+
+  it('over graphql-ws too, as a result: the socket stays open for the caller’s other operations', async () => {
+    const client = wsClient(cp.controlPlane.url, TEST_ADMIN_KEY);
+    const closes: unknown[] = [];
+    client.on('closed', (event) => closes.push(event));
+    // A live subscription keeps the (lazy) client's socket open: the refusal must not end it.
+    const live = subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: await demoTeam() })[Symbol.asyncIterator]();
+    const pending = live.next();
+    try {
+      const refusal = subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: 'a\u0000b' })[Symbol.asyncIterator]();
+      const { value } = await nextWithin(refusal);
+      expect(value.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      const viewer = subscribe(client, '{ viewer { kind } }')[Symbol.asyncIterator]();
+      expect((await nextWithin(viewer)).value).toEqual({ data: { viewer: { kind: 'admin' } } });
+      expect(closes).toEqual([]);
+    } finally {
+      await live.return?.();
+      await client.dispose();
+      await pending.catch(() => undefined);
+    }
+  });
+
+  it.each(['-010000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z'])(
+    'a DateTime of %s is refused',
+    async (from) => {
+      refused(await cp.gql(rollup, { teamId: await demoTeam(), from, to: '2026-01-01T00:00:00Z' }), /DateTime must be .* between 1970-01-01 and 9999-12-31/);
+    },
+  );
+
+  it('accepts 1970-01-01 to the end of 9999', async () => {
+    const body = await cp.gql(rollup, { teamId: await demoTeam(), from: '1970-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999Z' });
+    expect(body.errors).toBeUndefined();
+  });
+});
+
 describe('production mode', () => {
   it('answers no introspection', async () => {
     const body = await cp.gql('{ __schema { types { name } } }');
@@ -103,9 +171,15 @@ describe('production mode', () => {
   });
 
   it('masks unexpected errors', async () => {
-    // PostgreSQL refuses NUL in text: a database error, which the client must not see.
-    const body = await cp.gql('{ models(search: "a\\u0000b") { edges { node { id } } } }');
-    expect(body.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    expect(JSON.stringify(body)).not.toMatch(/prisma|22021|byte sequence/i);
+    // A database error that is no outage (no bad input reaches the database any more, see above):
+    // the table the query reads is gone for a moment. The client must not see the cause.
+    await cp.database.prisma.$executeRawUnsafe('ALTER TABLE "Model" RENAME TO "ModelAway"');
+    try {
+      const body = await cp.gql('{ models { edges { node { id } } } }');
+      expect(body.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      expect(JSON.stringify(body)).not.toMatch(/prisma|ModelAway|does not exist|P20/i);
+    } finally {
+      await cp.database.prisma.$executeRawUnsafe('ALTER TABLE "ModelAway" RENAME TO "Model"');
+    }
   });
 });
