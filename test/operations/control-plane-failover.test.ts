@@ -123,14 +123,19 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
     // A subscriber on the survivor, and one on the doomed replica that moves to the spare.
     const onSurvivor: string[] = [];
     const onMoved = { before: [] as string[], after: [] as string[] };
+    // How each subscription ended (a failure names it: an end on the survivor is a lost subscriber).
+    const endings = new Map<string[], string>();
     const listen = async (url: string, into: string[]) => {
       const client = wsClient(`${url}/graphql`, TEST_ADMIN_KEY);
       try {
         for await (const result of subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: teamId })) {
           if (result.data) into.push(result.data.usage.id);
+          if (result.errors) endings.set(into, JSON.stringify(result.errors));
         }
-      } catch {
+        endings.set(into, endings.get(into) ?? 'completed by the server');
+      } catch (error) {
         // The replica died: the caller reconnects elsewhere.
+        endings.set(into, String(error));
       }
       return client;
     };
@@ -210,7 +215,12 @@ describe.skipIf(!servicesUp)('control plane failover under load', () => {
 
       // The survivor's subscriber saw every event stored from its subscription on, exactly once.
       const loadIds = loadRows.map((row) => row.id);
-      await waitUntil(async () => loadIds.every((id) => onSurvivor.includes(id)), 10_000, 'survivor saw every event');
+      await waitUntil(async () => loadIds.every((id) => onSurvivor.includes(id)), 10_000, 'survivor saw every event').catch((error: Error) => {
+        const missing = loadIds.filter((id) => !onSurvivor.includes(id));
+        throw new Error(
+          `${error.message}: ${missing.length} of ${loadIds.length} missing (${missing.slice(0, 3).join(', ')}), its subscription ${endings.get(onSurvivor) ?? 'still open'}`,
+        );
+      });
       expect(onSurvivor.length).toBe(new Set(onSurvivor).size);
       // The moved subscriber resumed on the spare replica: events after the move, none twice.
       await waitUntil(async () => onMoved.after.length > 0, 10_000, 'moved subscriber resumed');
