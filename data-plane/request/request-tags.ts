@@ -8,8 +8,15 @@ export const TAGS_HEADER = 'x-tollgate-tags';
 export type RequestLabels = Pick<UsageEvent, 'tags' | 'metadata'>;
 
 const NONE: RequestLabels = Object.freeze({});
-// A tag is one item of a comma-separated header: no comma, no control character.
-const FORBIDDEN_IN_TAG = /[,\p{Cc}]/u;
+// A tag is one item of a comma-separated header: no comma, no control character; and stored
+// text, as every label: no unpaired surrogate (see UNSTORABLE).
+const FORBIDDEN_IN_TAG = /[,\p{Cc}\p{Cs}]/u;
+/**
+ * What PostgreSQL cannot store in the ledger's text and jsonb: a NUL, an unpaired UTF-16
+ * surrogate. A label holding one failed its usage event's insert, and with it every event of the
+ * batch (retried for ever in process, dead-lettered together on Redis): such a request is a 400.
+ */
+const UNSTORABLE = /[\0\p{Cs}]/u;
 
 /**
  * The request's tags and metadata, or a 400 naming the part at fault. Tags come from the
@@ -28,6 +35,10 @@ export function requestLabels(header: string | undefined, metadata: unknown): Re
     const { tags: bodyTags, ...rest } = metadata as Record<string, unknown>;
     if (typeof bodyTags === 'string') addTags(tags, bodyTags.split(','), 'metadata.tags');
     else if (Array.isArray(bodyTags)) addTags(tags, bodyTags as string[], 'metadata.tags');
+    for (const [key, value] of Object.entries(rest)) {
+      if (UNSTORABLE.test(key)) throw unstorable('A metadata key', 'metadata');
+      if (UNSTORABLE.test(value as string)) throw unstorable('A metadata value', `metadata.${key}`);
+    }
     if (Object.keys(rest).length > 0) pairs = rest as Record<string, string>;
   }
   if (tags.length === 0 && pairs === undefined) return NONE;
@@ -39,7 +50,7 @@ function addTags(tags: string[], items: readonly string[], param: string): void 
     const tag = item.trim();
     if (tag === '') continue;
     if (tag.length > L.tagChars) throw invalidTags(`A tag is at most ${L.tagChars} characters; \`${tag.slice(0, 16)}...\` has ${tag.length}.`, param);
-    if (FORBIDDEN_IN_TAG.test(tag)) throw invalidTags('A tag cannot contain a comma or a control character.', param);
+    if (FORBIDDEN_IN_TAG.test(tag)) throw invalidTags('A tag cannot contain a comma, a control character or an unpaired surrogate.', param);
     if (tags.includes(tag)) continue;
     tags.push(tag);
     if (tags.length > L.tagsPerRequest)
@@ -47,4 +58,10 @@ function addTags(tags: string[], items: readonly string[], param: string): void 
   }
 }
 
+/** The end user (`user`) every usage event of the request carries, when it can be stored; else a 400. */
+export function checkEndUser(user: unknown): void {
+  if (typeof user === 'string' && UNSTORABLE.test(user)) throw unstorable('`user`', 'user');
+}
+
 const invalidTags = (message: string, param: string) => invalidRequest(message, param, 'invalid_tags');
+const unstorable = (what: string, param: string) => invalidRequest(`${what} cannot contain a NUL character or an unpaired surrogate.`, param, 'invalid_value');

@@ -12,7 +12,7 @@ import { QuotaExhaustedError, RateLimitedError } from '../money/money-errors.ts'
 import type { MoneyGuard } from '../money/money-guard.ts';
 import type { RequestMoney } from '../money/request-money.ts';
 import type { Endpoint } from '../request/endpoint.ts';
-import { requestLabels, TAGS_HEADER } from '../request/request-tags.ts';
+import { checkEndUser, requestLabels, TAGS_HEADER } from '../request/request-tags.ts';
 import type { PlannedRequest, RoutedRequest } from '../request/routed-request.ts';
 import { resolveModel } from '../routing/resolve-model.ts';
 import { ownProvidersOnly, planRoute, withAttemptOrder } from '../routing/route-plan.ts';
@@ -79,6 +79,7 @@ function planRequest(exchange: Exchange, deps: RoutedDeps, parse: (body: Buffer,
   const apiKey = authenticate(snapshot, exchange.headers, Date.now());
   const endpoint = parse(exchange.body, apiKey);
   const labels = requestLabels(exchange.headers[TAGS_HEADER], endpoint.request.metadata);
+  checkEndUser(endpoint.request.user);
   const resolved = resolveModel(snapshot, apiKey, endpoint.request.model);
   refuseUnknownParameters(endpoint.extraParameters, resolved.targets);
   const { strategy } = selectProfile(snapshot, apiKey, exchange.headers[PROFILE_HEADER]);

@@ -177,4 +177,37 @@ describe('request tags and metadata', () => {
 
     expect(upstream.requests.length).toBe(calls);
   });
+
+  it('refuses text the ledger cannot store (NUL, unpaired surrogates) in user, metadata and tags; the usage around it is stored', async () => {
+    // Such a request used to be served, and its usage event failed to store with every event of its
+    // batch: retried for ever on the in-process bus (nothing stored any more), dead-lettered with
+    // its whole batch after 5 tries on Redis.
+    const team = await k.team({ slug: 'tags-nul' });
+    const key = await k.apiKey({ teamId: team.id });
+    const send = (body: Record<string, unknown>) =>
+      fetch(`http://127.0.0.1:${data.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'tagged', messages: [{ role: 'user', content: 'hi' }], ...body }),
+      });
+    const calls = upstream.requests.length;
+    for (const [body, param, code] of [
+      [{ user: 'a\u0000b' }, 'user', 'invalid_value'],
+      [{ user: 'x\ud800' }, 'user', 'invalid_value'],
+      [{ metadata: { ticket: 'a\u0000b' } }, 'metadata.ticket', 'invalid_value'],
+      [{ metadata: { 'k\udc00': 'v' } }, 'metadata', 'invalid_value'],
+      [{ metadata: { tags: ['ok', 'x\ud800'] } }, 'metadata.tags', 'invalid_tags'],
+    ] as const) {
+      const response = await send(body);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({ type: 'invalid_request_error', param, code });
+    }
+    expect(upstream.requests.length).toBe(calls);
+    const served = await send({ user: 'fine' });
+    expect(served.status).toBe(200);
+    await waitFor(async () => {
+      const events = await k.query('usageEvents', { teamId: team.id }, 'edges { node { endUser } }');
+      return events.result?.edges.length === 1 && events.result.edges[0].node.endUser === 'fine';
+    });
+  });
 });
