@@ -1,6 +1,5 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../context.ts';
-import { takeConfigVersion } from '../snapshot/config-version.ts';
 import type { CommittedChange } from '../snapshot/kept-compile.ts';
 import { type AuditRecord, writeAudit } from './audit/audit.ts';
 import { ConflictError } from './errors.ts';
@@ -37,8 +36,7 @@ export async function runMutation<T>(ctx: GraphQLContext, action: string, work: 
       const out = await work(tx);
       const records = Array.isArray(out.audit) ? out.audit : [out.audit];
       // Last, so the version row is locked only for the end of the transaction.
-      const configVersion = out.snapshot === false ? null : await takeConfigVersion(tx);
-      await writeAudit(tx, ctx.principal, action, records, configVersion);
+      const configVersion = await writeAudit(tx, ctx.principal, action, records, out.snapshot === false ? null : 'take');
       if (configVersion !== null) {
         const entries = records.map(({ entity, entityId, teamId }) => ({ entity, entityId, teamId, configVersion }));
         change = { version: configVersion, entries, patch: await ctx.snapshots.compileWithin(tx, configVersion, entries) };

@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import type { GraphQLContext } from '../../context.ts';
-import { takeConfigVersion } from '../../snapshot/config-version.ts';
 import { requirePlatformAdmin } from '../access.ts';
 import { writeAudit } from '../audit/audit.ts';
 import { DomainError } from '../errors.ts';
@@ -83,7 +82,7 @@ export async function applyConfig(ctx: GraphQLContext, input: ApplyConfigInput):
       ctx.principal,
       'applyConfig',
       [{ entity: 'Config', entityId: null, teamId: null, changes: { prune: input.prune ?? false, diff: lines } }],
-      await takeConfigVersion(tx),
+      'take',
     );
     return { changes: lines, applied: true };
   }, TRANSACTION);
