@@ -120,17 +120,17 @@ export function createSnapshotStore(deps: SnapshotStoreDeps) {
   /**
    * Inserts the `Snapshot` row of a new version; false when the version is stored already (then
    * nothing is written). The whole body only after a whole compile; a replica rebuilds from rows.
-   * A `create`, not `createMany` with skipDuplicates: Prisma caches no query plan for createMany,
-   * so every call ran its query compiler (WebAssembly) again, on every mutation.
+   * Raw SQL: `createMany` with skipDuplicates runs Prisma's query compiler (WebAssembly) on every
+   * call (no plan cache for that action), and a `create` costs a model query's client-side work
+   * plus, for a stored version, a thrown unique violation; this is one plain statement (issue 12).
+   * `createdAt` in UTC, as Prisma writes it.
    */
   async function insertSnapshot(row: { version: number; hash: string; createdAt: Date; body: string | null; delta: string | null }): Promise<boolean> {
-    try {
-      await prisma.snapshot.create({ data: row, select: { version: true } });
-      return true;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return false;
-      throw error;
-    }
+    const inserted = await prisma.$executeRaw`
+      INSERT INTO "Snapshot" ("version", "hash", "body", "delta", "createdAt")
+      VALUES (${row.version}, ${row.hash}, ${row.body}, ${row.delta}, ${row.createdAt}::timestamp(3))
+      ON CONFLICT ("version") DO NOTHING`;
+    return inserted === 1;
   }
 
   /** Moves the config version past a foreign stored version the bus kept, if there is one. */
