@@ -104,7 +104,7 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
     }
   }
 
-  const teams = teamIds.size > 0 ? await readTeams(db, [...teamIds]) : [];
+  const teams = teamIds.size > 0 ? await readTeams(db, [...teamIds], true) : [];
   const found = new Set(teams.map((team) => team.id));
   const goneTeams = new Set([...teamIds].filter((id) => !found.has(id)));
   patch.teams = { put: teams.map(toSnapshotTeam), remove: [...goneTeams] };
@@ -143,7 +143,9 @@ export async function compileChanges(db: SnapshotSource, config: CompiledConfig,
   if (keyOwners.size > 0) or.push({ scope: 'key', scopeId: { in: [...keyOwners] } });
   if (modelBudgets) or.push({ scope: 'model' });
   if (or.length > 0) {
-    const rows = await db.budget.findMany({ where: { OR: or } });
+    // Teams alone (most team mutations): their own budgets came with them. A deleted team has none
+    // left (they cascade), nor does it come back from readTeams.
+    const rows = keyOwners.size === 0 && !modelBudgets ? teams.flatMap((team) => team.ownBudgets ?? []) : await db.budget.findMany({ where: { OR: or } });
     const put = effectiveBudgets(rows, teams);
     const kept = new Set(put.map((budget) => budget.id));
     const remove: string[] = [];

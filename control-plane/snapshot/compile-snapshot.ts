@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import { SNAPSHOT_SCHEMA_VERSION, type SnapshotContent } from '../../shared/snapshot/schema.ts';
-import { effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
+import { type BudgetRow, effectiveBudgets } from '../domain/budgets/effective-budgets.ts';
 import { inForce, priceInForce } from '../domain/models/prices.ts';
 import { readRoutingDefaults, toSnapshotRoutingDefaults } from '../domain/routing-defaults/routing-defaults.ts';
 import {
@@ -34,12 +34,13 @@ export type SnapshotSource = Pick<
 const byId = { orderBy: { id: 'asc' } } as const;
 
 /** One row of readTeams' statement. The plan's columns are null when the team has no plan. */
-interface TeamJoinedRow extends Omit<TeamRow, 'routingProfile' | 'plan'> {
+interface TeamJoinedRow extends Omit<TeamRow, 'routingProfile' | 'plan' | 'ownBudgets'> {
   routingProfileName: string | null;
   budgetAmountMicroUsd: bigint | null;
   budgetPeriod: string | null;
   budgetHard: boolean;
   budgetAlertThresholds: number[];
+  ownBudgets?: string | JsonBudget[];
 }
 
 /**
@@ -47,26 +48,42 @@ interface TeamJoinedRow extends Omit<TeamRow, 'routingProfile' | 'plan'> {
  * profile's name, their plan's budget template and the credits granted to them. One statement:
  * through the model API this took two to four (Prisma sends a relation include or a group-by as a
  * statement of its own), and a lone mutation's patch reads its team inside the version lock (issue 12).
+ * `withOwnBudgets`: each team's own budgets too (`ownBudgets`), so a patch of teams alone reads no
+ * budget by itself (issue 12).
  * Raw SQL: a renamed column fails here when run, not when type-checked; snapshot-content.test.ts
  * checks every field of a team's entry.
  */
-export async function readTeams(db: SnapshotSource, ids?: readonly string[]): Promise<TeamRow[]> {
+export async function readTeams(db: SnapshotSource, ids?: readonly string[], withOwnBudgets = false): Promise<TeamRow[]> {
   const rows = await db.$queryRaw<TeamJoinedRow[]>`
     SELECT t."id", t."slug", t."name", t."blocked", t."systemPrompt", t."planId", t."logPrompts", t."fallbackChainId",
       r."name" AS "routingProfileName",
       p."budgetAmountMicroUsd", p."budgetPeriod", p."budgetHard", p."budgetAlertThresholds",
       (SELECT COALESCE(SUM(c."amountMicroUsd"), 0)::bigint FROM "CreditTransaction" c
         WHERE c."teamId" = t."id" AND c."kind" = 'grant') AS "creditsGranted"
+      ${withOwnBudgets ? OWN_BUDGETS : Prisma.empty}
     FROM "Team" t
       LEFT JOIN "Plan" p ON p."id" = t."planId"
       LEFT JOIN "RoutingProfile" r ON r."id" = t."routingProfileId"
     ${ids ? Prisma.sql`WHERE t."id" = ANY(${[...ids]}::text[])` : Prisma.empty}
     ORDER BY t."id"`;
-  return rows.map(({ routingProfileName, budgetAmountMicroUsd, budgetPeriod, budgetHard, budgetAlertThresholds, ...team }) => ({
+  return rows.map(({ routingProfileName, budgetAmountMicroUsd, budgetPeriod, budgetHard, budgetAlertThresholds, ownBudgets, ...team }) => ({
     ...team,
+    ...(ownBudgets === undefined ? {} : { ownBudgets: parsedBudgets(ownBudgets) }),
     routingProfile: routingProfileName === null ? null : { name: routingProfileName },
     plan: team.planId === null ? null : { id: team.planId, budgetAmountMicroUsd, budgetPeriod, budgetHard, budgetAlertThresholds },
   }));
+}
+
+/** readTeams' column of a team's own budgets: a JSON array, the amount as text (a bigint loses digits as a JSON number). */
+const OWN_BUDGETS = Prisma.sql`, (SELECT COALESCE(json_agg(json_build_object('id', b."id", 'scope', b."scope", 'scopeId', b."scopeId",
+        'amountMicroUsd', b."amountMicroUsd"::text, 'period', b."period", 'hard', b."hard", 'alertThresholds', b."alertThresholds")), '[]'::json)
+      FROM "Budget" b WHERE b."scope" = 'team' AND b."scopeId" = t."id") AS "ownBudgets"`;
+
+type JsonBudget = Omit<BudgetRow, 'amountMicroUsd'> & { amountMicroUsd: string };
+
+function parsedBudgets(json: string | JsonBudget[]): BudgetRow[] {
+  const budgets: JsonBudget[] = typeof json === 'string' ? JSON.parse(json) : json;
+  return budgets.map((budget) => ({ ...budget, amountMicroUsd: BigInt(budget.amountMicroUsd) }));
 }
 
 /** API keys (in id order) with their routing profile's name, read only when some key refers to one. */

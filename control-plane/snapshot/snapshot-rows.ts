@@ -12,7 +12,7 @@ import {
   type SnapshotProvider,
   type SnapshotTeam,
 } from '../../shared/snapshot/schema.ts';
-import type { TeamOnPlan } from '../domain/budgets/effective-budgets.ts';
+import type { BudgetRow, TeamOnPlan } from '../domain/budgets/effective-budgets.ts';
 import type { StoredCheck } from '../domain/guardrails/guardrail-input.ts';
 
 /** Row -> snapshot entry mappers. Pure: the compile step does all the reading. */
@@ -39,6 +39,8 @@ export interface TeamRow {
   plan: TeamOnPlan['plan'];
   /** Prepaid credits ever granted (the sum of the team's grants). */
   creditsGranted: bigint;
+  /** The team's own budgets, when readTeams was asked for them. */
+  ownBudgets?: BudgetRow[];
 }
 
 export function toSnapshotTeam(team: TeamRow): SnapshotTeam {
