@@ -2,9 +2,9 @@
  * The cost of one config mutation, outside load: the bench's control plane child (10,000 keys;
  * PostgreSQL in a throwaway schema when DATABASE_URL is set, PGlite otherwise; a private Redis
  * bus) answers `--mutations` createTeam mutations one after another, after warm-up ones.
- * Reported: the mutation's round trip, the control plane's CPU per mutation, the SQL statements
- * per mutation as Prisma sends them (bench/mutation-probe.ts), and with `--profile FILE` a CPU
- * profile of the measured mutations.
+ * Reported: the mutation's round trip, the control plane's CPU per mutation (and its main thread's
+ * share), the SQL statements per mutation as Prisma sends them (bench/mutation-probe.ts), and with
+ * `--profile FILE` a CPU profile of the measured mutations.
  *
  *   node --import tsx bench/mutation-cost.ts [--mutations 50] [--keys 10000] [--profile f.cpuprofile]
  *     [--redis-port 6391] [--root DIR: the tree whose control plane runs, for A/B]
@@ -13,7 +13,7 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { percentile } from './probes.ts';
-import { cpuMicros } from './proc-stats.ts';
+import { cpuMicros, threadCpuMicros } from './proc-stats.ts';
 import { ROOT, TSX, waitForMessage } from './processes.ts';
 
 const argv = process.argv.slice(2);
@@ -80,9 +80,11 @@ try {
   child.send({ type: 'probe-start', profile });
   await probeStarted;
   const cpuBefore = cpuMicros(child.pid!);
+  const threadsBefore = threadCpuMicros(child.pid!);
   const walls: number[] = [];
   for (let i = 0; i < mutations; i++) walls.push(await mutate(String(i)));
   const cpuAfter = cpuMicros(child.pid!);
+  const threadsAfter = threadCpuMicros(child.pid!);
   const stopped = waitForMessage<{ cpuMicros: number; statements: Record<string, number> }>(child, 'probe-stopped');
   child.send({ type: 'probe-stop', profile: profile && path.resolve(profile) });
   const probe = await stopped;
@@ -90,7 +92,7 @@ try {
   console.log(
     `${mutations} createTeam mutations, ${keys} keys, ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, root ${root}:\n` +
       `  round trip p50 ${percentile(walls, 50).toFixed(1)} ms, p90 ${percentile(walls, 90).toFixed(1)} ms, min ${Math.min(...walls).toFixed(1)} ms\n` +
-      `  control plane CPU per mutation: ${(probe.cpuMicros / 1000 / mutations).toFixed(2)} ms (process.cpuUsage), ${((cpuAfter - cpuBefore) / 1000 / mutations).toFixed(1)} ms (/proc, 10 ms ticks)\n` +
+      `  control plane CPU per mutation: ${(probe.cpuMicros / 1000 / mutations).toFixed(2)} ms (process.cpuUsage), ${((cpuAfter - cpuBefore) / 1000 / mutations).toFixed(1)} ms (/proc, 10 ms ticks), of which ${((threadsAfter.main - threadsBefore.main) / 1000 / mutations).toFixed(1)} ms on the main thread, ${((threadsAfter.others - threadsBefore.others) / 1000 / mutations).toFixed(1)} ms on the others (GC, compiler, libuv)\n` +
       `  SQL statements per mutation: ${(total / mutations).toFixed(2)}`,
   );
   for (const [sql, n] of Object.entries(probe.statements).sort((a, b) => b[1] - a[1])) console.log(`    ${(n / mutations).toFixed(2).padStart(5)}  ${sql}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second, the unit of utime/stime in /proc/<pid>/stat (almost always 100). */
 const CLOCK_TICKS = (() => {
@@ -12,12 +12,33 @@ const CLOCK_TICKS = (() => {
 
 /** User + system CPU time of a process (all its threads: JS, GC, libuv pool), in microseconds. */
 export function cpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return ticksToMicros(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/**
+ * CPU time of a process's main thread (the JavaScript one) and of all its other threads (GC,
+ * compiler, libuv pool) together, in microseconds (10 ms ticks each: sum over many operations).
+ */
+export function threadCpuMicros(pid: number): { main: number; others: number } {
+  let main = 0;
+  let all = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let micros: number;
+    try {
+      micros = ticksToMicros(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    all += micros;
+    if (tid === String(pid)) main = micros;
+  }
+  return { main, others: all - main };
+}
+
+function ticksToMicros(stat: string): number {
   // The command name (field 2) may contain spaces: fields are counted after its closing paren.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / CLOCK_TICKS;
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
 }
 
 /** Resident set size and its peak (VmHWM), in MB. */
