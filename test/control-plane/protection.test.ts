@@ -14,6 +14,29 @@ afterAll(async () => cp?.close());
 
 const code = (body: any) => body.errors?.[0]?.extensions?.code;
 
+/**
+ * Runs `refuse` on a graphql-ws socket that holds a live subscription of `teamId` (so the lazy
+ * client keeps it open), then checks the socket still serves and was never closed: a refusal is
+ * one operation's error, never the end of the caller's other subscriptions.
+ */
+async function onLiveSocket(teamId: string, refuse: (client: ReturnType<typeof wsClient>) => Promise<void>) {
+  const client = wsClient(cp.controlPlane.url, TEST_ADMIN_KEY);
+  const closes: unknown[] = [];
+  client.on('closed', (event) => closes.push(event));
+  const live = subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: teamId })[Symbol.asyncIterator]();
+  const pending = live.next();
+  try {
+    await refuse(client);
+    const viewer = subscribe(client, '{ viewer { kind } }')[Symbol.asyncIterator]();
+    expect((await nextWithin(viewer)).value).toEqual({ data: { viewer: { kind: 'admin' } } });
+    expect(closes).toEqual([]);
+  } finally {
+    await live.return?.();
+    await client.dispose();
+    await pending.catch(() => undefined);
+  }
+}
+
 describe('operation limits', () => {
   it('refuses a query deeper than the limit', async () => {
     // viewer > team > (plan > teams > edges > node) x3 > id: depth 15, cheap otherwise.
@@ -80,6 +103,22 @@ describe('operation limits', () => {
     expect(code(body)).toBe('OPERATION_TOO_COSTLY');
   });
 
+  it('over graphql-ws, a query that does not parse or is over the token limit is that operation’s error (it closed the socket, 4500)', async () => {
+    const teamId = (await cp.gql('{ teams(first: 1) { edges { node { id } } } }')).data.teams.edges[0].node.id;
+    await onLiveSocket(teamId, async (client) => {
+      for (const [query, expected] of [
+        ['{{{', /^Syntax Error/],
+        [`{ ${'viewer { kind } '.repeat(OPERATION_LIMITS.maxTokens)} }`, /^Operation refused: .*token/i],
+      ] as const) {
+        const refused = await nextWithin(subscribe(client, query)[Symbol.asyncIterator]()).then(
+          () => null,
+          (errors: unknown) => errors as { message: string }[],
+        );
+        expect(refused?.[0]?.message).toMatch(expected);
+      }
+    });
+  });
+
   it('does not batch', async () => {
     const response = await fetch(cp.controlPlane.url, {
       method: 'POST',
@@ -124,24 +163,11 @@ describe('text and instants the database cannot store (they were masked 500s)', 
   });
 
   it('over graphql-ws too, as a result: the socket stays open for the caller’s other operations', async () => {
-    const client = wsClient(cp.controlPlane.url, TEST_ADMIN_KEY);
-    const closes: unknown[] = [];
-    client.on('closed', (event) => closes.push(event));
-    // A live subscription keeps the (lazy) client's socket open: the refusal must not end it.
-    const live = subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: await demoTeam() })[Symbol.asyncIterator]();
-    const pending = live.next();
-    try {
+    await onLiveSocket(await demoTeam(), async (client) => {
       const refusal = subscribe(client, 'subscription($t: ID!) { usage(teamId: $t) { id } }', { t: 'a\u0000b' })[Symbol.asyncIterator]();
       const { value } = await nextWithin(refusal);
       expect(value.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-      const viewer = subscribe(client, '{ viewer { kind } }')[Symbol.asyncIterator]();
-      expect((await nextWithin(viewer)).value).toEqual({ data: { viewer: { kind: 'admin' } } });
-      expect(closes).toEqual([]);
-    } finally {
-      await live.return?.();
-      await client.dispose();
-      await pending.catch(() => undefined);
-    }
+    });
   });
 
   it.each(['-010000-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '+010000-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z'])(
