@@ -175,9 +175,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     }),
   });
 
+  const maxGraphQLBodyBytes = options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES;
   const gate = createGraphQLGate({
     endpoint: yoga.graphqlEndpoint,
-    maxBodyBytes: options.maxGraphQLBodyBytes ?? DEFAULT_MAX_GRAPHQL_BODY_BYTES,
+    maxBodyBytes: maxGraphQLBodyBytes,
     resolvePrincipal,
   });
   const consolePages = createConsoleHandler();
@@ -263,7 +264,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<R
     () => undefined,
   );
   // Made after listen(): ws would re-emit a listen error (a port in use) as its own, and graphql-ws log it as internal.
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // The same cap as a POST body (ws's own default is 100 MiB): a message is read whole before
+  // graphql-ws sees it, and connection_init, the first one, comes before any authentication.
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxGraphQLBodyBytes });
   const wsCleanup = useServer(
     {
       execute: (args: any) => args.rootValue.execute(args),

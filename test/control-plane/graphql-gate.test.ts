@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { DEFAULT_MAX_GRAPHQL_BODY_BYTES } from '../../control-plane/graphql-gate.ts';
 import { type ControlPlaneHarness, startControlPlaneHarness, TEST_ADMIN_KEY } from '../support/control-plane-harness.ts';
 
@@ -78,6 +80,17 @@ describe('GraphQL body gate', () => {
     const answer = await headOnly({ Authorization: `Bearer ${TEST_ADMIN_KEY}` }, null);
     expect(answer.status).toBe(411);
     expect(answer.closed).toBe(true);
+  });
+
+  it('caps a WebSocket message likewise: a larger one, sent before any authentication, closes the socket (1009)', async () => {
+    const ws = new WebSocket(cp.controlPlane.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    await once(ws, 'open');
+    const closed = once(ws, 'close').then(([code]) => code as number);
+    ws.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(DEFAULT_MAX_GRAPHQL_BODY_BYTES) } }));
+    // Uncapped (ws's default is 100 MiB) the message was read whole and acknowledged: still open.
+    const code = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open'), 3_000))]);
+    ws.terminate();
+    expect(code).toBe(1009);
   });
 
   it('serves an authenticated POST under the cap, padded close to it', async () => {
