@@ -287,7 +287,11 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
           // kept as arrived means the payload says exactly what the event does.
           else valid.push({ entryId, event: parsed.data, json: sameKeyCount(value, parsed.data) ? payload : undefined });
         }
-        if (valid.length === 0) return true;
+        return valid.length === 0 || store(valid);
+      }
+
+      /** Hands validated events to the handler; acknowledges them once stored. */
+      async function store(valid: { entryId: string; event: UsageEvent; json: string | undefined }[]): Promise<boolean> {
         try {
           await handler(
             valid.map((v) => v.event),
@@ -296,6 +300,13 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         } catch (error) {
           // An outage of the store is not the events' fault: they wait in the stream, uncounted.
           if ((error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true) return false;
+          if (valid.length > 1) {
+            // One event the store refuses (a NUL in a label, say) must not take its batch with it
+            // to the dead letters: each is stored alone, and only what fails alone is retried.
+            let stored = true;
+            for (const one of valid) stored = (await store([one])) && stored;
+            return stored;
+          }
           for (const { entryId, event } of valid) {
             const count = (deliveries.get(entryId) ?? 0) + 1;
             deliveries.set(entryId, count);

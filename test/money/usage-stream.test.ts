@@ -103,6 +103,37 @@ forEachRedis((target) => {
     }
   });
 
+  it('an event the store refuses is dead-lettered alone: the rest of its batch is stored', async () => {
+    const { prefix, names } = fresh();
+    // One delivery: the batch fails once, then each event is stored alone and the one that fails alone goes.
+    const bus = createRedisBus({ url: target.url(), prefix, maxDeliveries: 1, trimIntervalMs: 0 });
+    // A schema-valid event PostgreSQL refuses (a NUL in a label), written straight into the stream.
+    const poison = usageEvent('t', 'k', { endUser: 'a\u0000b' });
+    const good = [usageEvent('t', 'k'), usageEvent('t', 'k'), usageEvent('t', 'k')];
+    const stored: string[] = [];
+    const letters: DeadLetter[] = [];
+    await redis.xadd(names.usageStream, '*', 'event', JSON.stringify(good[0]));
+    await redis.xadd(names.usageStream, '*', 'event', JSON.stringify(poison));
+    for (const event of good.slice(1)) await redis.xadd(names.usageStream, '*', 'event', JSON.stringify(event));
+    const consumer = bus.consumeUsage(
+      'c1',
+      async (events) => {
+        if (events.some((e) => e.endUser?.includes('\u0000'))) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+        stored.push(...events.map((e) => e.id));
+      },
+      { onDeadLetter: (letter) => letters.push(letter) },
+    );
+    try {
+      await until(() => letters.length === 1 && stored.length === 3);
+      expect(stored.sort()).toEqual(good.map((e) => e.id).sort());
+      expect(letters).toEqual([expect.objectContaining({ kind: 'failed', eventId: poison.id })]);
+      expect(await redis.xlen(names.usageDeadLetterStream)).toBe(1);
+    } finally {
+      await consumer.stop();
+      await bus.close();
+    }
+  });
+
   it('a consumer trims periodically once its events are stored', async () => {
     const { prefix, names } = fresh();
     const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 100 });
