@@ -8,10 +8,13 @@ import {
   type StoredDelta,
   type StoredSnapshot,
   type UsageConsumer,
+  type UsageConsumerHooks,
   type UsageHandler,
 } from './bus.ts';
 
 const RETRY_DELAY_MS = 500;
+/** Failed stores of one event (alone, the store up) after which it is parked, as on Redis. */
+const MAX_DELIVERIES = 5;
 // Large batches: one multi-row insert and one counter upsert per table per batch.
 const MAX_BATCH = 1000;
 /**
@@ -22,9 +25,12 @@ const LINGER_MS = 25;
 
 /**
  * The in-process bus for the embedded default: both planes in one process, no Redis. Usage
- * events wait in memory until the consumer has stored them; a failed batch is retried.
+ * events wait in memory until the consumer has stored them; a failed batch is retried, one event
+ * at a time unless the store is down, and an event that keeps failing alone is parked (counted in
+ * `deadLetters`, kept in memory) so it never holds up the events behind it.
  */
-export function createMemoryBus(): Bus {
+export function createMemoryBus(options: { maxDeliveries?: number } = {}): Bus {
+  const maxDeliveries = options.maxDeliveries ?? MAX_DELIVERIES;
   // As on Redis (redis-bus.ts): the full snapshot, the newest version, and the delta log after it.
   let full: StoredSnapshot | null = null;
   let head: { version: number; signature: string | null } | null = null;
@@ -33,6 +39,8 @@ export function createMemoryBus(): Bus {
   const heartbeats = new EventEmitter();
   let inFlightBatch = 0;
   const queue: UsageEvent[] = [];
+  /** Events that failed to store maxDeliveries times alone: out of the ledger, as Redis's dead letters. */
+  const parked: UsageEvent[] = [];
   let wake: (() => void) | null = null;
   let closed = false;
 
@@ -84,8 +92,32 @@ export function createMemoryBus(): Bus {
       queue.push(...events);
       wake?.();
     },
-    consumeUsage(_consumerName: string, handler: UsageHandler): UsageConsumer {
+    consumeUsage(_consumerName: string, handler: UsageHandler, hooks: UsageConsumerHooks = {}): UsageConsumer {
       let running = true;
+      const deliveries = new Map<UsageEvent, number>();
+      /** After a failed batch: each event alone; stored ones leave the queue, one failing too often is parked. */
+      async function storeAlone(batch: UsageEvent[]): Promise<void> {
+        for (const event of batch) {
+          // A stopping consumer's batch fails too (port-bus.ts): nothing more goes to its handler.
+          if (!running || closed) return;
+          try {
+            await handler([event]);
+          } catch (error) {
+            if (storeUnavailable(error)) return;
+            const count = (deliveries.get(event) ?? 0) + 1;
+            deliveries.set(event, count);
+            if (count < maxDeliveries) continue;
+            parked.push(event);
+            try {
+              hooks.onDeadLetter?.({ sourceId: event.id, kind: 'failed', eventId: event.id, reason: String(error) });
+            } catch {
+              // An alerting hook must never stop the consumer.
+            }
+          }
+          deliveries.delete(event);
+          queue.splice(queue.indexOf(event), 1);
+        }
+      }
       const loop = (async () => {
         while (running && !closed) {
           if (queue.length === 0) {
@@ -105,7 +137,9 @@ export function createMemoryBus(): Bus {
             // never idles (PGlite: 8 ms a batch; 50-event batches cost 240 us of CPU an event,
             // 500-event ones 94 us).
             await linger();
-          } catch {
+          } catch (error) {
+            if (!storeUnavailable(error)) await storeAlone(batch);
+            inFlightBatch = 0;
             await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
           }
         }
@@ -124,7 +158,7 @@ export function createMemoryBus(): Bus {
       };
     },
     async usageBacklog() {
-      return { pending: inFlightBatch, lag: queue.length - inFlightBatch, deadLetters: 0 };
+      return { pending: inFlightBatch, lag: queue.length - inFlightBatch, deadLetters: parked.length };
     },
     async publishHeartbeat(heartbeat) {
       heartbeats.emit(heartbeat.plane, structuredClone(heartbeat));
@@ -145,4 +179,9 @@ export function createMemoryBus(): Bus {
       heartbeats.removeAllListeners();
     },
   };
+}
+
+/** A store outage is not the events' fault (UsageStoreUnavailable): they wait, uncounted. */
+function storeUnavailable(error: unknown): boolean {
+  return (error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true;
 }
