@@ -222,6 +222,21 @@ describe('stateless: what needs stored responses is refused', () => {
   });
 });
 
+describe('malformed input items', () => {
+  it.each([
+    ['a function_call_output whose output holds null', [{ type: 'function_call_output', call_id: 'c', output: [null] }], 'input[0].output[0]'],
+    ['a message whose content holds a string', [{ role: 'user', content: ['hi'] }], 'input[0].content[0]'],
+  ])('%s: 400 naming the part, nothing sent', async (_name, input, param) => {
+    const error = await client.responses
+      .create({ model: 'openai-compatible', input } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming)
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(error).toMatchObject({ status: 400, param, code: 'invalid_value' });
+    expect(specErrors('ErrorResponse', { error: error.error })).toEqual([]);
+    expect(h.upstream.requests).toEqual([]);
+  });
+});
+
 describe('a stream that fails midway', () => {
   it('ends with response.failed, never response.completed', async () => {
     h.upstream.enqueue({ file: 'openai/mid-stream-error.sse' });
