@@ -125,7 +125,8 @@ function content(value: unknown, param: string): ChatMessage['content'] {
   if (typeof value === 'string') return value;
   if (!Array.isArray(value)) throw invalidRequest('Message content must be a string or an array of parts.', param, 'invalid_value');
   const parts = value.map((part: { type?: string; text?: unknown; image_url?: unknown; detail?: unknown } | null, index) => {
-    if (part === null || typeof part !== 'object') throw invalidRequest('A content part must be an object with a `type`.', `${param}[${index}]`, 'invalid_value');
+    if (part === null || typeof part !== 'object')
+      throw invalidRequest('A content part must be an object with a `type`.', `${param}[${index}]`, 'invalid_value');
     if (part.type === 'input_text' || part.type === 'output_text') return { type: 'text', text: String(part.text ?? '') };
     if (part.type === 'input_image' && typeof part.image_url === 'string')
       return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail ? { detail: part.detail } : {}) } };
