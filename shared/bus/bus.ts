@@ -67,6 +67,11 @@ export class UsageStoreUnavailable extends Error {
   }
 }
 
+/** Whether a handler's error is a store outage (UsageStoreUnavailable, also as relayed across a port). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return (error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true;
+}
+
 /**
  * Receives a batch of usage events; resolves only once they are durably stored. `json`, where the
  * bus has it (Redis: the stream entries' payloads), is each event's JSON text as it arrived, at the

@@ -3,6 +3,7 @@ import { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
 import {
   type Bus,
+  isStoreUnavailable,
   type PublishedDelta,
   SNAPSHOT_DELTA_LOG_LENGTH,
   type StoredDelta,
@@ -103,7 +104,7 @@ export function createMemoryBus(options: { maxDeliveries?: number } = {}): Bus {
           try {
             await handler([event]);
           } catch (error) {
-            if (storeUnavailable(error)) return;
+            if (isStoreUnavailable(error)) return;
             const count = (deliveries.get(event) ?? 0) + 1;
             deliveries.set(event, count);
             if (count < maxDeliveries) continue;
@@ -138,7 +139,8 @@ export function createMemoryBus(options: { maxDeliveries?: number } = {}): Bus {
             // 500-event ones 94 us).
             await linger();
           } catch (error) {
-            if (!storeUnavailable(error)) await storeAlone(batch);
+            // A store outage is not the events' fault: they wait, uncounted.
+            if (!isStoreUnavailable(error)) await storeAlone(batch);
             inFlightBatch = 0;
             await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS).unref());
           }
@@ -179,9 +181,4 @@ export function createMemoryBus(options: { maxDeliveries?: number } = {}): Bus {
       heartbeats.removeAllListeners();
     },
   };
-}
-
-/** A store outage is not the events' fault (UsageStoreUnavailable): they wait, uncounted. */
-function storeUnavailable(error: unknown): boolean {
-  return (error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true;
 }

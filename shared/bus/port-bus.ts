@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Heartbeat } from '../events/heartbeat.ts';
 import type { UsageEvent } from '../events/usage-event.ts';
-import { type Bus, type PublishedDelta, type UsageConsumer, type UsageHandler, UsageStoreUnavailable } from './bus.ts';
+import { type Bus, isStoreUnavailable, type PublishedDelta, type UsageConsumer, type UsageHandler, UsageStoreUnavailable } from './bus.ts';
 
 /**
  * A Bus across threads: the embedded default runs the control plane in a worker thread, so the
@@ -161,10 +161,7 @@ export function createPortBus(port: MessagePort): Bus {
           port.postMessage({
             t: 'ack',
             batch: message.batch,
-            error:
-              error === undefined
-                ? undefined
-                : { message: String(error), storeUnavailable: (error as { storeUnavailable?: unknown }).storeUnavailable === true },
+            error: error === undefined ? undefined : { message: String(error), storeUnavailable: isStoreUnavailable(error) },
           } satisfies ToServer);
         if (!handler) ack(new Error('no such consumer'));
         else

@@ -6,6 +6,7 @@ import {
   type Bus,
   type BusPersistence,
   type DeadLetter,
+  isStoreUnavailable,
   type PublishedDelta,
   SNAPSHOT_DELTA_LOG_LENGTH,
   type StoredDelta,
@@ -299,7 +300,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
           );
         } catch (error) {
           // An outage of the store is not the events' fault: they wait in the stream, uncounted.
-          if ((error as { storeUnavailable?: unknown } | null)?.storeUnavailable === true) return false;
+          if (isStoreUnavailable(error)) return false;
           if (valid.length > 1) {
             // One event the store refuses (a NUL in a label, say) must not take its batch with it
             // to the dead letters: each is stored alone, and only what fails alone is retried.
