@@ -1,6 +1,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { BREAK, type DocumentNode, GraphQLError, NoSchemaIntrospectionCustomRule, type ValidationContext, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isUnstorableText } from '../shared/text/storable-text.ts';
 import { operationCostRule } from './operation-cost.ts';
 
 /**
@@ -59,11 +60,8 @@ export function protectionPlugins(production: boolean): Plugin[] {
   return [armor, rules];
 }
 
-/** A NUL (PostgreSQL text and jsonb refuse it) or a lone UTF-16 surrogate (no UTF-8 for it). */
-const UNSTORABLE = /[\0\p{Cs}]/u;
-
 function hasUnstorableString(value: unknown): boolean {
-  if (typeof value === 'string') return UNSTORABLE.test(value);
+  if (typeof value === 'string') return isUnstorableText(value);
   if (Array.isArray(value)) return value.some(hasUnstorableString);
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasUnstorableString);
   return false;
@@ -73,7 +71,7 @@ function hasUnstorableLiteral(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     StringValue(node) {
-      if (!UNSTORABLE.test(node.value)) return undefined;
+      if (!isUnstorableText(node.value)) return undefined;
       found = true;
       return BREAK;
     },

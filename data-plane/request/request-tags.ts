@@ -1,4 +1,5 @@
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
+import { isUnstorableText } from '../../shared/text/storable-text.ts';
 import { invalidRequest } from '../errors/client-errors.ts';
 import { REQUEST_LIMITS as L } from '../validation/request-limits.ts';
 
@@ -9,14 +10,8 @@ export type RequestLabels = Pick<UsageEvent, 'tags' | 'metadata'>;
 
 const NONE: RequestLabels = Object.freeze({});
 // A tag is one item of a comma-separated header: no comma, no control character; and stored
-// text, as every label: no unpaired surrogate (see UNSTORABLE).
+// text, as every label: no unpaired surrogate (see isUnstorableText).
 const FORBIDDEN_IN_TAG = /[,\p{Cc}\p{Cs}]/u;
-/**
- * What PostgreSQL cannot store in the ledger's text and jsonb: a NUL, an unpaired UTF-16
- * surrogate. A label holding one failed its usage event's insert, and with it every event of the
- * batch (retried for ever in process, dead-lettered together on Redis): such a request is a 400.
- */
-const UNSTORABLE = /[\0\p{Cs}]/u;
 
 /**
  * The request's tags and metadata, or a 400 naming the part at fault. Tags come from the
@@ -35,9 +30,10 @@ export function requestLabels(header: string | undefined, metadata: unknown): Re
     const { tags: bodyTags, ...rest } = metadata as Record<string, unknown>;
     if (typeof bodyTags === 'string') addTags(tags, bodyTags.split(','), 'metadata.tags');
     else if (Array.isArray(bodyTags)) addTags(tags, bodyTags as string[], 'metadata.tags');
+    // A label the ledger cannot store failed its usage event's insert, and with it the batch's.
     for (const [key, value] of Object.entries(rest)) {
-      if (UNSTORABLE.test(key)) throw unstorable('A metadata key', 'metadata');
-      if (UNSTORABLE.test(value as string)) throw unstorable('A metadata value', `metadata.${key}`);
+      if (isUnstorableText(key)) throw unstorable('A metadata key', 'metadata');
+      if (isUnstorableText(value as string)) throw unstorable('A metadata value', `metadata.${key}`);
     }
     if (Object.keys(rest).length > 0) pairs = rest as Record<string, string>;
   }
@@ -60,7 +56,7 @@ function addTags(tags: string[], items: readonly string[], param: string): void 
 
 /** The end user (`user`) every usage event of the request carries, when it can be stored; else a 400. */
 export function checkEndUser(user: unknown): void {
-  if (typeof user === 'string' && UNSTORABLE.test(user)) throw unstorable('`user`', 'user');
+  if (typeof user === 'string' && isUnstorableText(user)) throw unstorable('`user`', 'user');
 }
 
 const invalidTags = (message: string, param: string) => invalidRequest(message, param, 'invalid_tags');
