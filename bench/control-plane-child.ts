@@ -4,7 +4,10 @@
  * snapshot it compiles and every data plane parses is 10,000-key sized. Without Redis it also
  * runs the one data plane that can share its in-process bus.
  */
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { ensureFirstRun } from '../control-plane/bootstrap/first-run.ts';
 import { openDatabase } from '../control-plane/db/open-database.ts';
@@ -14,6 +17,9 @@ import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
 import { hashSecret } from '../shared/keys/api-key.ts';
 import { usageEvent } from '../test/support/usage-events.ts';
+import { cpuMicros, machineBusyMicros } from './proc-stats.ts';
+import { ROOT, waitForMessage } from './processes.ts';
+import type { UsagePublisherConfig } from './usage-publisher-child.ts';
 
 export interface ControlPlaneChildConfig {
   adminKey: string;
@@ -61,24 +67,24 @@ process.on('message', (message: { type: string; count?: number }) => {
   if (message.type === 'stop') void stop();
 });
 
-/** Events per hand-over to the bus: one XADD pipeline each on Redis, as a data plane hands over a turn's events. */
-const PUBLISH_BATCH = 500;
-
 /**
- * Publishes `count` usage events as data planes would (a separate bus connection when on Redis,
- * batches of PUBLISH_BATCH) and waits until the consumer has stored every one in the database.
- * The clock runs from the first publish to the last stored row. Stored is watched on the bus, not
- * in the database: the backlog (pending + undelivered) reaching zero means every event was
- * acknowledged, which happens after its commit; one count(*) then confirms it. (Polling count(*)
- * every few ms made PostgreSQL count a growing table beside the inserts it was timing.)
+ * Publishes `count` usage events as data planes would and waits until the consumer has stored
+ * every one in the database. On Redis the events come from their own process
+ * (usage-publisher-child.ts), as they come from data planes; the in-process bus can only be
+ * published to from here. The clock runs from the first publish to the last stored row. Stored is
+ * watched on the bus, not in the database: the backlog (pending + undelivered) reaching zero means
+ * every event was acknowledged, which happens after its commit; one count(*) then confirms it.
+ * (Polling count(*) every few ms made PostgreSQL count a growing table beside the inserts it was
+ * timing.)
  */
 async function ingest(count: number): Promise<void> {
-  const publisher = bus.kind === 'redis' ? createBus({ redisUrl: config.redisUrl, prefix: config.busPrefix }) : bus;
   const before = await database.prisma.usageEvent.count();
-  const events = Array.from({ length: count }, () => usageEvent(team.id, 'bench-key'));
+  const publishing = bus.kind === 'redis' ? await publisherProcess(count) : publishHere(count);
+  const databaseBefore = await databaseCpu();
+  const cpuBefore = process.cpuUsage();
+  const machineBefore = machineBusyMicros();
   const started = performance.now();
-  for (let from = 0; from < count; from += PUBLISH_BATCH) await publisher.publishUsageBatch(events.slice(from, from + PUBLISH_BATCH));
-  const publishMs = performance.now() - started;
+  const published = publishing.go();
   for (;;) {
     const backlog = await bus.usageBacklog();
     // lag is null where Redis cannot tell (before 7.0): the count decides alone then.
@@ -86,8 +92,63 @@ async function ingest(count: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const totalMs = performance.now() - started;
-  if (publisher !== bus) await publisher.close();
-  process.send!({ type: 'ingested', count, publishMs, totalMs, eventsPerSecond: count / (totalMs / 1000) });
+  const machineBusyMs = (machineBusyMicros() - machineBefore) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  let databaseMicros = 0;
+  for (const [pid, after] of await databaseCpu()) databaseMicros += after - (databaseBefore.get(pid) ?? 0);
+  const { publishMs } = await published;
+  const perThousand = (micros: number) => micros / 1000 / (count / 1000);
+  process.send!({
+    type: 'ingested',
+    count,
+    publishMs,
+    totalMs,
+    eventsPerSecond: count / (totalMs / 1000),
+    controlPlaneCpuMs: perThousand(cpu.user + cpu.system),
+    databaseCpuMs: config.databaseUrl ? perThousand(databaseMicros) : null,
+    machineBusyShare: machineBusyMs / (totalMs * availableParallelism()),
+  });
+}
+
+/** User + system CPU (us) of the PostgreSQL backends serving this database, by pid (none on PGlite: it runs in this process). */
+async function databaseCpu(): Promise<Map<number, number>> {
+  if (!config.databaseUrl) return new Map();
+  const rows = await database.prisma.$queryRawUnsafe<{ pid: number }[]>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  return new Map(rows.map((r) => [r.pid, cpuMicros(r.pid)]));
+}
+
+type Publishing = { go(): Promise<{ publishMs: number }> };
+
+/** Events per hand-over to the in-process bus, as usage-publisher-child.ts hands them to Redis. */
+const PUBLISH_BATCH = 500;
+
+function publishHere(count: number): Publishing {
+  const events = Array.from({ length: count }, () => usageEvent(team.id, 'bench-key'));
+  return {
+    async go() {
+      const started = performance.now();
+      for (let from = 0; from < count; from += PUBLISH_BATCH) await bus.publishUsageBatch(events.slice(from, from + PUBLISH_BATCH));
+      return { publishMs: performance.now() - started };
+    },
+  };
+}
+
+async function publisherProcess(count: number): Promise<Publishing> {
+  const publisherConfig: UsagePublisherConfig = { redisUrl: config.redisUrl!, prefix: config.busPrefix, teamId: team.id, count };
+  const child = fork(path.join(ROOT, 'bench/usage-publisher-child.ts'), [], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_USAGE_PUBLISHER: JSON.stringify(publisherConfig) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await waitForMessage(child, 'ready');
+  return {
+    go() {
+      child.send({ type: 'go' });
+      return waitForMessage<{ publishMs: number }>(child, 'published');
+    },
+  };
 }
 
 async function stop(): Promise<void> {

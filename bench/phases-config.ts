@@ -36,6 +36,11 @@ export interface IngestionResult {
   publishMs: number;
   totalMs: number;
   eventsPerSecond: number;
+  /** CPU per 1,000 events stored: the control plane's process, and PostgreSQL's backends (null on PGlite, which runs in the control plane). */
+  controlPlaneCpuMs: number;
+  databaseCpuMs: number | null;
+  /** Busy share of the machine's cores while the events were published and stored (every process). */
+  machineBusyShare: number;
 }
 
 const ADMIN_KEY = 'tga_bench-admin-key-0123456789';
@@ -159,7 +164,7 @@ export async function runConfigPhases(args: {
       });
       ingestion = { ...result, events: args.ingestEvents, bus: args.redisUrl ? 'redis' : 'memory', database: args.databaseUrl ? 'postgres' : 'pglite' };
       args.log(
-        `  usage ingestion: ${args.ingestEvents} events stored in ${result.totalMs.toFixed(0)} ms = ${result.eventsPerSecond.toFixed(0)} events/s (${ingestion.bus} bus, ${ingestion.database})`,
+        `  usage ingestion: ${args.ingestEvents} events (published in ${result.publishMs.toFixed(0)} ms) stored in ${result.totalMs.toFixed(0)} ms = ${result.eventsPerSecond.toFixed(0)} events/s (${ingestion.bus} bus, ${ingestion.database}); CPU per 1,000 events: control plane ${result.controlPlaneCpuMs.toFixed(1)} ms${result.databaseCpuMs === null ? '' : ` + PostgreSQL ${result.databaseCpuMs.toFixed(1)} ms`}; cores busy ${(result.machineBusyShare * 100).toFixed(0)} %`,
       );
     }
     return { propagation, ingestion };
