@@ -54,9 +54,12 @@ function addTags(tags: string[], items: readonly string[], param: string): void 
   }
 }
 
-/** The end user (`user`) every usage event of the request carries, when it can be stored; else a 400. */
-export function checkEndUser(user: unknown): void {
-  if (typeof user === 'string' && isUnstorableText(user)) throw unstorable('`user`', 'user');
+/**
+ * The end user every usage event of the request carries, when it can be stored; else a 400 naming
+ * `param`, the field the client sent it in (`user`; `metadata.user_id` on /v1/messages).
+ */
+export function checkEndUser(user: unknown, param = 'user'): void {
+  if (typeof user === 'string' && isUnstorableText(user)) throw unstorable(`\`${param}\``, param);
 }
 
 const invalidTags = (message: string, param: string) => invalidRequest(message, param, 'invalid_tags');

@@ -1,6 +1,7 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../../shared/openai/chat-request.ts';
 import { invalidRequest } from '../../errors/client-errors.ts';
 import type { GatewayError } from '../../errors/gateway-error.ts';
+import { checkEndUser } from '../../request/request-tags.ts';
 import type { AnthropicBlock, CountTokensRequest, MessagesRequest } from './messages-request.ts';
 
 /** A Messages request in chat terms, and what of it only a native Anthropic deployment can serve. */
@@ -77,7 +78,10 @@ export function messagesToChat(request: MessagesRequest | CountTokensRequest): T
   if (request.temperature !== undefined) chat.temperature = request.temperature;
   if (request.top_p !== undefined) chat.top_p = request.top_p;
   if (request.stop_sequences && request.stop_sequences.length > 0) chat.stop = request.stop_sequences;
-  if (request.metadata?.user_id) chat.user = request.metadata.user_id;
+  if (request.metadata?.user_id) {
+    checkEndUser(request.metadata.user_id, 'metadata.user_id');
+    chat.user = request.metadata.user_id;
+  }
   if (request.tools && request.tools.length > 0) {
     chat.tools = request.tools.map((tool, index) => {
       if (tool.type !== undefined && tool.type !== 'custom') refuse(`tools[${index}]`, `The server tool \`${tool.type}\``);

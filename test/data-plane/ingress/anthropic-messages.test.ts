@@ -330,6 +330,22 @@ describe("errors in Anthropic's shape and statuses", () => {
     expect(h.upstream.requests).toEqual([]);
   });
 
+  it('a metadata.user_id the ledger cannot store (NUL, unpaired surrogate) is a 400 that names metadata.user_id', async () => {
+    for (const userId of ['a\u0000b', 'x\ud800']) {
+      const refused = await fetch(`${h.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY },
+        body: JSON.stringify({ model: 'anthropic', max_tokens: 5, messages: [{ role: 'user', content: 'x' }], metadata: { user_id: userId } }),
+      });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringMatching(/^`metadata\.user_id` cannot contain/) },
+      });
+    }
+    expect(h.upstream.requests).toEqual([]);
+  });
+
   it.each(['anthropic', 'openai-compatible'])('a tool_result whose content holds a non-block is a 400 on %s, counted or sent (it was a 500)', async (model) => {
     const toolTurn = [
       { role: 'user', content: 'weather?' },
