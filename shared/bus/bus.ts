@@ -183,7 +183,7 @@ export interface Bus {
   /** Data plane: hand one usage event to the bus. Resolves once the bus holds it durably. */
   publishUsage(event: UsageEvent): Promise<void>;
   /**
-   * Data plane: hand several usage events to the bus in one go (Redis: one pipeline of XADDs, one
+   * Data plane: hand several usage events to the bus in one go (Redis: one script of XADDs, one
    * round trip), in order. Resolves once the bus holds all of them; rejects if it may not.
    */
   publishUsageBatch(events: readonly UsageEvent[]): Promise<void>;
