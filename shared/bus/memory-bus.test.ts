@@ -1,18 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { USAGE_EVENT_SCHEMA_VERSION, type UsageEvent } from '../events/usage-event.ts';
+import { usageEvent } from '../../test/support/usage-events.ts';
 import type { DeadLetter } from './bus.ts';
 import { createMemoryBus } from './memory-bus.ts';
 
-function event(endUser: string | null = null): UsageEvent {
-  const requestId = randomUUID();
-  return {
-    schemaVersion: USAGE_EVENT_SCHEMA_VERSION,
-    ...{ id: `${requestId}:1`, requestId, attempt: 1, teamId: 't', apiKeyId: 'k', model: 'm', provider: 'p', providerId: 'p', deploymentId: 'd' },
-    ...{ endUser, promptTokens: 1, completionTokens: 1, cachedTokens: 0, costMicroUsd: 1, priceVersion: null, estimated: false, status: 200 },
-    ...{ outcome: 'ok', streamed: false, latencyMs: 1, ttfbMs: 1, snapshotVersion: 1, snapshotHash: 'h', startedAt: new Date().toISOString() },
-  };
-}
+const event = (endUser: string | null = null) => usageEvent('t', 'k', { endUser });
 
 it('parks an event the store refuses after its deliveries, and stores the rest of its batch (it retried the batch for ever)', async () => {
   const bus = createMemoryBus({ maxDeliveries: 2 });
