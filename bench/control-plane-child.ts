@@ -16,10 +16,10 @@ import { startDataPlane } from '../data-plane/app.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
 import { hashSecret } from '../shared/keys/api-key.ts';
-import { usageEvent } from '../test/support/usage-events.ts';
 import { cpuMicros, machineBusyMicros } from './proc-stats.ts';
 import { ROOT, waitForMessage } from './processes.ts';
 import type { UsagePublisherConfig } from './usage-publisher-child.ts';
+import { benchUsageEvents, publishInBatches } from './usage-publishing.ts';
 
 export interface ControlPlaneChildConfig {
   adminKey: string;
@@ -121,18 +121,9 @@ async function databaseCpu(): Promise<Map<number, number>> {
 
 type Publishing = { go(): Promise<{ publishMs: number }> };
 
-/** Events per hand-over to the in-process bus, as usage-publisher-child.ts hands them to Redis. */
-const PUBLISH_BATCH = 500;
-
 function publishHere(count: number): Publishing {
-  const events = Array.from({ length: count }, () => usageEvent(team.id, 'bench-key'));
-  return {
-    async go() {
-      const started = performance.now();
-      for (let from = 0; from < count; from += PUBLISH_BATCH) await bus.publishUsageBatch(events.slice(from, from + PUBLISH_BATCH));
-      return { publishMs: performance.now() - started };
-    },
-  };
+  const events = benchUsageEvents(team.id, count);
+  return { go: () => publishInBatches(bus, events) };
 }
 
 async function publisherProcess(count: number): Promise<Publishing> {
