@@ -1,6 +1,6 @@
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
-import { UsageEvent } from '../events/usage-event.ts';
+import { readUsageEvent, type UsageEvent } from '../events/usage-event.ts';
 import { createRedisMoneyEpoch } from '../money/redis-money-epoch.ts';
 import {
   type Bus,
@@ -279,18 +279,14 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         const valid: { entryId: string; event: UsageEvent; json: string | undefined }[] = [];
         for (const [entryId, fields] of entries) {
           const payload = fields[fields.indexOf('event') + 1] ?? '';
-          let parsed: ReturnType<typeof UsageEvent.safeParse> | undefined;
-          let value: unknown;
+          let read: ReturnType<typeof readUsageEvent> = null;
           try {
-            value = JSON.parse(payload);
-            parsed = UsageEvent.safeParse(value);
+            read = readUsageEvent(JSON.parse(payload));
           } catch {
-            parsed = undefined;
+            read = null;
           }
-          if (!parsed?.success) await deadLetter(entryId, payload, 'invalid usage event', { kind: 'invalid', eventId: null });
-          // Validation only drops unknown keys (no field is coerced or defaulted): as many keys
-          // kept as arrived means the payload says exactly what the event does.
-          else valid.push({ entryId, event: parsed.data, json: sameKeyCount(value, parsed.data) ? payload : undefined });
+          if (!read) await deadLetter(entryId, payload, 'invalid usage event', { kind: 'invalid', eventId: null });
+          else valid.push({ entryId, event: read.event, json: read.exact ? payload : undefined });
         }
         return valid.length === 0 || store(valid);
       }
@@ -562,9 +558,4 @@ export function parseAnnouncement(message: string): { version: number; delta?: P
   const [to, from, signature] = lines;
   const json = message.slice(to.length + from.length + signature.length + 3);
   return { version: Number(to), delta: { from: Number(from), to: Number(to), signature, json } };
-}
-
-/** Whether two plain objects (a parsed payload and its validated event) have as many keys. */
-function sameKeyCount(arrived: unknown, validated: object): boolean {
-  return typeof arrived === 'object' && arrived !== null && Object.keys(arrived).length === Object.keys(validated).length;
 }

@@ -1,7 +1,7 @@
 import { ChatCompletion, CompletionUsage, toTokenCounts } from '../../../shared/openai/chat-response.ts';
 import { EmbeddingResponse } from '../../../shared/openai/embeddings.ts';
 import { TextCompletion } from '../../../shared/openai/text-completion.ts';
-import { compileShape } from '../../validation/compiled-shape.ts';
+import { compileShape } from '../../../shared/validation/compiled-shape.ts';
 import type { CompletionResult, EmbeddingResult, TextCompletionResult } from '../adapter.ts';
 import { upstreamInvalidResponse } from '../upstream-errors.ts';
 
