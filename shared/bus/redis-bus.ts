@@ -1,6 +1,6 @@
 import { busNames } from '../events/bus-names.ts';
 import { Heartbeat } from '../events/heartbeat.ts';
-import { readUsageEvent, type UsageEvent } from '../events/usage-event.ts';
+import { type UsageEvent, type UsageEventReader, usageEventReader } from '../events/usage-event.ts';
 import { createRedisMoneyEpoch } from '../money/redis-money-epoch.ts';
 import {
   type Bus,
@@ -261,6 +261,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
     consumeUsage(consumerName: string, handler: UsageHandler, hooks: UsageConsumerHooks = {}): UsageConsumer {
       const reader = connect();
       connections.push(reader);
+      const readUsageEvent = usageEventReader();
       const deliveries = new Map<string, number>();
       let running = true;
 
@@ -279,7 +280,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         const valid: { entryId: string; event: UsageEvent; json: string | undefined }[] = [];
         for (const [entryId, fields] of entries) {
           const payload = fields[fields.indexOf('event') + 1] ?? '';
-          let read: ReturnType<typeof readUsageEvent> = null;
+          let read: ReturnType<UsageEventReader> = null;
           try {
             read = readUsageEvent(JSON.parse(payload));
           } catch {

@@ -1,12 +1,12 @@
 /**
  * The usage event contract is declared once, as a zod schema (shared/events/usage-event.ts); the
- * consumers check events with that schema compiled by ajv (readUsageEvent). Whatever arrives, the
+ * consumers check events with that schema compiled by ajv (usageEventReader). Whatever arrives, the
  * compiled check must accept exactly what zod's parse accepts and hand over the same event: an
  * event zod would refuse is dead-lettered, never stored, and one it accepts is never lost.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { readUsageEvent, UsageEvent } from '../../shared/events/usage-event.ts';
+import { UsageEvent, usageEventReader } from '../../shared/events/usage-event.ts';
 import { usageEvent } from '../support/usage-events.ts';
 
 const FIELDS = Object.keys(UsageEvent.shape);
@@ -46,6 +46,7 @@ const arrivedEvent = fc
   });
 
 it('the compiled check accepts exactly what the zod schema accepts, and hands over the same event', () => {
+  const readUsageEvent = usageEventReader();
   fc.assert(
     fc.property(arrivedEvent, (text) => {
       const byZod = UsageEvent.safeParse(JSON.parse(text));
