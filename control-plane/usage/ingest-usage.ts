@@ -56,5 +56,7 @@ export function createUsageIngestor(database: Pick<Database, 'prisma' | 'ledger'
     // Every team of the batch, not only of the new rows: a batch redelivered after a crash before
     // its check inserts nothing new, yet its alerts must still be recorded (they are unique).
     alerts?.markDirty(new Set(unique.map((e) => e.teamId)));
+    // On their way to the other replicas before the batch is acknowledged (live-events.ts).
+    await live.sent();
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LiveChannel } from '../../shared/bus/bus.ts';
 import type { UsageEvent } from '../../shared/events/usage-event.ts';
 import { createLiveEvents, openLiveFanout, SUBSCRIBER_BACKLOG } from './live-events.ts';
 
@@ -85,19 +86,77 @@ describe('live usage events', () => {
   });
 
   it("hands a stored batch to the replicas' channel before the code awaiting the batch goes on (the acknowledgement)", async () => {
-    const sent: string[] = [];
-    const fanout = await openLiveFanout({ publish: async (message) => void sent.push(message), subscribe: async () => async () => undefined });
+    const { channel, sent } = replicasChannel([`storedUsage:${TEAM}`]);
+    const fanout = await openLiveFanout(channel);
     const live = createLiveEvents(fanout);
-    // As the ingestor does: store (awaited), publish the batch's events in one go, return; the bus
-    // acknowledges the batch in the continuation. A replica killed there must have sent the message.
+    // As the ingestor does: store (awaited), publish the batch's events in one go, await `sent`;
+    // the bus acknowledges the batch after. A replica killed there must have sent the message.
     const ingest = async () => {
       await Promise.resolve();
       publishAll(live, ['a', 'b']);
       live.publish('budget', TEAM, true);
+      await live.sent();
     };
     await ingest();
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.split('\n').map((line) => line.slice(0, line.indexOf('\t')))).toEqual([`storedUsage:${TEAM}`, `storedUsage:${TEAM}`, `budget:${TEAM}`]);
+    expect(typesOf(sent[0]!)).toEqual([`storedUsage:${TEAM}`, `storedUsage:${TEAM}`, `budget:${TEAM}`]);
+    await fanout.close();
+  });
+
+  it('sends the stored usage of the teams some replica listens to, and no usage of the others', async () => {
+    const { channel, sent } = replicasChannel([`storedUsage:${TEAM}`]);
+    const fanout = await openLiveFanout(channel);
+    const live = createLiveEvents(fanout);
+    live.publish('storedUsage', 'team-nobody-watches', stored('x'));
+    publishAll(live, ['a']);
+    live.publish('budget', 'team-nobody-watches', true);
+    await live.sent();
+    expect(sent.map(typesOf)).toEqual([[`storedUsage:${TEAM}`, 'budget:team-nobody-watches']]);
+    // A batch none of whose teams is watched sends no usage at all.
+    live.publish('storedUsage', 'team-nobody-watches', stored('y'));
+    await live.sent();
+    expect(sent).toHaveLength(1);
+    await fanout.close();
+  });
+
+  it("marks a team's usage as listened to when a subscriber of it arrives on this replica", async () => {
+    const { channel, marked } = replicasChannel([]);
+    const fanout = await openLiveFanout(channel);
+    const live = createLiveEvents(fanout);
+    const subscription = live.subscribe('storedUsage', TEAM)[Symbol.asyncIterator]();
+    const reading = subscription.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(marked).toEqual([`storedUsage:${TEAM}`]);
+    await subscription.return?.();
+    await reading;
+    await fanout.close();
+  });
+
+  it('sends every stored event when the channel cannot say who listens (Redis unreachable)', async () => {
+    const { channel, sent } = replicasChannel(null);
+    const fanout = await openLiveFanout(channel);
+    const live = createLiveEvents(fanout);
+    live.publish('storedUsage', 'team-nobody-watches', stored('x'));
+    await live.sent();
+    expect(sent.map(typesOf)).toEqual([['storedUsage:team-nobody-watches']]);
     await fanout.close();
   });
 });
+
+/** A replicas' channel that records what is published and marked; `listened`: the marked topics (null: the question fails). */
+function replicasChannel(listened: string[] | null) {
+  const sent: string[] = [];
+  const marked: string[] = [];
+  const channel: LiveChannel = {
+    publish: async (message) => void sent.push(message),
+    subscribe: async () => async () => undefined,
+    markInterest: async (topics) => void marked.push(...topics),
+    interested: async (topics) => {
+      if (listened === null) throw new Error('Connection is closed.');
+      return new Set(topics.filter((topic) => listened.includes(topic)));
+    },
+  };
+  return { channel, sent, marked };
+}
+
+const typesOf = (message: string) => message.split('\n').map((line) => line.slice(0, line.indexOf('\t')));

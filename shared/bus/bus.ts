@@ -146,6 +146,13 @@ export interface LiveChannel {
   publish(message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */
   subscribe(listener: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Marks these topics as listened to, by some replica, for the next `ttlMs` (renewed by the
+   * replica while its subscribers remain): what `interested` answers from.
+   */
+  markInterest(topics: readonly string[], ttlMs: number): Promise<void>;
+  /** Of these topics, the ones some replica marked and whose mark has not lapsed. */
+  interested(topics: readonly string[]): Promise<Set<string>>;
 }
 
 /**

@@ -510,6 +510,20 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         await subscriber.subscribe(names.liveChannel);
         return async () => void subscriber.disconnect();
       },
+      async markInterest(topics, ttlMs) {
+        if (topics.length === 0) return;
+        const now = Date.now();
+        // GT: a replica's renewal never shortens another's later mark of the same topic.
+        await commands.zadd(names.liveInterest, 'GT', ...topics.flatMap((topic) => [now + ttlMs, topic]));
+        // Marks lapsed a whole TTL ago (room for clocks that disagree) are dropped.
+        await commands.zremrangebyscore(names.liveInterest, '-inf', now - ttlMs);
+      },
+      async interested(topics) {
+        if (topics.length === 0) return new Set();
+        const scores = await commands.zmscore(names.liveInterest, ...topics);
+        const now = Date.now();
+        return new Set(topics.filter((_, i) => scores[i] !== null && Number(scores[i]) > now));
+      },
     },
     async persistence(): Promise<BusPersistence> {
       const info = await commands.info('persistence');

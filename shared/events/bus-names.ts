@@ -18,6 +18,11 @@ export const busNames = (prefix = 'tollgate') => ({
   heartbeatChannel: (plane: 'data' | 'control') => `${prefix}:fleet:${plane}`,
   /** Pub/sub: live events (stored usage, budget changes, alerts) fanned out to every control plane replica. */
   liveChannel: `${prefix}:live`,
+  /**
+   * Sorted set: live topics (a team's stored usage) some replica has subscribers of, scored by
+   * when that interest lapses unless renewed. Replicas publish a topic's usage only while it is here.
+   */
+  liveInterest: `${prefix}:live:interest`,
 });
 
 export type BusNames = ReturnType<typeof busNames>;
