@@ -200,7 +200,8 @@ const isStoredUsage = (type: string) => type.startsWith('storedUsage');
  * asks which of its teams are marked before its lines are built. Most batches find none (no
  * dashboard open on that team), and building, sending and receiving those lines was about a
  * sixth of a control plane's ingestion CPU. The question is asked after the batch's commit, so
- * a subscriber whose mark was in place by then gets the batch's events.
+ * a subscriber whose mark was in place by then gets the batch's events. A replica of an earlier
+ * release marks nothing (docs/operations.md: what its subscribers see during a rolling upgrade).
  */
 export async function openLiveFanout(channel: LiveChannel, onError: (error: unknown) => void = () => undefined): Promise<LiveFanout> {
   const listeners = liveListeners();
