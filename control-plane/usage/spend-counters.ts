@@ -58,23 +58,29 @@ export function burnWindowStart(now: Date): Date {
   return new Date(spendPeriodStart('minute', now.getTime()).getTime() - (BURN_MINUTES - 1) * MINUTE_MS);
 }
 
-/** Each scope's spend over the burn-rate window, from the minute counters, in one statement. */
+/**
+ * Each scope's spend over the burn-rate window, from the minute counters, in one statement: a
+ * primary-key range read per scope (a subquery per scope, so the plan does not depend on the
+ * table's statistics: joined, a table never analyzed, a fresh install's, was read through the
+ * (period, periodStart) index, every scope's minute rows of the last hour).
+ */
 export async function readBurn(prisma: PrismaClient, cells: readonly SpendCell[], now: Date): Promise<(cell: SpendCell) => bigint> {
   const found = new Map<string, bigint>();
   const scopes = [...new Map(cells.map((c) => [`${c.scope}\u0000${c.scopeId}`, c])).values()];
   if (scopes.length > 0) {
-    const rows = await prisma.$queryRawUnsafe<{ scope: string; scopeId: string; cost: bigint }[]>(
-      `SELECT s."scope", s."scopeId", SUM(s."costMicroUsd")::bigint AS cost
-       FROM "UsageSpend" AS s
-       JOIN unnest($1::text[], $2::text[]) AS u(scope, "scopeId") ON s."scope" = u.scope AND s."scopeId" = u."scopeId"
-       WHERE s."period" = 'minute' AND s."periodStart" >= ($3::timestamptz AT TIME ZONE 'UTC') AND s."periodStart" <= ($4::timestamptz AT TIME ZONE 'UTC')
-       GROUP BY 1, 2`,
+    const rows = await prisma.$queryRawUnsafe<{ scope: string; scopeId: string; cost: bigint | null }[]>(
+      `SELECT u.scope, u."scopeId", (
+         SELECT SUM(s."costMicroUsd") FROM "UsageSpend" AS s
+         WHERE s."scope" = u.scope AND s."scopeId" = u."scopeId" AND s."period" = 'minute'
+           AND s."periodStart" >= ($3::timestamptz AT TIME ZONE 'UTC') AND s."periodStart" <= ($4::timestamptz AT TIME ZONE 'UTC')
+       )::bigint AS cost
+       FROM unnest($1::text[], $2::text[]) AS u(scope, "scopeId")`,
       scopes.map((c) => c.scope),
       scopes.map((c) => c.scopeId),
       burnWindowStart(now).toISOString(),
       now.toISOString(),
     );
-    for (const r of rows) found.set(`${r.scope}\u0000${r.scopeId}`, BigInt(r.cost));
+    for (const r of rows) if (r.cost !== null) found.set(`${r.scope}\u0000${r.scopeId}`, BigInt(r.cost));
   }
   return (cell) => found.get(`${cell.scope}\u0000${cell.scopeId}`) ?? 0n;
 }
