@@ -124,6 +124,11 @@ for (const target of targets) {
     it('3. a hard budget set in the UI burns down as the SDK spends', async () => {
       const { page } = admin;
       await page.getByRole('link', { name: 'Budgets & credits' }).click();
+      // As a user would: the page has shown the team's budgets (none yet) before the form is used.
+      // On a loaded CI machine the new budget did not show within 10 s in two runs; the suspected
+      // cause is a submit while the page's first read was still in flight (its answer, from before
+      // the change, then stood as the latest). Not confirmed; the page itself is unchanged.
+      await page.getByText('No budgets for this team.').or(page.getByTestId('budget-TEAM')).first().waitFor();
       await page.getByLabel('Amount (USD)', { exact: true }).fill('1');
       await page.getByRole('button', { name: 'Set budget' }).click();
       const remaining = page.getByTestId('budget-TEAM').getByTestId('budget-remaining');
