@@ -1,4 +1,4 @@
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { TimeChart } from '../components/chart.tsx';
 import { FieldInput, FieldSelect, FormError, PageHeader, QueryError } from '../components/ui.tsx';
@@ -54,7 +54,12 @@ function TeamBudgets({ teamId }: { teamId: string }) {
     setHistory((current) => [...current, response.budgetStatus as unknown as Status].slice(-500));
     return response;
   });
-  const initial = data?.budgetStatus as unknown as Status | null | undefined;
+  // The newest status a read answered: two reads in flight (the page's first, the re-read after a
+  // change here) can answer out of order, and the older answer must not replace the newer.
+  const read = data?.budgetStatus as unknown as Status | null | undefined;
+  const newestRead = useRef<Status | null>(null);
+  if (read && (!newestRead.current || Date.parse(read.at) >= Date.parse(newestRead.current.at))) newestRead.current = read;
+  const initial = newestRead.current;
   // The newest of the query (re-read after a change here) and the subscription's last push.
   const pushed = history.at(-1);
   const latest = pushed && (!initial || Date.parse(pushed.at) >= Date.parse(initial.at)) ? pushed : initial;
