@@ -123,6 +123,29 @@ return out`;
 const XADD_EACH = `for i = 1, #ARGV do redis.call('XADD', KEYS[1], '*', 'event', ARGV[i]) end
 return #ARGV`;
 
+/** Redis's clock in milliseconds, in a script: the live interest marks are written and read on one clock. */
+const REDIS_NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * Marks the topics (ARGV[2..]) in the interest set KEYS[1] until Redis's now + ARGV[1] ms (GT: a
+ * renewal never shortens a later mark), and drops marks lapsed a whole TTL ago.
+ */
+const MARK_INTEREST = `${REDIS_NOW}
+local ttl = tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'GT', now + ttl, ARGV[i]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+return 0`;
+
+/** Of the topics ARGV, those whose mark in KEYS[1] has not lapsed by Redis's clock. */
+const INTERESTED = `${REDIS_NOW}
+local scores = redis.call('ZMSCORE', KEYS[1], unpack(ARGV))
+local wanted = {}
+for i = 1, #ARGV do
+  if scores[i] and tonumber(scores[i]) > now then wanted[#wanted + 1] = ARGV[i] end
+end
+return wanted`;
+
 type StreamEntries = [id: string, fields: string[]][];
 
 /** The Redis bus, plus what only a stream has. */
@@ -511,18 +534,11 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
         return async () => void subscriber.disconnect();
       },
       async markInterest(topics, ttlMs) {
-        if (topics.length === 0) return;
-        const now = Date.now();
-        // GT: a replica's renewal never shortens another's later mark of the same topic.
-        await commands.zadd(names.liveInterest, 'GT', ...topics.flatMap((topic) => [now + ttlMs, topic]));
-        // Marks lapsed a whole TTL ago (room for clocks that disagree) are dropped.
-        await commands.zremrangebyscore(names.liveInterest, '-inf', now - ttlMs);
+        if (topics.length > 0) await commands.eval(MARK_INTEREST, 1, names.liveInterest, ttlMs, ...topics);
       },
       async interested(topics) {
         if (topics.length === 0) return new Set();
-        const scores = await commands.zmscore(names.liveInterest, ...topics);
-        const now = Date.now();
-        return new Set(topics.filter((_, i) => scores[i] !== null && Number(scores[i]) > now));
+        return new Set((await commands.eval(INTERESTED, 1, names.liveInterest, ...topics)) as string[]);
       },
     },
     async persistence(): Promise<BusPersistence> {

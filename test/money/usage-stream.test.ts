@@ -177,6 +177,25 @@ forEachRedis((target) => {
     }
   });
 
+  it("live interest marks (which teams' stored usage the replicas fan out): marked until they lapse, by Redis's clock", async () => {
+    const { prefix, names } = fresh();
+    const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 0 });
+    try {
+      const live = bus.live!;
+      expect(await live.interested(['storedUsage:a', 'storedUsage:b'])).toEqual(new Set());
+      await live.markInterest(['storedUsage:a'], 60_000);
+      await live.markInterest(['storedUsage:c'], 50);
+      expect(await live.interested(['storedUsage:a', 'storedUsage:b', 'storedUsage:c'])).toEqual(new Set(['storedUsage:a', 'storedUsage:c']));
+      // A renewal with a shorter TTL does not shorten a later mark.
+      await live.markInterest(['storedUsage:a'], 10);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await live.interested(['storedUsage:a', 'storedUsage:c'])).toEqual(new Set(['storedUsage:a']));
+    } finally {
+      await redis.del(names.liveInterest);
+      await bus.close();
+    }
+  });
+
   it("hands over each event's JSON text as it arrived, but not where validation dropped a field", async () => {
     const { prefix, names } = fresh();
     const bus = createRedisBus({ url: target.url(), prefix, trimIntervalMs: 0 });
