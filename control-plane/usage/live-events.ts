@@ -49,6 +49,9 @@ export function createLiveEvents(fanout?: LiveFanout) {
   };
 }
 
+/** A stored-usage topic (`storedUsage:<team>`): the one kind delivered once per event and sent only where wanted. */
+const isStoredUsage = (type: string) => type.startsWith('storedUsage');
+
 /** How many events a live subscriber may have waiting before its subscription is ended. */
 export const SUBSCRIBER_BACKLOG = 10_000;
 
@@ -99,7 +102,7 @@ function liveListeners() {
   const byType = new Map<string, Set<Listener>>();
   const seen = recentIds(SEEN_ROWS);
   const firstDelivery = (type: string, detail: unknown) => {
-    if (!type.startsWith('storedUsage')) return true;
+    if (!isStoredUsage(type)) return true;
     const id = (detail as Partial<StoredUsage> | null)?.event?.id;
     return typeof id !== 'string' || seen.add(id);
   };
@@ -177,8 +180,6 @@ export interface LiveFanout {
 /** How long a replica's mark of interest in a topic lasts, and how often it renews it while it has listeners. */
 const INTEREST_TTL_MS = 60_000;
 const INTEREST_RENEW_MS = 15_000;
-
-const isStoredUsage = (type: string) => type.startsWith('storedUsage');
 
 /**
  * An event target over a LiveChannel: `dispatchEvent` publishes to every replica (this one

@@ -307,7 +307,7 @@ export function createRedisBus(options: RedisBusOptions): RedisBus {
           try {
             read = readUsageEvent(JSON.parse(payload));
           } catch {
-            read = null;
+            // Not JSON: dead-lettered below, as an event the contract refuses.
           }
           if (!read) await deadLetter(entryId, payload, 'invalid usage event', { kind: 'invalid', eventId: null });
           else valid.push({ entryId, event: read.event, json: read.exact ? payload : undefined });
