@@ -16,6 +16,14 @@ interface BudgetState {
   reserved: number;
   /** Reservation id -> amount and expiry. */
   reservations: Map<string, { amount: number; expiresAt: number }>;
+  /** No reservation expires before this (a lower bound: a settled one may have been the earliest). */
+  earliest: number;
+}
+
+/** A parallel counter's open slots (admission id -> expiry), and the lower bound of their expiries. */
+interface Slots {
+  expiries: Map<string, number>;
+  earliest: number;
 }
 
 /**
@@ -26,7 +34,7 @@ interface BudgetState {
 export function createMemoryMoneyStore(options: { now?: () => number } = {}): MoneyStore & { reservedTotal(): number } {
   const now = options.now ?? Date.now;
   const tats = new Map<string, number>();
-  const slots = new Map<string, Map<string, number>>();
+  const slots = new Map<string, Slots>();
   const budgets = new Map<string, BudgetState>();
   /** Admissions not yet settled: settle is idempotent because only an open one settles. */
   const open = new Set<string>();
@@ -35,29 +43,40 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
 
   function budget(counter: string): BudgetState {
     let state = budgets.get(counter);
-    if (!state) budgets.set(counter, (state = { spent: 0, reserved: 0, reservations: new Map() }));
+    if (!state) budgets.set(counter, (state = { spent: 0, reserved: 0, reservations: new Map(), earliest: Infinity }));
     return state;
   }
 
+  // The purges walk their entries only once the earliest expiry has passed, not on every admit:
+  // with a long TTL and many requests in flight that walk was most of an admit's cost.
   function purgeBudget(state: BudgetState, at: number) {
+    if (at < state.earliest) return;
+    let earliest = Infinity;
     for (const [id, reservation] of state.reservations) {
       if (reservation.expiresAt <= at) {
         state.reserved -= reservation.amount;
         state.reservations.delete(id);
-      }
+      } else if (reservation.expiresAt < earliest) earliest = reservation.expiresAt;
     }
+    state.earliest = earliest;
   }
 
-  function purgeSlots(counter: string, at: number): Map<string, number> {
+  function purgeSlots(counter: string, at: number): Slots {
     let held = slots.get(counter);
-    if (!held) slots.set(counter, (held = new Map()));
-    for (const [id, expiresAt] of held) if (expiresAt <= at) held.delete(id);
+    if (!held) slots.set(counter, (held = { expiries: new Map(), earliest: Infinity }));
+    if (at < held.earliest) return held;
+    let earliest = Infinity;
+    for (const [id, expiresAt] of held.expiries) {
+      if (expiresAt <= at) held.expiries.delete(id);
+      else if (expiresAt < earliest) earliest = expiresAt;
+    }
+    held.earliest = earliest;
     return held;
   }
 
   function apply(admission: Admission, actual: Settlement, at: number) {
     for (const check of admission.rates) {
-      if (check.kind === 'parallel') slots.get(check.counter)?.delete(admission.id);
+      if (check.kind === 'parallel') slots.get(check.counter)?.expiries.delete(admission.id);
       else if (check.kind === 'tpm') {
         const next = gcraAdjust(tats.get(check.counter), at, check.limit, actual.tokens - check.cost);
         if (next === undefined) tats.delete(check.counter);
@@ -84,7 +103,7 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
       const newTats = new Map<string, number>();
       for (const check of admission.rates) {
         if (check.kind === 'parallel') {
-          if (purgeSlots(check.counter, at).size + check.cost > check.limit) {
+          if (purgeSlots(check.counter, at).expiries.size + check.cost > check.limit) {
             return { ok: false, reason: 'rate_limited', check, retryAfterMs: 1000, rates };
           }
           continue;
@@ -106,14 +125,19 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
       }
       // Every check passed: take them all (nothing above has written).
       open.add(admission.id);
+      const expiresAt = at + admission.reservationTtlMs;
       for (const check of admission.rates) {
-        if (check.kind === 'parallel') slots.get(check.counter)!.set(admission.id, at + admission.reservationTtlMs);
-        else tats.set(check.counter, newTats.get(check.counter)!);
+        if (check.kind === 'parallel') {
+          const held = slots.get(check.counter)!;
+          held.expiries.set(admission.id, expiresAt);
+          if (expiresAt < held.earliest) held.earliest = expiresAt;
+        } else tats.set(check.counter, newTats.get(check.counter)!);
       }
       for (const check of admission.budgets) {
         const state = budget(check.counter);
         state.reserved += check.amount;
-        state.reservations.set(admission.id, { amount: check.amount, expiresAt: at + admission.reservationTtlMs });
+        state.reservations.set(admission.id, { amount: check.amount, expiresAt });
+        if (expiresAt < state.earliest) state.earliest = expiresAt;
       }
       return { ok: true, rates, used };
     },
