@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
 import {
+  budgetCounterExpiresAt,
   budgetCounterName,
   creditsCounterName,
   type MoneyCounterSeed,
@@ -10,9 +11,6 @@ import {
 } from '../../shared/money/money-counters.ts';
 import type { BudgetPeriod } from '../../shared/snapshot/schema.ts';
 import { readSpend, type SpendCell } from './spend-counters.ts';
-
-/** Budget counters outlive their period by this much (the data plane's COUNTER_GRACE_MS). */
-const COUNTER_GRACE_MS = 35 * 86_400_000;
 
 /** Reads and lists through a client or an interactive transaction. */
 type Db = Pick<PrismaClient, 'budget' | 'apiKey' | 'usageSpend' | '$queryRawUnsafe'>;
@@ -41,7 +39,7 @@ export async function budgetCounters(db: Db, budgets: readonly BudgetRow[], now:
     const scope = b.scope as SpendCell['scope'];
     const current = periodOf(period, now);
     const counter = budgetCounterName(scope, b.scopeId, period, current.key);
-    const expiresAtMs = current.endsAtMs === null ? null : current.endsAtMs + COUNTER_GRACE_MS;
+    const expiresAtMs = budgetCounterExpiresAt(current.endsAtMs);
     const group = scope === 'model' ? modelCounterGroup(b.scopeId) : teamCounterGroup(scope === 'team' ? b.scopeId : (keyTeams.get(b.scopeId) ?? ''));
     cells.set(counter, { scope, scopeId: b.scopeId, period, periodStart: periodStart(period, now), counter, group, expiresAtMs });
   }

@@ -1,5 +1,12 @@
 import { periodOf, periodStart } from '../../shared/budgets/periods.ts';
-import { budgetCounterName, creditsCounterName, deploymentCounterGroup, modelCounterGroup, teamCounterGroup } from '../../shared/money/money-counters.ts';
+import {
+  budgetCounterExpiresAt,
+  budgetCounterName,
+  creditsCounterName,
+  deploymentCounterGroup,
+  modelCounterGroup,
+  teamCounterGroup,
+} from '../../shared/money/money-counters.ts';
 import type { ChatCompletionRequest } from '../../shared/openai/chat-request.ts';
 import { costMicroUsd } from '../../shared/pricing/cost.ts';
 import { withMarkup } from '../../shared/pricing/markup.ts';
@@ -10,8 +17,6 @@ import type { Admission, BudgetCheck, RateCheck, RateScope } from './money-store
 
 /** Output reserved when neither the request (max_tokens) nor the model caps it. */
 export const DEFAULT_OUTPUT_RESERVE = 4096;
-/** Budget counters outlive their period by this much (late settles, dashboards), then expire. */
-const COUNTER_GRACE_MS = 35 * 86_400_000;
 
 export interface AdmissionInput {
   /** Unique per request (not the client's x-request-id, which a client may repeat). */
@@ -109,7 +114,7 @@ export function planAdmission(input: AdmissionInput): { admission: Admission; bo
       limit,
       amount: bounds.maxCostMicroUsd,
       draws: 'all',
-      expiresAtMs: period.endsAtMs === null ? null : period.endsAtMs + COUNTER_GRACE_MS,
+      expiresAtMs: budgetCounterExpiresAt(period.endsAtMs),
     };
     if (at === -1) budgets.push(check);
     else budgets[at] = check;

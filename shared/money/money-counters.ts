@@ -11,6 +11,12 @@ export type BudgetScope = 'key' | 'team' | 'model';
 export const budgetCounterName = (scope: BudgetScope, scopeId: string, period: BudgetPeriod, periodKey: string) =>
   `budget:${scope}:${scopeId}:${period}:${periodKey}`;
 
+/** Budget counters outlive their period by this much (late settles, dashboards), then expire. */
+const COUNTER_GRACE_MS = 35 * 86_400_000;
+
+/** When a budget counter of a period ending at `periodEndsAtMs` expires (null: a period without end, never). */
+export const budgetCounterExpiresAt = (periodEndsAtMs: number | null): number | null => (periodEndsAtMs === null ? null : periodEndsAtMs + COUNTER_GRACE_MS);
+
 /** Hash `spent`, `reserved` of a prepaid team's credits (all time). */
 export const creditsCounterName = (teamId: string) => `credits:team:${teamId}`;
 
