@@ -14,6 +14,7 @@ import { startDataPlane } from './data-plane/app.ts';
 import { loadDataPlaneEnv } from './data-plane/env.ts';
 import { createLogger } from './data-plane/logger.ts';
 import { dataPlaneOptionsFrom } from './data-plane/options-from-config.ts';
+import { prepareTokenizer } from './data-plane/tokenizer/count-tokens.ts';
 import { createBus } from './shared/bus/create-bus.ts';
 import { serveBus } from './shared/bus/port-bus.ts';
 import { createSecretBox } from './shared/crypto/secret-box.ts';
@@ -65,6 +66,7 @@ const data = await startDataPlane({
 });
 // This thread's heap; the control plane's worker returns its own (embedded-worker.ts).
 if (dataEnv.idleMemoryReturn) returnMemoryWhenIdle({ logger });
+prepareTokenizer().catch((error: unknown) => logger.warn({ err: error }, 'tokenizer not prepared: the first count builds it'));
 
 const dataPlaneBase = `http://${dataEnv.host}:${data.port}`;
 const dataUrl = `${dataPlaneBase}/v1`;

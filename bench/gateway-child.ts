@@ -14,6 +14,7 @@ import { embeddedWorkerOptions } from '../control-plane/embedded-worker-options.
 import { startDataPlane } from '../data-plane/app.ts';
 import { silentLogger } from '../data-plane/logger.ts';
 import { createRedisCooldownStore } from '../data-plane/routing/redis-cooldown-store.ts';
+import { prepareTokenizer } from '../data-plane/tokenizer/count-tokens.ts';
 import { createBus } from '../shared/bus/create-bus.ts';
 import { serveBus } from '../shared/bus/port-bus.ts';
 import { createSecretBox, parseSecretKeys } from '../shared/crypto/secret-box.ts';
@@ -130,6 +131,8 @@ const plane = await startDataPlane({
 });
 // As data-plane/main.ts and main.ts run it (TOLLGATE_IDLE_MEMORY_RETURN, on by default).
 if (process.env.TOLLGATE_IDLE_MEMORY_RETURN !== 'off') returnMemoryWhenIdle();
+// As data-plane/main.ts and main.ts prepare the tokenizer: in slices, once listening.
+prepareTokenizer().catch((error: unknown) => console.error('tokenizer not prepared:', error));
 process.send!({ type: 'ready', port: plane.port, bus: bus.kind, snapshotVersion: plane.snapshotVersion() });
 
 process.on('message', (message: GatewayCommand) => {

@@ -6,6 +6,7 @@ import { startDataPlane } from './app.ts';
 import { loadDataPlaneEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { dataPlaneOptionsFrom } from './options-from-config.ts';
+import { prepareTokenizer } from './tokenizer/count-tokens.ts';
 
 /** Wiring only: environment -> bus -> data plane, and a clean stop on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     dataPlaneOptionsFrom(config, { bus, secretBox: createSecretBox(resolveSecretKeys(config.secretKey, config.dataDir, config.secretKeyKdf)), logger }),
   );
   if (config.idleMemoryReturn) returnMemoryWhenIdle({ logger });
+  prepareTokenizer().catch((error: unknown) => logger.warn({ err: error }, 'tokenizer not prepared: the first count builds it'));
 
   let stopping = false;
   const stop = async (signal: string) => {

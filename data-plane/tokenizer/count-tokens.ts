@@ -1,21 +1,48 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/encodingParams/constants';
-import { RankTable } from './rank-table.ts';
+import { buildInSlices, RankTable, type RankTableBuild } from './rank-table.ts';
 
 /** No rank: a pair that does not merge. Above every real rank. */
 const NONE = 0x7fffffff;
 
 let o200k: RankTable | null = null;
+/** A build started by prepareTokenizer and not finished yet. */
+let building: RankTableBuild | null = null;
+
+const TIKTOKEN_FILE = () => createRequire(import.meta.url).resolve('gpt-tokenizer/data/o200k_base.tiktoken');
 
 /**
- * Loaded on the first count, not at start: most processes never count (a count is needed only for
- * an attempt without reported usage, a prompt near a context window, or a `max_prompt_tokens`
- * guardrail), and loading takes tens of milliseconds and about 4 MB.
+ * The table, built now if it is not yet (the rest of a build prepareTokenizer started, or all of
+ * it: 50-90 ms on the event loop, 4 MB). Most processes never count (a count is needed only for an
+ * attempt without reported usage, a prompt near a context window, or a `max_prompt_tokens`
+ * guardrail), so nothing builds it at import; a data plane's entry point prepares it in slices.
  */
 function o200kRanks(): RankTable {
-  o200k ??= RankTable.fromTiktoken(readFileSync(createRequire(import.meta.url).resolve('gpt-tokenizer/data/o200k_base.tiktoken')));
+  if (o200k === null) {
+    o200k = (building ?? RankTable.building(readFileSync(TIKTOKEN_FILE()))).finish();
+    building = null;
+  }
   return o200k;
+}
+
+/**
+ * Builds the table in slices of about `sliceMs` of the event loop (rank-table.ts, buildInSlices),
+ * so the first count does not stall every request in flight for the whole build (a data plane's
+ * entry point calls it once it listens). Resolves when the table is ready, at once when it
+ * already is; a count before then finishes the build itself.
+ */
+export async function prepareTokenizer(sliceMs = 2): Promise<void> {
+  if (o200k !== null || building !== null) return;
+  const file = await readFile(TIKTOKEN_FILE());
+  if (o200k !== null || building !== null) return;
+  building = RankTable.building(file);
+  try {
+    o200k ??= await buildInSlices(building, sliceMs);
+  } finally {
+    building = null;
+  }
 }
 
 const encoder = new TextEncoder();

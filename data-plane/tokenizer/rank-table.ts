@@ -34,11 +34,24 @@ export class RankTable {
    * heap the process keeps).
    */
   static fromTiktoken(file: Uint8Array): RankTable {
+    return RankTable.building(file).finish();
+  }
+
+  /**
+   * The same build a part at a time, so it can be spread over event-loop turns (count-tokens.ts,
+   * prepareTokenizer): `step(n)` decodes up to `n` lines, or allocates the table's arrays once they
+   * are all decoded, or inserts up to `n` tokens, and answers true when the table is complete
+   * (then `table()` returns it); `finish()` does the rest at once.
+   */
+  static building(file: Uint8Array): RankTableBuild {
     const starts: number[] = [0];
     // Base64 is 4/3 of the bytes it encodes: the file's size bounds the decoded total.
     const decoded = new Uint8Array(file.length);
     let length = 0;
-    for (let at = 0; at < file.length; ) {
+    let at = 0;
+    let table: RankTable | null = null;
+    let inserted = 0;
+    const decodeLine = () => {
       const space = file.indexOf(SPACE, at);
       const newline = file.indexOf(NEWLINE, space);
       const end = newline < 0 ? file.length : newline;
@@ -48,10 +61,26 @@ export class RankTable {
       length = decodeBase64(file, at, space, decoded, length);
       starts.push(length);
       at = end + 1;
-    }
-    const table = new RankTable(decoded.slice(0, length), Uint32Array.from(starts), new Int32Array(slotCountFor(starts.length - 1)));
-    for (let rank = 0; rank < table.size; rank++) table.insert(rank);
-    return table;
+    };
+    return {
+      step(units) {
+        let done = 0;
+        for (; at < file.length && done < units; done++) decodeLine();
+        if (at < file.length) return false;
+        if (table === null) {
+          // The arrays (about 5 MB to copy and clear) are a step of their own: a slice can stop after them.
+          table = new RankTable(decoded.slice(0, length), Uint32Array.from(starts), new Int32Array(slotCountFor(starts.length - 1)));
+          return false;
+        }
+        for (; inserted < table.size && done < units; done++) table.insert(inserted++);
+        return inserted === table.size;
+      },
+      table: () => (table !== null && inserted === table.size ? table : null),
+      finish() {
+        while (!this.step(Number.POSITIVE_INFINITY));
+        return table!;
+      },
+    };
   }
 
   get size(): number {
@@ -97,6 +126,38 @@ export class RankTable {
     for (let i = start; i < end; i++) if (this.bytes[from + i - start] !== key[i]) return false;
     return true;
   }
+}
+
+/** A table being built: `step(n)` does up to n lines or tokens, true once `table()` has it; `finish()` the rest. */
+export interface RankTableBuild {
+  step(units: number): boolean;
+  table(): RankTable | null;
+  finish(): RankTable;
+}
+
+/** Lines or tokens per step of a sliced build: a step takes well under a millisecond. */
+const STEP_UNITS = 1000;
+
+/**
+ * Runs `build` in slices of about `sliceMs`, one slice per macrotask (setImmediate), so the event
+ * loop serves what is waiting between them; resolves with the table. A build finished elsewhere
+ * meanwhile (a count that could not wait) resolves at the next slice.
+ */
+export function buildInSlices(build: RankTableBuild, sliceMs: number): Promise<RankTable> {
+  return new Promise((resolve, reject) => {
+    const slice = () => {
+      try {
+        const until = performance.now() + sliceMs;
+        do {
+          if (build.step(STEP_UNITS)) return resolve(build.table()!);
+        } while (performance.now() < until);
+        setImmediate(slice);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    setImmediate(slice);
+  });
 }
 
 /** A power of two at least twice the tokens: linear probing stays short at under half full. */
