@@ -11,17 +11,18 @@ let o200k: RankTable | null = null;
 /** A build started by prepareTokenizer and not finished yet. */
 let building: RankTableBuild | null = null;
 
-const TIKTOKEN_FILE = () => createRequire(import.meta.url).resolve('gpt-tokenizer/data/o200k_base.tiktoken');
+const tiktokenFile = () => createRequire(import.meta.url).resolve('gpt-tokenizer/data/o200k_base.tiktoken');
 
 /**
  * The table, built now if it is not yet (the rest of a build prepareTokenizer started, or all of
- * it: 50-90 ms on the event loop, 4 MB). Most processes never count (a count is needed only for an
- * attempt without reported usage, a prompt near a context window, or a `max_prompt_tokens`
- * guardrail), so nothing builds it at import; a data plane's entry point prepares it in slices.
+ * it: 50-90 ms on the event loop, 4 MB). A count is needed for an attempt without reported usage,
+ * a prompt near a context window or a `max_prompt_tokens` guardrail, at any moment: a data plane's
+ * entry point prepares the table in slices when it starts. Nothing builds it at import, so a
+ * process that never counts (the control plane, most tests) never holds it.
  */
 function o200kRanks(): RankTable {
   if (o200k === null) {
-    o200k = (building ?? RankTable.building(readFileSync(TIKTOKEN_FILE()))).finish();
+    o200k = (building ?? RankTable.building(readFileSync(tiktokenFile()))).finish();
     building = null;
   }
   return o200k;
@@ -35,7 +36,7 @@ function o200kRanks(): RankTable {
  */
 export async function prepareTokenizer(sliceMs = 2): Promise<void> {
   if (o200k !== null || building !== null) return;
-  const file = await readFile(TIKTOKEN_FILE());
+  const file = await readFile(tiktokenFile());
   if (o200k !== null || building !== null) return;
   building = RankTable.building(file);
   try {
