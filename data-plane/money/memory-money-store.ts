@@ -11,19 +11,40 @@ import {
   settledAmount,
 } from './money-store.ts';
 
+/**
+ * Entries by admission id that lapse at their `expiresAt`. `dropExpired` walks them only once the
+ * earliest expiry has passed, not on every admit: with a long TTL and many requests in flight that
+ * walk was most of an admit's cost.
+ */
+class ExpiringEntries<V extends { expiresAt: number }> {
+  readonly byId = new Map<string, V>();
+  /** No entry expires before this (a lower bound: a deleted one may have been the earliest). */
+  private earliest = Number.POSITIVE_INFINITY;
+
+  set(id: string, value: V): void {
+    this.byId.set(id, value);
+    if (value.expiresAt < this.earliest) this.earliest = value.expiresAt;
+  }
+
+  /** Removes the entries expired at `at`, each handed to `dropped`. */
+  dropExpired(at: number, dropped?: (value: V) => void): void {
+    if (at < this.earliest) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [id, value] of this.byId) {
+      if (value.expiresAt <= at) {
+        this.byId.delete(id);
+        dropped?.(value);
+      } else if (value.expiresAt < earliest) earliest = value.expiresAt;
+    }
+    this.earliest = earliest;
+  }
+}
+
 interface BudgetState {
   spent: number;
   reserved: number;
-  /** Reservation id -> amount and expiry. */
-  reservations: Map<string, { amount: number; expiresAt: number }>;
-  /** No reservation expires before this (a lower bound: a settled one may have been the earliest). */
-  earliest: number;
-}
-
-/** A parallel counter's open slots (admission id -> expiry), and the lower bound of their expiries. */
-interface Slots {
-  expiries: Map<string, number>;
-  earliest: number;
+  /** Open reservations by admission id. */
+  reservations: ExpiringEntries<{ amount: number; expiresAt: number }>;
 }
 
 /**
@@ -34,7 +55,8 @@ interface Slots {
 export function createMemoryMoneyStore(options: { now?: () => number } = {}): MoneyStore & { reservedTotal(): number } {
   const now = options.now ?? Date.now;
   const tats = new Map<string, number>();
-  const slots = new Map<string, Slots>();
+  /** A parallel counter's open slots, by admission id. */
+  const slots = new Map<string, ExpiringEntries<{ expiresAt: number }>>();
   const budgets = new Map<string, BudgetState>();
   /** Admissions not yet settled: settle is idempotent because only an open one settles. */
   const open = new Set<string>();
@@ -43,40 +65,24 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
 
   function budget(counter: string): BudgetState {
     let state = budgets.get(counter);
-    if (!state) budgets.set(counter, (state = { spent: 0, reserved: 0, reservations: new Map(), earliest: Infinity }));
+    if (!state) budgets.set(counter, (state = { spent: 0, reserved: 0, reservations: new ExpiringEntries() }));
     return state;
   }
 
-  // The purges walk their entries only once the earliest expiry has passed, not on every admit:
-  // with a long TTL and many requests in flight that walk was most of an admit's cost.
   function purgeBudget(state: BudgetState, at: number) {
-    if (at < state.earliest) return;
-    let earliest = Infinity;
-    for (const [id, reservation] of state.reservations) {
-      if (reservation.expiresAt <= at) {
-        state.reserved -= reservation.amount;
-        state.reservations.delete(id);
-      } else if (reservation.expiresAt < earliest) earliest = reservation.expiresAt;
-    }
-    state.earliest = earliest;
+    state.reservations.dropExpired(at, (reservation) => (state.reserved -= reservation.amount));
   }
 
-  function purgeSlots(counter: string, at: number): Slots {
+  function purgeSlots(counter: string, at: number): ExpiringEntries<{ expiresAt: number }> {
     let held = slots.get(counter);
-    if (!held) slots.set(counter, (held = { expiries: new Map(), earliest: Infinity }));
-    if (at < held.earliest) return held;
-    let earliest = Infinity;
-    for (const [id, expiresAt] of held.expiries) {
-      if (expiresAt <= at) held.expiries.delete(id);
-      else if (expiresAt < earliest) earliest = expiresAt;
-    }
-    held.earliest = earliest;
+    if (!held) slots.set(counter, (held = new ExpiringEntries()));
+    held.dropExpired(at);
     return held;
   }
 
   function apply(admission: Admission, actual: Settlement, at: number) {
     for (const check of admission.rates) {
-      if (check.kind === 'parallel') slots.get(check.counter)?.expiries.delete(admission.id);
+      if (check.kind === 'parallel') slots.get(check.counter)?.byId.delete(admission.id);
       else if (check.kind === 'tpm') {
         const next = gcraAdjust(tats.get(check.counter), at, check.limit, actual.tokens - check.cost);
         if (next === undefined) tats.delete(check.counter);
@@ -85,11 +91,11 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
     }
     for (const check of admission.budgets) {
       const state = budget(check.counter);
-      const reservation = state.reservations.get(admission.id);
+      const reservation = state.reservations.byId.get(admission.id);
       // Already dropped by its TTL: its amount left `reserved` then; the spend still counts.
       if (reservation) {
         state.reserved -= reservation.amount;
-        state.reservations.delete(admission.id);
+        state.reservations.byId.delete(admission.id);
       }
       state.spent += settledAmount(check, actual);
     }
@@ -103,7 +109,7 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
       const newTats = new Map<string, number>();
       for (const check of admission.rates) {
         if (check.kind === 'parallel') {
-          if (purgeSlots(check.counter, at).expiries.size + check.cost > check.limit) {
+          if (purgeSlots(check.counter, at).byId.size + check.cost > check.limit) {
             return { ok: false, reason: 'rate_limited', check, retryAfterMs: 1000, rates };
           }
           continue;
@@ -127,17 +133,13 @@ export function createMemoryMoneyStore(options: { now?: () => number } = {}): Mo
       open.add(admission.id);
       const expiresAt = at + admission.reservationTtlMs;
       for (const check of admission.rates) {
-        if (check.kind === 'parallel') {
-          const held = slots.get(check.counter)!;
-          held.expiries.set(admission.id, expiresAt);
-          if (expiresAt < held.earliest) held.earliest = expiresAt;
-        } else tats.set(check.counter, newTats.get(check.counter)!);
+        if (check.kind === 'parallel') slots.get(check.counter)!.set(admission.id, { expiresAt });
+        else tats.set(check.counter, newTats.get(check.counter)!);
       }
       for (const check of admission.budgets) {
         const state = budget(check.counter);
         state.reserved += check.amount;
         state.reservations.set(admission.id, { amount: check.amount, expiresAt });
-        if (expiresAt < state.earliest) state.earliest = expiresAt;
       }
       return { ok: true, rates, used };
     },
